@@ -1,0 +1,106 @@
+# ITS_LIVE for QGIS — developer commands. Two for a newcomer: `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+PY        := $(VENV)/bin/python
+SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export QT_QPA_PLATFORM ?= offscreen
+export AWS_EC2_METADATA_DISABLED := true
+export PYTHONDONTWRITEBYTECODE := 1
+# qgis_process: the plugin from this checkout, the venv's packages visible
+PROCESS_ENV := QGIS_PLUGINPATH=$(CURDIR) PYTHONPATH=$(CURDIR)/$(VENV)/lib/python3.11/site-packages PATH=$(CURDIR)/$(VENV)/bin:$$PATH
+
+.PHONY: help setup setup-system setup-python test lint format unit qgis-test demo mirror process package i18n bench clean
+
+help:
+	@echo "make demo      run the demo pipeline on the bundled local mirror (installs what it needs)"
+	@echo "make test      lint + unit tests + QGIS tests (installs what it needs)"
+	@echo "make setup     install QGIS 3.40 LTR (bookworm-backports) and the Python venv (idempotent)"
+	@echo "make mirror    serve the local S3 mirror on 127.0.0.1:9000 until Ctrl-C"
+	@echo "make process ARGS='list'   run qgis_process with the plugin from this checkout"
+	@echo "make package   build dist/itslive_qgis.zip"
+	@echo "make i18n      update i18n/*.ts and compile .qm"
+	@echo "make bench     run the benchmarks in bench/"
+
+# ---------------------------------------------------------------- setup
+setup: setup-system setup-python
+
+setup-system:
+	@if dpkg-query -W -f='$${Version}' qgis 2>/dev/null | grep -q '^1:3\.40\|^3\.40' \
+	    && dpkg -s python3-qgis qgis-providers pyqt5-dev-tools qttools5-dev-tools >/dev/null 2>&1; then \
+	  echo "QGIS $$(dpkg-query -W -f='$${Version}' qgis) already installed"; \
+	else \
+	  echo "Installing QGIS 3.40 LTR from bookworm-backports ..."; \
+	  if [ -f /etc/apt/sources.list.d/debian.sources ] && ! grep -q bookworm-backports /etc/apt/sources.list.d/debian.sources; then \
+	    $(SUDO) sed -i '0,/^Suites: bookworm bookworm-updates$$/s//Suites: bookworm bookworm-updates bookworm-backports/' /etc/apt/sources.list.d/debian.sources; \
+	  fi; \
+	  if ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/; then \
+	    echo "deb http://deb.debian.org/debian bookworm-backports main" | $(SUDO) tee /etc/apt/sources.list.d/backports.list; \
+	  fi; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq -t bookworm-backports --no-install-recommends \
+	    qgis python3-qgis qgis-providers && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    python3-venv pyqt5-dev-tools qttools5-dev-tools zip; \
+	fi
+
+setup-python: $(VENV)/.stamp
+
+$(VENV)/.stamp: requirements.txt requirements-dev.txt
+	@[ -x $(PY) ] || /usr/bin/python3 -m venv --system-site-packages $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt 2>&1 | grep -v "is ignored: it is neither" || true
+	$(PY) -c "import qgis.core, xarray, zarr, torch, s3fs, moto, pytest, rasterio; print('python env ok')"
+	@touch $@
+
+# ---------------------------------------------------------------- quality
+lint: setup-python
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup-python
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+unit: setup
+	$(PY) -m pytest -p no:pytest_qgis -p no:cacheprovider tests/unit -q
+
+qgis-test: setup
+	$(PY) -m pytest -p no:cacheprovider tests/qgis -q
+
+test: setup
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory qgis-test
+
+# ---------------------------------------------------------------- running
+demo: setup
+	$(PY) scripts/demo.py --output demo_output
+
+mirror: setup
+	$(PY) -m tests.fixtures.mirror --port $${PORT:-9000} --data-root .mirror_data
+
+process: setup
+	@$(PROCESS_ENV) qgis_process plugins enable itslive_qgis >/dev/null 2>&1 || true
+	$(PROCESS_ENV) qgis_process $(ARGS)
+
+bench: setup
+	$(PY) -m bench.run_all
+
+# ---------------------------------------------------------------- release
+i18n: setup
+	$(PY) scripts/i18n.py
+
+package: i18n
+	rm -rf build/package dist/itslive_qgis.zip && mkdir -p build/package/itslive_qgis dist
+	cp -rL itslive_qgis/. build/package/itslive_qgis/
+	rm -rf build/package/itslive_qgis/resources build/package/itslive_qgis/i18n
+	cp -rL resources build/package/itslive_qgis/resources
+	mkdir -p build/package/itslive_qgis/i18n && cp i18n/*.qm build/package/itslive_qgis/i18n/
+	cp README.md LICENSE build/package/itslive_qgis/ 2>/dev/null || cp README.md build/package/itslive_qgis/
+	find build/package -name __pycache__ -prune -exec rm -rf {} +
+	cd build/package && zip -qr ../../dist/itslive_qgis.zip itslive_qgis
+	@echo "built dist/itslive_qgis.zip ($$(du -h dist/itslive_qgis.zip | cut -f1))"
+
+clean:
+	rm -rf build dist demo_output tests/output .pytest_cache .ruff_cache

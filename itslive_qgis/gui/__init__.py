@@ -1,0 +1,1 @@
+"""Dock panel, options page and time-series view: wiring only, no science."""

@@ -1,0 +1,86 @@
+"""Settings > Options > ITS_LIVE: endpoint, mirror URL, cache folder, dependency status."""
+
+from __future__ import annotations
+
+import os
+
+from qgis.gui import QgsFileWidget, QgsOptionsPageWidget, QgsOptionsWidgetFactory
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+
+from .. import settings
+from ..core.store import ENV_ENDPOINT
+from ..i18n import dependency_message, tr
+from ..paths import icon_path
+
+
+class ItsLiveOptionsFactory(QgsOptionsWidgetFactory):
+    """Creates the ITS_LIVE page of the QGIS options dialog."""
+
+    def __init__(self):
+        super().__init__()
+        self.setTitle("ITS_LIVE")
+
+    def icon(self):
+        return QIcon(icon_path())
+
+    def createWidget(self, parent):  # noqa: N802
+        return ItsLiveOptionsPage(parent)
+
+
+class ItsLiveOptionsPage(QgsOptionsPageWidget):
+    """The options page itself."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("ItsLiveOptionsPage")
+        values = settings.read()
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
+
+        self.bucket = QLineEdit(values["bucket"])
+        self.bucket.setToolTip(tr("S3 bucket holding the ITS_LIVE archive (default: its-live-data)."))
+        form.addRow(tr("Bucket"), self.bucket)
+
+        self.endpoint = QLineEdit(values["endpoint_url"])
+        self.endpoint.setPlaceholderText(tr("empty = AWS S3 (us-west-2); e.g. http://127.0.0.1:9000 for a mirror"))
+        form.addRow(tr("S3-compatible endpoint URL"), self.endpoint)
+
+        self.anonymous = QCheckBox(tr("Anonymous requests (the public bucket needs no account)"))
+        self.anonymous.setChecked(values["anonymous"])
+        form.addRow("", self.anonymous)
+
+        self.cache_dir = QgsFileWidget()
+        self.cache_dir.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
+        self.cache_dir.setFilePath(values["cache_dir"])
+        form.addRow(tr("Cache folder"), self.cache_dir)
+
+        override = os.environ.get(ENV_ENDPOINT)
+        self.env_label = QLabel(
+            tr("The environment variable {} = {} overrides the endpoint.").format(ENV_ENDPOINT, override)
+            if override
+            else ""
+        )
+        self.env_label.setWordWrap(True)
+        layout.addWidget(self.env_label)
+
+        message = dependency_message()
+        self.deps_label = QLabel(message or tr("All Python packages the plugin uses are installed."))
+        self.deps_label.setObjectName("itslive_deps_label")
+        self.deps_label.setWordWrap(True)
+        self.deps_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.deps_label)
+        layout.addStretch(1)
+
+    def apply(self):
+        """Save the page into QgsSettings."""
+        settings.write(
+            {
+                "bucket": self.bucket.text().strip(),
+                "endpoint_url": self.endpoint.text().strip(),
+                "cache_dir": self.cache_dir.filePath().strip(),
+                "anonymous": self.anonymous.isChecked(),
+            }
+        )

@@ -1,0 +1,103 @@
+"""The QGIS plugin object: the only place that holds ``iface``.
+
+It adds the toolbar button and Plugins-menu entry that toggle the ITS_LIVE dock,
+the options page (Settings > Options > ITS_LIVE) and the ``itslive`` Processing
+provider; :meth:`ItsLivePlugin.unload` removes all of them again.
+"""
+
+from __future__ import annotations
+
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction
+
+from .i18n import install_translator, tr
+from .paths import icon_path
+
+MENU = "&ITS_LIVE"
+
+
+class ItsLivePlugin:
+    """ITS_LIVE for QGIS."""
+
+    def __init__(self, iface):
+        self.iface = iface
+        self.translator = install_translator()
+        self.provider = None
+        self.dock = None
+        self.action = None
+        self.options_factory = None
+
+    # -- Processing -------------------------------------------------------------------------
+    def initProcessing(self):  # noqa: N802 (QGIS API name)
+        """Register the provider (also called by qgis_process, without a GUI)."""
+        if self.provider is None:
+            from .processing.provider import ItsLiveProvider
+
+            self.provider = ItsLiveProvider()
+            QgsApplication.processingRegistry().addProvider(self.provider)
+
+    # -- GUI --------------------------------------------------------------------------------
+    def initGui(self):  # noqa: N802
+        """Create the action, the dock, the options page and the provider."""
+        self.initProcessing()
+        self.action = QAction(QIcon(icon_path()), tr("ITS_LIVE velocities"), self.iface.mainWindow())
+        self.action.setObjectName("itslive_toggle_dock")
+        self.action.setCheckable(True)
+        self.action.setToolTip(tr("Show or hide the ITS_LIVE panel"))
+        self.action.toggled.connect(self._set_dock_visible)
+        self.iface.addToolBarIcon(self.action)
+        self.iface.addPluginToMenu(MENU, self.action)
+
+        from .gui.options import ItsLiveOptionsFactory
+
+        self.options_factory = ItsLiveOptionsFactory()
+        self.iface.registerOptionsWidgetFactory(self.options_factory)
+
+    def _ensure_dock(self):
+        if self.dock is None:
+            from .gui.dock import ItsLiveDock
+
+            self.dock = ItsLiveDock(self.iface, self.iface.mainWindow())
+            self.dock.setObjectName("ItsLiveDock")
+            self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+            self.dock.visibilityChanged.connect(self._sync_action)
+        return self.dock
+
+    def _set_dock_visible(self, visible: bool):
+        if visible:
+            self._ensure_dock().show()
+            self.dock.raise_()
+        elif self.dock is not None:
+            self.dock.hide()
+
+    def _sync_action(self, visible: bool):
+        if self.action is not None and self.action.isChecked() != visible:
+            self.action.blockSignals(True)
+            self.action.setChecked(visible)
+            self.action.blockSignals(False)
+
+    def unload(self):
+        """Remove every action, dock, options page and the provider."""
+        if self.dock is not None:
+            self.dock.shutdown()
+            self.iface.removeDockWidget(self.dock)
+            self.dock.deleteLater()
+            self.dock = None
+        if self.action is not None:
+            self.iface.removePluginMenu(MENU, self.action)
+            self.iface.removeToolBarIcon(self.action)
+            self.action.deleteLater()
+            self.action = None
+        if self.options_factory is not None:
+            self.iface.unregisterOptionsWidgetFactory(self.options_factory)
+            self.options_factory = None
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
+        if self.translator is not None:
+            from qgis.PyQt.QtCore import QCoreApplication
+
+            QCoreApplication.removeTranslator(self.translator)
+            self.translator = None

@@ -1,0 +1,64 @@
+"""The ``itslive`` Processing provider."""
+
+from __future__ import annotations
+
+import importlib
+
+from qgis.core import QgsMessageLog, QgsProcessingProvider, Qgis
+from qgis.PyQt.QtGui import QIcon
+
+from ..i18n import tr
+from ..paths import icon_path
+
+#: module (in this package) -> algorithm class name; one algorithm per file
+ALGORITHMS = (
+    ("alg_find_cubes", "FindCubesAlgorithm"),
+)
+
+
+class ItsLiveProvider(QgsProcessingProvider):
+    """Registers every ITS_LIVE algorithm; those whose packages are missing say so in canExecute()."""
+
+    def id(self):
+        return "itslive"
+
+    def name(self):
+        return "ITS_LIVE"
+
+    def longName(self):  # noqa: N802
+        return tr("ITS_LIVE glacier and ice-sheet velocities")
+
+    def icon(self):
+        return QIcon(icon_path())
+
+    def loadAlgorithms(self):  # noqa: N802
+        for module_name, class_name in ALGORITHMS:
+            try:
+                module = importlib.import_module(f"{__package__}.{module_name}")
+                self.addAlgorithm(getattr(module, class_name)())
+            except Exception as exc:  # one broken algorithm must not hide the others
+                QgsMessageLog.logMessage(
+                    tr("Could not load algorithm {}: {}").format(class_name, exc), "ITS_LIVE", Qgis.MessageLevel.Warning
+                )
+        for alg in _model_algorithms():
+            self.addAlgorithm(alg)
+
+
+def _model_algorithms() -> list:
+    """Algorithms made from the .model3 files shipped in resources/models."""
+    from pathlib import Path
+
+    from qgis.core import QgsProcessingModelAlgorithm
+
+    from ..paths import resources_dir
+
+    out = []
+    for path in sorted(Path(resources_dir(), "models").glob("*.model3")):
+        model = QgsProcessingModelAlgorithm()
+        if model.fromFile(str(path)):
+            out.append(model)
+        else:
+            QgsMessageLog.logMessage(
+                tr("Could not read the model {}").format(path.name), "ITS_LIVE", Qgis.MessageLevel.Warning
+            )
+    return out

@@ -1,0 +1,1 @@
+"""QgsTask helpers for background work that is not a Processing run."""

@@ -1,0 +1,61 @@
+"""A QgsTask that runs a plain Python callable in the background.
+
+The callable gets the core's progress protocol; exceptions are stored in ``run()``
+and reported in ``finished()`` on the main thread, where ``on_done`` is called.
+Never touch widgets from the callable.
+"""
+
+from __future__ import annotations
+
+from qgis.core import QgsApplication, QgsMessageLog, QgsTask, Qgis
+
+
+class TaskProgress:
+    """The core's Progress protocol on top of a QgsTask."""
+
+    def __init__(self, task: QgsTask):
+        self.task = task
+
+    def report(self, fraction: float) -> None:
+        self.task.setProgress(100.0 * min(max(fraction, 0.0), 1.0))
+
+    def is_cancelled(self) -> bool:
+        return self.task.isCanceled()
+
+    def log(self, message: str) -> None:
+        QgsMessageLog.logMessage(message, "ITS_LIVE", Qgis.MessageLevel.Info)
+
+
+class CallableTask(QgsTask):
+    """Run ``function(progress)`` in a worker thread; call ``on_done(result, error)`` on the main thread."""
+
+    def __init__(self, description: str, function, on_done=None, flags=QgsTask.Flag.CanCancel):
+        super().__init__(description, flags)
+        self.function = function
+        self.on_done = on_done
+        self.result = None
+        self.error: BaseException | None = None
+
+    def run(self):
+        try:
+            self.result = self.function(TaskProgress(self))
+            return True
+        except BaseException as exc:  # reported in finished(), on the main thread
+            self.error = exc
+            return False
+
+    def finished(self, ok):
+        if self.on_done is not None:
+            self.on_done(self.result if ok else None, self.error)
+
+
+_RUNNING: set = set()
+
+
+def start(task: QgsTask) -> QgsTask:
+    """Add ``task`` to the task manager, keeping a Python reference until it ends."""
+    _RUNNING.add(task)
+    task.taskCompleted.connect(lambda: _RUNNING.discard(task))
+    task.taskTerminated.connect(lambda: _RUNNING.discard(task))
+    QgsApplication.taskManager().addTask(task)
+    return task
