@@ -28,7 +28,7 @@ setup: setup-system setup-python
 
 setup-system:
 	@if dpkg-query -W -f='$${Version}' qgis 2>/dev/null | grep -q '^1:3\.40\|^3\.40' \
-	    && dpkg -s python3-qgis qgis-providers pyqt5-dev-tools qttools5-dev-tools >/dev/null 2>&1; then \
+	    && dpkg -s python3-qgis qgis-providers python3-pyproj pyqt5-dev-tools qttools5-dev-tools >/dev/null 2>&1; then \
 	  echo "QGIS $$(dpkg-query -W -f='$${Version}' qgis) already installed"; \
 	else \
 	  echo "Installing QGIS 3.40 LTR from bookworm-backports ..."; \
@@ -42,15 +42,18 @@ setup-system:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq -t bookworm-backports --no-install-recommends \
 	    qgis python3-qgis qgis-providers && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-	    python3-venv pyqt5-dev-tools qttools5-dev-tools zip; \
+	    python3-venv python3-pyproj pyqt5-dev-tools qttools5-dev-tools zip; \
 	fi
 
 setup-python: $(VENV)/.stamp
 
 $(VENV)/.stamp: requirements.txt requirements-dev.txt
 	@[ -x $(PY) ] || /usr/bin/python3 -m venv --system-site-packages $(VENV)
+	@# Debian's pyproj looks for PROJ data under sys.prefix/share/proj
+	@mkdir -p $(VENV)/share && ln -sfn /usr/share/proj $(VENV)/share/proj
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt 2>&1 | grep -v "is ignored: it is neither" || true
-	$(PY) -c "import qgis.core, xarray, zarr, torch, s3fs, moto, pytest, rasterio; print('python env ok')"
+	@$(PY) -m pip uninstall -y -q pyproj geopandas 2>/dev/null || true
+	$(PY) -c "import qgis.core, xarray, zarr, torch, s3fs, moto, pytest, rasterio, pyproj, shapely; assert pyproj.__file__.startswith('/usr/lib/python3/'), pyproj.__file__; print('python env ok')"
 	@touch $@
 
 # ---------------------------------------------------------------- quality
