@@ -1,15 +1,23 @@
 """The ITS_LIVE dock panel: wiring only.
 
-It lists the catalog's datacubes under the current canvas, and runs the plugin's
-Processing algorithms in the background with parameter dicts it builds from its
-widgets (one code path with the toolbox and the model builder).
+It lists the catalog's datacubes under the current canvas and runs the plugin's
+Processing algorithms in the background with parameter dicts built from its widgets
+(one code path with the toolbox and the model builder). Its state (selected cubes,
+options) is saved in the project.
 """
 
 from __future__ import annotations
 
+import json
+
+from qgis.core import QgsProject
 from qgis.PyQt.QtWidgets import QDockWidget, QLabel, QVBoxLayout, QWidget
 
+from .. import deps
 from ..i18n import dependency_message, tr
+
+PROJECT_SCOPE = "itslive_qgis"
+PROJECT_KEY = "dock_state"
 
 
 class ItsLiveDock(QDockWidget):
@@ -18,6 +26,7 @@ class ItsLiveDock(QDockWidget):
     def __init__(self, iface, parent=None):
         super().__init__(tr("ITS_LIVE"), parent)
         self.iface = iface
+        self.canvas = iface.mapCanvas()
         body = QWidget(self)
         layout = QVBoxLayout(body)
         self.deps_label = QLabel(dependency_message())
@@ -26,8 +35,53 @@ class ItsLiveDock(QDockWidget):
         self.deps_label.setStyleSheet("color: #a00000")
         self.deps_label.setVisible(bool(self.deps_label.text()))
         layout.addWidget(self.deps_label)
-        layout.addStretch(1)
+
+        self.cubes = None
+        if not deps.missing("catalog"):
+            from .cube_list import CubeList
+
+            self.cubes = CubeList(self.canvas, body)
+            layout.addWidget(self.cubes)
+            self.cubes.load_catalog()
+        else:
+            layout.addStretch(1)
         self.setWidget(body)
+
+        project = QgsProject.instance()
+        project.writeProject.connect(self.save_state)
+        project.readProject.connect(self.restore_state)
+        self.restore_state()
+
+    # -- project state ----------------------------------------------------------------------
+    def state(self) -> dict:
+        """The panel's settings as a JSON-able dict."""
+        if self.cubes is None:
+            return {}
+        return {"selected_cubes": self.cubes.selected_urls(), "show_footprints": self.cubes.show_all.isChecked()}
+
+    def save_state(self, *_args):
+        """Store :meth:`state` in the project (called when the project is written)."""
+        QgsProject.instance().writeEntry(PROJECT_SCOPE, PROJECT_KEY, json.dumps(self.state()))
+
+    def restore_state(self, *_args):
+        """Restore the panel from the project, when it holds a saved state."""
+        text, ok = QgsProject.instance().readEntry(PROJECT_SCOPE, PROJECT_KEY, "")
+        if not ok or not text or self.cubes is None:
+            return
+        try:
+            state = json.loads(text)
+        except ValueError:
+            return
+        self.cubes.select_urls(state.get("selected_cubes", []))
+        self.cubes.show_all.setChecked(bool(state.get("show_footprints", False)))
 
     def shutdown(self):
         """Disconnect from the canvas and project before the plugin unloads."""
+        project = QgsProject.instance()
+        for signal, slot in ((project.writeProject, self.save_state), (project.readProject, self.restore_state)):
+            try:
+                signal.disconnect(slot)
+            except TypeError:
+                pass
+        if self.cubes is not None:
+            self.cubes.shutdown()

@@ -8,7 +8,6 @@ from qgis.core import (
     QgsFeatureSink,
     QgsField,
     QgsFields,
-    QgsGeometry,
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingParameterExtent,
@@ -19,6 +18,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QMetaType
 
 from .. import settings
+from ..geometry import multipolygon_from_geojson
 from ..i18n import tr
 from .base import ItsLiveAlgorithm, progress_for
 
@@ -92,16 +92,8 @@ class FindCubesAlgorithm(ItsLiveAlgorithm):
         )
         for feature_json in features:
             feature = QgsFeature(fields)
-            geom = QgsGeometry.fromWkt(_geojson_to_wkt(feature_json["geometry"]))
-            geom.convertToMultiType()
-            feature.setGeometry(geom)
+            feature.setGeometry(multipolygon_from_geojson(feature_json["geometry"]))
             feature.setAttributes([feature_json["properties"][name] for name, _ in FOOTPRINT_FIELDS])
             sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         feedback.pushInfo(tr("{} datacube(s) cover the extent.").format(len(features)))
         return {self.OUTPUT: dest_id, "COUNT": len(features)}
-
-
-def _geojson_to_wkt(geometry: dict) -> str:
-    from shapely.geometry import shape
-
-    return shape(geometry).wkt if geometry else "POLYGON EMPTY"

@@ -45,8 +45,12 @@ class CallableTask(QgsTask):
             return False
 
     def finished(self, ok):
-        if self.on_done is not None:
+        if self.on_done is None:
+            return
+        try:
             self.on_done(self.result if ok else None, self.error)
+        except Exception as exc:  # never let a callback error abort QGIS
+            QgsMessageLog.logMessage(f"{self.description()}: {exc}", "ITS_LIVE", Qgis.MessageLevel.Critical)
 
 
 _RUNNING: set = set()

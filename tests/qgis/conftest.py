@@ -66,6 +66,16 @@ class RecordingIface:
         return [d for d in self.main_window.findChildren(QDockWidget) if d.objectName() == "ItsLiveDock"]
 
 
+@pytest.fixture(autouse=True)
+def _offline_endpoint(monkeypatch, tmp_path):
+    """No test reaches AWS: unless a test starts the mirror, the endpoint is a closed local port."""
+    import os
+
+    if not os.environ.get("ITSLIVE_S3_ENDPOINT_URL"):
+        monkeypatch.setenv("ITSLIVE_S3_ENDPOINT_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("ITSLIVE_CACHE_DIR", str(tmp_path / "itslive_cache"))
+
+
 @pytest.fixture()
 def iface(qgis_iface):
     """A recording iface around pytest-qgis' one."""

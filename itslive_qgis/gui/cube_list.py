@@ -1,0 +1,266 @@
+"""The dock's list of datacubes under the canvas, with footprint highlighting.
+
+The catalog is loaded (and refreshed) in a background task; look-ups run on the main
+thread because they take a few milliseconds (measured in tests/qgis/test_dock.py),
+debounced after canvas extent or CRS changes.
+"""
+
+from __future__ import annotations
+
+import time
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFeature,
+    QgsField,
+    QgsGeometry,
+    QgsProject,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+from qgis.gui import QgsRubberBand
+from qgis.PyQt.QtCore import QMetaType, Qt, QTimer, pyqtSignal
+from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import settings
+from ..geometry import multipolygon_from_geojson
+from ..i18n import tr
+from ..paths import style_path
+from ..tasks.base import CallableTask, start
+
+DEBOUNCE_MS = 250
+FOOTPRINTS_LAYER_NAME = "ITS_LIVE datacube footprints"
+COLUMNS = ("Tile", "EPSG", "Granules", "Coverage %")
+
+
+class CubeList(QWidget):
+    """Table of the cubes intersecting the canvas; emits ``selectionChanged(list_of_zarr_urls)``."""
+
+    selectionChanged = pyqtSignal(list)
+
+    def __init__(self, canvas, parent=None):
+        super().__init__(parent)
+        self.canvas = canvas
+        self.catalog = None
+        self.records: list = []
+        self.last_query_ms = 0.0
+        self.load_task = None
+        self._pending_selection: list[str] = []
+        self.footprints_layer_id: str | None = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.status = QLabel(tr("Loading the datacube catalog..."))
+        self.status.setObjectName("itslive_catalog_status")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("itslive_cube_table")
+        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setMouseTracking(True)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.itemSelectionChanged.connect(self._on_selection)
+        self.table.cellEntered.connect(lambda row, _col: self.highlight_rows([row], hover=True))
+        layout.addWidget(self.table)
+
+        self.show_all = QCheckBox(tr("Show all datacube footprints on the map"))
+        self.show_all.setObjectName("itslive_show_footprints")
+        self.show_all.toggled.connect(self.set_footprints_layer_visible)
+        layout.addWidget(self.show_all)
+
+        self.rubber_band = QgsRubberBand(canvas, QgsWkbTypes.GeometryType.PolygonGeometry)
+        self.rubber_band.setColor(QColor(255, 80, 0, 200))
+        self.rubber_band.setFillColor(QColor(255, 160, 0, 50))
+        self.rubber_band.setWidth(2)
+
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DEBOUNCE_MS)
+        self.timer.timeout.connect(self.refresh)
+        canvas.extentsChanged.connect(self.schedule_refresh)
+        canvas.destinationCrsChanged.connect(self.schedule_refresh)
+
+    # -- catalog ---------------------------------------------------------------------------
+    def load_catalog(self, source: str | None = None, refresh: bool = True):
+        """Load the catalog in a background task; the table fills when it is ready."""
+        from ..core.catalog import load_catalog
+
+        config = settings.store_config()
+
+        def work(progress):
+            return load_catalog(config, source=source, refresh=refresh, progress=progress)
+
+        self.load_task = start(CallableTask(tr("Loading the ITS_LIVE catalog"), work, self._catalog_loaded))
+        return self.load_task
+
+    def _catalog_loaded(self, result, error):
+        self.load_task = None
+        if error is not None:
+            self.status.setText(tr("The datacube catalog could not be loaded: {}").format(error))
+            return
+        self.catalog = result.catalog
+        self.status.setText(result.message)
+        self.refresh()
+
+    # -- look-ups -------------------------------------------------------------------------
+    def schedule_refresh(self):
+        """Refresh after the canvas stopped moving for DEBOUNCE_MS."""
+        self.timer.start()
+
+    def refresh(self):
+        """List the cubes intersecting the canvas extent (in its CRS)."""
+        if self.catalog is None:
+            return
+        extent = self.canvas.extent()
+        crs = self.canvas.mapSettings().destinationCrs()
+        if extent.isEmpty() or not crs.isValid():
+            return
+        t0 = time.perf_counter()
+        bounds = (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
+        try:
+            matches = self.catalog.matches(bounds, crs.authid() or crs.toWkt())
+        except Exception as exc:  # a CRS pyproj cannot read: say so, keep the list
+            self.status.setText(tr("Cannot look up cubes in this map CRS: {}").format(exc))
+            return
+        self.last_query_ms = (time.perf_counter() - t0) * 1000.0
+        selected = set(self.selected_urls()) | set(self._pending_selection)
+        self.records = [m.record for m in matches]
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(matches))
+        for row, match in enumerate(matches):
+            rec = match.record
+            values = (
+                rec.tile_name,
+                str(rec.epsg),
+                "" if rec.granule_count is None else str(rec.granule_count),
+                "{:.1f}".format(match.overlap_percent),
+            )
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(rec.zarr_url)
+                if col:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, col, item)
+            if rec.zarr_url in selected:
+                self.table.selectRow(row)
+        self.table.blockSignals(False)
+        self._pending_selection = []
+        self._on_selection()
+
+    # -- selection and highlighting -----------------------------------------------------------
+    def selected_urls(self) -> list[str]:
+        """zarr_urls of the selected rows."""
+        rows = sorted({i.row() for i in self.table.selectedIndexes()})
+        return [self.records[r].zarr_url for r in rows if r < len(self.records)]
+
+    def select_urls(self, urls: list[str]):
+        """Select these cubes (now, or when they are next listed)."""
+        self._pending_selection = list(urls)
+        if self.records:
+            self.refresh()
+
+    def _on_selection(self):
+        rows = sorted({i.row() for i in self.table.selectedIndexes()})
+        self.highlight_rows(rows)
+        self.selectionChanged.emit(self.selected_urls())
+
+    def highlight_rows(self, rows: list[int], hover: bool = False):
+        """Draw the footprints of ``rows`` on the canvas (rubber band in the canvas CRS)."""
+        if hover and not rows:
+            return
+        self.rubber_band.reset(QgsWkbTypes.GeometryType.PolygonGeometry)
+        dest = self.canvas.mapSettings().destinationCrs()
+        for row in rows:
+            if row >= len(self.records):
+                continue
+            geom = footprint_geometry(self.records[row], dest)
+            if geom is not None:
+                self.rubber_band.addGeometry(geom, dest)
+        self.rubber_band.show()
+
+    def leaveEvent(self, event):  # noqa: N802
+        self.highlight_rows(sorted({i.row() for i in self.table.selectedIndexes()}))
+        super().leaveEvent(event)
+
+    # -- all footprints layer ---------------------------------------------------------------
+    def set_footprints_layer_visible(self, visible: bool):
+        """Add or remove the styled, labelled layer of every footprint."""
+        project = QgsProject.instance()
+        if not visible:
+            if self.footprints_layer_id and project.mapLayer(self.footprints_layer_id):
+                project.removeMapLayer(self.footprints_layer_id)
+            self.footprints_layer_id = None
+            return
+        if self.catalog is None:
+            self.status.setText(tr("The catalog is not loaded yet; footprints will show when it is."))
+            return
+        layer = footprints_layer(self.catalog)
+        project.addMapLayer(layer)
+        self.footprints_layer_id = layer.id()
+
+    def shutdown(self):
+        """Cancel the catalog task, disconnect from the canvas, remove the highlight."""
+        if self.load_task is not None:
+            self.load_task.on_done = None
+            self.load_task.cancel()
+            self.load_task = None
+        try:
+            self.canvas.extentsChanged.disconnect(self.schedule_refresh)
+            self.canvas.destinationCrsChanged.disconnect(self.schedule_refresh)
+        except TypeError:
+            pass
+        self.timer.stop()
+        self.rubber_band.reset(QgsWkbTypes.GeometryType.PolygonGeometry)
+        self.canvas.scene().removeItem(self.rubber_band)
+
+
+def footprint_geometry(record, dest_crs: QgsCoordinateReferenceSystem) -> QgsGeometry | None:
+    """A cube's tile square, densified, transformed from its EPSG to ``dest_crs``."""
+    geom = QgsGeometry.fromWkt(record.footprint_epsg.wkt)
+    geom = geom.densifyByDistance(2000.0)
+    transform = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem(f"EPSG:{record.epsg}"), dest_crs, QgsProject.instance()
+    )
+    try:
+        geom.transform(transform)
+    except Exception:  # outside the destination CRS's domain
+        return None
+    return geom
+
+
+def footprints_layer(catalog, records=None) -> QgsVectorLayer:
+    """Memory layer (EPSG:4326) of every footprint, styled from resources/styles/footprints.qml."""
+    from ..core.catalog import FOOTPRINT_FIELDS
+
+    types = {"text": QMetaType.Type.QString, "int": QMetaType.Type.Int, "double": QMetaType.Type.Double}
+    layer = QgsVectorLayer("MultiPolygon?crs=EPSG:4326", tr(FOOTPRINTS_LAYER_NAME), "memory")
+    provider = layer.dataProvider()
+    provider.addAttributes([QgsField(name, types[kind]) for name, kind in FOOTPRINT_FIELDS])
+    provider.addAttributes([QgsField("tile", QMetaType.Type.QString)])
+    layer.updateFields()
+    features = []
+    for record, item in zip(records or catalog.records, catalog.footprint_features(records)):
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(multipolygon_from_geojson(item["geometry"]))
+        props = item["properties"]
+        feature.setAttributes([props[name] for name, _ in FOOTPRINT_FIELDS] + [record.tile_name])
+        features.append(feature)
+    provider.addFeatures(features)
+    layer.updateExtents()
+    layer.loadNamedStyle(style_path("footprints.qml"))
+    return layer

@@ -1,0 +1,109 @@
+"""The dock lists the cubes under the canvas, live, and highlights the selected footprint."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from qgis.core import QgsApplication, QgsCoordinateReferenceSystem, QgsProject, QgsRectangle
+
+CATALOG = "catalog/catalog_v02.json"
+
+
+def _wait(predicate, timeout_s=30.0):
+    t0 = time.time()
+    while not predicate():
+        QgsApplication.processEvents()
+        if time.time() - t0 > timeout_s:
+            raise AssertionError("timed out")
+        time.sleep(0.01)
+
+
+@pytest.fixture()
+def dock(plugin, iface, shared_data):
+    plugin.action.trigger()
+    d = plugin.dock
+    _wait(lambda: d.cubes.load_task is None)  # the default (offline) load has ended
+    d.cubes.load_catalog(source=str(shared_data / CATALOG))
+    _wait(lambda: d.cubes.catalog is not None and d.cubes.load_task is None)
+    return d
+
+
+def _show(canvas, crs, rect):
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem(crs))
+    canvas.setExtent(QgsRectangle(*rect))
+
+
+def _tiles(dock):
+    return [dock.cubes.table.item(r, 0).text() for r in range(dock.cubes.table.rowCount())]
+
+
+def test_dock_lists_the_cubes_under_the_canvas(dock, iface):
+    canvas = iface.mapCanvas()
+    canvas.resize(600, 400)
+    # Jakobshavn in polar stereographic north, a 20 km view around the spec's point
+    _show(canvas, "EPSG:3413", (-190000, -2250000, -170000, -2235000))
+    _wait(lambda: dock.cubes.table.rowCount() > 0)
+    assert "ITS_LIVE_vel_EPSG3413_G0120_X-150000_Y-2250000" in _tiles(dock)
+    assert dock.cubes.last_query_ms < 50, dock.cubes.last_query_ms
+    # pan to the UTM seam in geographic coordinates: two cubes
+    _show(canvas, "EPSG:4326", (95.95, 29.91, 95.975, 29.93))
+    _wait(lambda: "ITS_LIVE_vel_EPSG32647_G0120_X250000_Y3350000" in _tiles(dock))
+    assert sorted(_tiles(dock)) == [
+        "ITS_LIVE_vel_EPSG32646_G0120_X750000_Y3350000",
+        "ITS_LIVE_vel_EPSG32647_G0120_X250000_Y3350000",
+    ]
+    assert dock.cubes.table.item(0, 1).text() in {"32646", "32647"}
+    # open ocean: empty
+    _show(canvas, "EPSG:3857", (-16700000, 1100000, -16600000, 1200000))
+    _wait(lambda: dock.cubes.table.rowCount() == 0)
+
+
+def test_selection_highlights_the_footprint_and_is_saved_in_the_project(dock, iface, tmp_path):
+    canvas = iface.mapCanvas()
+    _show(canvas, "EPSG:3413", (-190000, -2250000, -170000, -2235000))
+    _wait(lambda: dock.cubes.table.rowCount() > 0)
+    received = []
+    dock.cubes.selectionChanged.connect(received.append)
+    dock.cubes.table.selectRow(0)
+    assert received and received[-1][0].endswith("X-150000_Y-2250000.zarr")
+    band = dock.cubes.rubber_band.asGeometry()
+    assert not band.isEmpty()
+    box = band.boundingBox()  # the 100 km tile square in the canvas CRS (EPSG:3413)
+    assert box.width() == pytest.approx(100000, rel=0.01) and box.height() == pytest.approx(100000, rel=0.01)
+    assert box.contains(canvas.extent().center())
+
+    path = tmp_path / "state.qgz"
+    assert QgsProject.instance().write(str(path))
+    dock.cubes.table.clearSelection()
+    assert dock.cubes.selected_urls() == []
+    assert QgsProject.instance().read(str(path))
+    _show(canvas, "EPSG:3413", (-190000, -2250000, -170000, -2235000))
+    _wait(lambda: dock.cubes.selected_urls() != [])
+    assert dock.cubes.selected_urls()[0].endswith("X-150000_Y-2250000.zarr")
+
+
+def test_show_all_footprints_adds_a_labelled_layer(dock):
+    dock.cubes.show_all.setChecked(True)
+    layer = QgsProject.instance().mapLayer(dock.cubes.footprints_layer_id)
+    assert layer is not None and layer.featureCount() == 3086
+    assert layer.labelsEnabled()
+    for feature in layer.getFeatures():  # no part may wrap around the globe, except around a pole
+        for part in feature.geometry().asGeometryCollection():
+            box = part.boundingBox()
+            if box.yMaximum() < 89.9 and box.yMinimum() > -89.9:
+                assert box.width() < 180, (feature["zarr_url"], box.toString())
+    layer_id = layer.id()
+    dock.cubes.show_all.setChecked(False)
+    assert QgsProject.instance().mapLayer(layer_id) is None
+
+
+def test_failed_catalog_load_keeps_the_list_and_says_why(dock, tmp_path):
+    rows = dock.cubes.table.rowCount()
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature"}]}')
+    dock.cubes.load_catalog(source=str(bad))
+    _wait(lambda: dock.cubes.load_task is None)
+    assert dock.cubes.catalog is not None
+    assert dock.cubes.table.rowCount() == rows
+    assert "could not be loaded" in dock.cubes.status.text() or "keep" in dock.cubes.status.text().lower()
