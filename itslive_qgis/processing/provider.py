@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 from qgis.core import QgsMessageLog, QgsProcessingProvider, Qgis
 from qgis.PyQt.QtGui import QIcon
@@ -13,6 +14,12 @@ from ..paths import icon_path
 #: module (in this package) -> algorithm class name; one algorithm per file
 ALGORITHMS = (
     ("alg_find_cubes", "FindCubesAlgorithm"),
+    ("alg_download_subset", "DownloadSubsetAlgorithm"),
+    ("alg_mosaic", "MosaicAlgorithm"),
+    ("alg_invert", "InvertAlgorithm"),
+    ("alg_strain_rates", "StrainRatesAlgorithm"),
+    ("alg_flux_divergence", "FluxDivergenceAlgorithm"),
+    ("alg_track", "TrackAlgorithm"),
 )
 
 
@@ -33,6 +40,8 @@ class ItsLiveProvider(QgsProcessingProvider):
 
     def loadAlgorithms(self):  # noqa: N802
         for module_name, class_name in ALGORITHMS:
+            if importlib.util.find_spec(f"{__package__}.{module_name}") is None:
+                continue  # not written yet
             try:
                 module = importlib.import_module(f"{__package__}.{module_name}")
                 self.addAlgorithm(getattr(module, class_name)())
