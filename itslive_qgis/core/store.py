@@ -100,7 +100,6 @@ class StoreConfig:
                 "connect_timeout": self.timeout_s,
                 "read_timeout": self.timeout_s,
             },
-            "retries": self.retries,
         }
 
     def describe(self) -> str:
