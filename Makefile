@@ -28,7 +28,7 @@ setup: setup-system setup-python
 
 setup-system:
 	@if dpkg-query -W -f='$${Version}' qgis 2>/dev/null | grep -q '^1:3\.40\|^3\.40' \
-	    && dpkg -s python3-qgis qgis-providers python3-pyproj pyqt5-dev-tools qttools5-dev-tools >/dev/null 2>&1; then \
+	    && dpkg -s python3-qgis qgis-providers python3-pyproj python3-netcdf4 python3-h5py python3-rasterio pyqt5-dev-tools qttools5-dev-tools >/dev/null 2>&1; then \
 	  echo "QGIS $$(dpkg-query -W -f='$${Version}' qgis) already installed"; \
 	else \
 	  echo "Installing QGIS 3.40 LTR from bookworm-backports ..."; \
@@ -42,7 +42,7 @@ setup-system:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq -t bookworm-backports --no-install-recommends \
 	    qgis python3-qgis qgis-providers && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-	    python3-venv python3-pyproj pyqt5-dev-tools qttools5-dev-tools zip; \
+	    python3-venv python3-pyproj python3-netcdf4 python3-h5py python3-rasterio pyqt5-dev-tools qttools5-dev-tools zip; \
 	fi
 
 setup-python: $(VENV)/.stamp
@@ -52,8 +52,8 @@ $(VENV)/.stamp: requirements.txt requirements-dev.txt
 	@# Debian's pyproj looks for PROJ data under sys.prefix/share/proj
 	@mkdir -p $(VENV)/share && ln -sfn /usr/share/proj $(VENV)/share/proj
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt 2>&1 | grep -v "is ignored: it is neither" || true
-	@$(PY) -m pip uninstall -y -q pyproj geopandas 2>/dev/null || true
-	$(PY) -c "import qgis.core, xarray, zarr, torch, s3fs, moto, pytest, rasterio, pyproj, shapely; assert pyproj.__file__.startswith('/usr/lib/python3/'), pyproj.__file__; print('python env ok')"
+	@$(PY) -m pip uninstall -y -q pyproj geopandas pyogrio netCDF4 h5py rasterio 2>/dev/null || true
+	$(PY) -c "import qgis.core, xarray, zarr, torch, s3fs, moto, pytest, rasterio, pyproj, shapely, netCDF4, h5py; assert all(m.__file__.startswith('/usr/lib/python3/') for m in (pyproj, netCDF4, h5py, rasterio)); print('python env ok')"
 	@touch $@
 
 # ---------------------------------------------------------------- quality
