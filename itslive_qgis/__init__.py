@@ -5,7 +5,7 @@ starts fast and still starts when optional packages are missing.
 """
 
 
-def classFactory(iface):  # noqa: N802 (QGIS API name)
+def classFactory(iface):
     """Create the plugin instance for QGIS."""
     from .plugin import ItsLivePlugin
 

@@ -8,7 +8,7 @@ message instead of a traceback.
 from __future__ import annotations
 
 import importlib.util
-from functools import lru_cache
+from functools import cache
 
 #: import name -> pip requirement (pins match requirements.txt)
 PACKAGES = {
@@ -35,7 +35,7 @@ CAPABILITIES = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def is_available(name: str) -> bool:
     """True when ``name`` can be imported (checked without importing it)."""
     try:

@@ -13,7 +13,9 @@ def multipolygon_from_geojson(geometry: dict | None) -> QgsGeometry:
         return QgsGeometry()
     geom = QgsGeometry.fromWkt(shape(geometry).wkt)
     if QgsWkbTypes.flatType(geom.wkbType()) == QgsWkbTypes.Type.GeometryCollection:
-        parts = [p for p in geom.asGeometryCollection() if p.type() == QgsWkbTypes.GeometryType.PolygonGeometry]
+        parts = [
+            p for p in geom.asGeometryCollection() if p.type() == QgsWkbTypes.GeometryType.PolygonGeometry
+        ]
         geom = QgsGeometry.collectGeometry(parts) if parts else QgsGeometry()
     if not geom.isNull():
         geom.convertToMultiType()

@@ -30,7 +30,7 @@ class ItsLivePlugin:
         self.options_factory = None
 
     # -- Processing -------------------------------------------------------------------------
-    def initProcessing(self):  # noqa: N802 (QGIS API name)
+    def initProcessing(self):
         """Register the provider (also called by qgis_process, without a GUI)."""
         if self.provider is None:
             from .processing.provider import ItsLiveProvider
@@ -39,7 +39,7 @@ class ItsLivePlugin:
             QgsApplication.processingRegistry().addProvider(self.provider)
 
     # -- GUI --------------------------------------------------------------------------------
-    def initGui(self):  # noqa: N802
+    def initGui(self):
         """Create the action, the dock, the options page and the provider."""
         self.initProcessing()
         self.action = QAction(QIcon(icon_path()), tr("ITS_LIVE velocities"), self.iface.mainWindow())

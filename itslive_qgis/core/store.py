@@ -25,11 +25,14 @@ DEFAULT_REGION = "us-west-2"
 CATALOG_KEY = "datacubes/catalog_v02.json"
 ENV_ENDPOINT = "ITSLIVE_S3_ENDPOINT_URL"
 ENV_CACHE = "ITSLIVE_CACHE_DIR"
+ENV_RETRIES = "ITSLIVE_RETRIES"
 
 _HTTP_BUCKET_URL = re.compile(
     r"^https?://(?P<bucket>[a-z0-9.\-]+)\.s3(?:[.\-](?P<region>[a-z0-9\-]+))?\.amazonaws\.com/(?P<key>.+)$"
 )
-_HTTP_PATH_URL = re.compile(r"^https?://s3[.\-](?:[a-z0-9\-]+\.)?amazonaws\.com/(?P<bucket>[^/]+)/(?P<key>.+)$")
+_HTTP_PATH_URL = re.compile(
+    r"^https?://s3[.\-](?:[a-z0-9\-]+\.)?amazonaws\.com/(?P<bucket>[^/]+)/(?P<key>.+)$"
+)
 
 
 def default_cache_dir() -> Path:
@@ -73,11 +76,14 @@ class StoreConfig:
 
     @classmethod
     def from_env(cls, **overrides) -> StoreConfig:
-        """Settings from ``overrides``, with ``ITSLIVE_S3_ENDPOINT_URL`` taking precedence."""
+        """Settings from ``overrides``; env ``ITSLIVE_S3_ENDPOINT_URL`` / ``ITSLIVE_RETRIES`` take precedence."""
         cfg = cls(**{k: v for k, v in overrides.items() if v is not None and v != ""})
         env = os.environ.get(ENV_ENDPOINT)
         if env:
             cfg = replace(cfg, endpoint_url=env)
+        retries = os.environ.get(ENV_RETRIES, "").strip()
+        if retries.isdigit() and int(retries) >= 1:
+            cfg = replace(cfg, retries=int(retries))
         if not isinstance(cfg.cache_dir, Path):
             cfg = replace(cfg, cache_dir=Path(cfg.cache_dir))
         return cfg

@@ -97,9 +97,10 @@ class CubeList(QWidget):
 
     # -- catalog ---------------------------------------------------------------------------
     def load_catalog(self, source: str | None = None, refresh: bool = True):
-        """Load the catalog in a background task; the table fills when it is ready."""
+        """Load the catalog in a background task (replacing one still running); the table fills when ready."""
         from ..core.catalog import load_catalog
 
+        self.cancel_loading()
         config = settings.store_config()
 
         def work(progress):
@@ -148,7 +149,7 @@ class CubeList(QWidget):
                 rec.tile_name,
                 str(rec.epsg),
                 "" if rec.granule_count is None else str(rec.granule_count),
-                "{:.1f}".format(match.overlap_percent),
+                f"{match.overlap_percent:.1f}",
             )
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
@@ -193,7 +194,7 @@ class CubeList(QWidget):
                 self.rubber_band.addGeometry(geom, dest)
         self.rubber_band.show()
 
-    def leaveEvent(self, event):  # noqa: N802
+    def leaveEvent(self, event):
         self.highlight_rows(sorted({i.row() for i in self.table.selectedIndexes()}))
         super().leaveEvent(event)
 
@@ -213,12 +214,16 @@ class CubeList(QWidget):
         project.addMapLayer(layer)
         self.footprints_layer_id = layer.id()
 
-    def shutdown(self):
-        """Cancel the catalog task, disconnect from the canvas, remove the highlight."""
+    def cancel_loading(self):
+        """Forget and cancel the catalog task still running, if any."""
         if self.load_task is not None:
             self.load_task.on_done = None
             self.load_task.cancel()
             self.load_task = None
+
+    def shutdown(self):
+        """Cancel the catalog task, disconnect from the canvas, remove the highlight."""
+        self.cancel_loading()
         try:
             self.canvas.extentsChanged.disconnect(self.schedule_refresh)
             self.canvas.destinationCrsChanged.disconnect(self.schedule_refresh)

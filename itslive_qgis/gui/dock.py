@@ -57,7 +57,10 @@ class ItsLiveDock(QDockWidget):
         """The panel's settings as a JSON-able dict."""
         if self.cubes is None:
             return {}
-        return {"selected_cubes": self.cubes.selected_urls(), "show_footprints": self.cubes.show_all.isChecked()}
+        return {
+            "selected_cubes": self.cubes.selected_urls(),
+            "show_footprints": self.cubes.show_all.isChecked(),
+        }
 
     def save_state(self, *_args):
         """Store :meth:`state` in the project (called when the project is written)."""
@@ -78,7 +81,10 @@ class ItsLiveDock(QDockWidget):
     def shutdown(self):
         """Disconnect from the canvas and project before the plugin unloads."""
         project = QgsProject.instance()
-        for signal, slot in ((project.writeProject, self.save_state), (project.readProject, self.restore_state)):
+        for signal, slot in (
+            (project.writeProject, self.save_state),
+            (project.readProject, self.restore_state),
+        ):
             try:
                 signal.disconnect(slot)
             except TypeError:

@@ -25,7 +25,7 @@ class ItsLiveOptionsFactory(QgsOptionsWidgetFactory):
     def icon(self):
         return QIcon(icon_path())
 
-    def createWidget(self, parent):  # noqa: N802
+    def createWidget(self, parent):
         return ItsLiveOptionsPage(parent)
 
 
@@ -45,7 +45,9 @@ class ItsLiveOptionsPage(QgsOptionsPageWidget):
         form.addRow(tr("Bucket"), self.bucket)
 
         self.endpoint = QLineEdit(values["endpoint_url"])
-        self.endpoint.setPlaceholderText(tr("empty = AWS S3 (us-west-2); e.g. http://127.0.0.1:9000 for a mirror"))
+        self.endpoint.setPlaceholderText(
+            tr("empty = AWS S3 (us-west-2); e.g. http://127.0.0.1:9000 for a mirror")
+        )
         form.addRow(tr("S3-compatible endpoint URL"), self.endpoint)
 
         self.anonymous = QCheckBox(tr("Anonymous requests (the public bucket needs no account)"))

@@ -25,7 +25,9 @@ class AlgorithmRun:
 
     _running: set = set()
 
-    def __init__(self, algorithm_id: str, parameters: dict, project: QgsProject, on_done=None, on_progress=None):
+    def __init__(
+        self, algorithm_id: str, parameters: dict, project: QgsProject, on_done=None, on_progress=None
+    ):
         registry = QgsApplication.processingRegistry()
         self.algorithm = registry.createAlgorithmById(algorithm_id)
         if self.algorithm is None:

@@ -51,19 +51,19 @@ class ItsLiveAlgorithm(QgsProcessingAlgorithm):
     def group(self):
         return tr(self.GROUP)
 
-    def groupId(self):  # noqa: N802
+    def groupId(self):
         return self.GROUP_ID
 
     def icon(self):
         return QIcon(icon_path(self.ICON))
 
-    def createInstance(self):  # noqa: N802
+    def createInstance(self):
         return type(self)()
 
     def flags(self):
         return super().flags()
 
-    def canExecute(self):  # noqa: N802
+    def canExecute(self):
         """False, with the missing packages and the install command, when dependencies are missing."""
         if self.CAPABILITY and deps.missing(self.CAPABILITY):
             return False, dependency_message(self.CAPABILITY)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 
-from qgis.core import QgsMessageLog, QgsProcessingProvider, Qgis
+from qgis.core import Qgis, QgsMessageLog, QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from ..i18n import tr
@@ -32,13 +32,13 @@ class ItsLiveProvider(QgsProcessingProvider):
     def name(self):
         return "ITS_LIVE"
 
-    def longName(self):  # noqa: N802
+    def longName(self):
         return tr("ITS_LIVE glacier and ice-sheet velocities")
 
     def icon(self):
         return QIcon(icon_path())
 
-    def loadAlgorithms(self):  # noqa: N802
+    def loadAlgorithms(self):
         for module_name, class_name in ALGORITHMS:
             if importlib.util.find_spec(f"{__package__}.{module_name}") is None:
                 continue  # not written yet
@@ -47,7 +47,9 @@ class ItsLiveProvider(QgsProcessingProvider):
                 self.addAlgorithm(getattr(module, class_name)())
             except Exception as exc:  # one broken algorithm must not hide the others
                 QgsMessageLog.logMessage(
-                    tr("Could not load algorithm {}: {}").format(class_name, exc), "ITS_LIVE", Qgis.MessageLevel.Warning
+                    tr("Could not load algorithm {}: {}").format(class_name, exc),
+                    "ITS_LIVE",
+                    Qgis.MessageLevel.Warning,
                 )
         for alg in _model_algorithms():
             self.addAlgorithm(alg)

@@ -7,7 +7,7 @@ Never touch widgets from the callable.
 
 from __future__ import annotations
 
-from qgis.core import QgsApplication, QgsMessageLog, QgsTask, Qgis
+from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsTask
 
 
 class TaskProgress:

@@ -73,6 +73,7 @@ def _offline_endpoint(monkeypatch, tmp_path):
 
     if not os.environ.get("ITSLIVE_S3_ENDPOINT_URL"):
         monkeypatch.setenv("ITSLIVE_S3_ENDPOINT_URL", "http://127.0.0.1:9")
+        monkeypatch.setenv("ITSLIVE_RETRIES", "1")
     monkeypatch.setenv("ITSLIVE_CACHE_DIR", str(tmp_path / "itslive_cache"))
 
 

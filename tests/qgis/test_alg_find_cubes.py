@@ -26,14 +26,22 @@ def _run(catalog, extent):
 
 
 def _keys(layer):
-    return [f["zarr_url"].rsplit("/", 2)[-2] + "/" + f["zarr_url"].rsplit("/", 1)[-1] for f in layer.getFeatures()]
+    return [
+        f["zarr_url"].rsplit("/", 2)[-2] + "/" + f["zarr_url"].rsplit("/", 1)[-1] for f in layer.getFeatures()
+    ]
 
 
 @pytest.mark.parametrize(
     ("extent", "expected"),
     [
-        ("-49.47,-49.45,69.11,69.12 [EPSG:4326]", ["N60W040/ITS_LIVE_vel_EPSG3413_G0120_X-150000_Y-2250000.zarr"]),
-        ("-146.98,-146.97,61.18,61.185 [EPSG:4326]", ["N60W140/ITS_LIVE_vel_EPSG3413_G0120_X-3150000_Y650000.zarr"]),
+        (
+            "-49.47,-49.45,69.11,69.12 [EPSG:4326]",
+            ["N60W040/ITS_LIVE_vel_EPSG3413_G0120_X-150000_Y-2250000.zarr"],
+        ),
+        (
+            "-146.98,-146.97,61.18,61.185 [EPSG:4326]",
+            ["N60W140/ITS_LIVE_vel_EPSG3413_G0120_X-3150000_Y650000.zarr"],
+        ),
         # Malaspina, as an EPSG:3413 extent around the projection oracle of the spec
         (
             "-3299427.76,-3297427.76,314689.27,316689.27 [EPSG:3413]",
@@ -86,7 +94,9 @@ def test_qgis_process_lists_and_runs_itslive_algorithms(shared_data, tmp_path):
         "PATH": f"{REPO / '.venv/bin'}:{os.environ['PATH']}",
         "QT_QPA_PLATFORM": "offscreen",
     }
-    subprocess.run(["qgis_process", "plugins", "enable", "itslive_qgis"], env=env, capture_output=True, timeout=120)
+    subprocess.run(
+        ["qgis_process", "plugins", "enable", "itslive_qgis"], env=env, capture_output=True, timeout=120
+    )
     listing = subprocess.run(["qgis_process", "list"], env=env, capture_output=True, text=True, timeout=120)
     assert "itslive:findcubes" in listing.stdout, listing.stdout[-2000:] + listing.stderr[-2000:]
     out = tmp_path / "cubes.gpkg"

@@ -23,7 +23,7 @@ def _wait(predicate, timeout_s=30.0):
 def dock(plugin, iface, shared_data):
     plugin.action.trigger()
     d = plugin.dock
-    _wait(lambda: d.cubes.load_task is None)  # the default (offline) load has ended
+
     d.cubes.load_catalog(source=str(shared_data / CATALOG))
     _wait(lambda: d.cubes.catalog is not None and d.cubes.load_task is None)
     return d

@@ -23,7 +23,14 @@ def test_raw_cube_has_duplicate_mid_dates(shared_data):
 
 
 def test_clean_pairs_sorts_stably_and_swaps_reversed_pairs(shared_data):
-    names = ["v", "acquisition_date_img1", "acquisition_date_img2", "satellite_img1", "satellite_img2", "date_dt"]
+    names = [
+        "v",
+        "acquisition_date_img1",
+        "acquisition_date_img2",
+        "satellite_img1",
+        "satellite_img2",
+        "date_dt",
+    ]
     raw = open_cube(str(shared_data / BLOCK))[names].load()
     rng = np.random.default_rng(0)
     shuffled = raw.isel(mid_date=rng.permutation(raw.sizes["mid_date"]))
@@ -43,12 +50,16 @@ def test_clean_pairs_sorts_stably_and_swaps_reversed_pairs(shared_data):
     days = to_days(cleaned["mid_date"].values)
     assert np.all(np.diff(days) >= 0)
     assert cleaned.attrs["pairs_swapped"] == int((flip & (a1 != a2)).sum())
-    key = np.lexsort((to_days(reference["acquisition_date_img1"].values), to_days(reference["mid_date"].values)))
+    key = np.lexsort(
+        (to_days(reference["acquisition_date_img1"].values), to_days(reference["mid_date"].values))
+    )
     key2 = np.lexsort((to_days(cleaned["acquisition_date_img1"].values), days))
     np.testing.assert_array_equal(
         reference["acquisition_date_img1"].values[key], cleaned["acquisition_date_img1"].values[key2]
     )
-    np.testing.assert_array_equal(reference["satellite_img2"].values[key], cleaned["satellite_img2"].values[key2])
+    np.testing.assert_array_equal(
+        reference["satellite_img2"].values[key], cleaned["satellite_img2"].values[key2]
+    )
 
 
 def test_clean_block_matches_the_spec(block):

@@ -56,3 +56,10 @@ def test_environment_overrides_the_configured_endpoint(monkeypatch, tmp_path):
 def test_cache_dir_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("ITSLIVE_CACHE_DIR", str(tmp_path / "c"))
     assert StoreConfig.from_env().cache_dir == tmp_path / "c"
+
+
+def test_retries_from_environment(monkeypatch):
+    monkeypatch.setenv("ITSLIVE_RETRIES", "2")
+    cfg = StoreConfig.from_env()
+    assert cfg.retries == 2
+    assert cfg.storage_options()["config_kwargs"]["retries"]["max_attempts"] == 2
