@@ -1,0 +1,469 @@
+"""Dock section for the analysis algorithms: strain rates, flux divergence, particle tracks.
+
+Wiring only: each button builds the parameter dict of ``itslive:strainrates``,
+``itslive:fluxdivergence`` or ``itslive:track`` from the widgets and runs that algorithm in
+the background (:class:`gui.runner.AlgorithmRun`); the output is then loaded into the project
+by :class:`layers.LoadResultTask` (file reading off the main thread, layers added on it).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from qgis.core import (
+    QgsMapLayer,
+    QgsMapLayerProxyModel,
+    QgsMeshLayer,
+    QgsProject,
+    QgsProviderRegistry,
+    QgsRasterLayer,
+)
+from qgis.gui import QgsCollapsibleGroupBox, QgsDoubleSpinBox, QgsFileWidget, QgsMapLayerComboBox
+from qgis.PyQt.QtCore import pyqtSignal, pyqtSlot
+from qgis.PyQt.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..i18n import tr
+from ..processing.alg_strain_rates import netcdf_subdataset
+
+STRAIN_ID = "itslive:strainrates"
+FLUX_ID = "itslive:fluxdivergence"
+TRACK_ID = "itslive:track"
+NETCDF_SUFFIXES = (".nc", ".nc4", ".cdf")
+OUTPUT_SUFFIX = {STRAIN_ID: "_strain.nc", FLUX_ID: "_flux.nc", TRACK_ID: "_tracks.gpkg"}
+RESULT_KIND = {STRAIN_ID: "strain", FLUX_ID: "flux", TRACK_ID: "tracks"}
+
+
+class AnalysisPanel(QWidget):
+    """Strain rates, flux divergence and particle tracks of a velocity layer, run in the background.
+
+    ``runFinished(ok, message)`` is emitted when a run (and the loading of its output) ends.
+    """
+
+    runFinished = pyqtSignal(bool, str)
+
+    def __init__(self, iface, parent=None, project: QgsProject | None = None):
+        super().__init__(parent)
+        self.iface = iface
+        self.project = project or QgsProject.instance()
+        self.run = None
+        self.load_task = None
+        self.last_output: Path | None = None
+        self.last_layers: list[QgsMapLayer] = []
+        self._build()
+        self.project.layersAdded.connect(self._refresh_velocity_layers)
+        self.project.layersRemoved.connect(self._refresh_velocity_layers)
+        if iface is not None and hasattr(iface, "currentLayerChanged"):
+            iface.currentLayerChanged.connect(self._follow_active_layer)
+        self._refresh_velocity_layers()
+        if iface is not None:
+            self._follow_active_layer(iface.activeLayer())
+
+    # -- widgets ---------------------------------------------------------------------------------
+    def _build(self):
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.velocity_combo = QgsMapLayerComboBox(self)
+        self.velocity_combo.setObjectName("itslive_velocity_layer")
+        self.velocity_combo.setFilters(
+            QgsMapLayerProxyModel.Filter.RasterLayer | QgsMapLayerProxyModel.Filter.MeshLayer
+        )
+        self.velocity_combo.setToolTip(
+            tr("A NetCDF/Zarr layer with vx and vy, or a *_vx.tif with its *_vy.tif")
+        )
+        form.addRow(tr("Velocity layer"), self.velocity_combo)
+        self.output_folder = QgsFileWidget(self)
+        self.output_folder.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
+        self.output_folder.setToolTip(tr("Empty: beside the velocity file (or the temporary folder)"))
+        form.addRow(tr("Output folder"), self.output_folder)
+        layout.addLayout(form)
+
+        strain = QgsCollapsibleGroupBox(tr("Strain rates"), self)
+        strain_form = QFormLayout(strain)
+        self.method_combo = QComboBox(strain)
+        self.method_combo.addItems([tr("Central differences"), tr("Logarithmic (Alley et al. 2018)")])
+        strain_form.addRow(tr("Method"), self.method_combo)
+        self.length_spin = _spin(strain, 500.0, 1.0, 100_000.0, 0, tr(" m"))
+        strain_form.addRow(tr("Length scale"), self.length_spin)
+        self.strain_button = QPushButton(tr("Strain rates"), strain)
+        self.strain_button.setObjectName("itslive_strain_button")
+        self.strain_button.clicked.connect(self.run_strain)
+        strain_form.addRow(self.strain_button)
+        layout.addWidget(strain)
+
+        flux = QgsCollapsibleGroupBox(tr("Flux divergence"), self)
+        flux_form = QFormLayout(flux)
+        self.thickness_combo = QgsMapLayerComboBox(flux)
+        self.thickness_combo.setFilters(QgsMapLayerProxyModel.Filter.RasterLayer)
+        flux_form.addRow(tr("Ice thickness (m)"), self.thickness_combo)
+        self.outline_combo = QgsMapLayerComboBox(flux)
+        self.outline_combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+        self.outline_combo.setAllowEmptyLayer(True)
+        self.outline_combo.setLayer(None)
+        flux_form.addRow(tr("Glacier outline"), self.outline_combo)
+        self.depth_spin = _spin(flux, 1.0, 0.01, 1.1, 2, "")
+        flux_form.addRow(tr("Depth factor"), self.depth_spin)
+        self.flux_button = QPushButton(tr("Flux divergence..."), flux)
+        self.flux_button.setObjectName("itslive_flux_button")
+        self.flux_button.clicked.connect(self.run_flux)
+        flux_form.addRow(self.flux_button)
+        layout.addWidget(flux)
+
+        track = QgsCollapsibleGroupBox(tr("Particle tracks"), self)
+        track_form = QFormLayout(track)
+        self.seeds_combo = QgsMapLayerComboBox(track)
+        self.seeds_combo.setFilters(QgsMapLayerProxyModel.Filter.PointLayer)
+        track_form.addRow(tr("Seed points"), self.seeds_combo)
+        self.start_edit = QLineEdit(track)
+        self.start_edit.setPlaceholderText(tr("YYYY-MM-DD (empty: first time of the field)"))
+        track_form.addRow(tr("Start date"), self.start_edit)
+        self.duration_spin = _spin(track, 365.0, 0.01, 1e6, 1, tr(" days"))
+        track_form.addRow(tr("Duration"), self.duration_spin)
+        self.step_spin = _spin(track, 5.0, 0.01, 1e4, 2, tr(" days"))
+        track_form.addRow(tr("Time step"), self.step_spin)
+        self.direction_combo = QComboBox(track)
+        self.direction_combo.addItems([tr("Forward"), tr("Backward")])
+        track_form.addRow(tr("Direction"), self.direction_combo)
+        self.track_button = QPushButton(tr("Track particles..."), track)
+        self.track_button.setObjectName("itslive_track_button")
+        self.track_button.clicked.connect(self.run_track)
+        track_form.addRow(self.track_button)
+        layout.addWidget(track)
+
+        status = QHBoxLayout()
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 100)
+        self.progress.setVisible(False)
+        status.addWidget(self.progress, 1)
+        self.cancel_button = QPushButton(tr("Cancel"), self)
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        status.addWidget(self.cancel_button)
+        layout.addLayout(status)
+        self.status_label = QLabel("", self)
+        self.status_label.setObjectName("itslive_analysis_status")
+        self.status_label.setWordWrap(True)
+        layout.addWidget(self.status_label)
+        layout.addStretch(1)
+
+    # -- parameters ------------------------------------------------------------------------------
+    def velocity_parameters(self) -> dict:
+        """INPUT or VX/VY (and CRS) for the selected velocity layer; raises ValueError if none."""
+        layer = self.velocity_combo.currentLayer()
+        if layer is None:
+            raise ValueError(
+                tr("Choose a velocity layer (a NetCDF/Zarr with vx and vy, or a vx/vy GeoTIFF pair).")
+            )
+        params = velocity_parameters_for_layer(layer)
+        if params is None:
+            raise ValueError(
+                tr(
+                    "{} has no vx/vy velocities: choose a NetCDF/Zarr with vx and vy or a *_vx.tif layer."
+                ).format(layer.name())
+            )
+        crs = layer.crs()
+        if crs.isValid() and not crs.isGeographic():
+            params["CRS"] = crs.authid() or crs.toWkt()
+        return params
+
+    def strain_parameters(self) -> dict:
+        """Parameters of itslive:strainrates from the widgets."""
+        params = self.velocity_parameters()
+        params.update(
+            METHOD=self.method_combo.currentIndex(),
+            LENGTH_SCALE=self.length_spin.value(),
+            OUTPUT=self._output_path(params, STRAIN_ID),
+        )
+        return params
+
+    def flux_parameters(self) -> dict:
+        """Parameters of itslive:fluxdivergence from the widgets."""
+        params = self.velocity_parameters()
+        thickness = self.thickness_combo.currentLayer()
+        if thickness is None:
+            raise ValueError(tr("Choose an ice thickness raster layer."))
+        params["THICKNESS"] = _layer_reference(thickness)
+        outline = self.outline_combo.currentLayer()
+        if outline is not None:
+            params["BOUNDARY"] = outline.id()
+        params.update(DEPTH_FACTOR=self.depth_spin.value(), OUTPUT=self._output_path(params, FLUX_ID))
+        return params
+
+    def track_parameters(self) -> dict:
+        """Parameters of itslive:track from the widgets."""
+        params = self.velocity_parameters()
+        seeds = self.seeds_combo.currentLayer()
+        if seeds is None:
+            raise ValueError(tr("Choose a point layer of seeds."))
+        params.update(
+            SEEDS=seeds.id(),
+            START_DATE=self.start_edit.text().strip(),
+            DURATION_DAYS=self.duration_spin.value(),
+            STEP_DAYS=self.step_spin.value(),
+            DIRECTION=self.direction_combo.currentIndex(),
+            OUTPUT=self._output_path(params, TRACK_ID),
+        )
+        return params
+
+    # -- runs ------------------------------------------------------------------------------------
+    def run_strain(self) -> bool:
+        """Start itslive:strainrates in the background; False (with a message) if it cannot start."""
+        return self._start(STRAIN_ID, self.strain_parameters, tr("Computing strain rates..."))
+
+    def run_flux(self) -> bool:
+        """Start itslive:fluxdivergence in the background."""
+        return self._start(FLUX_ID, self.flux_parameters, tr("Computing the flux divergence..."))
+
+    def run_track(self) -> bool:
+        """Start itslive:track in the background."""
+        return self._start(TRACK_ID, self.track_parameters, tr("Tracking particles..."))
+
+    def is_running(self) -> bool:
+        """True while an algorithm or the loading of its output runs."""
+        return self.run is not None or self.load_task is not None
+
+    def cancel(self):
+        """Ask the running algorithm to stop."""
+        if self.run is not None:
+            self.run.cancel()
+            self._show(tr("Cancelling..."))
+
+    def shutdown(self):
+        """Disconnect from the project and iface (plugin unload)."""
+        self.cancel()
+        for signal, slot in (
+            (self.project.layersAdded, self._refresh_velocity_layers),
+            (self.project.layersRemoved, self._refresh_velocity_layers),
+        ):
+            try:
+                signal.disconnect(slot)
+            except TypeError:
+                pass
+        if self.iface is not None and hasattr(self.iface, "currentLayerChanged"):
+            try:
+                self.iface.currentLayerChanged.disconnect(self._follow_active_layer)
+            except TypeError:
+                pass
+
+    def _start(self, algorithm_id: str, build, message: str) -> bool:
+        from .runner import AlgorithmRun
+
+        if self.is_running():
+            self._show(tr("Another analysis is still running: wait or cancel it."), error=True)
+            return False
+        try:
+            params = build()
+            self.run = AlgorithmRun(
+                algorithm_id,
+                params,
+                self.project,
+                on_done=lambda ok, results, error: self._done(algorithm_id, ok, results, error),
+                on_progress=self._on_progress,
+            )
+        except (ValueError, RuntimeError) as exc:
+            self.run = None
+            self._show(str(exc), error=True)
+            return False
+        self._set_busy(True)
+        self._show(message)
+        self.run.start()
+        return True
+
+    def _done(self, algorithm_id: str, ok: bool, results: dict, error: str | None):
+        self.run = None
+        if not ok:
+            self._finish(False, _last_error_line(error) or tr("The algorithm failed."))
+            return
+        self.last_output = Path(str(results.get("OUTPUT", "")))
+        try:
+            from ..layers import LoadResultTask
+        except ImportError:
+            self._finish(True, tr("Written: {}").format(self.last_output))
+            return
+        from qgis.core import QgsApplication
+
+        self._show(tr("Loading {}...").format(self.last_output.name))
+        self.load_task = LoadResultTask(
+            self.last_output, self.project, kind=RESULT_KIND[algorithm_id], on_loaded=self._loaded
+        )
+        QgsApplication.taskManager().addTask(self.load_task)
+
+    def _loaded(self, layers, error_message: str):
+        self.load_task = None
+        self.last_layers = list(layers)
+        if error_message:
+            self._finish(
+                False, tr("Written {}, but loading failed: {}").format(self.last_output, error_message)
+            )
+        else:
+            self._finish(True, tr("Done: {} ({} layer(s) added)").format(self.last_output, len(layers)))
+
+    def _finish(self, ok: bool, message: str):
+        self._set_busy(False)
+        self._show(message, error=not ok)
+        self.runFinished.emit(ok, message)
+
+    @pyqtSlot(float)
+    def _on_progress(self, percent: float):
+        self.progress.setValue(int(percent))
+
+    def _set_busy(self, busy: bool):
+        for button in (self.strain_button, self.flux_button, self.track_button):
+            button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+        self.progress.setVisible(busy)
+        self.progress.setValue(0)
+
+    def _show(self, message: str, error: bool = False):
+        self.status_label.setStyleSheet("color: #a00000" if error else "")
+        self.status_label.setText(message)
+
+    # -- layers ----------------------------------------------------------------------------------
+    def _refresh_velocity_layers(self, *_args):
+        """Offer only raster/mesh layers that hold vx and vy."""
+        excluded = [
+            layer
+            for layer in self.project.mapLayers().values()
+            if isinstance(layer, QgsRasterLayer | QgsMeshLayer)
+            and velocity_parameters_for_layer(layer) is None
+        ]
+        self.velocity_combo.setExceptedLayerList(excluded)
+
+    def _follow_active_layer(self, layer):
+        """The active layer becomes the velocity layer when it holds velocities."""
+        if layer is not None and velocity_parameters_for_layer(layer) is not None:
+            self.velocity_combo.setLayer(layer)
+
+    def _output_path(self, params: dict, algorithm_id: str) -> str:
+        source = params.get("INPUT") or params.get("VX")
+        folder = self.output_folder.filePath().strip()
+        stem = Path(str(source).rstrip("/")).stem
+        if stem.endswith("_vx"):
+            stem = stem[:-3]
+        target = Path(folder) if folder else Path(str(source).rstrip("/")).parent
+        if not _writable(target):
+            target = Path(tempfile.gettempdir()) / "itslive_qgis"
+            target.mkdir(parents=True, exist_ok=True)
+        return str(_unique(target / (stem + OUTPUT_SUFFIX[algorithm_id])))
+
+
+# ------------------------------------------------------------------------------------------------
+# helpers
+
+
+def velocity_parameters_for_layer(layer) -> dict | None:
+    """``{"INPUT": path}`` or ``{"VX": path, "VY": path}`` for a layer holding velocities, else None."""
+    if isinstance(layer, QgsMeshLayer):
+        path = (
+            QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source()).get("path") or ""
+        )
+        return {"INPUT": path} if _dataset_has_velocity(path) else None
+    if not isinstance(layer, QgsRasterLayer) or layer.providerType() != "gdal":
+        return None
+    source = layer.source()
+    sub = netcdf_subdataset(source) or _zarr_subdataset(source)
+    if sub is not None:
+        return {"INPUT": sub[0]} if _dataset_has_velocity(sub[0]) else None
+    if source.lower().endswith(NETCDF_SUFFIXES) or source.rstrip("/").lower().endswith(".zarr"):
+        return {"INPUT": source} if _dataset_has_velocity(source) else None
+    return _raster_pair(source)
+
+
+def _raster_pair(path: str) -> dict | None:
+    """``*_vx.tif`` with its ``*_vy.tif`` (either one given)."""
+    p = Path(path)
+    stem = p.stem
+    for mine, other in (("vx", "vy"), ("vy", "vx")):
+        if stem.lower().endswith(mine) and p.is_file():
+            sibling = p.with_name(stem[: -len(mine)] + other + p.suffix)
+            if sibling.is_file():
+                vx, vy = (p, sibling) if mine == "vx" else (sibling, p)
+                return {"VX": str(vx), "VY": str(vy)}
+    return None
+
+
+def _zarr_subdataset(source: str) -> tuple[str, str] | None:
+    text = source.strip()
+    if not text.upper().startswith("ZARR:"):
+        return None
+    path, _, var = text[5:].strip('"').rpartition('":')
+    return (path, var.strip("/")) if path and os.path.isdir(path) else None
+
+
+_VELOCITY_CACHE: dict = {}
+
+
+def _dataset_has_velocity(path: str) -> bool:
+    """True when the NetCDF file or Zarr folder holds ``vx`` and ``vy`` (cached per modification)."""
+    if not path or not os.path.exists(path):
+        return False
+    key = (path, os.path.getmtime(path))
+    if key not in _VELOCITY_CACHE:
+        if os.path.isdir(path):
+            found = os.path.isdir(os.path.join(path, "vx")) and os.path.isdir(os.path.join(path, "vy"))
+        else:
+            found = _netcdf_variables(path) >= {"vx", "vy"}
+        _VELOCITY_CACHE[key] = found
+    return _VELOCITY_CACHE[key]
+
+
+def _netcdf_variables(path: str) -> set[str]:
+    from osgeo import gdal
+
+    try:
+        gdal.UseExceptions()
+        dataset = gdal.Open(path)
+    except RuntimeError:
+        return set()
+    names = {
+        value.rsplit(":", 1)[-1]
+        for key, value in (dataset.GetMetadata("SUBDATASETS") or {}).items()
+        if key.endswith("_NAME")
+    }
+    return names
+
+
+def _layer_reference(layer) -> str:
+    """A file path when the layer is a plain file (safe in any thread), else its layer id."""
+    source = layer.source()
+    return source if layer.providerType() == "gdal" and os.path.isfile(source) else layer.id()
+
+
+def _writable(folder: Path) -> bool:
+    return folder.is_dir() and os.access(folder, os.W_OK)
+
+
+def _unique(path: Path) -> Path:
+    candidate, n = path, 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}_{n}{path.suffix}")
+        n += 1
+    return candidate
+
+
+def _last_error_line(text: str | None) -> str:
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def _spin(
+    parent, value: float, minimum: float, maximum: float, decimals: int, suffix: str
+) -> QgsDoubleSpinBox:
+    spin = QgsDoubleSpinBox(parent)
+    spin.setDecimals(decimals)
+    spin.setRange(minimum, maximum)
+    spin.setValue(value)
+    spin.setClearValue(value)
+    spin.setSuffix(suffix)
+    return spin
