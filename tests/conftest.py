@@ -37,15 +37,15 @@ def output_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def mirror(tmp_path_factory):
+def mirror():
     """A real S3-compatible server (moto) on 127.0.0.1 laid out like the its-live-data bucket.
 
     Sets ``ITSLIVE_S3_ENDPOINT_URL`` for the session, so the plugin and the core read from it.
+    The generated bucket tree is cached in ``.mirror_data/`` (rebuilt when the generator changes).
     """
     from tests.fixtures.mirror import start_mirror
 
-    root = tmp_path_factory.mktemp("mirror_data")
-    m = start_mirror(data_root=root)
+    m = start_mirror(data_root=REPO / ".mirror_data")
     old = os.environ.get("ITSLIVE_S3_ENDPOINT_URL")
     os.environ["ITSLIVE_S3_ENDPOINT_URL"] = m.endpoint_url
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from qgis.core import QgsProject
-from qgis.PyQt.QtWidgets import QDockWidget, QLabel, QVBoxLayout, QWidget
+from qgis.PyQt.QtWidgets import QDockWidget, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from .. import deps
 from ..i18n import dependency_message, tr
@@ -36,15 +36,22 @@ class ItsLiveDock(QDockWidget):
         self.deps_label.setVisible(bool(self.deps_label.text()))
         layout.addWidget(self.deps_label)
 
+        self.tabs = QTabWidget(body)
+        self.tabs.setObjectName("itslive_tabs")
+        layout.addWidget(self.tabs)
         self.cubes = None
         if not deps.missing("catalog"):
             from .cube_list import CubeList
 
             self.cubes = CubeList(self.canvas, body)
-            layout.addWidget(self.cubes)
+            self.tabs.addTab(self.cubes, tr("Datacubes"))
             self.cubes.load_catalog()
-        else:
-            layout.addStretch(1)
+        self.analysis = None
+        if not deps.missing("strain"):
+            from .analysis_panel import AnalysisPanel
+
+            self.analysis = AnalysisPanel(iface, body)
+            self.tabs.addTab(self.analysis, tr("Analysis"))
         self.setWidget(body)
 
         project = QgsProject.instance()
@@ -89,5 +96,6 @@ class ItsLiveDock(QDockWidget):
                 signal.disconnect(slot)
             except TypeError:
                 pass
-        if self.cubes is not None:
-            self.cubes.shutdown()
+        for panel in (self.cubes, self.analysis):
+            if panel is not None:
+                panel.shutdown()
