@@ -190,3 +190,45 @@ def pair_dates_days(ds) -> tuple[np.ndarray, np.ndarray]:
     else:
         raise DataError("Pairs need acquisition_date_img1/2 or date_dt to know their intervals.")
     return np.minimum(d1, d2), np.maximum(d1, d2)
+
+
+def open_pairs(source: str, config: StoreConfig | None = None):
+    """Open image-pair velocities from a cube (Zarr path/URL) or a subset file (.nc/.zarr), cleaned.
+
+    Subset files written by the plugin are already clean; cleaning again is cheap and harmless.
+    """
+    xr = require_xarray()
+    path = str(source)
+    if not is_remote(path) and path.lower().endswith((".nc", ".nc4", ".netcdf")):
+        try:
+            ds = xr.open_dataset(path, decode_timedelta=False, chunks={})
+        except FileNotFoundError as exc:
+            raise InputError(f"No such file: {path}") from exc
+        except (OSError, ValueError) as exc:
+            raise DataError(f"{path} is not a readable NetCDF file: {exc}") from exc
+        if PAIR_DIM not in ds.dims:
+            raise DataError(
+                f"{path} has no '{PAIR_DIM}' dimension: give an ITS_LIVE subset or datacube "
+                "(an inversion result is already a regular time series)."
+            )
+    else:
+        ds = open_cube(path, config)
+    return clean_pairs(ds)
+
+
+def select_extent(ds, xmin: float, ymin: float, xmax: float, ymax: float):
+    """Cells of ``ds`` whose centres lie in the extent (the dataset's CRS, metres); y order kept.
+
+    Raises :class:`InputError` when no cell centre falls inside.
+    """
+    xs = ds["x"].values
+    ys = ds["y"].values
+    ix = np.flatnonzero((xs >= xmin) & (xs <= xmax))
+    iy = np.flatnonzero((ys >= ymin) & (ys <= ymax))
+    if ix.size == 0 or iy.size == 0:
+        raise InputError(
+            "The extent does not overlap the data "
+            f"(data x {xs.min():.0f}..{xs.max():.0f}, y {ys.min():.0f}..{ys.max():.0f} m; "
+            f"extent x {xmin:.0f}..{xmax:.0f}, y {ymin:.0f}..{ymax:.0f} m)."
+        )
+    return ds.isel(x=slice(ix[0], ix[-1] + 1), y=slice(iy[0], iy[-1] + 1))

@@ -8,7 +8,12 @@ and disables an algorithm (``canExecute``) when its Python packages are missing.
 
 from __future__ import annotations
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeedback
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+)
 from qgis.PyQt.QtGui import QIcon
 
 from .. import deps
@@ -87,3 +92,40 @@ class ItsLiveAlgorithm(QgsProcessingAlgorithm):
 def progress_for(feedback) -> FeedbackProgress:
     """Adapter to pass to core functions."""
     return FeedbackProgress(feedback)
+
+
+def extent_in_crs(
+    algorithm, parameters, name, context, target_crs
+) -> tuple[float, float, float, float] | None:
+    """The extent parameter ``name`` transformed (densified) into ``target_crs``; None when not given.
+
+    ``target_crs``: a QgsCoordinateReferenceSystem or anything pyproj understands (EPSG code, WKT).
+    """
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform
+
+    if parameters.get(name) in (None, ""):
+        return None
+    extent = algorithm.parameterAsExtent(parameters, name, context)
+    if extent.isNull():
+        return None
+    source = algorithm.parameterAsExtentCrs(parameters, name, context)
+    if not isinstance(target_crs, QgsCoordinateReferenceSystem):
+        target_crs = crs_from_pyproj(target_crs)
+    if source.isValid() and target_crs.isValid() and source != target_crs:
+        transform = QgsCoordinateTransform(source, target_crs, context.transformContext())
+        extent = transform.transformBoundingBox(extent)
+    return extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum()
+
+
+def crs_from_pyproj(crs) -> QgsCoordinateReferenceSystem:
+    """A QGIS CRS from an EPSG int, 'EPSG:n', WKT or pyproj CRS."""
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    if isinstance(crs, int):
+        return QgsCoordinateReferenceSystem(f"EPSG:{crs}")
+    epsg = getattr(crs, "to_epsg", lambda: None)()
+    if epsg:
+        return QgsCoordinateReferenceSystem(f"EPSG:{epsg}")
+    text = crs.to_wkt() if hasattr(crs, "to_wkt") else str(crs)
+    result = QgsCoordinateReferenceSystem(text)
+    return result if result.isValid() else QgsCoordinateReferenceSystem.fromWkt(text)
