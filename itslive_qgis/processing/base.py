@@ -129,3 +129,42 @@ def crs_from_pyproj(crs) -> QgsCoordinateReferenceSystem:
     text = crs.to_wkt() if hasattr(crs, "to_wkt") else str(crs)
     result = QgsCoordinateReferenceSystem(text)
     return result if result.isValid() else QgsCoordinateReferenceSystem.fromWkt(text)
+
+
+def area_from_parameters(algorithm, parameters, context, extent_name="EXTENT", layer_name="AOI"):
+    """The area of an algorithm as (shapely geometry, CRS WKT or authid).
+
+    Polygon features of ``layer_name`` (selected features only when the user chose so) win
+    over the extent ``extent_name``. Raises QgsProcessingException when neither is usable.
+    """
+    from shapely import wkt as shapely_wkt
+    from shapely.geometry import box
+
+    source = (
+        algorithm.parameterAsSource(parameters, layer_name, context) if parameters.get(layer_name) else None
+    )
+    if source is not None:
+        geoms = [f.geometry() for f in source.getFeatures() if f.hasGeometry() and not f.geometry().isEmpty()]
+        if not geoms:
+            raise QgsProcessingException(tr("The area layer has no polygon features (or none selected)."))
+        from qgis.core import QgsGeometry
+
+        union = QgsGeometry.unaryUnion(geoms)
+        crs = source.sourceCrs()
+        return shapely_wkt.loads(union.asWkt()), crs.authid() or crs.toWkt()
+    if parameters.get(extent_name) in (None, ""):
+        raise QgsProcessingException(tr("Give an area: an extent or a polygon layer."))
+    extent = algorithm.parameterAsExtent(parameters, extent_name, context)
+    if extent.isNull() or extent.isEmpty():
+        raise QgsProcessingException(tr("The extent is empty: draw or choose an area on the map."))
+    crs = algorithm.parameterAsExtentCrs(parameters, extent_name, context)
+    if not crs.isValid():
+        crs = QgsCoordinateReferenceSystem("EPSG:4326")
+    geom = box(extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
+    return geom, crs.authid() or crs.toWkt()
+
+
+def split_list(text: str) -> list[str] | None:
+    """'8, 9,2A' -> ['8', '9', '2A']; '' -> None."""
+    items = [t.strip() for t in (text or "").replace(";", ",").split(",") if t.strip()]
+    return items or None
