@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from qgis.core import (
     QgsProcessing,
+    QgsProcessingException,
     QgsProcessingOutputMultipleLayers,
     QgsProcessingOutputRasterLayer,
     QgsProcessingParameterExtent,
@@ -83,6 +86,12 @@ class MosaicAlgorithm(ItsLiveAlgorithm):
         ) or DEFAULT_VARIABLES.split(",")
         region = self.parameterAsString(parameters, "REGION", context).strip() or None
         folder = self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
+        try:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise QgsProcessingException(
+                tr("Cannot create the output folder {}: {}").format(folder, exc)
+            ) from exc
         paths = self.run_core(
             clip_mosaic,
             area,

@@ -1,0 +1,289 @@
+"""The demo: the whole ITS_LIVE pipeline on the local mirror, through the plugin's own algorithms.
+
+Started by ``make demo``. It starts the local S3 mirror (moto, 127.0.0.1), points the plugin
+at it with ITSLIVE_S3_ENDPOINT_URL, runs the Processing algorithms headless
+(findcubes -> downloadsubset -> invert -> strainrates / fluxdivergence / track, and a mosaic
+clip), loads the results styled into a QGIS project, renders PNGs with QGIS and saves
+``demo_output/itslive_demo.qgz``. Exits non-zero on any failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+import traceback
+import warnings
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, "/usr/share/qgis/python/plugins")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+warnings.filterwarnings("ignore", category=PendingDeprecationWarning)  # Debian rasterio 1.3 vs affine 3
+
+#: the demo area: a glacier trunk crossing the edge between two EPSG:3413 tiles (west Greenland)
+AREA = (-182600.0, -2282600.0, -171400.0, -2277400.0)
+AREA_CRS = "EPSG:3413"
+POINT = (-178507.5, -2280402.3)  # on the trunk, in tile GRE_A
+POINT_NAME = "trunk_GRE_A"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", default="demo_output", help="output folder (replaced)")
+    args = parser.parse_args(argv)
+    out = Path(args.output).resolve()
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    os.environ["ITSLIVE_CACHE_DIR"] = str(out / "cache")
+
+    from tests.fixtures.mirror import start_mirror
+
+    t0 = time.monotonic()
+    with start_mirror(data_root=REPO / ".mirror_data") as mirror:
+        os.environ["ITSLIVE_S3_ENDPOINT_URL"] = mirror.endpoint_url
+        print(f"local mirror: {mirror.endpoint_url} ({len(mirror.keys)} objects in s3://{mirror.bucket})")
+        app = _start_qgis()
+        try:
+            made = run_pipeline(out)
+        except Exception:
+            traceback.print_exc()
+            print("DEMO FAILED", file=sys.stderr)
+            return 1
+        finally:
+            _stop_qgis(app)
+    print(f"\ndemo finished in {time.monotonic() - t0:.0f} s; made:")
+    for path in made:
+        size = path.stat().st_size if path.is_file() else sum(p.stat().st_size for p in path.rglob("*"))
+        print(f"  {path.relative_to(out.parent)}  ({size / 1024:.0f} KiB)")
+    return 0
+
+
+def run_pipeline(out: Path) -> list[Path]:
+    """Run every step; returns the files made."""
+    import processing
+    from qgis.core import QgsProject, QgsRectangle
+
+    from itslive_qgis.layers import load_result, render_png
+
+    extent = "{},{},{},{} [{}]".format(AREA[0], AREA[2], AREA[1], AREA[3], AREA_CRS)
+    made: list[Path] = []
+
+    def step(title, alg, params):
+        t = time.monotonic()
+        result = processing.run(alg, params)
+        print(f"[{time.monotonic() - t:6.1f} s] {title}: {alg}")
+        return result
+
+    cubes = step(
+        "datacubes under the area", "itslive:findcubes", {"EXTENT": extent, "OUTPUT": str(out / "cubes.gpkg")}
+    )
+    print(f"           {cubes['COUNT']} cubes")
+    subset = step(
+        "subset download",
+        "itslive:downloadsubset",
+        {
+            "EXTENT": extent,
+            "START_DATE": "2014-01-01",
+            "END_DATE": "2024-12-31",
+            "OUTPUT": str(out / "subset.nc"),
+        },
+    )
+    print(f"           {subset['PAIRS']} pairs")
+    inversion = step(
+        "temporal inversion",
+        "itslive:invert",
+        {"INPUT": subset["OUTPUT"], "INTERVAL_DAYS": 30, "OUTPUT": str(out / "inversion.nc")},
+    )
+    strain = step(
+        "strain rates",
+        "itslive:strainrates",
+        {"INPUT": inversion["OUTPUT"], "METHOD": 0, "OUTPUT": str(out / "strain.nc")},
+    )
+    mosaic = step(
+        "mosaic clip",
+        "itslive:mosaic",
+        {"EXTENT": extent, "YEAR": 0, "VARIABLES": "v,vx,vy,v_error", "OUTPUT_FOLDER": str(out / "mosaic")},
+    )
+    thickness = _illustrative_thickness(mosaic["V"], out / "thickness_illustrative.tif")
+    flux = step(
+        "flux divergence",
+        "itslive:fluxdivergence",
+        {
+            "VX": mosaic["VX"],
+            "VY": mosaic["VY"],
+            "THICKNESS": str(thickness),
+            "OUTPUT": str(out / "flux.nc"),
+        },
+    )
+    seeds = _seed_layer(out / "seeds.gpkg")
+    tracks = step(
+        "particle tracks",
+        "itslive:track",
+        {
+            "INPUT": inversion["OUTPUT"],
+            "SEEDS": str(seeds),
+            "START_DATE": "2016-01-01",
+            "DURATION_DAYS": 1500,
+            "STEP_DAYS": 10,
+            "OUTPUT": str(out / "tracks.gpkg"),
+        },
+    )
+    made += [Path(p) for p in (cubes["OUTPUT"], subset["OUTPUT"], inversion["OUTPUT"], strain["OUTPUT"])]
+    made += [Path(mosaic["OUTPUT_FOLDER"]), thickness, Path(flux["OUTPUT"]), Path(tracks["OUTPUT"])]
+
+    project = QgsProject.instance()
+    project.clear()
+    project.setCrs(_crs(AREA_CRS))
+    _add_footprints(cubes["OUTPUT"], project)
+    loaded = {}
+    for name, path in (
+        ("inversion", inversion["OUTPUT"]),
+        ("strain", strain["OUTPUT"]),
+        ("flux", flux["OUTPUT"]),
+    ):
+        loaded[name] = load_result(path, project)
+    loaded["tracks"] = load_result(tracks["OUTPUT"], project)
+
+    view = QgsRectangle(AREA[0], AREA[1], AREA[2], AREA[3])
+    inv_layers = loaded["inversion"]
+    frames = _two_frames(inversion["OUTPUT"])
+    for label, frame in frames:
+        png = out / f"inversion_{label}.png"
+        render_png(inv_layers + loaded["tracks"], view, AREA_CRS, (1200, 560), frame, png)
+        made.append(png)
+    strain_layer = next(layer for layer in loaded["strain"] if "e_eff" in layer.name())
+    first_frame = frames[0][1]
+    made.append(
+        render_png([strain_layer], view, AREA_CRS, (1200, 560), first_frame, out / "strain_e_eff.png")
+    )
+    dhdt = next(layer for layer in loaded["flux"] if "dynamic_dhdt" in layer.name())
+    made.append(render_png([dhdt], view, AREA_CRS, (1200, 560), None, out / "dynamic_dhdt.png"))
+    made.append(_timeseries_png(out)) if os.environ.get("DEMO_TS") else None
+    qgz = out / "itslive_demo.qgz"
+    if not project.write(str(qgz)):
+        raise RuntimeError(f"could not write {qgz}")
+    made.append(qgz)
+    return made
+
+
+def _two_frames(path):
+    """Two monthly frames a season apart, labelled by date: (label, (start_days, end_days))."""
+    import xarray as xr
+
+    with xr.open_dataset(path) as ds:
+        bnds = ds["time_bnds"].values
+        v = ds["v"].values
+    import numpy as np
+
+    counts = np.isfinite(v).reshape(v.shape[0], -1).mean(axis=1)
+    good = np.flatnonzero(counts > 0.5)
+    winter = next((i for i in good[::-1] if str(bnds[i, 0])[5:7] in ("01", "02", "03")), good[0])
+    summer = next((i for i in good[::-1] if str(bnds[i, 0])[5:7] in ("07", "08")), good[-1])
+    epoch = np.datetime64("1970-01-01")
+    out = []
+    for i in (winter, summer):
+        start, end = ((bnds[i] - epoch) / np.timedelta64(1, "D")).tolist()
+        out.append((str(bnds[i, 0])[:10], (start, end)))
+    return out
+
+
+def _illustrative_thickness(speed_tif: str, path: Path) -> Path:
+    """An ILLUSTRATIVE ice thickness (m) for the flux step: 150 m + 0.3 x speed, capped at 900 m.
+
+    The mirror has no thickness data; this stands in for a real thickness raster (e.g. from
+    a bed model) so that itslive:fluxdivergence runs end to end. Its numbers mean nothing.
+    """
+    import numpy as np
+    import rasterio
+
+    with rasterio.open(speed_tif) as src:
+        speed = src.read(1, masked=True).filled(np.nan)
+        profile = src.profile
+    thick = np.clip(150.0 + 0.3 * speed, 0, 900).astype("float32")
+    thick[~np.isfinite(thick)] = -9999.0
+    profile.update(dtype="float32", nodata=-9999.0, count=1, compress="deflate")
+    profile.pop("blockxsize", None), profile.pop("blockysize", None), profile.pop("tiled", None)
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(thick, 1)
+        dst.update_tags(units="m", description="illustrative thickness for the demo, not data")
+    return path
+
+
+def _seed_layer(path: Path) -> Path:
+    """Seed points across the upper trunk (EPSG:3413)."""
+    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProject, QgsVectorFileWriter, QgsVectorLayer
+
+    layer = QgsVectorLayer("Point?crs=EPSG:3413", "seeds", "memory")
+    feats = []
+    for dy in (-300.0, 0.0, 300.0):
+        f = QgsFeature()
+        f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(POINT[0] - 2500.0, POINT[1] + dy)))
+        feats.append(f)
+    layer.dataProvider().addFeatures(feats)
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    context = QgsProject.instance().transformContext()
+    error = QgsVectorFileWriter.writeAsVectorFormatV3(layer, str(path), context, options)
+    if error[0] != QgsVectorFileWriter.WriterError.NoError:
+        raise RuntimeError(f"could not write {path}: {error}")
+    return path
+
+
+def _add_footprints(path: str, project) -> None:
+    """The cubes found for the area, styled like the dock's footprints layer."""
+    from qgis.core import QgsVectorLayer
+
+    from itslive_qgis.paths import style_path
+
+    layer = QgsVectorLayer(path, "ITS_LIVE datacubes of the area", "ogr")
+    layer.loadNamedStyle(style_path("footprints.qml"))
+    project.addMapLayer(layer)
+
+
+def _timeseries_png(out: Path) -> Path:
+    """The velocity time series plot at POINT (pairs and inverted series)."""
+    from itslive_qgis.gui.timeseries_plot import render_point_series_png  # noqa: F401  (issue 9)
+
+    return render_point_series_png(POINT, AREA_CRS, out / f"timeseries_{POINT_NAME}.png")
+
+
+def _crs(text):
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    return QgsCoordinateReferenceSystem(text)
+
+
+def _start_qgis():
+    from qgis.core import QgsApplication
+
+    app = QgsApplication([], False)
+    app.initQgis()
+    from processing.core.Processing import Processing
+
+    Processing.initialize()
+    import itslive_qgis
+
+    class _Headless:
+        """The plugin's provider needs no interface for Processing runs."""
+
+    plugin = itslive_qgis.classFactory(_Headless())
+    plugin.initProcessing()
+    app._itslive_plugin = plugin
+    return app
+
+
+def _stop_qgis(app):
+    plugin = getattr(app, "_itslive_plugin", None)
+    if plugin is not None:
+        plugin.unload()
+    app.exitQgis()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
