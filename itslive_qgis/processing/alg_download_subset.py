@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsProcessing,
+    QgsProcessingException,
     QgsProcessingParameterCrs,
     QgsProcessingParameterExtent,
     QgsProcessingParameterFeatureSource,
@@ -44,8 +45,9 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
             "complete. Tiles of one projection are joined on their common 120 m grid; tiles of another "
             "projection are resampled onto TARGET_CRS (default: the projection of the tile covering most "
             "of the area) with vx/vy rotated into its axes.\n\n"
-            "CUBES: optional comma-separated zarr URLs (the dock's selection); default: every cube of the "
-            "catalog covering the area. VARIABLES: default v, vx, vy, v_error and the per-pair metadata. "
+            "CUBES: optional comma-separated zarr URLs (the dock's selection), or CUBES_LAYER: the output of "
+            "itslive:findcubes; default: every cube of the catalog covering the area. "
+            "VARIABLES: default v, vx, vy, v_error and the per-pair metadata. "
             "SATELLITES: e.g. 8,9,2A,2B (first image). MIN_DT_DAYS/MAX_DT_DAYS bound date_dt (days); "
             "MIN_VALID_PCT bounds roi_valid_percentage (%); MAX_V_ERROR (m/yr) blanks worse pixels."
         )
@@ -121,6 +123,13 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
         config = settings.store_config()
         progress = progress_for(feedback)
         cubes = split_list(self.parameterAsString(parameters, "CUBES", context))
+        if not cubes and parameters.get("CUBES_LAYER"):
+            layer = self.parameterAsSource(parameters, "CUBES_LAYER", context)
+            if layer is None or layer.fields().indexOf("zarr_url") < 0:
+                raise QgsProcessingException(
+                    tr("The datacube layer needs a zarr_url field (from itslive:findcubes).")
+                )
+            cubes = [f["zarr_url"] for f in layer.getFeatures() if f["zarr_url"]] or None
         if not cubes:
             cubes = self._cubes_for_area(area, area_crs, config, progress)
         target = self.parameterAsCrs(parameters, "TARGET_CRS", context)
@@ -161,8 +170,6 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
         progress.log(loaded.message)
         records = self.run_core(loaded.catalog.find, area, area_crs)
         if not records:
-            from qgis.core import QgsProcessingException
-
             raise QgsProcessingException(
                 tr("No ITS_LIVE datacube covers the area: check its position and CRS.")
             )
