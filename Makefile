@@ -95,15 +95,7 @@ i18n: setup
 	$(PY) scripts/i18n.py
 
 package: i18n
-	rm -rf build/package dist/itslive_qgis.zip && mkdir -p build/package/itslive_qgis dist
-	cp -rL itslive_qgis/. build/package/itslive_qgis/
-	rm -rf build/package/itslive_qgis/resources build/package/itslive_qgis/i18n
-	cp -rL resources build/package/itslive_qgis/resources
-	mkdir -p build/package/itslive_qgis/i18n && cp i18n/*.qm build/package/itslive_qgis/i18n/
-	cp README.md LICENSE build/package/itslive_qgis/ 2>/dev/null || cp README.md build/package/itslive_qgis/
-	find build/package -name __pycache__ -prune -exec rm -rf {} +
-	cd build/package && zip -qr ../../dist/itslive_qgis.zip itslive_qgis
-	@echo "built dist/itslive_qgis.zip ($$(du -h dist/itslive_qgis.zip | cut -f1))"
+	$(PY) scripts/package.py
 
 clean:
 	rm -rf build dist demo_output tests/output .pytest_cache .ruff_cache

@@ -1,0 +1,42 @@
+"""The ZIP that "Install from ZIP" takes: it holds the plugin, and QGIS loads the plugin from it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+
+from tests.conftest import REPO
+
+
+def test_zip_installs_and_loads(tmp_path):
+    subprocess.run([sys.executable, "scripts/i18n.py"], cwd=REPO, check=True, capture_output=True)
+    zip_path = tmp_path / "itslive_qgis.zip"
+    subprocess.run([sys.executable, "scripts/package.py", "--output", str(zip_path)], cwd=REPO, check=True)
+    with zipfile.ZipFile(zip_path) as zf:
+        names = zf.namelist()
+        zf.extractall(tmp_path / "plugins")
+    assert "itslive_qgis/metadata.txt" in names and "itslive_qgis/__init__.py" in names
+    assert "itslive_qgis/resources/icons/itslive.svg" in names
+    assert "itslive_qgis/i18n/itslive_qgis_fr.qm" in names
+    assert any(n.startswith("itslive_qgis/resources/styles/") for n in names)
+    assert not any("/tests/" in n or n.startswith("tests/") or "__pycache__" in n for n in names)
+    metadata = (tmp_path / "plugins/itslive_qgis/metadata.txt").read_text()
+    for key in ("qgisMinimumVersion=3.40", "hasProcessingProvider=yes", "tracker=", "repository=", "about="):
+        assert key in metadata
+    env = {**os.environ, "QGIS_PLUGINPATH": str(tmp_path / "plugins"), "QT_QPA_PLATFORM": "offscreen"}
+    env["PYTHONPATH"] = str(REPO / ".venv/lib/python3.11/site-packages")
+    env["PATH"] = f"{REPO / '.venv/bin'}:{os.environ['PATH']}"
+    subprocess.run(
+        ["qgis_process", "plugins", "enable", "itslive_qgis"], env=env, capture_output=True, timeout=120
+    )
+    listing = subprocess.run(["qgis_process", "list"], env=env, capture_output=True, text=True, timeout=120)
+    assert "itslive:findcubes" in listing.stdout
+    assert (
+        str(tmp_path / "plugins")
+        in subprocess.run(
+            ["qgis_process", "plugins"], env=env, capture_output=True, text=True, timeout=120
+        ).stdout
+        or "itslive_qgis" in listing.stdout
+    )
