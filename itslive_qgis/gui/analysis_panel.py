@@ -13,7 +13,6 @@ import tempfile
 from pathlib import Path
 
 from qgis.core import (
-    QgsMapLayer,
     QgsMapLayerProxyModel,
     QgsMeshLayer,
     QgsProject,
@@ -21,21 +20,17 @@ from qgis.core import (
     QgsRasterLayer,
 )
 from qgis.gui import QgsCollapsibleGroupBox, QgsDoubleSpinBox, QgsFileWidget, QgsMapLayerComboBox
-from qgis.PyQt.QtCore import pyqtSignal, pyqtSlot
 from qgis.PyQt.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from ..i18n import tr
 from ..processing.alg_strain_rates import netcdf_subdataset
+from .panel_base import AlgorithmPanel
 
 STRAIN_ID = "itslive:strainrates"
 FLUX_ID = "itslive:fluxdivergence"
@@ -45,22 +40,14 @@ OUTPUT_SUFFIX = {STRAIN_ID: "_strain.nc", FLUX_ID: "_flux.nc", TRACK_ID: "_track
 RESULT_KIND = {STRAIN_ID: "strain", FLUX_ID: "flux", TRACK_ID: "tracks"}
 
 
-class AnalysisPanel(QWidget):
+class AnalysisPanel(AlgorithmPanel):
     """Strain rates, flux divergence and particle tracks of a velocity layer, run in the background.
 
     ``runFinished(ok, message)`` is emitted when a run (and the loading of its output) ends.
     """
 
-    runFinished = pyqtSignal(bool, str)
-
     def __init__(self, iface, parent=None, project: QgsProject | None = None):
-        super().__init__(parent)
-        self.iface = iface
-        self.project = project or QgsProject.instance()
-        self.run = None
-        self.load_task = None
-        self.last_output: Path | None = None
-        self.last_layers: list[QgsMapLayer] = []
+        super().__init__(iface, parent, project)
         self._build()
         self.project.layersAdded.connect(self._refresh_velocity_layers)
         self.project.layersRemoved.connect(self._refresh_velocity_layers)
@@ -141,20 +128,8 @@ class AnalysisPanel(QWidget):
         track_form.addRow(self.track_button)
         layout.addWidget(track)
 
-        status = QHBoxLayout()
-        self.progress = QProgressBar(self)
-        self.progress.setRange(0, 100)
-        self.progress.setVisible(False)
-        status.addWidget(self.progress, 1)
-        self.cancel_button = QPushButton(tr("Cancel"), self)
-        self.cancel_button.setEnabled(False)
-        self.cancel_button.clicked.connect(self.cancel)
-        status.addWidget(self.cancel_button)
-        layout.addLayout(status)
-        self.status_label = QLabel("", self)
-        self.status_label.setObjectName("itslive_analysis_status")
-        self.status_label.setWordWrap(True)
-        layout.addWidget(self.status_label)
+        self.add_status_row(layout, "itslive_analysis_status")
+        self.action_buttons = [self.strain_button, self.flux_button, self.track_button]
         layout.addStretch(1)
 
     # -- parameters ------------------------------------------------------------------------------
@@ -219,25 +194,19 @@ class AnalysisPanel(QWidget):
     # -- runs ------------------------------------------------------------------------------------
     def run_strain(self) -> bool:
         """Start itslive:strainrates in the background; False (with a message) if it cannot start."""
-        return self._start(STRAIN_ID, self.strain_parameters, tr("Computing strain rates..."))
+        return self.start_algorithm(
+            STRAIN_ID, self.strain_parameters, tr("Computing strain rates..."), "strain"
+        )
 
     def run_flux(self) -> bool:
         """Start itslive:fluxdivergence in the background."""
-        return self._start(FLUX_ID, self.flux_parameters, tr("Computing the flux divergence..."))
+        return self.start_algorithm(
+            FLUX_ID, self.flux_parameters, tr("Computing the flux divergence..."), "flux"
+        )
 
     def run_track(self) -> bool:
         """Start itslive:track in the background."""
-        return self._start(TRACK_ID, self.track_parameters, tr("Tracking particles..."))
-
-    def is_running(self) -> bool:
-        """True while an algorithm or the loading of its output runs."""
-        return self.run is not None or self.load_task is not None
-
-    def cancel(self):
-        """Ask the running algorithm to stop."""
-        if self.run is not None:
-            self.run.cancel()
-            self._show(tr("Cancelling..."))
+        return self.start_algorithm(TRACK_ID, self.track_parameters, tr("Tracking particles..."), "tracks")
 
     def shutdown(self):
         """Disconnect from the project and iface (plugin unload)."""
@@ -255,79 +224,6 @@ class AnalysisPanel(QWidget):
                 self.iface.currentLayerChanged.disconnect(self._follow_active_layer)
             except TypeError:
                 pass
-
-    def _start(self, algorithm_id: str, build, message: str) -> bool:
-        from .runner import AlgorithmRun
-
-        if self.is_running():
-            self._show(tr("Another analysis is still running: wait or cancel it."), error=True)
-            return False
-        try:
-            params = build()
-            self.run = AlgorithmRun(
-                algorithm_id,
-                params,
-                self.project,
-                on_done=lambda ok, results, error: self._done(algorithm_id, ok, results, error),
-                on_progress=self._on_progress,
-            )
-        except (ValueError, RuntimeError) as exc:
-            self.run = None
-            self._show(str(exc), error=True)
-            return False
-        self._set_busy(True)
-        self._show(message)
-        self.run.start()
-        return True
-
-    def _done(self, algorithm_id: str, ok: bool, results: dict, error: str | None):
-        self.run = None
-        if not ok:
-            self._finish(False, _last_error_line(error) or tr("The algorithm failed."))
-            return
-        self.last_output = Path(str(results.get("OUTPUT", "")))
-        try:
-            from ..layers import LoadResultTask
-        except ImportError:
-            self._finish(True, tr("Written: {}").format(self.last_output))
-            return
-        from qgis.core import QgsApplication
-
-        self._show(tr("Loading {}...").format(self.last_output.name))
-        self.load_task = LoadResultTask(
-            self.last_output, self.project, kind=RESULT_KIND[algorithm_id], on_loaded=self._loaded
-        )
-        QgsApplication.taskManager().addTask(self.load_task)
-
-    def _loaded(self, layers, error_message: str):
-        self.load_task = None
-        self.last_layers = list(layers)
-        if error_message:
-            self._finish(
-                False, tr("Written {}, but loading failed: {}").format(self.last_output, error_message)
-            )
-        else:
-            self._finish(True, tr("Done: {} ({} layer(s) added)").format(self.last_output, len(layers)))
-
-    def _finish(self, ok: bool, message: str):
-        self._set_busy(False)
-        self._show(message, error=not ok)
-        self.runFinished.emit(ok, message)
-
-    @pyqtSlot(float)
-    def _on_progress(self, percent: float):
-        self.progress.setValue(int(percent))
-
-    def _set_busy(self, busy: bool):
-        for button in (self.strain_button, self.flux_button, self.track_button):
-            button.setEnabled(not busy)
-        self.cancel_button.setEnabled(busy)
-        self.progress.setVisible(busy)
-        self.progress.setValue(0)
-
-    def _show(self, message: str, error: bool = False):
-        self.status_label.setStyleSheet("color: #a00000" if error else "")
-        self.status_label.setText(message)
 
     # -- layers ----------------------------------------------------------------------------------
     def _refresh_velocity_layers(self, *_args):
@@ -450,11 +346,6 @@ def _unique(path: Path) -> Path:
         candidate = path.with_name(f"{path.stem}_{n}{path.suffix}")
         n += 1
     return candidate
-
-
-def _last_error_line(text: str | None) -> str:
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    return lines[-1] if lines else ""
 
 
 def _spin(

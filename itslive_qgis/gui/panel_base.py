@@ -1,0 +1,139 @@
+"""Base of the dock sections that run an algorithm and load its output (wiring only).
+
+A section builds the parameter dict of an ``itslive:`` algorithm from its widgets, runs that
+algorithm in the background (:class:`gui.runner.AlgorithmRun`, the same code path as the
+toolbox and the model builder) and loads the output into the project with
+:class:`layers.LoadResultTask` (file reading off the main thread, layers added on it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import QgsApplication, QgsMapLayer, QgsProject
+from qgis.PyQt.QtCore import pyqtSignal, pyqtSlot
+from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from ..i18n import tr
+
+
+class AlgorithmPanel(QWidget):
+    """A dock section running one algorithm at a time; ``runFinished(ok, message)`` when it ends."""
+
+    runFinished = pyqtSignal(bool, str)
+
+    def __init__(self, iface, parent=None, project: QgsProject | None = None):
+        super().__init__(parent)
+        self.iface = iface
+        self.project = project or QgsProject.instance()
+        self.run = None
+        self.load_task = None
+        self.last_output: Path | None = None
+        self.last_layers: list[QgsMapLayer] = []
+        self.action_buttons: list[QPushButton] = []
+
+    # -- widgets ---------------------------------------------------------------------------------
+    def add_status_row(self, layout, status_name: str) -> None:
+        """Progress bar, cancel button and status label at the bottom of ``layout``."""
+        row = QHBoxLayout()
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 100)
+        self.progress.setVisible(False)
+        row.addWidget(self.progress, 1)
+        self.cancel_button = QPushButton(tr("Cancel"), self)
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        row.addWidget(self.cancel_button)
+        layout.addLayout(row)
+        self.status_label = QLabel("", self)
+        self.status_label.setObjectName(status_name)
+        self.status_label.setWordWrap(True)
+        layout.addWidget(self.status_label)
+
+    # -- runs ------------------------------------------------------------------------------------
+    def is_running(self) -> bool:
+        """True while an algorithm or the loading of its output runs."""
+        return self.run is not None or self.load_task is not None
+
+    def cancel(self):
+        """Ask the running algorithm to stop (it checks between blocks)."""
+        if self.run is not None:
+            self.run.cancel()
+            self._show(tr("Cancelling..."))
+
+    def start_algorithm(self, algorithm_id: str, build, message: str, kind: str = "auto") -> bool:
+        """Run ``algorithm_id`` with ``build()``'s parameters; False (with a message) if it cannot start."""
+        from .runner import AlgorithmRun
+
+        if self.is_running():
+            self._show(tr("Another run is still going: wait or cancel it."), error=True)
+            return False
+        try:
+            params = build()
+            self.run = AlgorithmRun(
+                algorithm_id,
+                params,
+                self.project,
+                on_done=lambda ok, results, error: self._done(ok, results, error, kind),
+                on_progress=self._on_progress,
+            )
+        except (ValueError, RuntimeError) as exc:
+            self.run = None
+            self._show(str(exc), error=True)
+            return False
+        self._set_busy(True)
+        self._show(message)
+        self.run.start()
+        return True
+
+    def _done(self, ok: bool, results: dict, error: str | None, kind: str):
+        self.run = None
+        if not ok:
+            self._finish(False, last_error_line(error) or tr("The algorithm failed."))
+            return
+        self.last_output = Path(str(results.get("OUTPUT", "")))
+        from ..layers import LoadResultTask
+
+        self._show(tr("Loading {}...").format(self.last_output.name))
+        self.load_task = LoadResultTask(self.last_output, self.project, kind=kind, on_loaded=self._loaded)
+        QgsApplication.taskManager().addTask(self.load_task)
+
+    def _loaded(self, layers, error_message: str):
+        self.load_task = None
+        self.last_layers = list(layers)
+        if error_message:
+            self._finish(
+                False, tr("Written {}, but loading failed: {}").format(self.last_output, error_message)
+            )
+        else:
+            self._finish(True, tr("Done: {} ({} layer(s) added)").format(self.last_output, len(layers)))
+
+    def _finish(self, ok: bool, message: str):
+        self._set_busy(False)
+        self._show(message, error=not ok)
+        self.runFinished.emit(ok, message)
+
+    @pyqtSlot(float)
+    def _on_progress(self, percent: float):
+        self.progress.setValue(int(percent))
+
+    def _set_busy(self, busy: bool):
+        for button in self.action_buttons:
+            button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+        self.progress.setVisible(busy)
+        self.progress.setValue(0)
+
+    def _show(self, message: str, error: bool = False):
+        self.status_label.setStyleSheet("color: #a00000" if error else "")
+        self.status_label.setText(message)
+
+    def shutdown(self):
+        """Stop what runs (plugin unload)."""
+        self.cancel()
+
+
+def last_error_line(text: str | None) -> str:
+    """The most useful line of a Processing log: the last non-empty one."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return lines[-1] if lines else ""
