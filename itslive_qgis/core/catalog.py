@@ -74,7 +74,7 @@ from .catalog_io import (  # noqa: F401  (private helpers re-exported: they live
     _write_cache,
     tile_name,
 )
-from .errors import CancelledError, DataError, ItsLiveError
+from .errors import CancelledError, DataError, InputError, ItsLiveError
 from .progress import NullProgress, Progress, check_cancelled
 from .store import DEFAULT_BUCKET, StoreConfig, to_s3_url
 
@@ -87,6 +87,7 @@ __all__ = [
     "CatalogLoadResult",
     "CubeMatch",
     "CubeRecord",
+    "cube_urls_for_area",
     "load_catalog",
     "tile_name",
 ]
@@ -401,3 +402,19 @@ class Catalog:
 def _records_from_geojson(obj: Any, label: str) -> list[CubeRecord]:
     """Validated records of a parsed catalog; DataError listing the first problems otherwise."""
     return [CubeRecord(**kwargs) for kwargs in _record_fields(obj, label)]
+
+
+def cube_urls_for_area(area, area_crs, config: StoreConfig | None = None, progress: Progress | None = None):
+    """zarr_urls of the catalog's cubes covering ``area`` (largest overlap first).
+
+    Loads the catalog through the cache (see :func:`load_catalog`). Raises
+    :class:`InputError` when no cube covers the area.
+    """
+    progress = progress or NullProgress()
+    loaded = load_catalog(config, progress=progress)
+    progress.log(loaded.message)
+    records = loaded.catalog.find(area, area_crs)
+    if not records:
+        raise InputError("No ITS_LIVE datacube covers the area: check its position and CRS.")
+    progress.log("Datacubes covering the area: " + ", ".join(r.tile_name for r in records))
+    return [r.zarr_url for r in records]

@@ -46,6 +46,22 @@ class ItsLiveDock(QDockWidget):
             self.cubes = CubeList(self.canvas, body)
             self.tabs.addTab(self.cubes, tr("Datacubes"))
             self.cubes.load_catalog()
+        self.download = None
+        if not deps.missing("subset"):
+            from .download_panel import DownloadPanel
+
+            self.download = DownloadPanel(iface, body)
+            self.tabs.addTab(self.download, tr("Download"))
+            if self.cubes is not None:
+                self.cubes.selectionChanged.connect(self.download.set_selected_cubes)
+        self.invert = None
+        if not deps.missing("inversion"):
+            from .invert_panel import InvertPanel
+
+            self.invert = InvertPanel(iface, body)
+            self.tabs.addTab(self.invert, tr("Time series"))
+            if self.download is not None:
+                self.download.runFinished.connect(self._subset_written)
         self.analysis = None
         if not deps.missing("strain"):
             from .analysis_panel import AnalysisPanel
@@ -58,6 +74,10 @@ class ItsLiveDock(QDockWidget):
         project.writeProject.connect(self.save_state)
         project.readProject.connect(self.restore_state)
         self.restore_state()
+
+    def _subset_written(self, ok: bool, _message: str):
+        if ok and self.download.last_output is not None:
+            self.invert.set_input(self.download.last_output)
 
     # -- project state ----------------------------------------------------------------------
     def state(self) -> dict:
@@ -96,6 +116,6 @@ class ItsLiveDock(QDockWidget):
                 signal.disconnect(slot)
             except TypeError:
                 pass
-        for panel in (self.cubes, self.analysis):
+        for panel in (self.cubes, self.download, self.invert, self.analysis):
             if panel is not None:
                 panel.shutdown()

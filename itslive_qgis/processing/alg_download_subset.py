@@ -131,7 +131,9 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
                 )
             cubes = [f["zarr_url"] for f in layer.getFeatures() if f["zarr_url"]] or None
         if not cubes:
-            cubes = self._cubes_for_area(area, area_crs, config, progress)
+            from ..core.catalog import cube_urls_for_area
+
+            cubes = self.run_core(cube_urls_for_area, area, area_crs, config, progress)
         target = self.parameterAsCrs(parameters, "TARGET_CRS", context)
         output = self.parameterAsFileOutput(parameters, "OUTPUT", context)
 
@@ -162,16 +164,3 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
         )
         feedback.pushInfo(tr("{} pairs written to {}").format(result.n_pairs, result.path))
         return {"OUTPUT": str(result.path), "PAIRS": result.n_pairs}
-
-    def _cubes_for_area(self, area, area_crs, config, progress) -> list[str]:
-        from ..core.catalog import load_catalog
-
-        loaded = self.run_core(load_catalog, config, progress=progress)
-        progress.log(loaded.message)
-        records = self.run_core(loaded.catalog.find, area, area_crs)
-        if not records:
-            raise QgsProcessingException(
-                tr("No ITS_LIVE datacube covers the area: check its position and CRS.")
-            )
-        progress.log(tr("Datacubes covering the area: {}").format(", ".join(r.tile_name for r in records)))
-        return [r.zarr_url for r in records]

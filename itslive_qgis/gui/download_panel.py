@@ -1,0 +1,228 @@
+"""Dock section: download a subset of the selected (or covering) datacubes.
+
+Wiring only: the form builds the parameters of ``itslive:downloadsubset`` and runs that
+algorithm in the background; "Estimate" asks the core what the download would read
+(bytes, chunks, pairs) in a background task before anything is fetched.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from qgis.core import QgsMapLayerProxyModel, QgsProject
+from qgis.gui import QgsExtentGroupBox, QgsFileWidget, QgsMapLayerComboBox
+from qgis.PyQt.QtCore import QDate
+from qgis.PyQt.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from .. import settings
+from ..i18n import tr
+from ..processing.base import split_list
+from ..tasks.base import CallableTask, start
+from .panel_base import AlgorithmPanel
+
+ALGORITHM_ID = "itslive:downloadsubset"
+
+
+class DownloadPanel(AlgorithmPanel):
+    """Area, time window, variables and filters of a subset download; the output is loaded."""
+
+    def __init__(self, iface, parent=None, project: QgsProject | None = None):
+        super().__init__(iface, parent, project)
+        self.selected_cubes: list[str] = []
+        self.estimate_task = None
+        self.last_plan = None
+        layout = QVBoxLayout(self)
+
+        self.extent_box = QgsExtentGroupBox(self)
+        self.extent_box.setTitleBase(tr("Area"))
+        canvas = iface.mapCanvas() if iface is not None else None
+        if canvas is not None:
+            self.extent_box.setMapCanvas(canvas)
+            self.extent_box.setOriginalExtent(canvas.extent(), canvas.mapSettings().destinationCrs())
+            self.extent_box.setCurrentExtent(canvas.extent(), canvas.mapSettings().destinationCrs())
+            self.extent_box.setOutputCrs(canvas.mapSettings().destinationCrs())
+        layout.addWidget(self.extent_box)
+
+        form = QFormLayout()
+        self.aoi_combo = QgsMapLayerComboBox(self)
+        self.aoi_combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+        self.aoi_combo.setAllowEmptyLayer(True, tr("(use the extent above)"))
+        self.aoi_combo.setLayer(None)
+        form.addRow(tr("Or polygons"), self.aoi_combo)
+        self.selected_only = QCheckBox(tr("Selected features only"), self)
+        form.addRow("", self.selected_only)
+
+        dates = QHBoxLayout()
+        self.start_date = QDateEdit(QDate(2014, 1, 1), self)
+        self.end_date = QDateEdit(QDate.currentDate(), self)
+        for edit in (self.start_date, self.end_date):
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setCalendarPopup(True)
+            dates.addWidget(edit)
+        form.addRow(tr("Time window (mid_date)"), dates)
+
+        self.variables = QLineEdit(self)
+        self.variables.setPlaceholderText(tr("default: v, vx, vy, v_error and pair metadata"))
+        form.addRow(tr("Variables"), self.variables)
+        self.satellites = QLineEdit(self)
+        self.satellites.setPlaceholderText(tr("all; e.g. 8,9,2A,2B"))
+        form.addRow(tr("Satellites"), self.satellites)
+        dt = QHBoxLayout()
+        self.min_dt = _spin(self, 0.0, 0.0, 5000.0, tr(" d"))
+        self.max_dt = _spin(self, 0.0, 0.0, 5000.0, tr(" d"))
+        self.max_dt.setSpecialValueText(tr("no limit"))
+        dt.addWidget(self.min_dt)
+        dt.addWidget(self.max_dt)
+        form.addRow(tr("date_dt min / max"), dt)
+        self.min_valid = _spin(self, 0.0, 0.0, 100.0, " %")
+        form.addRow(tr("Minimum valid pixels"), self.min_valid)
+        self.output = QgsFileWidget(self)
+        self.output.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
+        self.output.setFilter(tr("NetCDF (*.nc);;Zarr (*.zarr)"))
+        form.addRow(tr("Output file"), self.output)
+        layout.addLayout(form)
+
+        buttons = QHBoxLayout()
+        self.estimate_button = QPushButton(tr("Estimate size"), self)
+        self.estimate_button.clicked.connect(self.estimate)
+        self.download_button = QPushButton(tr("Download"), self)
+        self.download_button.setObjectName("itslive_download")
+        self.download_button.clicked.connect(self.download)
+        buttons.addWidget(self.estimate_button)
+        buttons.addWidget(self.download_button)
+        layout.addLayout(buttons)
+        self.add_status_row(layout, "itslive_download_status")
+        self.action_buttons = [self.estimate_button, self.download_button]
+        layout.addStretch(1)
+
+    # -- parameters ------------------------------------------------------------------------------
+    def set_selected_cubes(self, urls: list[str]) -> None:
+        """Cubes chosen in the Datacubes tab (empty: the algorithm finds them from the area)."""
+        self.selected_cubes = list(urls)
+
+    def parameters(self) -> dict:
+        """Parameters of itslive:downloadsubset from the widgets."""
+        params = {
+            "START_DATE": self.start_date.date().toString("yyyy-MM-dd"),
+            "END_DATE": self.end_date.date().toString("yyyy-MM-dd"),
+            "VARIABLES": self.variables.text().strip(),
+            "SATELLITES": self.satellites.text().strip(),
+            "MIN_DT_DAYS": self.min_dt.value() or None,
+            "MAX_DT_DAYS": self.max_dt.value() or None,
+            "MIN_VALID_PCT": self.min_valid.value() or None,
+            "CUBES": ",".join(self.selected_cubes),
+            "OUTPUT": self._output_path(),
+        }
+        layer = self.aoi_combo.currentLayer()
+        if layer is not None:
+            if self.selected_only.isChecked() and layer.selectedFeatureCount() == 0:
+                raise ValueError(tr("No feature of {} is selected.").format(layer.name()))
+            from qgis.core import QgsProcessingFeatureSourceDefinition
+
+            params["AOI"] = QgsProcessingFeatureSourceDefinition(layer.id(), self.selected_only.isChecked())
+        else:
+            extent = self.extent_box.outputExtent()
+            if extent.isEmpty():
+                raise ValueError(tr("Choose an area: the canvas extent, a drawn extent or polygons."))
+            crs = self.extent_box.outputCrs()
+            params["EXTENT"] = "{},{},{},{} [{}]".format(  # noqa: UP032 (QGIS extent string)
+                extent.xMinimum(), extent.xMaximum(), extent.yMinimum(), extent.yMaximum(), crs.authid()
+            )
+        return {k: v for k, v in params.items() if v not in (None, "")}
+
+    def _output_path(self) -> str:
+        path = self.output.filePath().strip()
+        if path:
+            return path
+        folder = Path(tempfile.gettempdir()) / "itslive_qgis"
+        folder.mkdir(parents=True, exist_ok=True)
+        return str(folder / f"subset_{QDate.currentDate().toString('yyyyMMdd')}.nc")
+
+    # -- actions ---------------------------------------------------------------------------------
+    def download(self) -> bool:
+        """Run itslive:downloadsubset in the background; the subset is loaded when written."""
+        return self.start_algorithm(ALGORITHM_ID, self.parameters, tr("Downloading the subset..."), "subset")
+
+    def estimate(self) -> bool:
+        """What the download would read, computed in a background task (nothing is downloaded)."""
+        from ..core.catalog import cube_urls_for_area
+        from ..core.subset import estimate_subset
+
+        try:
+            params = self.parameters()
+            area, crs = self._area(params)
+        except ValueError as exc:
+            self._show(str(exc), error=True)
+            return False
+        cubes = params.get("CUBES", "").split(",") if params.get("CUBES") else None
+        config = settings.store_config()
+
+        def work(progress):
+            urls = cubes or cube_urls_for_area(area, crs, config, progress)
+            return estimate_subset(
+                urls,
+                area,
+                crs,
+                params["START_DATE"],
+                params["END_DATE"],
+                variables=split_list(params.get("VARIABLES")),
+                satellites=split_list(params.get("SATELLITES")),
+                min_interval_days=params.get("MIN_DT_DAYS"),
+                max_interval_days=params.get("MAX_DT_DAYS"),
+                min_roi_valid_percentage=params.get("MIN_VALID_PCT"),
+                config=config,
+                progress=progress,
+            )
+
+        self._show(tr("Estimating..."))
+        self.estimate_task = start(CallableTask(tr("Estimating the ITS_LIVE subset"), work, self._estimated))
+        return True
+
+    def _estimated(self, plan, error):
+        self.estimate_task = None
+        if error is not None:
+            self._show(tr("Cannot estimate: {}").format(error), error=True)
+            return
+        self.last_plan = plan
+        self._show(plan.summary())
+
+    def _area(self, params: dict):
+        from shapely.geometry import box
+
+        if "AOI" in params:
+            from shapely import wkt
+
+            layer = self.aoi_combo.currentLayer()
+            feats = layer.selectedFeatures() if self.selected_only.isChecked() else layer.getFeatures()
+            from qgis.core import QgsGeometry
+
+            union = QgsGeometry.unaryUnion([f.geometry() for f in feats])
+            return wkt.loads(union.asWkt()), layer.crs().authid() or layer.crs().toWkt()
+        extent = self.extent_box.outputExtent()
+        geom = box(extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
+        return geom, self.extent_box.outputCrs().authid()
+
+    def shutdown(self):
+        super().shutdown()
+        if self.estimate_task is not None:
+            self.estimate_task.on_done = None
+            self.estimate_task.cancel()
+            self.estimate_task = None
+
+
+def _spin(parent, value: float, minimum: float, maximum: float, suffix: str) -> QDoubleSpinBox:
+    spin = QDoubleSpinBox(parent)
+    spin.setRange(minimum, maximum)
+    spin.setValue(value)
+    spin.setSuffix(suffix)
+    return spin
