@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 
-from qgis.core import Qgis, QgsMessageLog, QgsProcessingProvider
+from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsProcessingModelAlgorithm, QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from ..i18n import tr
@@ -20,6 +20,7 @@ ALGORITHMS = (
     ("alg_strain_rates", "StrainRatesAlgorithm"),
     ("alg_flux_divergence", "FluxDivergenceAlgorithm"),
     ("alg_track", "TrackAlgorithm"),
+    ("alg_load_result", "LoadResultAlgorithm"),
 )
 
 
@@ -51,22 +52,51 @@ class ItsLiveProvider(QgsProcessingProvider):
                     "ITS_LIVE",
                     Qgis.MessageLevel.Warning,
                 )
-        for alg in _model_algorithms():
+        models = _model_algorithms()
+        for alg in models:
             self.addAlgorithm(alg)
+        registry = QgsApplication.processingRegistry()
+        if models and registry.providerById(self.id()) is not self:
+            # the models' children are this provider's algorithms: they resolve (and the models get
+            # their output parameters) only once the provider is registered
+            registry.providerAdded.connect(self._reload_models)
+
+    def _reload_models(self, provider_id: str) -> None:
+        """Re-read the shipped models once this provider is in the registry."""
+        if provider_id != "itslive":
+            return
+        registry = QgsApplication.processingRegistry()
+        registry.providerAdded.disconnect(self._reload_models)
+        try:
+            algorithms = self.algorithms()
+        except RuntimeError:  # this provider was never registered and has been deleted
+            return
+        for alg in algorithms:
+            if isinstance(alg, QgsProcessingModelAlgorithm) and alg.sourceFilePath():
+                alg.fromFile(alg.sourceFilePath())
 
 
 def _model_algorithms() -> list:
     """Algorithms made from the .model3 files shipped in resources/models."""
     from pathlib import Path
 
-    from qgis.core import QgsProcessingModelAlgorithm
-
     from ..paths import resources_dir
+
+    class ShippedModel(QgsProcessingModelAlgorithm):
+        """A shipped model with the icon resources/icons/<model name>.svg (the plugin icon if none)."""
+
+        def icon(self):
+            return QIcon(self.svgIconPath())
+
+        def svgIconPath(self):
+            own = Path(icon_path(f"{self.name()}.svg"))
+            return str(own) if own.is_file() else icon_path()
 
     out = []
     for path in sorted(Path(resources_dir(), "models").glob("*.model3")):
-        model = QgsProcessingModelAlgorithm()
+        model = ShippedModel()
         if model.fromFile(str(path)):
+            model.setSourceFilePath(str(path))
             out.append(model)
         else:
             QgsMessageLog.logMessage(
