@@ -56,6 +56,8 @@ class CubeList(QWidget):
         self.records: list = []
         self.last_query_ms = 0.0
         self.load_task = None
+        self.query_task = None
+        self._query_generation = 0
         self._pending_selection: list[str] = []
         self.footprints_layer_id: str | None = None
 
@@ -124,21 +126,44 @@ class CubeList(QWidget):
         self.timer.start()
 
     def refresh(self):
-        """List the cubes intersecting the canvas extent (in its CRS)."""
+        """List the cubes intersecting the canvas extent (in its CRS).
+
+        The look-up runs in a background task (a few ms for a canvas, ~50-150 ms for the whole
+        world); only the answer to the latest request is shown.
+        """
         if self.catalog is None:
             return
         extent = self.canvas.extent()
         crs = self.canvas.mapSettings().destinationCrs()
         if extent.isEmpty() or not crs.isValid():
             return
-        t0 = time.perf_counter()
         bounds = (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
-        try:
-            matches = self.catalog.matches(bounds, crs.authid() or crs.toWkt())
-        except Exception as exc:  # a CRS pyproj cannot read: say so, keep the list
-            self.status.setText(tr("Cannot look up cubes in this map CRS: {}").format(exc))
+        crs_spec = crs.authid() or crs.toWkt()
+        catalog = self.catalog
+        self._query_generation += 1
+        generation = self._query_generation
+
+        def work(_progress):
+            t0 = time.perf_counter()
+            matches = catalog.matches(bounds, crs_spec)
+            return matches, (time.perf_counter() - t0) * 1000.0
+
+        self.query_task = start(
+            CallableTask(
+                tr("Looking up ITS_LIVE datacubes"),
+                work,
+                lambda result, error: self._show_matches(generation, result, error),
+            )
+        )
+
+    def _show_matches(self, generation: int, result, error):
+        if generation != self._query_generation:
+            return  # a newer request is on its way
+        self.query_task = None
+        if error is not None:  # e.g. a CRS pyproj cannot read: say so, keep the list
+            self.status.setText(tr("Cannot look up cubes in this map CRS: {}").format(error))
             return
-        self.last_query_ms = (time.perf_counter() - t0) * 1000.0
+        matches, self.last_query_ms = result
         selected = set(self.selected_urls()) | set(self._pending_selection)
         self.records = [m.record for m in matches]
         self.table.blockSignals(True)
