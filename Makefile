@@ -28,7 +28,7 @@ setup: setup-system setup-python
 
 setup-system:
 	@if dpkg-query -W -f='$${Version}' qgis 2>/dev/null | grep -q '^1:3\.40\|^3\.40' \
-	    && dpkg -s python3-qgis qgis-providers python3-pyproj python3-netcdf4 python3-h5py python3-rasterio pyqt5-dev-tools qttools5-dev-tools >/dev/null 2>&1; then \
+	    && dpkg -s python3-qgis qgis-providers python3-pyproj python3-netcdf4 python3-h5py python3-rasterio python3-scipy python3-matplotlib pyqt5-dev-tools qttools5-dev-tools >/dev/null 2>&1; then \
 	  echo "QGIS $$(dpkg-query -W -f='$${Version}' qgis) already installed"; \
 	else \
 	  echo "Installing QGIS 3.40 LTR from bookworm-backports ..."; \
@@ -42,7 +42,7 @@ setup-system:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq -t bookworm-backports --no-install-recommends \
 	    qgis python3-qgis qgis-providers && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-	    python3-venv python3-pyproj python3-netcdf4 python3-h5py python3-rasterio pyqt5-dev-tools qttools5-dev-tools zip; \
+	    python3-venv python3-pyproj python3-netcdf4 python3-h5py python3-rasterio python3-scipy python3-matplotlib pyqt5-dev-tools qttools5-dev-tools zip; \
 	fi
 
 setup-python: $(VENV)/.stamp

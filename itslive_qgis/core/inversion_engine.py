@@ -1,0 +1,480 @@
+"""Pixel batching, automatic lambda (GCV), robust re-weighting and output rules of the inversion.
+
+Used by :mod:`itslive_qgis.core.inversion` (arrays) and
+:mod:`itslive_qgis.core.inversion_dataset` (xarray). Everything here works on numpy arrays of
+shape ``(C, P, K)``: ``C`` velocity components that share the pair mask, ``P`` pixels and
+``K`` pairs; torch is used inside :class:`~itslive_qgis.core.inversion_solver.BatchSolver`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import InputError, MissingDependencyError
+from .inversion_solver import BatchSolver, build_structure
+from .progress import NullProgress, check_cancelled
+
+#: log10 offsets of the coarse GCV grid around the data scale, then the refinement offsets.
+GCV_COARSE = np.arange(-4.0, 4.01, 1.0)
+GCV_REFINE = np.array([1.0 / 3.0, 2.0 / 3.0])
+GCV_SAMPLE_PIXELS = 16
+TUKEY_C = 4.685
+HUBER_K = 1.345
+IRLS_MAX_ITER = 10
+IRLS_TOL = 1e-3
+MEMORY_BUDGET_BYTES = 512 * 2**20
+
+
+@dataclass
+class EngineOptions:
+    """Settings of one inversion run (see :func:`itslive_qgis.core.inversion.invert_pixels`)."""
+
+    derivative: int = 2
+    lam: float = 0.0  # 0 = automatic (GCV)
+    lam_mode: str = "global"  # "global" (one lambda from a pixel sample) or "per_pixel"
+    robust: bool = False
+    errors_given: bool = False  # sigma scaled by the given errors, not by the residuals
+    max_gap_days: float = 60.0
+    min_pairs: int = 3
+    device: str = "auto"
+    block_size: int | None = None
+    workers: int | None = None  # CPU batches run concurrently (default: torch.get_num_threads())
+
+
+def torch_device(device: str = "auto"):
+    """``torch.device`` for ``"auto"`` (CUDA when available), ``"cpu"`` or ``"cuda"``."""
+    try:
+        import torch
+    except ImportError as exc:
+        raise MissingDependencyError(
+            "The inversion needs PyTorch: pip install torch (CPU build is enough)."
+        ) from exc
+    name = (device or "auto").lower()
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise InputError("DEVICE is 'cuda' but PyTorch sees no CUDA GPU: choose 'auto' or 'cpu'.")
+    if name not in ("cpu",) and not name.startswith("cuda"):
+        raise InputError(f"DEVICE must be auto, cpu or cuda, got {device!r}.")
+    return torch.device(name)
+
+
+class Engine:
+    """Invert ``(C, P, K)`` pair velocities on a fixed grid, batch by batch.
+
+    Parameters
+    ----------
+    d1_days, d2_days : numpy.ndarray (K,)
+        Pair dates, days since 1970-01-01.
+    edges_days : numpy.ndarray
+        Grid edges.
+    options : EngineOptions
+    """
+
+    def __init__(self, d1_days, d2_days, edges_days, options: EngineOptions):
+        self.d1 = np.asarray(d1_days, dtype="float64")
+        self.d2 = np.asarray(d2_days, dtype="float64")
+        self.edges = np.asarray(edges_days, dtype="float64")
+        self.opt = options
+        self.device = torch_device(options.device)
+        self.n_steps = self.edges.size - 1
+        self.interval = float(self.edges[1] - self.edges[0])
+
+    # --- public ----------------------------------------------------------------------------
+
+    def run(self, values, weights, progress=None, lam_global: float | None = None):
+        """Invert every pixel.
+
+        Parameters
+        ----------
+        values : numpy.ndarray (C, P, K)
+            Pair velocities, m/yr, NaN = missing.
+        weights : numpy.ndarray (P, K) or (C, P, K) or None
+            Base weights (1/sigma^2, 1/(m/yr)^2); None = 1. A pair is used by a pixel when
+            every component is finite and its weight is > 0.
+        progress : Progress, optional
+        lam_global : float, optional
+            Lambda to use for every pixel (skips the automatic choice).
+
+        Returns
+        -------
+        dict of numpy.ndarray
+            ``velocity`` (C, P, T), ``sigma`` (C, P, T), ``count`` (P, T), ``lam`` (C, P),
+            ``n_pairs`` (P,), ``lam_method`` (str).
+        """
+        progress = progress or NullProgress()
+        values = np.asarray(values)
+        c, p, k = values.shape
+        if k != self.d1.size:
+            raise InputError(f"values have {k} pairs but {self.d1.size} pair dates were given.")
+        usable = np.isfinite(values).all(axis=0)  # (P, K): every component finite
+        w_in = None
+        if weights is not None:
+            w_in = np.broadcast_to(np.asarray(weights), (c, p, k))
+            usable &= np.all(np.isfinite(w_in) & (w_in > 0), axis=0)
+        n_pairs = usable.sum(axis=1)
+        active = np.flatnonzero(usable.any(axis=0))
+        if active.size < k:  # drop pairs no pixel uses once, before any float64 copy
+            sub = Engine(self.d1[active], self.d2[active], self.edges, self.opt)
+            sub.device = self.device
+            w_sub = None if w_in is None else w_in[:, :, active]
+            out = sub.run(values[:, :, active], w_sub, progress, lam_global)
+            out["n_pairs"] = n_pairs.astype("int64")
+            return out
+        base_w = np.zeros((c, p, k))
+        base_w[:, usable] = 1.0 if w_in is None else w_in[:, usable]
+        values = values.astype("float64", copy=False)
+        with self._parallel():
+            return self._run_all(values, base_w, n_pairs, progress, lam_global)
+
+    def _run_all(self, values, base_w, n_pairs, progress, lam_global):
+        c, p, k = values.shape
+        solvable = np.flatnonzero(n_pairs >= self.opt.min_pairs)
+        out = {
+            "velocity": np.full((c, p, self.n_steps), np.nan),
+            "sigma": np.full((c, p, self.n_steps), np.nan),
+            "count": np.zeros((p, self.n_steps), dtype="int32"),
+            "lam": np.full((c, p), np.nan),
+            "n_pairs": n_pairs.astype("int64"),
+        }
+        lam_method = "fixed"
+        if lam_global is None and self.opt.lam > 0:
+            lam_global = float(self.opt.lam)
+        elif lam_global is None and self.opt.lam_mode == "global" and solvable.size:
+            lam_global = self.choose_global_lambda(values, base_w, progress, candidates=solvable)
+            lam_method = "gcv-global"
+        elif lam_global is None:
+            lam_method = "gcv-per-pixel"
+        if lam_global is not None and lam_method == "fixed" and self.opt.lam <= 0:
+            lam_method = "gcv-global"
+        batch = self.batch_size(k)
+        chunks = [solvable[s : s + batch] for s in range(0, solvable.size, batch)]
+        done = 0
+        for idx, res in self._map_batches(chunks, values, base_w, lam_global, progress):
+            for key in ("velocity", "sigma", "lam"):
+                out[key][:, idx] = res[key]
+            out["count"][idx] = res["count"]
+            done += idx.size
+            progress.report(done / max(solvable.size, 1))
+        check_cancelled(progress)
+        out["lam_method"] = lam_method
+        return out
+
+    @contextlib.contextmanager
+    def _parallel(self):
+        """On CPU with several torch threads: a pool of that many workers, torch single-threaded.
+
+        Pixel batches (and GCV lambda batches) then run concurrently, one per core. This
+        batch-level parallelism scales better than splitting each of the many small batched
+        operations over threads, and degrades gracefully when other processes load the CPU.
+        The torch thread setting is restored afterwards.
+        """
+        torch = _torch()
+        workers = self.opt.workers or torch.get_num_threads()
+        if self.device.type != "cpu" or workers <= 1 or getattr(self, "_pool", None) is not None:
+            yield
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        previous = torch.get_num_threads()
+        torch.set_num_threads(1)
+        self._pool = ThreadPoolExecutor(max_workers=workers)
+        self._pool_owner = threading.get_ident()
+        self._workers = workers
+        try:
+            yield
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+            torch.set_num_threads(previous)
+
+    def _pmap(self, fn, items, progress=None):
+        """Yield ``(item, fn(item))`` in order, in the worker pool when there is one."""
+        pool = getattr(self, "_pool", None)
+        if pool is None or threading.get_ident() != self._pool_owner or len(items) <= 1:
+            for item in items:
+                check_cancelled(progress)
+                yield item, fn(item)
+            return
+        queue = list(items)
+        pending = []
+        while queue or pending:
+            while queue and len(pending) < self._workers:
+                check_cancelled(progress)
+                item = queue.pop(0)
+                pending.append((item, pool.submit(fn, item)))
+            item, fut = pending.pop(0)
+            yield item, fut.result()
+
+    def _map_batches(self, chunks, values, base_w, lam_global, progress):
+        """Yield ``(indices, result)`` per pixel batch, checking cancellation between batches."""
+
+        def work(idx):
+            return self._run_batch(values[:, idx], base_w[:, idx], lam_global)
+
+        yield from self._pmap(work, chunks, progress)
+
+    def batch_size(self, n_pairs: int) -> int:
+        """Pixels per batch: the given block size, else what fits the memory budget."""
+        if self.opt.block_size:
+            return max(1, int(self.opt.block_size))
+        bw_guess = 48  # factors: 2 x (T x B) doubles per pixel; inputs: a few doubles per pair
+        per_pixel = 8 * (2 * self.n_steps * bw_guess + 2 * n_pairs + 8 * self.n_steps)
+        return int(np.clip(MEMORY_BUDGET_BYTES // per_pixel, 16, 64))
+
+    def choose_global_lambda(self, values, base_w, progress=None, candidates=None) -> float:
+        """One lambda for all pixels: median (in log) of the per-pixel choices of a pixel sample.
+
+        The sample is up to 16 pixels evenly spread over ``candidates`` (default: all).
+        """
+        cand = np.arange(values.shape[1]) if candidates is None else np.asarray(candidates)
+        pick = cand[
+            np.unique(np.linspace(0, cand.size - 1, min(GCV_SAMPLE_PIXELS, cand.size)).round().astype(int))
+        ]
+        vals, w = values[:, pick].astype("float64"), base_w[:, pick]
+        if self.opt.robust:  # score GCV on robust weights, or outliers inflate lambda
+            w = self._robust_weights(vals, w, self._gcv_per_pixel(vals, w))
+        lam = self._gcv_per_pixel(vals, w)
+        best = float(np.exp(np.median(np.log(lam[np.isfinite(lam)])))) if np.isfinite(lam).any() else 1.0
+        if progress is not None:
+            progress.log(f"Inversion: lambda = {best:.4g} chosen by GCV on {pick.size} sample pixels.")
+        return best
+
+    # --- batches ---------------------------------------------------------------------------
+
+    def _run_batch(self, values, base_w, lam_global):
+        """values (C, P, K), base_w (C, P, K) for solvable pixels."""
+        torch = _torch()
+        c, p, _ = values.shape
+        active = np.flatnonzero((base_w > 0).any(axis=(0, 1)))
+        solver = self._solver(active)
+        vals = values[:, :, active]
+        w = base_w[:, :, active]
+        if lam_global is not None:
+            lam = np.full((c, p), lam_global)
+        else:
+            lam = self._gcv_per_pixel(vals, w, solver)
+        if self.opt.robust:
+            w = self._robust_weights(vals, w, lam, solver)
+        shared = self._shared(w)
+        vel = np.empty((c, p, self.n_steps))
+        sig = np.empty((c, p, self.n_steps))
+        groups = [list(range(c))] if shared else [[i] for i in range(c)]
+        for comps in groups:
+            wt = torch.as_tensor(np.ascontiguousarray(w[comps[0]]), device=self.device)
+            vt = torch.as_tensor(np.ascontiguousarray(vals[comps]), device=self.device)
+            lam_t = torch.as_tensor(lam[comps[0]], dtype=torch.float64, device=self.device)
+            res = solver.solve(vt, wt, lam_t, want_inverse=True)
+            v = res["velocity"]
+            ninv = res["ninv_diag"]
+            ok = res["ok"]
+            for j, comp in enumerate(comps):
+                pred = solver.predict(v[j])
+                resid = torch.where(wt > 0, vt[j] - pred, torch.zeros((), dtype=torch.float64))
+                rss = (wt * resid**2).sum(dim=1)
+                n_used = (wt > 0).sum(dim=1).to(torch.float64)
+                dof = n_used - (self.n_steps - lam_t * res["trace_ninv_r"])
+                if self.opt.errors_given:
+                    var = ninv
+                else:
+                    s2 = torch.where(dof > 0, rss / dof, torch.full_like(rss, float("nan")))
+                    var = ninv * s2[:, None]
+                bad = ~ok
+                vel[comp] = _masked(v[j], bad)
+                sig[comp] = _masked(torch.sqrt(torch.clamp(var, min=0.0)), bad)
+        count = solver.counts(torch.as_tensor((w[0] > 0).astype("float64"), device=self.device)).cpu().numpy()
+        hide = self._hidden_steps(count)
+        vel[:, hide] = np.nan
+        sig[:, hide] = np.nan
+        return {"velocity": vel, "sigma": sig, "count": count, "lam": lam}
+
+    def _solver(self, active):
+        structure = build_structure(self.d1[active], self.d2[active], self.edges, self.opt.derivative)
+        return BatchSolver(structure, self.device)
+
+    def _base_weights(self, values, weights):
+        """(C, P, K) weights: 1 or the given ones where every component and weight is usable."""
+        c, p, k = values.shape
+        usable = np.isfinite(values).all(axis=0)
+        w = np.zeros((c, p, k))
+        if weights is None:
+            w[:, usable] = 1.0
+            return w
+        w_in = np.broadcast_to(np.asarray(weights, dtype="float64"), (c, p, k))
+        usable &= np.all(np.isfinite(w_in) & (w_in > 0), axis=0)
+        w[:, usable] = w_in[:, usable]
+        return w
+
+    @staticmethod
+    def _shared(w) -> bool:
+        return all(np.array_equal(w[0], w[i]) for i in range(1, w.shape[0]))
+
+    def _hidden_steps(self, count):
+        """Steps no pair informs and the regularisation should not carry: True = NaN."""
+        max_gap = max(1, int(np.floor(self.opt.max_gap_days / self.interval)))
+        zero = count == 0
+        p, t = zero.shape
+        covered = ~zero
+        any_cov = covered.any(axis=1)
+        first = np.where(any_cov, covered.argmax(axis=1), t)
+        last = np.where(any_cov, t - 1 - covered[:, ::-1].argmax(axis=1), -1)
+        steps = np.arange(t)[None, :]
+        hide = (steps < first[:, None]) | (steps > last[:, None])
+        # length of the run of zero-count steps each step belongs to (runs never cross rows)
+        starts = zero.copy()
+        starts[:, 1:] &= ~zero[:, :-1]
+        run_id = np.cumsum(starts.ravel()) * zero.ravel()
+        run_len = np.bincount(run_id)[run_id].reshape(p, t)
+        return hide | (zero & (run_len > max_gap))
+
+    # --- automatic lambda and robust weights ---------------------------------------------------
+
+    def _gcv_per_pixel(self, values, w, solver=None):
+        """Lambda of every component and pixel (C, P): GCV with the one-standard-error rule.
+
+        Components sharing the weights are scored jointly (their residuals pooled) and get
+        the same lambda. On a decade grid around the data scale, take the minimum of GCV,
+        then the LARGEST lambda whose GCV is within one standard error of that minimum,
+        refined by two points a third of a decade apart.
+        """
+        torch = _torch()
+        c, p, _ = values.shape
+        if solver is None:
+            active = np.flatnonzero((w > 0).any(axis=(0, 1)))
+            solver = self._solver(active)
+            values, w = values[:, :, active], w[:, :, active]
+        a2 = solver.s.row_sq
+        reg_norm = 2.0 if self.opt.derivative == 1 else 6.0
+        out = np.empty((c, p))
+        groups = [list(range(c))] if self._shared(w) else [[i] for i in range(c)]
+        rows = np.arange(p)
+        for comps in groups:
+            wt = torch.as_tensor(np.ascontiguousarray(w[comps[0]]), device=self.device)
+            vt = torch.as_tensor(np.ascontiguousarray(values[comps]), device=self.device)
+            scale = (w[comps[0]] @ a2) / self.n_steps / reg_norm
+            base = np.log10(np.where(scale > 0, scale, 1.0))
+            logs = base[:, None] + GCV_COARSE[None, :]
+            gcv, se = self._gcv_scores(solver, vt, wt, logs)
+            gcv = _finite_or_inf(gcv)
+            j = np.argmin(gcv, axis=1)
+            threshold = gcv[rows, j] + np.nan_to_num(se[rows, j], nan=0.0)
+            within = (gcv <= threshold[:, None]) & (np.arange(logs.shape[1])[None, :] >= j[:, None])
+            k = logs.shape[1] - 1 - np.argmax(within[:, ::-1], axis=1)  # largest accepted index
+            chosen = logs[rows, k]
+            refine = k < logs.shape[1] - 1
+            if refine.any():
+                fine = chosen[refine, None] + GCV_REFINE[None, :]
+                g_f, _ = self._gcv_scores(solver, vt[:, refine], wt[refine], fine)
+                ok = _finite_or_inf(g_f) <= threshold[refine, None]
+                last = np.where(ok.any(axis=1), GCV_REFINE.size - 1 - np.argmax(ok[:, ::-1], axis=1), -1)
+                chosen[refine] = np.where(
+                    last >= 0, fine[np.arange(fine.shape[0]), np.maximum(last, 0)], chosen[refine]
+                )
+            bad = ~np.isfinite(gcv[rows, j])
+            chosen[bad] = base[bad]
+            out[comps] = 10.0**chosen
+        return out
+
+    def _gcv_scores(self, solver, vt, wt, log_lams):
+        """GCV(lam) = n RSS / (n - trace H)^2 and its standard error, per pixel and lambda.
+
+        GCV is the mean of ``e_k^2 = w_k r_k^2 (n / (n - trace H))^2`` over the pairs (and the
+        components given); its standard error is ``std(e^2) / sqrt(count)``.
+        """
+        torch = _torch()
+        p, n_l = log_lams.shape
+        batch = self.batch_size(wt.shape[1])
+        gcv = np.full((p, n_l), np.nan)
+        se = np.full((p, n_l), np.nan)
+        flat_p = np.repeat(np.arange(p), n_l)
+        flat_l = log_lams.ravel()
+        zero = torch.zeros((), dtype=torch.float64, device=self.device)
+
+        def work(s):
+            sel = flat_p[s : s + batch]
+            lam_t = torch.as_tensor(10.0 ** flat_l[s : s + batch], dtype=torch.float64, device=self.device)
+            w_b = wt[sel]
+            y_b = vt[:, sel]
+            res = solver.solve(y_b, w_b, lam_t, want_inverse=True)
+            n = (w_b > 0).sum(dim=1).to(torch.float64)
+            trace_h = self.n_steps - lam_t * res["trace_ninv_r"]
+            factor = (n / (n - trace_h)) ** 2
+            s1 = torch.zeros_like(n)
+            s2 = torch.zeros_like(n)
+            for g in range(y_b.shape[0]):
+                pred = solver.predict(res["velocity"][g])
+                e2 = torch.where(w_b > 0, w_b * (y_b[g] - pred) ** 2, zero) * factor[:, None]
+                s1 += e2.sum(dim=1)
+                s2 += (e2**2).sum(dim=1)
+            count = n * y_b.shape[0]
+            mean = s1 / count
+            std_err = torch.sqrt(torch.clamp(s2 / count - mean**2, min=0.0) / count)
+            good = res["ok"] & (n - trace_h > 0)
+            nan = torch.full_like(mean, float("nan"))
+            return torch.where(good, mean, nan).cpu().numpy(), torch.where(good, std_err, nan).cpu().numpy()
+
+        for s, (g_s, e_s) in self._pmap(work, list(range(0, flat_p.size, batch))):
+            gcv.ravel()[s : s + batch] = g_s
+            se.ravel()[s : s + batch] = e_s
+        return gcv, se
+
+    def _robust_weights(self, values, w0, lam, solver=None):
+        """IRLS: two Huber then Tukey-biweight iterations on standardised residuals."""
+        torch = _torch()
+        if solver is None:
+            active = np.flatnonzero((w0 > 0).any(axis=(0, 1)))
+            full = w0.copy()
+            full[:, :, active] = self._robust_weights(
+                values[:, :, active], w0[:, :, active], lam, self._solver(active)
+            )
+            return full
+        c = values.shape[0]
+        w = w0.copy()
+        for ci in range(c):
+            w0t = torch.as_tensor(np.ascontiguousarray(w0[ci]), device=self.device)
+            vt = torch.as_tensor(np.ascontiguousarray(values[ci]), device=self.device)
+            lam_t = torch.as_tensor(lam[ci], dtype=torch.float64, device=self.device)
+            used = w0t > 0
+            wt = w0t.clone()
+            for it in range(IRLS_MAX_ITER):
+                res = solver.solve(vt[None], wt, lam_t, want_inverse=False)
+                pred = solver.predict(res["velocity"][0])
+                r = torch.where(used, (vt - pred) * torch.sqrt(w0t), torch.full_like(pred, float("nan")))
+                scale = 1.4826 * torch.nanmedian(r.abs(), dim=1).values
+                scale = torch.clamp(torch.nan_to_num(scale, nan=1.0), min=1e-12)
+                u = torch.nan_to_num(r / scale[:, None], nan=0.0).abs()
+                if it < 2:
+                    factor = torch.where(
+                        u <= HUBER_K, torch.ones_like(u), HUBER_K / torch.clamp(u, min=1e-300)
+                    )
+                else:
+                    factor = torch.clamp(1.0 - (u / TUKEY_C) ** 2, min=0.0) ** 2
+                new = torch.where(used, w0t * factor, torch.zeros_like(w0t))
+                change = float(
+                    ((new - wt).abs().max(dim=1).values / w0t.max(dim=1).values.clamp(min=1e-300)).max()
+                )
+                wt = new
+                if it >= 2 and change < IRLS_TOL:
+                    break
+            w[ci] = wt.cpu().numpy()
+        return w
+
+
+def _finite_or_inf(a):
+    return np.where(np.isfinite(a), a, np.inf)
+
+
+def _masked(t, bad):
+    arr = t.detach().cpu().numpy().copy()
+    arr[bad.cpu().numpy()] = np.nan
+    return arr
+
+
+def _torch():
+    import torch
+
+    return torch
