@@ -29,7 +29,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
-from ..processing.alg_strain_rates import netcdf_subdataset
+from ..processing.velocity_inputs import netcdf_subdataset
 from .panel_base import AlgorithmPanel
 
 STRAIN_ID = "itslive:strainrates"

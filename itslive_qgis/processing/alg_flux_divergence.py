@@ -17,7 +17,8 @@ from qgis.core import (
 )
 
 from ..i18n import tr
-from .alg_strain_rates import (
+from .base import ItsLiveAlgorithm, progress_for
+from .velocity_inputs import (
     GRID_OUTPUT_FILTER,
     add_crs_parameters,
     add_velocity_parameters,
@@ -28,7 +29,6 @@ from .alg_strain_rates import (
     velocity_crs,
     velocity_input_problem,
 )
-from .base import ItsLiveAlgorithm, progress_for
 
 
 class FluxDivergenceAlgorithm(ItsLiveAlgorithm):

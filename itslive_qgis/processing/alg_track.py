@@ -26,7 +26,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDateTime, QMetaType, Qt
 
 from ..i18n import tr
-from .alg_strain_rates import (
+from .base import ItsLiveAlgorithm, progress_for
+from .velocity_inputs import (
     add_crs_parameters,
     add_velocity_parameters,
     describe_source,
@@ -34,7 +35,6 @@ from .alg_strain_rates import (
     read_velocity_input,
     velocity_input_problem,
 )
-from .base import ItsLiveAlgorithm, progress_for
 
 EPOCH = dt.date(1970, 1, 1)
 #: Start date of a static field when none is given.

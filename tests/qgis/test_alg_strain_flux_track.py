@@ -1,6 +1,6 @@
-"""itslive:strainrates, itslive:fluxdivergence, itslive:track and the analysis panel, through real
-Processing runs on analytic fields (y-descending EPSG:3413 grids written as NetCDF here) and on the
-real Malaspina example.
+"""itslive:strainrates, itslive:fluxdivergence and itslive:track, through real Processing runs on
+analytic fields (y-descending EPSG:3413 grids written as NetCDF, tests/fixtures/velocity_fields.py)
+and on the real Malaspina example. The dock's analysis panel is tested in test_analysis_panel.py.
 
 Truth for the scale-corrected results: the velocity derivatives are analytic, the scale factor k and
 its gradient come from pyproj (``Proj.get_factors``, differentiated over +-10 m), combined with the
@@ -9,13 +9,10 @@ formulas documented in core/strain.py and core/flux.py (ground derivatives on a 
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from qgis.core import (
     QgsCoordinateReferenceSystem,
-    QgsCoordinateTransform,
     QgsFeature,
     QgsGeometry,
     QgsPointXY,
@@ -25,128 +22,36 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
-CRS = "EPSG:3413"
-X = -200047.5 + 120.0 * np.arange(48)
-Y = -2199932.5 - 120.0 * np.arange(40)  # descending, as in ITS_LIVE
-XX, YY = np.meshgrid(X, Y)
-XC, YC = X[24], Y[20]
-INNER = (slice(8, -8), slice(8, -8))  # away from the edges (the logarithmic stakes reach 500 m)
-A, B, W = 2e-3, 4e-3, 1e-3  # 1/yr
-
-
-def _k_and_gradient(x, y):
-    """Scale factor k and dk/dx, dk/dy (1/m) from pyproj at map points (central differences, 10 m)."""
-    import pyproj
-
-    crs = pyproj.CRS.from_user_input(CRS)
-    to_geo = pyproj.Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
-    proj = pyproj.Proj(crs)
-
-    def k(px, py):
-        lon, lat = to_geo.transform(px, py)
-        return np.asarray(proj.get_factors(lon, lat).parallel_scale)
-
-    h = 10.0
-    return k(x, y), (k(x + h, y) - k(x - h, y)) / (2 * h), (k(x, y + h) - k(x, y - h)) / (2 * h)
-
-
-K, KX, KY = _k_and_gradient(XX, YY)
-
-
-def _affine_field(v0, grad):
-    """vx, vy (m/yr) = v0 + grad @ (x - xc, y - yc); grad = ((dvx/dx, dvx/dy), (dvy/dx, dvy/dy)) in 1/yr."""
-    (ux, uy), (vx_, vy_) = grad
-    vx = v0[0] + ux * (XX - XC) + uy * (YY - YC)
-    vy = v0[1] + vx_ * (XX - XC) + vy_ * (YY - YC)
-    return vx, vy
-
-
-def _strain_truth(vx, vy, grad):
-    """Ground strain rates of an affine map field (core/strain.py docstring formula)."""
-    (ux, uy), (vx_, vy_) = grad
-    exx = K * ux - vy * KY
-    eyy = K * vy_ - vx * KX
-    exy = 0.5 * (K * uy + vx * KY + K * vx_ + vy * KX)
-    ezz = -(exx + eyy)
-    return {
-        "exx": exx,
-        "eyy": eyy,
-        "exy": exy,
-        "e_eff": np.sqrt((exx**2 + eyy**2 + ezz**2) / 2 + exy**2),
-    }
-
-
-CASES = {
-    "extension": ((150.0, 30.0), ((A, 0.0), (0.0, 0.0)), A),
-    "simple_shear": ((300.0, 40.0), ((0.0, B), (0.0, 0.0)), B / 2),
-    "rotation": ((0.0, 0.0), ((0.0, -W), (W, 0.0)), W),
-}
-
-
-X_ATTRS = {"units": "m", "standard_name": "projection_x_coordinate", "axis": "X"}
-Y_ATTRS = {"units": "m", "standard_name": "projection_y_coordinate", "axis": "Y"}
-
-
-def write_velocity(path, vx, vy, with_crs=True, times=None):
-    """ITS_LIVE-like NetCDF: vx/vy (m/yr) on (y, x) or (time, y, x), y descending, CF grid mapping."""
-    import pyproj
-    import xarray as xr
-
-    dims = ("y", "x") if times is None else ("time", "y", "x")
-    attrs = {"units": "m/yr"}
-    if with_crs:
-        attrs["grid_mapping"] = "mapping"
-    ds = xr.Dataset(
-        {
-            "vx": (dims, np.asarray(vx, dtype="float32"), {**attrs, "long_name": "x component of velocity"}),
-            "vy": (dims, np.asarray(vy, dtype="float32"), {**attrs, "long_name": "y component of velocity"}),
-        },
-        coords={"x": ("x", X, X_ATTRS), "y": ("y", Y, Y_ATTRS)},
-    )
-    if times is not None:
-        ds = ds.assign_coords(time=("time", np.asarray(times, dtype="datetime64[ns]")))
-    if with_crs:
-        crs = pyproj.CRS.from_user_input(CRS)
-        ds["mapping"] = ((), np.int32(0), {**crs.to_cf(), "crs_wkt": crs.to_wkt(), "spatial_epsg": 3413})
-    ds.to_netcdf(path)
-    return str(path)
-
-
-def write_geotiff(path, values, x0, y0, cell_m, crs=CRS):
-    """Single-band float GeoTIFF, north-up, corner (x0, y0), NaN no-data."""
-    import rasterio
-    from affine import Affine
-
-    values = np.asarray(values, dtype="float32")
-    with rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        width=values.shape[1],
-        height=values.shape[0],
-        count=1,
-        dtype="float32",
-        crs=crs,
-        transform=Affine(cell_m, 0, x0, 0, -cell_m, y0),
-        nodata=np.nan,
-    ) as dst:
-        dst.write(values, 1)
-    return str(path)
+from tests.fixtures.velocity_fields import (
+    CASES,
+    CRS,
+    INNER,
+    KX,
+    KY,
+    X_ATTRS,
+    XC,
+    XX,
+    Y_ATTRS,
+    YC,
+    YY,
+    K,
+    X,
+    Y,
+    affine_field,
+    outline_layer_4326,
+    read_dataset,
+    seed_layer_4326,
+    strain_truth,
+    write_geotiff,
+    write_velocity,
+)
 
 
 def _run(algorithm, params):
     import processing
 
     return processing.run(algorithm, params)
-
-
-def _read(path):
-    import xarray as xr
-
-    with xr.open_dataset(path) as ds:
-        return ds.load()
 
 
 # ---------------------------------------------------------------- strain rates
@@ -156,14 +61,14 @@ def _read(path):
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_strain_rates_of_analytic_fields(plugin, tmp_path, case, method):
     v0, grad, scale = CASES[case]
-    vx, vy = _affine_field(v0, grad)
+    vx, vy = affine_field(v0, grad)
     source = write_velocity(tmp_path / "v.nc", vx, vy)
     out = _run(
         "itslive:strainrates",
         {"INPUT": source, "METHOD": method, "LENGTH_SCALE": 500.0, "OUTPUT": str(tmp_path / "strain.nc")},
     )
-    res = _read(out["OUTPUT"])
-    truth = _strain_truth(vx, vy, grad)
+    res = read_dataset(out["OUTPUT"])
+    truth = strain_truth(vx, vy, grad)
     worst = 0.0
     for name, expected in truth.items():
         got = res[name].values[INNER]
@@ -181,7 +86,7 @@ def test_strain_rates_from_raster_pair_to_geotiff(plugin, tmp_path):
     from osgeo import gdal
 
     v0, grad, scale = CASES["simple_shear"]
-    vx, vy = _affine_field(v0, grad)
+    vx, vy = affine_field(v0, grad)
     corner = (X[0] - 60.0, Y[0] + 60.0)
     vx_path = write_geotiff(tmp_path / "clip_vx.tif", vx, *corner, 120.0)
     vy_path = write_geotiff(tmp_path / "clip_vy.tif", vy, *corner, 120.0)
@@ -211,7 +116,7 @@ def test_strain_rates_from_raster_pair_to_geotiff(plugin, tmp_path):
     band = dataset.GetRasterBand(names.index("exy") + 1)
     assert band.GetUnitType() == "1/yr"
     exy = band.ReadAsArray()  # north-up rows = the y-descending grid
-    truth = _strain_truth(vx, vy, grad)["exy"]
+    truth = strain_truth(vx, vy, grad)["exy"]
     assert np.max(np.abs(exy[INNER] - truth[INNER])) < 0.01 * scale
     layer = QgsRasterLayer(str(output), "strain")
     assert layer.isValid() and layer.crs().authid() == CRS and layer.bandCount() == len(names)
@@ -222,15 +127,15 @@ def test_strain_rates_from_netcdf_layers_zarr_and_time_axis(plugin, tmp_path):
     import xarray as xr
 
     v0, grad, scale = CASES["extension"]
-    vx, vy = _affine_field(v0, grad)
-    truth = _strain_truth(vx, vy, grad)["exx"]
+    vx, vy = affine_field(v0, grad)
+    truth = strain_truth(vx, vy, grad)["exx"]
     factors = np.array([1.0, -2.0])[:, None, None]
     timed = write_velocity(tmp_path / "t.nc", vx * factors, vy * factors, times=["2018-01-01", "2019-01-01"])
     vx_layer = QgsRasterLayer(f'NETCDF:"{timed}":vx', "vx", "gdal")
     vy_layer = QgsRasterLayer(f'NETCDF:"{timed}":vy', "vy", "gdal")
     assert vx_layer.isValid() and vy_layer.isValid()
     out = _run("itslive:strainrates", {"VX": vx_layer, "VY": vy_layer, "OUTPUT": str(tmp_path / "s.nc")})
-    res = _read(out["OUTPUT"])
+    res = read_dataset(out["OUTPUT"])
     assert res["exx"].dims == ("time", "y", "x")
     np.testing.assert_array_equal(
         res["time"].values, np.array(["2018-01-01", "2019-01-01"], "datetime64[ns]")
@@ -242,11 +147,11 @@ def test_strain_rates_from_netcdf_layers_zarr_and_time_axis(plugin, tmp_path):
     with xr.open_dataset(write_velocity(tmp_path / "v.nc", vx, vy)) as ds:
         ds.load().to_zarr(store)
     out = _run("itslive:strainrates", {"INPUT": str(store), "OUTPUT": str(tmp_path / "z.nc")})
-    assert np.max(np.abs(_read(out["OUTPUT"])["exx"].values[INNER] - truth[INNER])) < 0.01 * scale
+    assert np.max(np.abs(read_dataset(out["OUTPUT"])["exx"].values[INNER] - truth[INNER])) < 0.01 * scale
 
 
 def test_strain_rates_input_errors(plugin, tmp_path):
-    vx, vy = _affine_field(*CASES["extension"][:2])
+    vx, vy = affine_field(*CASES["extension"][:2])
     source = write_velocity(tmp_path / "v.nc", vx, vy)
     vx_path = write_geotiff(tmp_path / "a_vx.tif", vx, X[0] - 60, Y[0] + 60, 120.0)
     output = tmp_path / "out.nc"
@@ -277,24 +182,6 @@ def test_strain_rates_input_errors(plugin, tmp_path):
 # ---------------------------------------------------------------- flux divergence
 
 
-def _outline_layer_4326(x0, x1, y0, y1):
-    """A memory polygon layer in EPSG:4326 of the EPSG:3413 rectangle (densified, so it stays a rectangle)."""
-    transform = QgsCoordinateTransform(
-        QgsCoordinateReferenceSystem(CRS), QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance()
-    )
-    ring = []
-    for (ax, ay), (bx, by) in zip(
-        [(x0, y0), (x1, y0), (x1, y1), (x0, y1)], [(x1, y0), (x1, y1), (x0, y1), (x0, y0)]
-    ):
-        for f in np.linspace(0, 1, 50, endpoint=False):
-            ring.append(transform.transform(QgsPointXY(ax + f * (bx - ax), ay + f * (by - ay))))
-    layer = QgsVectorLayer("Polygon?crs=EPSG:4326", "outline", "memory")
-    feature = QgsFeature()
-    feature.setGeometry(QgsGeometry.fromPolygonXY([ring + [ring[0]]]))
-    layer.dataProvider().addFeatures([feature])
-    return layer
-
-
 def test_flux_divergence_thickness_ramp_uniform_flow(plugin, tmp_path):
     """Uniform flow over a thickness ramp: div(H v) = k (u gx + v gy) - H (u dk/dx + v dk/dy)."""
     u, v, gx, gy = 300.0, -150.0, 0.02, -0.05  # m/yr, m/yr, m/m, m/m
@@ -308,7 +195,7 @@ def test_flux_divergence_thickness_ramp_uniform_flow(plugin, tmp_path):
     thickness = write_geotiff(tmp_path / "thk.tif", 500.0 + gx * (txx - XC) + gy * (tyy - YC), x0, y0, 200.0)
     h = 500.0 + gx * (XX - XC) + gy * (YY - YC)
     truth = K * (u * gx + v * gy) - h * (u * KX + v * KY)
-    outline = _outline_layer_4326(X[6] - 60, X[40] + 60, Y[34] - 60, Y[5] + 60)
+    outline = outline_layer_4326(X[6] - 60, X[40] + 60, Y[34] - 60, Y[5] + 60)
     out = _run(
         "itslive:fluxdivergence",
         {
@@ -318,7 +205,7 @@ def test_flux_divergence_thickness_ramp_uniform_flow(plugin, tmp_path):
             "OUTPUT": str(tmp_path / "flux.nc"),
         },
     )
-    res = _read(out["OUTPUT"])
+    res = read_dataset(out["OUTPUT"])
     div = res["flux_divergence"].values
     inside = np.zeros(XX.shape, bool)
     inside[5:35, 6:41] = True
@@ -345,7 +232,7 @@ def test_flux_divergence_thickness_ramp_uniform_flow(plugin, tmp_path):
         "itslive:fluxdivergence",
         {"INPUT": source, "THICKNESS": thk_layer, "CRS": CRS, "OUTPUT": str(tmp_path / "flux_nc_thk.nc")},
     )
-    div_nc = _read(out["OUTPUT"])["flux_divergence"].values
+    div_nc = read_dataset(out["OUTPUT"])["flux_divergence"].values
     assert np.max(np.abs(div_nc[core] - truth[core])) < 0.01 * abs(truth[core]).min()
 
     # depth factor 0.8, CSV outline, GeoTIFF output
@@ -381,7 +268,7 @@ def test_flux_divergence_input_errors(plugin, tmp_path):
     csv = tmp_path / "o.csv"
     csv.write_text("x,y\n0,0\n1,0\n1,1\n")
     output = tmp_path / "flux.nc"
-    outline = _outline_layer_4326(X[6], X[40], Y[34], Y[5])
+    outline = outline_layer_4326(X[6], X[40], Y[34], Y[5])
     cases = [
         ({"INPUT": source, "BOUNDARY": outline, "BOUNDARY_POINTS": str(csv)}, "not both"),
         ({"INPUT": source, "BOUNDARY_POINTS": str(csv)}, "does not cover"),
@@ -397,20 +284,6 @@ def test_flux_divergence_input_errors(plugin, tmp_path):
 # ---------------------------------------------------------------- particle tracking
 
 
-def _seed_layer_4326(points_3413):
-    transform = QgsCoordinateTransform(
-        QgsCoordinateReferenceSystem(CRS), QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance()
-    )
-    layer = QgsVectorLayer("Point?crs=EPSG:4326", "seeds", "memory")
-    features = []
-    for x, y in points_3413:
-        feature = QgsFeature()
-        feature.setGeometry(QgsGeometry.fromPointXY(transform.transform(QgsPointXY(x, y))))
-        features.append(feature)
-    layer.dataProvider().addFeatures(features)
-    return layer
-
-
 def test_track_rigid_rotation_returns_after_one_period(plugin, tmp_path):
     period_years = 10.0
     w = 2 * np.pi / period_years  # rad/yr
@@ -422,7 +295,7 @@ def test_track_rigid_rotation_returns_after_one_period(plugin, tmp_path):
         "itslive:track",
         {
             "INPUT": source,
-            "SEEDS": _seed_layer_4326(seeds),
+            "SEEDS": seed_layer_4326(seeds),
             "START_DATE": "2018-01-01",
             "DURATION_DAYS": period_days,
             "STEP_DAYS": 5.0,
@@ -462,7 +335,7 @@ def test_track_rigid_rotation_returns_after_one_period(plugin, tmp_path):
         "itslive:track",
         {
             "INPUT": source,
-            "SEEDS": _seed_layer_4326(seeds[:1]),
+            "SEEDS": seed_layer_4326(seeds[:1]),
             "DURATION_DAYS": 30.0,
             "OUTPUT": "TEMPORARY_OUTPUT",
         },
@@ -481,7 +354,7 @@ def test_track_rigid_rotation_returns_after_one_period(plugin, tmp_path):
         "itslive:track",
         {
             "INPUT": source,
-            "SEEDS": _seed_layer_4326(seeds[:1]),
+            "SEEDS": seed_layer_4326(seeds[:1]),
             "START_DATE": "2018-01-01",
             "DURATION_DAYS": period_days / 2,
             "STEP_DAYS": 5.0,
@@ -500,7 +373,7 @@ def test_track_rigid_rotation_returns_after_one_period(plugin, tmp_path):
 def test_track_static_field_defaults_and_time_varying_field(plugin, tmp_path):
     """Empty START_DATE: 2000-01-01 for a static field, the first time step of a time-varying one."""
     source = write_velocity(tmp_path / "east.nc", np.full(XX.shape, 365.25), np.zeros(XX.shape))
-    seeds = _seed_layer_4326([(XC, YC)])
+    seeds = seed_layer_4326([(XC, YC)])
     layer = _run(
         "itslive:track",
         {
@@ -540,7 +413,7 @@ def test_track_static_field_defaults_and_time_varying_field(plugin, tmp_path):
 def test_track_errors_give_messages_and_no_output(plugin, tmp_path):
     source = write_velocity(tmp_path / "east.nc", np.full(XX.shape, 100.0), np.zeros(XX.shape))
     output = tmp_path / "tracks.gpkg"
-    far = _seed_layer_4326([(XC + 50_000.0, YC), (XC, YC - 80_000.0)])
+    far = seed_layer_4326([(XC + 50_000.0, YC), (XC, YC - 80_000.0)])
     cases = [
         ({"INPUT": source, "SEEDS": far}, "None of the 2 seed"),
         ({"INPUT": source, "SEEDS": far, "START_DATE": "01/02/2018"}, "YYYY-MM-DD"),
@@ -561,7 +434,7 @@ def test_track_errors_give_messages_and_no_output(plugin, tmp_path):
             "itslive:track",
             {
                 "INPUT": timed,
-                "SEEDS": _seed_layer_4326([(XC, YC)]),
+                "SEEDS": seed_layer_4326([(XC, YC)]),
                 "START_DATE": "2010-01-01",
                 "OUTPUT": str(output),
             },
@@ -604,7 +477,7 @@ def test_malaspina_strain_flux_tracks_rendered(plugin, shared_data, tmp_path, ou
             "OUTPUT": str(tmp_path / "malaspina_flux.nc"),
         },
     )["OUTPUT"]
-    velocity, strain, flux = _read(clip), _read(strain_path), _read(flux_path)
+    velocity, strain, flux = read_dataset(clip), read_dataset(strain_path), read_dataset(flux_path)
     speed = np.hypot(velocity["vx"].values, velocity["vy"].values)
     inside = boundary_mask(csv, velocity["x"].values, velocity["y"].values)
     e_eff = strain["e_eff"].values
@@ -672,130 +545,3 @@ def test_malaspina_strain_flux_tracks_rendered(plugin, shared_data, tmp_path, ou
         assert image.width() == 800
         colours = {image.pixel(x, y) for x in range(0, 800, 20) for y in range(0, 800, 20)}
         assert len(colours) > 20  # a picture, not a blank frame
-
-
-# ---------------------------------------------------------------- the analysis panel
-
-
-def _wait_for(panel, timeout_s=60.0):
-    results = []
-    panel.runFinished.connect(lambda ok, message: results.append((ok, message)))
-    deadline = time.monotonic() + timeout_s
-    while not results and time.monotonic() < deadline:
-        QCoreApplication.processEvents()
-        time.sleep(0.01)
-    assert results, "the background run did not finish"
-    return results[0]
-
-
-def test_analysis_panel_strain_in_background(plugin, iface, tmp_path):
-    from itslive_qgis.gui.analysis_panel import AnalysisPanel, velocity_parameters_for_layer
-
-    vx, vy = _affine_field(*CASES["extension"][:2])
-    source = write_velocity(tmp_path / "clip.nc", vx, vy)
-    project = QgsProject.instance()
-    layer = QgsRasterLayer(f'NETCDF:"{source}":vx', "clip vx", "gdal")
-    other = QgsRasterLayer(
-        write_geotiff(tmp_path / "dem.tif", np.zeros((4, 4)), X[0], Y[0], 120.0), "dem", "gdal"
-    )
-    project.addMapLayers([layer, other])
-    iface.setActiveLayer(layer)
-    panel = AnalysisPanel(iface, None, project)
-    try:
-        assert panel.velocity_combo.currentLayer() is layer  # the active layer by default
-        assert (
-            velocity_parameters_for_layer(other) is None and other in panel.velocity_combo.exceptedLayerList()
-        )
-        params = panel.strain_parameters()
-        assert params["INPUT"] == source and params["OUTPUT"] == str(tmp_path / "clip_strain.nc")
-        assert panel.run_strain()
-        assert not panel.strain_button.isEnabled()  # busy, the interface is not blocked
-        ok, message = _wait_for(panel)
-        assert ok, message
-        output = tmp_path / "clip_strain.nc"
-        assert output.exists() and panel.last_output == output
-        assert panel.last_layers and all(project.mapLayer(lyr.id()) is not None for lyr in panel.last_layers)
-        assert any(lyr.customProperty("itslive/variable") == "e_eff" for lyr in panel.last_layers)
-        assert panel.strain_button.isEnabled() and "clip_strain.nc" in panel.status_label.text()
-        # a second run does not overwrite the first output
-        assert panel.strain_parameters()["OUTPUT"] == str(tmp_path / "clip_strain_2.nc")
-        # a failing run reports the algorithm's message in the label
-        crs_free = write_velocity(tmp_path / "nocrs.nc", vx, vy, with_crs=False)
-        layer_crs_free = QgsRasterLayer(f'NETCDF:"{crs_free}":vx', "no crs", "gdal")
-        project.addMapLayer(layer_crs_free)
-        panel.velocity_combo.setLayer(layer_crs_free)
-        assert panel.run_strain()
-        ok, message = _wait_for(panel)
-        assert not ok and "crs" in message.lower(), message
-        assert "crs" in panel.status_label.text().lower()
-    finally:
-        panel.shutdown()
-        project.removeMapLayers(list(project.mapLayers()))
-        for group in project.layerTreeRoot().findGroups():
-            project.layerTreeRoot().removeChildNode(group)
-
-
-def test_velocity_layer_detection(plugin, tmp_path):
-    from qgis.core import QgsMeshLayer
-
-    from itslive_qgis.gui.analysis_panel import velocity_parameters_for_layer
-
-    vx, vy = _affine_field(*CASES["extension"][:2])
-    source = write_velocity(tmp_path / "v.nc", vx, vy)
-    vx_path = write_geotiff(tmp_path / "mosaic_vx.tif", vx, X[0] - 60, Y[0] + 60, 120.0)
-    vy_path = write_geotiff(tmp_path / "mosaic_vy.tif", vy, X[0] - 60, Y[0] + 60, 120.0)
-    lone = write_geotiff(tmp_path / "lonely_vx.tif", vx, X[0] - 60, Y[0] + 60, 120.0)
-    assert velocity_parameters_for_layer(QgsRasterLayer(source, "v")) in (
-        {"INPUT": source},
-        None,  # GDAL opens a multi-variable NetCDF as subdatasets only
-    )
-    assert velocity_parameters_for_layer(QgsRasterLayer(f'NETCDF:"{source}":vy', "v")) == {"INPUT": source}
-    assert velocity_parameters_for_layer(QgsRasterLayer(vy_path, "vy")) == {"VX": vx_path, "VY": vy_path}
-    assert velocity_parameters_for_layer(QgsRasterLayer(lone, "vx")) is None
-    mesh = QgsMeshLayer(source, "mesh", "mdal")
-    if mesh.isValid():
-        assert velocity_parameters_for_layer(mesh) == {"INPUT": source}
-
-
-def test_analysis_panel_flux_and_tracks_in_background(plugin, iface, tmp_path):
-    from itslive_qgis.gui.analysis_panel import AnalysisPanel
-
-    source = write_velocity(tmp_path / "clip.nc", np.full(XX.shape, 300.0), np.full(XX.shape, -150.0))
-    h = 500.0 + 0.02 * (XX - XC) - 0.05 * (YY - YC)
-    thickness = write_geotiff(tmp_path / "thk.tif", h, X[0] - 60, Y[0] + 60, 120.0)
-    project = QgsProject.instance()
-    velocity = QgsRasterLayer(f'NETCDF:"{source}":vx', "clip vx", "gdal")
-    thk = QgsRasterLayer(thickness, "thickness", "gdal")
-    outline = _outline_layer_4326(X[6] - 60, X[40] + 60, Y[34] - 60, Y[5] + 60)
-    seeds = _seed_layer_4326([(XC, YC), (XC + 500.0, YC)])
-    project.addMapLayers([velocity, thk, outline, seeds])
-    panel = AnalysisPanel(iface, None, project)
-    try:
-        panel.velocity_combo.setLayer(velocity)
-        panel.thickness_combo.setLayer(thk)
-        panel.outline_combo.setLayer(outline)
-        params = panel.flux_parameters()
-        assert params["THICKNESS"] == thickness and params["BOUNDARY"] == outline.id()
-        assert panel.run_flux()
-        ok, message = _wait_for(panel)
-        assert ok, message
-        assert panel.last_output == tmp_path / "clip_flux.nc"
-        assert any(lyr.customProperty("itslive/variable") == "dynamic_dhdt" for lyr in panel.last_layers)
-        flux = _read(panel.last_output)["flux_divergence"].values
-        assert np.isnan(flux[0, 0]) and np.isfinite(flux[20, 24])  # outline applied
-
-        panel.seeds_combo.setLayer(seeds)
-        panel.start_edit.setText("2018-06-01")
-        panel.duration_spin.setValue(100.0)
-        assert panel.run_track()
-        ok, message = _wait_for(panel)
-        assert ok, message
-        assert panel.last_output == tmp_path / "clip_tracks.gpkg"
-        (tracks,) = panel.last_layers
-        assert tracks.featureCount() == 2 and QgsWkbTypes.hasM(tracks.wkbType())
-        assert tracks.temporalProperties().isActive()
-    finally:
-        panel.shutdown()
-        project.removeMapLayers(list(project.mapLayers()))
-        for group in project.layerTreeRoot().findGroups():
-            project.layerTreeRoot().removeChildNode(group)

@@ -28,160 +28,23 @@ from qgis.PyQt.QtCore import QCoreApplication, QTimer
 from qgis.PyQt.QtGui import QImage
 
 from itslive_qgis.layers import LoadResultTask, load_result, render_png
-from itslive_qgis.layers.temporal import date_range, days_from_datetime
+from itslive_qgis.layers.temporal import date_range
+from tests.fixtures.results import (
+    CELL_M,
+    FAST_ROWS,
+    NT,
+    SLOW_M_PER_YR,
+    START_DAYS,
+    STEP_DAYS,
+    fast_speed,
+    write_flux_tif,
+    write_inversion,
+    write_strain,
+    write_subset,
+    write_tracks,
+)
 
-NY, NX, NT = 40, 50, 6
-CELL_M = 120.0
-X0_M, Y0_M = -200_000.0, -2_000_000.0  # north-west corner (EPSG:3413)
-FAST_ROWS = slice(5, 15)  # northern rows of the grid (y descending)
-START_DAYS = days_from_datetime(dt.datetime(2020, 1, 1))
-STEP_DAYS = 12.0
-SLOW_M_PER_YR = 5.0
 IMAGE_W, IMAGE_H = 500, 400  # 10 px per cell
-
-
-def fast_speed(step: int) -> float:
-    """Trunk speed at time step ``step`` (m/yr)."""
-    return 200.0 * (step + 1)
-
-
-def fast_angle(step: int) -> float:
-    """Trunk flow direction at ``step``, radians counter-clockwise from grid east."""
-    return step * math.pi / (2 * (NT - 1))
-
-
-def write_inversion(path: Path, nt: int = NT, ny: int = NY, nx: int = NX) -> Path:
-    """Inversion result NetCDF in the plugin's format (time centres + time_bnds, y descending)."""
-    import xarray as xr
-    from pyproj import CRS
-
-    x = X0_M + CELL_M * (np.arange(nx) + 0.5)
-    y = Y0_M - CELL_M * (np.arange(ny) + 0.5)
-    starts = START_DAYS + STEP_DAYS * np.arange(nt)
-    bounds = np.stack([starts, starts + STEP_DAYS], axis=1)
-    vx = np.full((nt, ny, nx), SLOW_M_PER_YR, np.float32)
-    vy = np.zeros((nt, ny, nx), np.float32)
-    rows = slice(FAST_ROWS.start * ny // NY, FAST_ROWS.stop * ny // NY)
-    for k in range(nt):
-        step = k % NT
-        vx[k, rows] = fast_speed(step) * math.cos(fast_angle(step))
-        vy[k, rows] = fast_speed(step) * math.sin(fast_angle(step))
-    v = np.hypot(vx, vy)
-    crs = CRS.from_epsg(3413)
-    grid = ("time", "y", "x")
-    cf = {"grid_mapping": "mapping"}
-    dataset = xr.Dataset(
-        {
-            "vx": (grid, vx, {"long_name": "x component of ice velocity", "units": "m/yr", **cf}),
-            "vy": (grid, vy, {"long_name": "y component of ice velocity", "units": "m/yr", **cf}),
-            "v": (grid, v, {"long_name": "ice speed", "units": "m/yr", **cf}),
-            "v_sigma": (grid, 0.05 * v + 2, {"long_name": "ice speed uncertainty", "units": "m/yr", **cf}),
-            "count": (grid, np.full((nt, ny, nx), 12, np.int32), {"long_name": "number of pairs", **cf}),
-            "mapping": ((), 0, {**crs.to_cf(), "crs_wkt": crs.to_wkt(), "spatial_epsg": 3413}),
-            "time_bnds": (("time", "nv"), bounds),
-        },
-        coords={
-            "time": ("time", bounds.mean(axis=1), {"units": "days since 1970-01-01", "bounds": "time_bnds"}),
-            "x": ("x", x, {"units": "m", "standard_name": "projection_x_coordinate"}),
-            "y": ("y", y, {"units": "m", "standard_name": "projection_y_coordinate"}),
-        },
-        attrs={"Conventions": "CF-1.8", "history": "synthetic inversion for test_layers"},
-    )
-    dataset.to_netcdf(path)
-    return path
-
-
-def write_strain(path: Path) -> Path:
-    """Strain-rate NetCDF (1/yr): exx = 0.02 * x_norm changes sign across the grid."""
-    import xarray as xr
-    from pyproj import CRS
-
-    x = X0_M + CELL_M * (np.arange(NX) + 0.5)
-    y = Y0_M - CELL_M * (np.arange(NY) + 0.5)
-    xn = np.broadcast_to(np.linspace(-1, 1, NX), (NY, NX)).astype(np.float32)
-    crs = CRS.from_epsg(3413)
-    fields = {
-        "exx": 0.02 * xn,
-        "eyy": -0.02 * xn,
-        "exy": 0.005 * xn,
-        "e_eff": np.abs(0.02 * xn) + 0.001,
-        "e1": 0.02 * xn,
-        "e2": -0.02 * xn,
-        "e_lon": 0.02 * xn,
-        "e_trn": -0.01 * xn,
-        "e_shr": 0.005 * xn,
-    }
-    variables = {
-        name: (("y", "x"), values.astype(np.float32), {"units": "1/yr", "grid_mapping": "mapping"})
-        for name, values in fields.items()
-    }
-    variables["mapping"] = ((), 0, {**crs.to_cf(), "crs_wkt": crs.to_wkt()})
-    coords = {
-        "x": ("x", x, {"units": "m", "standard_name": "projection_x_coordinate"}),
-        "y": ("y", y, {"units": "m", "standard_name": "projection_y_coordinate"}),
-    }
-    xr.Dataset(variables, coords=coords, attrs={"history": "synthetic strain rates"}).to_netcdf(path)
-    return path
-
-
-def write_flux_tif(path: Path) -> Path:
-    """Flux GeoTIFF laid out like the core's writer: band descriptions "name: long name", tags."""
-    import rasterio
-    from affine import Affine
-
-    xn = np.broadcast_to(np.linspace(-1, 1, NX), (NY, NX))
-    bands = [
-        ("flux_divergence", 3.0 * xn, "divergence of ice flux"),
-        ("dynamic_dhdt", -3.0 * xn, "dynamic thickness change rate -flux_divergence"),
-    ]
-    profile = dict(
-        driver="GTiff", width=NX, height=NY, count=2, dtype="float32", crs="EPSG:3413", nodata=np.nan
-    )
-    with rasterio.open(path, "w", transform=Affine(CELL_M, 0, X0_M, 0, -CELL_M, Y0_M), **profile) as dst:
-        for band, (name, values, description) in enumerate(bands, start=1):
-            dst.write(values.astype(np.float32), band)
-            dst.set_band_description(band, f"{name}: {description}")
-            dst.set_band_unit(band, "m/yr")
-            dst.update_tags(band, name=name, units="m/yr")
-    return path
-
-
-def write_subset(path: Path, mid_dates: np.ndarray) -> Path:
-    """Cube subset (mid_date, y, x) with int16 velocities, missing_value -32767, unsorted mid_date."""
-    import xarray as xr
-
-    x = X0_M + CELL_M * (np.arange(NX) + 0.5)
-    y = Y0_M - CELL_M * (np.arange(NY) + 0.5)
-    v = np.full((mid_dates.size, NY, NX), 100, np.int16)
-    v[:, :3] = -32767  # missing rows at the top
-    attrs = {"units": "meter/year", "missing_value": -32767, "grid_mapping": "mapping"}
-    xr.Dataset(
-        {"v": (("mid_date", "y", "x"), v, attrs), "vx": (("mid_date", "y", "x"), v, attrs)},
-        coords={
-            "mid_date": ("mid_date", mid_dates, {"units": "days since 1970-01-01"}),
-            "x": ("x", x, {"units": "m", "standard_name": "projection_x_coordinate"}),
-            "y": ("y", y, {"units": "m", "standard_name": "projection_y_coordinate"}),
-        },
-    ).to_netcdf(path)
-    return path
-
-
-def write_tracks(path: Path, start_days: float, end_days: float) -> Path:
-    """GeoPackage with one LineStringM track whose M values are days since 1970-01-01."""
-    from osgeo import ogr, osr
-
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(3413)
-    data_source = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
-    layer = data_source.CreateLayer("tracks", srs, ogr.wkbLineStringM)
-    line = ogr.Geometry(ogr.wkbLineStringM)
-    for k, m in enumerate(np.linspace(start_days, end_days, 5)):
-        line.AddPointM(X0_M + 500.0 * k, Y0_M - 600.0, float(m))
-    feature = ogr.Feature(layer.GetLayerDefn())
-    feature.SetGeometry(line)
-    layer.CreateFeature(feature)
-    data_source = None
-    return path
 
 
 @pytest.fixture()
