@@ -104,8 +104,7 @@ def to_days(values) -> np.ndarray:
     arr = np.asarray(values)
     if np.issubdtype(arr.dtype, np.datetime64):
         out = (arr.astype("datetime64[ns]") - EPOCH).astype("int64").astype("float64") / NS_PER_DAY
-        out[np.isnat(arr)] = np.nan
-        return out
+        return np.where(np.isnat(arr), np.nan, out)
     return arr.astype("float64")
 
 

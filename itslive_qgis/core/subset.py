@@ -1,0 +1,487 @@
+"""Download a clean subset of ITS_LIVE datacubes: an area, a time window, some variables.
+
+Public API: :func:`estimate_subset` (what would be downloaded) and :func:`subset_cubes`
+(download and write one CF-1.8 NetCDF4 or Zarr file). Semantics:
+
+* pairs: see :mod:`itslive_qgis.core.subset_pairs` (time window both dates inclusive;
+  cleaned like :func:`itslive_qgis.core.cube.clean_pairs`; filters on the cleaned
+  pairs; union of pairs across tiles); ``max_v_error_m_per_yr`` is applied per pixel
+  and pair: v, vx, vy, v_error (and va, vr) become NaN where v_error exceeds it, pairs
+  are kept;
+* grid: cells of the 120 m grid that touch the area (cells outside a polygon are NaN,
+  chunks wholly outside it are not read); tiles of one projection are joined on their
+  common grid; other projections are resampled onto the target grid (default: the
+  projection of the tile covering most of the area) with vx/vy rotated into the
+  target axes (see :mod:`itslive_qgis.core.subset_grid`). Where tiles overlap, the
+  first tile in ``cube_urls`` order that has a value wins;
+* reading: only the chunks that hold selected pixels and pairs, each once, many in
+  flight (anonymous HTTP requests), cached under ``config.cache_dir/chunks`` so an
+  interrupted run resumes (see :mod:`itslive_qgis.core.subset_fetch`); blocks of the
+  output are assembled and written while later chunks still download;
+* writing: NetCDF4 (zlib, chunks compressed on all cores) or Zarr v2, under a temporary
+  name then renamed; memory stays near ``max_memory_bytes`` (blocks of all pairs x a
+  few cells). Equal inputs give byte-identical files (set ``SOURCE_DATE_EPOCH`` to fix
+  the creation time).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cube import DEFAULT_VARIABLES, PAIR_DIM
+from .errors import InputError
+from .progress import NullProgress, Progress, SubProgress
+from .store import StoreConfig, is_remote, to_s3_url
+from .subset_fetch import ChunkGate, ChunkRef, FetchStats, cached_bytes, drop_cached, fetch_chunks
+from .subset_pairs import PairFilters, normalise_missions, normalise_satellites
+from .subset_prepare import CubeInput, prepare_cubes
+
+DEFAULT_MAX_MEMORY_BYTES = 2 * 1024**3
+DEFAULT_MAX_WORKERS = 32
+_EPOCH_DATE = _dt.date(1970, 1, 1)
+OUTPUT_SUFFIXES = {".nc": "netcdf", ".nc4": "netcdf", ".netcdf": "netcdf", ".zarr": "zarr"}
+
+
+@dataclass
+class SubsetPlan:
+    """What a subset will read and write (shown to the user before downloading).
+
+    Attributes
+    ----------
+    cube_urls : list of str
+        Cubes that contribute pixels (URLs as given).
+    target_crs : str
+        Output CRS (``EPSG:xxxx`` or WKT).
+    resampling : str
+        ``"none (shared grid)"``, ``"nearest"`` or ``"bilinear"``.
+    n_pairs : int
+        Image pairs in the output.
+    ny, nx : int
+        Output grid rows and columns (120 m cells).
+    n_pixels : int
+        Output cells that touch the area.
+    variables : list of str
+        Output variables.
+    n_chunks, n_bytes : int
+        Zarr chunks to read (compressed object sizes, bytes), metadata chunks included.
+    n_chunks_cached, n_bytes_cached : int
+        Of those, already in the chunk cache from an earlier run.
+    n_chunks_absent : int
+        Chunks the stores never wrote (read as fill values, not requested).
+    output_bytes : int
+        Uncompressed size of the gridded output (float32), bytes.
+    """
+
+    cube_urls: list
+    target_crs: str
+    resampling: str
+    n_pairs: int
+    ny: int
+    nx: int
+    n_pixels: int
+    variables: list
+    n_chunks: int
+    n_bytes: int
+    n_chunks_cached: int
+    n_bytes_cached: int
+    n_chunks_absent: int
+    output_bytes: int
+    stats: dict = field(default_factory=dict)
+    _cubes: list = field(default_factory=list, repr=False)
+    _query: dict = field(default_factory=dict, repr=False)
+
+    def summary(self) -> str:
+        """One paragraph for the user's log."""
+        to_get = self.n_bytes - self.n_bytes_cached
+        return (
+            f"{self.n_pairs} image pairs x {self.ny} x {self.nx} cells ({self.n_pixels} in the area) from "
+            f"{len(self.cube_urls)} datacube(s), CRS {self.target_crs}, resampling {self.resampling}; "
+            f"{self.n_chunks} chunks, {_mb(self.n_bytes)}, of which {self.n_chunks_cached} chunks "
+            f"({_mb(self.n_bytes_cached)}, pair metadata included) are in the local cache: "
+            f"{_mb(to_get)} to download; output about {_mb(self.output_bytes)} uncompressed."
+        )
+
+
+@dataclass
+class SubsetResult:
+    """A written subset: where it is, what it holds, what it cost."""
+
+    path: Path
+    plan: SubsetPlan
+    stats: dict
+    elapsed_s: float
+
+    @property
+    def n_pairs(self) -> int:
+        """Image pairs in the file."""
+        return self.plan.n_pairs
+
+
+def estimate_subset(
+    cube_urls,
+    area,
+    area_crs,
+    start_date: str,
+    end_date: str,
+    variables=None,
+    satellites=None,
+    missions=None,
+    min_interval_days: float | None = None,
+    max_interval_days: float | None = None,
+    min_roi_valid_percentage: float | None = None,
+    max_v_error_m_per_yr: float | None = None,
+    target_crs=None,
+    resampling: str = "nearest",
+    config: StoreConfig | None = None,
+    progress: Progress | None = None,
+    max_workers: int = DEFAULT_MAX_WORKERS,
+) -> SubsetPlan:
+    """Plan a subset without downloading velocities.
+
+    Reads each cube's ``.zmetadata``, x/y and the 1-D pair metadata needed for the
+    selection (mid_date, acquisition dates, satellites, ...; cached for the download),
+    and lists the sizes of the chunks to read. Parameters as :func:`subset_cubes`.
+
+    Returns
+    -------
+    SubsetPlan
+    """
+    query = _query(
+        cube_urls,
+        area,
+        area_crs,
+        start_date,
+        end_date,
+        variables,
+        satellites,
+        missions,
+        min_interval_days,
+        max_interval_days,
+        min_roi_valid_percentage,
+        max_v_error_m_per_yr,
+        target_crs,
+        resampling,
+    )
+    return _plan(query, area, config, progress, max_workers, FetchStats(), threading.Event())
+
+
+def subset_cubes(
+    cube_urls,
+    area,
+    area_crs,
+    start_date: str,
+    end_date: str,
+    variables=None,
+    satellites=None,
+    missions=None,
+    min_interval_days: float | None = None,
+    max_interval_days: float | None = None,
+    min_roi_valid_percentage: float | None = None,
+    max_v_error_m_per_yr: float | None = None,
+    target_crs=None,
+    resampling: str = "nearest",
+    output_path=None,
+    config: StoreConfig | None = None,
+    progress: Progress | None = None,
+    max_memory_bytes: int = DEFAULT_MAX_MEMORY_BYTES,
+    max_workers: int = DEFAULT_MAX_WORKERS,
+    keep_chunk_cache: bool = False,
+) -> SubsetResult:
+    """Download the pairs of ``cube_urls`` over ``area`` and write one clean file.
+
+    Parameters
+    ----------
+    cube_urls : str or list of str
+        Datacube URLs (``s3://``, ITS_LIVE ``http(s)://`` URLs mapped onto the configured
+        endpoint, or local paths), e.g. from the catalog.
+    area : shapely geometry or (xmin, ymin, xmax, ymax)
+        The area; cells of 120 m that touch it are kept.
+    area_crs : str, int or pyproj.CRS
+        CRS of ``area`` (any; e.g. ``"EPSG:4326"``).
+    start_date, end_date : str
+        ``YYYY-MM-DD``; pairs whose mid_date falls on these days or between are kept.
+    variables : list of str, optional
+        Output variables; default :data:`itslive_qgis.core.cube.DEFAULT_VARIABLES`.
+    satellites : list of str, optional
+        Keep pairs whose first (earlier) image is from these satellites ('8', 'L9', '2A', ...).
+    missions : list of str, optional
+        Keep pairs whose first image is from these missions ('L' Landsat, 'S' Sentinel).
+    min_interval_days, max_interval_days : float, optional
+        Bounds on date_dt (days), inclusive.
+    min_roi_valid_percentage : float, optional
+        Lowest roi_valid_percentage (percent) kept.
+    max_v_error_m_per_yr : float, optional
+        Per pixel and pair: velocities with v_error above this (m/yr) become NaN.
+    target_crs : optional
+        Output CRS when tiles of several projections are involved; default the
+        projection of the tile covering most of the area.
+    resampling : str
+        ``"nearest"`` or ``"bilinear"`` for tiles in another projection than the output.
+    output_path : str or Path
+        ``.nc`` (NetCDF4, zlib) or ``.zarr``; written under a temporary name, then renamed.
+    config : StoreConfig, optional
+        Endpoint, retries, timeouts, cache folder; default :meth:`StoreConfig.from_env`.
+    progress : Progress, optional
+        Progress (fraction of bytes, then of blocks written) and cancellation.
+    max_memory_bytes : int
+        Memory budget of the assembly; larger subsets are streamed block by block.
+    max_workers : int
+        Requests in flight.
+    keep_chunk_cache : bool
+        Keep the downloaded chunks after success (they are always kept on failure or
+        cancellation, so a re-run resumes).
+
+    Returns
+    -------
+    SubsetResult
+
+    Raises
+    ------
+    InputError
+        Bad area, dates, variables, filters, output path; no pairs; area outside the cubes.
+    NetworkError
+        A request still failed after ``config.retries`` attempts.
+    CancelledError
+        ``progress`` asked to stop (no file is written; downloaded chunks are kept).
+    """
+    t0 = time.monotonic()
+    output_path = _check_output(output_path)
+    progress = progress or NullProgress()
+    query = _query(
+        cube_urls,
+        area,
+        area_crs,
+        start_date,
+        end_date,
+        variables,
+        satellites,
+        missions,
+        min_interval_days,
+        max_interval_days,
+        min_roi_valid_percentage,
+        max_v_error_m_per_yr,
+        target_crs,
+        resampling,
+    )
+    stats = FetchStats()
+    cancel = threading.Event()
+    plan = _plan(query, area, config, SubProgress(progress, 0.0, 0.05), max_workers, stats, cancel)
+    progress.log(plan.summary())
+    stats.chunks_missing = plan.n_chunks_absent
+    pair_refs = [r for cube in plan._cubes for r in cube.pair_refs]
+    fetch_chunks(pair_refs, stats, cancel, SubProgress(progress, 0.05, 0.1), max_workers)
+    from .subset_output import build_output
+
+    out = build_output(plan, query, max_memory_bytes, progress)
+    grid_refs = [r for cube in plan._cubes for r in cube.grid_refs]
+    _download_and_write(out, grid_refs, output_path, stats, cancel, progress, max_workers)
+    if not keep_chunk_cache:
+        drop_cached([r for cube in plan._cubes for r in cube.data_refs + cube.meta_refs])
+    progress.report(1.0)
+    elapsed = time.monotonic() - t0
+    progress.log(
+        f"Wrote {output_path} in {elapsed:.1f} s: {stats.chunks_fetched} chunks fetched "
+        f"({_mb(stats.bytes_fetched)}), {stats.chunks_from_cache} from cache, {stats.retries} retries."
+    )
+    return SubsetResult(path=output_path, plan=plan, stats=stats.as_dict(), elapsed_s=elapsed)
+
+
+# -- helpers ------------------------------------------------------------------------------------------
+def _download_and_write(out, refs, output_path, stats, cancel, progress, max_workers) -> None:
+    """Fetch the gridded chunks while a writer thread assembles and writes the blocks they complete.
+
+    The main thread owns the progress (bytes downloaded, then blocks written); the writer
+    waits for each chunk it needs (:class:`ChunkGate`), so download and assembly overlap.
+    """
+    gate = ChunkGate(cancel)
+    out.assembler.gate = gate
+    writer_progress = _WriterProgress(progress)
+    failure: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            out.write(output_path, writer_progress)
+        except BaseException as exc:  # handed to the main thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=write, name="itslive-subset-writer", daemon=True)
+    thread.start()
+    try:
+        fetch_chunks(
+            refs, stats, cancel, SubProgress(progress, 0.1, 0.85), max_workers, gate=gate,
+            abort=lambda: failure[0] if failure else None,
+        )  # fmt: skip
+    except BaseException as exc:
+        gate.fail(exc)
+        cancel.set()
+        thread.join(timeout=0.8)
+        raise
+    while thread.is_alive():
+        thread.join(timeout=0.1)
+        progress.report(0.85 + 0.15 * writer_progress.fraction)
+    if failure:
+        raise failure[0]
+
+
+class _WriterProgress(NullProgress):
+    """The writer thread's progress: cancellation and log lines pass through, fractions are kept."""
+
+    def __init__(self, parent: Progress):
+        self.parent = parent
+        self.fraction = 0.0
+
+    def report(self, fraction: float) -> None:
+        self.fraction = fraction
+
+    def is_cancelled(self) -> bool:
+        return self.parent.is_cancelled()
+
+    def log(self, message: str) -> None:
+        self.parent.log(message)
+
+
+def _plan(query, area, config, progress, max_workers, stats, cancel) -> SubsetPlan:
+    config = config or StoreConfig.from_env()
+    progress = progress or NullProgress()
+    cubes: list[CubeInput] = prepare_cubes(query, area, config, progress, max_workers, stats, cancel)
+    refs: list[ChunkRef] = [r for c in cubes for r in c.meta_refs + c.data_refs]
+    n_cached, bytes_cached = cached_bytes(refs)
+    first = cubes[0]
+    n_pairs = first.union.size
+    ny, nx = first.placement.valid.shape
+    n3d = len(first.vars3d)
+    return SubsetPlan(
+        cube_urls=[c.url for c in cubes],
+        target_crs=first.target_crs_name,
+        resampling=first.resampling_label,
+        n_pairs=n_pairs,
+        ny=ny,
+        nx=nx,
+        n_pixels=int(first.area_mask.sum()),
+        variables=list(query["variables"]),
+        n_chunks=len(refs),
+        n_bytes=sum(r.size for r in refs),
+        n_chunks_cached=n_cached,
+        n_bytes_cached=bytes_cached,
+        n_chunks_absent=sum(c.n_absent for c in cubes),
+        output_bytes=n_pairs * ny * nx * 4 * n3d,
+        stats=stats.as_dict(),
+        _cubes=cubes,
+        _query=query,
+    )
+
+
+def _query(
+    cube_urls,
+    area,
+    area_crs,
+    start_date,
+    end_date,
+    variables,
+    satellites,
+    missions,
+    min_dt,
+    max_dt,
+    min_roi,
+    max_v_error,
+    target_crs,
+    resampling,
+) -> dict:
+    if isinstance(cube_urls, (str, os.PathLike)):
+        cube_urls = [cube_urls]
+    urls = [str(u) for u in (cube_urls or [])]
+    if not urls:
+        raise InputError("No datacube given: choose at least one cube from the catalog.")
+    start = _parse_date(start_date, "start")
+    end = _parse_date(end_date, "end")
+    if end < start:
+        raise InputError(f"The end date {end_date} is before the start date {start_date}.")
+    if min_dt is not None and max_dt is not None and max_dt < min_dt:
+        raise InputError(f"max_interval_days ({max_dt}) is below min_interval_days ({min_dt}).")
+    if variables is None or len(variables) == 0:
+        variables = list(DEFAULT_VARIABLES)
+    elif isinstance(variables, str):
+        variables = [variables]
+    if resampling not in ("nearest", "bilinear"):
+        raise InputError(f"Unknown resampling {resampling!r}: use 'nearest' or 'bilinear'.")
+    filters = PairFilters(
+        satellites=normalise_satellites(satellites),
+        missions=normalise_missions(missions),
+        min_interval_days=None if min_dt is None else float(min_dt),
+        max_interval_days=None if max_dt is None else float(max_dt),
+        min_roi_valid_percentage=None if min_roi is None else float(min_roi),
+        max_v_error_m_per_yr=None if max_v_error is None else float(max_v_error),
+    )
+    return {
+        "cube_urls": urls,
+        "area_crs": str(area_crs),
+        "area_wkt": _area_wkt(area),
+        "start_date": start.isoformat(),
+        "end_date": end.isoformat(),
+        "start_day": float((start - _EPOCH_DATE).days),
+        "end_day_exclusive": float((end - _EPOCH_DATE).days + 1),
+        "variables": list(dict.fromkeys(str(v) for v in variables)),
+        "filters": filters,
+        "target_crs": None if target_crs is None else str(target_crs),
+        "target_crs_input": target_crs,
+        "area_crs_input": area_crs,
+        "resampling": resampling,
+        "s3_urls": [to_s3_url(u) if is_remote(u) else u for u in urls],
+    }
+
+
+def query_json(query: dict) -> str:
+    """The user's query as JSON (for the output's provenance attributes)."""
+    out = {
+        k: v
+        for k, v in query.items()
+        if not k.endswith("_input") and k not in ("start_day", "end_day_exclusive")
+    }
+    out["filters"] = query["filters"].as_dict()
+    out["pair_dim"] = PAIR_DIM
+    return json.dumps(out, sort_keys=True)
+
+
+def _parse_date(value, which: str) -> _dt.date:
+    try:
+        return _dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise InputError(f"The {which} date {value!r} is not a date: use YYYY-MM-DD.") from None
+
+
+def _area_wkt(area) -> str:
+    try:
+        return area.wkt
+    except AttributeError:
+        return json.dumps(list(area)) if isinstance(area, (list, tuple)) else str(area)
+
+
+def _check_output(output_path) -> Path:
+    if output_path is None or str(output_path).strip() == "":
+        raise InputError("No output file given: choose a .nc or .zarr path.")
+    path = Path(output_path).expanduser()
+    if path.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise InputError(f"Output {path.name} must end in .nc (NetCDF4) or .zarr (Zarr).")
+    folder = path.parent
+    if not folder.is_dir():
+        raise InputError(f"The output folder {folder} does not exist: create it or choose another one.")
+    probe = folder / f".itslive_write_probe_{uuid.uuid4().hex[:8]}"
+    try:
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise InputError(
+            f"Cannot write in the output folder {folder} ({exc.strerror}): choose another one."
+        ) from exc
+    return path
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB"
