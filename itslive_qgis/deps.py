@@ -21,6 +21,7 @@ PACKAGES = {
     "pyproj": "pyproj",
     "shapely": "shapely",
     "netCDF4": "netCDF4",
+    "matplotlib": "matplotlib",
 }
 
 #: capability -> import names it needs
@@ -31,7 +32,7 @@ CAPABILITIES = {
     "inversion": ("numpy", "xarray", "zarr", "torch", "netCDF4"),
     "strain": ("numpy", "xarray", "pyproj", "rasterio", "netCDF4"),
     "tracking": ("numpy", "xarray", "pyproj"),
-    "timeseries": ("numpy", "xarray", "zarr", "s3fs", "torch", "pyproj", "shapely"),
+    "timeseries": ("numpy", "xarray", "zarr", "s3fs", "torch", "pyproj", "shapely", "matplotlib"),
 }
 
 

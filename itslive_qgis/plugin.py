@@ -27,6 +27,7 @@ class ItsLivePlugin:
         self.provider = None
         self.dock = None
         self.action = None
+        self.point_action = None
         self.options_factory = None
 
     # -- Processing -------------------------------------------------------------------------
@@ -50,6 +51,17 @@ class ItsLivePlugin:
         self.iface.addToolBarIcon(self.action)
         self.iface.addPluginToMenu(MENU, self.action)
 
+        self.point_action = QAction(
+            QIcon(icon_path("timeseries.svg")), tr("Velocity time series at a point"), self.iface.mainWindow()
+        )
+        self.point_action.setObjectName("itslive_point_series")
+        self.point_action.setToolTip(
+            tr("Click a glacier: its ITS_LIVE velocity history in the ITS_LIVE panel")
+        )
+        self.point_action.triggered.connect(self._start_point_series)
+        self.iface.addToolBarIcon(self.point_action)
+        self.iface.addPluginToMenu(MENU, self.point_action)
+
         from .gui.options import ItsLiveOptionsFactory
 
         self.options_factory = ItsLiveOptionsFactory()
@@ -64,6 +76,10 @@ class ItsLivePlugin:
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
             self.dock.visibilityChanged.connect(self._sync_action)
         return self.dock
+
+    def _start_point_series(self):
+        self.action.setChecked(True)
+        self._ensure_dock().start_point_series()
 
     def _set_dock_visible(self, visible: bool):
         if visible:
@@ -85,11 +101,13 @@ class ItsLivePlugin:
             self.iface.removeDockWidget(self.dock)
             self.dock.deleteLater()
             self.dock = None
-        if self.action is not None:
-            self.iface.removePluginMenu(MENU, self.action)
-            self.iface.removeToolBarIcon(self.action)
-            self.action.deleteLater()
-            self.action = None
+        for attr in ("point_action", "action"):
+            action = getattr(self, attr)
+            if action is not None:
+                self.iface.removePluginMenu(MENU, action)
+                self.iface.removeToolBarIcon(action)
+                action.deleteLater()
+                setattr(self, attr, None)
         if self.options_factory is not None:
             self.iface.unregisterOptionsWidgetFactory(self.options_factory)
             self.options_factory = None

@@ -66,12 +66,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_pipeline(out: Path) -> list[Path]:
     """Run every step; returns the files made."""
+    warnings.filterwarnings("ignore", category=PendingDeprecationWarning)  # (QGIS resets the filters)
     import processing
     from qgis.core import QgsProject, QgsRectangle
 
     from itslive_qgis.layers import load_result, render_png
 
-    extent = "{},{},{},{} [{}]".format(AREA[0], AREA[2], AREA[1], AREA[3], AREA_CRS)
+    extent = f"{AREA[0]},{AREA[2]},{AREA[1]},{AREA[3]} [{AREA_CRS}]"
     made: list[Path] = []
 
     def step(title, alg, params):
@@ -164,7 +165,7 @@ def run_pipeline(out: Path) -> list[Path]:
     )
     dhdt = next(layer for layer in loaded["flux"] if "dynamic_dhdt" in layer.name())
     made.append(render_png([dhdt], view, AREA_CRS, (1200, 560), None, out / "dynamic_dhdt.png"))
-    made.append(_timeseries_png(out)) if os.environ.get("DEMO_TS") else None
+    made += _timeseries_outputs(out)
     qgz = out / "itslive_demo.qgz"
     if not project.write(str(qgz)):
         raise RuntimeError(f"could not write {qgz}")
@@ -246,11 +247,28 @@ def _add_footprints(path: str, project) -> None:
     project.addMapLayer(layer)
 
 
-def _timeseries_png(out: Path) -> Path:
-    """The velocity time series plot at POINT (pairs and inverted series)."""
-    from itslive_qgis.gui.timeseries_plot import render_point_series_png  # noqa: F401  (issue 9)
+def _timeseries_outputs(out: Path) -> list[Path]:
+    """Velocity history at POINT, read from the mirror's cubes (pairs + inverted series): PNG and CSV."""
+    from itslive_qgis import settings
+    from itslive_qgis.core.timeseries import invert_point, point_series, series_to_csv
+    from itslive_qgis.gui.timeseries_plot import PlotEntry, SeriesPlot
 
-    return render_point_series_png(POINT, AREA_CRS, out / f"timeseries_{POINT_NAME}.png")
+    t = time.monotonic()
+    found = point_series(POINT[0], POINT[1], AREA_CRS, settings.store_config())
+    colours = ("#1f77b4", "#d62728", "#2ca02c")
+    entries, inverted = [], []
+    for series, colour in zip(found, colours):
+        regular = invert_point(series, interval_days=30)
+        inverted.append(regular)
+        entries.append(
+            PlotEntry(f"EPSG:{series.epsg} ({series.x_m:.0f}, {series.y_m:.0f})", colour, series, regular)
+        )
+    plot = SeriesPlot()
+    plot.draw(entries, "v", "auto", False)
+    png = plot.save_png(out / f"timeseries_{POINT_NAME}.png")
+    csv = series_to_csv(found, inverted, out / f"timeseries_{POINT_NAME}.csv")
+    print(f"[{time.monotonic() - t:6.1f} s] point time series at {POINT} ({len(found)} cube(s))")
+    return [Path(png), Path(csv)]
 
 
 def _crs(text):

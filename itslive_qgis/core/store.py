@@ -76,7 +76,7 @@ class StoreConfig:
 
     @classmethod
     def from_env(cls, **overrides) -> StoreConfig:
-        """Settings from ``overrides``; env ``ITSLIVE_S3_ENDPOINT_URL`` / ``ITSLIVE_RETRIES`` take precedence."""
+        """Settings from ``overrides``; env ITSLIVE_S3_ENDPOINT_URL and ITSLIVE_RETRIES take precedence."""
         cfg = cls(**{k: v for k, v in overrides.items() if v is not None and v != ""})
         env = os.environ.get(ENV_ENDPOINT)
         if env:

@@ -48,6 +48,7 @@ class CubeList(QWidget):
     """Table of the cubes intersecting the canvas; emits ``selectionChanged(list_of_zarr_urls)``."""
 
     selectionChanged = pyqtSignal(list)
+    catalogLoaded = pyqtSignal()
 
     def __init__(self, canvas, parent=None):
         super().__init__(parent)
@@ -118,6 +119,7 @@ class CubeList(QWidget):
             return
         self.catalog = result.catalog
         self.status.setText(result.message)
+        self.catalogLoaded.emit()
         self.refresh()
 
     # -- look-ups -------------------------------------------------------------------------

@@ -59,9 +59,17 @@ class ItsLiveDock(QDockWidget):
             from .invert_panel import InvertPanel
 
             self.invert = InvertPanel(iface, body)
-            self.tabs.addTab(self.invert, tr("Time series"))
+            self.tabs.addTab(self.invert, tr("Inversion"))
             if self.download is not None:
                 self.download.runFinished.connect(self._subset_written)
+        self.timeseries = None
+        if not deps.missing("timeseries"):
+            from .timeseries_panel import TimeSeriesPanel
+
+            self.timeseries = TimeSeriesPanel(iface, body)
+            self.tabs.addTab(self.timeseries, tr("Point series"))
+            if self.cubes is not None:
+                self.cubes.catalogLoaded.connect(self._share_catalog)
         self.analysis = None
         if not deps.missing("strain"):
             from .analysis_panel import AnalysisPanel
@@ -74,6 +82,17 @@ class ItsLiveDock(QDockWidget):
         project.writeProject.connect(self.save_state)
         project.readProject.connect(self.restore_state)
         self.restore_state()
+
+    def _share_catalog(self):
+        self.timeseries.catalog = self.cubes.catalog
+
+    def start_point_series(self):
+        """Show the point-series tab and arm its map tool (toolbar button)."""
+        if self.timeseries is None:
+            return
+        self.show()
+        self.tabs.setCurrentWidget(self.timeseries)
+        self.timeseries.start_pick()
 
     def _subset_written(self, ok: bool, _message: str):
         if ok and self.download.last_output is not None:
@@ -116,6 +135,6 @@ class ItsLiveDock(QDockWidget):
                 signal.disconnect(slot)
             except TypeError:
                 pass
-        for panel in (self.cubes, self.download, self.invert, self.analysis):
+        for panel in (self.cubes, self.download, self.invert, self.timeseries, self.analysis):
             if panel is not None:
                 panel.shutdown()

@@ -79,6 +79,9 @@ class ItsLiveAlgorithm(QgsProcessingAlgorithm):
         ok, why = self.canExecute()
         if not ok:
             raise QgsProcessingException(why)
+        from ..core.hdf5 import silence_hdf5_diagnostics
+
+        silence_hdf5_diagnostics()
         try:
             return function(*args, **kwargs)
         except CancelledError as exc:

@@ -37,6 +37,9 @@ class CallableTask(QgsTask):
         self.error: BaseException | None = None
 
     def run(self):
+        from ..core.hdf5 import silence_hdf5_diagnostics
+
+        silence_hdf5_diagnostics()
         try:
             self.result = self.function(TaskProgress(self))
             return True

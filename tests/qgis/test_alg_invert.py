@@ -40,7 +40,9 @@ def test_invert_mirror_cube_recovers_the_truth(plugin, mirror, tmp_path):
     errors = []
     for iy, yv in enumerate(ds["y"].values):
         for ix, xv in enumerate(ds["x"].values):
-            vx_true, vy_true = truth_velocity(tile, t_days, np.full_like(t_days, yv), np.full_like(t_days, xv))
+            vx_true, vy_true = truth_velocity(
+                tile, t_days, np.full_like(t_days, yv), np.full_like(t_days, xv)
+            )
             speed_true = np.hypot(vx_true, vy_true)
             est = ds["v"].values[:, iy, ix]
             ok = np.isfinite(est) & (ds["count"].values[:, iy, ix] > 0)
@@ -55,7 +57,14 @@ def test_invert_real_block_end_to_end(plugin, shared_data, tmp_path):
     import xarray as xr
 
     out = tmp_path / "block.nc"
-    _run({"INPUT": str(shared_data / BLOCK), "INTERVAL_DAYS": 12, "START_DATE": "2018-01-01", "OUTPUT": str(out)})
+    _run(
+        {
+            "INPUT": str(shared_data / BLOCK),
+            "INTERVAL_DAYS": 12,
+            "START_DATE": "2018-01-01",
+            "OUTPUT": str(out),
+        }
+    )
     ds = xr.open_dataset(out)
     assert ds.sizes["y"] == 10 and ds.sizes["x"] == 10
     assert ds.attrs["interval_days"] == 12

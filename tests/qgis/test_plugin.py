@@ -15,6 +15,7 @@ def test_plugin_loads_and_registers_everything(plugin, iface):
     assert plugin.action is not None
     assert plugin.action in iface.toolbar.actions()
     assert plugin.action in iface.menus["&ITS_LIVE"].actions()
+    assert plugin.point_action in iface.toolbar.actions()
     assert len(iface.options_factories) == 1
     provider = QgsApplication.processingRegistry().providerById("itslive")
     assert provider is not None and provider.name() == "ITS_LIVE"
@@ -36,9 +37,9 @@ def test_action_toggles_the_dock(plugin, iface):
 
 def test_unload_leaves_nothing_behind(plugin, iface):
     plugin.action.trigger()
-    action = plugin.action
+    action, point_action = plugin.action, plugin.point_action
     plugin.unload()
-    assert action not in iface.toolbar.actions()
+    assert action not in iface.toolbar.actions() and point_action not in iface.toolbar.actions()
     assert "&ITS_LIVE" not in iface.menus
     assert iface.options_factories == []
     assert QgsApplication.processingRegistry().providerById("itslive") is None
@@ -139,3 +140,11 @@ def test_plugin_loads_without_optional_packages():
     for line in needing:
         assert "pip install" in line
     assert "UNLOADED" in out
+
+
+def test_point_action_opens_the_point_series_tab_and_arms_the_map_tool(plugin, iface):
+    plugin.point_action.trigger()
+    dock = plugin.dock
+    assert dock is not None and dock.isVisible()
+    assert dock.tabs.currentWidget() is dock.timeseries
+    assert iface.mapCanvas().mapTool() is dock.timeseries.tool

@@ -1,0 +1,339 @@
+"""The matplotlib figure of the time-series panel: pair bars, inverted series, hover and click.
+
+Each image pair is a horizontal bar from its first to its second acquisition date at its
+velocity (m/yr), coloured by satellite (or by point when several points are compared), more
+transparent when its error is large relative to its value (optional vertical error bars).
+The inverted regular series is drawn on top with its 1-sigma band. Dates on the x axis are
+matplotlib date numbers, which are days since 1970-01-01: the core's own unit.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..core.timeseries import days_to_iso
+from ..i18n import tr
+
+#: Satellite colours: Landsat in warm/earthy tones, Sentinel-1 purple, Sentinel-2 blue/teal.
+SATELLITE_COLOURS = {
+    "4": "#8c564b",
+    "5": "#d62728",
+    "7": "#ff7f0e",
+    "8": "#bcbd22",
+    "9": "#2ca02c",
+    "1A": "#9467bd",
+    "1B": "#e377c2",
+    "2A": "#1f77b4",
+    "2B": "#17becf",
+}
+OTHER_SATELLITE = "#7f7f7f"
+#: Point colours (distinct, dark enough for a line over light bars).
+POINT_COLOURS = ("#1f4e9c", "#c0392b", "#1e8449", "#7d3c98", "#b9770e", "#117a65", "#a93226", "#2e4053")
+COMPONENT_LABELS = {"v": "Speed", "vx": "vx", "vy": "vy"}
+ERROR_NAME = {"v": "v_error", "vx": "vx_error", "vy": "vy_error"}
+PICK_RADIUS_PX = 5
+
+
+@dataclass
+class PlotEntry:
+    """One series to draw: legend label, point colour, filtered pairs and regular series (or None)."""
+
+    label: str
+    colour: str
+    series: object
+    regular: object = None
+
+
+class SeriesPlot:
+    """A matplotlib Figure in a Qt canvas, with pair hover and click callbacks.
+
+    ``on_hover(text, url)`` is called with the description of the pair under the mouse (``""``
+    when none); ``on_click(url)`` when a pair is clicked with the left button.
+    """
+
+    def __init__(self, parent=None, on_hover=None, on_click=None):
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+        from matplotlib.figure import Figure
+
+        self.figure = Figure(figsize=(7.0, 4.2), dpi=100, layout="constrained")
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        if parent is not None:
+            self.canvas.setParent(parent)
+        self.ax = self.figure.add_subplot()
+        self.on_hover = on_hover
+        self.on_click = on_click
+        self.entries: list[PlotEntry] = []
+        self.component = "v"
+        self._bars: list[tuple] = []  # (LineCollection, entry index, pair indices drawn)
+        self._annotation = None
+        self.canvas.mpl_connect("motion_notify_event", self._on_motion)
+        self.canvas.mpl_connect("button_press_event", self._on_press)
+        self.draw([], "v")
+
+    # -- drawing -------------------------------------------------------------------------------
+    def draw(self, entries: list[PlotEntry], component: str = "v", colour_by: str = "auto", error_bars=False):
+        """Redraw everything (``colour_by``: ``auto``, ``satellite`` or ``point``)."""
+        import matplotlib.dates as mdates
+        from matplotlib import patheffects
+        from matplotlib.collections import LineCollection
+
+        self.entries, self.component = list(entries), component
+        ax = self.ax
+        ax.clear()
+        self._bars = []
+        by_point = colour_by == "point" or (colour_by == "auto" and len(entries) > 1)
+        values_for_limits, inverted_for_limits = [], []
+        satellites_seen: set[str] = set()
+        for number, entry in enumerate(entries):
+            s = entry.series
+            vals = np.asarray(getattr(s, component), dtype="float64")
+            errs = np.asarray(getattr(s, ERROR_NAME[component]), dtype="float64")
+            shown = np.flatnonzero(np.isfinite(vals) & np.isfinite(s.d1_days) & np.isfinite(s.d2_days))
+            if shown.size:
+                segs = np.stack(
+                    [
+                        np.stack([s.d1_days[shown], vals[shown]], 1),
+                        np.stack([s.d2_days[shown], vals[shown]], 1),
+                    ],
+                    1,
+                )
+                rgba = self._bar_colours(s, shown, vals, errs, entry.colour if by_point else None)
+                satellites_seen |= set(np.asarray(s.satellite)[shown].astype(str))
+                bars = LineCollection(segs, colors=rgba, linewidths=2.2, capstyle="butt", zorder=2)
+                bars.set_pickradius(PICK_RADIUS_PX)
+                ax.add_collection(bars)
+                self._bars.append((bars, number, shown))
+                values_for_limits.append(vals[shown])
+                if error_bars:
+                    mid = 0.5 * (s.d1_days[shown] + s.d2_days[shown])
+                    e = np.where(np.isfinite(errs[shown]), errs[shown], 0.0)
+                    ax.vlines(mid, vals[shown] - e, vals[shown] + e, colors=rgba, linewidths=0.7, zorder=1)
+            reg = entry.regular
+            if reg is not None:
+                rv, rs = reg.component(component)
+                line_colour = "black" if not by_point and len(entries) == 1 else entry.colour
+                ok = np.isfinite(rv)
+                if ok.any():
+                    sig = np.where(np.isfinite(rs), rs, 0.0)
+                    ax.fill_between(
+                        reg.centres_days, rv - sig, rv + sig, where=ok, color=line_colour, alpha=0.22, lw=0,
+                        zorder=3, interpolate=False,
+                    )  # fmt: skip
+                    outline = [patheffects.withStroke(linewidth=3.6, foreground="white")]
+                    ax.plot(reg.centres_days, rv, color=line_colour, lw=1.8, zorder=4, path_effects=outline)
+                    inverted_for_limits.append(rv[ok])
+        self._annotation = None
+        self._decorate(entries, component, by_point, satellites_seen, mdates)
+        if entries:
+            self._set_limits(values_for_limits, inverted_for_limits)
+        self.canvas.draw_idle()
+
+    def pair_count(self) -> int:
+        """Pairs currently drawn (all points)."""
+        return int(sum(idx.size for _, _, idx in self._bars))
+
+    def save_png(self, path, dpi: int = 150) -> Path:
+        """Write the figure to ``path`` (temporary name, then rename)."""
+        path = Path(path)
+        tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.png")
+        if self._annotation is not None:
+            self._annotation.set_visible(False)
+        try:
+            self.figure.savefig(tmp, format="png", dpi=dpi)
+            os.replace(tmp, path)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        return path
+
+    # -- hover and click -------------------------------------------------------------------------
+    def pair_at(self, event):
+        """``(entry index, pair index)`` of the bar under a matplotlib mouse event, or None."""
+        if event.inaxes is not self.ax:
+            return None
+        best = None
+        for bars, number, shown in reversed(self._bars):
+            hit, info = bars.contains(event)
+            if not hit:
+                continue
+            for i in info.get("ind", []):
+                pair = int(shown[i])
+                val = getattr(self.entries[number].series, self.component)[pair]
+                _, ydisp = self.ax.transData.transform((0.0, val))
+                dist = abs(ydisp - event.y)
+                if best is None or dist < best[0]:
+                    best = (dist, number, pair)
+            if best is not None:
+                break
+        return None if best is None else (best[1], best[2])
+
+    def display_xy(self, number: int, pair: int) -> tuple[float, float]:
+        """Display (pixel) coordinates of the middle of a pair's bar (for tests and tooltips)."""
+        s = self.entries[number].series
+        x = 0.5 * (s.d1_days[pair] + s.d2_days[pair])
+        return tuple(self.ax.transData.transform((x, getattr(s, self.component)[pair])))
+
+    def describe(self, number: int, pair: int) -> str:
+        """Dates, baseline, value and granule of a pair, as shown on hover."""
+        s = self.entries[number].series
+        d1, d2 = days_to_iso(np.array([s.d1_days[pair], s.d2_days[pair]]))
+        val = getattr(s, self.component)[pair]
+        err = getattr(s, ERROR_NAME[self.component])[pair]
+        err_text = "" if not np.isfinite(err) else f" ± {err:.0f}"
+        return tr("{} → {} (baseline {:.1f} days)\n{} {:.0f}{} m/yr, satellites {}/{}\n{}").format(
+            d1.replace("T", " "),
+            d2.replace("T", " "),
+            float(s.date_dt_days[pair]),
+            COMPONENT_LABELS[self.component],
+            val,
+            err_text,
+            s.satellite[pair],
+            s.satellite_img2[pair],
+            s.granule_url[pair],
+        )
+
+    def _on_motion(self, event):
+        found = self.pair_at(event)
+        if found is None:
+            if self._annotation is not None and self._annotation.get_visible():
+                self._annotation.set_visible(False)
+                self.canvas.draw_idle()
+            if self.on_hover:
+                self.on_hover("", "")
+            return
+        number, pair = found
+        s = self.entries[number].series
+        text = self.describe(number, pair)
+        self._show_annotation(number, pair, text.rsplit("\n", 1)[0])
+        if self.on_hover:
+            self.on_hover(text, str(s.granule_url[pair]))
+
+    def _on_press(self, event):
+        if getattr(event, "button", None) != 1:
+            return
+        found = self.pair_at(event)
+        if found is not None and self.on_click:
+            number, pair = found
+            self.on_click(str(self.entries[number].series.granule_url[pair]))
+
+    def _show_annotation(self, number, pair, text):
+        s = self.entries[number].series
+        x = 0.5 * (s.d1_days[pair] + s.d2_days[pair])
+        y = getattr(s, self.component)[pair]
+        if self._annotation is None:
+            self._annotation = self.ax.annotate(
+                "", (x, y), xytext=(12, 12), textcoords="offset points", fontsize=8, zorder=10,
+                bbox={"boxstyle": "round", "fc": "#fffff0", "ec": "#888888", "alpha": 0.95},
+            )  # fmt: skip
+        # keep the box inside the axes: to the left of the pair in the right half, below it in the top half
+        (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
+        right, top = x > 0.5 * (x0 + x1), y > 0.5 * (y0 + y1)
+        self._annotation.set_position((-12 if right else 12, -12 if top else 12))
+        self._annotation.set_ha("right" if right else "left")
+        self._annotation.set_va("top" if top else "bottom")
+        self._annotation.xy = (x, y)
+        self._annotation.set_text(text)
+        self._annotation.set_visible(True)
+        self.canvas.draw_idle()
+
+    # -- helpers ---------------------------------------------------------------------------------
+    @staticmethod
+    def _bar_colours(s, shown, vals, errs, point_colour):
+        from matplotlib.colors import to_rgba
+
+        if point_colour is not None:
+            rgba = np.tile(to_rgba(point_colour), (shown.size, 1))
+        else:
+            sats = np.asarray(s.satellite)[shown].astype(str)
+            rgba = np.array([to_rgba(SATELLITE_COLOURS.get(k, OTHER_SATELLITE)) for k in sats]).reshape(-1, 4)
+        rgba[:, 3] = _alpha_by_error(errs[shown], 0.95 if point_colour is None else 0.6)
+        return rgba
+
+    def _decorate(self, entries, component, by_point, satellites_seen, mdates):
+        from matplotlib.lines import Line2D
+
+        from ..core.timeseries import sort_satellites
+
+        ax = self.ax
+        locator = mdates.AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.set_xlabel(tr("Date (acquisition interval of each image pair)"))
+        ax.set_ylabel(tr("{} (m/yr)").format(COMPONENT_LABELS[component]))
+        ax.grid(True, color="#dddddd", lw=0.6, zorder=0)
+        if not entries:
+            ax.text(0.5, 0.5, tr("Click on the map to plot the velocity history of a point"),
+                    transform=ax.transAxes, ha="center", va="center", color="#666666")  # fmt: skip
+            return
+        handles = []
+        if not by_point:
+            handles += [
+                Line2D(
+                    [], [], color=SATELLITE_COLOURS.get(k, OTHER_SATELLITE), lw=3, label=_satellite_name(k)
+                )
+                for k in sort_satellites(satellites_seen)
+            ]
+        else:
+            handles.append(
+                Line2D([], [], color="#999999", lw=3, label=tr("image pair (bar = acquisition interval)"))
+            )
+        for entry in entries:
+            single = not by_point and len(entries) == 1
+            colour = "black" if single else entry.colour
+            has_reg = entry.regular is not None
+            label = entry.label + (tr(" (inverted ± 1σ)") if has_reg else "")
+            handles.append(Line2D([], [], color=colour, lw=1.8 if has_reg else 3, label=label))
+        ncol = 2 if len(handles) > 6 else 1
+        ax.legend(handles=handles, fontsize=7, loc="upper left", ncol=ncol, framealpha=0.85)
+        title = tr("{} at {} point(s): {} image pairs")
+        ax.set_title(title.format(COMPONENT_LABELS[component], len(entries), self.pair_count()), fontsize=9)
+
+    def _set_limits(self, values, inverted):
+        all_x = [(e.series.d1_days, e.series.d2_days) for e in self.entries if len(e.series)]
+        all_x += [
+            (e.regular.edges_days[:1], e.regular.edges_days[-1:])
+            for e in self.entries
+            if e.regular is not None
+        ]
+        if all_x:
+            lo = min(float(np.nanmin(a)) for a, _ in all_x if a.size)
+            hi = max(float(np.nanmax(b)) for _, b in all_x if b.size)
+            pad = max((hi - lo) * 0.02, 5.0)
+            self.ax.set_xlim(lo - pad, hi + pad)
+        # robust limits: a 32,767 m/yr sentinel or a spike of the inversion does not squash the plot
+        bounds = []
+        for arrays, q in ((values, 0.01), (inverted, 0.02)):
+            vals = np.concatenate([np.asarray(v, "float64") for v in arrays]) if arrays else np.zeros(0)
+            vals = vals[np.isfinite(vals)]
+            if vals.size:
+                bounds.append(np.quantile(vals, [q, 1.0 - q]))
+        if bounds:
+            lo, hi = min(b[0] for b in bounds), max(b[1] for b in bounds)
+            pad = max((hi - lo) * 0.12, 1.0)
+            self.ax.set_ylim(lo - pad, hi + pad)
+
+
+def _alpha_by_error(errors: np.ndarray, top: float) -> np.ndarray:
+    """Opacity from the rank of each pair's error in the series: ``top`` (best) down to 0.25 (worst)."""
+    e = np.asarray(errors, dtype="float64")
+    out = np.full(e.size, 0.5 * top)
+    ok = np.isfinite(e)
+    if ok.sum() > 1:
+        rank = np.argsort(np.argsort(e[ok], kind="stable"), kind="stable") / (ok.sum() - 1)
+        out[ok] = top - (top - 0.25) * rank
+    elif ok.any():
+        out[ok] = top
+    return out
+
+
+def _satellite_name(code: str) -> str:
+    if code.isdigit():
+        return tr("Landsat {}").format(code)
+    if code[:1] in "12":
+        return tr("Sentinel-{}").format(code)
+    return code
