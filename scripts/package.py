@@ -14,10 +14,10 @@ PLUGIN = "itslive_qgis"
 SKIP_DIRS = {"__pycache__", ".pytest_cache", ".ruff_cache"}
 
 
-def build(dest: Path) -> Path:
-    """Write the ZIP to ``dest`` (atomically) and return its path."""
+def build(dest: Path, qm_dir: Path = REPO / "i18n") -> Path:
+    """Write the ZIP to ``dest`` (atomically) and return its path; translations from ``qm_dir``."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    qms = sorted((REPO / "i18n").glob("*.qm"))
+    qms = sorted(Path(qm_dir).glob("*.qm"))
     if not qms:
         raise SystemExit("no compiled translations in i18n/: run `make i18n` first")
     tmp = dest.with_name(f".{dest.name}.tmp")
@@ -43,7 +43,9 @@ def build(dest: Path) -> Path:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", default=str(REPO / "dist" / f"{PLUGIN}.zip"))
-    path = build(Path(parser.parse_args(argv).output))
+    parser.add_argument("--qm-dir", default=str(REPO / "i18n"), help="folder of the compiled .qm files")
+    args = parser.parse_args(argv)
+    path = build(Path(args.output), Path(args.qm_dir))
     with zipfile.ZipFile(path) as zf:
         count = len(zf.namelist())
     print(
