@@ -109,6 +109,14 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
         self.addParameter(
             QgsProcessingParameterString("CUBES", tr("Datacube URLs (optional)"), optional=True)
         )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                "CUBES_LAYER",
+                tr("Datacube footprints (output of itslive:findcubes, optional)"),
+                [QgsProcessing.SourceType.TypeVectorPolygon],
+                optional=True,
+            )
+        )
         self.addParameter(QgsProcessingParameterCrs("TARGET_CRS", tr("Target CRS (optional)"), optional=True))
         self.addParameter(
             QgsProcessingParameterFileDestination(
