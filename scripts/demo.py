@@ -166,6 +166,7 @@ def run_pipeline(out: Path) -> list[Path]:
     dhdt = next(layer for layer in loaded["flux"] if "dynamic_dhdt" in layer.name())
     made.append(render_png([dhdt], view, AREA_CRS, (1200, 560), None, out / "dynamic_dhdt.png"))
     made += _timeseries_outputs(out)
+    made += _workflow_with_qgis_process(out, thickness)
     qgz = out / "itslive_demo.qgz"
     if not project.write(str(qgz)):
         raise RuntimeError(f"could not write {qgz}")
@@ -269,6 +270,57 @@ def _timeseries_outputs(out: Path) -> list[Path]:
     csv = series_to_csv(found, inverted, out / f"timeseries_{POINT_NAME}.csv")
     print(f"[{time.monotonic() - t:6.1f} s] point time series at {POINT} ({len(found)} cube(s))")
     return [Path(png), Path(csv)]
+
+
+def _workflow_with_qgis_process(out: Path, thickness: Path) -> list[Path]:
+    """The same science through the shipped model, on the command line (issue: model builder + CLI)."""
+    import subprocess
+
+    folder = out / "workflow"
+    folder.mkdir()
+    env = dict(os.environ)
+    env.update(
+        QGIS_PLUGINPATH=str(REPO),
+        PYTHONPATH=str(REPO / ".venv/lib/python3.11/site-packages"),
+        PATH=f"{REPO / '.venv/bin'}:{env.get('PATH', '')}",
+        QT_QPA_PLATFORM="offscreen",
+    )
+    subprocess.run(
+        ["qgis_process", "plugins", "enable", "itslive_qgis"], env=env, capture_output=True, check=False
+    )
+    outputs = {name: folder / f"{name}.{ext}" for name, ext in WORKFLOW_OUTPUTS}
+    command = [
+        "qgis_process",
+        "run",
+        "itslive:workflow",
+        "--",
+        f"EXTENT={AREA[0]},{AREA[2]},{AREA[1]},{AREA[3]} [{AREA_CRS}]",
+        "START_DATE=2014-01-01",
+        "END_DATE=2024-12-31",
+        "INTERVAL_DAYS=30",
+        f"THICKNESS={thickness}",
+    ] + [f"{name}={path}" for name, path in outputs.items()]
+    print("           $ " + " ".join(f"'{c}'" if " " in c else c for c in command))
+    t = time.monotonic()
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
+    if proc.returncode != 0:
+        raise RuntimeError(
+            f"qgis_process failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        )
+    missing = [str(p) for p in outputs.values() if not p.exists()]
+    if missing:
+        raise RuntimeError(f"qgis_process did not write {missing}")
+    print(f"[{time.monotonic() - t:6.1f} s] the itslive:workflow model through qgis_process")
+    return list(outputs.values())
+
+
+WORKFLOW_OUTPUTS = (
+    ("footprints", "gpkg"),
+    ("subset", "nc"),
+    ("inversion", "nc"),
+    ("strain", "nc"),
+    ("flux", "nc"),
+)
 
 
 def _crs(text):
