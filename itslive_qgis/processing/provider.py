@@ -92,6 +92,11 @@ def _model_algorithms() -> list:
             own = Path(icon_path(f"{self.name()}.svg"))
             return str(own) if own.is_file() else icon_path()
 
+        def displayName(self):
+            if self.name() == "workflow":
+                return tr("Workflow: cubes, subset, time series, strain rates, dh/dt")
+            return super().displayName()
+
     out = []
     for path in sorted(Path(resources_dir(), "models").glob("*.model3")):
         model = ShippedModel()
