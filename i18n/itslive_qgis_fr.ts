@@ -4,229 +4,329 @@
   <context>
     <name>ItsLive</name>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="131" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="289" />
+      <source> (inverted ± 1σ)</source>
+      <translation> (inversion ± 1σ)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="81" />
+      <source> d</source>
+      <translation> j</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="118" />
       <source> days</source>
-      <translation type="unfinished" />
+      <translation> jours</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="97" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="84" />
       <source> m</source>
-      <translation type="unfinished" />
+      <translation> m</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="83" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="59" />
+      <source>(use the extent above)</source>
+      <translation>(utiliser l'emprise ci-dessus)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="70" />
       <source>A NetCDF/Zarr layer with vx and vy, or a *_vx.tif with its *_vy.tif</source>
-      <translation type="unfinished" />
+      <translation>Une couche NetCDF/Zarr contenant vx et vy, ou un *_vx.tif accompagné de son *_vy.tif</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="38" />
+      <source>A subset file, or type a datacube path or URL</source>
+      <translation>Un fichier d'extrait, ou saisissez le chemin ou l'URL d'un cube de données</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="285" />
+      <source>Active layer (subset or inversion file)</source>
+      <translation>Couche active (fichier d'extrait ou d'inversion)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="60" />
+      <source>Adds a result file of the ITS_LIVE algorithms to the current project, styled the way the dock loads it: an inversion, subset or mosaic becomes speed and velocity rasters (m/yr) with flow arrows, a strain-rate file its strain-rate rasters (1/yr), a flux-divergence file dynamic_dhdt and flux_divergence (m/yr), tracks their lines. Every time-dependent variable is ONE raster whose bands are time steps (temporal controller ready); only the main variable is switched on.
+
+INPUT: a NetCDF (.nc), GeoTIFF (.tif) or GeoPackage (.gpkg) written by an ITS_LIVE algorithm. GROUP: name of the layer-tree group (default 'ITS_LIVE &lt;kind&gt; — &lt;file name&gt;'); an existing group of that name receives the layers.
+OUTPUT: the same file path, so the step chains in a model; LAYERS: number of layers queued for loading.
+
+The layers are added when the algorithm or the model holding it finishes. Under qgis_process, where no project is kept, the file is only checked and nothing is loaded.</source>
+      <translation>Ajoute au projet en cours un fichier résultat des algorithmes ITS_LIVE, avec le même style que lorsque le panneau ITS_LIVE le charge : une inversion, un extrait ou une mosaïque donne des rasters de norme et de composantes de la vitesse (m/yr) avec des flèches d'écoulement ; un fichier de vitesses de déformation, ses rasters de vitesses de déformation (1/yr) ; un fichier de divergence du flux, dynamic_dhdt et flux_divergence (m/yr) ; des trajectoires, leurs lignes. Chaque variable dépendant du temps forme UN SEUL raster dont les bandes sont les pas de temps (prêt pour le contrôleur temporel) ; seule la variable principale est affichée.
+
+INPUT : un fichier NetCDF (.nc), GeoTIFF (.tif) ou GeoPackage (.gpkg) écrit par un algorithme ITS_LIVE. GROUP : nom du groupe dans l'arbre des couches (par défaut 'ITS_LIVE &lt;type&gt; — &lt;nom du fichier&gt;') ; si un groupe de ce nom existe déjà, il reçoit les couches.
+OUTPUT : le même chemin de fichier, pour enchaîner l'étape dans un modèle ; LAYERS : nombre de couches mises en attente de chargement.
+
+Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contient. Sous qgis_process, où aucun projet n'est conservé, le fichier est seulement vérifié et rien n'est chargé.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/options.py" line="72" />
       <source>All Python packages the plugin uses are installed.</source>
-      <translation type="unfinished" />
+      <translation>Tous les paquets Python utilisés par l'extension sont installés.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="54" />
+      <location filename="../itslive_qgis/gui/dock.py" line="78" />
       <source>Analysis</source>
-      <translation type="unfinished" />
+      <translation>Analyse</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/options.py" line="53" />
       <source>Anonymous requests (the public bucket needs no account)</source>
-      <translation type="unfinished" />
+      <translation>Requêtes anonymes (le compartiment public ne nécessite pas de compte)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="263" />
-      <source>Another analysis is still running: wait or cancel it.</source>
-      <translation type="unfinished" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="69" />
+      <source>Another run is still going: wait or cancel it.</source>
+      <translation>Un autre traitement est encore en cours : attendez sa fin ou annulez-le.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="47" />
+      <source>Area</source>
+      <translation>Zone</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_mosaic.py" line="54" />
       <source>Area polygons (optional)</source>
-      <translation type="unfinished" />
+      <translation>Polygones de la zone (facultatif)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="60" />
       <source>Area polygons (optional, instead of the extent)</source>
-      <translation type="unfinished" />
+      <translation>Polygones de la zone (facultatif, à la place de l'emprise)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="258" />
       <source>Arrows from vx/vy drawn by the mesh layer (MDAL), sized by speed.</source>
-      <translation type="unfinished" />
+      <translation>Flèches tracées à partir de vx/vy par la couche maillage (MDAL), dimensionnées selon la vitesse.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="136" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="123" />
       <source>Backward</source>
-      <translation type="unfinished" />
+      <translation>Vers l'amont</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="205" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="318" />
+      <source>Baseline (date_dt)</source>
+      <translation>Intervalle entre images (date_dt)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="92" />
       <source>Both VX and VY rasters are needed (only one was given).</source>
-      <translation type="unfinished" />
+      <translation>Les deux rasters VX et VY sont nécessaires (un seul a été fourni).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/options.py" line="45" />
       <source>Bucket</source>
-      <translation type="unfinished" />
+      <translation>Compartiment (bucket)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="183" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="70" />
       <source>CRS of the velocity grid (only when the file does not carry one)</source>
-      <translation type="unfinished" />
+      <translation>SCR de la grille de vitesse (seulement si le fichier n'en indique pas)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="220" />
+      <source>CSV files (*.csv)</source>
+      <translation>Fichiers CSV (*.csv)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/options.py" line="60" />
       <source>Cache folder</source>
-      <translation type="unfinished" />
+      <translation>Dossier de cache</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="149" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="43" />
       <source>Cancel</source>
-      <translation type="unfinished" />
+      <translation>Annuler</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="110" />
+      <source>Cancelled: no layer was loaded.</source>
+      <translation>Annulé : aucune couche n'a été chargée.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="187" />
       <source>Cancelled: no output was written.</source>
-      <translation type="unfinished" />
+      <translation>Annulé : aucune sortie n'a été écrite.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="240" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="62" />
       <source>Cancelling...</source>
-      <translation type="unfinished" />
+      <translation>Annulation...</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_mosaic.py" line="93" />
       <source>Cannot create the output folder {}: {}</source>
-      <translation type="unfinished" />
+      <translation>Impossible de créer le dossier de sortie {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="139" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="194" />
+      <source>Cannot estimate: {}</source>
+      <translation>Estimation impossible : {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/cube_list.py" line="166" />
       <source>Cannot look up cubes in this map CRS: {}</source>
-      <translation type="unfinished" />
+      <translation>Impossible de rechercher les cubes dans ce SCR de carte : {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="57" />
       <source>Catalog file or URL (optional)</source>
-      <translation type="unfinished" />
+      <translation>Fichier ou URL du catalogue (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="95" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="82" />
       <source>Central differences</source>
-      <translation type="unfinished" />
+      <translation>Différences centrées</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="312" />
       <source>Check that the seeds lie on cells with velocity data (field CRS {}, x {:.0f} to {:.0f} m, y {:.0f} to {:.0f} m)</source>
-      <translation type="unfinished" />
+      <translation>Vérifiez que les points de départ se trouvent sur des cellules ayant des données de vitesse (SCR du champ {}, x de {:.0f} à {:.0f} m, y de {:.0f} à {:.0f} m)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="149" />
       <source>Choose a point layer of seeds (SEEDS).</source>
-      <translation type="unfinished" />
+      <translation>Choisissez une couche de points de départ (SEEDS).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="208" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="183" />
       <source>Choose a point layer of seeds.</source>
-      <translation type="unfinished" />
+      <translation>Choisissez une couche de points de départ.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="166" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="86" />
+      <source>Choose a subset file (download one first) or give a datacube URL.</source>
+      <translation>Choisissez un fichier d'extrait (téléchargez-en un d'abord) ou indiquez l'URL d'un cube de données.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="141" />
       <source>Choose a velocity layer (a NetCDF/Zarr with vx and vy, or a vx/vy GeoTIFF pair).</source>
-      <translation type="unfinished" />
+      <translation>Choisissez une couche de vitesse (un NetCDF/Zarr contenant vx et vy, ou une paire de GeoTIFF vx/vy).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="136" />
+      <source>Choose an area: the canvas extent, a drawn extent or polygons.</source>
+      <translation>Choisissez une zone : l'emprise du canevas, une emprise dessinée ou des polygones.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="134" />
       <source>Choose an ice thickness raster (THICKNESS).</source>
-      <translation type="unfinished" />
+      <translation>Choisissez un raster d'épaisseur de glace (THICKNESS).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="195" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="170" />
       <source>Choose an ice thickness raster layer.</source>
-      <translation type="unfinished" />
+      <translation>Choisissez une couche raster d'épaisseur de glace.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="286" />
+      <source>Clear</source>
+      <translation>Effacer</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/plugin.py" line="59" />
+      <source>Click a glacier: its ITS_LIVE velocity history in the ITS_LIVE panel</source>
+      <translation>Cliquez sur un glacier : son historique de vitesse ITS_LIVE s'affiche dans le panneau ITS_LIVE</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="270" />
+      <source>Click on the map to plot the velocity history of a point</source>
+      <translation>Cliquez sur la carte pour tracer l'historique de vitesse d'un point</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_mosaic.py" line="36" />
       <source>Clip velocity mosaic</source>
-      <translation type="unfinished" />
+      <translation>Découper la mosaïque de vitesse</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_mosaic.py" line="75" />
       <source>Clipped mosaics</source>
-      <translation type="unfinished" />
+      <translation>Mosaïques découpées</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_mosaic.py" line="39" />
       <source>Clips the ITS_LIVE v2 velocity mosaics (cloud-optimised GeoTIFFs under velocity_mosaic/v2/{annual,static}/cog/) to an area with HTTP range reads: only the tiles under the area are read, never whole files. YEAR 0 = the static (summary) mosaic, else the annual mosaic of that year (1985-2022). REGION: RGI region (e.g. 5 or RGI05A); default chosen from the area. VARIABLES: e.g. v,vx,vy,v_error,count (static mosaics also have dv_dt, v_amp, v_phase, ...). One GeoTIFF per variable in OUTPUT_FOLDER, in the mosaic's projection, with units (m/yr) and nodata. VX/VY outputs chain into itslive:strainrates.</source>
-      <translation type="unfinished" />
+      <translation>Découpe les mosaïques de vitesse ITS_LIVE v2 (GeoTIFF optimisés pour le cloud, sous velocity_mosaic/v2/{annual,static}/cog/) sur une zone par lectures HTTP partielles (requêtes range) : seules les tuiles sous la zone sont lues, jamais les fichiers entiers. YEAR 0 = la mosaïque statique (de synthèse), sinon la mosaïque annuelle de cette année (1985-2022). REGION : région RGI (p. ex. 5 ou RGI05A) ; par défaut, déduite de la zone. VARIABLES : p. ex. v,vx,vy,v_error,count (les mosaïques statiques ont aussi dv_dt, v_amp, v_phase, ...). Un GeoTIFF par variable dans OUTPUT_FOLDER, dans la projection de la mosaïque, avec les unités (m/yr) et la valeur nodata. Les sorties VX/VY s'enchaînent avec itslive:strainrates.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="222" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="198" />
       <source>Computing strain rates...</source>
-      <translation type="unfinished" />
+      <translation>Calcul des vitesses de déformation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="226" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="204" />
       <source>Computing the flux divergence...</source>
-      <translation type="unfinished" />
+      <translation>Calcul de la divergence du flux...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="293" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="180" />
       <source>Copying band 1 of {} to {}</source>
-      <translation type="unfinished" />
+      <translation>Copie de la bande 1 de {} vers {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="187" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="74" />
       <source>Correct for the projection scale factor</source>
-      <translation type="unfinished" />
+      <translation>Corriger le facteur d'échelle de la projection</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="50" />
+      <location filename="../itslive_qgis/processing/provider.py" line="51" />
       <source>Could not load algorithm {}: {}</source>
-      <translation type="unfinished" />
+      <translation>Impossible de charger l'algorithme {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="73" />
+      <location filename="../itslive_qgis/processing/provider.py" line="108" />
       <source>Could not read the model {}</source>
-      <translation type="unfinished" />
+      <translation>Impossible de lire le modèle {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="110" />
       <source>Datacube URLs (optional)</source>
-      <translation type="unfinished" />
+      <translation>URL des cubes de données (facultatif)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="61" />
       <source>Datacube footprints</source>
-      <translation type="unfinished" />
+      <translation>Emprises des cubes de données</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="115" />
+      <source>Datacube footprints (output of itslive:findcubes, optional)</source>
+      <translation>Emprises des cubes de données (sortie de itslive:findcubes, facultatif)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/dock.py" line="47" />
       <source>Datacubes</source>
-      <translation type="unfinished" />
+      <translation>Cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="176" />
-      <source>Datacubes covering the area: {}</source>
-      <translation type="unfinished" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="284" />
+      <source>Datacubes (network)</source>
+      <translation>Cubes de données (réseau)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="116" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="266" />
+      <source>Date (acquisition interval of each image pair)</source>
+      <translation>Date (intervalle d'acquisition de chaque paire d'images)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="103" />
       <source>Depth factor</source>
-      <translation type="unfinished" />
+      <translation>Facteur de profondeur</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="99" />
       <source>Depth factor (depth-averaged / surface speed)</source>
-      <translation type="unfinished" />
+      <translation>Facteur de profondeur (vitesse moyennée sur l'épaisseur / vitesse de surface)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="104" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="64" />
       <source>Device</source>
-      <translation type="unfinished" />
+      <translation>Matériel de calcul</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="137" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="124" />
       <source>Direction</source>
-      <translation type="unfinished" />
+      <translation>Sens</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="53" />
@@ -238,17 +338,39 @@ DEPTH_FACTOR f: depth-averaged / surface speed (1 = plug flow or sliding; about 
 BOUNDARY: glacier outline as a polygon layer (any CRS, reprojected to the velocity grid), OR BOUNDARY_POINTS: a CSV of outline vertices in order with x and y columns in the velocity CRS (an optional fid column separates rings). Cells outside are masked before differencing, so no flux leaks in from outside the ice.
 CRS: the grid's CRS when the velocity file does not say (e.g. ITS_LIVE v1 clips: EPSG:3413). SCALE_CORRECTION (advanced, on): divergence on the ellipsoid, corrected for the projection scale factor.
 OUTPUT: NetCDF (.nc, with the thickness on the velocity grid and the errors) or GeoTIFF (.tif, 2-D input only).</source>
-      <translation type="unfinished" />
+      <translation>Divergence du flux de glace, flux_divergence = d(H f vx)/dx + d(H f vy)/dy (m/yr), et variation d'épaisseur due au seul écoulement, dynamic_dhdt = -flux_divergence (m/yr ; négatif = amincissement dynamique, là où il sort d'une cellule plus de glace qu'il n'en entre). Les bilans de masse de surface et basal ne sont pas pris en compte.
+
+Vitesses : INPUT, un jeu de données NetCDF ou Zarr contenant vx et vy (m/yr au sol, selon l'est / le nord de la grille ; un axe temporel est conservé), OU les deux rasters VX et VY.
+THICKNESS : raster d'épaisseur de glace (m) dans n'importe quel SCR et à n'importe quelle résolution ; il est reprojeté par interpolation bilinéaire sur la grille de vitesse (les valeurs sans donnée et négatives sont masquées). THICKNESS_ERROR (facultatif, m) est traité de la même façon et propagé avec les erreurs de vitesse.
+DEPTH_FACTOR f : vitesse moyennée sur l'épaisseur / vitesse de surface (1 = écoulement en bloc ou glissement ; environ 0,8 pour un écoulement par seule déformation interne).
+BOUNDARY : contour du glacier sous forme de couche de polygones (n'importe quel SCR, reprojetée sur la grille de vitesse), OU BOUNDARY_POINTS : un CSV des sommets du contour, dans l'ordre, avec des colonnes x et y dans le SCR des vitesses (une colonne fid facultative sépare les anneaux). Les cellules extérieures sont masquées avant la différenciation, si bien qu'aucun flux ne provient de l'extérieur de la glace.
+CRS : le SCR de la grille lorsque le fichier de vitesse ne l'indique pas (p. ex. découpes ITS_LIVE v1 : EPSG:3413). SCALE_CORRECTION (avancé, activé) : divergence calculée sur l'ellipsoïde, corrigée du facteur d'échelle de la projection.
+OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs) ou GeoTIFF (.tif, entrée 2D uniquement).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="310" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="109" />
       <source>Done: {} ({} layer(s) added)</source>
-      <translation type="unfinished" />
+      <translation>Terminé : {} ({} couche(s) ajoutée(s))</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="57" />
+      <source>Down-weight outliers (robust)</source>
+      <translation>Réduire le poids des valeurs aberrantes (robuste)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/dock.py" line="54" />
+      <source>Download</source>
+      <translation>Téléchargement</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="32" />
       <source>Download datacube subset</source>
-      <translation type="unfinished" />
+      <translation>Télécharger un extrait de cubes de données</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="154" />
+      <source>Downloading the subset...</source>
+      <translation>Téléchargement de l'extrait...</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="35" />
@@ -257,167 +379,256 @@ OUTPUT: NetCDF (.nc, with the thickness on the velocity grid and the errors) or 
 Only the chunks under the area are read, many at a time, retried with backoff; an interrupted or cancelled download resumes without fetching completed chunks; the file appears only when complete. Tiles of one projection are joined on their common 120 m grid; tiles of another projection are resampled onto TARGET_CRS (default: the projection of the tile covering most of the area) with vx/vy rotated into its axes.
 
 CUBES: optional comma-separated zarr URLs (the dock's selection), or CUBES_LAYER: the output of itslive:findcubes; default: every cube of the catalog covering the area. VARIABLES: default v, vx, vy, v_error and the per-pair metadata. SATELLITES: e.g. 8,9,2A,2B (first image). MIN_DT_DAYS/MAX_DT_DAYS bound date_dt (days); MIN_VALID_PCT bounds roi_valid_percentage (%); MAX_V_ERROR (m/yr) blanks worse pixels.</source>
-      <translation type="unfinished" />
+      <translation>Télécharge les vitesses par paire d'images des cubes de données ITS_LIVE sous une zone (EXTENT, ou les polygones de AOI, p. ex. le contour d'un glacier sélectionné ; n'importe quel SCR) dont la mid_date est comprise dans [START_DATE, END_DATE] (AAAA-MM-JJ, bornes incluses), et écrit un seul fichier propre : les valeurs de remplissage -32767 deviennent NaN, les paires sont triées par mid_date (doublons conservés dans un ordre stable), acquisition_date_img1 &lt;= acquisition_date_img2, date_dt en jours, y reste décroissant ; NetCDF4 CF-1.8 (compressé, .nc) ou Zarr (.zarr) avec le grid mapping, les unités (m/yr) et la provenance.
+
+Seuls les blocs (chunks) sous la zone sont lus, plusieurs à la fois, avec de nouvelles tentatives à délai croissant ; un téléchargement interrompu ou annulé reprend sans récupérer de nouveau les blocs déjà terminés ; le fichier n'apparaît qu'une fois complet. Les tuiles d'une même projection sont assemblées sur leur grille commune de 120 m ; les tuiles d'une autre projection sont rééchantillonnées dans TARGET_CRS (par défaut : la projection de la tuile qui couvre la plus grande partie de la zone), vx/vy étant tournés selon ses axes.
+
+CUBES : URL zarr facultatives séparées par des virgules (la sélection du panneau ITS_LIVE), ou CUBES_LAYER : la sortie de itslive:findcubes ; par défaut : tous les cubes du catalogue qui couvrent la zone. VARIABLES : par défaut v, vx, vy, v_error et les métadonnées de chaque paire. SATELLITES : p. ex. 8,9,2A,2B (première image). MIN_DT_DAYS/MAX_DT_DAYS bornent date_dt (jours) ; MIN_VALID_PCT borne roi_valid_percentage (%) ; MAX_V_ERROR (m/yr) masque les pixels dont l'erreur est supérieure.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="132" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="119" />
       <source>Duration</source>
-      <translation type="unfinished" />
+      <translation>Durée</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="106" />
       <source>Duration (days)</source>
-      <translation type="unfinished" />
+      <translation>Durée (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="88" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="75" />
       <source>Empty: beside the velocity file (or the temporary folder)</source>
-      <translation type="unfinished" />
+      <translation>Vide : à côté du fichier de vitesse (ou dans le dossier temporaire)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="71" />
       <source>End date (YYYY-MM-DD)</source>
-      <translation type="unfinished" />
+      <translation>Date de fin (AAAA-MM-JJ)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="96" />
+      <source>Estimate size</source>
+      <translation>Estimer la taille</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="188" />
+      <source>Estimating the ITS_LIVE subset</source>
+      <translation>Estimation de l'extrait ITS_LIVE</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="187" />
+      <source>Estimating...</source>
+      <translation>Estimation...</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="373" />
+      <source>Export CSV...</source>
+      <translation>Exporter en CSV...</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="375" />
+      <source>Export PNG...</source>
+      <translation>Exporter en PNG...</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="231" />
+      <source>Export the plot (PNG)</source>
+      <translation>Exporter le graphique (PNG)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="220" />
+      <source>Export the time series (CSV)</source>
+      <translation>Exporter la série temporelle (CSV)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="56" />
       <source>Extent (any CRS)</source>
-      <translation type="unfinished" />
+      <translation>Emprise (n'importe quel SCR)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="59" />
       <source>Extent (part of a cube)</source>
-      <translation type="unfinished" />
+      <translation>Emprise (partie d'un cube)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="39" />
       <source>Find datacubes</source>
-      <translation type="unfinished" />
+      <translation>Rechercher les cubes de données</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="251" />
       <source>Flow vectors</source>
-      <translation type="unfinished" />
+      <translation>Vecteurs d'écoulement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="105" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="92" />
       <source>Flux divergence</source>
-      <translation type="unfinished" />
+      <translation>Divergence du flux</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="143" />
       <source>Flux divergence of {} with thickness {}</source>
-      <translation type="unfinished" />
+      <translation>Divergence du flux de {} avec l'épaisseur {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="117" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="104" />
       <source>Flux divergence...</source>
-      <translation type="unfinished" />
+      <translation>Divergence du flux...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="136" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="123" />
       <source>Forward</source>
-      <translation type="unfinished" />
+      <translation>Vers l'aval</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="156" />
+      <location filename="../itslive_qgis/processing/base.py" line="159" />
       <source>Give an area: an extent or a polygon layer.</source>
-      <translation type="unfinished" />
+      <translation>Indiquez une zone : une emprise ou une couche de polygones.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="167" />
       <source>Give the glacier outline either as a polygon layer or as a CSV of points, not both.</source>
-      <translation type="unfinished" />
+      <translation>Indiquez le contour du glacier soit sous forme de couche de polygones, soit sous forme de CSV de points, mais pas les deux.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="199" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="86" />
       <source>Give the velocities either as a dataset (INPUT) or as two rasters (VX and VY), not both.</source>
-      <translation type="unfinished" />
+      <translation>Indiquez les vitesses soit sous forme de jeu de données (INPUT), soit sous forme de deux rasters (VX et VY), mais pas les deux.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="114" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="101" />
       <source>Glacier outline</source>
-      <translation type="unfinished" />
+      <translation>Contour du glacier</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="82" />
       <source>Glacier outline (polygons, any CRS)</source>
-      <translation type="unfinished" />
+      <translation>Contour du glacier (polygones, n'importe quel SCR)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/dock.py" line="27" />
       <source>ITS_LIVE</source>
-      <translation type="unfinished" />
+      <translation>ITS_LIVE</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="134" />
       <source>ITS_LIVE flux divergence — {}</source>
-      <translation type="unfinished" />
+      <translation>ITS_LIVE divergence du flux — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="36" />
+      <location filename="../itslive_qgis/processing/provider.py" line="37" />
       <source>ITS_LIVE glacier and ice-sheet velocities</source>
-      <translation type="unfinished" />
+      <translation>Vitesses ITS_LIVE des glaciers et des calottes polaires</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="132" />
       <source>ITS_LIVE inversion — {}</source>
-      <translation type="unfinished" />
+      <translation>ITS_LIVE inversion — {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="136" />
       <source>ITS_LIVE mosaic — {}</source>
-      <translation type="unfinished" />
+      <translation>ITS_LIVE mosaïque — {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="429" />
+      <source>ITS_LIVE point inversion</source>
+      <translation>Inversion ITS_LIVE en un point</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="139" />
       <source>ITS_LIVE result — {}</source>
-      <translation type="unfinished" />
+      <translation>ITS_LIVE résultat — {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="82" />
+      <source>ITS_LIVE results (*.nc *.nc4 *.tif *.tiff *.gpkg);;All files (*)</source>
+      <translation>Résultats ITS_LIVE (*.nc *.nc4 *.tif *.tiff *.gpkg);;Tous les fichiers (*)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="133" />
       <source>ITS_LIVE strain rates — {}</source>
-      <translation type="unfinished" />
+      <translation>ITS_LIVE vitesses de déformation — {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="135" />
       <source>ITS_LIVE subset — {}</source>
-      <translation type="unfinished" />
+      <translation>ITS_LIVE extrait — {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="132" />
+      <source>ITS_LIVE time series at {:.6g}, {:.6g}</source>
+      <translation>Série temporelle ITS_LIVE en {:.6g}, {:.6g}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="137" />
       <source>ITS_LIVE tracks — {}</source>
-      <translation type="unfinished" />
+      <translation>ITS_LIVE trajectoires — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/plugin.py" line="45" />
+      <location filename="../itslive_qgis/plugin.py" line="46" />
       <source>ITS_LIVE velocities</source>
-      <translation type="unfinished" />
+      <translation>Vitesses ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="109" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="96" />
       <source>Ice thickness (m)</source>
-      <translation type="unfinished" />
+      <translation>Épaisseur de glace (m)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="107" />
       <source>Ice thickness uncertainty (m, 1-sigma)</source>
-      <translation type="unfinished" />
+      <translation>Incertitude sur l'épaisseur de glace (m, 1 sigma)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/dock.py" line="62" />
+      <source>Inversion</source>
+      <translation>Inversion</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="443" />
+      <source>Inversion failed: {}</source>
+      <translation>Échec de l'inversion : {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="70" />
+      <source>Invert</source>
+      <translation>Inverser</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="33" />
       <source>Invert pair velocities to a time series</source>
-      <translation type="unfinished" />
+      <translation>Inverser les vitesses des paires en série temporelle</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="98" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="106" />
+      <source>Inverting...</source>
+      <translation>Inversion en cours...</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="336" />
+      <source>Landsat {}</source>
+      <translation>Landsat {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="86" />
+      <source>Layer group name (optional)</source>
+      <translation>Nom du groupe de couches (facultatif)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="89" />
+      <source>Layers loaded</source>
+      <translation>Couches chargées</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="85" />
       <source>Length scale</source>
-      <translation type="unfinished" />
+      <translation>Échelle de longueur</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="109" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="85" />
       <source>Length scale for the logarithmic method (metres)</source>
-      <translation type="unfinished" />
+      <translation>Échelle de longueur pour la méthode logarithmique (mètres)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="42" />
@@ -427,137 +638,177 @@ CATALOG: optional path or URL of a catalog_v02.json; default the configured endp
 OUTPUT: one polygon per cube in EPSG:4326 with zarr_url, epsg, granule_count and roi_percent_coverage (%), largest overlap first.
 
 Data: NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-392).</source>
-      <translation type="unfinished" />
+      <translation>Liste les cubes de données Zarr ITS_LIVE (tuiles de 100 km, résolution 120 m) dont l'emprise intersecte l'emprise indiquée. Un cube couvre un lieu lorsque ce lieu intersecte le carré de la tuile du cube dans la projection propre du cube (EPSG:3413, EPSG:3031 ou UTM) : la réponse est donc juste pour des emprises dans n'importe quel SCR, de part et d'autre de l'antiméridien et aux limites des fuseaux UTM (où deux cubes couvrent un même lieu).
+
+CATALOG : chemin ou URL facultatif d'un catalog_v02.json ; par défaut, le fichier datacubes/catalog_v02.json du point de terminaison configuré (mis en cache ; actualisé lorsqu'il a changé).
+OUTPUT : un polygone par cube en EPSG:4326 avec zarr_url, epsg, granule_count et roi_percent_coverage (%), par recouvrement décroissant.
+
+Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-392).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="109" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="57" />
+      <source>Load result into project</source>
+      <translation>Charger le résultat dans le projet</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/cube_list.py" line="112" />
       <source>Loading the ITS_LIVE catalog</source>
-      <translation type="unfinished" />
+      <translation>Chargement du catalogue ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="64" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="67" />
       <source>Loading the datacube catalog...</source>
-      <translation type="unfinished" />
+      <translation>Chargement du catalogue des cubes de données...</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="160" />
       <source>Loading {}</source>
-      <translation type="unfinished" />
+      <translation>Chargement de {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="194" />
       <source>Loading {} was cancelled.</source>
-      <translation type="unfinished" />
+      <translation>Le chargement de {} a été annulé.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="296" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="97" />
       <source>Loading {}...</source>
-      <translation type="unfinished" />
+      <translation>Chargement de {}...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="95" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="82" />
       <source>Logarithmic (Alley et al. 2018)</source>
-      <translation type="unfinished" />
+      <translation>Logarithmique (Alley et al. 2018)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="101" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="77" />
       <source>Logarithmic strain over a length scale (Alley et al. 2018)</source>
-      <translation type="unfinished" />
+      <translation>Déformation logarithmique sur une échelle de longueur (Alley et al. 2018)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/cube_list.py" line="155" />
+      <source>Looking up ITS_LIVE datacubes</source>
+      <translation>Recherche des cubes de données ITS_LIVE</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="83" />
       <source>Maximum date_dt (days)</source>
-      <translation type="unfinished" />
+      <translation>date_dt maximal (jours)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="103" />
       <source>Maximum v_error (m/yr)</source>
-      <translation type="unfinished" />
+      <translation>v_error maximal (m/yr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="96" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="83" />
       <source>Method</source>
-      <translation type="unfinished" />
+      <translation>Méthode</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="82" />
       <source>Minimum date_dt (days)</source>
-      <translation type="unfinished" />
+      <translation>date_dt minimal (jours)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="93" />
       <source>Minimum roi_valid_percentage (%)</source>
-      <translation type="unfinished" />
+      <translation>roi_valid_percentage minimal (%)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="88" />
+      <source>Minimum valid pixels</source>
+      <translation>Part minimale de pixels valides</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/i18n.py" line="36" />
       <source>Missing Python packages: {}. Install them into the Python that QGIS uses, e.g. in a terminal: {} (on Windows use the OSGeo4W shell), then restart QGIS.</source>
-      <translation type="unfinished" />
+      <translation>Paquets Python manquants : {}. Installez-les dans le Python utilisé par QGIS, p. ex. dans un terminal : {} (sous Windows, utilisez le shell OSGeo4W), puis redémarrez QGIS.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="108" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="67" />
       <source>NetCDF (*.nc)</source>
-      <translation type="unfinished" />
+      <translation>NetCDF (*.nc)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="115" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="91" />
       <source>NetCDF (*.nc);;Zarr (*.zarr)</source>
-      <translation type="unfinished" />
+      <translation>NetCDF (*.nc);;Zarr (*.zarr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="174" />
-      <source>No ITS_LIVE datacube covers the area: check its position and CRS.</source>
-      <translation type="unfinished" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="129" />
+      <source>No feature of {} is selected.</source>
+      <translation>Aucune entité de {} n'est sélectionnée.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="265" />
       <source>No flow arrows for {}: {}</source>
-      <translation type="unfinished" />
+      <translation>Pas de flèches d'écoulement pour {} : {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="169" />
       <source>No outline CSV at {}: check the path.</source>
-      <translation type="unfinished" />
+      <translation>Aucun CSV de contour à l'emplacement {} : vérifiez le chemin.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="312" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="199" />
       <source>No output file given.</source>
-      <translation type="unfinished" />
+      <translation>Aucun fichier de sortie indiqué.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="201" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="96" />
+      <source>No result file at {}: check the path.</source>
+      <translation>Aucun fichier résultat à l'emplacement {} : vérifiez le chemin.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="88" />
       <source>No velocities given: choose a NetCDF/Zarr velocity dataset (INPUT) or the two rasters VX and VY.</source>
-      <translation type="unfinished" />
+      <translation>Aucune vitesse fournie : choisissez un jeu de données de vitesse NetCDF/Zarr (INPUT) ou les deux rasters VX et VY.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="207" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="94" />
       <source>No velocity dataset at {}: check the path.</source>
-      <translation type="unfinished" />
+      <translation>Aucun jeu de données de vitesse à l'emplacement {} : vérifiez le chemin.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="311" />
       <source>None of the {} seed(s) could be tracked ({}).</source>
-      <translation type="unfinished" />
+      <translation>Aucun des {} point(s) de départ n'a pu être suivi ({}).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="61" />
+      <source>Or polygons</source>
+      <translation>Ou des polygones</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="193" />
       <source>Outline: {} polygon(s) reprojected to {}</source>
-      <translation type="unfinished" />
+      <translation>Contour : {} polygone(s) reprojeté(s) en {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="89" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="92" />
+      <source>Output file</source>
+      <translation>Fichier de sortie</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="76" />
       <source>Output folder</source>
-      <translation type="unfinished" />
+      <translation>Dossier de sortie</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="231" />
+      <source>PNG images (*.png)</source>
+      <translation>Images PNG (*.png)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="89" />
       <source>Pair weighting</source>
-      <translation type="unfinished" />
+      <translation>Pondération des paires</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="123" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="110" />
       <source>Particle tracks</source>
-      <translation type="unfinished" />
+      <translation>Trajectoires de particules</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="67" />
@@ -569,120 +820,232 @@ START_DATE: YYYY-MM-DD; empty = the field's first time when tracking forward, it
 A particle stops at its last position with data when it would leave the grid, meet a cell without data or leave the field's time span (stop_reason: completed, left_grid, no_data, outside_time). Seeds without data are skipped with a warning.
 
 OUTPUT: one LineStringM per seed in the field's CRS, first vertex at the seed; M = days since 1970-01-01 at each vertex (decreasing for backward tracks). Fields: seed_id (feature id of the seed), start and end (date-times: earliest and latest time on the path), direction, stop_reason. To animate with the temporal controller, set the layer's temporal mode to 'Separate fields for start and end date/time' with start and end (the toolbox does this when it loads the layer).</source>
-      <translation type="unfinished" />
+      <translation>Trajectoires de particules de glace issues de points de départ à travers un champ de vitesse, par pas de Runge-Kutta d'ordre 4 avec interpolation bilinéaire dans l'espace et, pour un champ variable dans le temps (p. ex. un résultat d'inversion avec un axe temporel), interpolation linéaire dans le temps.
+
+Vitesses : INPUT, un jeu de données NetCDF ou Zarr contenant vx et vy (m/yr au sol ; une découpe de mosaïque statique ou un champ avec un axe temporel), OU les deux rasters VX et VY (statiques).
+SEEDS : points dans n'importe quel SCR (reprojetés dans le SCR du champ) ; chaque point d'une entité multipoint est un point de départ.
+START_DATE : AAAA-MM-JJ ; vide = le premier instant du champ pour un suivi vers l'aval, son dernier instant pour un suivi vers l'amont, et 2000-01-01 pour un champ statique. DURATION_DAYS et STEP_DAYS : durée totale et pas de Runge-Kutta (jours). DIRECTION : vers l'aval (où va la glace) ou vers l'amont (d'où elle vient).
+Une particule s'arrête à sa dernière position pourvue de données lorsqu'elle quitterait la grille, rencontrerait une cellule sans donnée ou sortirait de la période couverte par le champ (stop_reason : completed, left_grid, no_data, outside_time). Les points de départ sans donnée sont ignorés, avec un avertissement.
+
+OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier sommet au point de départ ; M = jours écoulés depuis le 1970-01-01 à chaque sommet (décroissant pour les trajectoires vers l'amont). Champs : seed_id (identifiant de l'entité du point de départ), start et end (dates-heures : premier et dernier instant de la trajectoire), direction, stop_reason. Pour l'animer avec le contrôleur temporel, réglez le mode temporel de la couche sur des champs séparés pour la date/heure de début et de fin, avec start et end (la boîte à outils le fait lorsqu'elle charge la couche).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="279" />
+      <source>Pick a point on the map</source>
+      <translation>Choisir un point sur la carte</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="456" />
+      <source>Plotting needs matplotlib: install python3-matplotlib (or pip install matplotlib).</source>
+      <translation>Le tracé nécessite matplotlib : installez python3-matplotlib (ou pip install matplotlib).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="298" />
+      <source>Point</source>
+      <translation>Point</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/dock.py" line="70" />
+      <source>Point series</source>
+      <translation>Série en un point</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/runner.py" line="34" />
       <source>Processing algorithm {} is not available.</source>
-      <translation type="unfinished" />
+      <translation>L'algorithme de traitement {} n'est pas disponible.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="490" />
+      <source>P{} {} px ({}, {})</source>
+      <translation>P{} {} px ({}, {})</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_mosaic.py" line="73" />
       <source>RGI region (optional)</source>
-      <translation type="unfinished" />
+      <translation>Région RGI (facultatif)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="136" />
+      <source>Reading the image pairs under the point...</source>
+      <translation>Lecture des paires d'images sous le point...</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="49" />
+      <source>Regularisation weight</source>
+      <translation>Poids de régularisation</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="73" />
       <source>Regularisation weight (0 = automatic, GCV)</source>
-      <translation type="unfinished" />
+      <translation>Poids de régularisation (0 = automatique, GCV)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="343" />
+      <source>Regularisation weight lambda; larger is smoother. 0 = chosen by GCV.</source>
+      <translation>Poids de régularisation lambda ; plus il est grand, plus la série est lisse. 0 = choisi par GCV.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="82" />
       <source>Regularised derivative</source>
-      <translation type="unfinished" />
+      <translation>Dérivée régularisée</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="88" />
+      <source>Result file</source>
+      <translation>Fichier résultat</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="80" />
+      <source>Result file (NetCDF, GeoTIFF or GeoPackage)</source>
+      <translation>Fichier résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="92" />
       <source>Robust (down-weight outliers)</source>
-      <translation type="unfinished" />
+      <translation>Robuste (réduire le poids des valeurs aberrantes)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/options.py" line="44" />
       <source>S3 bucket holding the ITS_LIVE archive (default: its-live-data).</source>
-      <translation type="unfinished" />
+      <translation>Compartiment S3 contenant l'archive ITS_LIVE (par défaut : its-live-data).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/options.py" line="51" />
       <source>S3-compatible endpoint URL</source>
-      <translation type="unfinished" />
+      <translation>URL du point de terminaison compatible S3</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="297" />
+      <source>Satellite</source>
+      <translation>Satellite</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="297" />
+      <source>Satellite (one point) / point</source>
+      <translation>Satellite (un point) / point</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="79" />
+      <source>Satellites</source>
+      <translation>Satellites</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="79" />
       <source>Satellites (e.g. 8,9,2A)</source>
-      <translation type="unfinished" />
+      <translation>Satellites (p. ex. 8,9,2A)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="127" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="114" />
       <source>Seed points</source>
-      <translation type="unfinished" />
+      <translation>Points de départ</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="94" />
       <source>Seed points (any CRS)</source>
-      <translation type="unfinished" />
+      <translation>Points de départ (n'importe quel SCR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="81" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="62" />
+      <source>Selected features only</source>
+      <translation>Entités sélectionnées uniquement</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="338" />
+      <source>Sentinel-{}</source>
+      <translation>Sentinel-{}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="306" />
+      <source>Show</source>
+      <translation>Afficher</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/cube_list.py" line="84" />
       <source>Show all datacube footprints on the map</source>
-      <translation type="unfinished" />
+      <translation>Afficher toutes les emprises des cubes de données sur la carte</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/plugin.py" line="48" />
+      <location filename="../itslive_qgis/plugin.py" line="49" />
       <source>Show or hide the ITS_LIVE panel</source>
-      <translation type="unfinished" />
+      <translation>Afficher ou masquer le panneau ITS_LIVE</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="348" />
+      <source>Smoothing</source>
+      <translation>Lissage</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="53" />
+      <source>Smoothness of</source>
+      <translation>Lisser la</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="310" />
       <source>Source file: {}</source>
-      <translation type="unfinished" />
+      <translation>Fichier source : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="130" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="294" />
+      <source>Speed v</source>
+      <translation>Vitesse v</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="117" />
       <source>Start date</source>
-      <translation type="unfinished" />
+      <translation>Date de début</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="67" />
       <source>Start date (YYYY-MM-DD)</source>
-      <translation type="unfinished" />
+      <translation>Date de début (AAAA-MM-JJ)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="100" />
       <source>Start date YYYY-MM-DD (empty: first time of the field, 2000-01-01 if static)</source>
-      <translation type="unfinished" />
+      <translation>Date de début AAAA-MM-JJ (vide : premier instant du champ, 2000-01-01 s'il est statique)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="295" />
       <source>Start date {} is not a date: write it as YYYY-MM-DD, e.g. 2018-01-01.</source>
-      <translation type="unfinished" />
+      <translation>La date de début {} n'est pas une date : écrivez-la sous la forme AAAA-MM-JJ, p. ex. 2018-01-01.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="231" />
       <source>Static field and no start date: the tracks start on 2000-01-01.</source>
-      <translation type="unfinished" />
+      <translation>Champ statique et aucune date de début : les trajectoires commencent le 2000-01-01.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="92" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="79" />
       <source>Strain rates</source>
-      <translation type="unfinished" />
+      <translation>Vitesses de déformation</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="135" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="111" />
       <source>Strain rates by {} of {}</source>
-      <translation type="unfinished" />
+      <translation>Vitesses de déformation par {} pour {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="115" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="123" />
       <source>Subset</source>
-      <translation type="unfinished" />
+      <translation>Extrait</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="37" />
+      <source>Subset (*.nc *.zarr)</source>
+      <translation>Extrait (*.nc *.zarr)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="55" />
       <source>Subset file or datacube (path or URL)</source>
-      <translation type="unfinished" />
+      <translation>Fichier d'extrait ou cube de données (chemin ou URL)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="69" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="39" />
+      <source>Subset or cube</source>
+      <translation>Extrait ou cube</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="45" />
       <source>Surface strain rates (1/yr) of a velocity field.
 
 Velocities: INPUT, a NetCDF or Zarr dataset with vx and vy (m/yr) on (y, x) or (time, y, x): a subset, an inversion result or a mosaic clip; OR the two rasters VX and VY (single band, same grid). Give one or the other.
@@ -695,107 +1058,128 @@ CRS: the grid's CRS when the file does not say (e.g. ITS_LIVE v1 clips: EPSG:341
 OUTPUT: NetCDF (.nc, every variable, time axis kept) or GeoTIFF (.tif, 2-D input only, one band per variable described 'name: long name').
 
 Reference: Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic strain rates from Landsat 8-derived velocity grids, J. Glaciol. 64(244), 321-332, doi:10.1017/jog.2018.23.</source>
-      <translation type="unfinished" />
+      <translation>Vitesses de déformation de surface (1/yr) d'un champ de vitesse.
+
+Vitesses : INPUT, un jeu de données NetCDF ou Zarr contenant vx et vy (m/yr) sur (y, x) ou (time, y, x) : un extrait, un résultat d'inversion ou une découpe de mosaïque ; OU les deux rasters VX et VY (une seule bande, même grille). Indiquez l'un ou l'autre.
+
+Sorties, selon les axes de la grille (x vers l'est de la grille, y vers le nord de la grille, quel que soit l'ordre des lignes ; positif = extension) : exx = dvx/dx, eyy = dvy/dy, exy = (dvx/dy + dvy/dx)/2, ezz = -(exx + eyy), vitesse de déformation effective e_eff = sqrt((exx^2 + eyy^2 + ezz^2)/2 + exy^2), vitesses de déformation principales e1 &gt;= e2 et e1_direction (degrés dans le sens antihoraire depuis l'est de la grille) ; selon l'écoulement : e_lon (longitudinale), e_trn (transversale) et e_shr (cisaillement, positive lorsque la vitesse augmente vers la gauche de l'écoulement). Si l'entrée contient vx_error/vy_error, les incertitudes à 1 sigma sont également calculées.
+
+METHOD : différences centrées sur la grille (décentrées aux bords et à côté des lacunes), ou vitesses de déformation logarithmiques d'un carré de déformation de demi-côté LENGTH_SCALE (mètres, au sol) advecté par l'écoulement (Alley et al. 2018), ce qui moyenne le bruit sur cette longueur.
+SCALE_CORRECTION (avancé, activé par défaut) : les vitesses sont en m/yr au sol ; les dérivées sont corrigées du facteur d'échelle de la projection pour les grilles stéréographiques polaires ou UTM.
+CRS : le SCR de la grille lorsque le fichier ne l'indique pas (p. ex. découpes ITS_LIVE v1 : EPSG:3413).
+OUTPUT : NetCDF (.nc, toutes les variables, axe temporel conservé) ou GeoTIFF (.tif, entrée 2D uniquement, une bande par variable, décrite 'name: long name').
+
+Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic strain rates from Landsat 8-derived velocity grids, J. Glaciol. 64(244), 321-332, doi:10.1017/jog.2018.23.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="112" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="120" />
       <source>Target CRS (optional)</source>
-      <translation type="unfinished" />
+      <translation>SCR cible (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="286" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="116" />
+      <source>The active layer is not a subset or inversion file (.nc or .zarr): select one.</source>
+      <translation>La couche active n'est pas un fichier d'extrait ou d'inversion (.nc ou .zarr) : sélectionnez-en un.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/panel_base.py" line="92" />
       <source>The algorithm failed.</source>
-      <translation type="unfinished" />
+      <translation>L'algorithme a échoué.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="149" />
+      <location filename="../itslive_qgis/processing/base.py" line="152" />
       <source>The area layer has no polygon features (or none selected).</source>
-      <translation type="unfinished" />
+      <translation>La couche de zone ne contient aucune entité polygonale (ou aucune n'est sélectionnée).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="211" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="238" />
       <source>The catalog is not loaded yet; footprints will show when it is.</source>
-      <translation type="unfinished" />
+      <translation>Le catalogue n'est pas encore chargé ; les emprises s'afficheront dès qu'il le sera.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="115" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="118" />
       <source>The datacube catalog could not be loaded: {}</source>
-      <translation type="unfinished" />
+      <translation>Le catalogue des cubes de données n'a pas pu être chargé : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="130" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="138" />
       <source>The datacube layer needs a zarr_url field (from itslive:findcubes).</source>
-      <translation type="unfinished" />
+      <translation>La couche de cubes de données doit avoir un champ zarr_url (issu de itslive:findcubes).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/options.py" line="64" />
       <source>The environment variable {} = {} overrides the endpoint.</source>
-      <translation type="unfinished" />
+      <translation>La variable d'environnement {} = {} remplace le point de terminaison.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="71" />
       <source>The extent is empty: draw or choose an area on the map.</source>
-      <translation type="unfinished" />
+      <translation>L'emprise est vide : dessinez ou choisissez une zone sur la carte.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="191" />
       <source>The outline layer holds no polygon.</source>
-      <translation type="unfinished" />
+      <translation>La couche de contour ne contient aucun polygone.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="247" />
       <source>The seed layer holds no point.</source>
-      <translation type="unfinished" />
+      <translation>La couche de points de départ ne contient aucun point.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="245" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="132" />
       <source>The vx raster has no CRS: assign one or set the CRS parameter.</source>
-      <translation type="unfinished" />
+      <translation>Le raster vx n'a pas de SCR : attribuez-lui-en un ou renseignez le paramètre CRS.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="301" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="188" />
       <source>The {} layer {} cannot be read as a raster file ({}): save it as GeoTIFF first.</source>
-      <translation type="unfinished" />
+      <translation>La couche {} « {} » ne peut pas être lue comme fichier raster ({}) : enregistrez-la d'abord en GeoTIFF.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="271" />
       <source>Thinned arrows of the first time step (MDAL found no vx/vy vector pair).</source>
-      <translation type="unfinished" />
+      <translation>Flèches éclaircies du premier pas de temps (MDAL n'a trouvé aucune paire vectorielle vx/vy).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="108" />
       <source>Time series</source>
-      <translation type="unfinished" />
+      <translation>Série temporelle</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="134" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="121" />
       <source>Time step</source>
-      <translation type="unfinished" />
+      <translation>Pas de temps</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="64" />
       <source>Time step (days)</source>
-      <translation type="unfinished" />
+      <translation>Pas de temps (jours)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="72" />
+      <source>Time window (mid_date)</source>
+      <translation>Fenêtre temporelle (mid_date)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="64" />
       <source>Track particles</source>
-      <translation type="unfinished" />
+      <translation>Suivre des particules</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="138" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="125" />
       <source>Track particles...</source>
-      <translation type="unfinished" />
+      <translation>Suivre des particules...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="230" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="209" />
       <source>Tracking particles...</source>
-      <translation type="unfinished" />
+      <translation>Suivi des particules...</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="170" />
       <source>Tracking {} seed(s) {} for {} days from {} through {}</source>
-      <translation type="unfinished" />
+      <translation>Suivi de {} point(s) de départ ({}) pendant {} jours à partir du {} dans {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="36" />
@@ -806,197 +1190,327 @@ SATELLITES: comma-separated list (e.g. 8,9,2A,2B); START_DATE/END_DATE: YYYY-MM-
 OUTPUT: CF NetCDF with dims (time, y, x), time at step centres with time_bnds; vx, vy, v, count (pairs touching the step), vx_sigma, vy_sigma, v_sigma (posterior 1-sigma, m/yr).
 
 Runs batched over pixels with torch (CUDA when available and DEVICE allows).</source>
-      <translation type="unfinished" />
+      <translation>Transforme les vitesses ITS_LIVE par paire d'images (chacune étant la moyenne sur son intervalle d'acquisition) en vitesses sur une grille temporelle régulière de pas INTERVAL_DAYS, pixel par pixel, pour vx et vy (m/yr) ; la norme v en est déduite. Chaque paire observe la fraction exacte de chaque pas couverte par son intervalle. Le problème est résolu par moindres carrés régularisés, avec une pénalité sur la dérivée temporelle première ou seconde (DERIVATIVE) pondérée par LAMBDA ; avec LAMBDA = 0, ce poids est choisi par validation croisée généralisée (GCV). WEIGHTING 'errors' pondère les paires par 1/sigma^2 d'après vx_error/vy_error ; ROBUST réduit le poids des valeurs aberrantes (IRLS). Les pas qu'aucune paire ne renseigne valent NaN.
+
+INPUT : un extrait écrit par itslive:downloadsubset (.nc/.zarr) ou un cube de données ITS_LIVE (chemin ou URL Zarr, lu depuis le point de terminaison configuré) ; EXTENT permet de n'en prendre qu'une partie.
+SATELLITES : liste séparée par des virgules (p. ex. 8,9,2A,2B) ; START_DATE/END_DATE : AAAA-MM-JJ.
+OUTPUT : NetCDF CF de dimensions (time, y, x), temps au centre des pas avec time_bnds ; vx, vy, v, count (nombre de paires recouvrant le pas), vx_sigma, vy_sigma, v_sigma (écart type a posteriori à 1 sigma, m/yr).
+
+S'exécute par lots de pixels avec torch (CUDA lorsqu'il est disponible et que DEVICE le permet).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="183" />
       <source>Unexpected error while loading {}: {}</source>
-      <translation type="unfinished" />
+      <translation>Erreur inattendue lors du chargement de {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="315" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="202" />
       <source>Unsupported output format {}: use .nc (NetCDF) or .tif (GeoTIFF).</source>
-      <translation type="unfinished" />
+      <translation>Format de sortie {} non pris en charge : utilisez .nc (NetCDF) ou .tif (GeoTIFF).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="313" />
       <source>Variable: {} ({}), units: {}</source>
-      <translation type="unfinished" />
+      <translation>Variable : {} ({}), unités : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="71" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="76" />
       <source>Variables</source>
-      <translation type="unfinished" />
+      <translation>Variables</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="75" />
       <source>Variables (comma-separated; empty = defaults)</source>
-      <translation type="unfinished" />
+      <translation>Variables (séparées par des virgules ; vide = valeurs par défaut)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="165" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="52" />
       <source>Velocity dataset (NetCDF file or .zarr folder path; vx, vy in m/yr)</source>
-      <translation type="unfinished" />
+      <translation>Jeu de données de vitesse (fichier NetCDF ou chemin d'un dossier .zarr ; vx, vy en m/yr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="85" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="72" />
       <source>Velocity layer</source>
-      <translation type="unfinished" />
+      <translation>Couche de vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="307" />
+      <location filename="../itslive_qgis/plugin.py" line="55" />
+      <source>Velocity time series at a point</source>
+      <translation>Série temporelle de vitesse en un point</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="56" />
+      <source>Weighting</source>
+      <translation>Pondération</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/provider.py" line="97" />
+      <source>Workflow: cubes, subset, time series, strain rates, dh/dt</source>
+      <translation>Chaîne de traitement : cubes, extrait, série temporelle, vitesses de déformation, dh/dt</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/panel_base.py" line="106" />
       <source>Written {}, but loading failed: {}</source>
-      <translation type="unfinished" />
+      <translation>Fichier {} écrit, mais son chargement a échoué : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="292" />
-      <source>Written: {}</source>
-      <translation type="unfinished" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="224" />
+      <source>Wrote {}</source>
+      <translation>Fichier écrit : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="129" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="116" />
       <source>YYYY-MM-DD (empty: first time of the field)</source>
-      <translation type="unfinished" />
+      <translation>AAAA-MM-JJ (vide : premier instant du champ)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_mosaic.py" line="62" />
       <source>Year (0 = static mosaic)</source>
-      <translation type="unfinished" />
+      <translation>Année (0 = mosaïque statique)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="78" />
+      <source>all; e.g. 8,9,2A,2B</source>
+      <translation>tous ; p. ex. 8,9,2A,2B</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="317" />
       <source>and that the start date {} is within the field's time span {} to {}</source>
-      <translation type="unfinished" />
+      <translation>et que la date de début {} est comprise dans la période couverte par le champ, du {} au {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="175" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="62" />
       <source>and vy raster (m/yr, grid north)</source>
-      <translation type="unfinished" />
+      <translation>et raster vy (m/yr, nord de la grille)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="104" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="63" />
       <source>auto</source>
-      <translation type="unfinished" />
+      <translation>auto</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="136" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="48" />
+      <source>automatic (GCV)</source>
+      <translation>automatique (GCV)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="112" />
       <source>central differences</source>
-      <translation type="unfinished" />
+      <translation>différences centrées</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="302" />
+      <source>colour pairs by</source>
+      <translation>colorer les paires par</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="328" />
       <source>completed</source>
-      <translation type="unfinished" />
+      <translation>terminées</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="104" />
       <source>cpu</source>
-      <translation type="unfinished" />
+      <translation>cpu</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="104" />
       <source>cuda</source>
-      <translation type="unfinished" />
+      <translation>cuda</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="86" />
+      <source>date_dt min / max</source>
+      <translation>date_dt min / max</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="75" />
+      <source>default: v, vx, vy, v_error and pair metadata</source>
+      <translation>par défaut : v, vx, vy, v_error et métadonnées des paires</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/options.py" line="49" />
       <source>empty = AWS S3 (us-west-2); e.g. http://127.0.0.1:9000 for a mirror</source>
-      <translation type="unfinished" />
+      <translation>vide = AWS S3 (us-west-2) ; p. ex. http://127.0.0.1:9000 pour un miroir</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="304" />
+      <source>error bars</source>
+      <translation>barres d'erreur</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="83" />
       <source>first</source>
-      <translation type="unfinished" />
+      <translation>première</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="138" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="51" />
+      <source>first derivative</source>
+      <translation>dérivée première</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="283" />
+      <source>image pair (bar = acquisition interval)</source>
+      <translation>paire d'images (barre = intervalle d'acquisition)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="326" />
+      <source>inverted series, step</source>
+      <translation>série inversée, pas</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="114" />
       <source>logarithmic strain, L = {} m</source>
-      <translation type="unfinished" />
+      <translation>déformation logarithmique, L = {} m</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="89" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="83" />
+      <source>no limit</source>
+      <translation>sans limite</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="55" />
       <source>none</source>
-      <translation type="unfinished" />
+      <translation>aucune</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="326" />
       <source>on cells without data</source>
-      <translation type="unfinished" />
+      <translation>sur des cellules sans donnée</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="90" />
       <source>or: outline vertices CSV (x, y in the velocity CRS)</source>
-      <translation type="unfinished" />
+      <translation>ou : CSV des sommets du contour (x, y dans le SCR des vitesses)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="172" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="59" />
       <source>or: vx raster (m/yr, grid east)</source>
-      <translation type="unfinished" />
+      <translation>ou : raster vx (m/yr, est de la grille)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="327" />
       <source>outside the field's time span</source>
-      <translation type="unfinished" />
+      <translation>hors de la période couverte par le champ</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="325" />
       <source>outside the velocity grid</source>
-      <translation type="unfinished" />
+      <translation>hors de la grille de vitesse</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="89" />
       <source>pair errors</source>
-      <translation type="unfinished" />
+      <translation>erreurs des paires</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="55" />
+      <source>pair errors (1/sigma^2)</source>
+      <translation>erreurs des paires (1/sigma^2)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="333" />
+      <source>robust</source>
+      <translation>robuste</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="83" />
       <source>second</source>
-      <translation type="unfinished" />
+      <translation>seconde</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="324" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="51" />
+      <source>second derivative</source>
+      <translation>dérivée seconde</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="316" />
+      <source>to</source>
+      <translation>à</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="344" />
+      <source>weight pairs by their errors</source>
+      <translation>pondérer les paires par leurs erreurs</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="267" />
+      <source>{} (m/yr)</source>
+      <translation>{} (m/yr)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="211" />
       <source>{} and {}</source>
-      <translation type="unfinished" />
+      <translation>{} et {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="293" />
+      <source>{} at {} point(s): {} image pairs</source>
+      <translation>{} en {} point(s) : {} paires d'images</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="98" />
       <source>{} datacube(s) cover the extent.</source>
-      <translation type="unfinished" />
+      <translation>{} cube(s) de données couvre(nt) l'emprise.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="171" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="146" />
       <source>{} has no vx/vy velocities: choose a NetCDF/Zarr with vx and vy or a *_vx.tif layer.</source>
-      <translation type="unfinished" />
+      <translation>{} n'a pas de vitesses vx/vy : choisissez un NetCDF/Zarr contenant vx et vy ou une couche *_vx.tif.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="163" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="103" />
+      <source>{} is a readable {} result; no project to load it into, nothing loaded.</source>
+      <translation>{} est un résultat {} lisible ; aucun projet dans lequel le charger, rien n'a été chargé.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="113" />
+      <source>{} layer(s) of {} will be added to the group '{}'.</source>
+      <translation>{} couche(s) issue(s) de {} seront ajoutée(s) au groupe « {} ».</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="173" />
       <source>{} pairs written to {}</source>
-      <translation type="unfinished" />
+      <translation>{} paires écrites dans {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="130" />
       <source>{} pairs, {} x {} pixels</source>
-      <translation type="unfinished" />
+      <translation>{} paires, {} x {} pixels</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_mosaic.py" line="77" />
       <source>{} raster</source>
-      <translation type="unfinished" />
+      <translation>raster {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="194" />
       <source>{} seed(s) could not be tracked and were skipped: {}</source>
-      <translation type="unfinished" />
+      <translation>{} point(s) de départ n'ont pas pu être suivis et ont été ignorés : {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="394" />
+      <source>{} series, {} image pairs ({} objects read)</source>
+      <translation>{} série(s), {} paires d'images ({} objets lus)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="318" />
       <source>{} time steps from {} to {}</source>
-      <translation type="unfinished" />
+      <translation>{} pas de temps du {} au {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="223" />
       <source>{} track(s) written.</source>
-      <translation type="unfinished" />
+      <translation>{} trajectoire(s) écrite(s).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="188" />
+      <source>{} → {} (baseline {:.1f} days)
+{} {:.0f}{} m/yr, satellites {}/{}
+{}</source>
+      <translation>{} → {} (intervalle {:.1f} jours)
+{} {:.0f}{} m/yr, satellites {}/{}
+{}</translation>
     </message>
   </context>
 </TS>
