@@ -29,6 +29,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from .errors import CancelledError, DataError, InputError, MissingDependencyError, NetworkError
+from .files import writable_folder
 from .progress import NullProgress, Progress, check_cancelled
 from .store import StoreConfig
 
@@ -344,13 +345,4 @@ def _clip_one(url, var, geom, crs, code, year, out_dir: Path, progress) -> Path:
 def _check_dir(output_dir) -> Path:
     if output_dir is None or str(output_dir).strip() == "":
         raise InputError("No output folder given: choose a folder for the clipped GeoTIFFs.")
-    folder = Path(output_dir).expanduser()
-    if not folder.is_dir():
-        raise InputError(f"The output folder {folder} does not exist: create it or choose another one.")
-    probe = folder / f".itslive_write_probe_{uuid.uuid4().hex[:8]}"
-    try:
-        probe.touch()
-        probe.unlink()
-    except OSError as exc:
-        raise InputError(f"Cannot write in {folder} ({exc.strerror}): choose another folder.") from exc
-    return folder
+    return writable_folder(output_dir)

@@ -31,12 +31,12 @@ import json
 import os
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cube import DEFAULT_VARIABLES, PAIR_DIM
 from .errors import InputError
+from .files import writable_folder
 from .progress import NullProgress, Progress, SubProgress
 from .store import StoreConfig, is_remote, to_s3_url
 from .subset_fetch import ChunkGate, ChunkRef, FetchStats, cached_bytes, drop_cached, fetch_chunks
@@ -469,17 +469,7 @@ def _check_output(output_path) -> Path:
     path = Path(output_path).expanduser()
     if path.suffix.lower() not in OUTPUT_SUFFIXES:
         raise InputError(f"Output {path.name} must end in .nc (NetCDF4) or .zarr (Zarr).")
-    folder = path.parent
-    if not folder.is_dir():
-        raise InputError(f"The output folder {folder} does not exist: create it or choose another one.")
-    probe = folder / f".itslive_write_probe_{uuid.uuid4().hex[:8]}"
-    try:
-        probe.touch()
-        probe.unlink()
-    except OSError as exc:
-        raise InputError(
-            f"Cannot write in the output folder {folder} ({exc.strerror}): choose another one."
-        ) from exc
+    writable_folder(path.parent)
     return path
 
 

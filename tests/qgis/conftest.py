@@ -96,3 +96,17 @@ def plugin(iface, qgis_processing):
 
 
 DOCK_AREA = Qt.DockWidgetArea.RightDockWidgetArea
+
+
+def wait_until(predicate, timeout_s: float = 120.0, poll_s: float = 0.01) -> None:
+    """Run the Qt event loop until ``predicate()`` is true; AssertionError after ``timeout_s``."""
+    import time
+
+    from qgis.core import QgsApplication
+
+    t0 = time.time()
+    while not predicate():
+        QgsApplication.processEvents()
+        if time.time() - t0 > timeout_s:
+            raise AssertionError(f"timed out after {timeout_s} s")
+        time.sleep(poll_s)

@@ -5,18 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from qgis.core import QgsApplication, QgsCoordinateReferenceSystem, QgsProject, QgsRectangle
+from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRectangle
+
+from tests.qgis.conftest import wait_until
 
 CATALOG = "catalog/catalog_v02.json"
-
-
-def _wait(predicate, timeout_s=30.0):
-    t0 = time.time()
-    while not predicate():
-        QgsApplication.processEvents()
-        if time.time() - t0 > timeout_s:
-            raise AssertionError("timed out")
-        time.sleep(0.01)
 
 
 @pytest.fixture()
@@ -25,7 +18,7 @@ def dock(plugin, iface, shared_data):
     d = plugin.dock
 
     d.cubes.load_catalog(source=str(shared_data / CATALOG))
-    _wait(lambda: d.cubes.catalog is not None and d.cubes.load_task is None)
+    wait_until(lambda: d.cubes.catalog is not None and d.cubes.load_task is None)
     return d
 
 
@@ -43,7 +36,7 @@ def test_dock_lists_the_cubes_under_the_canvas(dock, iface):
     canvas.resize(600, 400)
     # Jakobshavn in polar stereographic north, a 20 km view around the spec's point
     _show(canvas, "EPSG:3413", (-190000, -2250000, -170000, -2235000))
-    _wait(lambda: dock.cubes.table.rowCount() > 0)
+    wait_until(lambda: dock.cubes.table.rowCount() > 0)
     assert "ITS_LIVE_vel_EPSG3413_G0120_X-150000_Y-2250000" in _tiles(dock)
     # the look-up runs in a task: the main thread only starts it (budget 50 ms)
     t0 = time.perf_counter()
@@ -52,7 +45,7 @@ def test_dock_lists_the_cubes_under_the_canvas(dock, iface):
     assert dock.cubes.query_task is not None
     # pan to the UTM seam in geographic coordinates: two cubes
     _show(canvas, "EPSG:4326", (95.95, 29.91, 95.975, 29.93))
-    _wait(lambda: "ITS_LIVE_vel_EPSG32647_G0120_X250000_Y3350000" in _tiles(dock))
+    wait_until(lambda: "ITS_LIVE_vel_EPSG32647_G0120_X250000_Y3350000" in _tiles(dock))
     assert sorted(_tiles(dock)) == [
         "ITS_LIVE_vel_EPSG32646_G0120_X750000_Y3350000",
         "ITS_LIVE_vel_EPSG32647_G0120_X250000_Y3350000",
@@ -60,13 +53,13 @@ def test_dock_lists_the_cubes_under_the_canvas(dock, iface):
     assert dock.cubes.table.item(0, 1).text() in {"32646", "32647"}
     # open ocean: empty
     _show(canvas, "EPSG:3857", (-16700000, 1100000, -16600000, 1200000))
-    _wait(lambda: dock.cubes.table.rowCount() == 0)
+    wait_until(lambda: dock.cubes.table.rowCount() == 0)
 
 
 def test_selection_highlights_the_footprint_and_is_saved_in_the_project(dock, iface, tmp_path):
     canvas = iface.mapCanvas()
     _show(canvas, "EPSG:3413", (-190000, -2250000, -170000, -2235000))
-    _wait(lambda: dock.cubes.table.rowCount() > 0)
+    wait_until(lambda: dock.cubes.table.rowCount() > 0)
     received = []
     dock.cubes.selectionChanged.connect(received.append)
     dock.cubes.table.selectRow(0)
@@ -83,7 +76,7 @@ def test_selection_highlights_the_footprint_and_is_saved_in_the_project(dock, if
     assert dock.cubes.selected_urls() == []
     assert QgsProject.instance().read(str(path))
     _show(canvas, "EPSG:3413", (-190000, -2250000, -170000, -2235000))
-    _wait(lambda: dock.cubes.selected_urls() != [])
+    wait_until(lambda: dock.cubes.selected_urls() != [])
     assert dock.cubes.selected_urls()[0].endswith("X-150000_Y-2250000.zarr")
 
 
@@ -103,12 +96,12 @@ def test_show_all_footprints_adds_a_labelled_layer(dock):
 
 
 def test_failed_catalog_load_keeps_the_list_and_says_why(dock, tmp_path):
-    _wait(lambda: dock.cubes.query_task is None)
+    wait_until(lambda: dock.cubes.query_task is None)
     rows = dock.cubes.table.rowCount()
     bad = tmp_path / "bad.json"
     bad.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature"}]}')
     dock.cubes.load_catalog(source=str(bad))
-    _wait(lambda: dock.cubes.load_task is None)
+    wait_until(lambda: dock.cubes.load_task is None)
     assert dock.cubes.catalog is not None
     assert dock.cubes.table.rowCount() == rows
     assert "could not be loaded" in dock.cubes.status.text() or "keep" in dock.cubes.status.text().lower()

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import time
+from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRectangle
 
-from qgis.core import QgsApplication, QgsCoordinateReferenceSystem, QgsProject, QgsRectangle
+from tests.qgis.conftest import wait_until
 
 AREA = QgsRectangle(-182000, -2281500, -172500, -2278500)
-
-
-def _wait(predicate, timeout_s=120.0):
-    t0 = time.time()
-    while not predicate():
-        QgsApplication.processEvents()
-        if time.time() - t0 > timeout_s:
-            raise AssertionError("timed out")
-        time.sleep(0.02)
 
 
 def _dock(plugin):
@@ -41,7 +32,7 @@ def test_download_estimate_then_download_then_invert(plugin, mirror, tmp_path):
     assert params["EXTENT"].endswith("[EPSG:3413]") and params["START_DATE"] == "2019-01-01"
 
     assert panel.estimate()
-    _wait(lambda: panel.estimate_task is None)
+    wait_until(lambda: panel.estimate_task is None)
     assert panel.last_plan is not None, panel.status_label.text()
     assert panel.last_plan.n_chunks > 0 and panel.last_plan.n_pairs > 0
     assert "chunks" in panel.status_label.text()
@@ -50,7 +41,7 @@ def test_download_estimate_then_download_then_invert(plugin, mirror, tmp_path):
     finished = []
     panel.runFinished.connect(lambda ok, msg: finished.append((ok, msg)))
     assert panel.download()
-    _wait(lambda: finished)
+    wait_until(lambda: finished)
     assert finished[0][0], finished[0][1]
     assert (tmp_path / "subset.nc").exists()
     assert len(QgsProject.instance().mapLayers()) > before
@@ -61,7 +52,7 @@ def test_download_estimate_then_download_then_invert(plugin, mirror, tmp_path):
     done = []
     dock.invert.runFinished.connect(lambda ok, msg: done.append((ok, msg)))
     assert dock.invert.invert()
-    _wait(lambda: done)
+    wait_until(lambda: done)
     assert done[0][0], done[0][1]
     assert (tmp_path / "inv.nc").exists()
     names = [layer.name() for layer in dock.invert.last_layers]
@@ -78,7 +69,7 @@ def test_cancelled_download_leaves_the_project_and_the_folder_as_they_were(plugi
     panel.runFinished.connect(lambda ok, msg: finished.append((ok, msg)))
     assert panel.download()
     panel.cancel()
-    _wait(lambda: finished)
+    wait_until(lambda: finished)
     ok, message = finished[0]
     assert not ok and "ancel" in message, message
     assert not (tmp_path / "cancelled.nc").exists()

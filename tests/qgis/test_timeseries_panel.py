@@ -8,7 +8,6 @@ import time
 import numpy as np
 import pytest
 from qgis.core import (
-    QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsPointXY,
     QgsProject,
@@ -20,19 +19,11 @@ from qgis.gui import QgsMapMouseEvent
 from qgis.PyQt.QtCore import QEvent, QPoint, Qt
 
 from tests.fixtures.truth import default_tiles
+from tests.qgis.conftest import wait_until
 
 TILE_A, TILE_B, TILE_UTM = default_tiles()
 TRUNK_3413 = (-178507.5, -2280402.3)
 VARS_1D = ("acquisition_date_img1", "acquisition_date_img2", "satellite_img1", "satellite_img2", "date_dt")
-
-
-def _wait(predicate, timeout_s=120.0):
-    t0 = time.time()
-    while not predicate():
-        QgsApplication.processEvents()
-        if time.time() - t0 > timeout_s:
-            raise AssertionError("timed out")
-        time.sleep(0.01)
 
 
 def _days(values) -> np.ndarray:
@@ -101,7 +92,7 @@ def test_click_reads_the_pixel_in_the_background_and_plots_it(panel, iface, mirr
     _click(canvas, panel.tool, *TRUNK_3413)
     assert time.perf_counter() - t0 < 0.5  # the click returns at once: the read runs in a task
     assert panel.is_busy()
-    _wait(lambda: loaded and not panel.is_busy())
+    wait_until(lambda: loaded and not panel.is_busy())
     assert loaded == [2]  # GRE_A and the UTM tile both hold the point
     by_epsg = {p.series.epsg: p.series for p in panel.points}
     s = by_epsg[3413]
@@ -116,7 +107,7 @@ def test_click_reads_the_pixel_in_the_background_and_plots_it(panel, iface, mirr
 
     # filters: baseline range, then satellites; the plot and the inversion follow
     panel.max_dt.setValue(30)
-    _wait(lambda: not panel.is_busy())
+    wait_until(lambda: not panel.is_busy())
     expected = sum(
         int(((p.series.date_dt_days >= 0) & (p.series.date_dt_days <= 30)).sum()) for p in panel.points
     )
@@ -124,7 +115,7 @@ def test_click_reads_the_pixel_in_the_background_and_plots_it(panel, iface, mirr
     sats = s.satellites()
     keep = [k for k in sats if k not in ("2A", "2B")]
     panel.set_satellites(keep)
-    _wait(lambda: not panel.is_busy())
+    wait_until(lambda: not panel.is_busy())
     n = 0
     for p in panel.points:
         q = p.series
@@ -133,7 +124,7 @@ def test_click_reads_the_pixel_in_the_background_and_plots_it(panel, iface, mirr
     assert panel.plot.pair_count() == n
     panel.set_satellites(None)
     panel.max_dt.setValue(10000)
-    _wait(lambda: not panel.is_busy())
+    wait_until(lambda: not panel.is_busy())
     inv = panel.points[0].inverted
     assert inv is not None and np.isfinite(inv.v).sum() > 100
 
@@ -171,12 +162,12 @@ def test_single_point_png_csv_and_real_block(panel, iface, mirror, shared_data, 
     canvas.setExtent(QgsRectangle(786600, 3312200, 787900, 3313300))
     panel.start_pick()
     _click(canvas, panel.tool, 787252.5, 3312787.5)
-    _wait(lambda: panel.points and not panel.is_busy())
+    wait_until(lambda: panel.points and not panel.is_busy())
     s = next(p.series for p in panel.points if p.series.source.endswith(REAL_BLOCK_KEY))
     assert (s.col, s.row) == (5, 5) and (s.v[0], s.v[-1]) == (9, 62) and np.median(s.v) == 7
     panel.max_dt.setValue(120)  # short pairs only: the seasonal signal, fewer very long bars
     panel.lam_spin.setValue(10.0)  # slow, noisy ice: a fixed smoothing (GCV undersmooths this pixel)
-    _wait(lambda: not panel.is_busy())
+    wait_until(lambda: not panel.is_busy())
     assert panel.points[0].inverted.lam == 10.0
     png = panel.export_png(output_dir / "timeseries_panel_real_block.png")
     assert png.stat().st_size > 20000
@@ -214,7 +205,7 @@ def test_active_layer_file_mode(panel, iface, mirror, tmp_path):
     failures = []
     panel.pickFailed.connect(failures.append)
     _click(canvas, panel.tool, -49.47593, 69.10975)
-    _wait(lambda: (panel.points or failures) and not panel.is_busy())
+    wait_until(lambda: (panel.points or failures) and not panel.is_busy())
     assert not failures
     (p,) = panel.points
     ref = _raw_pixel(mirror, TILE_A.key, *TRUNK_3413)
