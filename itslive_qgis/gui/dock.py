@@ -101,12 +101,16 @@ class ItsLiveDock(QDockWidget):
     # -- project state ----------------------------------------------------------------------
     def state(self) -> dict:
         """The panel's settings as a JSON-able dict."""
-        if self.cubes is None:
-            return {}
-        return {
-            "selected_cubes": self.cubes.selected_urls(),
-            "show_footprints": self.cubes.show_all.isChecked(),
-        }
+        state = {}
+        if self.cubes is not None:
+            state["selected_cubes"] = self.cubes.selected_urls()
+            state["show_footprints"] = self.cubes.show_all.isChecked()
+        for key, panel in (("download", self.download), ("inversion", self.invert)):
+            if panel is not None:
+                state[key] = panel.state()
+        if self.tabs.count():
+            state["tab"] = self.tabs.currentIndex()
+        return state
 
     def save_state(self, *_args):
         """Store :meth:`state` in the project (called when the project is written)."""
@@ -115,14 +119,20 @@ class ItsLiveDock(QDockWidget):
     def restore_state(self, *_args):
         """Restore the panel from the project, when it holds a saved state."""
         text, ok = QgsProject.instance().readEntry(PROJECT_SCOPE, PROJECT_KEY, "")
-        if not ok or not text or self.cubes is None:
+        if not ok or not text:
             return
         try:
             state = json.loads(text)
         except ValueError:
             return
-        self.cubes.select_urls(state.get("selected_cubes", []))
-        self.cubes.show_all.setChecked(bool(state.get("show_footprints", False)))
+        if self.cubes is not None:
+            self.cubes.select_urls(state.get("selected_cubes", []))
+            self.cubes.show_all.setChecked(bool(state.get("show_footprints", False)))
+        for key, panel in (("download", self.download), ("inversion", self.invert)):
+            if panel is not None and isinstance(state.get(key), dict):
+                panel.set_state(state[key])
+        if isinstance(state.get("tab"), int) and 0 <= state["tab"] < self.tabs.count():
+            self.tabs.setCurrentIndex(state["tab"])
 
     def shutdown(self):
         """Disconnect from the canvas and project before the plugin unloads."""

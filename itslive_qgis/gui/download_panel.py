@@ -148,6 +148,37 @@ class DownloadPanel(AlgorithmPanel):
         folder.mkdir(parents=True, exist_ok=True)
         return str(folder / f"subset_{QDate.currentDate().toString('yyyyMMdd')}.nc")
 
+    # -- project state ---------------------------------------------------------------------------
+    def state(self) -> dict:
+        """The form's options (saved with the project)."""
+        return {
+            "start_date": self.start_date.date().toString("yyyy-MM-dd"),
+            "end_date": self.end_date.date().toString("yyyy-MM-dd"),
+            "variables": self.variables.text(),
+            "satellites": self.satellites.text(),
+            "min_dt_days": self.min_dt.value(),
+            "max_dt_days": self.max_dt.value(),
+            "min_valid_pct": self.min_valid.value(),
+            "output": self.output.filePath(),
+        }
+
+    def set_state(self, state: dict) -> None:
+        """Restore :meth:`state` (unknown keys ignored)."""
+        for key, edit in (("start_date", self.start_date), ("end_date", self.end_date)):
+            date = QDate.fromString(str(state.get(key, "")), "yyyy-MM-dd")
+            if date.isValid():
+                edit.setDate(date)
+        self.variables.setText(str(state.get("variables", self.variables.text())))
+        self.satellites.setText(str(state.get("satellites", self.satellites.text())))
+        for key, spin in (
+            ("min_dt_days", self.min_dt),
+            ("max_dt_days", self.max_dt),
+            ("min_valid_pct", self.min_valid),
+        ):
+            if isinstance(state.get(key), int | float):
+                spin.setValue(float(state[key]))
+        self.output.setFilePath(str(state.get("output", self.output.filePath())))
+
     # -- actions ---------------------------------------------------------------------------------
     def download(self) -> bool:
         """Run itslive:downloadsubset in the background; the subset is loaded when written."""

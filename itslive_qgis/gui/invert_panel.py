@@ -101,6 +101,37 @@ class InvertPanel(AlgorithmPanel):
             "OUTPUT": output,
         }
 
+    def state(self) -> dict:
+        """The form's options (saved with the project)."""
+        return {
+            "input": self.input.filePath(),
+            "interval_days": self.interval.value(),
+            "lambda": self.lam.value(),
+            "derivative": self.derivative.currentIndex(),
+            "weighting": self.weighting.currentIndex(),
+            "robust": self.robust.isChecked(),
+            "satellites": self.satellites.text(),
+            "device": self.device.currentIndex(),
+            "output": self.output.filePath(),
+        }
+
+    def set_state(self, state: dict) -> None:
+        """Restore :meth:`state` (unknown keys ignored)."""
+        self.input.setFilePath(str(state.get("input", self.input.filePath())))
+        for key, spin in (("interval_days", self.interval), ("lambda", self.lam)):
+            if isinstance(state.get(key), int | float):
+                spin.setValue(float(state[key]))
+        for key, combo in (
+            ("derivative", self.derivative),
+            ("weighting", self.weighting),
+            ("device", self.device),
+        ):
+            if isinstance(state.get(key), int) and 0 <= state[key] < combo.count():
+                combo.setCurrentIndex(state[key])
+        self.robust.setChecked(bool(state.get("robust", self.robust.isChecked())))
+        self.satellites.setText(str(state.get("satellites", self.satellites.text())))
+        self.output.setFilePath(str(state.get("output", self.output.filePath())))
+
     def invert(self) -> bool:
         """Run itslive:invert in the background; the series is loaded when written."""
         return self.start_algorithm(ALGORITHM_ID, self.parameters, tr("Inverting..."), "inversion")

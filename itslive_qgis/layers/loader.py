@@ -167,6 +167,9 @@ class LoadResultTask(QgsTask):
 
     def run(self) -> bool:
         """Worker thread: inspect the file and build the layers; no project access."""
+        from ..core.hdf5 import silence_hdf5_diagnostics
+
+        silence_hdf5_diagnostics()
         try:
             self.source = inspect_result(self.path, self.kind)
             self.setProgress(40.0)

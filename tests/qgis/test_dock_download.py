@@ -81,3 +81,28 @@ def test_bad_form_input_says_what_to_fix(plugin, tmp_path):
     dock = _dock(plugin)
     assert not dock.invert.invert()
     assert "subset" in dock.invert.status_label.text().lower()
+
+
+def test_form_options_are_saved_with_the_project(plugin, tmp_path):
+    dock = _dock(plugin)
+    panel = dock.download
+    panel.satellites.setText("8,9")
+    panel.min_dt.setValue(5)
+    panel.max_dt.setValue(60)
+    panel.start_date.setDate(panel.start_date.date().fromString("2017-03-01", "yyyy-MM-dd"))
+    dock.invert.interval.setValue(24)
+    dock.invert.robust.setChecked(True)
+    dock.tabs.setCurrentWidget(dock.invert)
+    path = tmp_path / "state.qgz"
+    assert QgsProject.instance().write(str(path))
+    panel.satellites.setText("")
+    panel.max_dt.setValue(0)
+    dock.invert.interval.setValue(12)
+    dock.invert.robust.setChecked(False)
+    dock.tabs.setCurrentIndex(0)
+    assert QgsProject.instance().read(str(path))
+    assert panel.satellites.text() == "8,9"
+    assert (panel.min_dt.value(), panel.max_dt.value()) == (5, 60)
+    assert panel.start_date.date().toString("yyyy-MM-dd") == "2017-03-01"
+    assert dock.invert.interval.value() == 24 and dock.invert.robust.isChecked()
+    assert dock.tabs.currentWidget() is dock.invert
