@@ -157,6 +157,7 @@ def _mirror_with_cube(n_pairs: int):
     import boto3
 
     from tests.fixtures.generator import write_cube
+    from tests.fixtures.mirror import MirrorProcess
     from tests.fixtures.truth import TileSpec
 
     cache = Path(os.environ.get("ITSLIVE_BENCH_DATA", Path(tempfile.gettempdir()) / "itslive_bench_data"))
@@ -164,7 +165,7 @@ def _mirror_with_cube(n_pairs: int):
     local = cache / f"bench_{n_pairs}" / tile.name
     if not (local / ".zmetadata").is_file():
         write_cube(local, tile, pair_chunk=max(1000, math.ceil(n_pairs / 3)))
-    mirror = _MirrorProcess(cache / "mirror")
+    mirror = MirrorProcess(cache / "mirror", with_real_block=False)
     s3 = boto3.client(
         "s3",
         endpoint_url=mirror.endpoint_url,
@@ -176,28 +177,6 @@ def _mirror_with_cube(n_pairs: int):
         key = f"{tile.key}/{f.relative_to(local).as_posix()}"
         s3.put_object(Bucket="its-live-data", Key=key, Body=f.read_bytes())
     return mirror, tile
-
-
-class _MirrorProcess:
-    """``python -m tests.fixtures.mirror`` in a child process (its own GIL, like a remote server)."""
-
-    def __init__(self, data_root: Path):
-        import subprocess
-
-        cmd = [sys.executable, "-m", "tests.fixtures.mirror", "--port", "0", "--data-root", str(data_root)]
-        cmd.append("--no-real-block")
-        self.proc = subprocess.Popen(
-            cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-        )
-        line = self.proc.stdout.readline().strip()
-        if not line.startswith("ITSLIVE_S3_ENDPOINT_URL="):
-            self.proc.kill()
-            raise RuntimeError(f"the mirror did not start: {line!r}")
-        self.endpoint_url = line.split("=", 1)[1]
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
 
 
 if __name__ == "__main__":

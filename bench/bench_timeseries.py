@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -48,12 +47,13 @@ def main(argv=None) -> int:
     from itslive_qgis.core.timeseries import point_series
     from tests.fixtures.faultproxy import FaultProxy
     from tests.fixtures.generator import REAL_BLOCK_KEY, real_block_path
+    from tests.fixtures.mirror import MirrorProcess
     from tests.fixtures.truth import default_tiles
 
     work = Path(tempfile.mkdtemp(prefix="itslive_bench_ts_"))
     mirror = None
     try:
-        mirror = _MirrorProcess(Path(tempfile.gettempdir()) / "itslive_bench_data" / "mirror_ts")
+        mirror = MirrorProcess(Path(tempfile.gettempdir()) / "itslive_bench_data" / "mirror_ts")
         big = _upload_big_cube(mirror.endpoint_url, args.pairs)
         tile_a = default_tiles()[0]
         cases = [
@@ -151,28 +151,6 @@ def _upload_big_cube(endpoint: str, n_pairs: int):
             Bucket="its-live-data", Key=f"{tile.key}/{f.relative_to(local).as_posix()}", Body=f.read_bytes()
         )
     return tile
-
-
-class _MirrorProcess:
-    """``python -m tests.fixtures.mirror`` in a child process (its own GIL, like a remote server)."""
-
-    def __init__(self, data_root: Path):
-        cmd = [sys.executable, "-m", "tests.fixtures.mirror", "--port", "0", "--data-root", str(data_root)]
-        self.proc = subprocess.Popen(
-            cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-        )
-        line = self.proc.stdout.readline().strip()
-        if not line.startswith("ITSLIVE_S3_ENDPOINT_URL="):
-            self.proc.kill()
-            raise RuntimeError(f"the mirror did not start: {line!r}")
-        self.endpoint_url = line.split("=", 1)[1]
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import pytest
 from itslive_qgis.core.errors import InputError
 from itslive_qgis.core.store import StoreConfig
 from itslive_qgis.core.timeseries import (
+    PAIR_METADATA,
     RegularSeries,
     invert_point,
     pair_filter_mask,
@@ -30,16 +31,7 @@ TRUNK_3413 = (-178507.5, -2280402.3)  # = lon/lat -49.47593, 69.10975, on the tr
 TRUNK_LONLAT = (-49.47593, 69.10975)
 SEAM_3413 = (-177007.5, -2280006.5)  # shared edge of GRE_A and GRE_B, inside GRE_UTM22
 BLOCK_PIXEL = (787252.5, 3312787.5)  # pixel (y=5, x=5) of the real block, EPSG:32646
-VARS_1D = (
-    "acquisition_date_img1",
-    "acquisition_date_img2",
-    "date_dt",
-    "satellite_img1",
-    "satellite_img2",
-    "granule_url",
-    "vx_error",
-    "vy_error",
-)
+VARS_1D = PAIR_METADATA  # the names the reader reads; the values are read independently below
 
 
 def _config(endpoint: str, tmp_path: Path) -> StoreConfig:
