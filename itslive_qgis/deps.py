@@ -58,20 +58,3 @@ def install_hint(names: list[str]) -> str:
     """The pip command that installs ``names`` into the Python QGIS runs."""
     reqs = " ".join(f'"{PACKAGES.get(n, n)}"' for n in names)
     return f"python3 -m pip install --user {reqs}"
-
-
-def missing_message(capability: str | None = None) -> str:
-    """Empty when everything is there; else which packages are missing and how to install them."""
-    names = missing(capability)
-    if not names:
-        return ""
-    return (
-        f"Missing Python packages: {', '.join(names)}. Install them into the Python that QGIS uses, "
-        f"e.g. in the QGIS Python console or a terminal: {install_hint(names)} "
-        "(on Windows use the OSGeo4W shell). Then restart QGIS."
-    )
-
-
-def clear_cache() -> None:
-    """Forget cached look-ups (after the user installed something)."""
-    is_available.cache_clear()

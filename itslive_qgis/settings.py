@@ -6,7 +6,7 @@ from pathlib import Path
 
 from qgis.core import QgsSettings
 
-from .core.store import DEFAULT_BUCKET, ENV_ENDPOINT, StoreConfig, default_cache_dir
+from .core.store import DEFAULT_BUCKET, StoreConfig, default_cache_dir
 
 PREFIX = "itslive_qgis/"
 KEY_BUCKET = PREFIX + "bucket"
@@ -44,10 +44,3 @@ def store_config() -> StoreConfig:
         cache_dir=Path(v["cache_dir"]),
         anon=v["anonymous"],
     )
-
-
-def endpoint_overridden() -> bool:
-    """True when the environment variable overrides the configured endpoint."""
-    import os
-
-    return bool(os.environ.get(ENV_ENDPOINT))
