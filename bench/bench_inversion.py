@@ -3,22 +3,25 @@
 Data: the real 10 x 10 ITS_LIVE block (47,892 pairs, 12-day grid, 1,166 steps). The 100 pixels
 are repeated to ``--pixels`` (default 1,024) for a stable figure. Runs, in the same process:
 
-* the project's inversion (:func:`itslive_qgis.core.inversion.invert_pixels`) on vx: with the
-  lambda fixed (the solver alone) and with the automatic GCV lambda (end to end); then vx and vy
-  together (one shared factorisation, the default path of ``invert_dataset``);
+* the project's inversion (:func:`itslive_qgis.core.inversion.invert_pixels`) with each CPU
+  solver: ``band`` (compiled numba band kernels, the default on the CPU) and ``torch`` (batched
+  block-tridiagonal, the CUDA path and the fallback without numba). For each: vx with the lambda
+  fixed (the solver alone, with the posterior sigma), vx with the automatic GCV lambda (end to
+  end), and vx + vy together (one shared factorisation, the default path of ``invert_dataset``);
+  every timing is repeated ``--repeats`` times and the median and the best are printed, because
+  other tenants of a 2-core virtual machine change single runs by up to 40 %;
 * the SEED baseline, reimplemented from the ITS_LIVE_TOOL inversion notebook: nearest-step
   design matrix built once, then per pixel the dense regularised system ``[A_m[mask]; reg]``,
   normal equations and ``numpy.linalg.solve`` (timed on ``--baseline-pixels`` pixels);
 * the dense reference solver (normal equations with the exact design matrix, numpy) on a
-  few pixels, for the maximum relative difference of the project's velocities;
-* CUDA, when ``torch.cuda.is_available()``.
+  few pixels, for the maximum relative difference of each solver's velocities;
+* CUDA (torch solver), when ``torch.cuda.is_available()``.
 
 Run from the repository root::
 
-    python -m bench.bench_inversion [--pixels 1024] [--baseline-pixels 3] [--threads N]
+    python -m bench.bench_inversion [--pixels 1024] [--repeats 3] [--solvers band,torch]
 
-Timings are wall-clock seconds of this process; the load average is printed because other
-processes on a 2-core machine change them a lot. Skips (exit 0) when the block is absent.
+Timings are wall-clock seconds of this process. Skips (exit 0) when the block is absent.
 """
 
 from __future__ import annotations
@@ -41,15 +44,18 @@ BLOCK = (
 )  # fmt: skip
 SEED_LAMBDA = 10.0  # the seed notebook's smoothing coefficient
 INTERVAL_DAYS = 12.0
+TARGET_PX_S = 1000.0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print px/s lines; 0 also when skipped for want of the data."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pixels", type=int, default=1024, help="pixels to invert (the 100 repeated)")
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs of each case")
+    parser.add_argument("--solvers", default="band,torch", help="CPU solvers to time (band, torch)")
     parser.add_argument("--baseline-pixels", type=int, default=3, help="pixels for the seed baseline")
     parser.add_argument("--reference-pixels", type=int, default=3, help="pixels for the dense reference")
-    parser.add_argument("--threads", type=int, default=0, help="torch threads (0 = torch default)")
+    parser.add_argument("--threads", type=int, default=0, help="torch threads = workers (0 = torch default)")
     parser.add_argument("--block-size", type=int, default=None, help="pixels per batch")
     args = parser.parse_args(argv)
     if not BLOCK.is_dir():
@@ -58,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
+    from itslive_qgis.core import inversion_band
     from itslive_qgis.core.cube import clean_pairs, open_cube, pair_dates_days
     from itslive_qgis.core.inversion import invert_pixels
 
@@ -75,40 +82,43 @@ def main(argv: list[str] | None = None) -> int:
           f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")  # fmt: skip
 
-    t0 = time.perf_counter()
-    auto = invert_pixels(vx_p, d1, d2, block_size=args.block_size)
-    t_auto = time.perf_counter() - t0
-    lam = float(np.nanmedian(auto.lam))
-    n_steps = auto.centres_days.size
-    solvable = int((auto.n_pairs >= 3).sum())
-    print(f"grid: {n_steps} steps of {INTERVAL_DAYS:g} days; GCV lambda {lam:.4g} ({auto.lam_method}); "
-          f"{solvable} of {args.pixels} pixels have data (the others cost nothing)")  # fmt: skip
-    t0, c0 = time.perf_counter(), time.process_time()
-    fixed = invert_pixels(vx_p, d1, d2, lam=lam, block_size=args.block_size)
-    t_fixed, c_fixed = time.perf_counter() - t0, time.process_time() - c0
-    t0, c0 = time.perf_counter(), time.process_time()
-    invert_pixels(np.stack([vx_p, vy_p]), d1, d2, lam=lam, block_size=args.block_size)
-    t_both, c_both = time.perf_counter() - t0, time.process_time() - c0
-    px_fixed = args.pixels / t_fixed
-    print(f"inversion cpu (vx, lambda fixed, with sigma): {px_fixed:.1f} px/s per component")
-    print(f"inversion cpu (vx, GCV lambda end to end): {args.pixels / t_auto:.1f} px/s per component")
-    print(f"inversion cpu (vx+vy, shared factorisation): {2 * args.pixels / t_both:.1f} px/s per component")
-    cores = os.cpu_count() or 1
-    ms_one, ms_both = 1e3 * c_fixed / args.pixels, 1e3 * c_both / (2 * args.pixels)
-    print(
-        f"cpu time per pixel and component: {ms_one:.2f} ms (vx alone), {ms_both:.2f} ms (vx+vy shared); "
-        f"on {cores} idle cores about {1e3 * cores / ms_one:.0f} and {1e3 * cores / ms_both:.0f} px/s"
-    )
+    solvers = [s.strip() for s in args.solvers.split(",") if s.strip()]
+    if "band" in solvers and not inversion_band.available():
+        print("band solver: not measured (numba is not installed)")
+        solvers.remove("band")
+    kw = {"block_size": args.block_size}
+    lam = None
+    fixed_px = {}
+    for solver in solvers:
+        invert_pixels(vx_p[:32], d1, d2, lam=1.0, solver=solver)  # compile / warm up
+        kw["solver"] = solver
+        t_auto, auto = _timed(args.repeats, invert_pixels, vx_p, d1, d2, **kw)
+        if lam is None:
+            lam = float(np.nanmedian(auto.lam))
+            solvable = int((auto.n_pairs >= 3).sum())
+            print(f"grid: {auto.centres_days.size} steps of {INTERVAL_DAYS:g} days; GCV lambda {lam:.4g} "
+                  f"({auto.lam_method}); {solvable} of {args.pixels} pixels have data "
+                  f"(the others cost nothing)")  # fmt: skip
+        t_fixed, fixed = _timed(args.repeats, invert_pixels, vx_p, d1, d2, lam=lam, **kw)
+        t_both, _ = _timed(args.repeats, invert_pixels, np.stack([vx_p, vy_p]), d1, d2, lam=lam, **kw)
+        fixed_px[solver] = args.pixels / np.median(t_fixed)
+        print(f"[{solver}] {fixed.info['solver']}")
+        _print_rate(solver, "vx, lambda fixed, with sigma", args.pixels, t_fixed)
+        _print_rate(solver, "vx, GCV lambda end to end", args.pixels, t_auto)
+        _print_rate(solver, "vx+vy, shared factorisation", 2 * args.pixels, t_both)
+        rel = _max_rel_diff(fixed, vx, d1, d2, lam, args.reference_pixels)
+        print(f"[{solver}] max relative difference to the dense reference ({args.reference_pixels} pixels): "
+              f"{rel:.2e}")  # fmt: skip
 
     base_s = _time_seed(vx, d1, d2, ds, args.baseline_pixels)
     print(
         f"seed baseline cpu (dense per pixel): {1.0 / base_s:.2f} px/s per component ({base_s:.3f} s/pixel)"
     )
-    print(f"ratio inversion/seed: {px_fixed * base_s:.0f}x (lambda fixed), "
-          f"{args.pixels / t_auto * base_s:.0f}x (end to end)")  # fmt: skip
-
-    rel = _max_rel_diff(fixed, vx, d1, d2, lam, args.reference_pixels)
-    print(f"max relative difference to the dense reference ({args.reference_pixels} pixels): {rel:.2e}")
+    for solver, px in fixed_px.items():
+        print(f"ratio {solver}/seed (vx, lambda fixed): {px * base_s:.0f}x; "
+              f"target {TARGET_PX_S:.0f} px/s: {px / TARGET_PX_S:.2f}x")  # fmt: skip
+    if "band" in fixed_px and "torch" in fixed_px:
+        print(f"ratio band/torch solver: {fixed_px['band'] / fixed_px['torch']:.2f}x")
 
     if torch.cuda.is_available():
         invert_pixels(vx_p[:64], d1, d2, lam=lam, device="cuda")  # warm-up
@@ -121,6 +131,22 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print("inversion cuda: not measured (torch.cuda.is_available() is False)")
     return 0
+
+
+def _timed(repeats: int, fn, *args, **kwargs):
+    """Wall-clock seconds of ``repeats`` calls ``fn(*args, **kwargs)`` (array) and the last result."""
+    times, out = [], None
+    for _ in range(max(1, repeats)):
+        t0 = time.perf_counter()
+        out = fn(*args, **kwargs)
+        times.append(time.perf_counter() - t0)
+    return np.asarray(times), out
+
+
+def _print_rate(solver: str, what: str, n: int, times) -> None:
+    rates = n / np.asarray(times)
+    print(f"[{solver}] inversion cpu ({what}): {np.median(rates):.0f} px/s per component "
+          f"(median of {rates.size}; best {rates.max():.0f})")  # fmt: skip
 
 
 def _time_seed(vx, d1, d2, ds, n_pixels: int) -> float:

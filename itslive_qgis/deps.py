@@ -17,6 +17,7 @@ PACKAGES = {
     "zarr": "zarr>=3,<3.1.6",
     "s3fs": "s3fs",
     "torch": "torch",
+    "numba": "numba",
     "rasterio": "rasterio",
     "pyproj": "pyproj",
     "shapely": "shapely",

@@ -62,9 +62,11 @@ of the pixel overlaps, and steps with no overlapping pair inside a gap longer th
 gaps but does not invent velocities over long ones. Pixels with fewer than ``min_pairs``
 (3) usable pairs are NaN everywhere.
 
-Speed: see :mod:`itslive_qgis.core.inversion_solver` (batched block-tridiagonal LDL^T and
-block Takahashi selected inverse in torch float64, CUDA when available, exact to rounding
-against a dense normal-equation solver). Memory is bounded by the pixel batch size.
+Speed: on the CPU, :mod:`itslive_qgis.core.inversion_band` (compiled numba kernels: O(T w)
+assembly, band Cholesky and band Takahashi selected inverse per pixel, pixel batches on all
+cores); on CUDA, or without numba, :mod:`itslive_qgis.core.inversion_solver` (batched
+block-tridiagonal LDL^T and block Takahashi selected inverse in torch float64). Both are exact
+to rounding against a dense normal-equation solver. Memory is bounded by the pixel batch size.
 
 Public API
 ----------
@@ -81,7 +83,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import InputError
-from .inversion_dataset import SOLVER, invert_dataset, write_netcdf
+from .inversion_dataset import invert_dataset, write_netcdf
 from .inversion_design import (
     TimeGrid,
     dense_reference_solve,
@@ -146,9 +148,6 @@ class InversionResult:
         return TimeGrid(self.edges_days, float(self.edges_days[1] - self.edges_days[0]))
 
 
-SOLVER_NAME = SOLVER
-
-
 def invert_pixels(
     values,
     d1_days,
@@ -165,6 +164,7 @@ def invert_pixels(
     lam_mode: str = "global",
     max_gap_days: float = 60.0,
     min_pairs: int = 3,
+    solver: str = "auto",
 ) -> InversionResult:
     """Invert pair velocities of many pixels onto a regular time grid.
 
@@ -201,6 +201,9 @@ def invert_pixels(
         Longest run of steps without any pair that is still reported (days).
     min_pairs : int
         Pixels with fewer usable pairs are NaN.
+    solver : {"auto", "band", "torch"}
+        ``"auto"``: the compiled band solver on the CPU when numba is installed, else torch
+        (and always torch on CUDA). Both give the same results to rounding.
 
     Returns
     -------
@@ -246,6 +249,7 @@ def invert_pixels(
         min_pairs=int(min_pairs),
         device=device,
         block_size=block_size,
+        solver=solver,
     )
     engine = Engine(d1, d2, edges, options)
     out = engine.run(vals, weights, progress=progress)
@@ -258,7 +262,7 @@ def invert_pixels(
         "robust": bool(robust),
         "weighting": "errors" if sigma is not None else "none",
         "device": str(engine.device),
-        "solver": SOLVER_NAME,
+        "solver": engine.solver_name,
         "max_gap_days": float(max_gap_days),
         "min_pairs": int(min_pairs),
     }

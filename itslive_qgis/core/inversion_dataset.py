@@ -34,7 +34,6 @@ LONG_NAMES = {
     "vy_sigma": "posterior 1-sigma uncertainty of vy",
     "v_sigma": "posterior 1-sigma uncertainty of v",
 }
-SOLVER = "block-tridiagonal LDL^T + block Takahashi selected inverse (torch float64)"
 
 
 def invert_dataset(
@@ -141,7 +140,7 @@ def invert_dataset(
         "robust": int(bool(robust)),
         "filters": json.dumps(filters),
         "device": str(engine.device),
-        "solver": SOLVER,
+        "solver": engine.solver_name,
         "max_gap_days": float(max_gap_days),
         "min_pairs": int(min_pairs),
         "n_pairs_selected": int(d1.size),

@@ -3,7 +3,9 @@
 Used by :mod:`itslive_qgis.core.inversion` (arrays) and
 :mod:`itslive_qgis.core.inversion_dataset` (xarray). Everything here works on numpy arrays of
 shape ``(C, P, K)``: ``C`` velocity components that share the pair mask, ``P`` pixels and
-``K`` pairs; torch is used inside :class:`~itslive_qgis.core.inversion_solver.BatchSolver`.
+``K`` pairs. The solve itself is :class:`~itslive_qgis.core.inversion_band.BandSolver` (compiled
+band kernels) on the CPU when numba is installed, else the torch
+:class:`~itslive_qgis.core.inversion_solver.BatchSolver` (always on CUDA).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import inversion_band
 from .errors import InputError, MissingDependencyError
 from .inversion_solver import BatchSolver, build_structure
 from .progress import NullProgress, check_cancelled
@@ -27,6 +30,10 @@ HUBER_K = 1.345
 IRLS_MAX_ITER = 10
 IRLS_TOL = 1e-3
 MEMORY_BUDGET_BYTES = 512 * 2**20
+SOLVER_NAMES = {
+    "band": "band Cholesky + band Takahashi selected inverse (numba, float64)",
+    "torch": "block-tridiagonal LDL^T + block Takahashi selected inverse (torch float64)",
+}
 
 
 @dataclass
@@ -43,6 +50,7 @@ class EngineOptions:
     device: str = "auto"
     block_size: int | None = None
     workers: int | None = None  # CPU batches run concurrently (default: torch.get_num_threads())
+    solver: str = "auto"  # "auto" (band kernels on CPU when numba is there), "band" or "torch"
 
 
 def torch_device(device: str = "auto"):
@@ -83,6 +91,25 @@ class Engine:
         self.device = torch_device(options.device)
         self.n_steps = self.edges.size - 1
         self.interval = float(self.edges[1] - self.edges[0])
+        self.solver_kind = self._solver_kind(options.solver)
+
+    def _solver_kind(self, wanted: str) -> str:
+        """``"band"`` (numba kernels, CPU) or ``"torch"`` for the option ``wanted``."""
+        wanted = (wanted or "auto").lower()
+        if wanted not in ("auto", "band", "torch"):
+            raise InputError(f"solver must be auto, band or torch, got {wanted!r}.")
+        if wanted == "torch" or self.device.type != "cpu":
+            return "torch"
+        if inversion_band.available():
+            return "band"
+        if wanted == "band":
+            raise MissingDependencyError("The band solver needs numba: pip install numba.")
+        return "torch"
+
+    @property
+    def solver_name(self) -> str:
+        """Description of the solver for the output attributes."""
+        return SOLVER_NAMES[self.solver_kind]
 
     # --- public ----------------------------------------------------------------------------
 
@@ -111,7 +138,8 @@ class Engine:
         c, p, k = values.shape
         if k != self.d1.size:
             raise InputError(f"values have {k} pairs but {self.d1.size} pair dates were given.")
-        usable = np.isfinite(values).all(axis=0)  # (P, K): every component finite
+        finite = np.isfinite(values)
+        usable = finite[0] if c == 1 else np.logical_and.reduce(finite, axis=0)  # (P, K): all finite
         w_in = None
         if weights is not None:
             w_in = np.broadcast_to(np.asarray(weights), (c, p, k))
@@ -121,12 +149,15 @@ class Engine:
         if active.size < k:  # drop pairs no pixel uses once, before any float64 copy
             sub = Engine(self.d1[active], self.d2[active], self.edges, self.opt)
             sub.device = self.device
-            w_sub = None if w_in is None else w_in[:, :, active]
-            out = sub.run(values[:, :, active], w_sub, progress, lam_global)
+            sub.solver_kind = self.solver_kind
+            w_sub = None if w_in is None else np.take(w_in, active, axis=2)
+            out = sub.run(np.take(values, active, axis=2), w_sub, progress, lam_global)
             out["n_pairs"] = n_pairs.astype("int64")
             return out
-        base_w = np.zeros((c, p, k))
-        base_w[:, usable] = 1.0 if w_in is None else w_in[:, usable]
+        if w_in is None:
+            base_w = np.broadcast_to(usable, (c, p, k)).astype("float64")
+        else:
+            base_w = np.where(usable, w_in, 0.0)
         values = values.astype("float64", copy=False)
         with self._parallel():
             return self._run_all(values, base_w, n_pairs, progress, lam_global)
@@ -214,7 +245,7 @@ class Engine:
         """Yield ``(indices, result)`` per pixel batch, checking cancellation between batches."""
 
         def work(idx):
-            return self._run_batch(values[:, idx], base_w[:, idx], lam_global)
+            return self._run_batch(np.take(values, idx, axis=1), np.take(base_w, idx, axis=1), lam_global)
 
         yield from self._pmap(work, chunks, progress)
 
@@ -252,8 +283,8 @@ class Engine:
         c, p, _ = values.shape
         active = np.flatnonzero((base_w > 0).any(axis=(0, 1)))
         solver = self._solver(active)
-        vals = values[:, :, active]
-        w = base_w[:, :, active]
+        vals = np.take(values, active, axis=2)
+        w = np.take(base_w, active, axis=2)
         if lam_global is not None:
             lam = np.full((c, p), lam_global)
         else:
@@ -293,13 +324,16 @@ class Engine:
         return {"velocity": vel, "sigma": sig, "count": count, "lam": lam}
 
     def _solver(self, active):
+        if self.solver_kind == "band":
+            d1, d2 = self.d1[active], self.d2[active]
+            return inversion_band.BandSolver(d1, d2, self.edges, self.opt.derivative)
         structure = build_structure(self.d1[active], self.d2[active], self.edges, self.opt.derivative)
         return BatchSolver(structure, self.device)
 
     def _base_weights(self, values, weights):
         """(C, P, K) weights: 1 or the given ones where every component and weight is usable."""
         c, p, k = values.shape
-        usable = np.isfinite(values).all(axis=0)
+        usable = np.logical_and.reduce(np.isfinite(values), axis=0)
         w = np.zeros((c, p, k))
         if weights is None:
             w[:, usable] = 1.0
@@ -346,8 +380,8 @@ class Engine:
         if solver is None:
             active = np.flatnonzero((w > 0).any(axis=(0, 1)))
             solver = self._solver(active)
-            values, w = values[:, :, active], w[:, :, active]
-        a2 = solver.s.row_sq
+            values, w = np.take(values, active, axis=2), np.take(w, active, axis=2)
+        a2 = solver.row_sq
         reg_norm = 2.0 if self.opt.derivative == 1 else 6.0
         out = np.empty((c, p))
         groups = [list(range(c))] if self._shared(w) else [[i] for i in range(c)]

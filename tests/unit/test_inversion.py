@@ -83,15 +83,31 @@ def _pairs(rng, n, span_days, long_share=0.4, max_dt=400.0):
     return d1, d1 + dt
 
 
-@pytest.mark.parametrize("derivative", [1, 2])
-@pytest.mark.parametrize("span_days", [350.0, 1500.0])
-def test_batched_solver_equals_dense_reference(derivative, span_days):
+def _make_solver(kind, d1, d2, edges, derivative):
+    """The torch block solver or the compiled band solver (skipped without numba)."""
     import torch
 
+    if kind == "band":
+        from itslive_qgis.core import inversion_band
+
+        if not inversion_band.available():
+            pytest.skip("numba is not installed: the band solver cannot run (pip install numba)")
+        return inversion_band.BandSolver(d1, d2, edges, derivative)
     from itslive_qgis.core.inversion_solver import BatchSolver, build_structure
+
+    return BatchSolver(build_structure(d1, d2, edges, derivative), torch.device("cpu"))
+
+
+@pytest.mark.parametrize("kind", ["torch", "band"])
+@pytest.mark.parametrize("derivative", [1, 2])
+@pytest.mark.parametrize("span_days", [350.0, 1500.0])
+def test_batched_solver_equals_dense_reference(kind, derivative, span_days):
+    import torch
 
     rng = np.random.default_rng(10 + derivative)
     d1, d2 = _pairs(rng, 260, span_days)
+    d1[:3] = np.floor(d1[:3] / 12.0) * 12.0  # pairs starting exactly on a grid edge
+    d2[3] = d1[3] + 2.0  # a pair inside one step
     edges, centres = make_time_grid(d1, d2, 12.0)
     a = design_matrix(d1, d2, edges).toarray()
     truth = 300 + 80 * np.sin(2 * np.pi * centres / 365.25)
@@ -99,8 +115,9 @@ def test_batched_solver_equals_dense_reference(derivative, span_days):
     y = (a @ truth)[None, :] + rng.normal(0, 10, (p, d1.size))
     w = rng.uniform(0.2, 3.0, (p, d1.size)) * (rng.random((p, d1.size)) < 0.8)
     lams = np.array([1e-3, 0.1, 1.0, 10.0, 300.0, 3e4])
-    solver = BatchSolver(build_structure(d1, d2, edges, derivative), torch.device("cpu"))
+    solver = _make_solver(kind, d1, d2, edges, derivative)
     out = solver.solve(torch.as_tensor(y[None]), torch.as_tensor(w), torch.as_tensor(lams))
+    assert bool(out["ok"].all())
     for i in range(p):
         vel, ninv, _, trace_h = dense_reference_solve(y[i], d1, d2, edges, lams[i], derivative, weights=w[i])
         got = out["velocity"][0, i].numpy()
@@ -108,6 +125,44 @@ def test_batched_solver_equals_dense_reference(derivative, span_days):
         np.testing.assert_allclose(out["ninv_diag"][i].numpy(), ninv, rtol=1e-6)
         got_trace = centres.size - lams[i] * float(out["trace_ninv_r"][i])
         assert got_trace == pytest.approx(trace_h, rel=1e-6)
+        np.testing.assert_allclose(solver.predict(out["velocity"][0])[i].numpy(), a @ got, rtol=1e-9, atol=1e-9)
+        covering = ((a > 0) & (w[i] > 0)[:, None]).sum(axis=0)
+        np.testing.assert_array_equal(solver.counts(torch.as_tensor(w > 0))[i].numpy(), covering)
+
+
+@pytest.mark.parametrize("kind", ["torch", "band"])
+def test_solver_on_a_grid_shorter_than_the_longest_pair(kind):
+    """3 steps, a pair spanning all of them, second derivative: bandwidth = T - 1."""
+    import torch
+
+    edges = np.array([0.0, 10.0, 20.0, 30.0])
+    d1 = np.array([0.0, 5.0, 12.0, 21.0, 2.0])
+    d2 = np.array([30.0, 9.0, 19.0, 29.0, 25.0])
+    y = np.array([[100.0, 90.0, 105.0, 110.0, 101.0]])
+    solver = _make_solver(kind, d1, d2, edges, 2)
+    out = solver.solve(torch.as_tensor(y[None]), torch.ones((1, 5), dtype=torch.float64), torch.tensor([0.5]))
+    vel, ninv, _, _ = dense_reference_solve(y[0], d1, d2, edges, 0.5, 2)
+    np.testing.assert_allclose(out["velocity"][0, 0].numpy(), vel, rtol=1e-9)
+    np.testing.assert_allclose(out["ninv_diag"][0].numpy(), ninv, rtol=1e-9)
+
+
+def test_engine_picks_the_band_solver_on_cpu_and_both_solvers_agree():
+    from itslive_qgis.core import inversion_band
+
+    if not inversion_band.available():
+        pytest.skip("numba is not installed: the band solver cannot run (pip install numba)")
+    rng = np.random.default_rng(21)
+    d1, d2 = _pairs(rng, 300, 900.0)
+    y = rng.normal(200, 15, (5, d1.size))
+    y[:, rng.random(d1.size) < 0.2] = np.nan
+    band = invert_pixels(y, d1, d2, lam=3.0, device="cpu")
+    torch_res = invert_pixels(y, d1, d2, lam=3.0, device="cpu", solver="torch")
+    assert "numba" in band.info["solver"] and "torch" in torch_res.info["solver"]
+    np.testing.assert_allclose(band.velocity, torch_res.velocity, rtol=1e-8, atol=1e-8)
+    np.testing.assert_allclose(band.sigma, torch_res.sigma, rtol=1e-8, atol=1e-10)
+    np.testing.assert_array_equal(band.count, torch_res.count)
+    with pytest.raises(InputError, match="solver must be"):
+        invert_pixels(y, d1, d2, lam=3.0, solver="lapack")
 
 
 def test_grid_length_multiple_of_block_and_public_sigma_match_reference():
