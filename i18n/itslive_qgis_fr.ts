@@ -1189,14 +1189,14 @@ INPUT: a subset written by itslive:downloadsubset (.nc/.zarr) or an ITS_LIVE dat
 SATELLITES: comma-separated list (e.g. 8,9,2A,2B); START_DATE/END_DATE: YYYY-MM-DD.
 OUTPUT: CF NetCDF with dims (time, y, x), time at step centres with time_bnds; vx, vy, v, count (pairs touching the step), vx_sigma, vy_sigma, v_sigma (posterior 1-sigma, m/yr).
 
-Runs batched over pixels with torch (CUDA when available and DEVICE allows).</source>
+On the CPU, compiled band solvers (numba) run pixel batches on every core; on a CUDA GPU (DEVICE auto or cuda) batched torch solvers run.</source>
       <translation>Transforme les vitesses ITS_LIVE par paire d'images (chacune étant la moyenne sur son intervalle d'acquisition) en vitesses sur une grille temporelle régulière de pas INTERVAL_DAYS, pixel par pixel, pour vx et vy (m/yr) ; la norme v en est déduite. Chaque paire observe la fraction exacte de chaque pas couverte par son intervalle. Le problème est résolu par moindres carrés régularisés, avec une pénalité sur la dérivée temporelle première ou seconde (DERIVATIVE) pondérée par LAMBDA ; avec LAMBDA = 0, ce poids est choisi par validation croisée généralisée (GCV). WEIGHTING 'errors' pondère les paires par 1/sigma^2 d'après vx_error/vy_error ; ROBUST réduit le poids des valeurs aberrantes (IRLS). Les pas qu'aucune paire ne renseigne valent NaN.
 
 INPUT : un extrait écrit par itslive:downloadsubset (.nc/.zarr) ou un cube de données ITS_LIVE (chemin ou URL Zarr, lu depuis le point de terminaison configuré) ; EXTENT permet de n'en prendre qu'une partie.
 SATELLITES : liste séparée par des virgules (p. ex. 8,9,2A,2B) ; START_DATE/END_DATE : AAAA-MM-JJ.
 OUTPUT : NetCDF CF de dimensions (time, y, x), temps au centre des pas avec time_bnds ; vx, vy, v, count (nombre de paires recouvrant le pas), vx_sigma, vy_sigma, v_sigma (écart type a posteriori à 1 sigma, m/yr).
 
-S'exécute par lots de pixels avec torch (CUDA lorsqu'il est disponible et que DEVICE le permet).</translation>
+Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels sur tous les cœurs ; sur un GPU CUDA (DEVICE auto ou cuda), ce sont des solveurs torch par lots.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="183" />

@@ -46,6 +46,30 @@ def available() -> bool:
 
 
 @functools.cache
+def ready() -> bool:
+    """True when the kernels compile (or load from the cache) and solve a tiny problem.
+
+    Checked once per process, so that a broken numba/LLVM install falls back to the torch
+    solver instead of failing the inversion.
+    """
+    if not available():
+        return False
+    try:
+        import torch
+
+        edges = np.array([0.0, 10.0, 20.0, 30.0])
+        solver = BandSolver([0.0, 5.0, 12.0], [30.0, 19.0, 29.0], edges, 2)
+        out = solver.solve(
+            torch.tensor([[[100.0, 90.0, 110.0]]], dtype=torch.float64),
+            torch.ones((1, 3), dtype=torch.float64),
+            torch.tensor([1.0], dtype=torch.float64),
+        )
+        return bool(out["ok"].all()) and bool(torch.isfinite(out["velocity"]).all())
+    except Exception:  # any compile or run-time failure: the engine uses torch instead
+        return False
+
+
+@functools.cache
 def _kernels():
     """The compiled kernels module (numba compiles on first call, then loads its cache)."""
     from . import inversion_band_kernels

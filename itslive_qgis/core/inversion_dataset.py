@@ -124,7 +124,7 @@ def invert_dataset(
     lam_global, lam_method = _choose_lambda(engine, sub, pair_w, options, progress)
     progress.log(
         f"Inversion: {d1.size} pairs, {edges.size - 1} steps of {interval_days:g} days, "
-        f"{sub.sizes['y']} x {sub.sizes['x']} pixels on {engine.device}."
+        f"{sub.sizes['y']} x {sub.sizes['x']} pixels on {engine.device} ({engine.solver_name})."
     )
     if lazy:  # dask supplies the parallelism: one worker per block, no nested thread pool
         lazy_engine = Engine(d1, d2, edges, dataclasses.replace(options, workers=1))

@@ -100,10 +100,12 @@ class Engine:
             raise InputError(f"solver must be auto, band or torch, got {wanted!r}.")
         if wanted == "torch" or self.device.type != "cpu":
             return "torch"
-        if inversion_band.available():
+        if inversion_band.ready():
             return "band"
         if wanted == "band":
-            raise MissingDependencyError("The band solver needs numba: pip install numba.")
+            raise MissingDependencyError(
+                "The band solver needs numba (pip install numba), and its kernels must compile."
+            )
         return "torch"
 
     @property

@@ -21,7 +21,7 @@ DEVICES = ("auto", "cpu", "cuda")
 
 
 class InvertAlgorithm(ItsLiveAlgorithm):
-    """Invert pair velocities onto a regular time grid (regularised least squares, torch)."""
+    """Invert pair velocities onto a regular time grid (regularised least squares; numba band or torch)."""
 
     NAME = "invert"
     CAPABILITY = "inversion"
@@ -46,7 +46,8 @@ class InvertAlgorithm(ItsLiveAlgorithm):
             "SATELLITES: comma-separated list (e.g. 8,9,2A,2B); START_DATE/END_DATE: YYYY-MM-DD.\n"
             "OUTPUT: CF NetCDF with dims (time, y, x), time at step centres with time_bnds; vx, vy, v, "
             "count (pairs touching the step), vx_sigma, vy_sigma, v_sigma (posterior 1-sigma, m/yr).\n\n"
-            "Runs batched over pixels with torch (CUDA when available and DEVICE allows)."
+            "On the CPU, compiled band solvers (numba) run pixel batches on every core; on a CUDA GPU "
+            "(DEVICE auto or cuda) batched torch solvers run."
         )
 
     def initAlgorithm(self, config=None):

@@ -68,6 +68,12 @@ def test_invert_real_block_end_to_end(plugin, shared_data, tmp_path):
     ds = xr.open_dataset(out)
     assert ds.sizes["y"] == 10 and ds.sizes["x"] == 10
     assert ds.attrs["interval_days"] == 12
+    from itslive_qgis.core import inversion_band
+
+    if inversion_band.available():  # numba's compiled kernels run inside the QGIS process
+        assert "numba" in ds.attrs["solver"], ds.attrs["solver"]
+    else:
+        assert "torch" in ds.attrs["solver"], ds.attrs["solver"]
     v = ds["v"].values
     assert np.isfinite(v).mean() > 0.5
     # the block's pair speeds are 0..2312 m/yr with a median of 7 m/yr: the series must stay in that range

@@ -125,7 +125,8 @@ def test_batched_solver_equals_dense_reference(kind, derivative, span_days):
         np.testing.assert_allclose(out["ninv_diag"][i].numpy(), ninv, rtol=1e-6)
         got_trace = centres.size - lams[i] * float(out["trace_ninv_r"][i])
         assert got_trace == pytest.approx(trace_h, rel=1e-6)
-        np.testing.assert_allclose(solver.predict(out["velocity"][0])[i].numpy(), a @ got, rtol=1e-9, atol=1e-9)
+        predicted = solver.predict(out["velocity"][0])[i].numpy()
+        np.testing.assert_allclose(predicted, a @ got, rtol=1e-9, atol=1e-9)
         covering = ((a > 0) & (w[i] > 0)[:, None]).sum(axis=0)
         np.testing.assert_array_equal(solver.counts(torch.as_tensor(w > 0))[i].numpy(), covering)
 
