@@ -442,3 +442,47 @@ def test_jakobshavn_export_summer_peaks_and_decadal_speed_up(shared_data):
     print("\n" + "\n".join(lines))
     assert 2.5 <= ratio <= 3.2
     assert np.nanmax(res.velocity) < 20000.0  # the 32767 sentinel did not leak in
+
+
+def test_without_numba_the_engine_falls_back_to_torch():
+    """numba blocked in a child process: auto picks torch, same answer as the dense reference."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from tests.conftest import REPO
+
+    code = textwrap.dedent(
+        """
+        import importlib.abc, sys
+        import numpy as np
+
+        class Block(importlib.abc.MetaPathFinder):
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] in {"numba", "llvmlite"}:
+                    raise ImportError("blocked for the test: " + name)
+                return None
+
+        sys.meta_path.insert(0, Block())
+        from itslive_qgis.core.errors import MissingDependencyError
+        from itslive_qgis.core.inversion import dense_reference_solve, invert_pixels
+
+        rng = np.random.default_rng(5)
+        d1 = rng.uniform(0.0, 600.0, 120)
+        d2 = d1 + rng.uniform(5.0, 200.0, 120)
+        y = rng.normal(150.0, 10.0, (2, 120))
+        res = invert_pixels(y, d1, d2, lam=2.0, max_gap_days=1e9)
+        assert "torch" in res.info["solver"], res.info["solver"]
+        ref = dense_reference_solve(y[1], d1, d2, res.edges_days, 2.0, 2)[0]
+        assert np.max(np.abs(res.velocity[1] - ref)) <= 1e-6 * np.max(np.abs(ref))
+        try:
+            invert_pixels(y, d1, d2, lam=2.0, solver="band")
+        except MissingDependencyError as exc:
+            print("asked for band:", exc)
+        else:
+            raise SystemExit("solver='band' without numba did not raise")
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "pip install numba" in proc.stdout
