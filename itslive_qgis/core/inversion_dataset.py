@@ -19,10 +19,11 @@ import numpy as np
 from .cube import EPOCH, NS_PER_DAY, PAIR_DIM, pair_dates_days, require_xarray, to_days
 from .errors import DataError, InputError
 from .inversion_design import make_time_grid
-from .inversion_engine import Engine, EngineOptions
+from .inversion_engine import Engine, EngineOptions, gcv_sample
 from .progress import NullProgress, SubProgress, check_cancelled
 
 FILL_INT16 = -32767
+GCV_TILE_PIXELS = 64  # central tile whose solvable pixels give the GCV sample
 TILE_BYTES = 256 * 2**20  # pair values read per in-process tile (vx, vy and weights, float64)
 OUTPUT_VARS = ("vx", "vy", "v", "count", "vx_sigma", "vy_sigma", "v_sigma")
 LONG_NAMES = {
@@ -257,14 +258,15 @@ def _choose_lambda(engine, sub, pair_w, options, progress):
         return float(options.lam), "fixed"
     if options.lam_mode == "per_pixel":
         return None, "gcv-per-pixel"
-    ys, xs = _central_tile(sub, engine.batch_size(sub.sizes[PAIR_DIM]))
+    ys, xs = _central_tile(sub, GCV_TILE_PIXELS)
     vals, weights = _tile_arrays(sub, pair_w, ys, xs)
     base_w = engine._base_weights(vals, weights)
     good = np.flatnonzero((base_w[0] > 0).sum(axis=1) >= options.min_pairs)
     if good.size == 0:
         progress.log("Inversion: no pixel with enough pairs in the central tile; lambda = 1.")
         return 1.0, "gcv-global"
-    return engine.choose_global_lambda(vals[:, good], base_w[:, good], progress), "gcv-global"
+    pick = gcv_sample(good)
+    return engine.choose_global_lambda(vals[:, pick], base_w[:, pick], progress), "gcv-global"
 
 
 def _central_tile(sub, n_pixels):

@@ -142,30 +142,24 @@ class Engine:
             raise InputError(f"values have {k} pairs but {self.d1.size} pair dates were given.")
         finite = np.isfinite(values)
         usable = finite[0] if c == 1 else np.logical_and.reduce(finite, axis=0)  # (P, K): all finite
+        del finite
         w_in = None
         if weights is not None:
             w_in = np.broadcast_to(np.asarray(weights), (c, p, k))
             usable &= np.all(np.isfinite(w_in) & (w_in > 0), axis=0)
         n_pairs = usable.sum(axis=1)
         active = np.flatnonzero(usable.any(axis=0))
-        if active.size < k:  # drop pairs no pixel uses once, before any float64 copy
-            sub = Engine(self.d1[active], self.d2[active], self.edges, self.opt)
-            sub.device = self.device
-            sub.solver_kind = self.solver_kind
-            w_sub = None if w_in is None else np.take(w_in, active, axis=2)
-            out = sub.run(np.take(values, active, axis=2), w_sub, progress, lam_global)
-            out["n_pairs"] = n_pairs.astype("int64")
-            return out
-        if w_in is None:
-            base_w = np.broadcast_to(usable, (c, p, k)).astype("float64")
-        else:
-            base_w = np.where(usable, w_in, 0.0)
-        values = values.astype("float64", copy=False)
-        with self._parallel():
-            return self._run_all(values, base_w, n_pairs, progress, lam_global)
+        inputs = _Inputs(values, w_in, usable, active)
+        engine = self
+        if active.size < k:  # pairs no pixel uses are never copied (batches gather the others)
+            engine = Engine(self.d1[active], self.d2[active], self.edges, self.opt)
+            engine.device = self.device
+            engine.solver_kind = self.solver_kind
+        with engine._parallel():
+            return engine._run_all(inputs, n_pairs, progress, lam_global)
 
-    def _run_all(self, values, base_w, n_pairs, progress, lam_global):
-        c, p, k = values.shape
+    def _run_all(self, inputs, n_pairs, progress, lam_global):
+        c, p = inputs.n_comp, inputs.n_pix
         solvable = np.flatnonzero(n_pairs >= self.opt.min_pairs)
         out = {
             "velocity": np.full((c, p, self.n_steps), np.nan),
@@ -178,16 +172,16 @@ class Engine:
         if lam_global is None and self.opt.lam > 0:
             lam_global = float(self.opt.lam)
         elif lam_global is None and self.opt.lam_mode == "global" and solvable.size:
-            lam_global = self.choose_global_lambda(values, base_w, progress, candidates=solvable)
+            lam_global = self.choose_global_lambda(*inputs.gather(gcv_sample(solvable)), progress)
             lam_method = "gcv-global"
         elif lam_global is None:
             lam_method = "gcv-per-pixel"
         if lam_global is not None and lam_method == "fixed" and self.opt.lam <= 0:
             lam_method = "gcv-global"
-        batch = self.batch_size(k)
+        batch = self.batch_size(inputs.active.size, solvable.size)
         chunks = [solvable[s : s + batch] for s in range(0, solvable.size, batch)]
         done = 0
-        for idx, res in self._map_batches(chunks, values, base_w, lam_global, progress):
+        for idx, res in self._map_batches(chunks, inputs, lam_global, progress):
             for key in ("velocity", "sigma", "lam"):
                 out[key][:, idx] = res[key]
             out["count"][idx] = res["count"]
@@ -243,38 +237,48 @@ class Engine:
             item, fut = pending.pop(0)
             yield item, fut.result()
 
-    def _map_batches(self, chunks, values, base_w, lam_global, progress):
-        """Yield ``(indices, result)`` per pixel batch, checking cancellation between batches."""
+    def _map_batches(self, chunks, inputs, lam_global, progress):
+        """Yield ``(indices, result)`` per pixel batch, checking cancellation between batches.
+
+        Each worker gathers its own pixels' used pairs (:meth:`_Inputs.gather`), so the copies
+        are small, run in parallel and never span the whole input.
+        """
 
         def work(idx):
-            return self._run_batch(np.take(values, idx, axis=1), np.take(base_w, idx, axis=1), lam_global)
+            return self._run_batch(*inputs.gather(idx), lam_global)
 
         yield from self._pmap(work, chunks, progress)
 
-    def batch_size(self, n_pairs: int) -> int:
-        """Pixels per batch: the given block size, else what fits the memory budget."""
+    def batch_size(self, n_pairs: int, n_items: int | None = None) -> int:
+        """Pixels per batch: the given block size, else what fits the memory budget.
+
+        The band solver keeps one pixel's factors at a time, so its batches are only bounded
+        by 64 and, for ``n_items`` solves, made small enough to give every worker about four
+        batches (the last round of a pool is otherwise often one batch on one core).
+        """
         if self.opt.block_size:
             return max(1, int(self.opt.block_size))
+        if self.solver_kind == "band":
+            workers = getattr(self, "_workers", None) or 1
+            share = -(-(n_items or 64) // (4 * workers))
+            return int(np.clip(share, 8, 64))
         bw_guess = 48  # factors: 2 x (T x B) doubles per pixel; inputs: a few doubles per pair
         per_pixel = 8 * (2 * self.n_steps * bw_guess + 2 * n_pairs + 8 * self.n_steps)
         return int(np.clip(MEMORY_BUDGET_BYTES // per_pixel, 16, 64))
 
-    def choose_global_lambda(self, values, base_w, progress=None, candidates=None) -> float:
-        """One lambda for all pixels: median (in log) of the per-pixel choices of a pixel sample.
+    def choose_global_lambda(self, values, base_w, progress=None) -> float:
+        """One lambda for all pixels: median (in log) of the per-pixel GCV choices of a sample.
 
-        The sample is up to 16 pixels evenly spread over ``candidates`` (default: all).
+        ``values``/``base_w`` (C, S, K) are the sample pixels (up to 16, evenly spread over
+        the solvable pixels when :meth:`run` picks them).
         """
-        cand = np.arange(values.shape[1]) if candidates is None else np.asarray(candidates)
-        pick = cand[
-            np.unique(np.linspace(0, cand.size - 1, min(GCV_SAMPLE_PIXELS, cand.size)).round().astype(int))
-        ]
-        vals, w = values[:, pick].astype("float64"), base_w[:, pick]
+        vals, w = values.astype("float64", copy=False), base_w
         if self.opt.robust:  # score GCV on robust weights, or outliers inflate lambda
             w = self._robust_weights(vals, w, self._gcv_per_pixel(vals, w))
         lam = self._gcv_per_pixel(vals, w)
         best = float(np.exp(np.median(np.log(lam[np.isfinite(lam)])))) if np.isfinite(lam).any() else 1.0
         if progress is not None:
-            progress.log(f"Inversion: lambda = {best:.4g} chosen by GCV on {pick.size} sample pixels.")
+            progress.log(f"Inversion: lambda = {best:.4g} chosen by GCV on {vals.shape[1]} sample pixels.")
         return best
 
     # --- batches ---------------------------------------------------------------------------
@@ -423,7 +427,7 @@ class Engine:
         """
         torch = _torch()
         p, n_l = log_lams.shape
-        batch = self.batch_size(wt.shape[1])
+        batch = self.batch_size(wt.shape[1], p * n_l)
         gcv = np.full((p, n_l), np.nan)
         se = np.full((p, n_l), np.nan)
         flat_p = np.repeat(np.arange(p), n_l)
@@ -498,6 +502,46 @@ class Engine:
                     break
             w[ci] = wt.cpu().numpy()
         return w
+
+
+def gcv_sample(candidates):
+    """Up to ``GCV_SAMPLE_PIXELS`` pixels evenly spread over ``candidates`` (indices)."""
+    cand = np.asarray(candidates)
+    n = min(GCV_SAMPLE_PIXELS, cand.size)
+    return cand[np.unique(np.linspace(0, cand.size - 1, n).round().astype(int))]
+
+
+class _Inputs:
+    """Pair velocities and weights as given, with the pairs any pixel uses (``active``).
+
+    Parameters
+    ----------
+    values : numpy.ndarray (C, P, K)
+        Any float dtype; NaN = missing.
+    w_in : numpy.ndarray (C, P, K) or None
+        Base weights (possibly a broadcast view); None = 1.
+    usable : numpy.ndarray of bool (P, K)
+        Pair usable by pixel (every component finite, weight > 0).
+    active : numpy.ndarray of int
+        Pairs usable by at least one pixel.
+    """
+
+    def __init__(self, values, w_in, usable, active):
+        self.values, self.w_in, self.usable, self.active = values, w_in, usable, active
+        self.n_comp, self.n_pix = values.shape[0], values.shape[1]
+
+    def gather(self, pixels):
+        """``(values, base_w)`` float64 (C, n, K_active) of the pixels ``pixels``."""
+        pixels = np.asarray(pixels)
+        comps = np.arange(self.n_comp)
+        index = np.ix_(comps, pixels, self.active)
+        vals = self.values[index].astype("float64", copy=False)
+        mask = self.usable[np.ix_(pixels, self.active)]
+        if self.w_in is None:
+            base_w = np.broadcast_to(mask, vals.shape).astype("float64")
+        else:
+            base_w = np.where(mask, self.w_in[index], 0.0)
+        return vals, base_w
 
 
 def _finite_or_inf(a):
