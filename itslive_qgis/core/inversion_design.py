@@ -143,6 +143,16 @@ def edge_coefficients(d1_days, d2_days, edges_days) -> tuple[np.ndarray, np.ndar
     return nodes, coefs
 
 
+def step_ranges(nodes, coefs) -> tuple[np.ndarray, np.ndarray]:
+    """First and last step each pair overlaps with positive length (from :func:`edge_coefficients`).
+
+    A pair ending exactly on an edge (``f2 = 0``) does not reach the step after it.
+    """
+    first = nodes[:, 0].astype("int64")
+    last = np.where(coefs[:, 3] != 0.0, nodes[:, 2], nodes[:, 2] - 1)
+    return first, np.maximum(last, first).astype("int64")
+
+
 def regularization_matrix(n_steps: int, derivative: int = 2):
     """Finite-difference operator ``D`` ((n - m) x n, sparse) of order ``m = derivative``.
 

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .inversion_design import design_matrix, edge_coefficients
+from .inversion_design import design_matrix, edge_coefficients, step_ranges
 
 
 @dataclass
@@ -92,8 +92,7 @@ def build_structure(
     local = (slot * block + a % block) * block + b % block
     rows, _, vals = design_matrix(d1_days, d2_days, edges, as_sparse=False)
     row_sq = np.bincount(rows, weights=vals**2, minlength=k)
-    first = nodes[:, 0]
-    last = np.maximum(np.where(coefs[:, 3] != 0.0, nodes[:, 2], nodes[:, 2] - 1), first)
+    first, last = step_ranges(nodes, coefs)
     return BandStructure(
         n_steps=n_steps,
         interval_days=float(edges[1] - edges[0]),
@@ -104,8 +103,8 @@ def build_structure(
         derivative=int(derivative),
         nodes=nodes,
         coefs=coefs,
-        first_step=first.astype("int64"),
-        last_step=last.astype("int64"),
+        first_step=first,
+        last_step=last,
         m_block=jb.astype("int64"),
         m_local=local.astype("int64"),
         m_pair=pair.astype("int64"),
