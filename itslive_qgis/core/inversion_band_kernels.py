@@ -75,63 +75,34 @@ def assemble_rhs(nodes, coefs, w, y, dt, g, rhs):
 
 
 @jit
-def _finish_column(ab, j, m):
-    """Square root of the pivot and scaling of column ``j`` (``m`` entries below); False if <= 0."""
-    good = True
-    d = ab[j, 0]
-    if not d > 0.0:
-        good = False
-        d = 1.0
-    d = np.sqrt(d)
-    ab[j, 0] = d
-    inv = 1.0 / d
-    col = ab[j]
-    for t in range(1, m + 1):
-        col[t] *= inv
-    return good
-
-
-@jit
 def cholesky(ab):
     """In-place band Cholesky of ``ab[j, t] = N[j + t, j]``; False if not positive definite.
 
-    Right-looking, two columns at a time: column ``j + 1`` is updated by column ``j`` and
-    finished, then both rank-1 updates go to the trailing columns in one pass (each target
-    element is loaded and stored once for two multiply-adds).
+    Right-looking: column ``j`` is scaled, then its rank-1 update goes to the next ``w``
+    columns as contiguous AXPYs (1-D views, so numba can prove the indices non-negative and
+    vectorise). A non-positive pivot is replaced by 1 (the pixel is then reported not solved).
     """
     n, w1 = ab.shape
     bw = w1 - 1
     good = True
-    for j in range(0, n, 2):
+    for j in range(n):
         m = min(bw, n - 1 - j)
-        good &= _finish_column(ab, j, m)
-        c0 = ab[j]
-        if j + 1 >= n:
-            break
-        m1 = min(bw, n - 2 - j)
-        c1 = ab[j + 1]
-        f = c0[1]
-        for t in range(m):  # column j + 1 minus its part of column j's update
-            c1[t] -= c0[t + 1] * f
-        good &= _finish_column(ab, j + 1, m1)
-        for b in range(2, m + 2):
-            r = j + b
-            if r >= n:
-                break
-            dst = ab[r]
-            len0 = m - b + 1  # entries of column j reaching column r (0 when b = m + 1)
-            len1 = m1 - b + 2  # entries of column j + 1 reaching column r
-            f0 = c0[b] if len0 > 0 else 0.0
-            f1 = c1[b - 1]
-            common = min(len0, len1)
-            s0 = c0[b:]
-            s1 = c1[b - 1 :]
-            for q in range(common):
-                dst[q] -= s0[q] * f0 + s1[q] * f1
-            for q in range(common, len0):
-                dst[q] -= s0[q] * f0
-            for q in range(common, len1):
-                dst[q] -= s1[q] * f1
+        d = ab[j, 0]
+        if not d > 0.0:
+            good = False
+            d = 1.0
+        d = np.sqrt(d)
+        ab[j, 0] = d
+        inv = 1.0 / d
+        col = ab[j]
+        for t in range(1, m + 1):
+            col[t] *= inv
+        for b in range(1, m + 1):
+            mult = col[b]
+            dst = ab[j + b]
+            src = col[b:]
+            for q in range(m + 1 - b):
+                dst[q] -= src[q] * mult
     return good
 
 
