@@ -103,6 +103,11 @@ def invert_dataset(
             raise DataError(f"The dataset has no '{name}' variable: invert needs vx and vy (m/yr).")
     if PAIR_DIM not in ds.dims or "y" not in ds.dims or "x" not in ds.dims:
         raise DataError("The dataset needs the dimensions mid_date, y and x.")
+    if ds.sizes["y"] == 0 or ds.sizes["x"] == 0:
+        raise InputError(
+            f"No pixel to invert: the selection is {ds.sizes['y']} x {ds.sizes['x']} pixels "
+            "(is the extent outside the data?)."
+        )
     if weighting not in ("none", "errors"):
         raise InputError(f"WEIGHTING must be 'none' or 'errors', got {weighting!r}.")
     filters = _filter_description(satellites, start_date, end_date, min_dt_days, max_dt_days)

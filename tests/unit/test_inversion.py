@@ -348,6 +348,16 @@ def test_bad_parameters_raise_input_error():
         invert_pixels(np.ones((1, 3)), [0, 1, 2], [5, 6, 7], device="tpu")
 
 
+def test_empty_selection_is_a_clear_error(shared_data):
+    from itslive_qgis.core.cube import clean_pairs, open_cube
+
+    ds = clean_pairs(open_cube(str(shared_data / CUBE)))
+    empty = ds.sel(y=slice(0.0, -10.0))  # far outside the block's y range (descending)
+    assert empty.sizes["y"] == 0
+    with pytest.raises(InputError, match="No pixel to invert"):
+        invert_dataset(empty, lam=1.0)
+
+
 # --- real data -----------------------------------------------------------------------------------
 
 
