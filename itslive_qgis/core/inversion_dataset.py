@@ -72,7 +72,9 @@ def invert_dataset(
     derivative : {1, 2}
     weighting : {"none", "errors"}
         ``"errors"``: weights ``1/sigma^2`` from ``vx_error``/``vy_error`` (m/yr, per pair), or
-        from ``v_error`` for both components when those are absent.
+        from ``v_error`` for both components when those are absent. ``itslive:invert`` and the
+        panels default to ``"errors"``: on the real block, unweighted series of slow ice scatter
+        by about 250 m/yr (noisy short pairs dominate), error-weighted ones by about 34 m/yr.
     robust : bool
         Tukey/Huber IRLS against outliers.
     satellites : str or sequence of str, optional

@@ -53,6 +53,7 @@ class InvertPanel(AlgorithmPanel):
         form.addRow(tr("Smoothness of"), self.derivative)
         self.weighting = QComboBox(self)
         self.weighting.addItems([tr("none"), tr("pair errors (1/sigma^2)")])
+        self.weighting.setCurrentIndex(1)  # as itslive:invert and the point panel
         form.addRow(tr("Weighting"), self.weighting)
         self.robust = QCheckBox(tr("Down-weight outliers (robust)"), self)
         form.addRow("", self.robust)

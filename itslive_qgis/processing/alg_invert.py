@@ -39,8 +39,10 @@ class InvertAlgorithm(ItsLiveAlgorithm):
             "is derived. Each pair observes the exact fraction of every step its interval covers. The "
             "problem is regularised least squares with a penalty on the first or second time derivative "
             "(DERIVATIVE) weighted by LAMBDA; LAMBDA = 0 chooses it by generalised cross-validation. "
-            "WEIGHTING 'errors' weights pairs by 1/sigma^2 from vx_error/vy_error; ROBUST re-weights "
-            "outliers (IRLS). Steps no pair informs are NaN.\n\n"
+            "WEIGHTING 'pair errors' (the default) weights pairs by 1/sigma^2 from vx_error/vy_error "
+            "(v_error when those are absent); 'none' weights every pair alike, which lets the noisy short "
+            "pairs dominate real ITS_LIVE data. ROBUST re-weights outliers (IRLS). Steps no pair informs "
+            "are NaN.\n\n"
             "INPUT: a subset written by itslive:downloadsubset (.nc/.zarr) or an ITS_LIVE datacube "
             "(Zarr path or URL, read from the configured endpoint); EXTENT takes part of a cube.\n"
             "SATELLITES: comma-separated list (e.g. 8,9,2A,2B); START_DATE/END_DATE: YYYY-MM-DD.\n"
@@ -87,7 +89,7 @@ class InvertAlgorithm(ItsLiveAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterEnum(
-                "WEIGHTING", tr("Pair weighting"), options=[tr("none"), tr("pair errors")], defaultValue=0
+                "WEIGHTING", tr("Pair weighting"), options=[tr("none"), tr("pair errors")], defaultValue=1
             )
         )
         self.addParameter(QgsProcessingParameterBoolean("ROBUST", tr("Robust (down-weight outliers)"), False))
