@@ -6,7 +6,7 @@ are repeated to ``--pixels`` (default 1,024) for a stable figure. Runs, in the s
 * the project's inversion (:func:`itslive_qgis.core.inversion.invert_pixels`) with each CPU
   solver: ``band`` (compiled numba band kernels, the default on the CPU) and ``torch`` (batched
   block-tridiagonal, the CUDA path and the fallback without numba). For each: vx with the lambda
-  fixed (the solver alone, with the posterior sigma), vx with the automatic GCV lambda (end to
+  fixed (the solver alone, with the posterior sigma), vx with the automatic lambda (end to
   end), and vx + vy together (one shared factorisation, the default path of ``invert_dataset``);
   every timing is repeated ``--repeats`` times and the median and the best are printed, because
   other tenants of a 2-core virtual machine change single runs by up to 40 %;
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         if lam is None:
             lam = float(np.nanmedian(auto.lam))
             solvable = int((auto.n_pairs >= 3).sum())
-            print(f"grid: {auto.centres_days.size} steps of {INTERVAL_DAYS:g} days; GCV lambda {lam:.4g} "
+            print(f"grid: {auto.centres_days.size} steps of {INTERVAL_DAYS:g} days; auto lambda {lam:.4g} "
                   f"({auto.lam_method}); {solvable} of {args.pixels} pixels have data "
                   f"(the others cost nothing)")  # fmt: skip
         t_fixed, fixed = _timed(args.repeats, invert_pixels, vx_p, d1, d2, lam=lam, **kw)
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         fixed_px[solver] = args.pixels / np.median(t_fixed)
         print(f"[{solver}] {fixed.info['solver']}")
         _print_rate(solver, "vx, lambda fixed, with sigma", args.pixels, t_fixed)
-        _print_rate(solver, "vx, GCV lambda end to end", args.pixels, t_auto)
+        _print_rate(solver, "vx, automatic lambda end to end", args.pixels, t_auto)
         _print_rate(solver, "vx+vy, shared factorisation", 2 * args.pixels, t_both)
         rel = _max_rel_diff(fixed, vx, d1, d2, lam, args.reference_pixels)
         print(f"[{solver}] max relative difference to the dense reference ({args.reference_pixels} pixels): "

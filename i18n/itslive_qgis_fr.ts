@@ -876,13 +876,13 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="73" />
-      <source>Regularisation weight (0 = automatic, GCV)</source>
-      <translation>Poids de régularisation (0 = automatique, GCV)</translation>
+      <source>Regularisation weight (0 = automatic, cross-validation)</source>
+      <translation>Poids de régularisation (0 = automatique, validation croisée)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="343" />
-      <source>Regularisation weight lambda; larger is smoother. 0 = chosen by GCV.</source>
-      <translation>Poids de régularisation lambda ; plus il est grand, plus la série est lisse. 0 = choisi par GCV.</translation>
+      <source>Regularisation weight lambda; larger is smoother. 0 = chosen by cross-validation over images.</source>
+      <translation>Poids de régularisation lambda ; plus il est grand, plus la série est lisse. 0 = choisi par validation croisée sur les images.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="82" />
@@ -1183,14 +1183,14 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="36" />
-      <source>Turns ITS_LIVE image-pair velocities (each the mean over its acquisition interval) into velocities on a regular grid of INTERVAL_DAYS steps, per pixel, for vx and vy (m/yr); speed v is derived. Each pair observes the exact fraction of every step its interval covers. The problem is regularised least squares with a penalty on the first or second time derivative (DERIVATIVE) weighted by LAMBDA; LAMBDA = 0 chooses it by generalised cross-validation. WEIGHTING 'pair errors' (the default) weights pairs by 1/sigma^2 from vx_error/vy_error (v_error when those are absent); 'none' weights every pair alike, which lets the noisy short pairs dominate real ITS_LIVE data. ROBUST re-weights outliers (IRLS). Steps no pair informs are NaN.
+      <source>Turns ITS_LIVE image-pair velocities (each the mean over its acquisition interval) into velocities on a regular grid of INTERVAL_DAYS steps, per pixel, for vx and vy (m/yr); speed v is derived. Each pair observes the exact fraction of every step its interval covers. The problem is regularised least squares with a penalty on the first or second time derivative (DERIVATIVE) weighted by LAMBDA; LAMBDA = 0 chooses it by cross-validation that leaves out whole images (every pair sharing an image), because ITS_LIVE errors are correlated through shared images. WEIGHTING 'pair errors' (the default) weights pairs by 1/sigma^2 from vx_error/vy_error (v_error when those are absent); 'none' weights every pair alike, which lets the noisy short pairs dominate real ITS_LIVE data. ROBUST re-weights outliers (IRLS). Steps no pair informs are NaN.
 
 INPUT: a subset written by itslive:downloadsubset (.nc/.zarr) or an ITS_LIVE datacube (Zarr path or URL, read from the configured endpoint); EXTENT takes part of a cube.
 SATELLITES: comma-separated list (e.g. 8,9,2A,2B); START_DATE/END_DATE: YYYY-MM-DD.
 OUTPUT: CF NetCDF with dims (time, y, x), time at step centres with time_bnds; vx, vy, v, count (pairs touching the step), vx_sigma, vy_sigma, v_sigma (posterior 1-sigma, m/yr).
 
 On the CPU, compiled band solvers (numba) run pixel batches on every core; on a CUDA GPU (DEVICE auto or cuda) batched torch solvers run.</source>
-      <translation>Transforme les vitesses ITS_LIVE par paire d'images (chacune étant la moyenne sur son intervalle d'acquisition) en vitesses sur une grille temporelle régulière de pas INTERVAL_DAYS, pixel par pixel, pour vx et vy (m/yr) ; la norme v en est déduite. Chaque paire observe la fraction exacte de chaque pas couverte par son intervalle. Le problème est résolu par moindres carrés régularisés, avec une pénalité sur la dérivée temporelle première ou seconde (DERIVATIVE) pondérée par LAMBDA ; avec LAMBDA = 0, ce poids est choisi par validation croisée généralisée (GCV). WEIGHTING 'pair errors' (par défaut) pondère les paires par 1/sigma^2 d'après vx_error/vy_error (v_error à défaut) ; 'none' donne le même poids à toutes les paires, ce qui laisse les paires courtes et bruitées dominer sur les données ITS_LIVE réelles. ROBUST réduit le poids des valeurs aberrantes (IRLS). Les pas qu'aucune paire ne renseigne valent NaN.
+      <translation>Transforme les vitesses ITS_LIVE par paire d'images (chacune étant la moyenne sur son intervalle d'acquisition) en vitesses sur une grille temporelle régulière de pas INTERVAL_DAYS, pixel par pixel, pour vx et vy (m/yr) ; la norme v en est déduite. Chaque paire observe la fraction exacte de chaque pas couverte par son intervalle. Le problème est résolu par moindres carrés régularisés, avec une pénalité sur la dérivée temporelle première ou seconde (DERIVATIVE) pondérée par LAMBDA ; avec LAMBDA = 0, ce poids est choisi par une validation croisée qui écarte des images entières (toutes les paires qui partagent une image), car les erreurs ITS_LIVE sont corrélées par les images partagées. WEIGHTING 'pair errors' (par défaut) pondère les paires par 1/sigma^2 d'après vx_error/vy_error (v_error à défaut) ; 'none' donne le même poids à toutes les paires, ce qui laisse les paires courtes et bruitées dominer sur les données ITS_LIVE réelles. ROBUST réduit le poids des valeurs aberrantes (IRLS). Les pas qu'aucune paire ne renseigne valent NaN.
 
 INPUT : un extrait écrit par itslive:downloadsubset (.nc/.zarr) ou un cube de données ITS_LIVE (chemin ou URL Zarr, lu depuis le point de terminaison configuré) ; EXTENT permet de n'en prendre qu'une partie.
 SATELLITES : liste séparée par des virgules (p. ex. 8,9,2A,2B) ; START_DATE/END_DATE : AAAA-MM-JJ.
@@ -1290,8 +1290,8 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
     </message>
     <message>
       <location filename="../itslive_qgis/gui/invert_panel.py" line="48" />
-      <source>automatic (GCV)</source>
-      <translation>automatique (GCV)</translation>
+      <source>automatic (cross-validation)</source>
+      <translation>automatique (validation croisée)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="112" />

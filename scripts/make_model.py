@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, "/usr/share/qgis/python/plugins")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_HASH_SEED", "0")  # the same XML attribute order on every run (reviewable diffs)
 
 MODEL_PATH = REPO / "resources" / "models" / "itslive_workflow.model3"
 PNG_PATH = REPO / "docs" / "model_workflow.png"
@@ -44,10 +45,10 @@ strain rates and dynamic thinning, and loads the results styled into the project
 Steps: (1) itslive:findcubes lists the datacubes covering EXTENT; (2) itslive:downloadsubset \
 downloads their clean image-pair velocities under EXTENT with mid_date in [START_DATE, END_DATE]; \
 (3) itslive:invert turns the pairs into a regular time series with INTERVAL_DAYS steps (automatic \
-regularisation, GCV); (4) itslive:strainrates computes strain rates of every step; (5) when \
-THICKNESS is given, itslive:fluxdivergence computes the flux divergence and the dynamic dh/dt; \
-(6) itslive:loadresult adds the time series, strain and flux files to the project, each in its \
-own group, as temporal rasters.
+regularisation by cross-validation over images); (4) itslive:strainrates computes strain rates of \
+every step; (5) when THICKNESS is given, itslive:fluxdivergence computes the flux divergence and \
+the dynamic dh/dt; (6) itslive:loadresult adds the time series, strain and flux files to the \
+project, each in its own group, as temporal rasters.
 
 Inputs: EXTENT: the area, in any CRS (the result is on the 120 m grid of the datacube covering \
 most of it). START_DATE, END_DATE: YYYY-MM-DD, inclusive, on the pairs' mid_date (default \

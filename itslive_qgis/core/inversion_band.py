@@ -16,7 +16,7 @@ BAND matrix instead of dense blocks:
 3. **Band selected inverse** (Takahashi recursion) ``S = N^-1`` inside the band:
    ``S[j+1.., j] = -S_win L[j+1.., j] / L_jj``, ``S_jj = (1 / L_jj - L[j+1.., j] . S[j+1.., j]) /
    L_jj``, ``T w^2`` multiply-adds; gives ``diag(N^-1)`` (posterior sigma) and
-   ``trace(N^-1 D^T D)`` (GCV, effective degrees of freedom).
+   ``trace(N^-1 D^T D)`` (effective degrees of freedom of the residual variance).
 
 Against the dense-block torch solver this does about a quarter of the floating-point work
 (no dense ``B x B`` block inverses, no zero halves of off-diagonal blocks). The kernels run
@@ -114,7 +114,7 @@ class BandSolver:
 
     @functools.cached_property
     def row_sq(self):
-        """``sum_i A[k, i]^2`` per pair (the data scale of the GCV search)."""
+        """``sum_i A[k, i]^2`` per pair (the data scale of the lambda search)."""
         rows, _, vals = design_matrix(*self._dates, as_sparse=False)
         return np.bincount(rows, weights=vals**2, minlength=self.nodes.shape[0])
 

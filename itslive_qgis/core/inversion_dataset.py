@@ -19,11 +19,11 @@ import numpy as np
 from .cube import EPOCH, NS_PER_DAY, PAIR_DIM, pair_dates_days, require_xarray, to_days
 from .errors import DataError, InputError
 from .inversion_design import make_time_grid
-from .inversion_engine import Engine, EngineOptions, gcv_sample
+from .inversion_engine import Engine, EngineOptions, lambda_sample
 from .progress import NullProgress, SubProgress, check_cancelled
 
 FILL_INT16 = -32767
-GCV_TILE_PIXELS = 64  # central tile whose solvable pixels give the GCV sample
+LAMBDA_TILE_PIXELS = 64  # central tile whose solvable pixels give the lambda sample
 TILE_BYTES = 256 * 2**20  # pair values read per in-process tile (vx, vy and weights, float64)
 OUTPUT_VARS = ("vx", "vy", "v", "count", "vx_sigma", "vy_sigma", "v_sigma")
 LONG_NAMES = {
@@ -68,7 +68,7 @@ def invert_dataset(
     interval_days : float
         Grid step (days).
     lam : float
-        Regularisation weight; 0 = automatic (GCV).
+        Regularisation weight; 0 = automatic (cross-validation over images).
     derivative : {1, 2}
     weighting : {"none", "errors"}
         ``"errors"``: weights ``1/sigma^2`` from ``vx_error``/``vy_error`` (m/yr, per pair), or
@@ -141,7 +141,7 @@ def invert_dataset(
         arrays = _invert_in_process(engine, sub, pair_w, lam_global, progress)
     attrs = {
         "interval_days": float(interval_days),
-        "lambda": float(lam_global) if lam_global is not None else "per pixel (GCV)",
+        "lambda": float(lam_global) if lam_global is not None else "per pixel (cross-validation)",
         "lambda_method": lam_method,
         "derivative": int(derivative),
         "weighting": weighting,
@@ -264,16 +264,16 @@ def _choose_lambda(engine, sub, pair_w, options, progress):
     if options.lam > 0:
         return float(options.lam), "fixed"
     if options.lam_mode == "per_pixel":
-        return None, "gcv-per-pixel"
-    ys, xs = _central_tile(sub, GCV_TILE_PIXELS)
+        return None, "cv-per-pixel"
+    ys, xs = _central_tile(sub, LAMBDA_TILE_PIXELS)
     vals, weights = _tile_arrays(sub, pair_w, ys, xs)
     base_w = engine._base_weights(vals, weights)
     good = np.flatnonzero((base_w[0] > 0).sum(axis=1) >= options.min_pairs)
     if good.size == 0:
         progress.log("Inversion: no pixel with enough pairs in the central tile; lambda = 1.")
-        return 1.0, "gcv-global"
-    pick = gcv_sample(good)
-    return engine.choose_global_lambda(vals[:, pick], base_w[:, pick], progress), "gcv-global"
+        return 1.0, "cv-global"
+    pick = lambda_sample(good)
+    return engine.choose_global_lambda(vals[:, pick], base_w[:, pick], progress), "cv-global"
 
 
 def _central_tile(sub, n_pixels):

@@ -1,4 +1,4 @@
-"""Pixel batching, automatic lambda (GCV), robust re-weighting and output rules of the inversion.
+"""Pixel batching, automatic lambda (image-grouped cross-validation), robust re-weighting, output rules.
 
 Used by :mod:`itslive_qgis.core.inversion` (arrays) and
 :mod:`itslive_qgis.core.inversion_dataset` (xarray). Everything here works on numpy arrays of
@@ -21,10 +21,14 @@ from .errors import InputError, MissingDependencyError
 from .inversion_solver import BatchSolver, build_structure
 from .progress import NullProgress, check_cancelled
 
-#: log10 offsets of the coarse GCV grid around the data scale, then the refinement offsets.
-GCV_COARSE = np.arange(-4.0, 4.01, 1.0)
-GCV_REFINE = np.array([1.0 / 3.0, 2.0 / 3.0])
-GCV_SAMPLE_PIXELS = 16
+#: log10 offsets of the coarse lambda grid around the data scale, then the refinement offsets.
+LAMBDA_COARSE = np.arange(-4.0, 6.01, 1.0)
+LAMBDA_REFINE = np.array([1.0 / 3.0, 2.0 / 3.0])
+#: folds of the image-grouped cross-validation
+CV_FOLDS = 5
+#: the lambda chosen is the largest whose score is within this many standard errors of the minimum
+CV_SE_RULE = 1.0
+LAMBDA_SAMPLE_PIXELS = 16
 TUKEY_C = 4.685
 HUBER_K = 1.345
 IRLS_MAX_ITER = 10
@@ -41,7 +45,7 @@ class EngineOptions:
     """Settings of one inversion run (see :func:`itslive_qgis.core.inversion.invert_pixels`)."""
 
     derivative: int = 2
-    lam: float = 0.0  # 0 = automatic (GCV)
+    lam: float = 0.0  # 0 = automatic (image-grouped cross-validation)
     lam_mode: str = "global"  # "global" (one lambda from a pixel sample) or "per_pixel"
     robust: bool = False
     errors_given: bool = False  # sigma scaled by the given errors, not by the residuals
@@ -172,12 +176,12 @@ class Engine:
         if lam_global is None and self.opt.lam > 0:
             lam_global = float(self.opt.lam)
         elif lam_global is None and self.opt.lam_mode == "global" and solvable.size:
-            lam_global = self.choose_global_lambda(*inputs.gather(gcv_sample(solvable)), progress)
-            lam_method = "gcv-global"
+            lam_global = self.choose_global_lambda(*inputs.gather(lambda_sample(solvable)), progress)
+            lam_method = "cv-global"
         elif lam_global is None:
-            lam_method = "gcv-per-pixel"
+            lam_method = "cv-per-pixel"
         if lam_global is not None and lam_method == "fixed" and self.opt.lam <= 0:
-            lam_method = "gcv-global"
+            lam_method = "cv-global"
         batch = self.batch_size(inputs.active.size, solvable.size)
         chunks = [solvable[s : s + batch] for s in range(0, solvable.size, batch)]
         done = 0
@@ -195,7 +199,7 @@ class Engine:
     def _parallel(self):
         """On CPU with several torch threads: a pool of that many workers, torch single-threaded.
 
-        Pixel batches (and GCV lambda batches) then run concurrently, one per core. This
+        Pixel batches (and the cross-validation batches) then run concurrently, one per core. This
         batch-level parallelism scales better than splitting each of the many small batched
         operations over threads, and degrades gracefully when other processes load the CPU.
         The torch thread setting is restored afterwards.
@@ -267,18 +271,21 @@ class Engine:
         return int(np.clip(MEMORY_BUDGET_BYTES // per_pixel, 16, 64))
 
     def choose_global_lambda(self, values, base_w, progress=None) -> float:
-        """One lambda for all pixels: median (in log) of the per-pixel GCV choices of a sample.
+        """One lambda for all pixels: median (in log) of the per-pixel choices of a sample.
 
         ``values``/``base_w`` (C, S, K) are the sample pixels (up to 16, evenly spread over
         the solvable pixels when :meth:`run` picks them).
         """
         vals, w = values.astype("float64", copy=False), base_w
-        if self.opt.robust:  # score GCV on robust weights, or outliers inflate lambda
-            w = self._robust_weights(vals, w, self._gcv_per_pixel(vals, w))
-        lam = self._gcv_per_pixel(vals, w)
+        if self.opt.robust:  # score on robust weights, or outliers inflate lambda
+            w = self._robust_weights(vals, w, self._lambda_per_pixel(vals, w))
+        lam = self._lambda_per_pixel(vals, w)
         best = float(np.exp(np.median(np.log(lam[np.isfinite(lam)])))) if np.isfinite(lam).any() else 1.0
         if progress is not None:
-            progress.log(f"Inversion: lambda = {best:.4g} chosen by GCV on {vals.shape[1]} sample pixels.")
+            progress.log(
+                f"Inversion: lambda = {best:.4g} chosen by cross-validation over images on "
+                f"{vals.shape[1]} sample pixels."
+            )
         return best
 
     # --- batches ---------------------------------------------------------------------------
@@ -294,7 +301,7 @@ class Engine:
         if lam_global is not None:
             lam = np.full((c, p), lam_global)
         else:
-            lam = self._gcv_per_pixel(vals, w, solver)
+            lam = self._lambda_per_pixel(vals, w, solver, pairs=active)
         if self.opt.robust:
             w = self._robust_weights(vals, w, lam, solver)
         shared = self._shared(w)
@@ -373,20 +380,24 @@ class Engine:
 
     # --- automatic lambda and robust weights ---------------------------------------------------
 
-    def _gcv_per_pixel(self, values, w, solver=None):
-        """Lambda of every component and pixel (C, P): GCV with the one-standard-error rule.
+    def _lambda_per_pixel(self, values, w, solver=None, pairs=None):
+        """Lambda of every component and pixel (C, P): image-grouped CV with the one-SE rule.
 
-        Components sharing the weights are scored jointly (their residuals pooled) and get
-        the same lambda. On a decade grid around the data scale, take the minimum of GCV,
-        then the LARGEST lambda whose GCV is within one standard error of that minimum,
-        refined by two points a third of a decade apart.
+        ``pairs`` are the engine's pair indices of the columns of ``values`` (default: all).
+        Components sharing the weights are scored jointly (their held-out residuals pooled)
+        and get the same lambda. On a decade grid around the data scale
+        (:data:`LAMBDA_COARSE`), take the minimum score, then the LARGEST lambda whose score is
+        within one standard error of it, refined by two points a third of a decade apart.
+        Pixels no lambda can score keep the data scale.
         """
         torch = _torch()
         c, p, _ = values.shape
+        pairs = np.arange(values.shape[2]) if pairs is None else np.asarray(pairs)
         if solver is None:
             active = np.flatnonzero((w > 0).any(axis=(0, 1)))
-            solver = self._solver(active)
-            values, w = np.take(values, active, axis=2), np.take(w, active, axis=2)
+            solver = self._solver(pairs[active])
+            values, w, pairs = np.take(values, active, axis=2), np.take(w, active, axis=2), pairs[active]
+        held = self.held_out(pairs)
         a2 = solver.row_sq
         reg_norm = 2.0 if self.opt.derivative == 1 else 6.0
         out = np.empty((c, p))
@@ -397,70 +408,99 @@ class Engine:
             vt = torch.as_tensor(np.ascontiguousarray(values[comps]), device=self.device)
             scale = (w[comps[0]] @ a2) / self.n_steps / reg_norm
             base = np.log10(np.where(scale > 0, scale, 1.0))
-            logs = base[:, None] + GCV_COARSE[None, :]
-            gcv, se = self._gcv_scores(solver, vt, wt, logs)
-            gcv = _finite_or_inf(gcv)
-            j = np.argmin(gcv, axis=1)
-            threshold = gcv[rows, j] + np.nan_to_num(se[rows, j], nan=0.0)
-            within = (gcv <= threshold[:, None]) & (np.arange(logs.shape[1])[None, :] >= j[:, None])
+            logs = base[:, None] + LAMBDA_COARSE[None, :]
+            score, se = self._cv_scores(solver, vt, wt, logs, held)
+            score = _finite_or_inf(score)
+            j = np.argmin(score, axis=1)
+            best = score[rows, j]
+            threshold = best + CV_SE_RULE * np.nan_to_num(se[rows, j], nan=0.0)
+            within = (score <= threshold[:, None]) & (np.arange(logs.shape[1])[None, :] >= j[:, None])
             k = logs.shape[1] - 1 - np.argmax(within[:, ::-1], axis=1)  # largest accepted index
             chosen = logs[rows, k]
             refine = k < logs.shape[1] - 1
             if refine.any():
-                fine = chosen[refine, None] + GCV_REFINE[None, :]
-                g_f, _ = self._gcv_scores(solver, vt[:, refine], wt[refine], fine)
-                ok = _finite_or_inf(g_f) <= threshold[refine, None]
-                last = np.where(ok.any(axis=1), GCV_REFINE.size - 1 - np.argmax(ok[:, ::-1], axis=1), -1)
+                fine = chosen[refine, None] + LAMBDA_REFINE[None, :]
+                f_score, _ = self._cv_scores(solver, vt[:, refine], wt[refine], fine, held)
+                ok = _finite_or_inf(f_score) <= threshold[refine, None]
+                last = np.where(ok.any(axis=1), LAMBDA_REFINE.size - 1 - np.argmax(ok[:, ::-1], axis=1), -1)
                 chosen[refine] = np.where(
                     last >= 0, fine[np.arange(fine.shape[0]), np.maximum(last, 0)], chosen[refine]
                 )
-            bad = ~np.isfinite(gcv[rows, j])
+            bad = ~np.isfinite(best)
             chosen[bad] = base[bad]
             out[comps] = 10.0**chosen
         return out
 
-    def _gcv_scores(self, solver, vt, wt, log_lams):
-        """GCV(lam) = n RSS / (n - trace H)^2 and its standard error, per pixel and lambda.
+    def held_out(self, pairs):
+        """(F, K) bool: pairs (engine indices) held out in each fold, i.e. sharing an image with it.
 
-        GCV is the mean of ``e_k^2 = w_k r_k^2 (n / (n - trace H))^2`` over the pairs (and the
-        components given); its standard error is ``std(e^2) / sqrt(count)``.
+        Images are the distinct acquisition dates (to 0.01 day); each goes to one of
+        :data:`CV_FOLDS` folds by a fixed hash of its date, so the folds do not depend on which
+        other pairs are present (the same on every tile and batch).
+        """
+        f1, f2 = self._image_fold[0][pairs], self._image_fold[1][pairs]
+        folds = np.arange(CV_FOLDS)[:, None]
+        return (f1[None, :] == folds) | (f2[None, :] == folds)
+
+    @property
+    def _image_fold(self):
+        if getattr(self, "_folds", None) is None:
+            self._folds = (_fold_of_dates(self.d1), _fold_of_dates(self.d2))
+        return self._folds
+
+    def _cv_scores(self, solver, vt, wt, log_lams, held):
+        """Cross-validation score and its standard error per pixel and lambda, each (P, L).
+
+        For every fold, the pairs sharing an image with it are left out (weight 0), the rest
+        are inverted (no selected inverse needed) and the left-out pairs predicted. The score
+        is the mean weighted squared error of the left-out pairs, pooled over the folds and
+        the components in ``vt``; the standard error is that of the K fold means (std / sqrt K).
+        NaN where a fold cannot be solved.
         """
         torch = _torch()
         p, n_l = log_lams.shape
-        batch = self.batch_size(wt.shape[1], p * n_l)
-        gcv = np.full((p, n_l), np.nan)
-        se = np.full((p, n_l), np.nan)
-        flat_p = np.repeat(np.arange(p), n_l)
-        flat_l = log_lams.ravel()
+        n_f = held.shape[0]
+        n_items = p * n_l * n_f
+        batch = self.batch_size(wt.shape[1], n_items)
+        flat = np.arange(n_items)
+        item_p, item_l, item_f = flat // (n_l * n_f), (flat // n_f) % n_l, flat % n_f
+        held_t = torch.as_tensor(held, device=self.device)
         zero = torch.zeros((), dtype=torch.float64, device=self.device)
+        first_t = torch.as_tensor(np.asarray(solver.first), device=self.device)
+        last_t = torch.as_tensor(np.asarray(solver.last), device=self.device)
 
         def work(s):
-            sel = flat_p[s : s + batch]
-            lam_t = torch.as_tensor(10.0 ** flat_l[s : s + batch], dtype=torch.float64, device=self.device)
-            w_b = wt[sel]
-            y_b = vt[:, sel]
-            res = solver.solve(y_b, w_b, lam_t, want_inverse=True)
-            n = (w_b > 0).sum(dim=1).to(torch.float64)
-            trace_h = self.n_steps - lam_t * res["trace_ninv_r"]
-            factor = (n / (n - trace_h)) ** 2
-            s1 = torch.zeros_like(n)
-            s2 = torch.zeros_like(n)
+            sel_p = torch.as_tensor(item_p[s : s + batch], device=self.device)
+            sel_f = torch.as_tensor(item_f[s : s + batch], device=self.device)
+            logs = log_lams[item_p[s : s + batch], item_l[s : s + batch]]
+            lam_t = torch.as_tensor(10.0**logs, dtype=torch.float64, device=self.device)
+            w_all = wt[sel_p]
+            test = held_t[sel_f] & (w_all > 0)
+            w_train = torch.where(test, zero, w_all)
+            test &= ~_spans_a_gap(solver, w_train > 0, first_t, last_t)
+            y_b = vt[:, sel_p]
+            res = solver.solve(y_b, w_train.contiguous(), lam_t, want_inverse=False)
+            sse = torch.zeros(w_all.shape[0], dtype=torch.float64, device=self.device)
             for g in range(y_b.shape[0]):
                 pred = solver.predict(res["velocity"][g])
-                e2 = torch.where(w_b > 0, w_b * (y_b[g] - pred) ** 2, zero) * factor[:, None]
-                s1 += e2.sum(dim=1)
-                s2 += (e2**2).sum(dim=1)
-            count = n * y_b.shape[0]
-            mean = s1 / count
-            std_err = torch.sqrt(torch.clamp(s2 / count - mean**2, min=0.0) / count)
-            good = res["ok"] & (n - trace_h > 0)
-            nan = torch.full_like(mean, float("nan"))
-            return torch.where(good, mean, nan).cpu().numpy(), torch.where(good, std_err, nan).cpu().numpy()
+                sse += torch.where(test, w_all * (y_b[g] - pred) ** 2, zero).sum(dim=1)
+            n_test = test.sum(dim=1).to(torch.float64) * y_b.shape[0]
+            good = res["ok"] & (n_test > 0)
+            nan = torch.full_like(sse, float("nan"))
+            return torch.where(good, sse, nan).cpu().numpy(), n_test.cpu().numpy()
 
-        for s, (g_s, e_s) in self._pmap(work, list(range(0, flat_p.size, batch))):
-            gcv.ravel()[s : s + batch] = g_s
-            se.ravel()[s : s + batch] = e_s
-        return gcv, se
+        sse = np.empty(n_items)
+        count = np.empty(n_items)
+        for s, (sse_s, n_s) in self._pmap(work, list(range(0, n_items, batch))):
+            sse[s : s + batch] = sse_s
+            count[s : s + batch] = n_s
+        sse = sse.reshape(p, n_l, n_f)
+        count = count.reshape(p, n_l, n_f)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            pooled = np.where(count.sum(axis=2) > 0, sse.sum(axis=2) / count.sum(axis=2), np.nan)
+            per_fold = np.where(count > 0, sse / count, np.nan)  # NaN if a fold failed
+            se = np.std(per_fold, axis=2, ddof=1) / np.sqrt(n_f)
+        return pooled, se
 
     def _robust_weights(self, values, w0, lam, solver=None):
         """IRLS: two Huber then Tukey-biweight iterations on standardised residuals."""
@@ -504,10 +544,31 @@ class Engine:
         return w
 
 
-def gcv_sample(candidates):
-    """Up to ``GCV_SAMPLE_PIXELS`` pixels evenly spread over ``candidates`` (indices)."""
+def _spans_a_gap(solver, train_pk, first_t, last_t):
+    """(P, K) bool: pairs covering a step that no training pair of the pixel covers.
+
+    Predicting those is extrapolation across a gap the left-out images opened, which measures
+    how the regularisation bridges gaps, not how well the noise is filtered; such pairs are
+    not scored.
+    """
+    torch = _torch()
+    count = solver.counts(train_pk)
+    empty = torch.zeros((count.shape[0], count.shape[1] + 1), dtype=torch.int64, device=count.device)
+    empty[:, 1:] = torch.cumsum(count == 0, dim=1)
+    return (empty[:, last_t + 1] - empty[:, first_t]) > 0
+
+
+def _fold_of_dates(days):
+    """Fold (0 .. CV_FOLDS - 1) of each image date, by a fixed integer hash of the date to 0.01 day."""
+    key = np.round(np.asarray(days, dtype="float64") * 100.0).astype(np.int64).astype(np.uint64)
+    mixed = (key * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(33)
+    return (mixed % np.uint64(CV_FOLDS)).astype(np.int64)
+
+
+def lambda_sample(candidates):
+    """Up to ``LAMBDA_SAMPLE_PIXELS`` pixels evenly spread over ``candidates`` (indices)."""
     cand = np.asarray(candidates)
-    n = min(GCV_SAMPLE_PIXELS, cand.size)
+    n = min(LAMBDA_SAMPLE_PIXELS, cand.size)
     return cand[np.unique(np.linspace(0, cand.size - 1, n).round().astype(int))]
 
 

@@ -133,6 +133,7 @@ class BatchSolver:
         big_b = s.block
         self.n_pairs = k
         self.row_sq = s.row_sq
+        self.first, self.last = s.first_step, s.last_step
         n_rows = 2 * big_b * big_b
         flat = s.m_block * n_rows + s.m_local
         # the -dt^2 of N = -dt^2 sum sum M is folded into the stored products

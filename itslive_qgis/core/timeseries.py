@@ -343,7 +343,7 @@ def invert_point(
     interval_days : float
         Grid step (days).
     lam : float
-        Regularisation weight; 0 = automatic (GCV for this pixel).
+        Regularisation weight; 0 = automatic (cross-validation over images, this pixel).
     derivative : {1, 2}
         Order of the penalised time derivative.
     robust : bool

@@ -45,7 +45,7 @@ class InvertPanel(AlgorithmPanel):
         self.lam = QDoubleSpinBox(self)
         self.lam.setRange(0.0, 1e9)
         self.lam.setDecimals(4)
-        self.lam.setSpecialValueText(tr("automatic (GCV)"))
+        self.lam.setSpecialValueText(tr("automatic (cross-validation)"))
         form.addRow(tr("Regularisation weight"), self.lam)
         self.derivative = QComboBox(self)
         self.derivative.addItems([tr("first derivative"), tr("second derivative")])

@@ -339,8 +339,13 @@ class TimeSeriesPanel(QWidget):
         self.lam_spin = QDoubleSpinBox()
         self.lam_spin.setRange(0.0, 1e6)
         self.lam_spin.setDecimals(3)
-        self.lam_spin.setSpecialValueText(tr("automatic (GCV)"))
-        self.lam_spin.setToolTip(tr("Regularisation weight lambda; larger is smoother. 0 = chosen by GCV."))
+        self.lam_spin.setSpecialValueText(tr("automatic (cross-validation)"))
+        self.lam_spin.setToolTip(
+            tr(
+                "Regularisation weight lambda; larger is smoother. "
+                "0 = chosen by cross-validation over images."
+            )
+        )
         self.errors_check = QCheckBox(tr("weight pairs by their errors"))
         self.errors_check.setChecked(True)
         smooth.addWidget(self.lam_spin)

@@ -38,7 +38,9 @@ class InvertAlgorithm(ItsLiveAlgorithm):
             "velocities on a regular grid of INTERVAL_DAYS steps, per pixel, for vx and vy (m/yr); speed v "
             "is derived. Each pair observes the exact fraction of every step its interval covers. The "
             "problem is regularised least squares with a penalty on the first or second time derivative "
-            "(DERIVATIVE) weighted by LAMBDA; LAMBDA = 0 chooses it by generalised cross-validation. "
+            "(DERIVATIVE) weighted by LAMBDA; LAMBDA = 0 chooses it by cross-validation that leaves out "
+            "whole images (every pair sharing an image), because ITS_LIVE errors are correlated through "
+            "shared images. "
             "WEIGHTING 'pair errors' (the default) weights pairs by 1/sigma^2 from vx_error/vy_error "
             "(v_error when those are absent); 'none' weights every pair alike, which lets the noisy short "
             "pairs dominate real ITS_LIVE data. ROBUST re-weights outliers (IRLS). Steps no pair informs "
@@ -73,7 +75,7 @@ class InvertAlgorithm(ItsLiveAlgorithm):
         self.addParameter(
             QgsProcessingParameterNumber(
                 "LAMBDA",
-                tr("Regularisation weight (0 = automatic, GCV)"),
+                tr("Regularisation weight (0 = automatic, cross-validation)"),
                 QgsProcessingParameterNumber.Type.Double,
                 defaultValue=0.0,
                 minValue=0.0,

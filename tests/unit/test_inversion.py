@@ -260,6 +260,71 @@ def test_recovers_seasonal_signal_within_noise_bound():
     assert np.all(res.count[gap] > 0) and np.all(np.isfinite(res.velocity[gap]))
 
 
+def _pairs_sharing_images(rng, offset_m=6.0, n=4000):
+    """Pairs between ~420 optical images (2016-2022); each image has its own geolocation offset.
+
+    A pair's velocity error is ``(offset_j - offset_i) / dt`` plus 2 m of matching noise: the
+    errors of pairs sharing an image are correlated, as in ITS_LIVE.
+    """
+    imgs = np.sort(rng.uniform(16800.0, 19300.0, 700))
+    doy = np.mod(imgs, 365.25)
+    imgs = imgs[(doy > 60) & (doy < 300)]
+    offset = rng.normal(0.0, offset_m, imgs.size)
+    i1, i2 = rng.integers(0, imgs.size, (2, 5 * n))
+    a, b = np.minimum(i1, i2), np.maximum(i1, i2)
+    dt = imgs[b] - imgs[a]
+    keep = (dt >= 5.0) & (dt <= 550.0)
+    a, b = a[keep][:n], b[keep][:n]
+    d1, d2 = imgs[a], imgs[b]
+    sigma = 2.0 * 365.25 / (d2 - d1)  # the stated error: matching noise only
+    y = _truth_mean(d1, d2) + (offset[b] - offset[a]) * 365.25 / (d2 - d1) + rng.normal(0.0, sigma)
+    return d1, d2, y, sigma
+
+
+def test_image_offsets_do_not_fool_the_automatic_lambda():
+    """Errors shared through images look like signal to pair-wise criteria; leaving out images does not."""
+    d1, d2, y, sigma = _pairs_sharing_images(np.random.default_rng(4))
+    res = invert_series(y, d1, d2, sigma=sigma)
+    e = res.edges_days
+    truth = _truth_mean(e[:-1], e[1:])
+    ok = np.isfinite(res.velocity)
+    rmse = float(np.sqrt(np.mean((res.velocity[ok] - truth[ok]) ** 2)))
+    c = res.centres_days[ok]
+    w = 2 * np.pi / 365.25
+    x = np.column_stack([np.ones_like(c), c - 17000.0, np.sin(w * c), np.cos(w * c)])
+    amplitude = np.hypot(*np.linalg.lstsq(x, res.velocity[ok], rcond=None)[0][2:])
+    print(f"\nimage offsets of 6 m: RMSE {rmse:.1f} m/yr, lambda {res.lam:.3g}, amplitude {amplitude:.1f}")
+    assert rmse < 2.0 * 365.25 / 30.0  # better than one 30-day pair without any offset (24.4 m/yr)
+    assert amplitude == pytest.approx(200.0, rel=0.05)
+    # with a lambda 1,000 times smaller the offsets come through as +-100 m/yr wiggles
+    rough = invert_series(y, d1, d2, sigma=sigma, lam=res.lam / 1000.0)
+    rough_rmse = float(np.sqrt(np.nanmean((rough.velocity - truth) ** 2)))
+    assert rough_rmse > 3.0 * rmse
+
+
+def test_folds_leave_out_whole_images():
+    from itslive_qgis.core.inversion_engine import CV_FOLDS, Engine, EngineOptions
+
+    rng = np.random.default_rng(8)
+    images = np.sort(rng.uniform(0.0, 1000.0, 60))
+    i, j = np.triu_indices(images.size, 1)
+    d1, d2 = images[i], images[j]
+    edges, _ = make_time_grid(d1, d2, 12.0)
+    held = Engine(d1, d2, edges, EngineOptions(device="cpu")).held_out(np.arange(d1.size))
+    assert held.shape == (CV_FOLDS, d1.size)
+    for f in range(CV_FOLDS):
+        out_images = set(d1[held[f]]) | set(d2[held[f]])
+        train_images = set(d1[~held[f]]) | set(d2[~held[f]])
+        in_fold = out_images - train_images  # images only ever seen in held-out pairs
+        assert in_fold, "every fold leaves out at least one whole image"
+        # a pair is held out exactly when one of its images belongs to the fold
+        np.testing.assert_array_equal(held[f], np.isin(d1, list(in_fold)) | np.isin(d2, list(in_fold)))
+    assert held.any(axis=0).all() and not held.all(axis=0).any()
+    # the fold of an image does not depend on the other pairs present
+    sub = Engine(d1[:50], d2[:50], edges, EngineOptions(device="cpu")).held_out(np.arange(50))
+    np.testing.assert_array_equal(sub, held[:, :50])
+
+
 def test_held_out_pairs_predicted_better_than_per_step_mean():
     rng = np.random.default_rng(11)
     d1, d2, y, sigma = _realistic_pairs(rng)
