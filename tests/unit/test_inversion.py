@@ -162,6 +162,11 @@ def test_engine_picks_the_band_solver_on_cpu_and_both_solvers_agree():
     np.testing.assert_allclose(band.velocity, torch_res.velocity, rtol=1e-8, atol=1e-8)
     np.testing.assert_allclose(band.sigma, torch_res.sigma, rtol=1e-8, atol=1e-10)
     np.testing.assert_array_equal(band.count, torch_res.count)
+    # the automatic lambda (cross-validation over images) is the same through either solver
+    auto_band = invert_pixels(y, d1, d2, device="cpu")
+    auto_torch = invert_pixels(y, d1, d2, device="cpu", solver="torch")
+    np.testing.assert_allclose(auto_band.lam, auto_torch.lam, rtol=1e-9)
+    np.testing.assert_allclose(auto_band.velocity, auto_torch.velocity, rtol=1e-8, atol=1e-8)
     with pytest.raises(InputError, match="solver must be"):
         invert_pixels(y, d1, d2, lam=3.0, solver="lapack")
 
