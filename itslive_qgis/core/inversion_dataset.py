@@ -19,7 +19,8 @@ import numpy as np
 from .cube import EPOCH, NS_PER_DAY, PAIR_DIM, pair_dates_days, require_xarray, to_days
 from .errors import DataError, InputError
 from .inversion_design import make_time_grid
-from .inversion_engine import Engine, EngineOptions, lambda_sample
+from .inversion_engine import Engine, EngineOptions
+from .inversion_lambda import lambda_sample
 from .progress import NullProgress, SubProgress, check_cancelled
 
 FILL_INT16 = -32767

@@ -308,7 +308,8 @@ def test_image_offsets_do_not_fool_the_automatic_lambda():
 
 
 def test_folds_leave_out_whole_images():
-    from itslive_qgis.core.inversion_engine import CV_FOLDS, Engine, EngineOptions
+    from itslive_qgis.core.inversion_engine import Engine, EngineOptions
+    from itslive_qgis.core.inversion_lambda import CV_FOLDS
 
     rng = np.random.default_rng(8)
     images = np.sort(rng.uniform(0.0, 1000.0, 60))
