@@ -31,12 +31,9 @@ from .catalog_index import (  # noqa: F401  (private helpers re-exported: they l
     _LONLAT_STEP_DEG,
     _QUERY_SEGMENTS,
     _clean,
-    _crs_info,
-    _crs_info_cached,
     _EpsgGroup,
     _group_indices,
     _halves,
-    _local,
     _lonlat_domain,
     _lonlat_measure,
     _lonlat_polygon,
@@ -44,14 +41,11 @@ from .catalog_index import (  # noqa: F401  (private helpers re-exported: they l
     _poles_inside,
     _Query,
     _query_to_lonlat,
-    _shapely,
     _split_antimeridian,
     _spread_pole_points,
     _square_to_lonlat,
     _squares_to_lonlat,
     _summarise,
-    _transform,
-    _transformer,
     _UntrustedError,
 )
 from .catalog_io import (  # noqa: F401  (private helpers re-exported: they lived here before)
@@ -74,6 +68,7 @@ from .catalog_io import (  # noqa: F401  (private helpers re-exported: they live
     _write_cache,
     tile_name,
 )
+from .crs import require_shapely
 from .errors import CancelledError, DataError, InputError, ItsLiveError
 from .progress import NullProgress, Progress, check_cancelled
 from .store import DEFAULT_BUCKET, StoreConfig, to_s3_url
@@ -356,7 +351,7 @@ class Catalog:
 
     def _candidate_groups(self, query: _Query) -> list[_EpsgGroup]:
         """Groups in the query's own EPSG, and groups whose lon/lat domain meets the query's."""
-        shapely = _shapely()
+        shapely = require_shapely()
         same = [g for g in self._groups if g.epsg == query.epsg]
         if len(same) == len(self._groups):
             return same
@@ -381,7 +376,7 @@ class Catalog:
         both sides of 180 degrees), and a tile holding a pole is closed around it. Properties
         are those of :data:`FOOTPRINT_FIELDS` (granule_count and roi_percent_coverage may be None).
         """
-        shapely = _shapely()
+        shapely = require_shapely()
         records = list(records if records is not None else self.records)
         geoms = np.empty(len(records), dtype=object)
         for epsg, idx in _group_indices(records):

@@ -15,13 +15,13 @@ Private to :mod:`itslive_qgis.core.catalog`, which holds the public API.
 
 from __future__ import annotations
 
-import threading
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import InputError, MissingDependencyError
+from .crs import crs_info, require_shapely, transform_geometry, transformer
+from .errors import InputError
 
 if TYPE_CHECKING:
     from .catalog import CubeRecord
@@ -42,7 +42,7 @@ class _EpsgGroup:
     """The cubes of one EPSG: squares, their STRtree, dense lon/lat footprints and domain."""
 
     def __init__(self, epsg: int, indices: np.ndarray, records: list[CubeRecord]):
-        shapely = _shapely()
+        shapely = require_shapely()
         self.epsg = epsg
         self.key = f"EPSG:{epsg}"
         self.indices = indices
@@ -54,7 +54,7 @@ class _EpsgGroup:
 
     def match(self, query: _Query) -> list[tuple[float, float, int]]:
         """(overlap %, distance m, record index) of the squares the query meets (forward route)."""
-        shapely = _shapely()
+        shapely = require_shapely()
         if query.epsg == self.epsg:
             piece = query.geom
             return _summarise([(piece, self.tree.query(piece, predicate="intersects"))], self, 1.0)
@@ -71,7 +71,9 @@ class _EpsgGroup:
         for half in halves:
             if half.is_empty:
                 continue
-            proj = _transform(shapely.segmentize(half, _LONLAT_STEP_DEG), "EPSG:4326", self.key)
+            proj = transform_geometry(
+                shapely.segmentize(half, _LONLAT_STEP_DEG), "EPSG:4326", self.key, densify=False
+            )
             if not np.all(np.isfinite(shapely.get_coordinates(proj))):
                 raise _UntrustedError
             proj = _clean(proj)
@@ -80,15 +82,15 @@ class _EpsgGroup:
 
     def match_in_query_crs(self, query: _Query) -> list[tuple[float, float, int]]:
         """Fallback route: project the dense lon/lat footprints into the query CRS."""
-        shapely = _shapely()
+        shapely = require_shapely()
         if query.epsg == self.epsg:
             return self.match(query)
         coords = shapely.get_coordinates(self.lonlat)
         # vertices exactly on 180 degrees or a pole sit on the edge of many projections' domain
         coords = np.clip(coords, [-180.0 + 1e-9, -90.0 + 1e-9], [180.0 - 1e-9, 90.0 - 1e-9])
         owner = np.repeat(np.arange(len(self.lonlat)), shapely.get_num_coordinates(self.lonlat))
-        xy = np.column_stack(_transformer("EPSG:4326", query.key).transform(coords[:, 0], coords[:, 1]))
-        back = np.column_stack(_transformer(query.key, "EPSG:4326").transform(xy[:, 0], xy[:, 1]))
+        xy = np.column_stack(transformer("EPSG:4326", query.key).transform(coords[:, 0], coords[:, 1]))
+        back = np.column_stack(transformer(query.key, "EPSG:4326").transform(xy[:, 0], xy[:, 1]))
         with np.errstate(invalid="ignore"):
             dlon = np.abs((back[:, 0] - coords[:, 0] + 180.0) % 360.0 - 180.0)
             dlat = np.abs(back[:, 1] - coords[:, 1])
@@ -105,8 +107,8 @@ class _Query:
     """A query geometry in its own CRS, with its lon/lat pieces computed on demand."""
 
     def __init__(self, geometry: Any, crs: Any):
-        shapely = _shapely()
-        self.key, self.crs, self.epsg = _crs_info(crs)
+        shapely = require_shapely()
+        self.key, self.crs, self.epsg = crs_info(crs)
         geographic = self.crs.is_geographic
         if isinstance(geometry, (tuple, list)) and len(geometry) in (2, 4):
             vals = [float(v) for v in geometry]
@@ -160,7 +162,7 @@ def _summarise(
     ``pieces`` are (projected query piece, positions in the group of the squares it meets);
     ``share`` is the fraction of the whole query these pieces stand for.
     """
-    shapely = _shapely()
+    shapely = require_shapely()
     squares = group.squares if squares is None else squares
     total = float(sum(_measure(q) for q, _ in pieces))
     overlap: dict[int, float] = {}
@@ -186,7 +188,7 @@ def _summarise(
 
 def _measure(geom):
     """Area of polygons, else length of lines, else number of points (vectorised)."""
-    shapely = _shapely()
+    shapely = require_shapely()
     area = shapely.area(geom)
     length = shapely.length(geom)
     points = shapely.get_num_geometries(geom) * ~shapely.is_empty(geom)
@@ -195,7 +197,7 @@ def _measure(geom):
 
 def _lonlat_measure(geom) -> float:
     """Size of lon/lat geometry: area on the sphere (cylindrical equal-area), length, or point count."""
-    shapely = _shapely()
+    shapely = require_shapely()
     if geom.area > 0:
         equal_area = shapely.transform(
             geom, lambda c: np.column_stack([np.radians(c[:, 0]), np.sin(np.radians(c[:, 1]))])
@@ -211,7 +213,7 @@ def _lonlat_measure(geom) -> float:
 @lru_cache(maxsize=1)
 def _halves() -> tuple:
     """Lon/lat boxes of the western and eastern hemispheres."""
-    shapely = _shapely()
+    shapely = require_shapely()
     return shapely.box(-180.0, -90.0, 0.0, 90.0), shapely.box(0.0, -90.0, 180.0, 90.0)
 
 
@@ -224,12 +226,12 @@ def _group_indices(records: list[CubeRecord]):
 # --------------------------------------------------------------------------- lon/lat geometry
 def _query_to_lonlat(query: _Query):
     """Densify the query in its CRS and turn it into antimeridian-split lon/lat geometry."""
-    shapely = _shapely()
+    shapely = require_shapely()
     g = query.geom
     xmin, ymin, xmax, ymax = g.bounds
     step = max(2.0 * ((xmax - xmin) + (ymax - ymin)) / _QUERY_SEGMENTS, 1e-9)
-    to_ll = _transformer(query.key, "EPSG:4326")
-    back = _transformer("EPSG:4326", query.key)
+    to_ll = transformer(query.key, "EPSG:4326")
+    back = transformer("EPSG:4326", query.key)
     tol = 1e-5 * max(xmax - xmin, ymax - ymin) + (1e-7 if query.geographic else 1e-3)
     # x period of cylindrical CRSs (360 degrees, 2 pi R in Web Mercator): canvases may run past 180
     px, py = back.transform([-180.0, 180.0, -180.0, 180.0], [0.0, 0.0, 60.0, 60.0])
@@ -272,25 +274,23 @@ def _query_to_lonlat(query: _Query):
 
 def _square_to_lonlat(square, epsg: int, step_m: float):
     """A projected square, densified every ``step_m`` metres, as antimeridian-safe lon/lat geometry."""
-    shapely = _shapely()
+    shapely = require_shapely()
     xy = shapely.get_coordinates(shapely.segmentize(square.exterior, step_m))
-    lon, lat = _transformer(f"EPSG:{epsg}", "EPSG:4326").transform(xy[:, 0], xy[:, 1])
+    lon, lat = transformer(f"EPSG:{epsg}", "EPSG:4326").transform(xy[:, 0], xy[:, 1])
     return _lonlat_polygon(np.asarray(lon), np.asarray(lat), _poles_inside(square, f"EPSG:{epsg}"))
 
 
 def _squares_to_lonlat(squares: np.ndarray, epsg: int, step_m: float) -> np.ndarray:
     """Vectorised :func:`_square_to_lonlat` for the squares of one EPSG (object array)."""
-    shapely = _shapely()
+    shapely = require_shapely()
     rings = shapely.segmentize(shapely.get_exterior_ring(squares), step_m)
     xy = shapely.get_coordinates(rings)
     owner = np.repeat(np.arange(len(squares)), shapely.get_num_coordinates(rings))
-    lon, lat = (
-        np.asarray(v) for v in _transformer(f"EPSG:{epsg}", "EPSG:4326").transform(xy[:, 0], xy[:, 1])
-    )
+    lon, lat = (np.asarray(v) for v in transformer(f"EPSG:{epsg}", "EPSG:4326").transform(xy[:, 0], xy[:, 1]))
     start = np.r_[0, np.flatnonzero(np.diff(owner)) + 1]
     span = np.maximum.reduceat(lon, start) - np.minimum.reduceat(lon, start)
     near_pole = np.maximum.reduceat(np.abs(lat), start) >= 90.0 - 1e-9
-    px, py = _transformer("EPSG:4326", f"EPSG:{epsg}").transform([0.0, 0.0], [90.0, -90.0])
+    px, py = transformer("EPSG:4326", f"EPSG:{epsg}").transform([0.0, 0.0], [90.0, -90.0])
     poles = [
         shapely.contains(squares, shapely.Point(x, y)) if np.isfinite([x, y]).all() else None
         for x, y in zip(px, py)
@@ -312,7 +312,7 @@ def _lonlat_polygon(lon: np.ndarray, lat: np.ndarray, poles: tuple[bool, bool], 
     ``poles`` = (north pole inside, south pole inside) in the ring's own CRS. ``spread``: the
     longitude of vertices AT a pole is meaningless (ring projected from a projected CRS).
     """
-    shapely = _shapely()
+    shapely = require_shapely()
     if spread:
         lon, lat = _spread_pole_points(lon, lat)
     lon_u = np.unwrap(lon, period=360.0)
@@ -354,7 +354,7 @@ def _spread_pole_points(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, n
 
 def _split_antimeridian(geom):
     """Cut unwrapped lon/lat geometry into 360-degree windows and shift each into [-180, 180]."""
-    shapely = _shapely()
+    shapely = require_shapely()
     xmin, _, xmax, _ = geom.bounds
     if xmin >= -180.0 and xmax <= 180.0:
         return geom
@@ -369,8 +369,8 @@ def _split_antimeridian(geom):
 
 def _poles_inside(geom, key: str) -> tuple[bool, bool]:
     """Whether the north / south pole lie inside ``geom`` (coordinates in CRS ``key``)."""
-    shapely = _shapely()
-    x, y = _transformer("EPSG:4326", key).transform([0.0, 0.0], [90.0, -90.0])
+    shapely = require_shapely()
+    x, y = transformer("EPSG:4326", key).transform([0.0, 0.0], [90.0, -90.0])
     return tuple(
         bool(np.isfinite(x[i]) and np.isfinite(y[i]) and geom.contains(shapely.Point(x[i], y[i])))
         for i in (0, 1)
@@ -379,7 +379,7 @@ def _poles_inside(geom, key: str) -> tuple[bool, bool]:
 
 def _lonlat_domain(footprints: np.ndarray):
     """Lon/lat box(es) holding every footprint, with a margin; wraps the antimeridian if need be."""
-    shapely = _shapely()
+    shapely = require_shapely()
     m = _DOMAIN_MARGIN_DEG
     b = shapely.bounds(shapely.get_parts(footprints))
     lat0, lat1 = max(-90.0, b[:, 1].min() - m), min(90.0, b[:, 3].max() + m)
@@ -403,74 +403,9 @@ def _lonlat_domain(footprints: np.ndarray):
 
 def _clean(geom):
     """Valid geometry: polygons repaired with make_valid, keeping only the polygonal parts."""
-    shapely = _shapely()
+    shapely = require_shapely()
     if geom.is_valid:
         return geom
     fixed = shapely.make_valid(geom)
     parts = [p for p in shapely.get_parts(fixed) if p.geom_type in ("Polygon", "MultiPolygon")]
     return shapely.union_all(parts) if parts else fixed
-
-
-def _transform(geom, src: str, dst: str):
-    """``geom`` with coordinates projected from CRS ``src`` to ``dst`` (keys of :func:`_crs_info`)."""
-    shapely = _shapely()
-    tr = _transformer(src, dst)
-    return shapely.transform(geom, lambda c: np.column_stack(tr.transform(c[:, 0], c[:, 1])))
-
-
-_local = threading.local()
-
-
-def _transformer(src: str, dst: str):
-    """A cached, per-thread always_xy pyproj Transformer (Transformers are not thread-safe)."""
-    cache = _local.__dict__.setdefault("transformers", {})
-    tr = cache.get((src, dst))
-    if tr is None:
-        from pyproj import Transformer
-
-        tr = cache[(src, dst)] = Transformer.from_crs(_crs_info(src)[1], _crs_info(dst)[1], always_xy=True)
-    return tr
-
-
-@lru_cache(maxsize=64)
-def _crs_info_cached(spec: str):
-    from pyproj import CRS
-    from pyproj.exceptions import CRSError
-
-    try:
-        crs = CRS.from_user_input(spec)
-    except CRSError as exc:
-        raise InputError(
-            f"Unknown coordinate reference system {spec!r}: give an EPSG code, WKT or PROJ string."
-        ) from exc
-    epsg = crs.to_epsg(min_confidence=100)
-    return crs, epsg
-
-
-def _crs_info(crs: Any) -> tuple[str, Any, int | None]:
-    """(cache key, pyproj.CRS, EPSG code or None) of an EPSG int, string or pyproj.CRS."""
-    if isinstance(crs, (int, np.integer)):
-        spec = f"EPSG:{int(crs)}"
-    elif isinstance(crs, str):
-        spec = crs.strip()
-        spec = f"EPSG:{spec}" if spec.isdigit() else spec
-    elif hasattr(crs, "to_wkt"):
-        spec = crs.to_wkt()
-    else:
-        raise InputError(f"Unsupported CRS {crs!r}: give an EPSG code, WKT or PROJ string.")
-    _shapely()
-    pyproj_crs, epsg = _crs_info_cached(spec)
-    return (f"EPSG:{epsg}" if epsg else spec), pyproj_crs, epsg
-
-
-def _shapely():
-    """The shapely module (and a check that pyproj is there), or a clear error."""
-    try:
-        import pyproj  # noqa: F401
-        import shapely
-        import shapely.geometry
-    except ImportError as exc:
-        raise MissingDependencyError(
-            "The catalog search needs shapely and pyproj: pip install shapely pyproj"
-        ) from exc
-    return shapely

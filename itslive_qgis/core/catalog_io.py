@@ -21,13 +21,12 @@ import numpy as np
 from .catalog_index import (
     _FOOTPRINT_STEP_M,
     _clean,
-    _crs_info,
     _lonlat_polygon,
-    _shapely,
     _split_antimeridian,
     _square_to_lonlat,
     _UntrustedError,
 )
+from .crs import crs_info, require_shapely
 from .errors import DataError, InputError, ItsLiveError, NetworkError
 from .store import StoreConfig, filesystem, to_s3_url
 
@@ -105,7 +104,7 @@ def _record_fields(obj: Any, label: str) -> list[dict]:
             problems.append(f"{where}: {lonlat}")
     for epsg in sorted({row["epsg"] for row in rows}):
         try:
-            _crs_info(epsg)
+            crs_info(epsg)
         except InputError:
             problems.append(f"EPSG:{epsg} is not a known coordinate reference system")
     if problems:
@@ -172,7 +171,7 @@ def _polygons_from_rings(polygons: list, positive_area: bool = False) -> list:
 
     Rings of equal length are converted in one vectorised call (the catalog's are all 5 points).
     """
-    shapely = _shapely()
+    shapely = require_shapely()
     out: list = [None] * len(polygons)
     by_length: dict[int, list[int]] = {}
     for i, coords in enumerate(polygons):
@@ -199,7 +198,7 @@ def _polygons_from_rings(polygons: list, positive_area: bool = False) -> list:
 def _lonlat_geometries(geometries: list) -> list:
     """Antimeridian-safe shapely geometries of GeoJSON lon/lat polygons; None when absent,
     a message string when unreadable."""
-    shapely = _shapely()
+    shapely = require_shapely()
     out: list = [None] * len(geometries)
     simple = [
         i

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .crs import as_crs, crs_from_dataset, transformer
 from .errors import DataError, InputError, MissingDependencyError
 
 DAYS_PER_YEAR = 365.25
@@ -53,62 +54,9 @@ class VelocityGrid:
     vy_error: np.ndarray | None = None
 
 
-def to_crs(crs, require_metres: bool = True):
-    """Return a ``pyproj.CRS`` from an EPSG code, a string, WKT or a CRS object.
-
-    Raises :class:`InputError` for a geographic CRS or one whose axes are not in metres
-    (map distances must be metres for strain rates, flux and tracking).
-    """
-    try:
-        import pyproj
-    except ImportError as exc:
-        raise MissingDependencyError("pyproj is not installed: pip install pyproj.") from exc
-    if crs is None:
-        raise InputError("No coordinate reference system given: pass crs='EPSG:3413' (or the grid's EPSG).")
-    if hasattr(crs, "to_wkt") and not isinstance(crs, pyproj.CRS):
-        crs = crs.to_wkt()
-    try:
-        out = pyproj.CRS.from_user_input(crs)
-    except pyproj.exceptions.CRSError as exc:
-        raise InputError(f"Unknown coordinate reference system {crs!r}: {exc}") from exc
-    if require_metres:
-        units = {a.unit_name.lower() for a in out.axis_info[:2]}
-        if not out.is_projected or not units <= {"metre", "meter", "m"}:
-            raise InputError(
-                f"The grid CRS {out.name} is not a projected CRS in metres; reproject the velocities "
-                "to their ITS_LIVE projection (polar stereographic or UTM) first."
-            )
-    return out
-
-
-def crs_from_dataset(ds, crs=None):
-    """The CRS of an ITS_LIVE-like dataset: ``crs`` if given, else its grid mapping.
-
-    Looks at the grid-mapping variable named by ``vx.attrs['grid_mapping']`` (``crs_wkt``,
-    ``spatial_ref``, ``spatial_epsg``), a ``spatial_ref``/``mapping`` variable and the global
-    ``projection`` attribute (EPSG as a string, as in ITS_LIVE cubes).
-    """
-    if crs is not None:
-        return to_crs(crs)
-    names = []
-    for var in ("vx", "vy", "v"):
-        if var in ds.variables and "grid_mapping" in ds[var].attrs:
-            names.append(ds[var].attrs["grid_mapping"])
-    names += ["mapping", "spatial_ref", "crs", "Polar_Stereographic"]
-    for name in names:
-        if name in ds.variables:
-            attrs = ds[name].attrs
-            for key in ("crs_wkt", "spatial_ref", "spatial_epsg"):
-                if attrs.get(key) not in (None, ""):
-                    value = attrs[key]
-                    return to_crs(int(value) if key == "spatial_epsg" else value)
-    proj = ds.attrs.get("projection")
-    if proj not in (None, ""):
-        return to_crs(int(proj) if str(proj).isdigit() else proj)
-    raise InputError(
-        "The velocity dataset carries no coordinate reference system (no grid-mapping variable); "
-        "give the CRS explicitly, e.g. crs='EPSG:3413'."
-    )
+def as_metric_crs(crs):
+    """A pyproj CRS that must be projected in metres (map distances for strain, flux, tracking)."""
+    return as_crs(crs, require_metres=True)
 
 
 def read_velocity(source, crs=None, vx_name: str = "vx", vy_name: str = "vy") -> VelocityGrid:
@@ -120,7 +68,7 @@ def read_velocity(source, crs=None, vx_name: str = "vx", vy_name: str = "vy") ->
     if isinstance(source, tuple | list):
         grid = read_velocity_rasters(*source)
         if crs is not None:
-            grid.crs = to_crs(crs)
+            grid.crs = as_metric_crs(crs)
         return grid
     return read_velocity_dataset(source, crs=crs, vx_name=vx_name, vy_name=vy_name)
 
@@ -166,7 +114,7 @@ def _velocity_from_dataset(ds, crs, vx_name: str, vy_name: str) -> VelocityGrid:
         vy=np.asarray(vy_da.values, dtype="float64"),
         x=np.asarray(ds["x"].values, dtype="float64"),
         y=np.asarray(ds["y"].values, dtype="float64"),
-        crs=crs_from_dataset(ds, crs),
+        crs=as_metric_crs(crs_from_dataset(ds, crs)),
     )
     if lead:
         out.time_dim = lead[0]
@@ -199,7 +147,7 @@ def read_velocity_rasters(vx_path, vy_path, vx_error_path=None, vy_error_path=No
         arrays.append(values)
     vx, vy, ex, ey = arrays
     return VelocityGrid(
-        vx=vx, vy=vy, x=ref[0], y=ref[1], crs=to_crs(ref[2]), vx_error=_abs(ex), vy_error=_abs(ey)
+        vx=vx, vy=vy, x=ref[0], y=ref[1], crs=as_metric_crs(ref[2]), vx_error=_abs(ex), vy_error=_abs(ey)
     )
 
 
@@ -240,10 +188,9 @@ def scale_factor_grid(x, y, crs) -> np.ndarray:
     """
     import pyproj
 
-    crs = to_crs(crs)
+    crs = as_metric_crs(crs)
     xx, yy = np.meshgrid(np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64"))
-    to_geo = pyproj.Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
-    lon, lat = to_geo.transform(xx, yy)
+    lon, lat = transformer(crs, crs.geodetic_crs).transform(xx, yy)
     factors = pyproj.Proj(crs).get_factors(lon, lat)
     h = np.asarray(factors.meridional_scale, dtype="float64")
     k = np.asarray(factors.parallel_scale, dtype="float64")
@@ -374,7 +321,7 @@ def reproject_to_grid(path, x, y, crs, resampling: str = "bilinear") -> np.ndarr
             src_crs=src.crs,
             src_nodata=src.nodata if src.nodata is not None else np.nan,
             dst_transform=grid_transform(x, y),
-            dst_crs=rasterio.crs.CRS.from_wkt(to_crs(crs).to_wkt()),
+            dst_crs=rasterio.crs.CRS.from_wkt(as_metric_crs(crs).to_wkt()),
             dst_nodata=np.nan,
             resampling=getattr(Resampling, resampling),
             tolerance=0.0,  # exact transformer: the result is differentiated (flux divergence)
@@ -411,7 +358,7 @@ def build_output_dataset(result: dict, grid: VelocityGrid, variables: dict, attr
 
 def grid_mapping_attrs(crs, x, y) -> dict:
     """CF grid-mapping attributes (+ ``crs_wkt``, ``spatial_ref``, ``spatial_epsg``, ``GeoTransform``)."""
-    crs = to_crs(crs)
+    crs = as_metric_crs(crs)
     attrs = {k: v for k, v in crs.to_cf().items() if isinstance(v, str | int | float)}
     wkt = crs.to_wkt()
     attrs.update(crs_wkt=wkt, spatial_ref=wkt)
@@ -479,7 +426,7 @@ def write_geotiff_atomic(path, bands, x, y, crs) -> Path:
         "count": len(bands),
         "dtype": "float32",
         "nodata": np.nan,
-        "crs": rasterio.crs.CRS.from_wkt(to_crs(crs).to_wkt()),
+        "crs": rasterio.crs.CRS.from_wkt(as_metric_crs(crs).to_wkt()),
         "transform": grid_transform(x, y),
         "compress": "deflate",
         "predictor": 3,

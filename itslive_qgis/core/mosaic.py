@@ -110,7 +110,8 @@ def region_code(region) -> str:
 
 def region_for_area(area, area_crs) -> str:
     """The RGI mosaic region whose coarse lon/lat box holds the area's centroid (see module doc)."""
-    from .subset_grid import area_geometry, as_crs, transform_geometry
+    from .area import area_geometry
+    from .crs import as_crs, transform_geometry
 
     geom, crs = area_geometry(area, area_crs)
     lonlat = transform_geometry(geom, crs, as_crs("EPSG:4326"))
@@ -227,7 +228,7 @@ def clip_mosaic(
     config = config or StoreConfig.from_env()
     progress = progress or NullProgress()
     out_dir = _check_dir(output_dir)
-    from .subset_grid import area_geometry
+    from .area import area_geometry
 
     geom, crs = area_geometry(area, area_crs)
     code = region_code(region) if region is not None else region_for_area(geom, crs)
@@ -263,7 +264,7 @@ def _clip_one(url, var, geom, crs, code, year, out_dir: Path, progress) -> Path:
     from rasterio.features import geometry_mask
     from rasterio.windows import Window, from_bounds
 
-    from .subset_grid import as_crs, transform_geometry
+    from .crs import as_crs, transform_geometry
 
     try:
         src = rasterio.open(vsi_path(url))

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import DataError, InputError
+from .crs import transformer
+from .errors import InputError
 
 GRID_PHASE_X_M = 52.5
 GRID_PHASE_Y_M = 67.5
@@ -86,80 +87,6 @@ class Placement:
         )
 
 
-def as_crs(crs):
-    """A pyproj CRS from an EPSG code, 'EPSG:xxxx', WKT, PROJ string or CRS object."""
-    from pyproj import CRS
-    from pyproj.exceptions import CRSError
-
-    try:
-        if isinstance(crs, (int, np.integer)):
-            return CRS.from_epsg(int(crs))
-        if isinstance(crs, str) and crs.strip().isdigit():
-            return CRS.from_epsg(int(crs))
-        return CRS.from_user_input(crs)
-    except CRSError as exc:
-        raise InputError(f"Unknown coordinate reference system {crs!r}: give e.g. 'EPSG:4326'.") from exc
-
-
-def area_geometry(area, area_crs):
-    """The area as a shapely geometry (an extent tuple becomes a box) and its CRS.
-
-    Raises
-    ------
-    InputError
-        Empty or invalid area.
-    """
-    import shapely
-    from shapely.geometry import box
-    from shapely.geometry.base import BaseGeometry
-
-    if area is None:
-        raise InputError("No area given: draw or choose an area (polygon, point or extent).")
-    if isinstance(area, BaseGeometry):
-        geom = area
-    elif isinstance(area, (tuple, list)) and len(area) == 4:
-        xmin, ymin, xmax, ymax = (float(v) for v in area)
-        if not (xmin <= xmax and ymin <= ymax):
-            raise InputError(f"Extent {area} is not (xmin, ymin, xmax, ymax) with min <= max.")
-        geom = box(xmin, ymin, xmax, ymax) if (xmin < xmax or ymin < ymax) else shapely.Point(xmin, ymin)
-    else:
-        raise InputError("The area must be a shapely geometry or an extent (xmin, ymin, xmax, ymax).")
-    if geom.is_empty:
-        raise InputError("The area is empty: draw or choose a polygon, point or extent that has some extent.")
-    if not geom.is_valid:
-        geom = shapely.make_valid(geom)
-    return geom, as_crs(area_crs)
-
-
-def transform_geometry(geom, src_crs, dst_crs):
-    """Reproject a geometry, densified first so curved edges stay faithful."""
-    import shapely
-    from pyproj import Transformer
-
-    if src_crs == dst_crs:
-        return geom
-    xmin, ymin, xmax, ymax = geom.bounds
-    span = max(xmax - xmin, ymax - ymin)
-    if span > 0 and geom.geom_type not in ("Point", "MultiPoint"):
-        geom = shapely.segmentize(geom, span / 64)
-    tr = Transformer.from_crs(src_crs, dst_crs, always_xy=True)
-    return shapely.transform(geom, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
-
-
-def cube_crs(attrs: dict, mapping_attrs: dict, url: str):
-    """CRS of a cube from its ``projection`` attribute or its ``mapping`` variable."""
-    for value in (attrs.get("projection"), mapping_attrs.get("spatial_epsg")):
-        if value not in (None, ""):
-            try:
-                return as_crs(int(float(value)))
-            except (ValueError, InputError):
-                pass
-    for key in ("crs_wkt", "spatial_ref", "proj4text"):
-        if mapping_attrs.get(key):
-            return as_crs(mapping_attrs[key])
-    raise DataError(f"{url}: no 'projection' attribute nor a readable 'mapping' CRS.")
-
-
 def grid_footprint(grid: Grid):
     """The grid's outer cell edges as a shapely box (metres in its CRS)."""
     from shapely.geometry import box
@@ -225,15 +152,12 @@ def place(target: Grid, source: Grid, mask: np.ndarray, method: str) -> Placemen
     ``method`` is ``"nearest"`` or ``"bilinear"``; on a shared grid both are exact copies.
     Rotation angles are computed when the CRSs differ.
     """
-    from pyproj import Transformer
-
     xx, yy = np.meshgrid(target.x, target.y)
     same = source.crs == target.crs
     if same:
         xs, ys = xx, yy
     else:
-        tr = Transformer.from_crs(target.crs, source.crs, always_xy=True)
-        xs, ys = tr.transform(xx, yy)
+        xs, ys = transformer(target.crs, source.crs).transform(xx, yy)
     col_f = (xs - source.x[0]) / source.dx
     row_f = (source.y[0] - ys) / source.dy
     ny, nx = source.y.size, source.x.size
@@ -263,9 +187,7 @@ def axis_rotation(target_crs, source_crs, x, y, step_m: float = 60.0):
     ``vx_t = vx_s cos t + vy_s sin t`` and ``vy_t = -vx_s sin t + vy_s cos t`` along
     the target axes (conformal projections: axes orthogonal, equal scale both ways).
     """
-    from pyproj import Transformer
-
-    tr = Transformer.from_crs(target_crs, source_crs, always_xy=True)
+    tr = transformer(target_crs, source_crs)
     xa, ya = tr.transform(x - step_m, y)
     xb, yb = tr.transform(x + step_m, y)
     angle = np.arctan2(yb - ya, xb - xa)

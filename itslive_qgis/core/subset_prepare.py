@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .area import area_geometry
+from .crs import as_crs, crs_from_attrs, transform_geometry
 from .cube import PAIR_DIM, to_days
 from .errors import DataError, InputError
 from .progress import Progress, check_cancelled
@@ -23,14 +25,10 @@ from .subset_fetch import ChunkRef, HttpSource, LocalSource, fetch_chunks, make_
 from .subset_grid import (
     Grid,
     Placement,
-    area_geometry,
     area_mask,
-    as_crs,
-    cube_crs,
     grid_footprint,
     place,
     target_grid,
-    transform_geometry,
 )
 from .subset_pairs import SELECTION_VARS, PairUnion, select_pairs, union_pairs, window_mask
 from .subset_zarr import CubeLayout, decode_chunk, pair_dataset, parse_zmetadata
@@ -207,7 +205,7 @@ def _read_grids(cubes) -> None:
         if x.size > 1 and x[1] < x[0]:
             raise DataError(f"{cube.url}: x decreases; ITS_LIVE cubes have x ascending.")
         mapping_attrs = cube.layout.arrays["mapping"].attrs if "mapping" in cube.layout.arrays else {}
-        cube.crs = cube_crs(cube.layout.attrs, mapping_attrs, cube.url)
+        cube.crs = crs_from_attrs(cube.layout.attrs, mapping_attrs, cube.url)
         cube.grid = Grid(crs=cube.crs, x=x, y=y)
 
 

@@ -117,8 +117,8 @@ class InvertAlgorithm(ItsLiveAlgorithm):
     OUTPUT = "OUTPUT"
 
     def processAlgorithm(self, parameters, context, feedback):
+        from ..core.crs import crs_from_dataset
         from ..core.cube import open_pairs, select_extent
-        from ..core.grid import crs_from_dataset
         from ..core.inversion_dataset import invert_dataset, write_netcdf
 
         source = self.parameterAsString(parameters, self.INPUT, context).strip()

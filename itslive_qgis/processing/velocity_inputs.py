@@ -131,7 +131,7 @@ def velocity_crs(alg, velocity: VelocityInput) -> QgsCoordinateReferenceSystem:
         if velocity.layer_crs is None:
             raise QgsProcessingException(tr("The vx raster has no CRS: assign one or set the CRS parameter."))
         return velocity.layer_crs
-    from ..core.grid import crs_from_dataset
+    from ..core.crs import crs_from_dataset
 
     def read_crs():
         import xarray as xr
