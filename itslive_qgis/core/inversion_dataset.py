@@ -21,7 +21,11 @@ from .errors import DataError, InputError
 from .inversion_design import make_time_grid
 from .inversion_engine import Engine, EngineOptions
 from .inversion_lambda import lambda_sample
+from .pair_filter import PairFilter
 from .progress import NullProgress, SubProgress, check_cancelled
+
+#: pair weighting of every inversion (core, itslive:invert, the dock and the point panel)
+DEFAULT_WEIGHTING = "errors"
 
 FILL_INT16 = -32767
 LAMBDA_TILE_PIXELS = 64  # central tile whose solvable pixels give the lambda sample
@@ -43,7 +47,7 @@ def invert_dataset(
     interval_days: float = 12.0,
     lam: float = 0.0,
     derivative: int = 2,
-    weighting: str = "none",
+    weighting: str = DEFAULT_WEIGHTING,
     robust: bool = False,
     satellites=None,
     start_date=None,
@@ -71,11 +75,12 @@ def invert_dataset(
     lam : float
         Regularisation weight; 0 = automatic (cross-validation over images).
     derivative : {1, 2}
-    weighting : {"none", "errors"}
-        ``"errors"``: weights ``1/sigma^2`` from ``vx_error``/``vy_error`` (m/yr, per pair), or
-        from ``v_error`` for both components when those are absent. ``itslive:invert`` and the
-        panels default to ``"errors"``: on the real block, unweighted series of slow ice scatter
-        by about 250 m/yr (noisy short pairs dominate), error-weighted ones by about 34 m/yr.
+    weighting : {"errors", "none"}
+        ``"errors"`` (:data:`DEFAULT_WEIGHTING`, also of ``itslive:invert`` and the panels):
+        weights ``1/sigma^2`` from ``vx_error``/``vy_error`` (m/yr, per pair), or from ``v_error``
+        for both components when those are absent. On the real block, unweighted series of slow
+        ice scatter by about 250 m/yr (noisy short pairs dominate), error-weighted ones by about
+        34 m/yr. ``"none"``: equal weights.
     robust : bool
         Tukey/Huber IRLS against outliers.
     satellites : str or sequence of str, optional
@@ -161,22 +166,18 @@ def select_pairs(ds, satellites=None, start_date=None, end_date=None, min_dt_day
     """Indices of the pairs passing the filters, and their dates (days since 1970-01-01)."""
     d1, d2 = pair_dates_days(ds)
     keep = np.isfinite(d1) & np.isfinite(d2) & (d2 > d1)
-    if satellites:
-        wanted = _as_list(satellites)
-        for name in ("satellite_img1", "satellite_img2"):
-            if name not in ds:
-                raise DataError(f"SATELLITES needs the '{name}' variable, which this dataset lacks.")
-            sats = np.char.strip(np.asarray(ds[name].values).astype(str))
-            keep &= np.isin(sats, wanted)
     if start_date is not None:
         keep &= d1 >= _date_days(start_date)
     if end_date is not None:
         keep &= d2 <= _date_days(end_date)
-    dt = d2 - d1
-    if min_dt_days is not None:
-        keep &= dt >= float(min_dt_days)
-    if max_dt_days is not None:
-        keep &= dt <= float(max_dt_days)
+    pair_filter = PairFilter.create(
+        satellites=_as_list(satellites) if satellites else None,
+        min_interval_days=min_dt_days,
+        max_interval_days=max_dt_days,
+    )
+    columns = {n: ds[n].values for n in pair_filter.needed_vars() if n in ds.variables}
+    columns["date_dt"] = d2 - d1  # from the acquisition dates (date_dt may be missing in older files)
+    keep &= pair_filter.mask(columns, d1.size)
     idx = np.flatnonzero(keep)
     if idx.size == 0:
         raise InputError(

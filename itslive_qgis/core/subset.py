@@ -37,10 +37,10 @@ from pathlib import Path
 from .cube import DEFAULT_VARIABLES, PAIR_DIM
 from .errors import InputError
 from .files import writable_folder
+from .pair_filter import PairFilter
 from .progress import NullProgress, Progress, SubProgress
 from .store import StoreConfig, is_remote, to_s3_url
 from .subset_fetch import ChunkGate, ChunkRef, FetchStats, cached_bytes, drop_cached, fetch_chunks
-from .subset_pairs import PairFilters, normalise_missions, normalise_satellites
 from .subset_prepare import CubeInput, prepare_cubes
 
 DEFAULT_MAX_MEMORY_BYTES = 2 * 1024**3
@@ -210,9 +210,10 @@ def subset_cubes(
     variables : list of str, optional
         Output variables; default :data:`itslive_qgis.core.cube.DEFAULT_VARIABLES`.
     satellites : list of str, optional
-        Keep pairs whose first (earlier) image is from these satellites ('8', 'L9', '2A', ...).
+        Keep pairs whose two images are from these satellites ('8', 'L9', '2A', ...; see
+        :mod:`itslive_qgis.core.pair_filter`).
     missions : list of str, optional
-        Keep pairs whose first image is from these missions ('L' Landsat, 'S' Sentinel).
+        Keep pairs whose two images are from these missions ('L' Landsat, 'S' Sentinel).
     min_interval_days, max_interval_days : float, optional
         Bounds on date_dt (days), inclusive.
     min_roi_valid_percentage : float, optional
@@ -403,21 +404,19 @@ def _query(
     end = _parse_date(end_date, "end")
     if end < start:
         raise InputError(f"The end date {end_date} is before the start date {start_date}.")
-    if min_dt is not None and max_dt is not None and max_dt < min_dt:
-        raise InputError(f"max_interval_days ({max_dt}) is below min_interval_days ({min_dt}).")
     if variables is None or len(variables) == 0:
         variables = list(DEFAULT_VARIABLES)
     elif isinstance(variables, str):
         variables = [variables]
     if resampling not in ("nearest", "bilinear"):
         raise InputError(f"Unknown resampling {resampling!r}: use 'nearest' or 'bilinear'.")
-    filters = PairFilters(
-        satellites=normalise_satellites(satellites),
-        missions=normalise_missions(missions),
-        min_interval_days=None if min_dt is None else float(min_dt),
-        max_interval_days=None if max_dt is None else float(max_dt),
-        min_roi_valid_percentage=None if min_roi is None else float(min_roi),
-        max_v_error_m_per_yr=None if max_v_error is None else float(max_v_error),
+    filters = PairFilter.create(
+        satellites=satellites,
+        missions=missions,
+        min_interval_days=min_dt,
+        max_interval_days=max_dt,
+        min_roi_valid_percentage=min_roi,
+        max_v_error_m_per_yr=max_v_error,
     )
     return {
         "cube_urls": urls,

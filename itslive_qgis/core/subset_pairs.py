@@ -6,12 +6,10 @@ Selection of one cube, in this order:
    (both dates inclusive, UTC);
 2. cleaning with :func:`itslive_qgis.core.cube.clean_pairs` (stable sort by mid_date,
    duplicates kept, img1/img2 swapped where img1 is later, date_dt in float days);
-3. pair filters, evaluated on the cleaned pairs (so ``*_img1`` is the earlier image):
-   ``satellites`` keeps a pair when ``satellite_img1`` is in the set, ``missions`` when
-   ``mission_img1`` is, ``min/max_interval_days`` bound ``date_dt`` (inclusive) and
-   ``min_roi_valid_percentage`` bounds ``roi_valid_percentage`` (inclusive). Pairs with
-   a missing value in a filtered field are dropped. (The per-pixel ``max_v_error``
-   filter is applied to velocities, see :mod:`subset_write`.)
+3. the pair filter (:class:`itslive_qgis.core.pair_filter.PairFilter`, the same rule as the
+   inversion and point series: both images from the listed satellites / missions, interval
+   and valid-pixel bounds inclusive), evaluated on the cleaned pairs. (The per-pixel
+   ``max_v_error`` filter is applied to velocities, see :mod:`subset_write`.)
 
 Across cubes the pair axis is the UNION of the cubes' selected pairs. A pair is
 identified by (mid_date, acquisition_date_img1, acquisition_date_img2,
@@ -29,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .cube import PAIR_DIM, clean_pairs, to_days
-from .errors import InputError
+from .pair_filter import PairFilter
 
 INDEX_VAR = "_pair_index"
 #: 1-D variables the selection reads (when the cube has them)
@@ -47,72 +45,12 @@ IDENTITY_VARS = ("acquisition_date_img1", "acquisition_date_img2", "satellite_im
 _SATELLITE_ALIASES = {"L": "", "S": "", "LANDSAT": "", "SENTINEL": "", "LC0": "", "LE0": "", "LT0": ""}
 
 
-@dataclass(frozen=True)
-class PairFilters:
-    """Pair-level filters (None: no filter). Units: days, percent, m/yr."""
-
-    satellites: tuple[str, ...] | None = None
-    missions: tuple[str, ...] | None = None
-    min_interval_days: float | None = None
-    max_interval_days: float | None = None
-    min_roi_valid_percentage: float | None = None
-    max_v_error_m_per_yr: float | None = None
-
-    def needed_vars(self) -> set[str]:
-        """1-D variables the pair filters read."""
-        out = set()
-        if self.satellites:
-            out.add("satellite_img1")
-        if self.missions:
-            out.add("mission_img1")
-        if self.min_interval_days is not None or self.max_interval_days is not None:
-            out.add("date_dt")
-        if self.min_roi_valid_percentage is not None:
-            out.add("roi_valid_percentage")
-        return out
-
-    def as_dict(self) -> dict:
-        """JSON-ready description."""
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
-
-
-def normalise_satellites(values) -> tuple[str, ...] | None:
-    """Satellite codes as cubes write them: '8', 'L8', 'Landsat 8' -> '8'; 'S2A', '2A' -> '2A'."""
-    if not values:
-        return None
-    out = []
-    for value in [values] if isinstance(values, str) else values:
-        code = str(value).strip().upper().replace(" ", "")
-        for prefix in ("LANDSAT", "SENTINEL", "L", "S"):
-            if code.startswith(prefix) and code[len(prefix) :]:
-                code = code[len(prefix) :]
-                break
-        code = code.lstrip("-_")
-        if not code:
-            raise InputError(f"Unknown satellite {value!r}: use codes like '8', 'L9', '1A', 'S2B'.")
-        out.append(code)
-    return tuple(sorted(set(out)))
-
-
-def normalise_missions(values) -> tuple[str, ...] | None:
-    """Mission codes as cubes write them: 'Landsat'/'L' -> 'L', 'Sentinel'/'S' -> 'S'."""
-    if not values:
-        return None
-    out = []
-    for value in [values] if isinstance(values, str) else values:
-        code = str(value).strip().upper()[:1]
-        if code not in ("L", "S"):
-            raise InputError(f"Unknown mission {value!r}: use 'L' (Landsat) or 'S' (Sentinel).")
-        out.append(code)
-    return tuple(sorted(set(out)))
-
-
 def window_mask(mid_date_days: np.ndarray, start_day: float, end_day_exclusive: float) -> np.ndarray:
     """Pairs whose mid_date (float days) lies in [start, end)."""
     return (mid_date_days >= start_day) & (mid_date_days < end_day_exclusive)
 
 
-def select_pairs(ds, start_day: float, end_day_exclusive: float, filters: PairFilters):
+def select_pairs(ds, start_day: float, end_day_exclusive: float, filters: PairFilter):
     """Cleaned, filtered pairs of one cube's 1-D dataset.
 
     Parameters
@@ -130,21 +68,7 @@ def select_pairs(ds, start_day: float, end_day_exclusive: float, filters: PairFi
     ds = ds.assign({INDEX_VAR: ((PAIR_DIM,), np.arange(ds.sizes[PAIR_DIM], dtype="int64"))})
     keep = window_mask(to_days(ds[PAIR_DIM].values), start_day, end_day_exclusive)
     ds = clean_pairs(ds.isel({PAIR_DIM: np.flatnonzero(keep)}))
-    mask = np.ones(ds.sizes[PAIR_DIM], dtype=bool)
-    if filters.satellites and "satellite_img1" in ds:
-        mask &= np.isin(_strings(ds["satellite_img1"].values), filters.satellites)
-    if filters.missions and "mission_img1" in ds:
-        mask &= np.isin(_strings(ds["mission_img1"].values), filters.missions)
-    if "date_dt" in ds:
-        dt = np.asarray(ds["date_dt"].values, dtype="float64")
-        if filters.min_interval_days is not None:
-            mask &= dt >= filters.min_interval_days
-        if filters.max_interval_days is not None:
-            mask &= dt <= filters.max_interval_days
-    if filters.min_roi_valid_percentage is not None and "roi_valid_percentage" in ds:
-        mask &= (
-            np.asarray(ds["roi_valid_percentage"].values, dtype="float64") >= filters.min_roi_valid_percentage
-        )
+    mask = filters.mask_dataset(ds)
     if not mask.all():
         ds = ds.isel({PAIR_DIM: np.flatnonzero(mask)})
     return ds

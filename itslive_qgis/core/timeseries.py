@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError
+from .inversion_dataset import DEFAULT_WEIGHTING
 from .progress import NullProgress, Progress, check_cancelled
 from .store import StoreConfig
 
@@ -309,20 +310,22 @@ def pair_filter_mask(series: PointSeries, min_dt_days=None, max_dt_days=None, sa
     min_dt_days, max_dt_days : float, optional
         Inclusive bounds on the pair separation ``date_dt`` (days).
     satellites : iterable of str, optional
-        Satellites allowed for BOTH images of a pair (as the inversion's SATELLITES filter);
-        None keeps every pair, an empty list none.
+        Satellites allowed for BOTH images of a pair (the rule of every pair filter, see
+        :mod:`itslive_qgis.core.pair_filter`); None keeps every pair, an empty list none.
     """
-    dt = np.asarray(series.date_dt_days, dtype="float64")
-    keep = np.ones(dt.size, dtype=bool)
-    if min_dt_days is not None:
-        keep &= dt >= float(min_dt_days)
-    if max_dt_days is not None:
-        keep &= dt <= float(max_dt_days)
-    if satellites is not None:
-        wanted = [str(s).strip() for s in satellites]
-        for sats in (series.satellite, series.satellite_img2):
-            keep &= np.isin(np.char.strip(np.asarray(sats).astype(str)), wanted)
-    return keep
+    from .pair_filter import PairFilter
+
+    pair_filter = PairFilter.create(
+        satellites=None if satellites is None else list(satellites),
+        min_interval_days=min_dt_days,
+        max_interval_days=max_dt_days,
+    )
+    columns = {
+        "date_dt": series.date_dt_days,
+        "satellite_img1": series.satellite,
+        "satellite_img2": series.satellite_img2,
+    }
+    return pair_filter.mask(columns, len(series.date_dt_days))
 
 
 def invert_point(
@@ -331,7 +334,7 @@ def invert_point(
     lam: float = 0.0,
     derivative: int = 2,
     robust: bool = False,
-    weighting: str = "none",
+    weighting: str = DEFAULT_WEIGHTING,
     min_pairs: int = 3,
 ) -> RegularSeries | None:
     """Invert the pairs of one pixel onto a regular grid (vx and vy; speed derived).
@@ -348,8 +351,8 @@ def invert_point(
         Order of the penalised time derivative.
     robust : bool
         Huber/Tukey re-weighting against outliers.
-    weighting : {"none", "errors"}
-        Unit weights or ``1 / vx_error^2`` and ``1 / vy_error^2``.
+    weighting : {"errors", "none"}
+        ``1 / vx_error^2`` and ``1 / vy_error^2`` (the default of every inversion), or unit weights.
     min_pairs : int
         Fewer usable pairs give None.
 

@@ -436,7 +436,9 @@ def test_real_block_runs_end_to_end(shared_data, tmp_path):
     from itslive_qgis.core.cube import clean_pairs, open_cube, pair_dates_days
 
     ds = clean_pairs(open_cube(str(shared_data / CUBE))).isel(y=slice(4, 6), x=slice(4, 6))
-    out = invert_dataset(ds, lam=1.0, satellites="2A,2B,8,9", start_date="2017-01-01", max_dt_days=120)
+    out = invert_dataset(
+        ds, lam=1.0, weighting="none", satellites="2A,2B,8,9", start_date="2017-01-01", max_dt_days=120
+    )
     assert out["vx"].dims == ("time", "y", "x") and out.sizes["nv"] == 2
     assert out["vx"].attrs["long_name"] == "x component of ice velocity"
     assert out["vy"].attrs["long_name"] == "y component of ice velocity"
@@ -473,7 +475,13 @@ def test_real_block_runs_end_to_end(shared_data, tmp_path):
     np.testing.assert_allclose(got_w[ok_w], ref_w[ok_w], rtol=1e-5, atol=1e-4 * np.abs(ref_w).max())
     np.testing.assert_allclose(werr["vx_sigma"].values[ok_w, 0, 0], np.sqrt(ninv_w[ok_w]), rtol=1e-5)
     lazy = invert_dataset(
-        ds, lam=1.0, satellites="2A,2B,8,9", start_date="2017-01-01", max_dt_days=120, lazy=True
+        ds,
+        lam=1.0,
+        weighting="none",
+        satellites="2A,2B,8,9",
+        start_date="2017-01-01",
+        max_dt_days=120,
+        lazy=True,
     )
     np.testing.assert_array_equal(lazy["vx"].values, out["vx"].values)
     path = write_netcdf(out, tmp_path / "inv.nc")
