@@ -24,7 +24,7 @@ from .crs import crs_info, require_shapely, transform_geometry, transformer
 from .errors import InputError
 
 if TYPE_CHECKING:
-    from .catalog import CubeRecord
+    from .catalog_records import CubeRecord
 
 _FOOTPRINT_STEP_M = 5000.0  # densification of projected squares for lon/lat outputs (metres)
 _INDEX_STEP_M = 10000.0  # the same for the lon/lat footprints of the index (domains, fallback route)

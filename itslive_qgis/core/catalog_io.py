@@ -1,6 +1,6 @@
 """Reading the datacube catalog: JSON parsing and validation, fetching, cache files.
 
-Private to :mod:`itslive_qgis.core.catalog`, except :func:`tile_name` (re-exported there).
+Used by :mod:`itslive_qgis.core.catalog`.
 """
 
 from __future__ import annotations
@@ -26,15 +26,10 @@ from .catalog_index import (
     _square_to_lonlat,
     _UntrustedError,
 )
+from .catalog_records import tile_name
 from .crs import crs_info, require_shapely
 from .errors import DataError, InputError, ItsLiveError, NetworkError
 from .store import StoreConfig, filesystem, to_s3_url
-
-
-def tile_name(zarr_url: str) -> str:
-    """Cube name of a catalog URL: last path part without ``.zarr`` (and without a query string)."""
-    name = zarr_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
-    return name[:-5] if name.endswith(".zarr") else name
 
 
 # --------------------------------------------------------------------------- parsing
