@@ -44,6 +44,7 @@ from .catalog_io import (
 from .catalog_records import FOOTPRINT_FIELDS, CubeMatch, CubeRecord, tile_name
 from .crs import require_shapely
 from .errors import CancelledError, DataError, InputError, ItsLiveError
+from .frames import geodataframe
 from .progress import NullProgress, Progress, check_cancelled
 from .store import StoreConfig
 
@@ -293,6 +294,14 @@ class Catalog:
             }
             out.append({"type": "Feature", "geometry": shapely.geometry.mapping(geom), "properties": props})
         return out
+
+    def footprints_frame(self, records: list[CubeRecord] | None = None):
+        """The footprints of :meth:`footprint_features` as a geopandas GeoDataFrame (EPSG:4326)."""
+        from shapely.geometry import shape
+
+        features = self.footprint_features(records)
+        rows = [dict(f["properties"], tile=tile_name(f["properties"]["zarr_url"])) for f in features]
+        return geodataframe(rows, [shape(f["geometry"]) for f in features], "EPSG:4326")
 
 
 def _records_from_geojson(obj: Any, label: str) -> list[CubeRecord]:

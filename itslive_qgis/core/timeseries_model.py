@@ -149,6 +149,34 @@ class PointSeries:
         arrays = {name: getattr(self, name)[mask] for name in _PAIR_ARRAYS}
         return replace(self, **arrays)
 
+    def to_frame(self):
+        """The pairs as a geopandas GeoDataFrame: one row per pair at the pixel centre (source CRS).
+
+        Columns: ``mid_date``, ``date_start``, ``date_end`` (datetime64), ``date_dt_days``,
+        ``v``, ``vx``, ``vy``, ``v_error``, ``vx_error``, ``vy_error`` (m/yr), ``satellite_img1``,
+        ``satellite_img2``, ``granule_url``.
+        """
+        from shapely.geometry import Point
+
+        from .frames import geodataframe
+
+        def dates(days):
+            return (np.asarray(days, "float64") * 86400e9).astype("int64").astype("datetime64[ns]")
+
+        columns = {
+            "mid_date": dates(self.mid_date_days),
+            "date_start": dates(self.d1_days),
+            "date_end": dates(self.d2_days),
+            "date_dt_days": self.date_dt_days,
+            **{n: getattr(self, n) for n in ("v", "vx", "vy", "v_error", "vx_error", "vy_error")},
+            "satellite_img1": self.satellite,
+            "satellite_img2": self.satellite_img2,
+            "granule_url": self.granule_url,
+        }
+        rows = [dict(zip(columns, values)) for values in zip(*columns.values())]
+        point = Point(self.x_m, self.y_m)
+        return geodataframe(rows, [point] * len(rows), f"EPSG:{self.epsg}" if self.epsg else None)
+
     def satellites(self) -> list[str]:
         """Distinct satellites of image 1 and 2, sorted (Landsat numbers first)."""
         names = set(np.asarray(self.satellite).astype(str)) | set(np.asarray(self.satellite_img2).astype(str))

@@ -250,3 +250,32 @@ def _stop(active, reason, why):
     bad = why != "completed"
     reason[bad] = why[bad]
     active &= ~bad
+
+
+def tracks_frame(tracks: list[Track], crs):
+    """Tracks as a geopandas GeoDataFrame of LineStrings in ``crs`` (map metres).
+
+    Columns: ``track`` (number), ``start_date`` and ``end_date`` (ISO), ``duration_days``,
+    ``length_m`` (along the path, map metres), ``stop_reason``.
+    """
+    from shapely.geometry import LineString, Point
+
+    from .frames import geodataframe
+
+    rows, geoms = [], []
+    for i, tr in enumerate(tracks):
+        ok = np.isfinite(tr.xs) & np.isfinite(tr.ys)
+        xs, ys, ts = tr.xs[ok], tr.ys[ok], tr.t_days[ok]
+        geoms.append(LineString(np.column_stack([xs, ys])) if xs.size > 1 else Point(xs[0], ys[0]))
+        iso = np.datetime_as_string((np.asarray(ts[[0, -1]]) * 86400).astype("int64").astype("datetime64[s]"))
+        rows.append(
+            {
+                "track": i,
+                "start_date": str(iso[0]),
+                "end_date": str(iso[1]),
+                "duration_days": float(abs(ts[-1] - ts[0])),
+                "length_m": float(np.hypot(np.diff(xs), np.diff(ys)).sum()),
+                "stop_reason": tr.stop_reason,
+            }
+        )
+    return geodataframe(rows, geoms, crs)
