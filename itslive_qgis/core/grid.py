@@ -18,13 +18,13 @@ Conventions used everywhere in this module and its callers:
 from __future__ import annotations
 
 import os
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .errors import DataError, InputError, MissingDependencyError
+from .files import atomic_output
 
 DAYS_PER_YEAR = 365.25
 #: Largest relative difference between meridional and parallel scale accepted as conformal.
@@ -448,18 +448,13 @@ def write_grid_dataset(ds, path) -> Path:
 def write_netcdf_atomic(ds, path) -> Path:
     """Write ``ds`` to NetCDF-4 through a temporary file in the same folder, then rename."""
     path = Path(path)
-    tmp = _tmp_name(path)
     encoding = {
         n: {"zlib": True, "complevel": 4, "_FillValue": np.float32(np.nan), "dtype": "float32"}
         for n in ds.data_vars
         if np.issubdtype(ds[n].dtype, np.floating) and ds[n].ndim >= 2
     }
-    try:
+    with atomic_output(path) as tmp:
         ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return path
 
 
@@ -484,8 +479,7 @@ def write_geotiff_atomic(path, bands, x, y, crs) -> Path:
         "compress": "deflate",
         "predictor": 3,
     }
-    tmp = _tmp_name(path)
-    try:
+    with atomic_output(path) as tmp:
         with rasterio.open(tmp, "w", **profile) as dst:
             for i, (name, values, units, description) in enumerate(bands, start=1):
                 arr = np.asarray(values, dtype="float32")
@@ -493,15 +487,7 @@ def write_geotiff_atomic(path, bands, x, y, crs) -> Path:
                 dst.set_band_description(i, f"{name}: {description}")
                 dst.set_band_unit(i, units)
                 dst.update_tags(i, name=name, units=units)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return path
-
-
-def _tmp_name(path: Path) -> Path:
-    return path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
 
 
 def _abs(values):
