@@ -146,11 +146,17 @@ class ItsLiveAlgorithm(QgsProcessingAlgorithm):
         except Exception as exc:  # a bug or a damaged file: one clear line (traceback: ITSLIVE_DEBUG=1)
             if os.environ.get("ITSLIVE_DEBUG"):
                 QgsMessageLog.logMessage(traceback.format_exc(), "ITS_LIVE", Qgis.MessageLevel.Critical)
+            has_input = any(p.name() == "INPUT" for p in self.parameterDefinitions())
             raise QgsProcessingException(
                 tr(
-                    "{} failed: {}: {}. Check that the inputs are ITS_LIVE files (the details are in the "
-                    "ITS_LIVE log)."
-                ).format(self.NAME, type(exc).__name__, str(exc)[:300])
+                    "{} failed: {}: {}. If {} is damaged (a truncated download, a deleted or cut chunk), "
+                    "write or download it again; set ITSLIVE_DEBUG=1 for the details."
+                ).format(
+                    self.NAME,
+                    type(exc).__name__,
+                    str(exc)[:300].rstrip(". "),
+                    "INPUT" if has_input else tr("an input file"),
+                )
             ) from exc
 
 
@@ -266,7 +272,7 @@ def dataset_problem(
         return tr("{}: no input given: choose {}.").format(parameter, expected)
     target = Path(path).expanduser()
     if not target.exists():
-        return tr("{}: no file or folder at {}: check the path.").format(parameter, path)
+        return tr("No ITS_LIVE datacube or file at {} ({}): check the path.").format(path, parameter)
     if target.is_dir():
         if any((target / n).is_file() for n in (".zmetadata", ".zattrs", ".zgroup", "zarr.json")):
             return ""
@@ -276,7 +282,8 @@ def dataset_problem(
         damage = netcdf_damage(target)
         if damage:
             return tr(
-                "{}: {} cannot be read ({}): it may be truncated or damaged; write or download it again."
+                "{}: {} cannot be read as NetCDF ({}): it may be truncated or damaged; write or download it "
+                "again."
             ).format(parameter, target.name, damage)
         return ""
     what = {
@@ -304,7 +311,8 @@ def netcdf_damage(path: Path) -> str:
     try:
         netCDF4.Dataset(str(path), "r").close()
     except Exception as exc:  # netCDF4 raises OSError or RuntimeError for damaged files
-        return str(exc).split(":", 1)[-1].strip().rstrip(".") or type(exc).__name__
+        text = str(exc).split(":", 1)[-1].strip()
+        return text.split(": b'", 1)[0].rstrip(".") or type(exc).__name__
     finally:
         NETCDF_WRITE_LOCK.release()
     return ""
