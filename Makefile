@@ -11,11 +11,11 @@ export PYTHONDONTWRITEBYTECODE := 1
 # qgis_process: the plugin from this checkout, the venv's packages visible
 PROCESS_ENV := QGIS_PLUGINPATH=$(CURDIR) PYTHONPATH=$(CURDIR)/$(VENV)/lib/python3.11/site-packages PATH=$(CURDIR)/$(VENV)/bin:$$PATH
 
-.PHONY: help setup setup-system setup-python test lint format unit qgis-test demo mirror process package i18n bench clean
+.PHONY: help setup setup-system setup-python test lint format unit qgis-test hostile-test demo mirror process package i18n bench clean
 
 help:
 	@echo "make demo      run the demo pipeline on the bundled local mirror (installs what it needs)"
-	@echo "make test      lint + unit tests + QGIS tests (installs what it needs)"
+	@echo "make test      lint + unit tests + QGIS tests + hostile-input tests (installs what it needs)"
 	@echo "make setup     install QGIS 3.40 LTR (bookworm-backports) and the Python venv (idempotent)"
 	@echo "make mirror    serve the local S3 mirror on 127.0.0.1:9000 until Ctrl-C"
 	@echo "make process ARGS='list'   run qgis_process with the plugin from this checkout"
@@ -71,10 +71,15 @@ unit: setup
 qgis-test: setup
 	$(PY) -m pytest -p no:cacheprovider tests/qgis -q
 
+# hostile inputs and faults through real qgis_process runs (issue 20)
+hostile-test: setup
+	$(PY) -m pytest -p no:cacheprovider tests/hostile -q -rxX
+
 test: setup
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory qgis-test
+	$(MAKE) --no-print-directory hostile-test
 
 # ---------------------------------------------------------------- running
 demo: setup

@@ -4,6 +4,11 @@
   <context>
     <name>ItsLive</name>
     <message>
+      <location filename="../itslive_qgis/processing/base.py" line="297" />
+      <source> (give two rasters as VX and VY instead)</source>
+      <translation> (ou donnez deux rasters VX et VY)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/timeseries_plot.py" line="289" />
       <source> (inverted ± 1σ)</source>
       <translation> (inversion ± 1σ)</translation>
@@ -32,6 +37,11 @@
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="70" />
       <source>A NetCDF/Zarr layer with vx and vy, or a *_vx.tif with its *_vy.tif</source>
       <translation>Une couche NetCDF/Zarr contenant vx et vy, ou un *_vx.tif accompagné de son *_vy.tif</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/base.py" line="141" />
+      <source>A file could not be read or written{}: {}. Check the path, its permissions and the free space; nothing was replaced.</source>
+      <translation>Un fichier n'a pas pu être lu ou écrit{} : {}. Vérifiez le chemin, ses droits et l'espace libre ; rien n'a été remplacé.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/invert_panel.py" line="38" />
@@ -84,17 +94,17 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Zone</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="54" />
+      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="53" />
       <source>Area polygons (optional)</source>
       <translation>Polygones de la zone (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="60" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="70" />
       <source>Area polygons (optional, instead of the extent)</source>
       <translation>Polygones de la zone (facultatif, à la place de l'emprise)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="258" />
+      <location filename="../itslive_qgis/layers/loader.py" line="261" />
       <source>Arrows from vx/vy drawn by the mesh layer (MDAL), sized by speed.</source>
       <translation>Flèches tracées à partir de vx/vy par la couche maillage (MDAL), dimensionnées selon la vitesse.</translation>
     </message>
@@ -139,12 +149,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Annuler</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="110" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="113" />
       <source>Cancelled: no layer was loaded.</source>
       <translation>Annulé : aucune couche n'a été chargée.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="187" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="194" />
       <source>Cancelled: no output was written.</source>
       <translation>Annulé : aucune sortie n'a été écrite.</translation>
     </message>
@@ -154,12 +164,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Annulation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="93" />
-      <source>Cannot create the output folder {}: {}</source>
-      <translation>Impossible de créer le dossier de sortie {} : {}</translation>
+      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="94" />
+      <source>Cannot create the output folder {} (OUTPUT_FOLDER): {}</source>
+      <translation>Impossible de créer le dossier de sortie {} (OUTPUT_FOLDER) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="194" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="225" />
       <source>Cannot estimate: {}</source>
       <translation>Estimation impossible : {}</translation>
     </message>
@@ -169,7 +179,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Impossible de rechercher les cubes dans ce SCR de carte : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="57" />
+      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="56" />
       <source>Catalog file or URL (optional)</source>
       <translation>Fichier ou URL du catalogue (facultatif)</translation>
     </message>
@@ -179,12 +189,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Différences centrées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="312" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="331" />
       <source>Check that the seeds lie on cells with velocity data (field CRS {}, x {:.0f} to {:.0f} m, y {:.0f} to {:.0f} m)</source>
       <translation>Vérifiez que les points de départ se trouvent sur des cellules ayant des données de vitesse (SCR du champ {}, x de {:.0f} à {:.0f} m, y de {:.0f} à {:.0f} m)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="149" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="168" />
       <source>Choose a point layer of seeds (SEEDS).</source>
       <translation>Choisissez une couche de points de départ (SEEDS).</translation>
     </message>
@@ -194,7 +204,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche de points de départ.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="86" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="87" />
       <source>Choose a subset file (download one first) or give a datacube URL.</source>
       <translation>Choisissez un fichier d'extrait (téléchargez-en un d'abord) ou indiquez l'URL d'un cube de données.</translation>
     </message>
@@ -209,7 +219,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une zone : l'emprise du canevas, une emprise dessinée ou des polygones.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="134" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="141" />
       <source>Choose an ice thickness raster (THICKNESS).</source>
       <translation>Choisissez un raster d'épaisseur de glace (THICKNESS).</translation>
     </message>
@@ -234,17 +244,17 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cliquez sur la carte pour tracer l'historique de vitesse d'un point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="36" />
+      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="35" />
       <source>Clip velocity mosaic</source>
       <translation>Découper la mosaïque de vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="75" />
+      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="74" />
       <source>Clipped mosaics</source>
       <translation>Mosaïques découpées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="39" />
+      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="38" />
       <source>Clips the ITS_LIVE v2 velocity mosaics (cloud-optimised GeoTIFFs under velocity_mosaic/v2/{annual,static}/cog/) to an area with HTTP range reads: only the tiles under the area are read, never whole files. YEAR 0 = the static (summary) mosaic, else the annual mosaic of that year (1985-2022). REGION: RGI region (e.g. 5 or RGI05A); default chosen from the area. VARIABLES: e.g. v,vx,vy,v_error,count (static mosaics also have dv_dt, v_amp, v_phase, ...). One GeoTIFF per variable in OUTPUT_FOLDER, in the mosaic's projection, with units (m/yr) and nodata. VX/VY outputs chain into itslive:strainrates.</source>
       <translation>Découpe les mosaïques de vitesse ITS_LIVE v2 (GeoTIFF optimisés pour le cloud, sous velocity_mosaic/v2/{annual,static}/cog/) sur une zone par lectures HTTP partielles (requêtes range) : seules les tuiles sous la zone sont lues, jamais les fichiers entiers. YEAR 0 = la mosaïque statique (de synthèse), sinon la mosaïque annuelle de cette année (1985-2022). REGION : région RGI (p. ex. 5 ou RGI05A) ; par défaut, déduite de la zone. VARIABLES : p. ex. v,vx,vy,v_error,count (les mosaïques statiques ont aussi dv_dt, v_amp, v_phase, ...). Un GeoTIFF par variable dans OUTPUT_FOLDER, dans la projection de la mosaïque, avec les unités (m/yr) et la valeur nodata. Les sorties VX/VY s'enchaînent avec itslive:strainrates.</translation>
     </message>
@@ -259,7 +269,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Calcul de la divergence du flux...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="180" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="184" />
       <source>Copying band 1 of {} to {}</source>
       <translation>Copie de la bande 1 de {} vers {}</translation>
     </message>
@@ -274,22 +284,22 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Impossible de charger l'algorithme {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="108" />
+      <location filename="../itslive_qgis/processing/provider.py" line="129" />
       <source>Could not read the model {}</source>
       <translation>Impossible de lire le modèle {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="110" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="120" />
       <source>Datacube URLs (optional)</source>
       <translation>URL des cubes de données (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="61" />
+      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="60" />
       <source>Datacube footprints</source>
       <translation>Emprises des cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="115" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="125" />
       <source>Datacube footprints (output of itslive:findcubes, optional)</source>
       <translation>Emprises des cubes de données (sortie de itslive:findcubes, facultatif)</translation>
     </message>
@@ -314,12 +324,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Facteur de profondeur</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="99" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="100" />
       <source>Depth factor (depth-averaged / surface speed)</source>
       <translation>Facteur de profondeur (vitesse moyennée sur l'épaisseur / vitesse de surface)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="64" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="65" />
       <source>Device</source>
       <translation>Matériel de calcul</translation>
     </message>
@@ -329,7 +339,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Sens</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="53" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="54" />
       <source>Divergence of the ice flux, flux_divergence = d(H f vx)/dx + d(H f vy)/dy (m/yr), and the thickness change that flow alone causes, dynamic_dhdt = -flux_divergence (m/yr; negative = dynamic thinning, where more ice leaves a cell than enters it). Surface and basal mass balance are not included.
 
 Velocities: INPUT, a NetCDF or Zarr dataset with vx and vy (ground m/yr along grid east / north; a time axis is kept), OR the two rasters VX and VY.
@@ -353,7 +363,7 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Terminé : {} ({} couche(s) ajoutée(s))</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="57" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="58" />
       <source>Down-weight outliers (robust)</source>
       <translation>Réduire le poids des valeurs aberrantes (robuste)</translation>
     </message>
@@ -363,17 +373,17 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Téléchargement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="32" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="42" />
       <source>Download datacube subset</source>
       <translation>Télécharger un extrait de cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="154" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="185" />
       <source>Downloading the subset...</source>
       <translation>Téléchargement de l'extrait...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="35" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="45" />
       <source>Downloads the image-pair velocities of the ITS_LIVE datacubes under an area (EXTENT, or the polygons of AOI, e.g. a selected glacier outline; any CRS) whose mid_date lies in [START_DATE, END_DATE] (YYYY-MM-DD, inclusive), and writes one clean file: -32767 fill values become NaN, pairs are sorted by mid_date (duplicates kept in a stable order), acquisition_date_img1 &lt;= acquisition_date_img2, date_dt in days, y stays descending; CF-1.8 NetCDF4 (compressed, .nc) or Zarr (.zarr) with the grid mapping, units (m/yr) and provenance.
 
 Only the chunks under the area are read, many at a time, retried with backoff; an interrupted or cancelled download resumes without fetching completed chunks; the file appears only when complete. Tiles of one projection are joined on their common 120 m grid; tiles of another projection are resampled onto TARGET_CRS (default: the projection of the tile covering most of the area) with vx/vy rotated into its axes.
@@ -401,7 +411,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Vide : à côté du fichier de vitesse (ou dans le dossier temporaire)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="71" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="81" />
       <source>End date (YYYY-MM-DD)</source>
       <translation>Date de fin (AAAA-MM-JJ)</translation>
     </message>
@@ -411,22 +421,22 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Estimer la taille</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="188" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="219" />
       <source>Estimating the ITS_LIVE subset</source>
       <translation>Estimation de l'extrait ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="187" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="218" />
       <source>Estimating...</source>
       <translation>Estimation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="373" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="378" />
       <source>Export CSV...</source>
       <translation>Exporter en CSV...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="375" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="380" />
       <source>Export PNG...</source>
       <translation>Exporter en PNG...</translation>
     </message>
@@ -441,22 +451,22 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter la série temporelle (CSV)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="56" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="66" />
       <source>Extent (any CRS)</source>
       <translation>Emprise (n'importe quel SCR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="59" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="73" />
       <source>Extent (part of a cube)</source>
       <translation>Emprise (partie d'un cube)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="39" />
+      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="38" />
       <source>Find datacubes</source>
       <translation>Rechercher les cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="251" />
+      <location filename="../itslive_qgis/layers/loader.py" line="254" />
       <source>Flow vectors</source>
       <translation>Vecteurs d'écoulement</translation>
     </message>
@@ -466,7 +476,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Divergence du flux</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="143" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="150" />
       <source>Flux divergence of {} with thickness {}</source>
       <translation>Divergence du flux de {} avec l'épaisseur {}</translation>
     </message>
@@ -481,12 +491,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Vers l'aval</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="159" />
+      <location filename="../itslive_qgis/processing/base.py" line="409" />
       <source>Give an area: an extent or a polygon layer.</source>
       <translation>Indiquez une zone : une emprise ou une couche de polygones.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="167" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="174" />
       <source>Give the glacier outline either as a polygon layer or as a CSV of points, not both.</source>
       <translation>Indiquez le contour du glacier soit sous forme de couche de polygones, soit sous forme de CSV de points, mais pas les deux.</translation>
     </message>
@@ -501,9 +511,19 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Contour du glacier</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="82" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="83" />
       <source>Glacier outline (polygons, any CRS)</source>
       <translation>Contour du glacier (polygones, n'importe quel SCR)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="149" />
+      <source>INPUT: {} is a folder: choose {}.</source>
+      <translation>INPUT : {} est un dossier : choisissez {}.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="159" />
+      <source>INPUT: {} {}: choose {}.</source>
+      <translation>INPUT : {} {} : choisissez {}.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/dock.py" line="27" />
@@ -531,7 +551,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>ITS_LIVE mosaïque — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="429" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="434" />
       <source>ITS_LIVE point inversion</source>
       <translation>Inversion ITS_LIVE en un point</translation>
     </message>
@@ -576,7 +596,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Épaisseur de glace (m)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="107" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="108" />
       <source>Ice thickness uncertainty (m, 1-sigma)</source>
       <translation>Incertitude sur l'épaisseur de glace (m, 1 sigma)</translation>
     </message>
@@ -586,22 +606,22 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Inversion</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="443" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="448" />
       <source>Inversion failed: {}</source>
       <translation>Échec de l'inversion : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="70" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="71" />
       <source>Invert</source>
       <translation>Inverser</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="33" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="42" />
       <source>Invert pair velocities to a time series</source>
       <translation>Inverser les vitesses des paires en série temporelle</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="106" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="138" />
       <source>Inverting...</source>
       <translation>Inversion en cours...</translation>
     </message>
@@ -626,12 +646,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Échelle de longueur</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="85" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="86" />
       <source>Length scale for the logarithmic method (metres)</source>
       <translation>Échelle de longueur pour la méthode logarithmique (mètres)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="42" />
+      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="41" />
       <source>Lists the ITS_LIVE Zarr datacubes (100 km tiles, 120 m) whose footprint intersects the extent. A cube covers a place when the place intersects the cube's tile square in the cube's own projection (EPSG:3413, EPSG:3031 or UTM), so the answer is right for extents in any CRS, across the antimeridian and at UTM seams (where two cubes cover a place).
 
 CATALOG: optional path or URL of a catalog_v02.json; default the configured endpoint's datacubes/catalog_v02.json (cached; refreshed when it changed).
@@ -666,7 +686,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Chargement de {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="194" />
+      <location filename="../itslive_qgis/layers/loader.py" line="197" />
       <source>Loading {} was cancelled.</source>
       <translation>Le chargement de {} a été annulé.</translation>
     </message>
@@ -681,7 +701,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Logarithmique (Alley et al. 2018)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="77" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="78" />
       <source>Logarithmic strain over a length scale (Alley et al. 2018)</source>
       <translation>Déformation logarithmique sur une échelle de longueur (Alley et al. 2018)</translation>
     </message>
@@ -691,12 +711,12 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Recherche des cubes de données ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="83" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="93" />
       <source>Maximum date_dt (days)</source>
       <translation>date_dt maximal (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="103" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="113" />
       <source>Maximum v_error (m/yr)</source>
       <translation>v_error maximal (m/yr)</translation>
     </message>
@@ -706,12 +726,12 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Méthode</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="82" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="92" />
       <source>Minimum date_dt (days)</source>
       <translation>date_dt minimal (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="93" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="103" />
       <source>Minimum roi_valid_percentage (%)</source>
       <translation>roi_valid_percentage minimal (%)</translation>
     </message>
@@ -726,7 +746,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Paquets Python manquants : {}. Installez-les dans le Python utilisé par QGIS, p. ex. dans un terminal : {} (sous Windows, utilisez le shell OSGeo4W), puis redémarrez QGIS.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="67" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="68" />
       <source>NetCDF (*.nc)</source>
       <translation>NetCDF (*.nc)</translation>
     </message>
@@ -736,24 +756,24 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>NetCDF (*.nc);;Zarr (*.zarr)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/base.py" line="275" />
+      <source>No ITS_LIVE datacube or file at {} ({}): check the path.</source>
+      <translation>Aucun datacube ITS_LIVE ni fichier à {} ({}) : vérifiez le chemin.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/download_panel.py" line="129" />
       <source>No feature of {} is selected.</source>
       <translation>Aucune entité de {} n'est sélectionnée.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="265" />
+      <location filename="../itslive_qgis/layers/loader.py" line="268" />
       <source>No flow arrows for {}: {}</source>
       <translation>Pas de flèches d'écoulement pour {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="169" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="176" />
       <source>No outline CSV at {}: check the path.</source>
       <translation>Aucun CSV de contour à l'emplacement {} : vérifiez le chemin.</translation>
-    </message>
-    <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="199" />
-      <source>No output file given.</source>
-      <translation>Aucun fichier de sortie indiqué.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="96" />
@@ -771,7 +791,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun jeu de données de vitesse à l'emplacement {} : vérifiez le chemin.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="311" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="330" />
       <source>None of the {} seed(s) could be tracked ({}).</source>
       <translation>Aucun des {} point(s) de départ n'a pu être suivi ({}).</translation>
     </message>
@@ -781,7 +801,12 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Ou des polygones</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="193" />
+      <location filename="../itslive_qgis/processing/base.py" line="136" />
+      <source>Out of memory: choose a smaller area or fewer dates, then run again.</source>
+      <translation>Mémoire insuffisante : choisissez une zone plus petite ou moins de dates, puis relancez.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="200" />
       <source>Outline: {} polygon(s) reprojected to {}</source>
       <translation>Contour : {} polygone(s) reprojeté(s) en {}</translation>
     </message>
@@ -801,7 +826,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Images PNG (*.png)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="89" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="104" />
       <source>Pair weighting</source>
       <translation>Pondération des paires</translation>
     </message>
@@ -835,7 +860,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Choisir un point sur la carte</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="456" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="461" />
       <source>Plotting needs matplotlib: install python3-matplotlib (or pip install matplotlib).</source>
       <translation>Le tracé nécessite matplotlib : installez python3-matplotlib (ou pip install matplotlib).</translation>
     </message>
@@ -855,12 +880,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>L'algorithme de traitement {} n'est pas disponible.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="490" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="495" />
       <source>P{} {} px ({}, {})</source>
       <translation>P{} {} px ({}, {})</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="73" />
+      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="72" />
       <source>RGI region (optional)</source>
       <translation>Région RGI (facultatif)</translation>
     </message>
@@ -875,17 +900,17 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Poids de régularisation</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="73" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="88" />
       <source>Regularisation weight (0 = automatic, cross-validation)</source>
       <translation>Poids de régularisation (0 = automatique, validation croisée)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="343" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="344" />
       <source>Regularisation weight lambda; larger is smoother. 0 = chosen by cross-validation over images.</source>
       <translation>Poids de régularisation lambda ; plus il est grand, plus la série est lisse. 0 = choisi par validation croisée sur les images.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="82" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="97" />
       <source>Regularised derivative</source>
       <translation>Dérivée régularisée</translation>
     </message>
@@ -900,7 +925,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Fichier résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="92" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="107" />
       <source>Robust (down-weight outliers)</source>
       <translation>Robuste (réduire le poids des valeurs aberrantes)</translation>
     </message>
@@ -930,7 +955,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Satellites</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="79" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="89" />
       <source>Satellites (e.g. 8,9,2A)</source>
       <translation>Satellites (p. ex. 8,9,2A)</translation>
     </message>
@@ -970,7 +995,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Afficher ou masquer le panneau ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="348" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="133" />
+      <source>Size budget, GB (download or uncompressed output; empty = the plugin option, 0 = no limit)</source>
+      <translation>Taille maximale, Go (téléchargement ou sortie non compressée ; vide = option de l'extension, 0 = sans limite)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="353" />
       <source>Smoothing</source>
       <translation>Lissage</translation>
     </message>
@@ -980,7 +1010,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Lisser la</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="310" />
+      <location filename="../itslive_qgis/layers/loader.py" line="313" />
       <source>Source file: {}</source>
       <translation>Fichier source : {}</translation>
     </message>
@@ -995,7 +1025,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Date de début</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="67" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="77" />
       <source>Start date (YYYY-MM-DD)</source>
       <translation>Date de début (AAAA-MM-JJ)</translation>
     </message>
@@ -1005,12 +1035,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Date de début AAAA-MM-JJ (vide : premier instant du champ, 2000-01-01 s'il est statique)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="295" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="314" />
       <source>Start date {} is not a date: write it as YYYY-MM-DD, e.g. 2018-01-01.</source>
       <translation>La date de début {} n'est pas une date : écrivez-la sous la forme AAAA-MM-JJ, p. ex. 2018-01-01.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="231" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="250" />
       <source>Static field and no start date: the tracks start on 2000-01-01.</source>
       <translation>Champ statique et aucune date de début : les trajectoires commencent le 2000-01-01.</translation>
     </message>
@@ -1020,12 +1050,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Vitesses de déformation</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="111" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="112" />
       <source>Strain rates by {} of {}</source>
       <translation>Vitesses de déformation par {} pour {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="123" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="142" />
       <source>Subset</source>
       <translation>Extrait</translation>
     </message>
@@ -1035,7 +1065,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Extrait (*.nc *.zarr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="55" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="69" />
       <source>Subset file or datacube (path or URL)</source>
       <translation>Fichier d'extrait ou cube de données (chemin ou URL)</translation>
     </message>
@@ -1045,7 +1075,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Extrait ou cube</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="45" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="46" />
       <source>Surface strain rates (1/yr) of a velocity field.
 
 Velocities: INPUT, a NetCDF or Zarr dataset with vx and vy (m/yr) on (y, x) or (time, y, x): a subset, an inversion result or a mosaic clip; OR the two rasters VX and VY (single band, same grid). Give one or the other.
@@ -1072,7 +1102,7 @@ OUTPUT : NetCDF (.nc, toutes les variables, axe temporel conservé) ou GeoTIFF (
 Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic strain rates from Landsat 8-derived velocity grids, J. Glaciol. 64(244), 321-332, doi:10.1017/jog.2018.23.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="120" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="130" />
       <source>Target CRS (optional)</source>
       <translation>SCR cible (facultatif)</translation>
     </message>
@@ -1087,7 +1117,7 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>L'algorithme a échoué.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="152" />
+      <location filename="../itslive_qgis/processing/base.py" line="402" />
       <source>The area layer has no polygon features (or none selected).</source>
       <translation>La couche de zone ne contient aucune entité polygonale (ou aucune n'est sélectionnée).</translation>
     </message>
@@ -1102,7 +1132,7 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>Le catalogue des cubes de données n'a pas pu être chargé : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="138" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="208" />
       <source>The datacube layer needs a zarr_url field (from itslive:findcubes).</source>
       <translation>La couche de cubes de données doit avoir un champ zarr_url (issu de itslive:findcubes).</translation>
     </message>
@@ -1112,37 +1142,37 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>La variable d'environnement {} = {} remplace le point de terminaison.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="71" />
+      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="70" />
       <source>The extent is empty: draw or choose an area on the map.</source>
       <translation>L'emprise est vide : dessinez ou choisissez une zone sur la carte.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="191" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="198" />
       <source>The outline layer holds no polygon.</source>
       <translation>La couche de contour ne contient aucun polygone.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="247" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="266" />
       <source>The seed layer holds no point.</source>
       <translation>La couche de points de départ ne contient aucun point.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="132" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="136" />
       <source>The vx raster has no CRS: assign one or set the CRS parameter.</source>
       <translation>Le raster vx n'a pas de SCR : attribuez-lui-en un ou renseignez le paramètre CRS.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="188" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="192" />
       <source>The {} layer {} cannot be read as a raster file ({}): save it as GeoTIFF first.</source>
       <translation>La couche {} « {} » ne peut pas être lue comme fichier raster ({}) : enregistrez-la d'abord en GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="271" />
+      <location filename="../itslive_qgis/layers/loader.py" line="274" />
       <source>Thinned arrows of the first time step (MDAL found no vx/vy vector pair).</source>
       <translation>Flèches éclaircies du premier pas de temps (MDAL n'a trouvé aucune paire vectorielle vx/vy).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="108" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="123" />
       <source>Time series</source>
       <translation>Série temporelle</translation>
     </message>
@@ -1152,7 +1182,7 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>Pas de temps</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="64" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="78" />
       <source>Time step (days)</source>
       <translation>Pas de temps (jours)</translation>
     </message>
@@ -1177,12 +1207,12 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>Suivi des particules...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="170" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="189" />
       <source>Tracking {} seed(s) {} for {} days from {} through {}</source>
       <translation>Suivi de {} point(s) de départ ({}) pendant {} jours à partir du {} dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="36" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="45" />
       <source>Turns ITS_LIVE image-pair velocities (each the mean over its acquisition interval) into velocities on a regular grid of INTERVAL_DAYS steps, per pixel, for vx and vy (m/yr); speed v is derived. Each pair observes the exact fraction of every step its interval covers. The problem is regularised least squares with a penalty on the first or second time derivative (DERIVATIVE) weighted by LAMBDA; LAMBDA = 0 chooses it by cross-validation that leaves out whole images (every pair sharing an image), because ITS_LIVE errors are correlated through shared images. WEIGHTING 'pair errors' (the default) weights pairs by 1/sigma^2 from vx_error/vy_error (v_error when those are absent); 'none' weights every pair alike, which lets the noisy short pairs dominate real ITS_LIVE data. ROBUST re-weights outliers (IRLS). Steps no pair informs are NaN.
 
 INPUT: a subset written by itslive:downloadsubset (.nc/.zarr) or an ITS_LIVE datacube (Zarr path or URL, read from the configured endpoint); EXTENT takes part of a cube.
@@ -1199,17 +1229,12 @@ OUTPUT : NetCDF CF de dimensions (time, y, x), temps au centre des pas avec time
 Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels sur tous les cœurs ; sur un GPU CUDA (DEVICE auto ou cuda), ce sont des solveurs torch par lots.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="183" />
+      <location filename="../itslive_qgis/layers/loader.py" line="186" />
       <source>Unexpected error while loading {}: {}</source>
       <translation>Erreur inattendue lors du chargement de {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="202" />
-      <source>Unsupported output format {}: use .nc (NetCDF) or .tif (GeoTIFF).</source>
-      <translation>Format de sortie {} non pris en charge : utilisez .nc (NetCDF) ou .tif (GeoTIFF).</translation>
-    </message>
-    <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="313" />
+      <location filename="../itslive_qgis/layers/loader.py" line="316" />
       <source>Variable: {} ({}), units: {}</source>
       <translation>Variable : {} ({}), unités : {}</translation>
     </message>
@@ -1219,7 +1244,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Variables</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="75" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="85" />
       <source>Variables (comma-separated; empty = defaults)</source>
       <translation>Variables (séparées par des virgules ; vide = valeurs par défaut)</translation>
     </message>
@@ -1239,7 +1264,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Série temporelle de vitesse en un point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="56" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="57" />
       <source>Weighting</source>
       <translation>Pondération</translation>
     </message>
@@ -1264,9 +1289,19 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>AAAA-MM-JJ (vide : premier instant du champ)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="62" />
+      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="61" />
       <source>Year (0 = static mosaic)</source>
       <translation>Année (0 = mosaïque statique)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="144" />
+      <source>a NetCDF (.nc), GeoTIFF (.tif) or GeoPackage (.gpkg) file written by an ITS_LIVE algorithm</source>
+      <translation>un fichier NetCDF (.nc), GeoTIFF (.tif) ou GeoPackage (.gpkg) écrit par un algorithme ITS_LIVE</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/base.py" line="186" />
+      <source>a finite number</source>
+      <translation>un nombre fini</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/download_panel.py" line="78" />
@@ -1274,7 +1309,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>tous ; p. ex. 8,9,2A,2B</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="317" />
+      <location filename="../itslive_qgis/processing/base.py" line="158" />
+      <source>an input file</source>
+      <translation>un fichier d'entrée</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_track.py" line="336" />
       <source>and that the start date {} is within the field's time span {} to {}</source>
       <translation>et que la date de début {} est comprise dans la période couverte par le champ, du {} au {}</translation>
     </message>
@@ -1284,7 +1324,17 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>et raster vy (m/yr, nord de la grille)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="63" />
+      <location filename="../itslive_qgis/processing/base.py" line="182" />
+      <source>at least {}</source>
+      <translation>au moins {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/base.py" line="184" />
+      <source>at most {}</source>
+      <translation>au plus {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="64" />
       <source>auto</source>
       <translation>auto</translation>
     </message>
@@ -1294,7 +1344,17 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>automatique (validation croisée)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="112" />
+      <location filename="../itslive_qgis/processing/base.py" line="180" />
+      <source>between {} and {}</source>
+      <translation>entre {} et {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="157" />
+      <source>cannot be read</source>
+      <translation>ne peut pas être lu</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="113" />
       <source>central differences</source>
       <translation>différences centrées</translation>
     </message>
@@ -1304,17 +1364,17 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>colorer les paires par</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="328" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="347" />
       <source>completed</source>
       <translation>terminées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="104" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="119" />
       <source>cpu</source>
       <translation>cpu</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="104" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="119" />
       <source>cuda</source>
       <translation>cuda</translation>
     </message>
@@ -1339,7 +1399,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>barres d'erreur</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="83" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="98" />
       <source>first</source>
       <translation>première</translation>
     </message>
@@ -1347,6 +1407,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <location filename="../itslive_qgis/gui/invert_panel.py" line="51" />
       <source>first derivative</source>
       <translation>dérivée première</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/provider.py" line="116" />
+      <source>flux: THICKNESS is given, so choose a file for the flux divergence (flux).</source>
+      <translation>flux : THICKNESS est donné, choisissez donc un fichier pour la divergence du flux (flux).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/timeseries_plot.py" line="283" />
@@ -1359,7 +1424,37 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>série inversée, pas</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="114" />
+      <location filename="../itslive_qgis/processing/base.py" line="292" />
+      <source>is a GeoPackage/SQLite file</source>
+      <translation>est un fichier GeoPackage/SQLite</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/base.py" line="291" />
+      <source>is a GeoTIFF raster</source>
+      <translation>est un raster GeoTIFF</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="155" />
+      <source>is a text file (CSV or similar)</source>
+      <translation>est un fichier texte (CSV ou semblable)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="154" />
+      <source>is empty (0 bytes)</source>
+      <translation>est vide (0 octet)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/base.py" line="294" />
+      <source>is not a NetCDF file</source>
+      <translation>n'est pas un fichier NetCDF</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="156" />
+      <source>is not a NetCDF, GeoTIFF or GeoPackage file</source>
+      <translation>n'est pas un fichier NetCDF, GeoTIFF ni GeoPackage</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="115" />
       <source>logarithmic strain, L = {} m</source>
       <translation>déformation logarithmique, L = {} m</translation>
     </message>
@@ -1374,12 +1469,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>aucune</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="326" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="345" />
       <source>on cells without data</source>
       <translation>sur des cellules sans donnée</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="90" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="91" />
       <source>or: outline vertices CSV (x, y in the velocity CRS)</source>
       <translation>ou : CSV des sommets du contour (x, y dans le SCR des vitesses)</translation>
     </message>
@@ -1389,17 +1484,17 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>ou : raster vx (m/yr, est de la grille)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="327" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="346" />
       <source>outside the field's time span</source>
       <translation>hors de la période couverte par le champ</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="325" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="344" />
       <source>outside the velocity grid</source>
       <translation>hors de la grille de vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="89" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="104" />
       <source>pair errors</source>
       <translation>erreurs des paires</translation>
     </message>
@@ -1414,7 +1509,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>robuste</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="83" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="98" />
       <source>second</source>
       <translation>seconde</translation>
     </message>
@@ -1424,12 +1519,17 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>dérivée seconde</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="215" />
+      <source>the catalog's zarr_url</source>
+      <translation>le zarr_url du catalogue</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="316" />
       <source>to</source>
       <translation>à</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="344" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="349" />
       <source>weight pairs by their errors</source>
       <translation>pondérer les paires par leurs erreurs</translation>
     </message>
@@ -1439,7 +1539,17 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} (m/yr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="211" />
+      <location filename="../itslive_qgis/processing/base.py" line="468" />
+      <source>{} ({}) is before {} ({}): swap them.</source>
+      <translation>{} ({}) est avant {} ({}) : inversez-les.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/base.py" line="187" />
+      <source>{} ({}) must be {}; got {}.</source>
+      <translation>{} ({}) doit être {} ; reçu {}.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="237" />
       <source>{} and {}</source>
       <translation>{} et {}</translation>
     </message>
@@ -1449,9 +1559,14 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} en {} point(s) : {} paires d'images</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="98" />
+      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="97" />
       <source>{} datacube(s) cover the extent.</source>
       <translation>{} cube(s) de données couvre(nt) l'emprise.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/base.py" line="151" />
+      <source>{} failed: {}: {}. If {} is damaged (a truncated download, a deleted or cut chunk), write or download it again; set ITSLIVE_DEBUG=1 for the details.</source>
+      <translation>{} a échoué : {} : {}. Si {} est endommagé (téléchargement tronqué, chunk supprimé ou coupé), écrivez-le ou téléchargez-le à nouveau ; ITSLIVE_DEBUG=1 donne les détails.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="146" />
@@ -1459,47 +1574,52 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} n'a pas de vitesses vx/vy : choisissez un NetCDF/Zarr contenant vx et vy ou une couche *_vx.tif.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="103" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="106" />
       <source>{} is a readable {} result; no project to load it into, nothing loaded.</source>
       <translation>{} est un résultat {} lisible ; aucun projet dans lequel le charger, rien n'a été chargé.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="113" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="116" />
       <source>{} layer(s) of {} will be added to the group '{}'.</source>
       <translation>{} couche(s) issue(s) de {} seront ajoutée(s) au groupe « {} ».</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="173" />
+      <location filename="../itslive_qgis/processing/base.py" line="174" />
+      <source>{} must be a number ({}); got {!r}.</source>
+      <translation>{} doit être un nombre ({}) ; reçu {!r}.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="250" />
       <source>{} pairs written to {}</source>
       <translation>{} paires écrites dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="130" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="186" />
       <source>{} pairs, {} x {} pixels</source>
       <translation>{} paires, {} x {} pixels</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="77" />
+      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="76" />
       <source>{} raster</source>
       <translation>raster {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="194" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="213" />
       <source>{} seed(s) could not be tracked and were skipped: {}</source>
       <translation>{} point(s) de départ n'ont pas pu être suivis et ont été ignorés : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="394" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="399" />
       <source>{} series, {} image pairs ({} objects read)</source>
       <translation>{} série(s), {} paires d'images ({} objets lus)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="318" />
+      <location filename="../itslive_qgis/layers/loader.py" line="321" />
       <source>{} time steps from {} to {}</source>
       <translation>{} pas de temps du {} au {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="223" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="242" />
       <source>{} track(s) written.</source>
       <translation>{} trajectoire(s) écrite(s).</translation>
     </message>
@@ -1511,6 +1631,51 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} → {} (intervalle {:.1f} jours)
 {} {:.0f}{} m/yr, satellites {}/{}
 {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/base.py" line="272" />
+      <source>{}: no input given: choose {}.</source>
+      <translation>{} : aucune entrée : choisissez {}.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="226" />
+      <source>{}: no output file given: choose a .nc or .tif file.</source>
+      <translation>{} : aucun fichier de sortie : choisissez un fichier .nc ou .tif.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/base.py" line="447" />
+      <source>{}: unknown satellite(s) {}: use Landsat 4, 5, 7, 8, 9 or Sentinel 1A, 1B, 2A, 2B, comma-separated (e.g. 8,9,2A).</source>
+      <translation>{} : satellite(s) inconnu(s) {} : utilisez Landsat 4, 5, 7, 8, 9 ou Sentinel 1A, 1B, 2A, 2B, séparés par des virgules (p. ex. 8,9,2A).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="228" />
+      <source>{}: unsupported output format {}: use .nc (NetCDF) or .tif (GeoTIFF).</source>
+      <translation>{} : format de sortie non pris en charge {} : utilisez .nc (NetCDF) ou .tif (GeoTIFF).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/base.py" line="466" />
+      <source>{}: {!r} is not a date: use YYYY-MM-DD (e.g. 2020-01-31).</source>
+      <translation>{} : {!r} n'est pas une date : utilisez AAAA-MM-JJ (p. ex. 2020-01-31).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/base.py" line="284" />
+      <source>{}: {} cannot be read as NetCDF ({}): it may be truncated or damaged; write or download it again.</source>
+      <translation>{} : {} ne peut pas être lu comme NetCDF ({}) : il est peut-être tronqué ou endommagé ; écrivez-le ou téléchargez-le à nouveau.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/base.py" line="230" />
+      <source>{}: {} is a file, not a folder: choose a folder.</source>
+      <translation>{} : {} est un fichier, pas un dossier : choisissez un dossier.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/base.py" line="279" />
+      <source>{}: {} is a folder but not a Zarr store: choose {}.</source>
+      <translation>{} : {} est un dossier mais pas un store Zarr : choisissez {}.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/base.py" line="298" />
+      <source>{}: {} {}: choose {}{}.</source>
+      <translation>{} : {} {} : choisissez {}{}.</translation>
     </message>
   </context>
 </TS>

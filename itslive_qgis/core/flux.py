@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import InputError
+from .errors import DataError, InputError
 from .grid import (
     build_output_dataset,
     derivative,
@@ -164,6 +164,7 @@ def flux_divergence_dataset(
     progress.report(0.2)
     check_cancelled(progress)
     h = _on_grid(thickness, grid)
+    _require_thickness(h, thickness)
     h_err = None if thickness_error is None else _on_grid(thickness_error, grid)
     progress.report(0.5)
     check_cancelled(progress)
@@ -197,8 +198,34 @@ def flux_divergence_dataset(
 
 
 def flux_divergence_to_file(velocity, thickness, output_path, **kwargs) -> Path:
-    """Compute :func:`flux_divergence_dataset` and write it to ``output_path`` (.nc or .tif)."""
-    return write_grid_dataset(flux_divergence_dataset(velocity, thickness, **kwargs), output_path)
+    """Compute :func:`flux_divergence_dataset` and write it to ``output_path`` (.nc or .tif).
+
+    Raises :class:`DataError` (nothing written) when no cell has a flux divergence.
+    """
+    ds = flux_divergence_dataset(velocity, thickness, **kwargs)
+    if not np.isfinite(ds["flux_divergence"].values).any():
+        raise DataError(
+            "No cell has a flux divergence: the velocities, the thickness (THICKNESS) and the outline "
+            "(BOUNDARY) have no valid cell in common, so nothing was written. Check that they overlap."
+        )
+    return write_grid_dataset(ds, output_path)
+
+
+def _require_thickness(h, source) -> None:
+    """InputError when the thickness has no positive value on the velocity grid (names THICKNESS)."""
+    h = np.asarray(h, dtype="float64")
+    what = Path(source).name if isinstance(source, str | Path) else "the thickness array"
+    finite = np.isfinite(h)
+    if not finite.any():
+        raise InputError(
+            f"THICKNESS: {what} has no valid value on the velocity grid: it does not overlap the "
+            "velocities or it is all no-data. Give an ice thickness raster (m) that covers the velocity area."
+        )
+    if not (h[finite] > 0).any():
+        raise InputError(
+            f"THICKNESS: every value of {what} on the velocity grid is zero or negative: give ice "
+            "thickness in metres (positive), not surface or bed elevation."
+        )
 
 
 def boundary_polygon(boundary):

@@ -18,7 +18,6 @@ Conventions used everywhere in this module and its callers:
 from __future__ import annotations
 
 import os
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +25,7 @@ import numpy as np
 
 from .crs import as_crs, crs_from_dataset, transformer
 from .errors import DataError, InputError, MissingDependencyError
+from .files import atomic_output
 
 DAYS_PER_YEAR = 365.25
 #: Largest relative difference between meridional and parallel scale accepted as conformal.
@@ -395,18 +395,13 @@ def write_grid_dataset(ds, path) -> Path:
 def write_netcdf_atomic(ds, path) -> Path:
     """Write ``ds`` to NetCDF-4 through a temporary file in the same folder, then rename."""
     path = Path(path)
-    tmp = _tmp_name(path)
     encoding = {
         n: {"zlib": True, "complevel": 4, "_FillValue": np.float32(np.nan), "dtype": "float32"}
         for n in ds.data_vars
         if np.issubdtype(ds[n].dtype, np.floating) and ds[n].ndim >= 2
     }
-    try:
+    with atomic_output(path) as tmp:
         ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return path
 
 
@@ -431,8 +426,7 @@ def write_geotiff_atomic(path, bands, x, y, crs) -> Path:
         "compress": "deflate",
         "predictor": 3,
     }
-    tmp = _tmp_name(path)
-    try:
+    with atomic_output(path) as tmp:
         with rasterio.open(tmp, "w", **profile) as dst:
             for i, (name, values, units, description) in enumerate(bands, start=1):
                 arr = np.asarray(values, dtype="float32")
@@ -440,15 +434,7 @@ def write_geotiff_atomic(path, bands, x, y, crs) -> Path:
                 dst.set_band_description(i, f"{name}: {description}")
                 dst.set_band_unit(i, units)
                 dst.update_tags(i, name=name, units=units)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return path
-
-
-def _tmp_name(path: Path) -> Path:
-    return path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
 
 
 def _abs(values):

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 
 from .cube import EPOCH, NS_PER_DAY, PAIR_DIM, pair_dates_days, require_xarray, to_days
 from .errors import DataError, InputError
+from .files import atomic_output
 from .inversion_design import make_time_grid
 from .inversion_engine import Engine, EngineOptions
 from .inversion_lambda import lambda_sample
@@ -122,6 +122,7 @@ def invert_dataset(
     keep, d1, d2 = select_pairs(ds, satellites, start_date, end_date, min_dt_days, max_dt_days)
     sub = ds.isel({PAIR_DIM: keep})
     edges, centres = make_time_grid(d1, d2, interval_days)
+    _check_time_axis(edges, interval_days)
     options = EngineOptions(
         derivative=int(derivative),
         lam=float(lam),
@@ -194,8 +195,6 @@ def write_netcdf(ds, path) -> Path:
     path = Path(path)
     if path.suffix.lower() not in (".nc", ".nc4", ".netcdf"):
         raise InputError(f"OUTPUT must be a NetCDF file (.nc), got {path.name}.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     encoding = {}
     for name, var in ds.variables.items():
         if name in ("time", "time_bnds"):
@@ -211,14 +210,52 @@ def write_netcdf(ds, path) -> Path:
             encoding[name] = {"zlib": True, "complevel": 4, "shuffle": True}
         elif name in ("x", "y"):
             encoding[name] = {"_FillValue": None}
-    try:
+    with atomic_output(path) as tmp:
         ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
-        os.replace(tmp, path)
-    except BaseException:
-        if tmp.exists():
-            tmp.unlink()
-        raise
+        xr = require_xarray()
+        with xr.open_dataset(tmp, engine="netcdf4") as written:  # lazy inputs are computed only once
+            _check_result(written)
     return path
+
+
+#: the last day datetime64[ns] can hold (2262-04-11), in days since 1970-01-01
+_LAST_NS_DAY = 106_751.0
+
+
+def _check_time_axis(edges_days, interval_days) -> None:
+    """InputError (naming INTERVAL_DAYS) when the time grid cannot be written as dates."""
+    edges = np.asarray(edges_days, dtype="float64")
+    if not np.isfinite(edges).all() or edges[-1] > _LAST_NS_DAY or edges[0] < -_LAST_NS_DAY:
+        raise InputError(
+            f"INTERVAL_DAYS ({interval_days:g}) makes the time axis end after the year 2262, which "
+            "cannot be written as dates: choose a time step of at most a few thousand days."
+        )
+
+
+def _any_finite(var) -> bool:
+    """True when ``var`` holds a finite value (read one step at a time)."""
+    if var.ndim >= 3:
+        return any(bool(np.isfinite(np.asarray(var[i].values)).any()) for i in range(var.shape[0]))
+    return bool(np.isfinite(np.asarray(var.values)).any())
+
+
+def _check_result(ds) -> None:
+    """DataError when the time axis holds invalid dates or no velocity is valid (nothing is written)."""
+    for name in ("time", "time_bnds"):
+        if name in ds.variables:
+            values = np.asarray(ds[name].values)
+            bad = np.isnat(values) if values.dtype.kind == "M" else ~np.isfinite(values.astype("float64"))
+            if bad.any():
+                raise DataError(
+                    f"The result's {name} holds invalid dates, so nothing was written: choose a smaller "
+                    "INTERVAL_DAYS or check the pairs' acquisition dates."
+                )
+    names = [n for n in ("vx", "vy", "v") if n in ds.data_vars]
+    if names and not any(_any_finite(ds[n]) for n in names):
+        raise DataError(
+            "No step of any pixel has a velocity (every value is NaN), so nothing was written: the pairs "
+            "left after the filters inform no step. Widen START_DATE/END_DATE, SATELLITES or the extent."
+        )
 
 
 # --- helpers: lambda, weights, the two execution paths ---------------------------------------

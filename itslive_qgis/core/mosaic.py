@@ -22,14 +22,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-import os
 import re
-import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
 from .errors import CancelledError, DataError, InputError, MissingDependencyError, NetworkError
-from .files import writable_folder
+from .files import atomic_output, writable_folder
 from .progress import NullProgress, Progress, check_cancelled
 from .store import StoreConfig
 
@@ -319,8 +317,7 @@ def _clip_one(url, var, geom, crs, code, year, out_dir: Path, progress) -> Path:
         f"ITS_LIVE_velocity_120m_{code}_{'0000' if year is None else f'{int(year):04d}'}_v02_{var}_clip.tif"
     )
     final = out_dir / name
-    tmp = out_dir / f".{name}.{uuid.uuid4().hex[:8]}.part.tif"
-    try:
+    with atomic_output(final, "OUTPUT_FOLDER") as tmp:
         with rasterio.open(tmp, "w", **profile) as dst:
             dst.write(data, 1)
             dst.set_band_description(1, var)
@@ -336,14 +333,10 @@ def _clip_one(url, var, geom, crs, code, year, out_dir: Path, progress) -> Path:
                 clip_area_wkt=local.wkt[:2000],
                 history=f"clipped from {url} by {software_version()}",
             )
-        os.replace(tmp, final)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return final
 
 
 def _check_dir(output_dir) -> Path:
     if output_dir is None or str(output_dir).strip() == "":
         raise InputError("No output folder given: choose a folder for the clipped GeoTIFFs.")
-    return writable_folder(output_dir)
+    return writable_folder(output_dir, "OUTPUT_FOLDER")

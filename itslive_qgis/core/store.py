@@ -162,3 +162,118 @@ def storage_options_for(url: str, config: StoreConfig) -> dict | None:
     if url.startswith("s3://"):
         return config.storage_options()
     return None
+
+
+def confine_url(
+    url, config: StoreConfig, allow_other_hosts: bool = False, parameter: str = "CUBES", local_ok: bool = True
+) -> str:
+    """The datacube ``url`` as a key of the configured store, or a local path; refuse anything else.
+
+    ITS_LIVE HTTP(S) URLs, ``s3://<bucket>/...`` and URLs of the configured endpoint become
+    ``s3://<config.bucket>/<key>`` (read through ``config``'s endpoint: the ITS_LIVE bucket or
+    the configured mirror); bare keys (``datacubes/v2/...zarr``) are put in that bucket.
+    A URL on any other host or bucket is refused unless ``allow_other_hosts`` (the
+    "allow other hosts" option); so a catalog cannot send requests anywhere. Local paths
+    (``file://`` included) must be existing Zarr stores when ``local_ok``.
+
+    Raises
+    ------
+    InputError
+        Naming ``parameter``: what is wrong with the URL and what to give instead.
+    """
+    text = str(url).strip()
+    if not text:
+        raise InputError(f"{parameter}: an empty datacube URL: give ITS_LIVE datacube URLs (zarr_url).")
+    buckets = {config.bucket, DEFAULT_BUCKET}
+    m = _HTTP_BUCKET_URL.match(text) or _HTTP_PATH_URL.match(text)
+    if text.startswith("s3://"):
+        bucket, _, key = text[5:].partition("/")
+    elif m:
+        bucket, key = m.group("bucket"), m.group("key")
+    elif text.startswith(("http://", "https://")):
+        bucket, key = _endpoint_bucket_key(text, config)
+        if bucket is None:
+            if allow_other_hosts:
+                return text
+            host = re.sub(r"^https?://", "", text).split("/", 1)[0]
+            raise InputError(
+                f"{parameter}: {text} is on {host}, which is neither the ITS_LIVE bucket nor the configured "
+                f"endpoint ({config.describe()}): it was not contacted. Use the catalog's ITS_LIVE URLs, or "
+                "allow other hosts in the ITS_LIVE options if you trust that server."
+            )
+    elif "://" in text and not text.startswith("file://"):
+        raise InputError(
+            f"{parameter}: {text} is not a datacube URL: give https://its-live-data.s3.amazonaws.com/... "
+            "or s3://its-live-data/... URLs, or a local .zarr folder."
+        )
+    else:
+        local = _local_cube(text, parameter, local_ok)
+        if local is not None:
+            return local
+        bucket, key = config.bucket, text  # a bare key
+    key = key.lstrip("/")
+    if not key or ".." in key.split("/"):
+        raise InputError(f"{parameter}: {text} does not name a datacube key in the bucket.")
+    if bucket not in buckets:
+        if allow_other_hosts:
+            return f"s3://{bucket}/{key}"
+        raise InputError(
+            f"{parameter}: {text} is in the bucket {bucket!r}, not in the configured {config.bucket!r}: it "
+            "was not contacted. Use ITS_LIVE datacube URLs, or allow other hosts in the ITS_LIVE options."
+        )
+    return f"s3://{config.bucket}/{key}"
+
+
+def _endpoint_bucket_key(url: str, config: StoreConfig) -> tuple[str | None, str]:
+    """(bucket, key) of a path-style URL on the configured endpoint; (None, '') for another host."""
+    if not config.endpoint_url:
+        return None, ""
+    endpoint = config.endpoint_url.rstrip("/")
+    if not url.startswith(endpoint + "/"):
+        return None, ""
+    bucket, _, key = url[len(endpoint) + 1 :].partition("/")
+    return bucket, key
+
+
+def _local_cube(text: str, parameter: str, local_ok: bool) -> str | None:
+    """The local store path of ``text``; None when ``text`` is a bare bucket key."""
+    path = text.removeprefix("file://")
+    looks_like_key = not (path.startswith(("/", "./", "../", "~")) or re.match(r"^[A-Za-z]:[\\/]", path))
+    if looks_like_key and not os.path.exists(path):
+        return None
+    if not local_ok:
+        raise InputError(
+            f"{parameter}: {text} is a local path, but the catalog may only name datacubes in the "
+            "configured store."
+        )
+    local = Path(path).expanduser()
+    if not local.is_dir() or not any((local / n).is_file() for n in (".zmetadata", ".zattrs", "zarr.json")):
+        raise InputError(
+            f"{parameter}: {text} is not a datacube: give ITS_LIVE datacube URLs (from itslive:findcubes) "
+            "or the path of a local .zarr datacube folder."
+        )
+    return str(local)
+
+
+def check_endpoint(endpoint_url: str | None) -> None:
+    """InputError unless ``endpoint_url`` (setting or ``$ITSLIVE_S3_ENDPOINT_URL``) is http(s)://host[:port].
+
+    None / empty means AWS. Checked before any request, so a ``file://`` or garbage endpoint
+    says what to fix instead of failing deep inside botocore.
+    """
+    given = ((endpoint_url, "the endpoint setting"), (os.environ.get(ENV_ENDPOINT), ENV_ENDPOINT))
+    for value, where in given:
+        if not value:
+            continue
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value.strip())
+        try:
+            port_ok = parts.port is None or 0 < parts.port < 65536
+        except ValueError:
+            port_ok = False
+        if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+            raise InputError(
+                f"The S3 endpoint {value!r} ({where}) is not an http(s)://host[:port] URL: fix it in the "
+                "ITS_LIVE options (empty = the public ITS_LIVE bucket on AWS)."
+            )

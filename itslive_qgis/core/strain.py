@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import InputError
+from .errors import DataError, InputError
 from .grid import (
     GridSampler,
     build_output_dataset,
@@ -206,6 +206,19 @@ def strain_rates_to_file(source, output_path, method: int = 0, length_scale_m=No
     Keyword arguments go to :func:`strain_rates_dataset`. Returns the output path.
     """
     ds = strain_rates_dataset(source, method=method, length_scale_m=length_scale_m, crs=crs, **kwargs)
+    if not any(np.isfinite(ds[name].values).any() for name in ("exx", "eyy", "exy")):
+        x, y = ds["x"].values, ds["y"].values
+        size_m = max(abs(float(x[-1] - x[0])), abs(float(y[-1] - y[0])))
+        if method == 1 and length_scale_m is not None and length_scale_m > size_m / 2:
+            raise InputError(
+                f"LENGTH_SCALE ({length_scale_m:g} m) is larger than half the velocity grid ({size_m:g} m "
+                "across): no cell has a strain rate. Choose a length scale of a few cells (e.g. "
+                f"{4 * abs(float(x[1] - x[0])) if x.size > 1 else 480:g} m)."
+            )
+        raise DataError(
+            "No cell has a strain rate (the velocities have no two valid neighbours), so nothing was "
+            "written: check that INPUT holds vx/vy values over the area."
+        )
     return write_grid_dataset(ds, output_path)
 
 

@@ -36,10 +36,10 @@ from pathlib import Path
 
 from .cube import DEFAULT_VARIABLES, PAIR_DIM
 from .errors import InputError
-from .files import writable_folder
+from .files import check_output
 from .pair_filter import PairFilter
 from .progress import NullProgress, Progress, SubProgress
-from .store import StoreConfig, is_remote, to_s3_url
+from .store import StoreConfig, confine_url, is_remote, to_s3_url
 from .subset_fetch import ChunkGate, ChunkRef, FetchStats, cached_bytes, drop_cached, fetch_chunks
 from .subset_prepare import CubeInput, prepare_cubes
 
@@ -104,7 +104,8 @@ class SubsetPlan:
             f"{self.n_pairs} image pairs x {self.ny} x {self.nx} cells ({self.n_pixels} in the area) from "
             f"{len(self.cube_urls)} datacube(s), CRS {self.target_crs}, resampling {self.resampling}; "
             f"{self.n_chunks} chunks, {_mb(self.n_bytes)}, of which {self.n_chunks_cached} chunks "
-            f"({_mb(self.n_bytes_cached)}, pair metadata included) are in the local cache: "
+            f"({_mb(self.n_bytes_cached)}: the pair metadata just read for this estimate, and chunks "
+            "kept by an interrupted earlier run) are already in the local cache: "
             f"{_mb(to_get)} to download; output about {_mb(self.output_bytes)} uncompressed."
         )
 
@@ -142,6 +143,7 @@ def estimate_subset(
     config: StoreConfig | None = None,
     progress: Progress | None = None,
     max_workers: int = DEFAULT_MAX_WORKERS,
+    allow_other_hosts: bool = False,
 ) -> SubsetPlan:
     """Plan a subset without downloading velocities.
 
@@ -169,7 +171,9 @@ def estimate_subset(
         target_crs,
         resampling,
     )
-    return _plan(query, area, config, progress, max_workers, FetchStats(), threading.Event())
+    return _plan(
+        query, area, config, progress, max_workers, FetchStats(), threading.Event(), allow_other_hosts
+    )
 
 
 def subset_cubes(
@@ -193,6 +197,8 @@ def subset_cubes(
     max_memory_bytes: int = DEFAULT_MAX_MEMORY_BYTES,
     max_workers: int = DEFAULT_MAX_WORKERS,
     keep_chunk_cache: bool = False,
+    max_download_bytes: float | None = None,
+    allow_other_hosts: bool = False,
 ) -> SubsetResult:
     """Download the pairs of ``cube_urls`` over ``area`` and write one clean file.
 
@@ -238,6 +244,12 @@ def subset_cubes(
     keep_chunk_cache : bool
         Keep the downloaded chunks after success (they are always kept on failure or
         cancellation, so a re-run resumes).
+    max_download_bytes : float, optional
+        Size budget: refuse (after the estimate, before reading velocities) when the bytes
+        to download or the uncompressed output exceed it; None means no limit.
+    allow_other_hosts : bool
+        Read cube URLs on hosts other than the configured store (see :func:`store.confine_url`);
+        by default they are refused.
 
     Returns
     -------
@@ -273,8 +285,11 @@ def subset_cubes(
     )
     stats = FetchStats()
     cancel = threading.Event()
-    plan = _plan(query, area, config, SubProgress(progress, 0.0, 0.05), max_workers, stats, cancel)
+    plan = _plan(
+        query, area, config, SubProgress(progress, 0.0, 0.05), max_workers, stats, cancel, allow_other_hosts
+    )
     progress.log(plan.summary())
+    check_size_budget(plan, max_download_bytes)
     stats.chunks_missing = plan.n_chunks_absent
     pair_refs = [r for cube in plan._cubes for r in cube.pair_refs]
     fetch_chunks(pair_refs, stats, cancel, SubProgress(progress, 0.05, 0.1), max_workers)
@@ -348,8 +363,9 @@ class _WriterProgress(NullProgress):
         self.parent.log(message)
 
 
-def _plan(query, area, config, progress, max_workers, stats, cancel) -> SubsetPlan:
+def _plan(query, area, config, progress, max_workers, stats, cancel, allow_other_hosts=False) -> SubsetPlan:
     config = config or StoreConfig.from_env()
+    query["s3_urls"] = [confine_url(u, config, allow_other_hosts, "cube_urls") for u in query["cube_urls"]]
     progress = progress or NullProgress()
     cubes: list[CubeInput] = prepare_cubes(query, area, config, progress, max_workers, stats, cancel)
     refs: list[ChunkRef] = [r for c in cubes for r in c.meta_refs + c.data_refs]
@@ -464,13 +480,35 @@ def _area_wkt(area) -> str:
 
 def _check_output(output_path) -> Path:
     if output_path is None or str(output_path).strip() == "":
-        raise InputError("No output file given: choose a .nc or .zarr path.")
+        raise InputError("OUTPUT: no output file given: choose a .nc or .zarr path.")
     path = Path(output_path).expanduser()
     if path.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise InputError(f"Output {path.name} must end in .nc (NetCDF4) or .zarr (Zarr).")
-    writable_folder(path.parent)
-    return path
+        raise InputError(f"OUTPUT: {path.name} must end in .nc (NetCDF4) or .zarr (Zarr).")
+    return check_output(path, "OUTPUT")
+
+
+def check_size_budget(plan: SubsetPlan, max_download_bytes: float | None) -> None:
+    """InputError when the plan would download or write more than ``max_download_bytes`` (None: no limit).
+
+    Both the compressed bytes still to download and the uncompressed output count, so a
+    world-sized request is refused after its (cheap) estimate, before any velocity is read.
+    """
+    if max_download_bytes is None or max_download_bytes <= 0:
+        return
+    to_get = plan.n_bytes - plan.n_bytes_cached
+    worst = max(to_get, plan.output_bytes)
+    if worst > max_download_bytes:
+        raise InputError(
+            f"This subset is too large: {_gb(to_get)} to download and about {_gb(plan.output_bytes)} of "
+            f"output ({plan.n_pairs} pairs x {plan.ny} x {plan.nx} cells), above the size budget of "
+            f"{_gb(max_download_bytes)}. Choose a smaller area (EXTENT/AOI), fewer dates or variables, "
+            "or raise the budget (MAX_SIZE_GB, or the plugin option 'Largest download')."
+        )
 
 
 def _mb(n: int) -> str:
     return f"{n / 1e6:.1f} MB"
+
+
+def _gb(n: float) -> str:
+    return f"{n / 1e9:.2f} GB" if n >= 1e8 else _mb(n)

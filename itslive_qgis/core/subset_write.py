@@ -12,10 +12,7 @@ straddles two blocks.
 from __future__ import annotations
 
 import math
-import os
-import shutil
 import threading
-import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import CancelledError
+from .files import atomic_output
 from .subset_fetch import ChunkRef, read_chunk
 from .subset_grid import gather, rotate
 from .subset_writers import (
@@ -227,14 +225,13 @@ def write_subset(
     """
     output_path = Path(output_path)
     is_zarr = output_path.suffix.lower() == ".zarr"
-    tmp = output_path.with_name(f".{output_path.name}.{uuid.uuid4().hex[:8]}.part")
     ny, nx = ds.sizes["y"], ds.sizes["x"]
     blocks = [
         (slice(y0, min(ny, y0 + block_rows)), slice(x0, min(nx, x0 + block_cols)))
         for y0 in range(0, ny, block_rows)
         for x0 in range(0, nx, block_cols)
     ]
-    try:
+    with atomic_output(output_path) as tmp:
         if is_zarr:
             ds.to_zarr(
                 tmp, mode="w", zarr_format=2, consolidated=False, encoding=small_var_encoding(ds, True)
@@ -256,10 +253,6 @@ def write_subset(
                     writer.close()
             finally:
                 NETCDF_WRITE_LOCK.release()
-        _replace(tmp, output_path)
-    except BaseException:
-        _remove(tmp)
-        raise
 
 
 def _acquire(lock: threading.Lock, progress) -> None:
@@ -288,28 +281,6 @@ def _stream_blocks(blocks, assembler, writer, progress, workers) -> None:
         finally:
             for fut in pending:
                 fut.cancel()
-
-
-def _replace(tmp: Path, final: Path) -> None:
-    if tmp.is_dir():
-        old = None
-        if final.exists():
-            old = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}.old")
-            os.replace(final, old)
-        os.replace(tmp, final)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    else:
-        if final.is_dir():
-            shutil.rmtree(final)
-        os.replace(tmp, final)
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir():
-        shutil.rmtree(path, ignore_errors=True)
-    elif path.exists():
-        path.unlink()
 
 
 class _LRU:

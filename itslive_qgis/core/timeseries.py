@@ -25,13 +25,12 @@ in the cube's projection.
 from __future__ import annotations
 
 import csv
-import os
-import uuid
 from pathlib import Path
 
 import numpy as np
 
 from .errors import InputError
+from .files import atomic_output
 from .inversion_dataset import DEFAULT_WEIGHTING
 from .progress import NullProgress, Progress, check_cancelled
 from .store import StoreConfig
@@ -291,9 +290,8 @@ def series_to_csv(series_list, inverted, path) -> Path:
     inverted = list(inverted) if inverted is not None else [None] * len(series_list)
     if len(inverted) != len(series_list):
         raise InputError(f"{len(series_list)} series but {len(inverted)} inverted series.")
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        with open(tmp, "w", newline="", encoding="utf-8") as fh:
+        with atomic_output(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(CSV_COLUMNS)
             for number, (series, inv) in enumerate(zip(series_list, inverted), start=1):
@@ -304,12 +302,8 @@ def series_to_csv(series_list, inverted, path) -> Path:
                     if reg is not None:
                         for row in _regular_rows(kind, reg):
                             writer.writerow(head + row)
-        os.replace(tmp, path)
     except OSError as exc:
         raise InputError(f"Could not write {path}: {exc}. Check that the folder is writable.") from exc
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return path
 
 

@@ -97,6 +97,25 @@ class Track:
     stop_reason: str
 
 
+#: most RK4 steps per seed (each stores a vertex): beyond, the track is refused, not run for hours
+MAX_STEPS = 100_000
+
+
+def check_step_count(duration_days: float, step_days: float, max_steps: int | None = None) -> None:
+    """InputError naming DURATION_DAYS / STEP_DAYS when a track would take more than ``max_steps`` steps."""
+    limit = MAX_STEPS if max_steps is None else int(max_steps)
+    finite = math.isfinite(duration_days) and math.isfinite(step_days)
+    if not finite or duration_days <= 0 or step_days <= 0:
+        raise InputError("DURATION_DAYS and STEP_DAYS must both be positive numbers of days.")
+    n_steps = math.ceil(duration_days / step_days - 1e-9)
+    if n_steps > limit:
+        raise InputError(
+            f"DURATION_DAYS / STEP_DAYS = {duration_days:g} / {step_days:g} days is {n_steps:.3g} steps per "
+            f"seed, above the limit of {limit}: raise STEP_DAYS to at least {duration_days / limit:.3g} days "
+            "or shorten DURATION_DAYS."
+        )
+
+
 def track_particles(
     seeds_xy,
     field,
@@ -106,6 +125,7 @@ def track_particles(
     direction: str = "forward",
     crs=None,
     progress=None,
+    max_steps: int | None = None,
 ) -> list[Track]:
     """Track particles from seed points through a velocity field.
 
@@ -122,6 +142,8 @@ def track_particles(
         exactly at ``duration_days``.
     direction : {"forward", "backward"}
         Backward integrates with negative time steps (where did the ice come from).
+    max_steps : int, optional
+        Refuse (InputError) more than this many steps per seed; default :data:`MAX_STEPS`.
 
     Returns
     -------
@@ -141,6 +163,7 @@ def track_particles(
     n = len(seeds)
     sign = 1.0 if direction == "forward" else -1.0
     n_steps = max(1, math.ceil(duration_days / step_days - 1e-9))
+    check_step_count(duration_days, step_days, max_steps)
     sampler = GridSampler(field.x, field.y)
     px, py = seeds[:, 0].copy(), seeds[:, 1].copy()
     t = np.broadcast_to(np.asarray(start_days, dtype="float64"), (n,)).copy()

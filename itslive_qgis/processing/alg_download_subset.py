@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qgis.core import (
+    Qgis,
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingParameterCrs,
@@ -15,10 +16,19 @@ from qgis.core import (
 
 from .. import settings
 from ..i18n import tr
-from .base import ItsLiveAlgorithm, area_from_parameters, progress_for, split_list
+from .base import (
+    ItsLiveAlgorithm,
+    area_from_parameters,
+    dates_problem,
+    output_path_value,
+    progress_for,
+    satellites_problem,
+    split_list,
+)
 
 DEFAULT_START = "1984-01-01"
 DEFAULT_END = "2100-01-01"
+OUTPUT_SUFFIXES = (".nc", ".nc4", ".netcdf", ".zarr")
 
 
 class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
@@ -118,20 +128,80 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
             )
         )
         self.addParameter(QgsProcessingParameterCrs("TARGET_CRS", tr("Target CRS (optional)"), optional=True))
+        budget = QgsProcessingParameterNumber(
+            "MAX_SIZE_GB",
+            tr("Size budget, GB (download or uncompressed output; empty = the plugin option, 0 = no limit)"),
+            QgsProcessingParameterNumber.Type.Double,
+            optional=True,
+            minValue=0.0,
+        )
+        budget.setFlags(budget.flags() | Qgis.ProcessingParameterFlag.Advanced)
+        self.addParameter(budget)
         self.addParameter(
             QgsProcessingParameterFileDestination(
                 "OUTPUT", tr("Subset"), tr("NetCDF (*.nc);;Zarr (*.zarr)"), defaultValue=None
             )
         )
 
+    def checkParameterValues(self, parameters, context):
+        ok, message = super().checkParameterValues(parameters, context)
+        if not ok:
+            return ok, message
+        problem = (
+            dates_problem(
+                self.parameterAsString(parameters, "START_DATE", context),
+                self.parameterAsString(parameters, "END_DATE", context),
+            )
+            or satellites_problem(self.parameterAsString(parameters, "SATELLITES", context))
+            or self._output_problem(parameters)
+            or self._cubes_problem(parameters, context)
+        )
+        return (False, problem) if problem else (True, "")
+
+    @staticmethod
+    def _output_problem(parameters) -> str:
+        from ..core.errors import InputError
+        from ..core.files import check_output
+
+        path = output_path_value(parameters.get("OUTPUT"))
+        if path is None:
+            return ""
+        try:
+            check_output(path, "OUTPUT", OUTPUT_SUFFIXES)
+        except InputError as exc:
+            return str(exc)
+        return ""
+
+    def _cubes_problem(self, parameters, context) -> str:
+        """Cube URLs given in CUBES that are not in the configured store (checked before any request)."""
+        from ..core.errors import InputError
+        from ..core.store import confine_url
+
+        cubes = split_list(self.parameterAsString(parameters, "CUBES", context))
+        if not cubes:
+            return ""
+        try:
+            config = settings.checked_store_config()
+            for url in cubes:
+                confine_url(url, config, settings.allow_other_hosts(), "CUBES")
+        except InputError as exc:
+            return str(exc)
+        return ""
+
     def processAlgorithm(self, parameters, context, feedback):
         from ..core.subset import subset_cubes
 
+        problem = self._output_problem(parameters) or self._cubes_problem(parameters, context)
+        if problem:
+            raise QgsProcessingException(problem)
+
         area, area_crs = area_from_parameters(self, parameters, context)
-        config = settings.store_config()
+        config = self.store_config()
         progress = progress_for(feedback)
         cubes = split_list(self.parameterAsString(parameters, "CUBES", context))
+        origin = "CUBES"
         if not cubes and parameters.get("CUBES_LAYER"):
+            origin = "CUBES_LAYER"
             layer = self.parameterAsSource(parameters, "CUBES_LAYER", context)
             if layer is None or layer.fields().indexOf("zarr_url") < 0:
                 raise QgsProcessingException(
@@ -142,6 +212,11 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
             from ..core.catalog import cube_urls_for_area
 
             cubes = self.run_core(cube_urls_for_area, area, area_crs, config, progress)
+            origin = tr("the catalog's zarr_url")
+        from ..core.store import confine_url
+
+        for url in cubes or []:  # before any request: no link is followed to another host
+            self.run_core(confine_url, url, config, settings.allow_other_hosts(), origin)
         target = self.parameterAsCrs(parameters, "TARGET_CRS", context)
         output = self.parameterAsFileOutput(parameters, "OUTPUT", context)
 
@@ -169,6 +244,15 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
             output_path=output,
             config=config,
             progress=progress,
+            max_download_bytes=self._budget_bytes(parameters, context),
+            allow_other_hosts=settings.allow_other_hosts(),
         )
         feedback.pushInfo(tr("{} pairs written to {}").format(result.n_pairs, result.path))
         return {"OUTPUT": str(result.path), "PAIRS": result.n_pairs}
+
+    def _budget_bytes(self, parameters, context) -> float | None:
+        """MAX_SIZE_GB, else the plugin option, in bytes; None when 0 (no limit)."""
+        if parameters.get("MAX_SIZE_GB") not in (None, ""):
+            gb = self.parameterAsDouble(parameters, "MAX_SIZE_GB", context)
+            return gb * 1e9 if gb > 0 else None
+        return settings.max_download_bytes()

@@ -17,7 +17,6 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QMetaType
 
-from .. import settings
 from ..geometry import multipolygon_from_geojson
 from ..i18n import tr
 from .base import ItsLiveAlgorithm, progress_for
@@ -71,7 +70,7 @@ class FindCubesAlgorithm(ItsLiveAlgorithm):
             raise QgsProcessingException(tr("The extent is empty: draw or choose an area on the map."))
         source = self.parameterAsString(parameters, self.CATALOG, context).strip() or None
         progress = progress_for(feedback)
-        loaded = self.run_core(load_catalog, settings.store_config(), source=source, progress=progress)
+        loaded = self.run_core(load_catalog, self.store_config(), source=source, progress=progress)
         feedback.pushInfo(loaded.message)
         bounds = (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
         crs_spec = (crs.authid() or crs.toWkt()) if crs.isValid() else "EPSG:4326"

@@ -24,6 +24,7 @@ from .velocity_inputs import (
     add_velocity_parameters,
     describe_source,
     grid_output_path,
+    output_suffix_problem,
     raster_file,
     read_velocity_input,
     velocity_crs,
@@ -110,15 +111,21 @@ class FluxDivergenceAlgorithm(ItsLiveAlgorithm):
         self.addParameter(error)
         add_crs_parameters(self)
         self.addParameter(
-            QgsProcessingParameterFileDestination(self.OUTPUT, tr("Flux divergence"), GRID_OUTPUT_FILTER)
+            # optional only so that the workflow model need not ask for it when no THICKNESS is given;
+            # run alone, a missing OUTPUT is refused (grid_output_path)
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT, tr("Flux divergence"), GRID_OUTPUT_FILTER, optional=True
+            )
         )
 
     def checkParameterValues(self, parameters, context):
         ok, message = super().checkParameterValues(parameters, context)
         if not ok:
             return ok, message
-        problem = velocity_input_problem(self, parameters, context) or self._boundary_problem(
-            parameters, context
+        problem = (
+            velocity_input_problem(self, parameters, context)
+            or output_suffix_problem(parameters)
+            or self._boundary_problem(parameters, context)
         )
         return (False, problem) if problem else (True, "")
 

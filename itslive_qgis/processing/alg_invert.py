@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qgis.core import (
+    QgsProcessingException,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
@@ -13,7 +14,15 @@ from qgis.core import (
 
 from .. import settings
 from ..i18n import tr
-from .base import ItsLiveAlgorithm, extent_in_crs, progress_for
+from .base import (
+    ItsLiveAlgorithm,
+    dataset_problem,
+    dates_problem,
+    extent_in_crs,
+    output_path_value,
+    progress_for,
+    satellites_problem,
+)
 
 DERIVATIVES = (1, 2)
 WEIGHTINGS = ("none", "errors")
@@ -70,6 +79,7 @@ class InvertAlgorithm(ItsLiveAlgorithm):
                 QgsProcessingParameterNumber.Type.Double,
                 defaultValue=12.0,
                 minValue=1.0,
+                maxValue=3653.0,
             )
         )
         self.addParameter(
@@ -116,15 +126,56 @@ class InvertAlgorithm(ItsLiveAlgorithm):
     INPUT = "INPUT"
     OUTPUT = "OUTPUT"
 
+    def checkParameterValues(self, parameters, context):
+        ok, message = super().checkParameterValues(parameters, context)
+        if not ok:
+            return ok, message
+        problem = self._problem(parameters, context)
+        return (False, problem) if problem else (True, "")
+
+    def _problem(self, parameters, context) -> str:
+        """Dates, satellites, INPUT and OUTPUT checked before any work ('' when usable)."""
+        from ..core.errors import InputError
+        from ..core.files import check_output
+        from ..core.store import confine_url, is_remote
+
+        problem = dates_problem(
+            self.parameterAsString(parameters, "START_DATE", context),
+            self.parameterAsString(parameters, "END_DATE", context),
+        ) or satellites_problem(self.parameterAsString(parameters, "SATELLITES", context))
+        if problem:
+            return problem
+        source = self.parameterAsString(parameters, self.INPUT, context).strip()
+        try:
+            if is_remote(source) or "://" in source:
+                confine_url(source, settings.checked_store_config(), settings.allow_other_hosts(), self.INPUT)
+            else:
+                problem = dataset_problem(source, self.INPUT)
+                if problem:
+                    return problem
+            path = output_path_value(parameters.get(self.OUTPUT))
+            if path is not None:
+                check_output(path, self.OUTPUT, (".nc", ".nc4", ".netcdf"))
+        except InputError as exc:
+            return str(exc)
+        return ""
+
     def processAlgorithm(self, parameters, context, feedback):
         from ..core.crs import crs_from_dataset
         from ..core.cube import open_pairs, select_extent
         from ..core.inversion_dataset import invert_dataset, write_netcdf
+        from ..core.store import confine_url, is_remote
 
+        problem = self._problem(parameters, context)
+        if problem:
+            raise QgsProcessingException(problem)
         source = self.parameterAsString(parameters, self.INPUT, context).strip()
         output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         progress = progress_for(feedback)
-        ds = self.run_core(open_pairs, source, settings.store_config())
+        config = self.store_config()
+        if is_remote(source):
+            source = self.run_core(confine_url, source, config, settings.allow_other_hosts(), self.INPUT)
+        ds = self.run_core(open_pairs, source, config)
         bounds = None
         if parameters.get("EXTENT"):
             crs = self.run_core(crs_from_dataset, ds)

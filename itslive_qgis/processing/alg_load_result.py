@@ -94,7 +94,10 @@ class LoadResultAlgorithm(ItsLiveAlgorithm):
         path = self.parameterAsFile(parameters, self.INPUT, context).strip()
         if not path or not os.path.exists(path):
             raise QgsProcessingException(tr("No result file at {}: check the path.").format(path))
-        source = self.run_core(inspect_result, path)
+        problem = result_file_problem(path)
+        if problem:
+            raise QgsProcessingException(problem)
+        source = self.run_core(_inspect, inspect_result, path)
         group = self.parameterAsString(parameters, self.GROUP_NAME, context).strip()
         group = group or default_group_name(source.kind, source.path.stem)
         project = context.project()
@@ -115,6 +118,45 @@ class LoadResultAlgorithm(ItsLiveAlgorithm):
             )
         )
         return {self.OUTPUT: path, self.LAYERS: len(layers)}
+
+
+def _inspect(inspect_result, path: str):
+    """``inspect_result`` with a damaged file reported as such (naming INPUT)."""
+    from ..core.errors import DataError, ItsLiveError
+
+    try:
+        return inspect_result(path)
+    except ItsLiveError:
+        raise
+    except (RuntimeError, OSError, ValueError) as exc:
+        raise DataError(
+            f"INPUT: {os.path.basename(path)} cannot be read ({str(exc).strip().rstrip('.')}): it may be "
+            "truncated or damaged. Write it again with the algorithm that made it."
+        ) from exc
+
+
+def result_file_problem(path: str) -> str:
+    """Why ``path`` is not a result file this algorithm loads ('' when it looks like one)."""
+    from pathlib import Path
+
+    from .base import file_kind
+
+    expected = tr(
+        "a NetCDF (.nc), GeoTIFF (.tif) or GeoPackage (.gpkg) file written by an ITS_LIVE algorithm"
+    )
+    target = Path(path)
+    if target.is_dir():
+        return tr("INPUT: {} is a folder: choose {}.").format(path, expected)
+    kind = file_kind(target)
+    if kind in ("netcdf", "hdf5", "tiff", "sqlite"):
+        return ""
+    what = {
+        "empty": tr("is empty (0 bytes)"),
+        "text": tr("is a text file (CSV or similar)"),
+        "other": tr("is not a NetCDF, GeoTIFF or GeoPackage file"),
+        "unreadable": tr("cannot be read"),
+    }[kind]
+    return tr("INPUT: {} {}: choose {}.").format(target.name, what, expected)
 
 
 def queue_layers(layers: list[QgsMapLayer], source, group: str, context: QgsProcessingContext) -> None:

@@ -16,7 +16,6 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from .. import settings
 from ..i18n import tr
 from .base import ItsLiveAlgorithm, area_from_parameters, progress_for, split_list
 
@@ -86,26 +85,53 @@ class MosaicAlgorithm(ItsLiveAlgorithm):
         ) or DEFAULT_VARIABLES.split(",")
         region = self.parameterAsString(parameters, "REGION", context).strip() or None
         folder = self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
+        created = _missing_folders(Path(folder))
         try:
             Path(folder).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
+            _remove_empty(created)
             raise QgsProcessingException(
-                tr("Cannot create the output folder {}: {}").format(folder, exc)
+                tr("Cannot create the output folder {} (OUTPUT_FOLDER): {}").format(
+                    folder, exc.strerror or exc
+                )
             ) from exc
-        paths = self.run_core(
-            clip_mosaic,
-            area,
-            area_crs,
-            variables=variables,
-            year=year,
-            region=region,
-            output_dir=folder,
-            config=settings.store_config(),
-            progress=progress_for(feedback),
-        )
+        try:
+            paths = self.run_core(
+                clip_mosaic,
+                area,
+                area_crs,
+                variables=variables,
+                year=year,
+                region=region,
+                output_dir=folder,
+                config=self.store_config(),
+                progress=progress_for(feedback),
+            )
+        except BaseException:
+            _remove_empty(created)  # a failed run leaves no empty folder behind
+            raise
         results = {"OUTPUT_FOLDER": folder, "LAYERS": [str(p) for p in paths]}
         for path in paths:
             var = path.stem.removesuffix("_clip").rsplit("_", 1)[-1].upper()
             if var in ("V", "VX", "VY"):
                 results[var] = str(path)
         return results
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """The folders ``mkdir(parents=True)`` would create for ``folder``, deepest first."""
+    missing = []
+    folder = folder.expanduser().absolute()
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove the folders this run created, deepest first, while they are empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return

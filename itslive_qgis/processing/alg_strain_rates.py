@@ -21,6 +21,7 @@ from .velocity_inputs import (
     add_velocity_parameters,
     describe_source,
     grid_output_path,
+    output_suffix_problem,
     read_velocity_input,
     velocity_input_problem,
 )
@@ -97,7 +98,7 @@ class StrainRatesAlgorithm(ItsLiveAlgorithm):
         ok, message = super().checkParameterValues(parameters, context)
         if not ok:
             return ok, message
-        problem = velocity_input_problem(self, parameters, context)
+        problem = velocity_input_problem(self, parameters, context) or output_suffix_problem(parameters)
         return (False, problem) if problem else (True, "")
 
     def processAlgorithm(self, parameters, context, feedback):

@@ -132,6 +132,7 @@ class TrackAlgorithm(ItsLiveAlgorithm):
         if not ok:
             return ok, message
         problem = velocity_input_problem(self, parameters, context)
+        problem = problem or self._steps_problem(parameters, context)
         if not problem:
             try:
                 parse_date(self.parameterAsString(parameters, self.START_DATE, context))
@@ -139,9 +140,27 @@ class TrackAlgorithm(ItsLiveAlgorithm):
                 problem = str(exc)
         return (False, problem) if problem else (True, "")
 
+    def _steps_problem(self, parameters, context) -> str:
+        """Why DURATION_DAYS / STEP_DAYS would be too many steps ('' when not)."""
+        from ..core.errors import InputError
+        from ..core.tracking import check_step_count
+
+        try:
+            check_step_count(
+                self.parameterAsDouble(parameters, self.DURATION_DAYS, context),
+                self.parameterAsDouble(parameters, self.STEP_DAYS, context),
+            )
+        except InputError as exc:
+            return str(exc)
+        return ""
+
     def processAlgorithm(self, parameters, context, feedback):
         from ..core.grid import read_velocity
         from ..core.tracking import FlowField, track_particles
+
+        problem = self._steps_problem(parameters, context)
+        if problem:
+            raise QgsProcessingException(problem)
 
         velocity = read_velocity_input(self, parameters, context, feedback)
         seeds_source = self.parameterAsSource(parameters, self.SEEDS, context)

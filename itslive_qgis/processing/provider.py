@@ -97,6 +97,27 @@ def _model_algorithms() -> list:
                 return tr("Workflow: cubes, subset, time series, strain rates, dh/dt")
             return super().displayName()
 
+        def createInstance(self):
+            """A copy that keeps these overrides (the C++ copy would lose the output checks)."""
+            copy = ShippedModel()
+            copy.loadVariant(self.toVariant())
+            copy.setSourceFilePath(self.sourceFilePath())
+            return copy
+
+        def checkParameterValues(self, parameters, context):
+            """Every output checked before the first child runs, so a bad one fails before the download."""
+            from .base import number_problem, output_problem
+
+            problem = number_problem(self, parameters) or output_problem(self, parameters)
+            names = {p.name() for p in self.parameterDefinitions()}
+            if not problem and {"THICKNESS", "flux"} <= names:
+                has_thickness = parameters.get("THICKNESS") not in (None, "")
+                if has_thickness and parameters.get("flux") in (None, ""):
+                    problem = tr("flux: THICKNESS is given, so choose a file for the flux divergence (flux).")
+            if problem:
+                return False, problem
+            return super().checkParameterValues(parameters, context)
+
     out = []
     for path in sorted(Path(resources_dir(), "models").glob("*.model3")):
         model = ShippedModel()

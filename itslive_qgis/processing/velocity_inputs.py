@@ -92,6 +92,10 @@ def velocity_input_problem(alg, parameters, context) -> str:
         return tr("Both VX and VY rasters are needed (only one was given).")
     if dataset and not os.path.exists(dataset):
         return tr("No velocity dataset at {}: check the path.").format(dataset)
+    if dataset:
+        from .base import dataset_problem
+
+        return dataset_problem(dataset, INPUT, rasters_hint=True)
     return ""
 
 
@@ -193,16 +197,38 @@ def raster_file(layer, what: str, context, feedback) -> str:
 
 
 def grid_output_path(alg, parameters, name: str, context) -> str:
-    """The output file (.nc or .tif); its folder is created."""
+    """The output file (.nc or .tif), checked before any work (its folder must exist and be writable)."""
+    from ..core.errors import InputError
+    from ..core.files import check_output
+
     output = alg.parameterAsFileOutput(parameters, name, context)
-    if not output:
-        raise QgsProcessingException(tr("No output file given."))
-    if Path(output).suffix.lower() not in (".nc", ".tif", ".tiff"):
-        raise QgsProcessingException(
-            tr("Unsupported output format {}: use .nc (NetCDF) or .tif (GeoTIFF).").format(Path(output).name)
-        )
-    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    problem = grid_output_problem(output, name)
+    if problem:
+        raise QgsProcessingException(problem)
+    try:
+        check_output(output, name)
+    except InputError as exc:
+        raise QgsProcessingException(str(exc)) from exc
     return output
+
+
+def output_suffix_problem(parameters, name: str = "OUTPUT") -> str:
+    """Why the file named by the output parameter ``name`` cannot take a grid ('' for temporary outputs)."""
+    from .base import output_path_value
+
+    path = output_path_value(parameters.get(name))
+    return "" if path is None else grid_output_problem(path, name)
+
+
+def grid_output_problem(output: str | None, name: str = "OUTPUT") -> str:
+    """Why ``output`` cannot take a grid ('' when it can): no path, or not .nc/.tif."""
+    if not output:
+        return tr("{}: no output file given: choose a .nc or .tif file.").format(name)
+    if Path(output).suffix.lower() not in (".nc", ".tif", ".tiff"):
+        return tr("{}: unsupported output format {}: use .nc (NetCDF) or .tif (GeoTIFF).").format(
+            name, Path(output).name
+        )
+    return ""
 
 
 def describe_source(source) -> str:
