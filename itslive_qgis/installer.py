@@ -67,6 +67,9 @@ PROTECTED = (
 #: never installed from the registry: their wheels bundle their own GDAL, which clashes with
 #: QGIS's (geopandas then reads and writes files through QGIS, as the plugin does)
 NEVER_FROM_PIP = ("pyogrio", "fiona")
+#: import name of the protected distributions whose import name differs (Debian names its h5py
+#: distribution "h5py._debian_h5py_serial"; OSGeo4W may ship modules without metadata)
+PROTECTED_IMPORTS = {"GDAL": "osgeo", "Pillow": "PIL", "PyQt5-sip": "PyQt5.sip", "psycopg2": "psycopg2"}
 
 
 class InstallError(Exception):
@@ -229,7 +232,7 @@ def find_python(
 
 _PROBE = r"""
 import json, sys, importlib.metadata as md, importlib.util as iu
-skip = [p for p in sys.argv[1:] if p]
+skip = [p for p in sys.argv[2:] if p]
 dists = {}
 for d in md.distributions():
     loc = str(getattr(d, "_path", ""))
@@ -248,6 +251,32 @@ try:
     gdal_array = iu.find_spec("osgeo") is not None and iu.find_spec("osgeo.gdal_array") is not None
 except Exception:
     pass
+# protected modules importable under a distribution of another name, or without metadata
+protected = json.loads(sys.argv[1])
+owners = md.packages_distributions()
+for dist, module in protected.items():
+    if dist in dists:
+        continue
+    top = module.split(".")[0]
+    try:
+        if iu.find_spec(top) is None:
+            continue
+    except Exception:
+        continue
+    version = None
+    for owner in owners.get(top, []):
+        try:
+            version = md.version(owner)
+            break
+        except Exception:
+            pass
+    if version is None:
+        try:
+            version = getattr(__import__(module, fromlist=["_"]), "__version__", None)
+        except Exception:
+            version = None
+    if version:
+        dists[dist] = str(version)
 out = {"version": list(sys.version_info[:2]), "dists": dists, "pip": pipv, "gdal_array": gdal_array}
 print(json.dumps(out))
 """
@@ -255,8 +284,9 @@ print(json.dumps(out))
 
 def probe_python(python: str | os.PathLike, exclude: Iterable[str | os.PathLike] = ()) -> PythonInfo:
     """Ask ``python`` which distributions it has (those under ``exclude`` left out) and its pip."""
+    modules = {name: PROTECTED_IMPORTS.get(name, name) for name in PROTECTED}
     proc = subprocess.run(
-        [str(python), "-c", _PROBE, *[str(Path(p)) for p in exclude]],
+        [str(python), "-c", _PROBE, json.dumps(modules), *[str(Path(p)) for p in exclude]],
         capture_output=True,
         text=True,
         timeout=120,
@@ -334,12 +364,20 @@ def requirements_for(sets: Iterable[str]) -> list[str]:
 def user_command(python: str, sets: Iterable[str], constraint_lines: list[str]) -> str:
     """The one pip command that installs ``sets`` into an environment of one's own.
 
-    The pins of QGIS's packages are given as requirements too, so in a venv made with
-    ``--system-site-packages`` (or conda, or OSGeo4W's shell) they are kept as they are.
+    Each requirement of the sets carries its pin from ``constraint_lines``; the pins of QGIS's
+    protected packages follow as requirements, so in a venv made with ``--system-site-packages``
+    (or conda, or OSGeo4W's shell) they are kept as they are.
     """
-    reqs = requirements_for(sets)
-    pinned = {deps.requirement_name(c).lower() for c in constraint_lines}
-    items = [r for r in reqs if deps.requirement_name(r).lower() not in pinned] + constraint_lines
+    pins: dict[str, str] = {}
+    for line in constraint_lines:  # a later exact pin (tested numpy) wins over a range
+        name = canonical(deps.requirement_name(line))
+        if name not in pins or "==" in line:
+            pins[name] = line
+    items = []
+    for req in requirements_for(sets):
+        items.append(pins.pop(canonical(deps.requirement_name(req)), req))
+    protected = {canonical(p) for p in PROTECTED}
+    items += [line for name, line in pins.items() if name in protected]
     return " ".join([_quote(python), "-m", "pip", "install", *(_quote(i) for i in items)])
 
 
@@ -349,6 +387,15 @@ def _quote(text: str) -> str:
     import shlex
 
     return shlex.quote(text)
+
+
+def command_for(sets: Iterable[str], python: str | os.PathLike | None = None, profile_dir=None) -> str:
+    """The exact pip command for one's own environment, with the pins of what ``python`` has."""
+    python = str(python or find_python())
+    info = probe_python(python, exclude=[deps_root(profile_dir)] if profile_dir else [])
+    exact = tuple(info.version) == deps.TESTED_PYTHON
+    wanted = list(dict.fromkeys(["core", *deps.parse_sets(",".join(sets))]))
+    return user_command(python, wanted, constraints(info.distributions, deps.TESTED_PINS if exact else None))
 
 
 # ---------------------------------------------------------------------------------------------

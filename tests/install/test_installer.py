@@ -1,0 +1,283 @@
+"""From "Install from ZIP" to a working plugin, with only Debian's system Python packages.
+
+The ZIP that `make package` builds is unpacked into a fresh QGIS profile; `qgis_process` runs with
+no venv on any path; `itslive:installdependencies` installs the packages from the registry pip is
+configured for into the profile; then itslive:findcubes, itslive:downloadsubset and itslive:invert
+run on the local moto mirror from that profile, and the inversion is checked against the
+synthetic glacier's known velocity. A second test cancels an install midway.
+
+pip's downloads are cached for one test run in a temporary folder (PIP_CACHE_DIR).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.conftest import REPO
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+EXTENT = "-178800,-178200,-2280700,-2280100 [EPSG:3413]"  # 5 x 5 cells on the trunk of tile GRE_A
+SETS = "core,numba,torch"
+pytestmark = pytest.mark.skipif(not Path(SYSTEM_PYTHON).is_file(), reason="Debian's /usr/bin/python3 needed")
+
+
+@pytest.fixture(scope="session")
+def pip_cache(tmp_path_factory) -> Path:
+    """One pip cache for the tests of this run (downloads are fetched once)."""
+    return tmp_path_factory.mktemp("pip-cache")
+
+
+@pytest.fixture(scope="session")
+def plugin_zip(tmp_path_factory) -> Path:
+    """dist ZIP built as `make package` does (translations compiled)."""
+    out = tmp_path_factory.mktemp("package")
+    qm_dir = out / "qm"
+    qm_dir.mkdir()
+    for ts in (REPO / "i18n").glob("*.ts"):
+        subprocess.run(
+            ["lrelease", "-silent", str(ts), "-qm", str(qm_dir / ts.with_suffix(".qm").name)], check=True
+        )
+    zip_path = out / "itslive_qgis.zip"
+    subprocess.run(
+        [SYSTEM_PYTHON, "scripts/package.py", "--output", str(zip_path), "--qm-dir", str(qm_dir)],
+        cwd=REPO,
+        check=True,
+    )
+    return zip_path
+
+
+def system_env(tmp: Path, pip_cache: Path, **extra) -> dict[str, str]:
+    """The environment of a user's QGIS: no venv, no PYTHONPATH, a fresh profile in ``tmp``."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+    venv = str(REPO / ".venv")
+    env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if not p.startswith(venv))
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        QGIS_CUSTOM_CONFIG_PATH=str(tmp / "config"),
+        QGIS_PLUGINPATH=str(tmp / "plugins"),
+        PIP_CACHE_DIR=str(pip_cache),
+        ITSLIVE_CACHE_DIR=str(tmp / "itslive-cache"),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    env.update(extra)
+    return env
+
+
+def qgis_process(env, *args, cwd, timeout=900) -> subprocess.CompletedProcess:
+    proc = subprocess.run(
+        ["qgis_process", *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout
+    )
+    return proc
+
+
+def run_json(env, alg: str, cwd, **params) -> dict:
+    args = ["--json", "run", alg, "--", *(f"{k}={v}" for k, v in params.items())]
+    t0 = time.monotonic()
+    proc = qgis_process(env, *args, cwd=cwd)
+    print(f"qgis_process run {alg}: {time.monotonic() - t0:.1f} s")
+    assert proc.returncode == 0, f"{alg} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+    return json.loads(proc.stdout[proc.stdout.index("{") :])
+
+
+def test_zip_into_fresh_profile_installs_and_runs(plugin_zip, pip_cache, mirror, tmp_path):
+    with zipfile.ZipFile(plugin_zip) as zf:
+        zf.extractall(tmp_path / "plugins")
+    env = system_env(tmp_path, pip_cache, ITSLIVE_S3_ENDPOINT_URL=mirror.endpoint_url)
+    qgis_process(env, "plugins", "enable", "itslive_qgis", cwd=tmp_path)
+    listing = qgis_process(env, "list", cwd=tmp_path)
+    assert "itslive:installdependencies" in listing.stdout, listing.stdout[-2000:] + listing.stderr[-2000:]
+
+    # before the install the algorithms are disabled with the message that says how to install
+    before = qgis_process(
+        env, "run", "itslive:findcubes", "--", f"EXTENT={EXTENT}", "OUTPUT=c.gpkg", cwd=tmp_path
+    )
+    assert before.returncode != 0
+    assert "itslive:installdependencies" in before.stdout + before.stderr
+
+    t0 = time.monotonic()
+    result = run_json(env, "itslive:installdependencies", tmp_path, SETS=SETS)["results"]
+    install_s = time.monotonic() - t0
+    folder = Path(result["FOLDER"])
+    assert folder == tmp_path / "config/profiles/default/python/itslive_deps/3.11"
+    manifest = json.loads((folder / "itslive_deps.json").read_text())
+    print(
+        f"installed {SETS}: {len(manifest['packages'])} packages, "
+        f"{manifest['download_bytes'] / 2**20:.1f} MiB downloaded, {install_s:.1f} s ({manifest['seconds']})"
+    )
+    # QGIS's own compiled stack was kept, not installed again or shadowed
+    for name in ("pyproj", "netCDF4", "h5py", "rasterio", "GDAL", "scipy", "matplotlib", "pyogrio"):
+        assert name not in manifest["packages"], name
+        assert not list(folder.glob(f"{name}-*.dist-info")), name
+    assert manifest["packages"]["numpy"].startswith("1.")
+    assert {"xarray", "zarr", "s3fs", "numba", "torch"} <= set(manifest["packages"])
+    assert "pip install" in result["COMMAND"] and "pyproj==" in result["COMMAND"]
+
+    cubes = run_json(env, "itslive:findcubes", tmp_path, EXTENT=EXTENT, OUTPUT=str(tmp_path / "cubes.gpkg"))
+    assert cubes["results"]["OUTPUT"]
+    run_json(
+        env,
+        "itslive:downloadsubset",
+        tmp_path,
+        EXTENT=EXTENT,
+        START_DATE="2014-01-01",
+        END_DATE="2024-12-31",
+        OUTPUT=str(tmp_path / "subset.nc"),
+    )
+    run_json(
+        env,
+        "itslive:invert",
+        tmp_path,
+        INPUT=str(tmp_path / "subset.nc"),
+        INTERVAL_DAYS=30,
+        OUTPUT=str(tmp_path / "inv.nc"),
+    )
+    check_cubes(tmp_path / "cubes.gpkg")
+    check_inversion(tmp_path / "inv.nc")
+
+    # inside that QGIS: numpy still 1.x, QGIS's GDAL and gdal_array import, the compiled stack is Debian's
+    probe = subprocess.run(
+        [SYSTEM_PYTHON, "-c", QGIS_PROBE, str(tmp_path / "plugins")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert probe.returncode == 0, probe.stdout[-3000:] + probe.stderr[-3000:]
+    facts = json.loads(probe.stdout.strip().splitlines()[-1])
+    print("inside QGIS:", facts)
+    assert int(facts["numpy"].split(".")[0]) < 2
+    assert facts["gdal_array_roundtrip"] == [[1.0, 2.0], [3.0, 4.0]]
+    for name in ("pyproj", "netCDF4", "h5py", "rasterio", "osgeo"):
+        assert facts["files"][name].startswith("/usr/lib/python3/"), (name, facts["files"][name])
+    for name in ("xarray", "zarr", "numba", "torch"):
+        assert facts["files"][name].startswith(str(folder)), (name, facts["files"][name])
+
+
+QGIS_PROBE = r"""
+import json, sys
+from qgis.core import QgsApplication
+app = QgsApplication([], False)
+app.initQgis()
+sys.path.insert(0, sys.argv[1])
+import itslive_qgis
+itslive_qgis._activate_dependencies()
+import numpy
+from osgeo import gdal, gdal_array
+ds = gdal_array.OpenArray(numpy.array([[1.0, 2.0], [3.0, 4.0]]))
+roundtrip = ds.ReadAsArray().tolist()
+import pyproj, netCDF4, h5py, rasterio, osgeo, xarray, zarr, numba, torch
+files = {m.__name__: m.__file__ for m in (pyproj, netCDF4, h5py, rasterio, osgeo, xarray, zarr, numba, torch)}
+print(json.dumps({"numpy": numpy.__version__, "gdal": gdal.__version__, "gdal_array_roundtrip": roundtrip,
+                  "files": files}))
+"""
+
+
+def check_cubes(path: Path) -> None:
+    from osgeo import ogr
+
+    ds = ogr.Open(str(path))
+    layer = ds.GetLayer(0)
+    urls = [f.GetField("zarr_url") for f in layer]
+    from tests.fixtures.generator import default_tiles
+
+    tile = next(t for t in default_tiles() if t.label == "GRE_A")
+    assert len(urls) == 1 and urls[0].endswith(tile.key), urls
+
+
+def check_inversion(path: Path) -> None:
+    """The inverted speed against the synthetic glacier's known velocity (as tests/qgis/test_alg_invert)."""
+    import xarray as xr
+
+    from tests.fixtures.generator import default_tiles, truth_velocity
+
+    tile = next(t for t in default_tiles() if t.label == "GRE_A")
+    with xr.open_dataset(path) as ds:
+        assert "numba" in ds.attrs["solver"], ds.attrs["solver"]
+        t_days = (ds["time"].values - np.datetime64("1970-01-01")) / np.timedelta64(1, "D")
+        errors = []
+        for iy, yv in enumerate(ds["y"].values):
+            for ix, xv in enumerate(ds["x"].values):
+                vx, vy = truth_velocity(tile, t_days, np.full_like(t_days, yv), np.full_like(t_days, xv))
+                est = ds["v"].values[:, iy, ix]
+                ok = np.isfinite(est) & (ds["count"].values[:, iy, ix] > 0)
+                assert ok.sum() > 0.5 * ok.size
+                errors.append(np.abs(est[ok] - np.hypot(vx, vy)[ok]) / np.hypot(vx, vy)[ok])
+    rel = np.concatenate(errors)
+    print(f"inversion from the installed profile: median relative speed error {np.median(rel):.3f}")
+    assert np.median(rel) < 0.05
+
+
+def snapshot(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_size for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_cancel_midway_leaves_the_previous_folder(pip_cache, tmp_path, monkeypatch):
+    sys.path.insert(0, str(REPO))
+    from itslive_qgis import installer
+
+    monkeypatch.setenv("PIP_CACHE_DIR", str(pip_cache))
+    profile = tmp_path / "profile"
+    first = installer.install(["core"], profile, SYSTEM_PYTHON, log=lambda line: None)
+    before = snapshot(first.folder)
+    manifest_before = (first.folder / installer.MANIFEST).read_text()
+
+    root = first.folder.parent
+    seen = {}
+
+    def cancelled() -> bool:  # cancel once pip has started writing the new folder
+        if any(p.is_dir() and any(p.iterdir()) for p in root.glob(".3.11.new-*/site")):
+            seen.setdefault("at", time.monotonic())
+            return True
+        return False
+
+    with pytest.raises(installer.InstallCancelledError):
+        installer.install(["numba"], profile, SYSTEM_PYTHON, log=lambda line: None, cancelled=cancelled)
+    assert "at" in seen, "the cancel must come while pip was writing the new folder"
+    assert snapshot(first.folder) == before
+    assert (first.folder / installer.MANIFEST).read_text() == manifest_before
+    assert sorted(p.name for p in root.iterdir()) == ["3.11"], "no partial folder is left behind"
+    # and the previous folder still works
+    check = subprocess.run(
+        [
+            SYSTEM_PYTHON,
+            "-c",
+            "import sys; sys.path.insert(0, sys.argv[1]); import xarray, zarr, s3fs; "
+            "import importlib.util as u; print(u.find_spec('numba'))",
+            str(first.folder),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert check.returncode == 0, check.stderr
+    assert check.stdout.strip() == "None"
+
+
+def test_failed_install_leaves_the_previous_folder(pip_cache, tmp_path, monkeypatch):
+    sys.path.insert(0, str(REPO))
+    from itslive_qgis import installer
+
+    monkeypatch.setenv("PIP_CACHE_DIR", str(pip_cache))
+    profile = tmp_path / "profile"
+    first = installer.install(["core"], profile, SYSTEM_PYTHON, log=lambda line: None)
+    before = snapshot(first.folder)
+    # no registry reachable: pip fails while resolving, with a message that says so
+    for var in ("PIP_FIND_LINKS", "PIP_EXTRA_INDEX_URL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple")
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("PIP_RETRIES", "0")
+    monkeypatch.setenv("PIP_NO_CACHE_DIR", "1")
+    with pytest.raises(installer.InstallError, match="previous packages folder is unchanged"):
+        installer.install(["numba"], profile, SYSTEM_PYTHON, log=lambda line: None)
+    assert snapshot(first.folder) == before
+    assert sorted(p.name for p in first.folder.parent.iterdir()) == ["3.11"]
