@@ -31,6 +31,8 @@ class PackageSet:
     requirements: tuple[str, ...]
     imports: tuple[str, ...]
     optional: bool = True
+    #: download measured on Linux x86_64 / Python 3.11 with Debian's QGIS (scripts/measure_sets.py)
+    download_mib: float = 0.0
 
 
 #: Versions tested together with QGIS 3.40 on Debian 12 / Python 3.11 (the same as requirements.txt;
@@ -97,21 +99,28 @@ SETS = {
             "matplotlib",
         ),
         optional=False,
+        download_mib=61.4,
     ),
     "numba": PackageSet(
-        "numba", "Fast CPU solver of the inversion (compiled band kernels)", ("numba",), ("numba",)
+        "numba",
+        "Fast CPU solver of the inversion (compiled band kernels)",
+        ("numba",),
+        ("numba",),
+        True,
+        60.6,
     ),
     "torch": PackageSet(
         "torch",
         "Array engine of the inversion and point series (CPU build is enough; CUDA on an NVIDIA GPU)",
         ("torch",),
         ("torch",),
+        download_mib=192.5,  # the CPU wheel; the registry's Linux build brings CUDA (several GB)
     ),
     "frames": PackageSet(
-        "frames", "GeoDataFrames for notebook users (geopandas)", ("geopandas",), ("geopandas",)
+        "frames", "GeoDataFrames for notebook users (geopandas)", ("geopandas",), ("geopandas",), True, 0.3
     ),
     "distributed": PackageSet(
-        "distributed", "A local dask cluster for large subsets", ("distributed",), ("distributed",)
+        "distributed", "A local dask cluster for large subsets", ("distributed",), ("distributed",), True, 2.2
     ),
 }
 

@@ -153,11 +153,6 @@ def python_candidates(
     platform = platform or sys.platform
     out: list[Path] = []
     exe = Path(executable) if executable else None
-    if exe is not None and exe.name.lower().startswith("python"):
-        out.append(exe)
-    base = getattr(sys, "_base_executable", None)
-    if base and Path(base).name.lower().startswith("python") and executable == sys.executable:
-        out.append(Path(base))
     prefix = Path(exec_prefix)
     if platform.startswith("win"):
         out += [prefix / "python.exe", prefix / f"python{major}.exe", prefix / "python3.exe"]
@@ -186,6 +181,12 @@ def python_candidates(
                 / "bin"
                 / f"python{major}.{minor}"
             )
+    # last: the executable itself (inside QGIS it may be a python3 found on PATH, of another install)
+    if exe is not None and exe.name.lower().startswith("python"):
+        out.append(exe)
+    base = getattr(sys, "_base_executable", None)
+    if base and Path(base).name.lower().startswith("python") and executable == sys.executable:
+        out.append(Path(base))
     seen, unique = set(), []
     for path in out:
         if str(path) not in seen:
@@ -200,8 +201,15 @@ def find_python(
     version: tuple[int, int] | None = None,
     platform: str | None = None,
 ) -> Path:
-    """The interpreter QGIS runs: the first candidate that exists and reports the same version."""
+    """The interpreter QGIS runs: the first candidate that has the same version and ``sys.exec_prefix``.
+
+    Without arguments: the interpreter of this process (inside QGIS, the one QGIS embeds; a
+    ``python3`` of another installation found on PATH, e.g. pyenv's, is not it).
+    """
+    own = exec_prefix is None
+    exec_prefix = exec_prefix if exec_prefix is not None else sys.exec_prefix
     version = version or sys.version_info[:2]
+    want = (python_version_tag(version), os.path.realpath(exec_prefix))
     tried = []
     for candidate in python_candidates(executable, exec_prefix, version, platform):
         tried.append(str(candidate))
@@ -209,7 +217,11 @@ def find_python(
             continue
         try:
             out = subprocess.run(
-                [str(candidate), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                [
+                    str(candidate),
+                    "-c",
+                    "import sys; print('%d.%d' % sys.version_info[:2]); print(sys.exec_prefix)",
+                ],
                 capture_output=True,
                 text=True,
                 timeout=60,
@@ -217,7 +229,10 @@ def find_python(
             )
         except (OSError, subprocess.TimeoutExpired):
             continue
-        if out.returncode == 0 and out.stdout.strip() == python_version_tag(version):
+        lines = out.stdout.strip().splitlines()
+        if out.returncode == 0 and len(lines) == 2 and (lines[0], os.path.realpath(lines[1])) == want:
+            return candidate
+        if out.returncode == 0 and not own and lines[:1] == [want[0]]:
             return candidate
     raise InstallError(
         "Could not find the Python interpreter QGIS runs (Python {}; looked at: {}). Run the pip command "
