@@ -64,7 +64,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Tous les paquets Python utilisés par l'extension sont installés.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="78" />
+      <location filename="../itslive_qgis/gui/dock.py" line="84" />
       <source>Analysis</source>
       <translation>Analyse</translation>
     </message>
@@ -94,7 +94,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Polygones de la zone (facultatif, à la place de l'emprise)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="258" />
+      <location filename="../itslive_qgis/layers/loader.py" line="261" />
       <source>Arrows from vx/vy drawn by the mesh layer (MDAL), sized by speed.</source>
       <translation>Flèches tracées à partir de vx/vy par la couche maillage (MDAL), dimensionnées selon la vitesse.</translation>
     </message>
@@ -134,7 +134,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Dossier de cache</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="43" />
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="100" />
       <source>Cancel</source>
       <translation>Annuler</translation>
     </message>
@@ -149,6 +149,16 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Annulé : aucune sortie n'a été écrite.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="65" />
+      <source>Cancelled: the previous packages folder is unchanged.</source>
+      <translation>Annulé : le dossier de paquets précédent est inchangé.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="156" />
+      <source>Cancelling ...</source>
+      <translation>Annulation ...</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/panel_base.py" line="62" />
       <source>Cancelling...</source>
       <translation>Annulation...</translation>
@@ -159,7 +169,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Impossible de créer le dossier de sortie {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="194" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="225" />
       <source>Cannot estimate: {}</source>
       <translation>Estimation impossible : {}</translation>
     </message>
@@ -194,7 +204,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche de points de départ.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="86" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="87" />
       <source>Choose a subset file (download one first) or give a datacube URL.</source>
       <translation>Choisissez un fichier d'extrait (téléchargez-en un d'abord) ou indiquez l'URL d'un cube de données.</translation>
     </message>
@@ -269,12 +279,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Corriger le facteur d'échelle de la projection</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="51" />
+      <location filename="../itslive_qgis/processing/provider.py" line="52" />
       <source>Could not load algorithm {}: {}</source>
       <translation>Impossible de charger l'algorithme {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="108" />
+      <location filename="../itslive_qgis/processing/provider.py" line="109" />
       <source>Could not read the model {}</source>
       <translation>Impossible de lire le modèle {}</translation>
     </message>
@@ -294,7 +304,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Emprises des cubes de données (sortie de itslive:findcubes, facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="47" />
+      <location filename="../itslive_qgis/gui/dock.py" line="53" />
       <source>Datacubes</source>
       <translation>Cubes de données</translation>
     </message>
@@ -319,7 +329,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Facteur de profondeur (vitesse moyennée sur l'épaisseur / vitesse de surface)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="64" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="65" />
       <source>Device</source>
       <translation>Matériel de calcul</translation>
     </message>
@@ -353,12 +363,12 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Terminé : {} ({} couche(s) ajoutée(s))</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="57" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="58" />
       <source>Down-weight outliers (robust)</source>
       <translation>Réduire le poids des valeurs aberrantes (robuste)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="54" />
+      <location filename="../itslive_qgis/gui/dock.py" line="60" />
       <source>Download</source>
       <translation>Téléchargement</translation>
     </message>
@@ -368,7 +378,12 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Télécharger un extrait de cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="154" />
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="62" />
+      <source>Downloaded (MiB)</source>
+      <translation>Téléchargé (Mio)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="185" />
       <source>Downloading the subset...</source>
       <translation>Téléchargement de l'extrait...</translation>
     </message>
@@ -411,22 +426,22 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Estimer la taille</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="188" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="219" />
       <source>Estimating the ITS_LIVE subset</source>
       <translation>Estimation de l'extrait ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="187" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="218" />
       <source>Estimating...</source>
       <translation>Estimation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="373" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="378" />
       <source>Export CSV...</source>
       <translation>Exporter en CSV...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="375" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="380" />
       <source>Export PNG...</source>
       <translation>Exporter en PNG...</translation>
     </message>
@@ -446,7 +461,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Emprise (n'importe quel SCR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="59" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="64" />
       <source>Extent (part of a cube)</source>
       <translation>Emprise (partie d'un cube)</translation>
     </message>
@@ -456,7 +471,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Rechercher les cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="251" />
+      <location filename="../itslive_qgis/layers/loader.py" line="254" />
       <source>Flow vectors</source>
       <translation>Vecteurs d'écoulement</translation>
     </message>
@@ -474,6 +489,11 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="104" />
       <source>Flux divergence...</source>
       <translation>Divergence du flux...</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="133" />
+      <source>For an environment of your own (conda, a venv, the OSGeo4W shell):</source>
+      <translation>Pour votre propre environnement (conda, un venv, le shell OSGeo4W) :</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="123" />
@@ -516,7 +536,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>ITS_LIVE divergence du flux — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="37" />
+      <location filename="../itslive_qgis/processing/provider.py" line="38" />
       <source>ITS_LIVE glacier and ice-sheet velocities</source>
       <translation>Vitesses ITS_LIVE des glaciers et des calottes polaires</translation>
     </message>
@@ -531,7 +551,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>ITS_LIVE mosaïque — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="429" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="434" />
       <source>ITS_LIVE point inversion</source>
       <translation>Inversion ITS_LIVE en un point</translation>
     </message>
@@ -581,17 +601,69 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Incertitude sur l'épaisseur de glace (m, 1 sigma)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="62" />
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="31" />
+      <source>Install Python packages</source>
+      <translation>Installer les paquets Python</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="97" />
+      <source>Install the missing packages</source>
+      <translation>Installer les paquets manquants</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="60" />
+      <source>Installed packages</source>
+      <translation>Paquets installés</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="57" />
+      <source>Installed {} packages ({:.0f} MiB downloaded) into {}.</source>
+      <translation>{} paquets installés ({:.0f} Mio téléchargés) dans {}.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="97" />
+      <source>Installed {} packages ({:.1f} MiB downloaded) into {}</source>
+      <translation>{} paquets installés ({:.1f} Mio téléchargés) dans {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="34" />
+      <source>Installing ITS_LIVE's Python packages</source>
+      <translation>Installation des paquets Python d'ITS_LIVE</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="144" />
+      <source>Installing with pip ...</source>
+      <translation>Installation avec pip ...</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="35" />
+      <source>Installs the Python packages of the chosen sets with pip, using the Python QGIS runs, into &lt;profile&gt;/python/itslive_deps/&lt;python version&gt; (a folder the plugin owns and puts on sys.path when it starts). What QGIS's Python already has (numpy, GDAL, pyproj, shapely, netCDF4, h5py, rasterio, scipy, matplotlib, ...) is kept as it is: a constraints file made at run time pins it, numpy stays in its major version. The packages go into a new folder that replaces the previous one only when pip and an import check succeeded; a failure or a cancel leaves the previous folder as it was.
+
+SETS: comma-separated, core is always included:
+{}
+
+COMMAND_ONLY: only print the exact pip command for an environment of your own (conda, a venv, the OSGeo4W shell) and install nothing.
+PYTHON: the interpreter QGIS runs (found automatically when empty).</source>
+      <translation>Installe avec pip les paquets Python des ensembles choisis, avec le Python qu'exécute QGIS, dans &lt;profile&gt;/python/itslive_deps/&lt;version de python&gt; (un dossier propre à l'extension, placé sur sys.path à son démarrage). Ce que le Python de QGIS possède déjà (numpy, GDAL, pyproj, shapely, netCDF4, h5py, rasterio, scipy, matplotlib, ...) reste tel quel : un fichier de contraintes créé à l'exécution le fixe, numpy reste dans sa version majeure. Les paquets vont dans un nouveau dossier qui ne remplace le précédent que si pip et un contrôle d'import ont réussi ; un échec ou une annulation laisse le dossier précédent tel quel.
+
+SETS : séparés par des virgules, core est toujours inclus :
+{}
+
+COMMAND_ONLY : affiche seulement la commande pip exacte pour votre propre environnement (conda, un venv, le shell OSGeo4W) et n'installe rien.
+PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/dock.py" line="68" />
       <source>Inversion</source>
       <translation>Inversion</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="443" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="448" />
       <source>Inversion failed: {}</source>
       <translation>Échec de l'inversion : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="70" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="71" />
       <source>Invert</source>
       <translation>Inverser</translation>
     </message>
@@ -601,7 +673,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Inverser les vitesses des paires en série temporelle</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="106" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="138" />
       <source>Inverting...</source>
       <translation>Inversion en cours...</translation>
     </message>
@@ -666,7 +738,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Chargement de {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="194" />
+      <location filename="../itslive_qgis/layers/loader.py" line="197" />
       <source>Loading {} was cancelled.</source>
       <translation>Le chargement de {} a été annulé.</translation>
     </message>
@@ -722,11 +794,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
     </message>
     <message>
       <location filename="../itslive_qgis/i18n.py" line="36" />
-      <source>Missing Python packages: {}. Install them into the Python that QGIS uses, e.g. in a terminal: {} (on Windows use the OSGeo4W shell), then restart QGIS.</source>
-      <translation>Paquets Python manquants : {}. Installez-les dans le Python utilisé par QGIS, p. ex. dans un terminal : {} (sous Windows, utilisez le shell OSGeo4W), puis redémarrez QGIS.</translation>
+      <source>Missing Python packages: {}. Install them with "Install the missing packages" in the ITS_LIVE panel or in Settings &gt; Options &gt; ITS_LIVE (pip, into a folder of this QGIS profile; QGIS's own numpy, GDAL, PROJ and GEOS stay as they are), or from a terminal (the second command for an environment of your own): {}</source>
+      <translation>Paquets Python manquants : {}. Installez-les avec « Installer les paquets manquants » dans le panneau ITS_LIVE ou dans Préférences &gt; Options &gt; ITS_LIVE (pip, dans un dossier de ce profil QGIS ; numpy, GDAL, PROJ et GEOS de QGIS restent tels quels), ou depuis un terminal (la seconde commande pour votre propre environnement) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="67" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="68" />
       <source>NetCDF (*.nc)</source>
       <translation>NetCDF (*.nc)</translation>
     </message>
@@ -741,7 +813,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucune entité de {} n'est sélectionnée.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="265" />
+      <location filename="../itslive_qgis/layers/loader.py" line="268" />
       <source>No flow arrows for {}: {}</source>
       <translation>Pas de flèches d'écoulement pour {} : {}</translation>
     </message>
@@ -776,6 +848,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun des {} point(s) de départ n'a pu être suivi ({}).</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="54" />
+      <source>Only show the pip command</source>
+      <translation>Afficher seulement la commande pip</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/download_panel.py" line="61" />
       <source>Or polygons</source>
       <translation>Ou des polygones</translation>
@@ -801,7 +878,17 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Images PNG (*.png)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="89" />
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="51" />
+      <source>Package sets (comma-separated)</source>
+      <translation>Ensembles de paquets (séparés par des virgules)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="59" />
+      <source>Packages folder</source>
+      <translation>Dossier des paquets</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="94" />
       <source>Pair weighting</source>
       <translation>Pondération des paires</translation>
     </message>
@@ -835,7 +922,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Choisir un point sur la carte</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="456" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="461" />
       <source>Plotting needs matplotlib: install python3-matplotlib (or pip install matplotlib).</source>
       <translation>Le tracé nécessite matplotlib : installez python3-matplotlib (ou pip install matplotlib).</translation>
     </message>
@@ -845,7 +932,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="70" />
+      <location filename="../itslive_qgis/gui/dock.py" line="76" />
       <source>Point series</source>
       <translation>Série en un point</translation>
     </message>
@@ -855,9 +942,14 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>L'algorithme de traitement {} n'est pas disponible.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="490" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="495" />
       <source>P{} {} px ({}, {})</source>
       <translation>P{} {} px ({}, {})</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="57" />
+      <source>QGIS's Python (optional)</source>
+      <translation>Python de QGIS (facultatif)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_mosaic.py" line="73" />
@@ -875,19 +967,29 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Poids de régularisation</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="73" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="78" />
       <source>Regularisation weight (0 = automatic, cross-validation)</source>
       <translation>Poids de régularisation (0 = automatique, validation croisée)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="343" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="344" />
       <source>Regularisation weight lambda; larger is smoother. 0 = chosen by cross-validation over images.</source>
       <translation>Poids de régularisation lambda ; plus il est grand, plus la série est lisse. 0 = choisi par validation croisée sur les images.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="82" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="87" />
       <source>Regularised derivative</source>
       <translation>Dérivée régularisée</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="63" />
+      <source>Restart QGIS needed</source>
+      <translation>Redémarrage de QGIS nécessaire</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="61" />
+      <source>Restart QGIS: a package it had already loaded was replaced.</source>
+      <translation>Redémarrez QGIS : un paquet déjà chargé a été remplacé.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="88" />
@@ -900,7 +1002,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Fichier résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="92" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="97" />
       <source>Robust (down-weight outliers)</source>
       <translation>Robuste (réduire le poids des valeurs aberrantes)</translation>
     </message>
@@ -970,7 +1072,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Afficher ou masquer le panneau ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="348" />
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="104" />
+      <source>Show the pip command</source>
+      <translation>Afficher la commande pip</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="353" />
       <source>Smoothing</source>
       <translation>Lissage</translation>
     </message>
@@ -980,7 +1087,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Lisser la</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="310" />
+      <location filename="../itslive_qgis/layers/loader.py" line="313" />
       <source>Source file: {}</source>
       <translation>Fichier source : {}</translation>
     </message>
@@ -1035,7 +1142,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Extrait (*.nc *.zarr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="55" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="60" />
       <source>Subset file or datacube (path or URL)</source>
       <translation>Fichier d'extrait ou cube de données (chemin ou URL)</translation>
     </message>
@@ -1137,12 +1244,12 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>La couche {} « {} » ne peut pas être lue comme fichier raster ({}) : enregistrez-la d'abord en GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="271" />
+      <location filename="../itslive_qgis/layers/loader.py" line="274" />
       <source>Thinned arrows of the first time step (MDAL found no vx/vy vector pair).</source>
       <translation>Flèches éclaircies du premier pas de temps (MDAL n'a trouvé aucune paire vectorielle vx/vy).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="108" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="113" />
       <source>Time series</source>
       <translation>Série temporelle</translation>
     </message>
@@ -1152,7 +1259,7 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>Pas de temps</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="64" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="69" />
       <source>Time step (days)</source>
       <translation>Pas de temps (jours)</translation>
     </message>
@@ -1199,7 +1306,7 @@ OUTPUT : NetCDF CF de dimensions (time, y, x), temps au centre des pas avec time
 Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels sur tous les cœurs ; sur un GPU CUDA (DEVICE auto ou cuda), ce sont des solveurs torch par lots.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="183" />
+      <location filename="../itslive_qgis/layers/loader.py" line="186" />
       <source>Unexpected error while loading {}: {}</source>
       <translation>Erreur inattendue lors du chargement de {} : {}</translation>
     </message>
@@ -1209,7 +1316,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Format de sortie {} non pris en charge : utilisez .nc (NetCDF) ou .tif (GeoTIFF).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="313" />
+      <location filename="../itslive_qgis/layers/loader.py" line="316" />
       <source>Variable: {} ({}), units: {}</source>
       <translation>Variable : {} ({}), unités : {}</translation>
     </message>
@@ -1239,12 +1346,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Série temporelle de vitesse en un point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="56" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="57" />
       <source>Weighting</source>
       <translation>Pondération</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="97" />
+      <location filename="../itslive_qgis/processing/provider.py" line="98" />
       <source>Workflow: cubes, subset, time series, strain rates, dh/dt</source>
       <translation>Chaîne de traitement : cubes, extrait, série temporelle, vitesses de déformation, dh/dt</translation>
     </message>
@@ -1269,6 +1376,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Année (0 = mosaïque statique)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="93" />
+      <source>[installed]</source>
+      <translation>[installé]</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/download_panel.py" line="78" />
       <source>all; e.g. 8,9,2A,2B</source>
       <translation>tous ; p. ex. 8,9,2A,2B</translation>
@@ -1284,7 +1396,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>et raster vy (m/yr, nord de la grille)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="63" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="64" />
       <source>auto</source>
       <translation>auto</translation>
     </message>
@@ -1309,12 +1421,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>terminées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="104" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="109" />
       <source>cpu</source>
       <translation>cpu</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="104" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="109" />
       <source>cuda</source>
       <translation>cuda</translation>
     </message>
@@ -1339,7 +1451,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>barres d'erreur</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="83" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="88" />
       <source>first</source>
       <translation>première</translation>
     </message>
@@ -1399,7 +1511,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>hors de la grille de vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="89" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="94" />
       <source>pair errors</source>
       <translation>erreurs des paires</translation>
     </message>
@@ -1409,12 +1521,17 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>erreurs des paires (1/sigma^2)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="61" />
+      <source>pip command for your own environment</source>
+      <translation>Commande pip pour votre propre environnement</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="333" />
       <source>robust</source>
       <translation>robuste</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="83" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="88" />
       <source>second</source>
       <translation>seconde</translation>
     </message>
@@ -1429,7 +1546,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>à</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="344" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="349" />
       <source>weight pairs by their errors</source>
       <translation>pondérer les paires par leurs erreurs</translation>
     </message>
@@ -1474,7 +1591,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} paires écrites dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="130" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="135" />
       <source>{} pairs, {} x {} pixels</source>
       <translation>{} paires, {} x {} pixels</translation>
     </message>
@@ -1489,12 +1606,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} point(s) de départ n'ont pas pu être suivis et ont été ignorés : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="394" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="399" />
       <source>{} series, {} image pairs ({} objects read)</source>
       <translation>{} série(s), {} paires d'images ({} objets lus)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="318" />
+      <location filename="../itslive_qgis/layers/loader.py" line="321" />
       <source>{} time steps from {} to {}</source>
       <translation>{} pas de temps du {} au {}</translation>
     </message>
@@ -1502,6 +1619,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <location filename="../itslive_qgis/processing/alg_track.py" line="223" />
       <source>{} track(s) written.</source>
       <translation>{} trajectoire(s) écrite(s).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="84" />
+      <source>{} — {} (about {:.0f} MiB)</source>
+      <translation>{} — {} (environ {:.0f} Mio)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/timeseries_plot.py" line="188" />

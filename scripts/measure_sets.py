@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from itslive_qgis import deps, installer  # noqa: E402
+from itslive_qgis import deps, installer
 
 
 def main(argv=None) -> int:
