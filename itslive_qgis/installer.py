@@ -448,6 +448,69 @@ def activate(profile_dir: str | os.PathLike, version: tuple[int, int] | None = N
     return folder
 
 
+SHIM_MARKER = "# written by the ITS_LIVE plugin's installer"
+NUMPY_SHIM = (
+    SHIM_MARKER
+    + '''
+"""numpy from the ITS_LIVE packages folder (<profile>/python/itslive_deps/<python version>).
+
+QGIS puts <profile>/python first on sys.path before it imports qgis.core, which imports numpy:
+this is the only moment a newer numpy 1.x (that pandas, xarray and zarr 3 need) can be the one
+QGIS uses. The installer wrote this file because it installed numpy into that folder, after
+checking that QGIS's GDAL (osgeo.gdal_array) imports with it; it removes it when the folder no
+longer holds numpy. Without the folder, the numpy QGIS has is loaded.
+"""
+import os as _os
+import sys as _sys
+
+_python_dir = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
+_folder = _os.path.join(_python_dir, "itslive_deps", "%d.%d" % _sys.version_info[:2])
+del _sys.modules["numpy"]
+if _os.path.isfile(_os.path.join(_folder, "numpy", "__init__.py")):
+    if _folder not in _sys.path:
+        _sys.path.insert(0, _folder)
+    import numpy as _numpy
+else:
+    _saved = list(_sys.path)
+    _sys.path[:] = [p for p in _saved if _os.path.abspath(p or ".") != _python_dir]
+    try:
+        import numpy as _numpy
+    finally:
+        _sys.path[:] = _saved
+_sys.modules["numpy"] = _numpy
+'''
+)
+
+
+def numpy_shim_path(profile_dir: str | os.PathLike) -> Path:
+    return Path(profile_dir) / "python" / "numpy" / "__init__.py"
+
+
+def _update_numpy_shim(profile_dir, folder: Path, log: Callable[[str], None]) -> None:
+    """Write the numpy bootstrap when ``folder`` holds numpy, remove ours when it does not."""
+    shim = numpy_shim_path(profile_dir)
+    ours = shim.is_file() and shim.read_text(encoding="utf-8", errors="replace").startswith(SHIM_MARKER)
+    if shim.parent.exists() and not ours:
+        if (folder / "numpy").is_dir():
+            log(f"Not writing {shim}: {shim.parent} exists and is not the installer's; numpy stays QGIS's.")
+        return
+    if (folder / "numpy").is_dir():
+        shim.parent.mkdir(parents=True, exist_ok=True)
+        tmp = shim.with_name(f".__init__.py.{os.getpid()}")
+        tmp.write_text(NUMPY_SHIM, encoding="utf-8")
+        os.replace(tmp, shim)
+        version = _dist_version(folder, "numpy")
+        log(f"numpy {version} is loaded from {folder} from the next QGIS start on ({shim}).")
+    elif ours:
+        shutil.rmtree(shim.parent, ignore_errors=True)
+
+
+def _dist_version(folder: Path, name: str) -> str:
+    for info in folder.glob(f"{name}-*.dist-info"):
+        return info.name[len(name) + 1 : -len(".dist-info")]
+    return "?"
+
+
 def _swap(new: Path, folder: Path) -> None:
     """Replace ``folder`` by ``new`` (renames only; the old one is deleted after)."""
     old = folder.with_name(f".{folder.name}.old-{os.getpid()}-{int(time.time())}")
@@ -743,10 +806,12 @@ def install(
         restart = _restart_needed(new)
         try:
             _swap(new, folder)
+            _update_numpy_shim(profile_dir, folder, log)
         except OSError:  # Windows: files of the old folder are loaded; swapped at the next start
             pending = folder.with_name(folder.name + ".pending")
             shutil.rmtree(pending, ignore_errors=True)
             os.replace(new, pending)
+            _update_numpy_shim(profile_dir, pending, log)
             restart = True
         seconds["total"] = time.monotonic() - t_start
         progress(1.0)

@@ -152,8 +152,8 @@ class InstallerPanel(QWidget):
 
     def cancel(self):
         if self.task is not None:
+            self.status.setText(tr("Cancelling ..."))  # a task not started yet ends inside cancel()
             self.task.cancel()
-            self.status.setText(tr("Cancelling ..."))
 
     def _finished(self, ok: bool, message: str, restart: bool):
         self.task = None

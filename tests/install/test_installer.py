@@ -143,41 +143,52 @@ def test_zip_into_fresh_profile_installs_and_runs(plugin_zip, pip_cache, mirror,
     check_cubes(tmp_path / "cubes.gpkg")
     check_inversion(tmp_path / "inv.nc")
 
-    # inside that QGIS: numpy still 1.x, QGIS's GDAL and gdal_array import, the compiled stack is Debian's
-    probe = subprocess.run(
-        [SYSTEM_PYTHON, "-c", QGIS_PROBE, str(tmp_path / "plugins")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert probe.returncode == 0, probe.stdout[-3000:] + probe.stderr[-3000:]
-    facts = json.loads(probe.stdout.strip().splitlines()[-1])
+    # inside that QGIS (a script algorithm run by qgis_process): numpy still 1.x, QGIS's GDAL and
+    # gdal_array import and work, the compiled stack is Debian's, the rest comes from the folder
+    script = tmp_path / "probe_qgis.py"
+    script.write_text(QGIS_PROBE)
+    facts = json.loads(run_json(env, str(script), tmp_path)["results"]["FACTS"])
     print("inside QGIS:", facts)
     assert int(facts["numpy"].split(".")[0]) < 2
+    assert facts["numpy"] == manifest["packages"]["numpy"], "qgis.core must import the installed numpy"
     assert facts["gdal_array_roundtrip"] == [[1.0, 2.0], [3.0, 4.0]]
     for name in ("pyproj", "netCDF4", "h5py", "rasterio", "osgeo"):
         assert facts["files"][name].startswith("/usr/lib/python3/"), (name, facts["files"][name])
-    for name in ("xarray", "zarr", "numba", "torch"):
+    for name in ("numpy", "xarray", "zarr", "numba", "torch", "pandas"):
         assert facts["files"][name].startswith(str(folder)), (name, facts["files"][name])
 
 
 QGIS_PROBE = r"""
-import json, sys
-from qgis.core import QgsApplication
-app = QgsApplication([], False)
-app.initQgis()
-sys.path.insert(0, sys.argv[1])
-import itslive_qgis
-itslive_qgis._activate_dependencies()
-import numpy
-from osgeo import gdal, gdal_array
-ds = gdal_array.OpenArray(numpy.array([[1.0, 2.0], [3.0, 4.0]]))
-roundtrip = ds.ReadAsArray().tolist()
-import pyproj, netCDF4, h5py, rasterio, osgeo, xarray, zarr, numba, torch
-files = {m.__name__: m.__file__ for m in (pyproj, netCDF4, h5py, rasterio, osgeo, xarray, zarr, numba, torch)}
-print(json.dumps({"numpy": numpy.__version__, "gdal": gdal.__version__, "gdal_array_roundtrip": roundtrip,
-                  "files": files}))
+import json
+
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingOutputString
+
+
+class Probe(QgsProcessingAlgorithm):
+    def name(self):
+        return "probe"
+
+    def displayName(self):
+        return "probe"
+
+    def createInstance(self):
+        return Probe()
+
+    def initAlgorithm(self, config=None):
+        self.addOutput(QgsProcessingOutputString("FACTS", "facts"))
+
+    def processAlgorithm(self, parameters, context, feedback):
+        import numpy
+        from osgeo import gdal, gdal_array
+
+        ds = gdal_array.OpenArray(numpy.array([[1.0, 2.0], [3.0, 4.0]]))
+        roundtrip = ds.ReadAsArray().tolist()
+        import h5py, netCDF4, numba, osgeo, pandas, pyproj, rasterio, torch, xarray, zarr
+
+        mods = (numpy, pyproj, netCDF4, h5py, rasterio, osgeo, xarray, zarr, numba, torch, pandas)
+        files = {m.__name__: m.__file__ for m in mods}
+        facts = {"numpy": numpy.__version__, "gdal": gdal.__version__, "gdal_array_roundtrip": roundtrip}
+        return {"FACTS": json.dumps({**facts, "files": files})}
 """
 
 

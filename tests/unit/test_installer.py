@@ -126,3 +126,52 @@ def test_a_python_of_another_installation_on_path_is_not_qgis_python():
         [str(found), "-c", "import sys; print(sys.exec_prefix)"], capture_output=True, text=True
     )
     assert os.path.realpath(prefix.stdout.strip()) == os.path.realpath(sys.exec_prefix)
+
+
+SHIM_CHECK = (
+    "import sys; sys.path.insert(0, sys.argv[1]); import numpy; print(numpy.__version__, numpy.__file__)"
+)
+
+
+def test_numpy_shim_loads_the_folder_numpy_and_falls_back_without_it(tmp_path):
+    """QGIS puts <profile>/python first on sys.path before qgis.core imports numpy: the shim there
+    loads the installed numpy, or QGIS's own when the folder no longer has one."""
+    import subprocess
+
+    profile = tmp_path / "profile"
+    folder = installer.deps_folder(profile)
+    (folder / "numpy").mkdir(parents=True)
+    (folder / "numpy" / "__init__.py").write_text("__version__ = '1.99.0'\n")
+    (folder / "numpy-1.99.0.dist-info").mkdir()
+    installer._update_numpy_shim(profile, folder, log=lambda line: None)
+    shim = installer.numpy_shim_path(profile)
+    assert shim.read_text().startswith(installer.SHIM_MARKER)
+    python_dir = str(profile / "python")
+    out = subprocess.run([sys.executable, "-c", SHIM_CHECK, python_dir], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    version, path = out.stdout.split()
+    assert version == "1.99.0" and path.startswith(str(folder))
+    import shutil
+
+    shutil.rmtree(folder / "numpy")
+    out = subprocess.run([sys.executable, "-c", SHIM_CHECK, python_dir], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    import numpy
+
+    assert out.stdout.split() == [numpy.__version__, numpy.__file__]
+    # and the installer removes its shim when the folder holds no numpy
+    installer._update_numpy_shim(profile, folder, log=lambda line: None)
+    assert not shim.parent.exists()
+
+
+def test_numpy_shim_never_replaces_a_folder_it_did_not_write(tmp_path):
+    profile = tmp_path / "profile"
+    folder = installer.deps_folder(profile)
+    (folder / "numpy").mkdir(parents=True)
+    own = installer.numpy_shim_path(profile)
+    own.parent.mkdir(parents=True)
+    own.write_text("# someone else's numpy\n")
+    lines = []
+    installer._update_numpy_shim(profile, folder, log=lines.append)
+    assert own.read_text() == "# someone else's numpy\n"
+    assert lines and "numpy stays QGIS's" in lines[0]
