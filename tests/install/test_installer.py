@@ -193,15 +193,33 @@ class Probe(QgsProcessingAlgorithm):
 
 
 def check_cubes(path: Path) -> None:
-    from osgeo import ogr
+    """The cubes found: the fixture tiles whose 100 km square (in the tile's CRS) meets the extent."""
+    import sqlite3
 
-    ds = ogr.Open(str(path))
-    layer = ds.GetLayer(0)
-    urls = [f.GetField("zarr_url") for f in layer]
+    from pyproj import Transformer
+
     from tests.fixtures.generator import default_tiles
+    from tests.fixtures.truth import CELL_M
 
-    tile = next(t for t in default_tiles() if t.label == "GRE_A")
-    assert len(urls) == 1 and urls[0].endswith(tile.key), urls
+    with sqlite3.connect(path) as db:  # a GeoPackage is SQLite
+        (table,) = db.execute("SELECT table_name FROM gpkg_contents").fetchone()
+        urls = [row[0] for row in db.execute(f'SELECT zarr_url FROM "{table}"')]
+    found = sorted(u.split("amazonaws.com/")[-1] for u in urls)
+    x0, x1, y0, y1 = (float(v) for v in EXTENT.split(" ")[0].split(","))
+    expected = []
+    for tile in default_tiles():  # the fixture's tiles are nx x ny cells of 120 m around their centre
+        tx = Transformer.from_crs(3413, tile.epsg, always_xy=True)
+        xs, ys = tx.transform(np.linspace(x0, x1, 11).repeat(11), np.tile(np.linspace(y0, y1, 11), 11))
+        half_x, half_y = tile.nx * CELL_M / 2, tile.ny * CELL_M / 2
+        if (
+            xs.min() < tile.x_centre_m + half_x
+            and xs.max() > tile.x_centre_m - half_x
+            and ys.min() < tile.y_centre_m + half_y
+            and ys.max() > tile.y_centre_m - half_y
+        ):
+            expected.append(tile.key)
+    assert found == sorted(expected), (found, expected)
+    assert any(t.label == "GRE_A" and t.key in found for t in default_tiles())
 
 
 def check_inversion(path: Path) -> None:
