@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -157,6 +158,15 @@ def test_zip_into_fresh_profile_installs_and_runs(plugin_zip, pip_cache, mirror,
     for name in ("numpy", "xarray", "zarr", "numba", "torch", "pandas"):
         assert facts["files"][name].startswith(str(folder)), (name, facts["files"][name])
 
+    # the real window under Xvfb, same profile: the plugin's dock has its tabs, no missing packages
+    if shutil.which("Xvfb") and shutil.which("qgis"):
+        window = real_window_facts(env, tmp_path)
+        print("real window:", window)
+        assert window["deps_label"] == "" and window["installer_panel"] is False
+        assert {"Datacubes", "Download", "Inversion"} <= set(window["tabs"]), window["tabs"]
+        assert window["numpy"] == manifest["packages"]["numpy"]
+        assert window["numpy_file"].startswith(str(folder))
+
 
 QGIS_PROBE = r"""
 import json
@@ -190,6 +200,71 @@ class Probe(QgsProcessingAlgorithm):
         facts = {"numpy": numpy.__version__, "gdal": gdal.__version__, "gdal_array_roundtrip": roundtrip}
         return {"FACTS": json.dumps({**facts, "files": files})}
 """
+
+
+WINDOW_DRIVER = r"""
+import json, os, sys
+from qgis.PyQt.QtCore import QTimer
+from qgis.utils import iface, plugins
+
+OUT = os.environ["ITSLIVE_WINDOW_OUT"]
+
+
+def step():
+    try:
+        import numpy
+        plugin = plugins["itslive_qgis"]
+        plugin.action.trigger()
+        dock = plugin.dock
+        tabs = [dock.tabs.tabText(i) for i in range(dock.tabs.count())]
+        facts = {"tabs": tabs, "deps_label": dock.deps_label.text()}
+        facts["installer_panel"] = dock.installer is not None
+        facts.update(numpy=numpy.__version__, numpy_file=numpy.__file__)
+    except Exception as exc:
+        facts = {"error": repr(exc)}
+    with open(OUT, "w") as f:
+        json.dump(facts, f)
+    os._exit(0)
+
+
+QTimer.singleShot(4000, step)
+"""
+
+
+def real_window_facts(env: dict, tmp: Path) -> dict:
+    """Start the QGIS desktop under Xvfb with the test profile and read the plugin's dock."""
+    display = f":{90 + os.getpid() % 9}"
+    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1600x1000x24"], stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1.5)
+        driver = tmp / "driver.py"
+        driver.write_text(WINDOW_DRIVER)
+        out = tmp / "window.json"
+        wenv = {k: v for k, v in env.items() if k != "QT_QPA_PLATFORM"}
+        wenv.update(DISPLAY=display, ITSLIVE_WINDOW_OUT=str(out))
+        t0 = time.monotonic()
+        subprocess.run(
+            [
+                "qgis",
+                "--profiles-path",
+                str(tmp / "config"),
+                "--nologo",
+                "--noversioncheck",
+                "--code",
+                str(driver),
+            ],
+            env=wenv,
+            cwd=tmp,
+            capture_output=True,
+            timeout=300,
+        )
+        print(f"real window: {time.monotonic() - t0:.1f} s")
+        facts = json.loads(out.read_text())
+        assert "error" not in facts, facts
+        return facts
+    finally:
+        xvfb.terminate()
+        xvfb.wait(10)
 
 
 def check_cubes(path: Path) -> None:
