@@ -154,7 +154,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Annulé : le dossier de paquets précédent est inchangé.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/installer_panel.py" line="156" />
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="155" />
       <source>Cancelling ...</source>
       <translation>Annulation ...</translation>
     </message>
