@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # qgis_process: the plugin from this checkout, the venv's packages visible
 PROCESS_ENV := QGIS_PLUGINPATH=$(CURDIR) PYTHONPATH=$(CURDIR)/$(VENV)/lib/python3.11/site-packages PATH=$(CURDIR)/$(VENV)/bin:$$PATH
 
-.PHONY: help setup setup-system setup-python test lint format unit qgis-test hostile-test demo mirror process package i18n bench clean
+.PHONY: help setup setup-system setup-python test lint format unit qgis-test hostile-test install-test demo mirror process package i18n bench clean
 
 help:
 	@echo "make demo      run the demo pipeline on the bundled local mirror (installs what it needs)"
@@ -19,7 +19,8 @@ help:
 	@echo "make setup     install QGIS 3.40 LTR (bookworm-backports) and the Python venv (idempotent)"
 	@echo "make mirror    serve the local S3 mirror on 127.0.0.1:9000 until Ctrl-C"
 	@echo "make process ARGS='list'   run qgis_process with the plugin from this checkout"
-	@echo "make package   build dist/itslive_qgis.zip"
+	@echo "make package   build dist/itslive_qgis-<version>.zip (what the plugin repository accepts)"
+	@echo "make install-test  ZIP -> fresh QGIS profile -> installer (pip, registry) -> algorithms"
 	@echo "make i18n      update i18n/*.ts and compile .qm"
 	@echo "make bench     run the benchmarks in bench/"
 
@@ -75,11 +76,16 @@ qgis-test: setup
 hostile-test: setup
 	$(PY) -m pytest -p no:cacheprovider tests/hostile -q -rxX
 
+# the ZIP into a fresh profile with only Debian's Python, the installer from the registry (a few minutes)
+install-test: setup
+	$(PY) -m pytest -p no:pytest_qgis -p no:cacheprovider tests/install -q -s
+
 test: setup
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory qgis-test
 	$(MAKE) --no-print-directory hostile-test
+	$(MAKE) --no-print-directory install-test
 
 # ---------------------------------------------------------------- running
 demo: setup

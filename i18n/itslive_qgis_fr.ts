@@ -74,7 +74,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Tous les paquets Python utilisés par l'extension sont installés.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="78" />
+      <location filename="../itslive_qgis/gui/dock.py" line="84" />
       <source>Analysis</source>
       <translation>Analyse</translation>
     </message>
@@ -144,7 +144,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Dossier de cache</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="43" />
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="100" />
       <source>Cancel</source>
       <translation>Annuler</translation>
     </message>
@@ -157,6 +157,16 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="194" />
       <source>Cancelled: no output was written.</source>
       <translation>Annulé : aucune sortie n'a été écrite.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="65" />
+      <source>Cancelled: the previous packages folder is unchanged.</source>
+      <translation>Annulé : le dossier de paquets précédent est inchangé.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="155" />
+      <source>Cancelling ...</source>
+      <translation>Annulation ...</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/panel_base.py" line="62" />
@@ -279,12 +289,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Corriger le facteur d'échelle de la projection</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="51" />
+      <location filename="../itslive_qgis/processing/provider.py" line="52" />
       <source>Could not load algorithm {}: {}</source>
       <translation>Impossible de charger l'algorithme {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="129" />
+      <location filename="../itslive_qgis/processing/provider.py" line="130" />
       <source>Could not read the model {}</source>
       <translation>Impossible de lire le modèle {}</translation>
     </message>
@@ -304,7 +314,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Emprises des cubes de données (sortie de itslive:findcubes, facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="47" />
+      <location filename="../itslive_qgis/gui/dock.py" line="53" />
       <source>Datacubes</source>
       <translation>Cubes de données</translation>
     </message>
@@ -368,7 +378,7 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Réduire le poids des valeurs aberrantes (robuste)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="54" />
+      <location filename="../itslive_qgis/gui/dock.py" line="60" />
       <source>Download</source>
       <translation>Téléchargement</translation>
     </message>
@@ -376,6 +386,11 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="42" />
       <source>Download datacube subset</source>
       <translation>Télécharger un extrait de cubes de données</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="62" />
+      <source>Downloaded (MiB)</source>
+      <translation>Téléchargé (Mio)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/download_panel.py" line="185" />
@@ -486,6 +501,11 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Divergence du flux...</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="133" />
+      <source>For an environment of your own (conda, a venv, the OSGeo4W shell):</source>
+      <translation>Pour votre propre environnement (conda, un venv, le shell OSGeo4W) :</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="123" />
       <source>Forward</source>
       <translation>Vers l'aval</translation>
@@ -536,7 +556,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>ITS_LIVE divergence du flux — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="37" />
+      <location filename="../itslive_qgis/processing/provider.py" line="38" />
       <source>ITS_LIVE glacier and ice-sheet velocities</source>
       <translation>Vitesses ITS_LIVE des glaciers et des calottes polaires</translation>
     </message>
@@ -601,7 +621,59 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Incertitude sur l'épaisseur de glace (m, 1 sigma)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="62" />
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="31" />
+      <source>Install Python packages</source>
+      <translation>Installer les paquets Python</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="97" />
+      <source>Install the missing packages</source>
+      <translation>Installer les paquets manquants</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="60" />
+      <source>Installed packages</source>
+      <translation>Paquets installés</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="57" />
+      <source>Installed {} packages ({:.0f} MiB downloaded) into {}.</source>
+      <translation>{} paquets installés ({:.0f} Mio téléchargés) dans {}.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="97" />
+      <source>Installed {} packages ({:.1f} MiB downloaded) into {}</source>
+      <translation>{} paquets installés ({:.1f} Mio téléchargés) dans {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="34" />
+      <source>Installing ITS_LIVE's Python packages</source>
+      <translation>Installation des paquets Python d'ITS_LIVE</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="144" />
+      <source>Installing with pip ...</source>
+      <translation>Installation avec pip ...</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="35" />
+      <source>Installs the Python packages of the chosen sets with pip, using the Python QGIS runs, into &lt;profile&gt;/python/itslive_deps/&lt;python version&gt; (a folder the plugin owns and puts on sys.path when it starts). What QGIS's Python already has (numpy, GDAL, pyproj, shapely, netCDF4, h5py, rasterio, scipy, matplotlib, ...) is kept as it is: a constraints file made at run time pins it, numpy stays in its major version. The packages go into a new folder that replaces the previous one only when pip and an import check succeeded; a failure or a cancel leaves the previous folder as it was.
+
+SETS: comma-separated, core is always included:
+{}
+
+COMMAND_ONLY: only print the exact pip command for an environment of your own (conda, a venv, the OSGeo4W shell) and install nothing.
+PYTHON: the interpreter QGIS runs (found automatically when empty).</source>
+      <translation>Installe avec pip les paquets Python des ensembles choisis, avec le Python qu'exécute QGIS, dans &lt;profile&gt;/python/itslive_deps/&lt;version de python&gt; (un dossier propre à l'extension, placé sur sys.path à son démarrage). Ce que le Python de QGIS possède déjà (numpy, GDAL, pyproj, shapely, netCDF4, h5py, rasterio, scipy, matplotlib, ...) reste tel quel : un fichier de contraintes créé à l'exécution le fixe, numpy reste dans sa version majeure. Les paquets vont dans un nouveau dossier qui ne remplace le précédent que si pip et un contrôle d'import ont réussi ; un échec ou une annulation laisse le dossier précédent tel quel.
+
+SETS : séparés par des virgules, core est toujours inclus :
+{}
+
+COMMAND_ONLY : affiche seulement la commande pip exacte pour votre propre environnement (conda, un venv, le shell OSGeo4W) et n'installe rien.
+PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/dock.py" line="68" />
       <source>Inversion</source>
       <translation>Inversion</translation>
     </message>
@@ -742,8 +814,8 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
     </message>
     <message>
       <location filename="../itslive_qgis/i18n.py" line="36" />
-      <source>Missing Python packages: {}. Install them into the Python that QGIS uses, e.g. in a terminal: {} (on Windows use the OSGeo4W shell), then restart QGIS.</source>
-      <translation>Paquets Python manquants : {}. Installez-les dans le Python utilisé par QGIS, p. ex. dans un terminal : {} (sous Windows, utilisez le shell OSGeo4W), puis redémarrez QGIS.</translation>
+      <source>Missing Python packages: {}. Install them with "Install the missing packages" in the ITS_LIVE panel or in Settings &gt; Options &gt; ITS_LIVE (pip, into a folder of this QGIS profile; QGIS's own numpy, GDAL, PROJ and GEOS stay as they are), or from a terminal (the second command for an environment of your own): {}</source>
+      <translation>Paquets Python manquants : {}. Installez-les avec « Installer les paquets manquants » dans le panneau ITS_LIVE ou dans Préférences &gt; Options &gt; ITS_LIVE (pip, dans un dossier de ce profil QGIS ; numpy, GDAL, PROJ et GEOS de QGIS restent tels quels), ou depuis un terminal (la seconde commande pour votre propre environnement) : {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/invert_panel.py" line="68" />
@@ -796,6 +868,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun des {} point(s) de départ n'a pu être suivi ({}).</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="54" />
+      <source>Only show the pip command</source>
+      <translation>Afficher seulement la commande pip</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/download_panel.py" line="61" />
       <source>Or polygons</source>
       <translation>Ou des polygones</translation>
@@ -824,6 +901,16 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="231" />
       <source>PNG images (*.png)</source>
       <translation>Images PNG (*.png)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="51" />
+      <source>Package sets (comma-separated)</source>
+      <translation>Ensembles de paquets (séparés par des virgules)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="59" />
+      <source>Packages folder</source>
+      <translation>Dossier des paquets</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="104" />
@@ -870,7 +957,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="70" />
+      <location filename="../itslive_qgis/gui/dock.py" line="76" />
       <source>Point series</source>
       <translation>Série en un point</translation>
     </message>
@@ -883,6 +970,11 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="495" />
       <source>P{} {} px ({}, {})</source>
       <translation>P{} {} px ({}, {})</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="57" />
+      <source>QGIS's Python (optional)</source>
+      <translation>Python de QGIS (facultatif)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_mosaic.py" line="72" />
@@ -913,6 +1005,16 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <location filename="../itslive_qgis/processing/alg_invert.py" line="97" />
       <source>Regularised derivative</source>
       <translation>Dérivée régularisée</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="63" />
+      <source>Restart QGIS needed</source>
+      <translation>Redémarrage de QGIS nécessaire</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="61" />
+      <source>Restart QGIS: a package it had already loaded was replaced.</source>
+      <translation>Redémarrez QGIS : un paquet déjà chargé a été remplacé.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="88" />
@@ -993,6 +1095,11 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <location filename="../itslive_qgis/plugin.py" line="49" />
       <source>Show or hide the ITS_LIVE panel</source>
       <translation>Afficher ou masquer le panneau ITS_LIVE</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="104" />
+      <source>Show the pip command</source>
+      <translation>Afficher la commande pip</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="133" />
@@ -1269,7 +1376,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Pondération</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="97" />
+      <location filename="../itslive_qgis/processing/provider.py" line="98" />
       <source>Workflow: cubes, subset, time series, strain rates, dh/dt</source>
       <translation>Chaîne de traitement : cubes, extrait, série temporelle, vitesses de déformation, dh/dt</translation>
     </message>
@@ -1292,6 +1399,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <location filename="../itslive_qgis/processing/alg_mosaic.py" line="61" />
       <source>Year (0 = static mosaic)</source>
       <translation>Année (0 = mosaïque statique)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="93" />
+      <source>[installed]</source>
+      <translation>[installé]</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="144" />
@@ -1409,7 +1521,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>dérivée première</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="116" />
+      <location filename="../itslive_qgis/processing/provider.py" line="117" />
       <source>flux: THICKNESS is given, so choose a file for the flux divergence (flux).</source>
       <translation>flux : THICKNESS est donné, choisissez donc un fichier pour la divergence du flux (flux).</translation>
     </message>
@@ -1502,6 +1614,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <location filename="../itslive_qgis/gui/invert_panel.py" line="55" />
       <source>pair errors (1/sigma^2)</source>
       <translation>erreurs des paires (1/sigma^2)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="61" />
+      <source>pip command for your own environment</source>
+      <translation>Commande pip pour votre propre environnement</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="333" />
@@ -1622,6 +1739,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <location filename="../itslive_qgis/processing/alg_track.py" line="242" />
       <source>{} track(s) written.</source>
       <translation>{} trajectoire(s) écrite(s).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/installer_panel.py" line="84" />
+      <source>{} — {} (about {:.0f} MiB)</source>
+      <translation>{} — {} (environ {:.0f} Mio)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/timeseries_plot.py" line="188" />

@@ -7,6 +7,16 @@ starts fast and still starts when optional packages are missing.
 
 def classFactory(iface):
     """Create the plugin instance for QGIS."""
+    _activate_dependencies()
     from .plugin import ItsLivePlugin
 
     return ItsLivePlugin(iface)
+
+
+def _activate_dependencies():
+    """Put the packages folder the installer made in this profile first on sys.path."""
+    from qgis.core import QgsApplication
+
+    from .installer import activate
+
+    activate(QgsApplication.qgisSettingsDirPath())

@@ -1,29 +1,140 @@
-"""Which optional Python packages are importable, and how to install the rest.
+"""Which Python packages the plugin needs, in which installable set, and which are importable.
 
-Pure Python (no QGIS): the plugin, the options page, the dock and the Processing
-algorithms all ask here, so a user without xarray/zarr/s3fs/torch gets one exact
-message instead of a traceback.
+Pure Python (no QGIS, no third-party import): the plugin, the options page, the dock, the
+Processing algorithms and the installer (:mod:`itslive_qgis.installer`) all ask here, so this
+is the one place that says which algorithm needs which set of packages.
+
+Sets (``itslive:installdependencies SETS=core,numba``):
+
+- ``core``: what the algorithms need (catalog, subset, mosaic, strain, tracking);
+- ``numba``: the fast CPU band solver of the inversion;
+- ``torch``: the inversion's array engine (CPU build is enough; on a machine with an NVIDIA GPU
+  the registry's build brings CUDA). The engine's batches are torch tensors on the CPU too, so
+  the inversion and point series still need it even with numba (see the report of issue 22);
+- ``frames``: GeoDataFrames for notebook users (geopandas);
+- ``distributed``: a local dask cluster for large subsets.
 """
 
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import dataclass
 from functools import cache
 
-#: import name -> pip requirement (pins match requirements.txt)
-PACKAGES = {
-    "numpy": "numpy<2",
-    "xarray": "xarray",
-    "zarr": "zarr>=3,<3.1.6",
-    "s3fs": "s3fs",
-    "torch": "torch",
-    "numba": "numba",
-    "rasterio": "rasterio",
-    "pyproj": "pyproj",
-    "shapely": "shapely",
-    "netCDF4": "netCDF4",
-    "matplotlib": "matplotlib",
+
+@dataclass(frozen=True)
+class PackageSet:
+    """An installable set: pip requirements (ranges) and the import names that prove it is there."""
+
+    name: str
+    description: str
+    requirements: tuple[str, ...]
+    imports: tuple[str, ...]
+    optional: bool = True
+    #: download measured on Linux x86_64 / Python 3.11 with Debian's QGIS (scripts/measure_sets.py)
+    download_mib: float = 0.0
+
+
+#: Versions tested together with QGIS 3.40 on Debian 12 / Python 3.11 (the same as requirements.txt;
+#: a unit test keeps them equal). The installer uses them (as constraints) on the tested Python.
+TESTED_PINS = {
+    "numpy": "1.26.4",
+    "torch": "2.13.0",
+    "numba": "0.68.1",
+    "xarray": "2026.9.0",
+    "zarr": "3.1.5",
+    "numcodecs": "0.16.6",
+    "dask": "2026.8.0",
+    "pandas": "3.0.6",
+    "fsspec": "2026.9.0",
+    "s3fs": "2026.9.0",
+    "aiobotocore": "3.10.0",
+    "botocore": "1.43.117",
+    "boto3": "1.43.117",
+    "aiohttp": "3.14.5",
+    "h5netcdf": "1.8.2",
+    "shapely": "2.0.1",
+    "geopandas": "1.0.1",
+    "distributed": "2026.8.0",
 }
+#: the Python the pins were tested on
+TESTED_PYTHON = (3, 11)
+
+SETS = {
+    "core": PackageSet(
+        "core",
+        "Datacube catalog, subsets, mosaics, strain rates, flux and tracking (xarray, zarr, s3fs, dask)",
+        (
+            "numpy",
+            "xarray",
+            "zarr>=3,<3.1.6",
+            "numcodecs",
+            "dask",
+            "pandas",
+            "fsspec",
+            "s3fs",
+            "aiobotocore",
+            "botocore",
+            "aiohttp",
+            "h5netcdf",
+            "shapely",
+            "pyproj",
+            "netCDF4",
+            "rasterio",
+            "matplotlib",
+        ),
+        (
+            "numpy",
+            "xarray",
+            "zarr",
+            "numcodecs",
+            "dask",
+            "pandas",
+            "s3fs",
+            "h5netcdf",
+            "shapely",
+            "pyproj",
+            "netCDF4",
+            "rasterio",
+            "matplotlib",
+        ),
+        optional=False,
+        download_mib=61.4,
+    ),
+    "numba": PackageSet(
+        "numba",
+        "Fast CPU solver of the inversion (compiled band kernels)",
+        ("numba",),
+        ("numba",),
+        True,
+        60.6,
+    ),
+    "torch": PackageSet(
+        "torch",
+        "Array engine of the inversion and point series (CPU build is enough; CUDA on an NVIDIA GPU)",
+        ("torch",),
+        ("torch",),
+        download_mib=192.5,  # the CPU wheel; the registry's Linux build brings CUDA (several GB)
+    ),
+    "frames": PackageSet(
+        "frames", "GeoDataFrames for notebook users (geopandas)", ("geopandas",), ("geopandas",), True, 0.3
+    ),
+    "distributed": PackageSet(
+        "distributed", "A local dask cluster for large subsets", ("distributed",), ("distributed",), True, 2.2
+    ),
+}
+
+
+def requirement_name(requirement: str) -> str:
+    """``"zarr>=3,<3.1.6"`` -> ``"zarr"``."""
+    for i, ch in enumerate(requirement):
+        if ch in "<>=!~;[ ":
+            return requirement[:i]
+    return requirement
+
+
+#: pip requirement name -> requirement, over every set
+PACKAGES = {requirement_name(r): r for s in SETS.values() for r in s.requirements}
 
 #: capability -> import names it needs
 CAPABILITIES = {
@@ -36,6 +147,18 @@ CAPABILITIES = {
     "timeseries": ("numpy", "xarray", "zarr", "s3fs", "torch", "pyproj", "shapely", "matplotlib"),
 }
 
+#: capability -> the sets that provide it (installed together); optional sets that speed it up
+CAPABILITY_SETS = {
+    "catalog": ("core",),
+    "subset": ("core",),
+    "mosaic": ("core",),
+    "inversion": ("core", "torch"),
+    "strain": ("core",),
+    "tracking": ("core",),
+    "timeseries": ("core", "torch"),
+}
+RECOMMENDED_SETS = {"inversion": ("numba",), "timeseries": ("numba",)}
+
 
 @cache
 def is_available(name: str) -> bool:
@@ -44,6 +167,12 @@ def is_available(name: str) -> bool:
         return importlib.util.find_spec(name) is not None
     except (ImportError, ValueError):
         return False
+
+
+def refresh() -> None:
+    """Forget what :func:`is_available` found (after the installer put a folder on sys.path)."""
+    importlib.invalidate_caches()
+    is_available.cache_clear()
 
 
 def missing(capability: str | None = None) -> list[str]:
@@ -55,7 +184,54 @@ def missing(capability: str | None = None) -> list[str]:
     return [n for n in names if not is_available(n)]
 
 
+def set_installed(name: str) -> bool:
+    """True when every import of the set ``name`` is available."""
+    return all(is_available(n) for n in SETS[name].imports)
+
+
+def missing_sets(capability: str | None = None) -> list[str]:
+    """The sets to install so that ``capability`` (or every capability when None) can run."""
+    caps = list(CAPABILITY_SETS) if capability is None else [capability]
+    wanted = []
+    for cap in caps:
+        if not missing(cap):
+            continue
+        for s in CAPABILITY_SETS[cap]:
+            if s not in wanted and not set_installed(s):
+                wanted.append(s)
+    return wanted
+
+
+def parse_sets(text: str) -> list[str]:
+    """``"core, numba"`` -> ``["core", "numba"]``; an unknown name is an error naming the known ones."""
+    names = [part.strip().lower() for part in (text or "").split(",") if part.strip()]
+    if not names:
+        raise ValueError(f"No set given: choose from {', '.join(SETS)}.")
+    unknown = [n for n in names if n not in SETS]
+    if unknown:
+        raise ValueError(f"Unknown set(s) {', '.join(unknown)}: choose from {', '.join(SETS)}.")
+    return list(dict.fromkeys(names))
+
+
+def sets_providing(names: list[str]) -> list[str]:
+    """The sets whose imports include ``names`` (core first)."""
+    return [s for s in SETS if any(n in SETS[s].imports for n in names)] or ["core"]
+
+
 def install_hint(names: list[str]) -> str:
-    """The pip command that installs ``names`` into the Python QGIS runs."""
-    reqs = " ".join(f'"{PACKAGES.get(n, n)}"' for n in names)
-    return f"python3 -m pip install --user {reqs}"
+    """The commands that install what provides ``names``: the installer algorithm, and pip for an
+    environment of one's own (with the pins of what QGIS's Python has, see :mod:`installer`)."""
+    sets = sets_providing(names)
+    hint = f"qgis_process run itslive:installdependencies -- SETS={','.join(sets)}"
+    return f"{hint}; {_pip_command(tuple(sets))}"
+
+
+@cache
+def _pip_command(sets: tuple[str, ...]) -> str:
+    from . import installer
+
+    try:
+        return installer.command_for(sets)
+    except installer.InstallError as exc:  # no interpreter found: say so, with the plain command
+        reqs = " ".join(f'"{r}"' for r in installer.requirements_for(sets))
+        return f"python3 -m pip install {reqs} ({exc})"

@@ -34,6 +34,8 @@ def dependency_message(capability: str | None = None) -> str:
     if not names:
         return ""
     return tr(
-        "Missing Python packages: {}. Install them into the Python that QGIS uses, e.g. in a terminal: {} "
-        "(on Windows use the OSGeo4W shell), then restart QGIS."
+        'Missing Python packages: {}. Install them with "Install the missing packages" in the ITS_LIVE '
+        "panel or in Settings > Options > ITS_LIVE (pip, into a folder of this QGIS profile; QGIS's own "
+        "numpy, GDAL, PROJ and GEOS stay as they are), or from a terminal (the second command for an "
+        "environment of your own): {}"
     ).format(", ".join(names), deps.install_hint(names))

@@ -75,7 +75,19 @@ class ItsLivePlugin:
             self.dock.setObjectName("ItsLiveDock")
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
             self.dock.visibilityChanged.connect(self._sync_action)
+            if getattr(self.dock, "installer", None) is not None:
+                self.dock.installer.installed.connect(self._packages_installed)
         return self.dock
+
+    def _packages_installed(self, restart_needed: bool):
+        """New packages on sys.path: rebuild the dock with the tabs they enable (no restart needed)."""
+        if restart_needed or self.dock is None:
+            return
+        self.dock.shutdown()
+        self.iface.removeDockWidget(self.dock)
+        self.dock.deleteLater()
+        self.dock = None
+        self._set_dock_visible(True)
 
     def _start_point_series(self):
         self.action.setChecked(True)

@@ -35,6 +35,12 @@ class ItsLiveDock(QDockWidget):
         self.deps_label.setStyleSheet("color: #a00000")
         self.deps_label.setVisible(bool(self.deps_label.text()))
         layout.addWidget(self.deps_label)
+        self.installer = None
+        if self.deps_label.text():
+            from .installer_panel import InstallerPanel
+
+            self.installer = InstallerPanel(body)
+            layout.addWidget(self.installer)
 
         self.tabs = QTabWidget(body)
         self.tabs.setObjectName("itslive_tabs")

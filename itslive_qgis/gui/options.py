@@ -74,6 +74,13 @@ class ItsLiveOptionsPage(QgsOptionsPageWidget):
         self.deps_label.setWordWrap(True)
         self.deps_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.deps_label)
+        self.installer = None
+        if message:
+            from .installer_panel import InstallerPanel
+
+            self.installer = InstallerPanel(self)
+            self.installer.installed.connect(lambda _restart: self.deps_label.setText(dependency_message()))
+            layout.addWidget(self.installer)
         layout.addStretch(1)
 
     def apply(self):

@@ -21,6 +21,7 @@ ALGORITHMS = (
     ("alg_flux_divergence", "FluxDivergenceAlgorithm"),
     ("alg_track", "TrackAlgorithm"),
     ("alg_load_result", "LoadResultAlgorithm"),
+    ("alg_install_dependencies", "InstallDependenciesAlgorithm"),  # standard library and pip only
 )
 
 
