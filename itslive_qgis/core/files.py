@@ -97,9 +97,28 @@ def check_output(path, parameter: str = "OUTPUT", suffixes=None) -> Path:
     return path
 
 
+#: names of the files a Zarr store holds (metadata, v2 chunk keys "0.1.2", v3 "c/0/1/2")
+_ZARR_FILE = re.compile(r"^(\.zattrs|\.zgroup|\.zarray|\.zmetadata|zarr\.json|\d+(\.\d+)*)$")
+
+
 def is_own_store(path) -> bool:
-    """True when ``path`` is a Zarr store (v2 or v3) whose global attributes say this plugin wrote it."""
+    """True when ``path`` is a Zarr store (v2 or v3) that this plugin wrote and nobody added to.
+
+    Its global attributes say ``software = "itslive_qgis ..."`` and every file in it is a Zarr
+    metadata or chunk file (a photo put into an old output keeps that output from being replaced).
+    """
     path = Path(path)
+    return _says_own(path) and _only_zarr_files(path)
+
+
+def _only_zarr_files(path: Path) -> bool:
+    for _, _, files in os.walk(path):
+        if any(not _ZARR_FILE.match(name) for name in files):
+            return False
+    return True
+
+
+def _says_own(path: Path) -> bool:
     for name in (".zattrs", ".zmetadata", "zarr.json"):
         meta = path / name
         if not meta.is_file():

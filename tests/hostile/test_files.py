@@ -24,7 +24,9 @@ from itslive_qgis.core.files import (
 def _own_store(path):
     path.mkdir()
     (path / ".zattrs").write_text(json.dumps({"software": "itslive_qgis 0.9"}), encoding="utf-8")
-    (path / "old_chunk").write_text("old", encoding="utf-8")
+    (path / "vx").mkdir()
+    (path / "vx" / ".zarray").write_text("{}", encoding="utf-8")
+    (path / "vx" / "0.0.0").write_text("old", encoding="utf-8")
     return path
 
 
@@ -65,9 +67,17 @@ def test_own_store_is_replaced_whole(tmp_path):
     with atomic_output(store) as tmp:
         tmp.mkdir()
         (tmp / ".zattrs").write_text(json.dumps({"software": "itslive_qgis 1.0"}), encoding="utf-8")
-    assert not (store / "old_chunk").exists()
+    assert not (store / "vx").exists()
     assert json.loads((store / ".zattrs").read_text())["software"] == "itslive_qgis 1.0"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.zarr"]
+
+
+def test_own_store_with_someone_elses_files_in_it_is_refused(tmp_path):
+    store = _own_store(tmp_path / "mine.zarr")
+    (store / "field_photo.jpg").write_bytes(b"jpeg")
+    with pytest.raises(InputError, match="did not write"):
+        check_output(store)
+    assert (store / "field_photo.jpg").exists() and (store / "vx" / "0.0.0").exists()
 
 
 def test_an_existing_file_is_replaced_and_an_error_keeps_it(tmp_path):

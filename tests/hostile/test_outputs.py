@@ -52,10 +52,15 @@ def test_a_store_this_plugin_wrote_is_replaced(qp, workspace):
     assert run.rc == 0, run.out[-2000:]
     attrs = json.loads((workspace.path / "mine.zarr" / ".zattrs").read_text())
     assert attrs["software"].startswith("itslive_qgis")
-    (workspace.path / "mine.zarr" / "stale_marker").write_text("from the first run")
+    (workspace.path / "mine.zarr" / ".zattrs").write_text(json.dumps({**attrs, "run": "first"}))
     run = qp.run("itslive:downloadsubset", {**SUBSET, "OUTPUT": "mine.zarr"}, workspace.path)
     assert run.rc == 0, run.out[-2000:]
-    assert not (workspace.path / "mine.zarr" / "stale_marker").exists()
+    assert "run" not in json.loads((workspace.path / "mine.zarr" / ".zattrs").read_text())
+    # a file someone put into that store keeps it from being replaced
+    (workspace.path / "mine.zarr" / "notes.txt").write_text("my notes")
+    run = qp.run("itslive:downloadsubset", {**SUBSET, "OUTPUT": "mine.zarr"}, workspace.path)
+    refused(run, "OUTPUT", hint=("choose a new file name",))
+    assert (workspace.path / "mine.zarr" / "notes.txt").read_text() == "my notes"
     assert sorted(p.name for p in workspace.path.iterdir()) == ["My Field Data", "mine.zarr"]
 
 

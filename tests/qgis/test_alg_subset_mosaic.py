@@ -58,3 +58,21 @@ def test_mosaic_clip_gives_rasters_with_units(plugin, mirror, tmp_path):
     stats = layer.dataProvider().bandStatistics(1)
     assert 0 < stats.maximumValue < 20000
     assert QgsRasterLayer(result["VX"], "vx").isValid() and QgsRasterLayer(result["VY"], "vy").isValid()
+
+
+def test_downloadsubset_in_process_refuses_a_foreign_folder_before_any_work(plugin, mirror, tmp_path):
+    """The dock and the model run the algorithm without the dialog's check: prepareAlgorithm refuses too."""
+    from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback
+
+    target = tmp_path / "Field Data.zarr"
+    (target / "photos").mkdir(parents=True)
+    (target / "photos" / "a.jpg").write_bytes(b"jpeg")
+    params = {"EXTENT": AOI_3413, "START_DATE": "2019-01-01", "END_DATE": "2019-02-01", "OUTPUT": str(target)}
+    with pytest.raises(QgsProcessingException, match="OUTPUT: .*did not write"):
+        _run("itslive:downloadsubset", params)
+    alg = QgsApplication.processingRegistry().createAlgorithmById("itslive:downloadsubset")
+    feedback = QgsProcessingFeedback()
+    results, ok = alg.run(params, QgsProcessingContext(), feedback)
+    assert not ok and not results
+    assert (target / "photos" / "a.jpg").read_bytes() == b"jpeg"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Field Data.zarr"]
