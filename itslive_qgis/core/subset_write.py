@@ -35,7 +35,7 @@ from .subset_writers import (
     chunk_side,
     small_var_encoding,
 )
-from .zstore import cf_attrs, chunk_key, decode_cf, read_block
+from .zstore import ALL_CHUNKS_ATTR, cf_attrs, chunk_key, decode_cf, read_block
 
 VELOCITY_FAMILY = ("v", "vx", "vy", "v_error", "va", "vr")
 #: blocks beyond this are no faster to assemble, and smaller ones overlap assembly and writing
@@ -237,14 +237,25 @@ def write_subset(
     ]
     try:
         if is_zarr:
-            ds.to_zarr(
-                tmp, mode="w", zarr_format=2, consolidated=False, encoding=small_var_encoding(ds, True)
-            )
-            writer = ZarrWriter(tmp, ds, grid_vars)
-            try:
-                _stream_blocks(blocks, assembler, writer, progress, workers)
-            finally:
-                writer.close()
+            import zarr
+
+            # every chunk is written, even all-NaN ones, so that an absent chunk file means damage
+            # (zstore reads such a store strictly: see ALL_CHUNKS_ATTR)
+            ds = ds.assign_attrs({ALL_CHUNKS_ATTR: "yes"})
+            with zarr.config.set({"array.write_empty_chunks": True}):
+                ds.to_zarr(
+                    tmp,
+                    mode="w",
+                    zarr_format=2,
+                    consolidated=False,
+                    encoding=small_var_encoding(ds, True),
+                    write_empty_chunks=True,
+                )
+                writer = ZarrWriter(tmp, ds, grid_vars)
+                try:
+                    _stream_blocks(blocks, assembler, writer, progress, workers)
+                finally:
+                    writer.close()
         else:
             # netCDF-C/HDF5 are not thread-safe: one NetCDF output at a time in this process
             _acquire(NETCDF_WRITE_LOCK, progress)

@@ -113,7 +113,9 @@ def read_file_series(path: Path, x, y, crs):
         raise InputError(f"{path} does not exist: choose a subset or inversion file.")
     try:
         if path.is_dir() or path.suffix == ".zarr":
-            ds = xr.open_zarr(path, decode_timedelta=False, chunks=None, consolidated=None)
+            from .zstore import open_cube_dataset
+
+            ds = open_cube_dataset(str(path), StoreConfig.from_env(), chunks=None)
         else:
             ds = xr.open_dataset(path, decode_timedelta=False)
     except (OSError, ValueError, KeyError) as exc:

@@ -17,8 +17,9 @@ What remains hand-written here, and why:
   single-flight: a chunk requested by the downloader and the assembler at once is fetched
   once (GETs = chunks touched); (4) the consolidated ``.zmetadata`` answers zarr's metadata
   requests, so opening a cube is one GET; (5) the rule for absent objects: in a remote bucket
-  an absent chunk is ITS_LIVE's documented empty chunk (fill value, counted); in a store this
-  plugin wrote (always written densely) an absent chunk is an error naming it.
+  an absent chunk is ITS_LIVE's documented empty chunk (fill value, counted and logged); in a
+  store this plugin wrote (every chunk written, ``all_chunks_written``) an absent chunk is an
+  error naming it.
 * :func:`run`: zarr's own ``sync()`` cannot be interrupted, so the coroutines run on zarr's
   event loop and the calling thread polls the future every 0.1 s, cancelling it on request.
 * :func:`read_block`: a chunk that zarr fails to decode is dropped from the cache and fetched
@@ -54,6 +55,8 @@ POLL_S = 0.1
 GRACE_S = 0.5
 #: unplanned small objects (x, y, ...) kept in memory for the life of a store
 MEMO_BYTES = 32 * 1024**2
+#: root attribute of the Zarr outputs this plugin writes with every chunk present (strict reading)
+ALL_CHUNKS_ATTR = "all_chunks_written"
 _METADATA_NAMES = (".zgroup", ".zattrs", ".zarray", ".zmetadata")
 _UNLISTED = object()
 
@@ -730,8 +733,10 @@ async def open_cube_store(
     """A :class:`CubeStore` of the cube at ``url`` (s3://, ITS_LIVE https, http(s) mirror or local path).
 
     Reads the consolidated ``.zmetadata`` (one request). ``cache``: planned chunks of remote stores
-    go to ``config.cache_dir/chunks/<cube key>``. A local store that this plugin wrote (attribute
-    ``software`` starting with ``itslive_qgis``) is strict: an absent chunk is a DataError.
+    go to ``config.cache_dir/chunks/<cube key>``. A local store written with every chunk (root
+    attribute ``all_chunks_written = "yes"``, as this plugin's Zarr outputs) is strict: an absent
+    chunk is a DataError naming it. Elsewhere zarr's rule holds: an absent chunk reads as the fill
+    value (ITS_LIVE's documented empty chunk in the bucket; a zarr writer's skipped empty chunk).
     """
     from zarr.storage import FsspecStore, LocalStore
 
@@ -780,8 +785,7 @@ async def open_cube_store(
             )
         return store
     if not store.remote:
-        software = str(store.consolidated.get(".zattrs", {}).get("software", ""))
-        store.strict_missing = software.startswith("itslive_qgis")
+        store.strict_missing = str(store.consolidated.get(".zattrs", {}).get(ALL_CHUNKS_ATTR, "")) == "yes"
     return store
 
 
