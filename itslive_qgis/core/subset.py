@@ -41,7 +41,7 @@ from .progress import NullProgress, Progress, SubProgress
 from .store import StoreConfig, is_remote, to_s3_url
 from .subset_pairs import PairFilters, normalise_missions, normalise_satellites
 from .subset_prepare import CubeInput, prepare_cubes
-from .zstore import FetchStats, describe_stats, run
+from .zstore import FetchStats, describe_stats, start, stop, wait
 
 DEFAULT_MAX_MEMORY_BYTES = 2 * 1024**3
 DEFAULT_MAX_WORKERS = 32
@@ -281,16 +281,15 @@ def subset_cubes(
     plan = _plan(query, area, config, SubProgress(progress, 0.0, 0.05), max_workers, stats, cancel)
     progress.log(plan.summary())
     stats.chunks_missing = plan.n_chunks_absent
-    _prefetch(
-        plan._cubes,
-        {c.number: c.pair_keys for c in plan._cubes},
-        SubProgress(progress, 0.05, 0.1),
-        max_workers,
-    )
     from .subset_output import build_output
 
-    out = build_output(plan, query, max_memory_bytes, progress)
-    _download_and_write(out, plan._cubes, output_path, cancel, progress, max_workers)
+    download = _Download(plan._cubes, SubProgress(progress, 0.05, 0.85), max_workers)
+    try:  # the pair metadata of the output is read while the gridded chunks already download
+        out = build_output(plan, query, max_memory_bytes, progress)
+    except BaseException:
+        download.stop()
+        raise
+    _download_and_write(out, download, output_path, cancel, progress)
     if not keep_chunk_cache:
         for cube in plan._cubes:
             for key in cube.data_keys + cube.meta_keys:
@@ -306,46 +305,63 @@ def subset_cubes(
 
 
 # -- helpers ------------------------------------------------------------------------------------------
-def _prefetch(cubes, keys_by_cube: dict, progress: Progress, max_workers: int, failure=None) -> None:
-    """Bring the planned keys into the cache, ``max_workers`` requests in flight, in the given order.
+class _Download:
+    """The planned pair and gridded chunks of every cube coming into the cache, in the background.
 
-    Progress is the fraction of bytes done (cached chunks count as done). Cancellation (and a
-    failure of the writer thread, ``failure``) is checked every 0.1 s: no request is started
-    after it, those in flight may finish writing their chunk (at most ~0.5 s), then it is raised.
+    Requests start at once, ``max_workers`` in flight, in plan order (pair metadata, then the
+    gridded chunks by spatial chunk: the assembly order). Progress is the fraction of bytes done
+    (cached chunks count as done).
     """
-    import asyncio
 
-    jobs = [(cube, keys_by_cube.get(cube.number, [])) for cube in cubes]
-    total = sum(cube.size(k) for cube, keys in jobs for k in keys) or 1
-    done = [0]
+    def __init__(self, cubes, progress: Progress, max_workers: int):
+        import asyncio
 
-    def note(cube):
-        def mark(key):
-            done[0] += cube.size(key)
+        self.cubes = cubes
+        self.progress = progress
+        jobs = [(cube, cube.pair_keys + cube.grid_keys) for cube in cubes]
+        self.total = sum(cube.size(k) for cube, keys in jobs for k in keys) or 1
+        self.done = 0
 
-        return mark
+        def note(cube):
+            def mark(key):
+                self.done += cube.size(key)
 
-    async def fetch_all():
-        await asyncio.gather(
-            *(cube.store.prefetch(keys, max_workers, note(cube)) for cube, keys in jobs if keys)
-        )
+            return mark
 
-    def poll():
-        progress.report(done[0] / total)
-        if progress.is_cancelled():
-            raise CancelledError("Cancelled by the user.")
-        if failure:
-            raise failure[0]
+        async def fetch_all():
+            await asyncio.gather(
+                *(cube.store.prefetch(keys, max_workers, note(cube)) for cube, keys in jobs if keys)
+            )
 
-    def stop():
-        for cube, _ in jobs:
+        self.future = start(fetch_all())
+
+    def wait(self, failure: list) -> None:
+        """Until every chunk is in; cancellation and a writer failure are checked every 0.1 s.
+
+        No request is started after either; those in flight may finish writing their chunk
+        (at most ~0.5 s), then the error is raised.
+        """
+
+        def poll():
+            self.progress.report(self.done / self.total)
+            if self.progress.is_cancelled():
+                raise CancelledError("Cancelled by the user.")
+            if failure:
+                raise failure[0]
+
+        wait(self.future, poll=poll, on_cancel=self._cancel)
+        self.progress.report(1.0)
+
+    def stop(self) -> None:
+        """Stop the download (an error elsewhere)."""
+        stop(self.future, self._cancel)
+
+    def _cancel(self) -> None:
+        for cube in self.cubes:
             cube.store.cancel.set()
 
-    run(fetch_all(), poll=poll, on_cancel=stop)
-    progress.report(1.0)
 
-
-def _download_and_write(out, cubes, output_path, cancel, progress, max_workers) -> None:
+def _download_and_write(out, download: _Download, output_path, cancel, progress) -> None:
     """Fetch the gridded chunks while a writer thread assembles and writes the blocks they complete.
 
     The main thread owns the progress (bytes downloaded, then blocks written); the writer reads
@@ -364,13 +380,7 @@ def _download_and_write(out, cubes, output_path, cancel, progress, max_workers) 
     thread = threading.Thread(target=write, name="itslive-subset-writer", daemon=True)
     thread.start()
     try:
-        _prefetch(
-            cubes,
-            {c.number: c.grid_keys for c in cubes},
-            SubProgress(progress, 0.1, 0.85),
-            max_workers,
-            failure,
-        )
+        download.wait(failure)
     except BaseException:
         cancel.set()
         thread.join(timeout=0.8)

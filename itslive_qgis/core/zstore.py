@@ -240,7 +240,16 @@ def run(coro, poll=None, on_cancel=None, grace_s: float = GRACE_S):
     requests), requests in flight get ``grace_s`` seconds to finish, then the coroutine is cancelled
     and the error is re-raised.
     """
-    fut = asyncio.run_coroutine_threadsafe(coro, loop())
+    return wait(start(coro), poll, on_cancel, grace_s)
+
+
+def start(coro):
+    """Start ``coro`` on zarr's loop; returns its ``concurrent.futures.Future`` (see :func:`wait`)."""
+    return asyncio.run_coroutine_threadsafe(coro, loop())
+
+
+def wait(fut, poll=None, on_cancel=None, grace_s: float = GRACE_S):
+    """The result of a future from :func:`start`, polling and cancelling as :func:`run` does."""
     try:
         while True:
             try:
@@ -250,15 +259,21 @@ def run(coro, poll=None, on_cancel=None, grace_s: float = GRACE_S):
             if poll is not None:
                 poll()
     except BaseException:
-        if not fut.done():
-            if on_cancel is not None:
-                on_cancel()
-            try:
-                fut.result(timeout=grace_s)
-            except BaseException:
-                pass
-            fut.cancel()
+        stop(fut, on_cancel, grace_s)
         raise
+
+
+def stop(fut, on_cancel=None, grace_s: float = GRACE_S) -> None:
+    """Stop a started coroutine: ``on_cancel()``, ``grace_s`` for requests in flight, then cancel it."""
+    if fut.done():
+        return
+    if on_cancel is not None:
+        on_cancel()
+    try:
+        fut.result(timeout=grace_s)
+    except BaseException:
+        pass
+    fut.cancel()
 
 
 # --------------------------------------------------------------------------- filesystems
