@@ -1,70 +1,150 @@
-"""Plugin settings (QgsSettings) and their translation into the core's StoreConfig."""
+"""Plugin settings: one typed entry (``QgsSettingsEntry*``) per setting, with its default and range.
+
+The entries live under the plugin's node of QGIS's settings tree (``plugins/itslive_qgis/...``;
+Settings > Options > Advanced shows them). Values an older version wrote under
+``itslive_qgis/...`` are moved there once. For scripts and tests the environment variables
+``ITSLIVE_S3_ENDPOINT_URL``, ``ITSLIVE_RETRIES`` and ``ITSLIVE_CACHE_DIR`` still win
+(:meth:`StoreConfig.from_env`). Credentials never live here: ITS_LIVE is anonymous.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import QgsSettings
+from qgis.core import (
+    QgsSettings,
+    QgsSettingsEntryBool,
+    QgsSettingsEntryDouble,
+    QgsSettingsEntryInteger,
+    QgsSettingsEntryString,
+    QgsSettingsTree,
+)
 
 from .core.store import DEFAULT_BUCKET, StoreConfig, check_endpoint, default_cache_dir
 
-PREFIX = "itslive_qgis/"
-KEY_BUCKET = PREFIX + "bucket"
-KEY_ENDPOINT = PREFIX + "endpoint_url"
-KEY_CACHE = PREFIX + "cache_dir"
-KEY_ANON = PREFIX + "anonymous"
-#: read datacube URLs on hosts other than the ITS_LIVE bucket / the configured mirror (off)
-KEY_ALLOW_OTHER_HOSTS = PREFIX + "allow_other_hosts"
-#: size budget of one subset download, GB (download and uncompressed output); 0 = no limit
-KEY_MAX_DOWNLOAD_GB = PREFIX + "max_download_gb"
-DEFAULT_MAX_DOWNLOAD_GB = 5.0
+NODE = QgsSettingsTree.createPluginTreeNode("itslive_qgis")
+_OLD_PREFIX = "itslive_qgis/"
+
+
+def _entry(cls, name: str, default, description: str, **limits):
+    """The entry ``name`` of the plugin node (reused when the module is imported again)."""
+    existing = NODE.childSetting(name)
+    return existing if existing is not None else cls(name, NODE, default, description, **limits)
+
+
+DEFAULTS = StoreConfig()
+BUCKET = _entry(QgsSettingsEntryString, "bucket", DEFAULT_BUCKET, "S3 bucket of the ITS_LIVE data")
+ENDPOINT = _entry(
+    QgsSettingsEntryString, "endpoint_url", "", "S3-compatible endpoint of a mirror (empty: AWS us-west-2)"
+)
+CACHE_DIR = _entry(QgsSettingsEntryString, "cache_dir", "", "Folder of the catalog and chunk caches")
+ANONYMOUS = _entry(QgsSettingsEntryBool, "anonymous", True, "Unsigned (anonymous) S3 requests")
+#: attempts per request (retries with backoff and jitter on 429/5xx/SlowDown, resets, truncated bodies)
+RETRIES = _entry(
+    QgsSettingsEntryInteger,
+    "retries",
+    DEFAULTS.retries,
+    "Attempts per request for transient network errors (1 = no retry)",
+    minValue=1,
+    maxValue=20,
+)
+TIMEOUT_S = _entry(
+    QgsSettingsEntryDouble,
+    "timeout_s",
+    DEFAULTS.timeout_s,
+    "Connect/read timeout of one request (s)",
+    minValue=1.0,
+    maxValue=600.0,
+)
+CONCURRENCY = _entry(
+    QgsSettingsEntryInteger,
+    "concurrency",
+    DEFAULTS.concurrency,
+    "Requests in flight at once (zarr async concurrency, S3 connection pool, GDAL connections)",
+    minValue=1,
+    maxValue=128,
+)
+ALLOW_OTHER_HOSTS = _entry(
+    QgsSettingsEntryBool,
+    "allow_other_hosts",
+    False,
+    "Read datacube URLs on hosts other than the ITS_LIVE bucket or the configured mirror",
+)
+MAX_DOWNLOAD_GB = _entry(
+    QgsSettingsEntryDouble,
+    "max_download_gb",
+    5.0,
+    "Size budget of one subset download (GB; 0 = no limit)",
+    minValue=0.0,
+    maxValue=1.0e6,
+)
+#: every entry, by the key read() and write() use
+ENTRIES = {
+    "bucket": BUCKET,
+    "endpoint_url": ENDPOINT,
+    "cache_dir": CACHE_DIR,
+    "anonymous": ANONYMOUS,
+    "retries": RETRIES,
+    "timeout_s": TIMEOUT_S,
+    "concurrency": CONCURRENCY,
+    "allow_other_hosts": ALLOW_OTHER_HOSTS,
+    "max_download_gb": MAX_DOWNLOAD_GB,
+}
 
 
 def read() -> dict:
     """Current settings as a plain dict (defaults filled in)."""
-    s = QgsSettings()
-    return {
-        "bucket": s.value(KEY_BUCKET, DEFAULT_BUCKET, type=str) or DEFAULT_BUCKET,
-        "endpoint_url": s.value(KEY_ENDPOINT, "", type=str) or "",
-        "cache_dir": s.value(KEY_CACHE, "", type=str) or str(default_cache_dir()),
-        "anonymous": s.value(KEY_ANON, True, type=bool),
-        "allow_other_hosts": s.value(KEY_ALLOW_OTHER_HOSTS, False, type=bool),
-        "max_download_gb": _float(
-            s.value(KEY_MAX_DOWNLOAD_GB, DEFAULT_MAX_DOWNLOAD_GB), DEFAULT_MAX_DOWNLOAD_GB
-        ),
-    }
-
-
-def _float(value, default: float) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return default
-    return number if number >= 0 else default
+    _migrate()
+    values = {name: entry.value() for name, entry in ENTRIES.items()}
+    values["bucket"] = values["bucket"] or DEFAULT_BUCKET
+    values["cache_dir"] = values["cache_dir"] or str(default_cache_dir())
+    return values
 
 
 def write(values: dict) -> None:
-    """Store ``values`` (keys as returned by :func:`read`)."""
-    s = QgsSettings()
-    s.setValue(KEY_BUCKET, values.get("bucket") or DEFAULT_BUCKET)
-    s.setValue(KEY_ENDPOINT, values.get("endpoint_url") or "")
-    s.setValue(KEY_CACHE, values.get("cache_dir") or "")
-    s.setValue(KEY_ANON, bool(values.get("anonymous", True)))
-    if "allow_other_hosts" in values:
-        s.setValue(KEY_ALLOW_OTHER_HOSTS, bool(values["allow_other_hosts"]))
-    if "max_download_gb" in values:
-        s.setValue(KEY_MAX_DOWNLOAD_GB, _float(values["max_download_gb"], DEFAULT_MAX_DOWNLOAD_GB))
+    """Store ``values`` (keys as returned by :func:`read`; missing keys are left as they are).
+
+    Numbers outside an entry's range are clamped to it (QGIS refuses them otherwise).
+    """
+    for name, value in values.items():
+        entry = ENTRIES.get(name)
+        if entry is None:
+            raise KeyError(f"unknown ITS_LIVE setting {name!r}")
+        if name == "bucket":
+            value = value or DEFAULT_BUCKET
+        elif name in ("endpoint_url", "cache_dir"):
+            value = value or ""
+        elif isinstance(entry, QgsSettingsEntryBool):
+            value = bool(value)
+        elif isinstance(entry, (QgsSettingsEntryInteger, QgsSettingsEntryDouble)):
+            kind = int if isinstance(entry, QgsSettingsEntryInteger) else float
+            value = min(max(kind(value), entry.minValue()), entry.maxValue())
+        entry.setValue(value)
 
 
 def allow_other_hosts() -> bool:
     """Whether datacube URLs on other hosts than the configured store may be read."""
-    return bool(read()["allow_other_hosts"])
+    return bool(ALLOW_OTHER_HOSTS.value())
 
 
 def max_download_bytes() -> float | None:
     """The subset size budget in bytes (None: no limit)."""
-    gb = read()["max_download_gb"]
+    gb = float(MAX_DOWNLOAD_GB.value())
     return gb * 1e9 if gb > 0 else None
+
+
+def store_config() -> StoreConfig:
+    """The StoreConfig the algorithms use; the ITSLIVE_* environment variables override it."""
+    v = read()
+    return StoreConfig.from_env(
+        bucket=v["bucket"],
+        endpoint_url=v["endpoint_url"] or None,
+        cache_dir=Path(v["cache_dir"]),
+        anon=v["anonymous"],
+        retries=v["retries"],
+        timeout_s=v["timeout_s"],
+        concurrency=v["concurrency"],
+    )
 
 
 def checked_store_config() -> StoreConfig:
@@ -73,12 +153,18 @@ def checked_store_config() -> StoreConfig:
     return store_config()
 
 
-def store_config() -> StoreConfig:
-    """The StoreConfig the algorithms use; ``ITSLIVE_S3_ENDPOINT_URL`` overrides the endpoint."""
-    v = read()
-    return StoreConfig.from_env(
-        bucket=v["bucket"],
-        endpoint_url=v["endpoint_url"] or None,
-        cache_dir=Path(v["cache_dir"]),
-        anon=v["anonymous"],
-    )
+def _migrate() -> None:
+    """Move values written under the old ``itslive_qgis/`` keys into the typed entries (once)."""
+    s = QgsSettings()
+    old = [k for k in ENTRIES if s.contains(_OLD_PREFIX + k)]
+    for name in old:
+        value = s.value(_OLD_PREFIX + name)
+        try:
+            write({name: value if not isinstance(ENTRIES[name], QgsSettingsEntryBool) else _bool(value)})
+        except (TypeError, ValueError):
+            pass  # an unreadable old value: the default stays
+        s.remove(_OLD_PREFIX + name)
+
+
+def _bool(value) -> bool:
+    return value if isinstance(value, bool) else str(value).strip().lower() in ("1", "true", "yes")

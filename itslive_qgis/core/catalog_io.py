@@ -9,9 +9,6 @@ import datetime as _dt
 import hashlib
 import json
 import os
-import time
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
@@ -29,7 +26,7 @@ from .catalog_index import (
 from .catalog_records import tile_name
 from .crs import crs_info, require_shapely
 from .errors import DataError, InputError, ItsLiveError, NetworkError
-from .store import StoreConfig, filesystem, to_s3_url
+from .store import StoreConfig, to_s3_url
 
 
 # --------------------------------------------------------------------------- parsing
@@ -300,50 +297,33 @@ def _fetch(kind: str, url: str, config: StoreConfig, meta: dict) -> tuple[bytes 
 
 
 def _fetch_http(url: str, config: StoreConfig, meta: dict) -> tuple[bytes | None, dict]:
-    headers = {"User-Agent": "itslive_qgis", "Accept": "application/json, */*"}
-    if meta.get("etag"):
-        headers["If-None-Match"] = meta["etag"]
-    if meta.get("last_modified"):
-        headers["If-Modified-Since"] = meta["last_modified"]
-    attempts = max(1, min(int(config.retries), 4))
-    reason = ""
-    for attempt in range(attempts):
-        try:
-            request = urllib.request.Request(url, headers=headers)
-            with urllib.request.urlopen(request, timeout=config.timeout_s) as resp:
-                body = resp.read()
-                return body, {
-                    "etag": resp.headers.get("ETag"),
-                    "last_modified": resp.headers.get("Last-Modified"),
-                }
-        except urllib.error.HTTPError as exc:
-            if exc.code == 304:
-                return None, {"etag": meta.get("etag"), "last_modified": meta.get("last_modified")}
-            if exc.code < 500 and exc.code != 429:
-                raise DataError(f"The server answered HTTP {exc.code} ({exc.reason}) for {url}.") from exc
-            reason = f"HTTP {exc.code} ({exc.reason})"
-        except (urllib.error.URLError, OSError) as exc:
-            reason = str(getattr(exc, "reason", exc))
-        if attempt < attempts - 1:
-            time.sleep(min(0.5 * 2**attempt, 4.0))
-    raise NetworkError(
-        f"Could not reach {url} after {attempts} attempt(s): {reason}. Check the network or the URL."
-    )
+    """Conditional GET through fsspec's HTTP client (the store's retry policy, at most 4 attempts)."""
+    from .zstore import get_object, run
+
+    try:
+        return run(get_object(config, url, meta.get("etag"), meta.get("last_modified")))
+    except ItsLiveError as exc:
+        if isinstance(exc, NetworkError):
+            raise NetworkError(f"Could not reach {url}: {exc} Check the network or the URL.") from exc
+        raise
+    except Exception as exc:  # aiohttp errors that are not worth retrying (e.g. HTTP 404)
+        status = getattr(exc, "status", None)
+        if status is not None:
+            raise DataError(
+                f"The server answered HTTP {status} ({getattr(exc, 'message', exc)}) for {url}."
+            ) from exc
+        raise NetworkError(
+            f"Could not reach {url}: {type(exc).__name__}: {exc}. Check the network or the URL."
+        ) from exc
 
 
 def _fetch_s3(url: str, config: StoreConfig, meta: dict) -> tuple[bytes | None, dict]:
+    """The catalog object through the one s3fs store (ETag first; body only when it changed)."""
+    from .zstore import get_object, run
+
     where = f"{url} ({config.describe()})"
     try:
-        fs = filesystem(config)
-        path = url.removeprefix("s3://")
-        info = fs.info(path)
-        stamp = {
-            "etag": info.get("ETag") or info.get("etag"),
-            "last_modified": str(info.get("LastModified") or ""),
-        }
-        if stamp["etag"] and meta.get("etag") == stamp["etag"]:
-            return None, stamp
-        return fs.cat_file(path), stamp
+        return run(get_object(config, url, meta.get("etag")))
     except ItsLiveError:
         raise
     except FileNotFoundError as exc:

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import DataError, InputError, MissingDependencyError
-from .store import StoreConfig, is_remote, storage_options_for, to_s3_url
+from .errors import DataError, InputError, ItsLiveError, MissingDependencyError
+from .store import StoreConfig, is_remote
 
 FILL_INT16 = -32767
 PAIR_DIM = "mid_date"
@@ -77,23 +77,24 @@ def open_cube(url: str, config: StoreConfig | None = None, chunks="auto-disk"):
     xarray.Dataset
         Variables with fill values decoded to NaN, ``date_dt`` as float days.
     """
-    xr = require_xarray()
+    require_xarray()
+    from .zstore import open_cube_dataset
+
     config = config or StoreConfig.from_env()
-    target = to_s3_url(url, config.bucket) if is_remote(url) else url
     try:
-        ds = xr.open_zarr(
-            target,
-            consolidated=None,
-            storage_options=storage_options_for(target, config),
-            decode_timedelta=False,
-            chunks={} if chunks == "auto-disk" else chunks,
-        )
+        ds = open_cube_dataset(url, config, chunks={} if chunks == "auto-disk" else chunks)
+    except ItsLiveError:
+        raise
     except FileNotFoundError as exc:
         raise InputError(f"No ITS_LIVE datacube at {url}: check the path or URL.") from exc
     except (KeyError, ValueError) as exc:
         raise DataError(f"{url} is not a readable Zarr datacube: {exc}") from exc
     except ImportError as exc:
         raise MissingDependencyError(f"Reading {url} needs a package that is missing: {exc}") from exc
+    except Exception as exc:
+        if type(exc).__name__ in ("GroupNotFoundError", "NodeNotFoundError", "MetadataValidationError"):
+            raise InputError(f"No ITS_LIVE datacube at {url}: check the path or URL ({exc}).") from exc
+        raise
     if PAIR_DIM not in ds.dims:
         raise DataError(f"{url} has no '{PAIR_DIM}' dimension: it is not an ITS_LIVE image-pair datacube.")
     return ds

@@ -24,7 +24,6 @@ import datetime as _dt
 import math
 import re
 from pathlib import Path
-from urllib.parse import urlparse
 
 from .errors import CancelledError, DataError, InputError, MissingDependencyError, NetworkError
 from .files import atomic_output, writable_folder
@@ -161,25 +160,13 @@ def mosaic_urls(
 
 
 def gdal_env(config: StoreConfig) -> dict:
-    """GDAL options that make ``/vsis3/`` read the bucket (or its mirror) anonymously, with retries."""
-    env = {
-        "AWS_REGION": config.region,
-        "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
-        "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".tif,.TIF,.tiff",
-        "GDAL_HTTP_MAX_RETRY": str(max(0, int(config.retries) - 1)),
-        "GDAL_HTTP_RETRY_DELAY": "0.5",
-        "GDAL_HTTP_TIMEOUT": str(int(config.timeout_s)),
-        "GDAL_HTTP_RETRY_CODES": "429,500,502,503,504",
-        "AWS_EC2_METADATA_DISABLED": "TRUE",
-    }
-    if config.anon:
-        env["AWS_NO_SIGN_REQUEST"] = "YES"
-    if config.endpoint_url:
-        parsed = urlparse(config.endpoint_url)
-        env["AWS_S3_ENDPOINT"] = parsed.netloc
-        env["AWS_HTTPS"] = "NO" if parsed.scheme == "http" else "YES"
-        env["AWS_VIRTUAL_HOSTING"] = "FALSE"
-    return env
+    """GDAL options that make ``/vsis3/`` read the bucket (or its mirror) anonymously, with retries.
+
+    They come from the same settings as every zarr read (:func:`itslive_qgis.core.zstore.gdal_options`).
+    """
+    from .zstore import gdal_options
+
+    return {**gdal_options(config), "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".tif,.TIF,.tiff"}
 
 
 def clip_mosaic(

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import InputError, MissingDependencyError
+from .errors import InputError
 
 DEFAULT_BUCKET = "its-live-data"
 DEFAULT_REGION = "us-west-2"
@@ -26,6 +26,7 @@ CATALOG_KEY = "datacubes/catalog_v02.json"
 ENV_ENDPOINT = "ITSLIVE_S3_ENDPOINT_URL"
 ENV_CACHE = "ITSLIVE_CACHE_DIR"
 ENV_RETRIES = "ITSLIVE_RETRIES"
+ENV_CONCURRENCY = "ITSLIVE_CONCURRENCY"
 
 _HTTP_BUCKET_URL = re.compile(
     r"^https?://(?P<bucket>[a-z0-9.\-]+)\.s3(?:[.\-](?P<region>[a-z0-9\-]+))?\.amazonaws\.com/(?P<key>.+)$"
@@ -64,6 +65,9 @@ class StoreConfig:
         Attempts per request for transient network errors (timeouts, 5xx, throttling).
     timeout_s : float
         Connect/read timeout of one request, in seconds.
+    concurrency : int
+        Requests in flight: zarr's ``async.concurrency``, botocore's ``max_pool_connections``
+        and GDAL's ``GDAL_HTTP_MAX_CONNECTIONS``.
     """
 
     bucket: str = DEFAULT_BUCKET
@@ -73,6 +77,7 @@ class StoreConfig:
     cache_dir: Path = field(default_factory=default_cache_dir)
     retries: int = 8
     timeout_s: float = 30.0
+    concurrency: int = 32
 
     @classmethod
     def from_env(cls, **overrides) -> StoreConfig:
@@ -84,6 +89,9 @@ class StoreConfig:
         retries = os.environ.get(ENV_RETRIES, "").strip()
         if retries.isdigit() and int(retries) >= 1:
             cfg = replace(cfg, retries=int(retries))
+        concurrency = os.environ.get(ENV_CONCURRENCY, "").strip()
+        if concurrency.isdigit() and int(concurrency) >= 1:
+            cfg = replace(cfg, concurrency=int(concurrency))
         if not isinstance(cfg.cache_dir, Path):
             cfg = replace(cfg, cache_dir=Path(cfg.cache_dir))
         return cfg
@@ -94,7 +102,11 @@ class StoreConfig:
         return f"s3://{self.bucket}/{CATALOG_KEY}"
 
     def storage_options(self) -> dict:
-        """fsspec/s3fs keyword arguments for this endpoint."""
+        """fsspec/s3fs keyword arguments for this endpoint (for ``xr.open_zarr`` in notebooks).
+
+        The plugin itself reads through :mod:`itslive_qgis.core.zstore`, which builds its one
+        filesystem from these settings with its own counted retry policy.
+        """
         client_kwargs: dict = {"region_name": self.region}
         if self.endpoint_url:
             client_kwargs["endpoint_url"] = self.endpoint_url
@@ -139,29 +151,6 @@ def to_s3_url(url: str, bucket: str = DEFAULT_BUCKET) -> str:
 def is_remote(url: str) -> bool:
     """True for s3:// and http(s):// URLs."""
     return url.startswith(("s3://", "http://", "https://"))
-
-
-def filesystem(config: StoreConfig, protocol: str = "s3"):
-    """An fsspec filesystem for ``config`` (s3fs for ``s3``; local otherwise)."""
-    try:
-        import fsspec
-    except ImportError as exc:  # pragma: no cover - exercised by the missing-deps test
-        raise MissingDependencyError("fsspec is not installed: pip install fsspec s3fs") from exc
-    if protocol == "s3":
-        try:
-            import s3fs  # noqa: F401
-        except ImportError as exc:
-            raise MissingDependencyError("s3fs is not installed: pip install s3fs") from exc
-        opts = config.storage_options()
-        return fsspec.filesystem("s3", skip_instance_cache=True, **opts)
-    return fsspec.filesystem(protocol)
-
-
-def storage_options_for(url: str, config: StoreConfig) -> dict | None:
-    """The ``storage_options`` xarray/zarr need to open ``url`` (None for local paths)."""
-    if url.startswith("s3://"):
-        return config.storage_options()
-    return None
 
 
 def confine_url(

@@ -15,8 +15,8 @@ Public API: :func:`estimate_subset` (what would be downloaded) and :func:`subset
   target axes (see :mod:`itslive_qgis.core.subset_grid`). Where tiles overlap, the
   first tile in ``cube_urls`` order that has a value wins;
 * reading: only the chunks that hold selected pixels and pairs, each once, many in
-  flight (anonymous HTTP requests), cached under ``config.cache_dir/chunks`` so an
-  interrupted run resumes (see :mod:`itslive_qgis.core.subset_fetch`); blocks of the
+  flight (zarr over s3fs, anonymous), cached under ``config.cache_dir/chunks`` so an
+  interrupted run resumes (see :mod:`itslive_qgis.core.zstore`); blocks of the
   output are assembled and written while later chunks still download;
 * writing: NetCDF4 (zlib, chunks compressed on all cores) or Zarr v2, under a temporary
   name then renamed; memory stays near ``max_memory_bytes`` (blocks of all pairs x a
@@ -35,13 +35,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cube import DEFAULT_VARIABLES, PAIR_DIM
-from .errors import InputError
+from .errors import CancelledError, InputError
 from .files import check_output
 from .pair_filter import PairFilter
 from .progress import NullProgress, Progress, SubProgress
 from .store import StoreConfig, confine_url, is_remote, to_s3_url
-from .subset_fetch import ChunkGate, ChunkRef, FetchStats, cached_bytes, drop_cached, fetch_chunks
 from .subset_prepare import CubeInput, prepare_cubes
+from .zstore import FetchStats, describe_stats, start, stop, wait
 
 DEFAULT_MAX_MEMORY_BYTES = 2 * 1024**3
 DEFAULT_MAX_WORKERS = 32
@@ -100,13 +100,18 @@ class SubsetPlan:
     def summary(self) -> str:
         """One paragraph for the user's log."""
         to_get = self.n_bytes - self.n_bytes_cached
+        absent = (
+            f"; {self.n_chunks_absent} chunks were never written by the store (empty: read as fill values)"
+            if self.n_chunks_absent
+            else ""
+        )
         return (
             f"{self.n_pairs} image pairs x {self.ny} x {self.nx} cells ({self.n_pixels} in the area) from "
             f"{len(self.cube_urls)} datacube(s), CRS {self.target_crs}, resampling {self.resampling}; "
             f"{self.n_chunks} chunks, {_mb(self.n_bytes)}, of which {self.n_chunks_cached} chunks "
-            f"({_mb(self.n_bytes_cached)}: the pair metadata just read for this estimate, and chunks "
-            "kept by an interrupted earlier run) are already in the local cache: "
-            f"{_mb(to_get)} to download; output about {_mb(self.output_bytes)} uncompressed."
+            f"({_mb(self.n_bytes_cached)}) are already on this computer (the pair metadata read to select "
+            f"the pairs, and chunks of earlier runs): {_mb(to_get)} to download{absent}; output about "
+            f"{_mb(self.output_bytes)} uncompressed."
         )
 
 
@@ -291,33 +296,93 @@ def subset_cubes(
     progress.log(plan.summary())
     check_size_budget(plan, max_download_bytes)
     stats.chunks_missing = plan.n_chunks_absent
-    pair_refs = [r for cube in plan._cubes for r in cube.pair_refs]
-    fetch_chunks(pair_refs, stats, cancel, SubProgress(progress, 0.05, 0.1), max_workers)
     from .subset_output import build_output
 
-    out = build_output(plan, query, max_memory_bytes, progress)
-    grid_refs = [r for cube in plan._cubes for r in cube.grid_refs]
-    _download_and_write(out, grid_refs, output_path, stats, cancel, progress, max_workers)
+    download = _Download(plan._cubes, SubProgress(progress, 0.05, 0.85), max_workers)
+    try:  # the pair metadata of the output is read while the gridded chunks already download
+        out = build_output(plan, query, max_memory_bytes, progress)
+    except BaseException:
+        download.stop()
+        raise
+    _download_and_write(out, download, output_path, cancel, progress)
     if not keep_chunk_cache:
-        drop_cached([r for cube in plan._cubes for r in cube.data_refs + cube.meta_refs])
+        for cube in plan._cubes:
+            for key in cube.data_keys + cube.meta_keys:
+                cube.store.drop_cached(key)
     progress.report(1.0)
     elapsed = time.monotonic() - t0
     progress.log(
-        f"Wrote {output_path} in {elapsed:.1f} s: {stats.chunks_fetched} chunks fetched "
-        f"({_mb(stats.bytes_fetched)}), {stats.chunks_from_cache} from cache, {stats.retries} retries."
+        f"Wrote {output_path} in {elapsed:.1f} s: {stats.chunks_fetched} chunks downloaded "
+        f"({_mb(stats.bytes_fetched)}), {stats.chunks_from_cache} reused from the chunk cache "
+        f"({Path(_config(config).cache_dir) / 'chunks'}); {describe_stats(stats)}."
     )
     return SubsetResult(path=output_path, plan=plan, stats=stats.as_dict(), elapsed_s=elapsed)
 
 
 # -- helpers ------------------------------------------------------------------------------------------
-def _download_and_write(out, refs, output_path, stats, cancel, progress, max_workers) -> None:
+class _Download:
+    """The planned pair and gridded chunks of every cube coming into the cache, in the background.
+
+    Requests start at once, ``max_workers`` in flight, in plan order (pair metadata, then the
+    gridded chunks by spatial chunk: the assembly order). Progress is the fraction of bytes done
+    (cached chunks count as done).
+    """
+
+    def __init__(self, cubes, progress: Progress, max_workers: int):
+        import asyncio
+
+        self.cubes = cubes
+        self.progress = progress
+        jobs = [(cube, cube.pair_keys + cube.grid_keys) for cube in cubes]
+        self.total = sum(cube.size(k) for cube, keys in jobs for k in keys) or 1
+        self.done = 0
+
+        def note(cube):
+            def mark(key):
+                self.done += cube.size(key)
+
+            return mark
+
+        async def fetch_all():
+            await asyncio.gather(
+                *(cube.store.prefetch(keys, max_workers, note(cube)) for cube, keys in jobs if keys)
+            )
+
+        self.future = start(fetch_all())
+
+    def wait(self, failure: list) -> None:
+        """Until every chunk is in; cancellation and a writer failure are checked every 0.1 s.
+
+        No request is started after either; those in flight may finish writing their chunk
+        (at most ~0.5 s), then the error is raised.
+        """
+
+        def poll():
+            self.progress.report(self.done / self.total)
+            if self.progress.is_cancelled():
+                raise CancelledError("Cancelled by the user.")
+            if failure:
+                raise failure[0]
+
+        wait(self.future, poll=poll, on_cancel=self._cancel)
+        self.progress.report(1.0)
+
+    def stop(self) -> None:
+        """Stop the download (an error elsewhere)."""
+        stop(self.future, self._cancel)
+
+    def _cancel(self) -> None:
+        for cube in self.cubes:
+            cube.store.cancel.set()
+
+
+def _download_and_write(out, download: _Download, output_path, cancel, progress) -> None:
     """Fetch the gridded chunks while a writer thread assembles and writes the blocks they complete.
 
-    The main thread owns the progress (bytes downloaded, then blocks written); the writer
-    waits for each chunk it needs (:class:`ChunkGate`), so download and assembly overlap.
+    The main thread owns the progress (bytes downloaded, then blocks written); the writer reads
+    each chunk through the cube's store, which waits for a chunk in flight rather than fetching
+    it twice, so download and assembly overlap.
     """
-    gate = ChunkGate(cancel)
-    out.assembler.gate = gate
     writer_progress = _WriterProgress(progress)
     failure: list[BaseException] = []
 
@@ -330,18 +395,16 @@ def _download_and_write(out, refs, output_path, stats, cancel, progress, max_wor
     thread = threading.Thread(target=write, name="itslive-subset-writer", daemon=True)
     thread.start()
     try:
-        fetch_chunks(
-            refs, stats, cancel, SubProgress(progress, 0.1, 0.85), max_workers, gate=gate,
-            abort=lambda: failure[0] if failure else None,
-        )  # fmt: skip
-    except BaseException as exc:
-        gate.fail(exc)
+        download.wait(failure)
+    except BaseException:
         cancel.set()
         thread.join(timeout=0.8)
         raise
     while thread.is_alive():
         thread.join(timeout=0.1)
         progress.report(0.85 + 0.15 * writer_progress.fraction)
+        if progress.is_cancelled():
+            cancel.set()
     if failure:
         raise failure[0]
 
@@ -363,13 +426,17 @@ class _WriterProgress(NullProgress):
         self.parent.log(message)
 
 
+def _config(config: StoreConfig | None) -> StoreConfig:
+    return config or StoreConfig.from_env()
+
+
 def _plan(query, area, config, progress, max_workers, stats, cancel, allow_other_hosts=False) -> SubsetPlan:
-    config = config or StoreConfig.from_env()
+    config = _config(config)
     query["s3_urls"] = [confine_url(u, config, allow_other_hosts, "cube_urls") for u in query["cube_urls"]]
     progress = progress or NullProgress()
     cubes: list[CubeInput] = prepare_cubes(query, area, config, progress, max_workers, stats, cancel)
-    refs: list[ChunkRef] = [r for c in cubes for r in c.meta_refs + c.data_refs]
-    n_cached, bytes_cached = cached_bytes(refs)
+    keys = [(c, k) for c in cubes for k in c.meta_keys + c.data_keys]
+    cached = [(c, k) for c, k in keys if c.store.is_cached(k)]
     first = cubes[0]
     n_pairs = first.union.size
     ny, nx = first.placement.valid.shape
@@ -382,11 +449,11 @@ def _plan(query, area, config, progress, max_workers, stats, cancel, allow_other
         ny=ny,
         nx=nx,
         n_pixels=int(first.area_mask.sum()),
-        variables=list(query["variables"]),
-        n_chunks=len(refs),
-        n_bytes=sum(r.size for r in refs),
-        n_chunks_cached=n_cached,
-        n_bytes_cached=bytes_cached,
+        variables=list(query.get("variables_read", query["variables"])),
+        n_chunks=len(keys),
+        n_bytes=sum(c.size(k) for c, k in keys),
+        n_chunks_cached=len(cached),
+        n_bytes_cached=sum(c.size(k) for c, k in cached),
         n_chunks_absent=sum(c.n_absent for c in cubes),
         output_bytes=n_pairs * ny * nx * 4 * n3d,
         stats=stats.as_dict(),
@@ -420,7 +487,8 @@ def _query(
     end = _parse_date(end_date, "end")
     if end < start:
         raise InputError(f"The end date {end_date} is before the start date {start_date}.")
-    if variables is None or len(variables) == 0:
+    default_variables = variables is None or len(variables) == 0
+    if default_variables:
         variables = list(DEFAULT_VARIABLES)
     elif isinstance(variables, str):
         variables = [variables]
@@ -443,6 +511,7 @@ def _query(
         "start_day": float((start - _EPOCH_DATE).days),
         "end_day_exclusive": float((end - _EPOCH_DATE).days + 1),
         "variables": list(dict.fromkeys(str(v) for v in variables)),
+        "default_variables": default_variables,
         "filters": filters,
         "target_crs": None if target_crs is None else str(target_crs),
         "target_crs_input": target_crs,
@@ -457,7 +526,8 @@ def query_json(query: dict) -> str:
     out = {
         k: v
         for k, v in query.items()
-        if not k.endswith("_input") and k not in ("start_day", "end_day_exclusive")
+        if not k.endswith("_input")
+        and k not in ("start_day", "end_day_exclusive", "default_variables", "variables_read")
     }
     out["filters"] = query["filters"].as_dict()
     out["pair_dim"] = PAIR_DIM

@@ -21,9 +21,10 @@ from .cube import PAIR_DIM, clean_pairs
 from .errors import DataError
 from .subset_pairs import INDEX_VAR, SELECTION_VARS
 from .subset_write import BlockAssembler, GridVar, block_shape, write_subset
-from .subset_zarr import clean_attrs, pair_dataset
 
 WORKERS = 2
+#: attrs that describe storage, not data, and are not copied to outputs
+STORAGE_ATTRS = ("_ARRAY_DIMENSIONS", "coordinates", "missing_value", "_FillValue")
 
 
 @dataclass
@@ -128,12 +129,16 @@ def _pair_metadata(cube):
     disk_sorted = np.sort(cube.disk_index)
     names = [PAIR_DIM] + [n for n in SELECTION_VARS if n in cube.layout.arrays]
     names += [n for n in cube.vars1d if n not in names]
-    raw = {n: cube.read_pair_values(n, disk_sorted) for n in names}
-    ds = pair_dataset(cube.layout, raw, PAIR_DIM)
+    ds = cube.pair_dataset(names, disk_sorted)
     ds = clean_pairs(ds.assign({INDEX_VAR: ((PAIR_DIM,), disk_sorted)}))
     if not np.array_equal(ds[INDEX_VAR].values, cube.disk_index):
         raise DataError(f"{cube.url}: the pair order changed between planning and download; run again.")
     return ds
+
+
+def clean_attrs(attrs) -> dict:
+    """Attributes of an array without storage-only keys (for outputs)."""
+    return {k: v for k, v in dict(attrs).items() if k not in STORAGE_ATTRS}
 
 
 def _union_values(name: str, cleaned: list, union) -> np.ndarray:

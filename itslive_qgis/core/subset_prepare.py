@@ -3,13 +3,14 @@
 Two rounds of requests: first each cube's ``.zmetadata`` and x/y (to find which cubes
 the area touches and the output grid), then the 1-D pair metadata of those cubes
 (to select pairs), then a listing of the chunks that hold the selected pixels and
-pairs. Nothing gridded is downloaded here.
+pairs. Nothing gridded is downloaded here. Every read goes through the cube's
+:class:`~itslive_qgis.core.zstore.CubeStore` (zarr over s3fs); this module only decides
+which chunk keys a subset needs.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -20,8 +21,7 @@ from .crs import as_crs, crs_from_attrs, transform_geometry
 from .cube import PAIR_DIM, to_days
 from .errors import DataError, InputError
 from .progress import Progress, check_cancelled
-from .store import StoreConfig, is_remote, to_s3_url
-from .subset_fetch import ChunkRef, HttpSource, LocalSource, fetch_chunks, make_pool, read_chunk
+from .store import StoreConfig
 from .subset_grid import (
     Grid,
     Placement,
@@ -31,10 +31,27 @@ from .subset_grid import (
     target_grid,
 )
 from .subset_pairs import SELECTION_VARS, PairUnion, select_pairs, union_pairs, window_mask
-from .subset_zarr import CubeLayout, decode_chunk, pair_dataset, parse_zmetadata
+from .zstore import chunk_grid, chunk_key, dims_of, open_cube_store, open_group, row_prefix, run
 
 LIST_PAGE = 1000
 HIDDEN_VARS = ("mapping", "spatial_ref")
+
+
+@dataclass(frozen=True)
+class CubeLayout:
+    """The arrays (zarr, from the consolidated metadata) and global attributes of one cube."""
+
+    attrs: dict
+    arrays: dict
+
+    def dims(self, name: str) -> tuple[str, ...]:
+        """Dimension names of array ``name``."""
+        return dims_of(self.arrays[name])
+
+    def data_vars(self) -> list[str]:
+        """Names of arrays that are not dimension coordinates or grid-mapping scalars."""
+        dims = {d for a in self.arrays.values() for d in dims_of(a)}
+        return sorted(n for n, a in self.arrays.items() if n not in dims and a.shape)
 
 
 @dataclass
@@ -43,7 +60,7 @@ class CubeInput:
 
     number: int
     url: str
-    source: object
+    store: object
     layout: CubeLayout
     crs: object = None
     grid: Grid | None = None
@@ -52,11 +69,9 @@ class CubeInput:
     disk_index: np.ndarray | None = None
     out_pos: np.ndarray | None = None
     union: PairUnion | None = None
-    stat: dict = field(default_factory=dict)
-    meta_refs: list = field(default_factory=list)
-    data_refs: list = field(default_factory=list)
-    pair_refs: list = field(default_factory=list)
-    grid_refs: list = field(default_factory=list)
+    meta_keys: list = field(default_factory=list)
+    pair_keys: list = field(default_factory=list)
+    grid_keys: list = field(default_factory=list)
     read3d: list = field(default_factory=list)
     vars3d: list = field(default_factory=list)
     vars2d: list = field(default_factory=list)
@@ -68,16 +83,22 @@ class CubeInput:
     area_mask: np.ndarray | None = None
     n_absent: int = 0
     _groups: dict = field(default_factory=dict, repr=False)
+    _dataset: object = field(default=None, repr=False)
 
     @property
     def date_updated(self) -> str:
         """The cube's ``date_updated`` (or ``date_created``) attribute."""
         return str(self.layout.attrs.get("date_updated", self.layout.attrs.get("date_created", "")))
 
-    def ref(self, key: str) -> ChunkRef | None:
-        """Chunk reference of a listed key (None when the store does not have it)."""
-        info = self.stat.get(key)
-        return None if info is None else ChunkRef(self.source, key, info[0], info[1])
+    @property
+    def data_keys(self) -> list:
+        """Planned chunk keys of the output's pair variables and gridded variables."""
+        return self.pair_keys + self.grid_keys
+
+    def size(self, key: str) -> int:
+        """Listed size of a planned key (bytes)."""
+        info = self.store.listing.get(key)
+        return info[0] if info else 0
 
     def time_groups(self, name: str) -> dict:
         """Selected pairs grouped by time chunk of ``name``: t -> (index in chunk, index in selection)."""
@@ -91,74 +112,78 @@ class CubeInput:
             self._groups[name] = groups
         return self._groups[name]
 
-    def read_pair_values(self, name: str, disk_index: np.ndarray) -> np.ndarray:
-        """Raw on-disk values of a 1-D pair variable at ``disk_index`` (ascending)."""
-        meta = self.layout.arrays[name]
-        c = meta.chunks[0]
-        parts = []
-        for ti in np.unique(disk_index // c):
-            local = disk_index[(disk_index // c) == ti] - ti * c
-            ref = self.ref(meta.chunk_key((int(ti),)))
-            raw = decode_chunk(read_chunk(ref) if ref is not None else None, meta)
-            parts.append(raw[local])
-        if not parts:
-            return np.empty(0, dtype=meta.dtype)
-        values = np.concatenate(parts)
-        if values.dtype.kind == "U" and values.dtype.itemsize > 64:
-            values = values.astype(object)  # e.g. granule_url <U1024: 4 kB a pair as fixed width
-        return values
+    def pair_dataset(self, names: list[str], disk_index: np.ndarray | None = None):
+        """1-D pair variables ``names`` (at ``disk_index``, ascending; default all), decoded by xarray."""
+        import xarray as xr
+
+        if self._dataset is None:  # raw: CF decoding on open would read the ends of every time variable
+            self._dataset = xr.open_zarr(
+                self.store, consolidated=True, zarr_format=2, chunks=None, decode_cf=False
+            )
+        ds = self._dataset[list(names)]
+        ds = ds.drop_vars([c for c in ds.coords if c not in ds.dims and c not in names])
+        if disk_index is not None:
+            ds = ds.isel({PAIR_DIM: disk_index})
+        ds = xr.decode_cf(ds.load(), decode_timedelta=False)
+        for name in names:
+            values = ds[name].values
+            if values.dtype.kind == "U" and values.dtype.itemsize > 256:
+                ds[name] = ds[name].copy(data=values.astype(object))  # granule_url <U1024: 4 kB a pair
+        return ds
 
 
 def prepare_cubes(query, area, config: StoreConfig, progress: Progress, max_workers, stats, cancel):
     """Open, place and select; returns the cubes that contribute (see module doc)."""
-    pool = make_pool(config, max_workers) if any(is_remote(u) for u in query["s3_urls"]) else None
     urls = list(enumerate(query["s3_urls"]))
     with ThreadPoolExecutor(max_workers=min(8, len(urls))) as ex:  # one round trip for all cubes
-        cubes = list(ex.map(lambda item: _open(item[0], item[1], query, config, stats, cancel, pool), urls))
+        cubes = list(ex.map(lambda item: _open(item[0], item[1], config, stats, cancel), urls))
     for cube, given in zip(cubes, query["cube_urls"]):
         cube.url = given
-    _check_variables(cubes, query["variables"])
+    _check_variables(cubes, query, progress)
     check_cancelled(progress)
     _read_grids(cubes)
     cubes = _place_area(cubes, query, area)
     progress.report(0.3)
     check_cancelled(progress)
     _fetch_and_stat(
-        cubes, lambda c: {n: _all_chunks(c, n) for n in _selection_vars(c)}, stats, cancel, max_workers
+        cubes, lambda c: {n: _all_chunks(c, n) for n in _selection_vars(c)}, max_workers, progress
     )
     cubes = _select(cubes, query)
     progress.report(0.7)
     check_cancelled(progress)
-    _plan_data_chunks(cubes, query)
+    _plan_data_chunks(cubes, query, progress)
     progress.report(1.0)
     return cubes
 
 
 # -- steps --------------------------------------------------------------------------------------------
-def _open(number, url, query, config, stats, cancel, pool) -> CubeInput:
-    if is_remote(url):
-        if not config.anon:
-            raise InputError(
-                "The subset download reads the public bucket (or a mirror) anonymously: set anon=True "
-                "in the store settings; signed requests are not supported."
-            )
-        source = HttpSource(to_s3_url(url, config.bucket), config, stats, cancel, pool)
-    else:
-        source = LocalSource(url, stats)
-    raw = source.get(".zmetadata")
-    if raw is None:
-        raise InputError(
-            f"No ITS_LIVE datacube at {url} (no consolidated .zmetadata): check the URL, the endpoint "
-            f"({config.describe()}) or the local path."
-        )
-    layout = parse_zmetadata(raw, url)
+def _open(number, url, config, stats, cancel) -> CubeInput:
+    store = run(open_cube_store(url, config, stats))
+    store.cancel = cancel
+    group = open_group(store)
+    arrays = dict(group.arrays())
+    layout = CubeLayout(attrs=dict(group.attrs), arrays=arrays)
+    if not arrays:
+        raise DataError(f"{url}: the store lists no arrays in .zmetadata.")
     for name in (PAIR_DIM, "x", "y"):
-        if name not in layout.arrays:
+        if name not in arrays:
             raise DataError(f"{url} has no '{name}' array: it is not an ITS_LIVE image-pair datacube.")
-    return CubeInput(number=number, url=url, source=source, layout=layout)
+    return CubeInput(number=number, url=url, store=store, layout=layout)
 
 
-def _check_variables(cubes, variables) -> None:
+def _check_variables(cubes, query, progress) -> None:
+    """Variables per cube. Asked for by name: each must exist. The default set: those the cubes have."""
+    variables = query["variables"]
+    if query.get("default_variables"):
+        have = [v for v in variables if all(v in c.layout.arrays for c in cubes)]
+        absent = [v for v in variables if v not in have]
+        if absent:
+            progress.log(
+                f"Not in {'these datacubes' if len(cubes) > 1 else 'this datacube'} (optional pair metadata "
+                f"of the default set, left out): {', '.join(absent)}."
+            )
+        variables = have
+        query["variables_read"] = have
     for cube in cubes:
         available = sorted(n for n in cube.layout.data_vars() if n not in HIDDEN_VARS)
         unknown = [v for v in variables if v not in available]
@@ -166,7 +191,7 @@ def _check_variables(cubes, variables) -> None:
             raise InputError(
                 f"Unknown variable(s) {', '.join(unknown)} in {cube.url}. Available: {', '.join(available)}."
             )
-        dims = {v: cube.layout.arrays[v].dims for v in variables}
+        dims = {v: cube.layout.dims(v) for v in variables}
         cube.vars3d = [v for v in variables if dims[v] == (PAIR_DIM, "y", "x")]
         cube.vars2d = [v for v in variables if dims[v] == ("y", "x")]
         cube.vars1d = [v for v in variables if dims[v] == (PAIR_DIM,)]
@@ -178,33 +203,23 @@ def _check_variables(cubes, variables) -> None:
 
 
 def _read_grids(cubes) -> None:
-    """x/y of every cube, fetched directly (tiny, one chunk each in ITS_LIVE cubes; not cached)."""
-    jobs = [
-        (cube, name, i)
-        for cube in cubes
-        for name in ("x", "y")
-        for i in range(cube.layout.arrays[name].chunk_grid[0])
-    ]
+    """x/y of every cube, read directly (tiny, one chunk each in ITS_LIVE cubes; not cached)."""
 
     def get(job):
-        cube, name, i = job
-        meta = cube.layout.arrays[name]
-        raw = cube.source.get(meta.chunk_key((i,)))
-        if raw is None:
-            raise DataError(f"{cube.url}: chunk {i} of '{name}' is missing; the cube is incomplete.")
-        return decode_chunk(raw, meta)
+        cube, name = job
+        return cube.layout.arrays[name][:]
 
+    jobs = [(cube, name) for cube in cubes for name in ("x", "y")]
     with ThreadPoolExecutor(max_workers=min(16, len(jobs))) as ex:
-        parts = list(ex.map(get, jobs))
+        parts = dict(zip([(id(c), n) for c, n in jobs], ex.map(get, jobs)))
     for cube in cubes:
-        coords = {}
-        for name in ("x", "y"):
-            mine = [p for (c, n, _i), p in zip(jobs, parts) if c is cube and n == name]
-            coords[name] = np.concatenate(mine)[: cube.layout.arrays[name].shape[0]].astype("float64")
-        x, y = coords["x"], coords["y"]
+        x = np.asarray(parts[(id(cube), "x")], dtype="float64")
+        y = np.asarray(parts[(id(cube), "y")], dtype="float64")
+        if any(k.split("/")[0] in ("x", "y") for k in cube.store.absent):
+            raise DataError(f"{cube.url}: a chunk of x or y is missing; the cube is incomplete.")
         if x.size > 1 and x[1] < x[0]:
             raise DataError(f"{cube.url}: x decreases; ITS_LIVE cubes have x ascending.")
-        mapping_attrs = cube.layout.arrays["mapping"].attrs if "mapping" in cube.layout.arrays else {}
+        mapping_attrs = dict(cube.layout.arrays["mapping"].attrs) if "mapping" in cube.layout.arrays else {}
         cube.crs = crs_from_attrs(cube.layout.attrs, mapping_attrs, cube.url)
         cube.grid = Grid(crs=cube.crs, x=x, y=y)
 
@@ -267,8 +282,7 @@ def _select(cubes, query):
     n_window = 0
     selections = []
     for cube in cubes:
-        raw = {n: _read_full(cube, n) for n in _selection_vars(cube)}
-        ds = pair_dataset(cube.layout, raw, PAIR_DIM)
+        ds = cube.pair_dataset(_selection_vars(cube))
         n_window += int(
             window_mask(to_days(ds[PAIR_DIM].values), query["start_day"], query["end_day_exclusive"]).sum()
         )
@@ -294,7 +308,7 @@ def _select(cubes, query):
     return kept
 
 
-def _plan_data_chunks(cubes, query) -> None:
+def _plan_data_chunks(cubes, query, progress) -> None:
     filters = query["filters"]
     for cube in cubes:
         if filters.max_v_error_m_per_yr is not None and "v_error" not in cube.layout.arrays:
@@ -305,87 +319,102 @@ def _plan_data_chunks(cubes, query) -> None:
         if cube.placement.cos is not None and ({"vx", "vy"} & set(read3d)):
             read3d += ["vx", "vy"]
         cube.read3d = list(dict.fromkeys(n for n in read3d if n in cube.layout.arrays))
-    _fetch_and_stat(cubes, _data_keys, None, None, 0, fetch=False)
+    _fetch_and_stat(cubes, _data_keys, 0, progress, fetch=False)
     for cube in cubes:
-        cube.pair_refs, cube.grid_refs = [], []
+        cube.pair_keys, cube.grid_keys = [], []
         for name, (keys, _prefixes) in _data_keys(cube).items():
             for key in keys:
-                ref = cube.ref(key)
-                if ref is None:
+                if cube.store.listing.get(key) is None:
                     cube.n_absent += 1
                 elif name in cube.vars1d:
-                    cube.pair_refs.append(ref)
+                    cube.pair_keys.append(key)
                 else:
-                    cube.grid_refs.append(ref)
+                    cube.grid_keys.append(key)
         # fetch order = assembly order: by spatial chunk (row, column), then variable and time
-        cube.grid_refs.sort(key=lambda r: _spatial_order(cube.layout.arrays[r.key.split("/")[0]], r.key))
-        cube.data_refs = cube.pair_refs + cube.grid_refs
+        cube.grid_keys.sort(key=_spatial_order)
 
 
 def _data_keys(cube) -> dict:
     out = {}
     rows, cols = cube.placement.source_pixels()
     for name in cube.read3d:
-        meta = cube.layout.arrays[name]
-        ct, cr, cc = meta.chunks
+        arr = cube.layout.arrays[name]
+        ct, cr, cc = arr.chunks
         spatial = sorted(set(zip((rows // cr).tolist(), (cols // cc).tolist())))
         times = sorted(set((cube.disk_index // ct).tolist()))
-        keys = [meta.chunk_key((t, r, c)) for t in times for r, c in spatial]
-        n_rows_grid, n_cols_grid = meta.chunk_grid[1], meta.chunk_grid[2]
+        keys = [chunk_key(arr, (t, r, c)) for t in times for r, c in spatial]
+        grid = chunk_grid(arr)
         needed_rows = sorted({r for r, _ in spatial})
         prefixes = []
         for t in times:
-            if len(needed_rows) <= math.ceil(n_rows_grid * n_cols_grid / LIST_PAGE):
-                prefixes += [meta.row_prefix((t, r)) for r in needed_rows]
+            if len(needed_rows) <= math.ceil(grid[1] * grid[2] / LIST_PAGE):
+                prefixes += [row_prefix(arr, (t, r)) for r in needed_rows]
             else:
-                prefixes.append(meta.row_prefix((t,)))
+                prefixes.append(row_prefix(arr, (t,)))
         out[name] = (keys, prefixes)
     for name in cube.vars2d:
-        meta = cube.layout.arrays[name]
-        cr, cc = meta.chunks
+        arr = cube.layout.arrays[name]
+        cr, cc = arr.chunks
         spatial = sorted(set(zip((rows // cr).tolist(), (cols // cc).tolist())))
-        out[name] = ([meta.chunk_key(rc) for rc in spatial], [meta.row_prefix(())])
+        out[name] = ([chunk_key(arr, rc) for rc in spatial], [row_prefix(arr, ())])
     sel_names = set(_selection_vars(cube))
     for name in cube.vars1d:
         if name in sel_names:
             continue
-        meta = cube.layout.arrays[name]
-        times = sorted(set((cube.disk_index // meta.chunks[0]).tolist()))
-        out[name] = ([meta.chunk_key((t,)) for t in times], [meta.row_prefix(())])
+        arr = cube.layout.arrays[name]
+        times = sorted(set((cube.disk_index // arr.chunks[0]).tolist()))
+        out[name] = ([chunk_key(arr, (t,)) for t in times], [row_prefix(arr, ())])
     return out
 
 
-def _spatial_order(meta, key: str) -> tuple:
-    index = [int(i) for i in key.split("/", 1)[1].split(meta.separator)]
+def _spatial_order(key: str) -> tuple:
+    name, _, rest = key.partition("/")
+    index = [int(i) for i in rest.replace("/", ".").split(".")]
     row, col = index[-2], index[-1]
-    return (row, col, meta.name, index[0] if len(index) == 3 else -1)
+    return (row, col, name, index[0] if len(index) == 3 else -1)
 
 
 # -- chunk plumbing -----------------------------------------------------------------------------------
 def _all_chunks(cube, name):
-    meta = cube.layout.arrays[name]
-    keys = [meta.chunk_key((i,)) for i in range(meta.chunk_grid[0])] if meta.shape else [meta.chunk_key(())]
-    return keys, [meta.row_prefix(())]
+    arr = cube.layout.arrays[name]
+    keys = [chunk_key(arr, (i,)) for i in range(chunk_grid(arr)[0])] if arr.shape else [chunk_key(arr, ())]
+    return keys, [row_prefix(arr, ())]
 
 
-def _fetch_and_stat(cubes, keys_of, stats, cancel, max_workers, fetch=True) -> None:
-    """List the keys ``keys_of(cube)`` gives, then (``fetch``) bring them into the cache."""
-    refs = []
+def _fetch_and_stat(cubes, keys_of, max_workers, progress, fetch=True) -> None:
+    """List the keys ``keys_of(cube)`` gives (size and ETag), then (``fetch``) bring them into the cache."""
+    import asyncio
+
+    wanted = [keys_of(cube) for cube in cubes]
+
+    async def stat_all():
+        await asyncio.gather(
+            *(
+                cube.store.stat(
+                    [k for ks, _ in w.values() for k in ks], [p for _, ps in w.values() for p in ps]
+                )
+                for cube, w in zip(cubes, wanted)
+            )
+        )
+
+    run(stat_all(), poll=lambda: check_cancelled(progress), on_cancel=lambda: _cancel(cubes))
+    if not fetch:
+        return
+    per_cube = []
+    for cube, w in zip(cubes, wanted):
+        keys = [k for ks, _ in w.values() for k in ks if cube.store.listing.get(k) is not None]
+        cube.meta_keys += [k for k in keys if k not in cube.meta_keys]
+        cube.n_absent += sum(1 for ks, _ in w.values() for k in ks if cube.store.listing.get(k) is None)
+        per_cube.append(keys)
+
+    async def fetch_all():
+        await asyncio.gather(
+            *(cube.store.prefetch(keys, max(1, max_workers or 16)) for cube, keys in zip(cubes, per_cube))
+        )
+
+    run(fetch_all(), poll=lambda: check_cancelled(progress), on_cancel=lambda: _cancel(cubes))
+
+
+def _cancel(cubes) -> None:
     for cube in cubes:
-        wanted = keys_of(cube)
-        keys = [k for ks, _ in wanted.values() for k in ks if k not in cube.stat]
-        prefixes = [p for _, ps in wanted.values() for p in ps]
-        if keys:
-            cube.stat.update(cube.source.stat_keys(keys, prefixes))
-        new = [cube.ref(k) for ks, _ in wanted.values() for k in ks]
-        new = [r for r in new if r is not None]
-        cube.meta_refs += [r for r in new if r not in cube.meta_refs] if fetch else []
-        refs += new
-    if fetch:
-        fetch_chunks(refs, stats, cancel or threading.Event(), None, max_workers or 16)
-
-
-def _read_full(cube, name) -> np.ndarray:
-    meta = cube.layout.arrays[name]
-    n = meta.shape[0]
-    return cube.read_pair_values(name, np.arange(n, dtype="int64"))
+        cube.store.cancel.set()

@@ -1,4 +1,8 @@
-"""Assemble subset pixels from cached chunks and write the output file block by block.
+"""Assemble subset pixels from the cubes' chunks and write the output file block by block.
+
+Chunks are read and decoded by zarr through each cube's store (:mod:`.zstore`: cached,
+retried, single-flight, so a block waits for a chunk still downloading rather than fetching it
+twice) and CF-decoded by xarray's rules.
 
 The small part of the output (coordinates, 1-D pair variables, ``mapping``, attributes)
 is written by xarray; the gridded variables are then created empty and filled one
@@ -21,7 +25,6 @@ import numpy as np
 
 from .errors import CancelledError
 from .files import atomic_output
-from .subset_fetch import ChunkRef, read_chunk
 from .subset_grid import gather, rotate
 from .subset_writers import (
     NETCDF_WRITE_LOCK,
@@ -30,7 +33,7 @@ from .subset_writers import (
     chunk_side,
     small_var_encoding,
 )
-from .subset_zarr import decode_chunk, decode_values
+from .zstore import ALL_CHUNKS_ATTR, cf_attrs, chunk_key, decode_cf, read_block
 
 VELOCITY_FAMILY = ("v", "vx", "vy", "v_error", "va", "vr")
 #: blocks beyond this are no faster to assemble, and smaller ones overlap assembly and writing
@@ -64,7 +67,6 @@ class BlockAssembler:
         self.max_v_error = max_v_error_m_per_yr
         self.cache = _LRU(cache_bytes)
         self.progress = progress
-        self.gate = None  # a ChunkGate when blocks are assembled while chunks still arrive
 
     def __call__(self, ys: slice, xs: slice) -> dict:
         """All output variables of the block (pairs, ys, xs)."""
@@ -144,15 +146,14 @@ class BlockAssembler:
         return window
 
     def _window2d(self, cube, name, r0, r1, c0, c1) -> np.ndarray:
-        meta = cube.layout.arrays[name]
-        cr, cc = meta.chunks
+        arr = cube.layout.arrays[name]
+        cr, cc = arr.chunks
         window = np.full((r1 - r0, c1 - c0), np.nan, dtype="float32")
         for ri in range(r0 // cr, (r1 - 1) // cr + 1):
             for ci in range(c0 // cc, (c1 - 1) // cc + 1):
-                if meta.chunk_key((ri, ci)) not in cube.stat:
+                if chunk_key(arr, (ri, ci)) not in cube.store.listing:
                     continue  # not planned: outside the area
-                ref = cube.ref(meta.chunk_key((ri, ci)))
-                block = decode_values(decode_chunk(self._read(ref), meta), meta)
+                block = self._read(cube, name, (ri, ci))
                 ys = slice(max(ri * cr, r0), min((ri + 1) * cr, r1))
                 xs = slice(max(ci * cc, c0), min((ci + 1) * cc, c1))
                 window[ys.start - r0 : ys.stop - r0, xs.start - c0 : xs.stop - c0] = block[
@@ -165,19 +166,19 @@ class BlockAssembler:
         hit = self.cache.get(key)
         if hit is not None:
             return hit
-        meta = cube.layout.arrays[name]
-        ref: ChunkRef | None = cube.ref(meta.chunk_key(index))
-        raw = decode_chunk(self._read(ref), meta)
-        block = decode_values(raw[local], meta).astype("float32", copy=False)
+        block = self._read(cube, name, index, local).astype("float32", copy=False)
         self.cache.put(key, block)
         return block
 
-    def _read(self, ref: ChunkRef | None) -> bytes | None:
-        if ref is None:
-            return None  # never written: the fill value
-        if self.gate is not None:
-            self.gate.wait(ref, self.progress)
-        return read_chunk(ref)
+    def _read(self, cube, name, index, local=None) -> np.ndarray:
+        """Chunk ``index`` of ``name`` (pairs ``local`` of it), CF-decoded: fills -> NaN."""
+        if self.progress.is_cancelled():
+            raise CancelledError("Cancelled by the user.")
+        arr = cube.layout.arrays[name]
+        raw = read_block(cube.store, arr, index)
+        if local is not None:
+            raw = raw[local]
+        return decode_cf(name, tuple(f"d{i}" for i in range(raw.ndim)), raw, cf_attrs(arr))
 
 
 def block_shape(n_pairs: int, n_vars: int, ny: int, nx: int, max_memory_bytes: int, workers: int):
@@ -233,14 +234,25 @@ def write_subset(
     ]
     with atomic_output(output_path) as tmp:
         if is_zarr:
-            ds.to_zarr(
-                tmp, mode="w", zarr_format=2, consolidated=False, encoding=small_var_encoding(ds, True)
-            )
-            writer = ZarrWriter(tmp, ds, grid_vars)
-            try:
-                _stream_blocks(blocks, assembler, writer, progress, workers)
-            finally:
-                writer.close()
+            import zarr
+
+            # every chunk is written, even all-NaN ones, so that an absent chunk file means damage
+            # (zstore reads such a store strictly: see ALL_CHUNKS_ATTR)
+            ds = ds.assign_attrs({ALL_CHUNKS_ATTR: "yes"})
+            with zarr.config.set({"array.write_empty_chunks": True}):
+                ds.to_zarr(
+                    tmp,
+                    mode="w",
+                    zarr_format=2,
+                    consolidated=False,
+                    encoding=small_var_encoding(ds, True),
+                    write_empty_chunks=True,
+                )
+                writer = ZarrWriter(tmp, ds, grid_vars)
+                try:
+                    _stream_blocks(blocks, assembler, writer, progress, workers)
+                finally:
+                    writer.close()
         else:
             # netCDF-C/HDF5 are not thread-safe: one NetCDF output at a time in this process
             _acquire(NETCDF_WRITE_LOCK, progress)

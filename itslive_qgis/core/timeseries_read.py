@@ -1,119 +1,96 @@
 """Read one pixel's pair history from a datacube, fetching only the objects it needs.
 
-A consolidated Zarr v2 cube (all ITS_LIVE cubes) is read directly with fsspec in three
-concurrent rounds: ``.zmetadata``; the x and y coordinates; then ``mid_date``, the 1-D pair
-metadata and, for each 3-D variable, the chunks of the pixel's chunk column (one per
-``chunk[0]`` pairs). Chunks are decoded with numcodecs and the values with xarray's CF
-decoding (the same rules as :func:`itslive_qgis.core.cube.open_cube`). Cubes without
+The cube is read with zarr-python 3 through the one store of :mod:`.zstore` (s3fs, counted
+retries) in three concurrent rounds: ``.zmetadata``; the x and y coordinates; then
+``mid_date``, the 1-D pair metadata and, for each 3-D variable, the chunks of the pixel's
+chunk column (zarr reads only the chunks a selection touches). Values are CF-decoded by
+xarray (the same rules as :func:`itslive_qgis.core.cube.open_cube`). Cubes without
 consolidated metadata fall back to a lazy xarray read of the pixel. Local subset and
 inversion files are read with xarray. Public entry points are in :mod:`.timeseries`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
-import json
-import math
-import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .cube import PAIR_DIM, clean_pairs, open_cube, pair_dates_days, require_xarray, to_days
-from .errors import DataError, InputError, MissingDependencyError, NetworkError
+from .errors import DataError, InputError, MissingDependencyError
 from .progress import check_cancelled
-from .store import StoreConfig, is_remote, to_s3_url
+from .store import StoreConfig
+from .zstore import FetchStats, cf_attrs, dims_of, open_cube_store, run
 
 if TYPE_CHECKING:
     from .timeseries import PointSeries
 
-#: Concurrent requests per cube (the S3 client's connection pool).
-MAX_CONNECTIONS = 64
-_FS_CACHE: dict = {}
-_FS_LOCK = threading.Lock()
-
-
-@dataclass
-class ArrayMeta:
-    """What is needed to fetch and decode the chunks of one Zarr v2 array."""
-
-    name: str
-    shape: tuple
-    chunks: tuple
-    dtype: np.dtype
-    fill_value: object
-    order: str
-    compressor: dict | None
-    filters: list | None
-    separator: str
-    attrs: dict
-
-    @property
-    def dims(self) -> tuple:
-        return tuple(self.attrs.get("_ARRAY_DIMENSIONS", ()))
-
-    def n_chunks(self, axis: int = 0) -> int:
-        return math.ceil(self.shape[axis] / self.chunks[axis]) if self.shape[axis] else 0
-
-    def key(self, index: tuple) -> str:
-        return f"{self.name}/{self.separator.join(str(i) for i in index)}"
-
 
 def read_pixel_series(url: str, epsg_hint, x, y, crs, config: StoreConfig, variables, progress):
     """The PointSeries of the pixel under ``(x, y)`` (in ``crs``) of the cube at ``url``; None if outside."""
+    stats = FetchStats()
+
+    def poll():
+        check_cancelled(progress)
+
+    store = run(open_cube_store(url, config, stats, cache=False, require_consolidated=False), poll=poll)
+    if store.consolidated is None:
+        return _read_pixel_xarray(url, epsg_hint, x, y, crs, config, variables)
+    got = run(_read_pixel(store, url, epsg_hint, x, y, crs, variables), poll=poll)
+    if got is None:
+        return None
+    ds, epsg, col, row, xm, ym, n = got
+    lonlat = _to_crs(xm, ym, f"EPSG:{epsg}", "EPSG:4326")
+    return series_from_pixel_dataset(
+        ds, url, int(epsg), xm, ym, col, row, lonlat, stats.get_requests, n_total=n
+    )
+
+
+async def _read_pixel(store, url, epsg_hint, x, y, crs, variables):
+    """(decoded 1-D dataset of the pixel's valid pairs, epsg, col, row, x, y, pairs) or None if outside."""
+    import zarr.api.asynchronous as za
+
     from .timeseries import PAIR_METADATA
 
-    fs, root = _filesystem(url, config)
-    try:
-        raw = fs.cat_file(f"{root}/.zmetadata")
-    except FileNotFoundError:
-        return _read_pixel_xarray(url, epsg_hint, x, y, crs, config, variables)
-    except Exception as exc:
-        raise NetworkError(
-            f"Could not read {url}: {exc}. Check the network or the endpoint setting."
-        ) from exc
-    arrays, attrs = _parse_consolidated(raw, url)
+    group = await za.open_group(store=store, mode="r", zarr_format=2, use_consolidated=True)
+    arrays = {name: arr async for name, arr in group.arrays()}
     for name in ("x", "y", PAIR_DIM):
         if name not in arrays:
             raise DataError(f"{url} has no '{name}' array: it is not an ITS_LIVE datacube.")
-    epsg = epsg_hint or _epsg_from_attrs(attrs, arrays)
+    epsg = epsg_hint or _epsg_from_attrs(dict(group.attrs), arrays)
     if epsg is None:
         raise DataError(f"{url} does not say its projection (no 'projection' or mapping EPSG attribute).")
-    check_cancelled(progress)
-    coords = _fetch_whole(fs, root, [arrays["x"], arrays["y"]], url)
+    xs, ys = await asyncio.gather(arrays["x"].getitem(slice(None)), arrays["y"].getitem(slice(None)))
+    xs, ys = np.asarray(xs, "float64"), np.asarray(ys, "float64")
     px, py = _to_crs(x, y, crs, f"EPSG:{epsg}")
-    cell = _pixel(coords["x"], coords["y"], px, py)
+    cell = _pixel(xs, ys, px, py)
     if cell is None:
         return None
     col, row = cell
-    check_cancelled(progress)
-    wanted3d = [arrays[n] for n in variables if n in arrays and arrays[n].dims == (PAIR_DIM, "y", "x")]
-    if not any(m.name in ("v", "vx", "vy") for m in wanted3d):
+    wanted3d = [n for n in variables if n in arrays and dims_of(arrays[n]) == (PAIR_DIM, "y", "x")]
+    if not any(n in ("v", "vx", "vy") for n in wanted3d):
         raise DataError(f"{url} has none of the velocity variables v, vx, vy.")
-    names1d = [PAIR_DIM] + [n for n in PAIR_METADATA if n in arrays and arrays[n].dims == (PAIR_DIM,)]
-    keys = {m.key((i,)): m for m in (arrays[n] for n in names1d) for i in range(m.n_chunks())}
-    for m in wanted3d:
-        r, c = row // m.chunks[1], col // m.chunks[2]
-        keys.update({m.key((i, r, c)): m for i in range(m.n_chunks())})
-    blobs = _fetch(fs, root, list(keys), url)
-    requests = 1 + len(coords["_keys"]) + len(keys)
-    check_cancelled(progress)
-    n = arrays[PAIR_DIM].shape[0]
+    names1d = [PAIR_DIM] + [n for n in PAIR_METADATA if n in arrays and dims_of(arrays[n]) == (PAIR_DIM,)]
+    strings = [n for n in names1d if np.dtype(arrays[n].dtype).kind in "USO"]
+    numbers = [n for n in names1d if n not in strings]
+    n = int(arrays[PAIR_DIM].shape[0])
+
+    async def string_blocks(arr):
+        step = arr.chunks[0]
+        blocks = await asyncio.gather(
+            *(arr.getitem(slice(i, min(i + step, n))) for i in range(0, n, step))
+        )  # decoded chunk by chunk: a <U1024 chunk of 20,000 pairs is 80 MB
+        return [_compact_strings(np.asarray(b)) for b in blocks]
+
+    reads = [arrays[m].getitem((slice(None), row, col)) for m in wanted3d]
+    reads += [arrays[m].getitem(slice(None)) for m in numbers]
+    reads += [string_blocks(arrays[m]) for m in strings]
+    values = await asyncio.gather(*reads)
     data = {}
-    for m in wanted3d:
-        r, c = row % m.chunks[1], col % m.chunks[2]
-        parts = [
-            _decode(blobs[m.key((i, row // m.chunks[1], col // m.chunks[2]))], m)[:, r, c]
-            for i in range(m.n_chunks())
-        ]
-        data[m.name] = _cf_variable(m, np.concatenate(parts)[:n])
-    strings = [n1 for n1 in names1d if arrays[n1].dtype.kind in "USO"]
-    for name in names1d:
-        if name not in strings:
-            m = arrays[name]
-            data[name] = _cf_variable(m, _join(blobs, m))
+    for name, vals in zip(wanted3d + numbers, values):
+        data[name] = _cf_variable(arrays[name], np.asarray(vals)[:n])
     xr = require_xarray()
     ds = xr.decode_cf(xr.Dataset(data), decode_timedelta=False, decode_coords=False)
     valid = np.zeros(n, dtype=bool)
@@ -122,12 +99,9 @@ def read_pixel_series(url: str, epsg_hint, x, y, crs, config: StoreConfig, varia
             valid |= np.isfinite(np.asarray(ds[name].values, dtype="float64"))
     keep = np.flatnonzero(valid)
     ds = ds.isel({PAIR_DIM: keep})
-    for name in strings:  # decoded chunk by chunk: a <U1024 chunk of 20,000 pairs is 80 MB
-        ds[name] = ((PAIR_DIM,), _join_selected(blobs, arrays[name], keep))
-    lonlat = _to_crs(coords["x"][col], coords["y"][row], f"EPSG:{epsg}", "EPSG:4326")
-    return series_from_pixel_dataset(
-        ds, url, int(epsg), coords["x"][col], coords["y"][row], col, row, lonlat, requests, n_total=n
-    )
+    for name, blocks in zip(strings, values[len(wanted3d) + len(numbers) :]):
+        ds[name] = ((PAIR_DIM,), np.concatenate(blocks)[keep] if blocks else np.zeros(0, dtype="<U1"))
+    return ds, epsg, col, row, float(xs[col]), float(ys[row]), n
 
 
 def read_file_series(path: Path, x, y, crs):
@@ -139,7 +113,9 @@ def read_file_series(path: Path, x, y, crs):
         raise InputError(f"{path} does not exist: choose a subset or inversion file.")
     try:
         if path.is_dir() or path.suffix == ".zarr":
-            ds = xr.open_zarr(path, decode_timedelta=False, chunks=None, consolidated=None)
+            from .zstore import open_cube_dataset
+
+            ds = open_cube_dataset(str(path), StoreConfig.from_env(), chunks=None)
         else:
             ds = xr.open_dataset(path, decode_timedelta=False)
     except (OSError, ValueError, KeyError) as exc:
@@ -249,139 +225,6 @@ def series_from_pixel_dataset(
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _filesystem(url: str, config: StoreConfig):
-    """(fsspec filesystem, root path of the store in it)."""
-    try:
-        import fsspec
-    except ImportError as exc:
-        raise MissingDependencyError("fsspec is not installed: pip install fsspec s3fs") from exc
-    target = to_s3_url(url, config.bucket) if is_remote(url) else url
-    if target.startswith("s3://"):
-        opts = config.storage_options()
-        opts["config_kwargs"] = dict(opts["config_kwargs"], max_pool_connections=MAX_CONNECTIONS)
-        opts["max_concurrency"] = 1  # one GET per object (no HEAD first for a split download)
-        key = json.dumps(opts, sort_keys=True, default=str)
-        with _FS_LOCK:
-            fs = _FS_CACHE.get(key)
-            if fs is None:
-                try:
-                    fs = fsspec.filesystem("s3", skip_instance_cache=True, **opts)
-                except ImportError as exc:
-                    raise MissingDependencyError("s3fs is not installed: pip install s3fs") from exc
-                _FS_CACHE[key] = fs
-        return fs, target[len("s3://") :].rstrip("/")
-    if target.startswith(("http://", "https://")):
-        return fsspec.filesystem("http"), target.rstrip("/")
-    if target.startswith("file://"):
-        target = target[len("file://") :]
-    return fsspec.filesystem("file"), str(Path(target)).rstrip("/")
-
-
-def _fetch(fs, root: str, keys: list[str], url: str) -> dict:
-    """Key -> bytes (None for a chunk the store never wrote), all requests in flight together."""
-    paths = [f"{root}/{k}" for k in keys]
-    if not paths:
-        return {}
-    try:
-        got = fs.cat(paths, on_error="return")
-    except Exception as exc:
-        raise NetworkError(
-            f"Could not read {url}: {exc}. Check the network or the endpoint setting."
-        ) from exc
-    if not isinstance(got, dict):  # a single path returns bytes
-        got = {paths[0]: got}
-    out = {}
-    for key, path in zip(keys, paths):
-        value = got.get(path, got.get(fs._strip_protocol(path)))
-        if isinstance(value, FileNotFoundError):
-            value = None
-        elif isinstance(value, BaseException):
-            raise NetworkError(f"Could not read {url}/{key}: {value}. Check the network or the endpoint.")
-        out[key] = value
-    return out
-
-
-def _fetch_whole(fs, root: str, metas: list[ArrayMeta], url: str) -> dict:
-    keys = {m.key((i,)): m for m in metas for i in range(m.n_chunks())}
-    blobs = _fetch(fs, root, list(keys), url)
-    out = {m.name: _join(blobs, m).astype("float64") for m in metas}
-    out["_keys"] = list(keys)
-    return out
-
-
-def _parse_consolidated(raw: bytes, url: str) -> tuple[dict, dict]:
-    try:
-        meta = json.loads(raw)["metadata"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise DataError(f"{url}/.zmetadata is not valid consolidated Zarr metadata: {exc}") from exc
-    arrays = {}
-    for key, zarray in meta.items():
-        if not key.endswith("/.zarray"):
-            continue
-        name = key[: -len("/.zarray")]
-        attrs = meta.get(f"{name}/.zattrs", {})
-        try:
-            dtype = np.dtype(zarray["dtype"] if not isinstance(zarray["dtype"], list) else "O")
-            arrays[name] = ArrayMeta(
-                name=name,
-                shape=tuple(zarray["shape"]),
-                chunks=tuple(zarray["chunks"]),
-                dtype=dtype,
-                fill_value=_fill_value(zarray.get("fill_value"), dtype),
-                order=zarray.get("order", "C"),
-                compressor=zarray.get("compressor"),
-                filters=zarray.get("filters"),
-                separator=zarray.get("dimension_separator", "."),
-                attrs=attrs,
-            )
-        except (KeyError, TypeError) as exc:
-            raise DataError(f"{url}: unreadable metadata of array '{name}': {exc}") from exc
-    return arrays, meta.get(".zattrs", {})
-
-
-def _fill_value(value, dtype: np.dtype):
-    if value is None or dtype.kind in "USO":
-        return None
-    if isinstance(value, str):
-        return {"NaN": np.nan, "Infinity": np.inf, "-Infinity": -np.inf}.get(value, value)
-    return value
-
-
-def _decode(raw: bytes | None, m: ArrayMeta) -> np.ndarray:
-    """One chunk as an array of shape ``m.chunks`` (zarr v2 stores edge chunks full size)."""
-    if raw is None:
-        fill = m.fill_value if m.fill_value is not None else ("" if m.dtype.kind in "USO" else 0)
-        return np.full(m.chunks, fill, dtype=m.dtype)
-    import numcodecs
-
-    buf = raw
-    if m.compressor:
-        buf = numcodecs.get_codec(m.compressor).decode(buf)
-    for spec in reversed(m.filters or []):
-        buf = numcodecs.get_codec(spec).decode(buf)
-    if isinstance(buf, np.ndarray) and buf.dtype == object:
-        arr = buf
-    else:
-        arr = np.frombuffer(buf, dtype=m.dtype)
-    return arr.reshape(m.chunks, order=m.order)
-
-
-def _join(blobs: dict, m: ArrayMeta) -> np.ndarray:
-    parts = [_decode(blobs[m.key((i,))], m) for i in range(m.n_chunks())]
-    return np.concatenate(parts)[: m.shape[0]] if parts else np.zeros(0, dtype=m.dtype)
-
-
-def _join_selected(blobs: dict, m: ArrayMeta, index: np.ndarray) -> np.ndarray:
-    """Entries ``index`` (sorted) of a string array, decoded chunk by chunk, as compact ``<U`` strings."""
-    parts = []
-    step = m.chunks[0]
-    for i in range(m.n_chunks()):
-        sel = index[(index >= i * step) & (index < (i + 1) * step)] - i * step
-        if sel.size:
-            parts.append(_compact_strings(_decode(blobs[m.key((i,))], m)[sel]))
-    return np.concatenate(parts) if parts else np.zeros(0, dtype="<U1")
-
-
 def _compact_strings(arr: np.ndarray) -> np.ndarray:
     """A fixed-width string array cut to its longest entry (a <U1024 URL column holds ~200 characters)."""
     if arr.dtype.kind not in "US" or arr.size == 0:
@@ -394,12 +237,8 @@ def _compact_strings(arr: np.ndarray) -> np.ndarray:
     return out if arr.dtype.kind == "U" else out.astype(str)
 
 
-def _cf_variable(m: ArrayMeta, values: np.ndarray):
-    attrs = {
-        k: v for k, v in m.attrs.items() if k not in ("_ARRAY_DIMENSIONS", "coordinates", "grid_mapping")
-    }
-    if m.fill_value is not None and "_FillValue" not in attrs:
-        attrs["_FillValue"] = m.fill_value
+def _cf_variable(array, values: np.ndarray):
+    attrs = {k: v for k, v in cf_attrs(array).items() if k not in ("coordinates", "grid_mapping")}
     return ((PAIR_DIM,), values, attrs)
 
 

@@ -1,0 +1,993 @@
+"""The one data-access stack: zarr-python 3 over fsspec (s3fs), built in one place from StoreConfig.
+
+Every cube read (subset, point series, inversion input through :func:`open_cube_dataset`) and
+every catalog fetch goes through this module: zarr decodes the chunks (codecs, fill values,
+memory order), xarray applies the CF rules, fsspec/s3fs (aiobotocore, aiohttp) talks to S3 or
+HTTP, and GDAL's ``/vsis3/`` options come from the same settings (:func:`gdal_options`).
+
+What remains hand-written here, and why:
+
+* :class:`CubeStore`, a thin ``zarr.storage.WrapperStore``. It adds what neither zarr nor
+  fsspec provides: (1) the resumable chunk cache ``<cache_dir>/chunks/<cube>/<key>__<etag>``,
+  used only while the object's ETag and size (from one ListObjectsV2 per row of chunks) still
+  match; fsspec's ``filecache`` would need a HEAD per chunk to validate and has no ETag-named
+  entries to resume from; (2) one counted retry policy with exponential backoff and jitter for
+  429/5xx/SlowDown, connection resets, timeouts and truncated bodies (s3fs and botocore retry
+  some of these silently, without counting, so both are set to a single attempt); (3)
+  single-flight: a chunk requested by the downloader and the assembler at once is fetched
+  once (GETs = chunks touched); (4) the consolidated ``.zmetadata`` answers zarr's metadata
+  requests, so opening a cube is one GET; (5) the rule for absent objects: in a remote bucket
+  an absent chunk is ITS_LIVE's documented empty chunk (fill value, counted and logged); in a
+  store this plugin wrote (every chunk written, ``all_chunks_written``) an absent chunk is an
+  error naming it.
+* :func:`run`: zarr's own ``sync()`` cannot be interrupted, so the coroutines run on zarr's
+  event loop and the calling thread polls the future every 0.1 s, cancelling it on request.
+* :func:`read_block`: a chunk that zarr fails to decode is dropped from the cache and fetched
+  again once; only then is it an error (the message says where the cache is).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import errno
+import json
+import os
+import random
+import re
+import threading
+import time
+import uuid
+from concurrent.futures import TimeoutError as FutureTimeoutError
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import CancelledError, DataError, InputError, ItsLiveError, MissingDependencyError, NetworkError
+from .store import StoreConfig, is_remote, to_s3_url
+
+RETRY_STATUS = (429, 500, 502, 503, 504)
+RETRY_CODES = ("SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "Throttling")
+BACKOFF_BASE_S = 0.1
+BACKOFF_CAP_S = 8.0
+POLL_S = 0.1
+#: on cancellation, requests in flight may finish (and write their chunk) for this long
+GRACE_S = 0.5
+#: unplanned small objects (x, y, ...) kept in memory for the life of a store
+MEMO_BYTES = 32 * 1024**2
+#: root attribute of the Zarr outputs this plugin writes with every chunk present (strict reading)
+ALL_CHUNKS_ATTR = "all_chunks_written"
+_METADATA_NAMES = (".zgroup", ".zattrs", ".zarray", ".zmetadata")
+_UNLISTED = object()
+
+
+# --------------------------------------------------------------------------- counters and retries
+@dataclass
+class FetchStats:
+    """Counts of one run's requests and chunks (bytes are compressed object sizes).
+
+    ``chunks_*`` count planned chunks (those listed with size and ETag); objects read directly
+    (``.zmetadata``, x, y, the point series' chunks) count only in ``get_requests``.
+    """
+
+    chunks_fetched: int = 0
+    chunks_from_cache: int = 0
+    chunks_missing: int = 0
+    chunks_refetched: int = 0
+    get_requests: int = 0
+    list_requests: int = 0
+    head_requests: int = 0
+    bytes_fetched: int = 0
+    bytes_from_cache: int = 0
+    retries: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, **counts: int) -> None:
+        """Thread-safe increment of the named counters."""
+        with self._lock:
+            for name, value in counts.items():
+                setattr(self, name, getattr(self, name) + value)
+
+    def as_dict(self) -> dict:
+        """The counters as a plain dict."""
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Attempts per request and the backoff between them (exponential, 'equal jitter')."""
+
+    attempts: int = 8
+    base_s: float = BACKOFF_BASE_S
+    cap_s: float = BACKOFF_CAP_S
+
+    @classmethod
+    def from_config(cls, config: StoreConfig, at_most: int | None = None) -> RetryPolicy:
+        """The policy of ``config`` (``retries`` attempts, optionally capped)."""
+        attempts = max(1, int(config.retries))
+        return cls(attempts=min(attempts, at_most) if at_most else attempts)
+
+    def delay_s(self, attempt: int) -> float:
+        """Seconds to wait before attempt number ``attempt`` (1 = the first retry)."""
+        delay = min(self.cap_s, self.base_s * 2 ** (attempt - 1))
+        return delay / 2 + random.uniform(0, delay / 2)
+
+
+async def with_retries(
+    call, what: str, policy: RetryPolicy, stats: FetchStats, counter: str, cancelled, validate=None
+):
+    """Await ``call()`` until it succeeds, retrying transient failures (counted in ``stats.retries``).
+
+    ``validate(result)`` may return a reason (e.g. a truncated body) to retry. Permanent
+    failures raise at once (403 -> InputError, other 4xx -> DataError); a transient failure
+    that outlasts ``policy.attempts`` raises NetworkError naming the last reason.
+    """
+    last = ""
+    for attempt in range(policy.attempts):
+        if attempt:
+            stats.add(retries=1)
+            await _sleep(policy.delay_s(attempt), cancelled)
+        if cancelled():
+            raise CancelledError("Cancelled by the user.")
+        stats.add(**{counter: 1})
+        try:
+            result = await call()
+        except (FileNotFoundError, ItsLiveError, asyncio.CancelledError):
+            raise
+        except Exception as exc:
+            reason = transient_reason(exc)
+            if reason is None:
+                raise permanent_error(exc, what) from exc
+            last = reason
+            continue
+        problem = validate(result) if validate is not None else None
+        if problem:
+            last = problem
+            continue
+        return result
+    raise NetworkError(
+        f"{what} failed {policy.attempts} times (last: {last}). Check the network or the mirror and "
+        "run again: chunks already downloaded are kept and will not be fetched again."
+    )
+
+
+def transient_reason(exc: BaseException) -> str | None:
+    """Why ``exc`` is worth retrying (429/5xx/SlowDown, reset, timeout, truncated body); None if not."""
+    status, code = _http_status(exc)
+    if status is not None:
+        if status in RETRY_STATUS or code in RETRY_CODES:
+            return f"HTTP {status} {code}".strip()
+        return None
+    if isinstance(exc, (PermissionError, FileNotFoundError, IsADirectoryError, NotADirectoryError)):
+        return None
+    if isinstance(exc, (TimeoutError, asyncio.TimeoutError, ConnectionError)):
+        return f"{type(exc).__name__}: {exc}"
+    names = {c.__name__ for c in type(exc).__mro__}
+    if names & {
+        "ClientError",
+        "HTTPClientError",
+        "ResponseStreamingError",
+        "IncompleteReadError",
+        "ConnectionError",
+        "ClientPayloadError",
+        "ServerDisconnectedError",
+    }:
+        return f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, OSError) and (
+        exc.errno in (errno.EBUSY, errno.ECONNRESET, errno.EPIPE, 121)
+        or (exc.errno is None and not isinstance(exc, (InterruptedError,)))
+    ):
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def permanent_error(exc: BaseException, what: str) -> ItsLiveError:
+    """The error a user sees for a failure that retrying will not cure."""
+    status, code = _http_status(exc)
+    if isinstance(exc, PermissionError) or status in (401, 403):
+        return InputError(f"Access denied to {what}: the bucket or mirror does not allow anonymous reads.")
+    if status is not None:
+        return DataError(f"{what} failed with HTTP {status} {code}.".replace("  ", " "))
+    return NetworkError(f"{what} failed: {type(exc).__name__}: {exc}")
+
+
+def _http_status(exc: BaseException) -> tuple[int | None, str]:
+    """(HTTP status, S3 error code) of a botocore ClientError behind ``exc`` (s3fs translates them)."""
+    seen = 0
+    while exc is not None and seen < 4:
+        response = getattr(exc, "response", None)
+        if isinstance(response, dict) and "Error" in response:
+            status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            code = str(response.get("Error", {}).get("Code", ""))
+            if status is None and code.isdigit():
+                status = int(code)
+            return (int(status) if status is not None else 0), code
+        status = getattr(exc, "status", None)
+        if isinstance(status, int) and type(exc).__name__ == "ClientResponseError":
+            return status, ""
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None, ""
+
+
+async def _sleep(seconds: float, cancelled) -> None:
+    end = time.monotonic() + seconds
+    while (left := end - time.monotonic()) > 0:
+        if cancelled():
+            raise CancelledError("Cancelled by the user.")
+        await asyncio.sleep(min(left, 0.05))
+
+
+# --------------------------------------------------------------------------- the event loop
+def loop() -> asyncio.AbstractEventLoop:
+    """zarr's IO event loop (a daemon thread), where every coroutine of this module runs."""
+    from zarr.core.sync import sync
+
+    try:
+        return asyncio.get_running_loop()  # called from a coroutine of this module: zarr's loop
+    except RuntimeError:
+        return sync(_running_loop())
+
+
+async def _running_loop() -> asyncio.AbstractEventLoop:
+    return asyncio.get_running_loop()
+
+
+def run(coro, poll=None, on_cancel=None, grace_s: float = GRACE_S):
+    """Run ``coro`` on zarr's loop; call ``poll()`` every 0.1 s (it may raise, e.g. CancelledError).
+
+    When ``poll`` raises (or the caller is interrupted), ``on_cancel()`` is called (stop starting
+    requests), requests in flight get ``grace_s`` seconds to finish, then the coroutine is cancelled
+    and the error is re-raised.
+    """
+    return wait(start(coro), poll, on_cancel, grace_s)
+
+
+def start(coro):
+    """Start ``coro`` on zarr's loop; returns its ``concurrent.futures.Future`` (see :func:`wait`)."""
+    return asyncio.run_coroutine_threadsafe(coro, loop())
+
+
+def wait(fut, poll=None, on_cancel=None, grace_s: float = GRACE_S):
+    """The result of a future from :func:`start`, polling and cancelling as :func:`run` does."""
+    try:
+        while True:
+            try:
+                return fut.result(timeout=POLL_S)
+            except FutureTimeoutError:
+                pass
+            if poll is not None:
+                poll()
+    except BaseException:
+        stop(fut, on_cancel, grace_s)
+        raise
+
+
+def stop(fut, on_cancel=None, grace_s: float = GRACE_S) -> None:
+    """Stop a started coroutine: ``on_cancel()``, ``grace_s`` for requests in flight, then cancel it."""
+    if fut.done():
+        return
+    if on_cancel is not None:
+        on_cancel()
+    try:
+        fut.result(timeout=grace_s)
+    except BaseException:
+        pass
+    fut.cancel()
+
+
+# --------------------------------------------------------------------------- filesystems
+_FS: dict = {}
+MAX_FILESYSTEMS = 4
+_CLOSING: set = set()
+_FS_LOCK = threading.Lock()
+
+
+def filesystem(config: StoreConfig, protocol: str = "s3"):
+    """The process's fsspec filesystem for ``config`` (async, on zarr's loop; one per settings).
+
+    s3fs: anonymous by default, ``config.timeout_s`` connect/read timeouts, ``config.concurrency``
+    pooled connections (botocore ``max_pool_connections``), no retries of its own (ours count).
+    """
+    try:
+        import fsspec
+    except ImportError as exc:  # pragma: no cover - exercised by the missing-deps test
+        raise MissingDependencyError("fsspec is not installed: pip install fsspec s3fs") from exc
+    _configure_zarr(config)
+    key = (
+        os.getpid(),
+        protocol,
+        config.endpoint_url,
+        config.anon,
+        config.region,
+        config.timeout_s,
+        config.concurrency,
+    )
+    with _FS_LOCK:
+        fs = _FS.get(key)
+        if fs is not None:
+            return fs
+        if protocol == "s3":
+            try:
+                import s3fs
+            except ImportError as exc:
+                raise MissingDependencyError("s3fs is not installed: pip install s3fs") from exc
+            client_kwargs: dict = {"region_name": config.region}
+            if config.endpoint_url:
+                client_kwargs["endpoint_url"] = config.endpoint_url
+            fs = s3fs.S3FileSystem(
+                anon=config.anon,
+                asynchronous=True,
+                loop=loop(),
+                skip_instance_cache=True,
+                use_listings_cache=False,
+                max_concurrency=1,  # one GET per object (no HEAD first to split it into ranges)
+                client_kwargs=client_kwargs,
+                config_kwargs={
+                    "connect_timeout": config.timeout_s,
+                    "read_timeout": config.timeout_s,
+                    "max_pool_connections": int(config.concurrency),
+                    "retries": {"total_max_attempts": 1},
+                    "http_session_cls": _single_attempt_session_cls(),
+                },
+            )
+            fs.retries = 1  # s3fs's own retry loop: one attempt (the policy here retries and counts)
+        elif protocol in ("http", "https"):
+            import aiohttp
+
+            fs = fsspec.filesystem(
+                "http",
+                asynchronous=True,
+                loop=loop(),
+                skip_instance_cache=True,
+                client_kwargs={
+                    "timeout": aiohttp.ClientTimeout(
+                        sock_connect=config.timeout_s, sock_read=config.timeout_s
+                    ),
+                    "connector": None,
+                },
+            )
+        else:
+            fs = fsspec.filesystem(protocol)
+        _FS[key] = fs
+        old = [_FS.pop(next(iter(_FS))) for _ in range(len(_FS) - MAX_FILESYSTEMS)]
+    for stale in old:  # settings changed (or tests): close the oldest clients
+        _close(stale)
+    return fs
+
+
+def _single_attempt_session_cls():
+    """aiobotocore's aiohttp session with aiohttp's silent resend on a dropped keep-alive connection off.
+
+    aiohttp resends an idempotent request once when a reused connection was closed (RFC 9112 allows
+    it); that retry would be invisible to the counters and outside the backoff, so the policy here
+    does it instead.
+    """
+    from aiobotocore.httpsession import AIOHTTPSession
+
+    class SingleAttemptSession(AIOHTTPSession):
+        async def _get_session(self, proxy_url):
+            session = await super()._get_session(proxy_url)
+            session._retry_connection = False  # aiohttp's own switch (its test_utils set it too)
+            return session
+
+    return SingleAttemptSession
+
+
+def close_filesystems() -> None:
+    """Close the pooled connections of every filesystem (at exit; also safe to call any time)."""
+    with _FS_LOCK:
+        items = list(_FS.values())
+        _FS.clear()
+    for fs in items:
+        _close(fs)
+
+
+def _close(fs) -> None:
+    async def close():
+        creator = getattr(fs, "_s3creator", None)
+        if creator is not None:
+            await creator.__aexit__(None, None, None)
+            fs._s3 = fs._s3creator = None
+        session = getattr(fs, "_session", None)
+        if session is not None and not getattr(session, "closed", True):
+            await session.close()
+
+    try:
+        task = asyncio.get_running_loop().create_task(close())  # on zarr's loop already: do not wait
+        _CLOSING.add(task)
+        task.add_done_callback(_CLOSING.discard)
+        return
+    except RuntimeError:
+        pass
+    try:
+        run(close(), grace_s=0.0)
+    except Exception:
+        pass
+
+
+atexit.register(close_filesystems)
+
+
+def _configure_zarr(config: StoreConfig) -> None:
+    """zarr's ``async.concurrency`` (requests in flight per read) from the settings."""
+    import zarr
+
+    want = int(config.concurrency)
+    if zarr.config.get("async.concurrency") != want:
+        zarr.config.set({"async.concurrency": want})
+
+
+def gdal_options(config: StoreConfig) -> dict:
+    """GDAL configuration options that make ``/vsis3/`` read the bucket (or its mirror) like the store."""
+    import urllib.parse
+
+    env = {
+        "AWS_REGION": config.region,
+        "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
+        "GDAL_HTTP_MAX_RETRY": str(max(0, int(config.retries) - 1)),
+        "GDAL_HTTP_RETRY_DELAY": str(BACKOFF_BASE_S),
+        "GDAL_HTTP_TIMEOUT": str(int(config.timeout_s)),
+        "GDAL_HTTP_CONNECTTIMEOUT": str(int(config.timeout_s)),
+        "GDAL_HTTP_RETRY_CODES": ",".join(str(s) for s in RETRY_STATUS),
+        "GDAL_HTTP_MAX_CONNECTIONS": str(int(config.concurrency)),
+        "AWS_EC2_METADATA_DISABLED": "TRUE",
+    }
+    if config.anon:
+        env["AWS_NO_SIGN_REQUEST"] = "YES"
+    if config.endpoint_url:
+        parsed = urllib.parse.urlparse(config.endpoint_url)
+        env["AWS_S3_ENDPOINT"] = parsed.netloc
+        env["AWS_HTTPS"] = "NO" if parsed.scheme == "http" else "YES"
+        env["AWS_VIRTUAL_HOSTING"] = "FALSE"
+    return env
+
+
+# --------------------------------------------------------------------------- the cube store
+def _zarr_store_base():
+    try:
+        from zarr.storage import WrapperStore
+    except ImportError as exc:  # pragma: no cover
+        raise MissingDependencyError("zarr >= 3 is not installed: pip install 'zarr>=3,<3.1.6'") from exc
+    return WrapperStore
+
+
+class CubeStore(_zarr_store_base()):
+    """A zarr store over one cube: consolidated metadata, chunk cache, retries, counters (see module doc).
+
+    Build it with :func:`open_cube_store`. ``listing`` (key -> (size, ETag) or None for an absent
+    object) is filled by :meth:`stat`; listed keys are "planned": cached (remote) and counted.
+    """
+
+    def __init__(
+        self,
+        inner,
+        *,
+        url: str,
+        remote: bool,
+        cache_root: Path | None,
+        stats: FetchStats,
+        policy: RetryPolicy,
+        strict_missing: bool = False,
+        fs=None,
+        root: str = "",
+    ):
+        super().__init__(inner)
+        self.url = url
+        self.remote = remote
+        self.cache_root = cache_root
+        self.stats = stats
+        self.policy = policy
+        self.strict_missing = strict_missing
+        self.fs = fs
+        self.root = root
+        self.listing: dict[str, tuple[int, str] | None] = {}
+        self.consolidated: dict | None = None
+        self.zmetadata: bytes | None = None
+        self.absent: set[str] = set()
+        self.cancel = threading.Event()
+        self._inflight: dict[str, asyncio.Future] = {}
+        self._memo: dict[str, bytes] = {}
+        self._seen: set[str] = set()
+        self._memo_bytes = 0
+
+    # -- zarr Store interface (reads only) ----------------------------------------------------------
+    async def get(self, key: str, prototype, byte_range=None):
+        if self.consolidated is not None and key.rsplit("/", 1)[-1] in _METADATA_NAMES:
+            if key == ".zmetadata":
+                return prototype.buffer.from_bytes(self.zmetadata)
+            doc = self.consolidated.get(key)
+            return None if doc is None else prototype.buffer.from_bytes(json.dumps(doc).encode())
+        if byte_range is not None:
+            return await self._store.get(key, prototype, byte_range)
+        data = await self.fetch(key)
+        return None if data is None else prototype.buffer.from_bytes(data)
+
+    async def exists(self, key: str) -> bool:
+        if self.consolidated is not None and key.rsplit("/", 1)[-1] in _METADATA_NAMES:
+            return key == ".zmetadata" or key in self.consolidated
+        return await self._store.exists(key)
+
+    def __repr__(self) -> str:
+        return f"CubeStore({self.url!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    __hash__ = object.__hash__
+
+    # -- reading --------------------------------------------------------------------------------------
+    async def fetch(self, key: str) -> bytes | None:
+        """Bytes of ``key`` (None: absent), once however many callers ask at the same time."""
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit
+        fut = self._inflight.get(key)
+        if fut is not None:
+            return await asyncio.shield(fut)
+        fut = asyncio.get_running_loop().create_future()
+        self._inflight[key] = fut
+        try:
+            data = await self._fetch(key)
+        except BaseException as exc:
+            if isinstance(exc, asyncio.CancelledError):
+                fut.cancel()
+            else:
+                fut.set_exception(exc)
+                fut.exception()  # retrieved: no "exception never retrieved" warning
+            raise
+        else:
+            fut.set_result(data)
+            return data
+        finally:
+            self._inflight.pop(key, None)
+
+    async def _fetch(self, key: str) -> bytes | None:
+        info = self.listing.get(key, _UNLISTED)
+        if info is None:
+            return self._absent(key)
+        planned = info is not _UNLISTED
+        path = self.cache_path(key, info) if planned else None
+        if path is not None:
+            cached = _read_cached(path, info[0])
+            if cached is not None:
+                if key not in self._seen:  # counted once: later reads of this run are not "from cache"
+                    self._seen.add(key)
+                    self.stats.add(chunks_from_cache=1, bytes_from_cache=len(cached))
+                return cached
+        if self.cancel.is_set():
+            raise CancelledError("Cancelled by the user.")
+        data = await self._get_inner(key, info[0] if planned else None)
+        if data is None:
+            return self._absent(key)
+        if planned:
+            self._seen.add(key)
+            self.stats.add(chunks_fetched=1, bytes_fetched=len(data))
+            if path is not None:
+                _write_atomic(path, data)
+        elif len(data) + self._memo_bytes <= MEMO_BYTES and self.remote:
+            self._memo[key] = data
+            self._memo_bytes += len(data)
+        return data
+
+    async def _get_inner(self, key: str, expected_size: int | None) -> bytes | None:
+        from zarr.core.buffer import default_buffer_prototype
+
+        proto = default_buffer_prototype()
+        if not self.remote:
+            buf = await self._store.get(key, proto)
+            return None if buf is None else buf.to_bytes()
+
+        async def call():
+            buf = await self._store.get(key, proto)
+            return None if buf is None else buf.to_bytes()
+
+        def validate(data):
+            if data is not None and expected_size is not None and len(data) != expected_size:
+                return f"truncated body ({len(data)} of {expected_size} bytes)"
+            return None
+
+        return await with_retries(
+            call,
+            f"GET {self.url}/{key}",
+            self.policy,
+            self.stats,
+            "get_requests",
+            self.cancel.is_set,
+            validate,
+        )
+
+    def _absent(self, key: str) -> None:
+        if self.strict_missing:
+            raise DataError(
+                f"Chunk {key} of {self.url} is missing: this store was written complete (every chunk), so a "
+                "file was deleted or not copied. Write or copy the store again."
+            )
+        self.absent.add(key)
+        return None
+
+    def cache_path(self, key: str, info) -> Path | None:
+        """Where the remote object ``key`` with (size, ETag) ``info`` is cached (None: not cached)."""
+        if self.cache_root is None or not self.remote or not info:
+            return None
+        tag = re.sub(r"[^A-Za-z0-9-]", "", info[1] or "")[:64]
+        return self.cache_root / (f"{key}__{tag}" if tag else key)
+
+    def is_cached(self, key: str) -> bool:
+        """True when ``key`` is planned and its cache file has the listed size."""
+        info = self.listing.get(key)
+        path = self.cache_path(key, info) if info else None
+        return path is not None and _cached_size(path) == info[0]
+
+    def drop_cached(self, key: str) -> bool:
+        """Remove the cache file of ``key``; True if there was one."""
+        self._memo.pop(key, None)
+        path = self.cache_path(key, self.listing.get(key))
+        if path is None:
+            return False
+        try:
+            path.unlink()
+            return True
+        except FileNotFoundError:
+            return False
+
+    # -- listing --------------------------------------------------------------------------------------
+    async def stat(self, keys: list[str], prefixes: list[str]) -> None:
+        """Fill ``listing`` for ``keys`` (size and ETag; None when absent); ``prefixes`` cover the keys."""
+        keys = [k for k in dict.fromkeys(keys) if k not in self.listing]
+        if not keys:
+            return
+        if not self.remote:
+            for key in keys:
+                size = _cached_size(Path(self._store.root) / key)
+                self.listing[key] = None if size is None else (size, "")
+            return
+        found: dict[str, tuple[int, str]] = {}
+        protocols = (self.fs.protocol,) if isinstance(self.fs.protocol, str) else tuple(self.fs.protocol)
+        if "s3" in protocols:
+            parts = await asyncio.gather(*(self._list(p) for p in sorted(set(prefixes))))
+            for part in parts:
+                found.update(part)
+            if not any(k in found for k in keys) and await self._head(keys[0]) is not None:
+                found = {}  # a server that lists badly: ask for each object
+            else:
+                self.listing.update({k: found.get(k) for k in keys})
+                return
+        heads = await asyncio.gather(*(self._head(k) for k in keys))
+        self.listing.update(dict(zip(keys, heads)))
+
+    async def _list(self, prefix: str) -> dict[str, tuple[int, str]]:
+        folder, _, rest = prefix.rpartition("/")
+        path = f"{self.root}/{folder}" if folder else self.root
+
+        async def call():
+            return await self.fs._find(path, prefix=rest, detail=True)
+
+        try:
+            listed = await with_retries(
+                call,
+                f"LIST {self.url}/{prefix}",
+                self.policy,
+                self.stats,
+                "list_requests",
+                self.cancel.is_set,
+            )
+        except FileNotFoundError:
+            return {}
+        out = {}
+        start = len(self.root) + 1
+        for name, info in listed.items():
+            if info.get("type", "file") == "file" and name.startswith(self.root + "/"):
+                out[name[start:]] = (int(info.get("size") or 0), str(info.get("ETag", "")).strip('"'))
+        return out
+
+    async def _head(self, key: str) -> tuple[int, str] | None:
+        async def call():
+            return await self.fs._info(f"{self.root}/{key}")
+
+        try:
+            info = await with_retries(
+                call, f"HEAD {self.url}/{key}", self.policy, self.stats, "head_requests", self.cancel.is_set
+            )
+        except FileNotFoundError:
+            return None
+        return int(info.get("size") or 0), str(info.get("ETag", info.get("etag", ""))).strip('"')
+
+    async def prefetch(self, keys: list[str], workers: int, done=None) -> None:
+        """Bring the planned ``keys`` into the cache, ``workers`` at a time, in the given order.
+
+        ``done(key)`` is called as each is ready. Stops starting requests when ``cancel`` is set;
+        waits for every started one before raising the first error.
+        """
+        queue = list(dict.fromkeys(keys))
+        position = 0
+        errors: list[BaseException] = []
+
+        async def worker():
+            nonlocal position
+            while position < len(queue) and not errors:
+                if self.cancel.is_set():
+                    errors.append(CancelledError("Cancelled by the user."))
+                    return
+                key = queue[position]
+                position += 1
+                try:
+                    await self.fetch(key)
+                except BaseException as exc:
+                    errors.append(exc)
+                    return
+                if done is not None:
+                    done(key)
+
+        await asyncio.gather(*(worker() for _ in range(max(1, min(workers, len(queue))))))
+        if errors:
+            raise errors[0]
+
+    async def load_consolidated(self) -> bool:
+        """Read ``.zmetadata`` (one GET); False when the store has none."""
+        raw = await self._get_inner(".zmetadata", None)
+        if raw is None:
+            return False
+        try:
+            doc = json.loads(raw)
+            meta = doc["metadata"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DataError(f"{self.url}: .zmetadata is not consolidated Zarr v2 metadata ({exc}).") from exc
+        self.zmetadata = raw
+        self.consolidated = meta
+        return True
+
+
+async def open_cube_store(
+    url: str,
+    config: StoreConfig,
+    stats: FetchStats | None = None,
+    cache: bool = True,
+    require_consolidated: bool = True,
+) -> CubeStore:
+    """A :class:`CubeStore` of the cube at ``url`` (s3://, ITS_LIVE https, http(s) mirror or local path).
+
+    Reads the consolidated ``.zmetadata`` (one request). ``cache``: planned chunks of remote stores
+    go to ``config.cache_dir/chunks/<cube key>``. A local store written with every chunk (root
+    attribute ``all_chunks_written = "yes"``, as this plugin's Zarr outputs) is strict: an absent
+    chunk is a DataError naming it. Elsewhere zarr's rule holds: an absent chunk reads as the fill
+    value (ITS_LIVE's documented empty chunk in the bucket; a zarr writer's skipped empty chunk).
+    """
+    from zarr.storage import FsspecStore, LocalStore
+
+    stats = stats or FetchStats()
+    policy = RetryPolicy.from_config(config)
+    target = to_s3_url(url, config.bucket) if is_remote(url) else url
+    if target.startswith("s3://"):
+        if not config.anon:
+            raise InputError(
+                "Cubes are read from the public bucket (or a mirror) anonymously: set anon=True in the store "
+                "settings; signed requests are not supported."
+            )
+        fs = filesystem(config, "s3")
+        root = target[len("s3://") :].rstrip("/")
+        inner = FsspecStore(fs, read_only=True, path=root)
+        cache_root = Path(config.cache_dir) / "chunks" / root.partition("/")[2] if cache else None
+        store = CubeStore(
+            inner, url=url, remote=True, cache_root=cache_root, stats=stats, policy=policy, fs=fs, root=root
+        )
+    elif target.startswith(("http://", "https://")):
+        fs = filesystem(config, "http")
+        root = target.rstrip("/")
+        inner = FsspecStore(fs, read_only=True, path=root)
+        key = re.sub(r"^https?://", "", root)
+        cache_root = Path(config.cache_dir) / "chunks" / key if cache else None
+        store = CubeStore(
+            inner, url=url, remote=True, cache_root=cache_root, stats=stats, policy=policy, fs=fs, root=root
+        )
+    else:
+        path = Path(target.removeprefix("file://")).expanduser()
+        if not path.is_dir():
+            raise InputError(f"No ITS_LIVE datacube at {url}: the folder does not exist.")
+        store = CubeStore(
+            LocalStore(path, read_only=True),
+            url=url,
+            remote=False,
+            cache_root=None,
+            stats=stats,
+            policy=policy,
+        )
+    if not await store.load_consolidated():
+        if require_consolidated:
+            raise InputError(
+                f"No ITS_LIVE datacube at {url} (no consolidated .zmetadata): check the URL, the endpoint "
+                f"({config.describe()}) or the local path."
+            )
+        return store
+    if not store.remote:
+        store.strict_missing = str(store.consolidated.get(".zattrs", {}).get(ALL_CHUNKS_ATTR, "")) == "yes"
+    return store
+
+
+def open_group(store: CubeStore):
+    """The zarr group (Zarr v2, consolidated when the store has ``.zmetadata``) of ``store``."""
+    import zarr
+
+    return zarr.open_group(store, mode="r", zarr_format=2, use_consolidated=store.consolidated is not None)
+
+
+def open_cube_dataset(url: str, config: StoreConfig, chunks=None, stats: FetchStats | None = None):
+    """``xarray.open_zarr`` of the cube at ``url`` through a :class:`CubeStore` (no chunk cache)."""
+    import xarray as xr
+
+    store = run(open_cube_store(url, config, stats, cache=False, require_consolidated=False))
+    return xr.open_zarr(
+        store,
+        consolidated=store.consolidated is not None,
+        zarr_format=2,
+        decode_timedelta=False,
+        chunks=chunks,
+    )
+
+
+def dims_of(array) -> tuple[str, ...]:
+    """Dimension names (``_ARRAY_DIMENSIONS``) of a zarr v2 array."""
+    return tuple(array.attrs.get("_ARRAY_DIMENSIONS", ()))
+
+
+def chunk_key(array, index: tuple[int, ...]) -> str:
+    """Store key of the chunk at ``index`` of ``array`` (``v/0.3.4``; ``mapping/0`` for 0-d arrays)."""
+    name = array.path.rsplit("/", 1)[-1]
+    coords = tuple(int(i) for i in index) if array.shape else (0,)
+    return f"{name}/{array.metadata.encode_chunk_key(coords)}" if array.shape else f"{name}/0"
+
+
+def row_prefix(array, index_head: tuple[int, ...]) -> str:
+    """Key prefix shared by every chunk whose leading indices are ``index_head``."""
+    name = array.path.rsplit("/", 1)[-1]
+    sep = getattr(array.metadata, "dimension_separator", ".")
+    return f"{name}/" + "".join(f"{int(i)}{sep}" for i in index_head)
+
+
+def chunk_grid(array) -> tuple[int, ...]:
+    """Number of chunks along each dimension."""
+    return tuple(-(-s // c) if c else 1 for s, c in zip(array.shape, array.chunks))
+
+
+def cf_attrs(array) -> dict:
+    """The attributes xarray's zarr backend gives a v2 array (``_FillValue`` from the zarr fill value)."""
+    attrs = {k: v for k, v in array.attrs.items() if k != "_ARRAY_DIMENSIONS"}
+    fill = array.metadata.fill_value
+    if fill is not None and "_FillValue" not in attrs:
+        attrs["_FillValue"] = fill
+    return attrs
+
+
+def decode_cf(name: str, dims: tuple, values, attrs: dict):
+    """CF-decode raw ``values`` as ``xarray.open_zarr`` does (fill/missing -> NaN, scale/offset)."""
+    import xarray as xr
+
+    var = xr.conventions.decode_cf_variable(
+        name, xr.Variable(dims, values, dict(attrs)), decode_timedelta=False
+    )
+    return var.values
+
+
+def read_block(store: CubeStore, array, index: tuple[int, ...]):
+    """The decoded (raw, not CF) chunk ``index`` of ``array``, clipped to the array's shape.
+
+    A chunk that fails to decode is dropped from the cache and fetched again once; if it still
+    fails, DataError names the chunk and the cache folder.
+    """
+    try:
+        return array.get_block_selection(index)
+    except (ItsLiveError, KeyboardInterrupt, asyncio.CancelledError):
+        raise
+    except Exception as exc:
+        key = chunk_key(array, index)
+        where = f" (cache: {store.cache_root})" if store.cache_root is not None else ""
+        if store.drop_cached(key):
+            store.stats.add(chunks_refetched=1)
+            try:
+                return array.get_block_selection(index)
+            except ItsLiveError:
+                raise
+            except Exception as again:
+                raise DataError(
+                    f"Chunk {key} of {store.url} cannot be decoded even after fetching it again ({again}): "
+                    f"the store holds a damaged object{where}."
+                ) from again
+        raise DataError(
+            f"Chunk {key} of {store.url} cannot be decoded ({exc}): the object is damaged{where}."
+        ) from exc
+
+
+# --------------------------------------------------------------------------- plain objects (catalog)
+async def get_object(
+    config: StoreConfig,
+    url: str,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    stats: FetchStats | None = None,
+    at_most: int | None = 4,
+):
+    """(bytes or None when unchanged, {'etag', 'last_modified'}) of one object (s3:// or http(s)://).
+
+    S3: the object's ETag is read first (one HEAD) and the body only when it differs from ``etag``.
+    HTTP: a conditional GET (If-None-Match / If-Modified-Since; 304 -> None). The retry policy is
+    the store's, with at most ``at_most`` attempts (an interactive look-up, not a download).
+    """
+    stats = stats or FetchStats()
+    policy = RetryPolicy.from_config(config, at_most)
+    never = lambda: False  # noqa: E731
+    if url.startswith("s3://"):
+        fs = filesystem(config, "s3")
+        path = url[len("s3://") :]
+
+        async def info():
+            return await fs._info(path, refresh=True)
+
+        meta = await with_retries(info, f"HEAD {url}", policy, stats, "head_requests", never)
+        stamp = {
+            "etag": meta.get("ETag") or meta.get("etag"),
+            "last_modified": str(meta.get("LastModified") or ""),
+        }
+        if stamp["etag"] and etag == stamp["etag"]:
+            return None, stamp
+
+        async def body():
+            return await fs._cat_file(path)
+
+        return await with_retries(body, f"GET {url}", policy, stats, "get_requests", never), stamp
+    fs = filesystem(config, "http")
+    headers = {"User-Agent": "itslive_qgis", "Accept": "application/json, */*"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+
+    async def conditional_get():
+        session = await fs.set_session()
+        async with session.get(url, headers=headers) as resp:
+            if resp.status == 304:
+                return None, {"etag": etag, "last_modified": last_modified}
+            resp.raise_for_status()
+            body = await resp.read()
+            return body, {
+                "etag": resp.headers.get("ETag"),
+                "last_modified": resp.headers.get("Last-Modified"),
+            }
+
+    return await with_retries(conditional_get, f"GET {url}", policy, stats, "get_requests", never)
+
+
+# --------------------------------------------------------------------------- cache files
+def _read_cached(path: Path, size: int) -> bytes | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if len(data) == size else None
+
+
+def _cached_size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.part")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def describe_stats(stats: FetchStats | dict[str, Any]) -> str:
+    """One line for the log: requests, retries, absent chunks."""
+    s = stats.as_dict() if isinstance(stats, FetchStats) else stats
+    return (
+        f"{s['get_requests']} GET, {s['list_requests']} LIST, {s['head_requests']} HEAD requests, "
+        f"{s['retries']} retries"
+    )
