@@ -175,7 +175,7 @@ class InvertAlgorithm(ItsLiveAlgorithm):
         config = self.store_config()
         if is_remote(source):
             source = self.run_core(confine_url, source, config, settings.allow_other_hosts(), self.INPUT)
-        ds = self.run_core(open_pairs, source, config)
+        ds = self.run_core(open_pairs, source, config, data_parameter=self.INPUT)
         bounds = None
         if parameters.get("EXTENT"):
             crs = self.run_core(crs_from_dataset, ds)
@@ -198,6 +198,7 @@ class InvertAlgorithm(ItsLiveAlgorithm):
             end_date=self.parameterAsString(parameters, "END_DATE", context).strip() or None,
             device=DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
             progress=progress,
+            data_parameter=self.INPUT,
         )
         result.attrs["source"] = source
         self.run_core(write_netcdf, result, output)

@@ -33,7 +33,7 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QIcon
 
 from .. import deps
-from ..core.errors import CancelledError, ItsLiveError, MissingDependencyError
+from ..core.errors import CancelledError, DataError, ItsLiveError, MissingDependencyError
 from ..i18n import dependency_message, tr
 from ..paths import icon_path
 
@@ -110,8 +110,12 @@ class ItsLiveAlgorithm(QgsProcessingAlgorithm):
 
         return self.run_core(settings.checked_store_config)
 
-    def run_core(self, function, *args, **kwargs):
-        """Call a core function, translating its exceptions for the user (no traceback reaches them)."""
+    def run_core(self, function, *args, data_parameter: str | None = None, **kwargs):
+        """Call a core function, translating its exceptions for the user (no traceback reaches them).
+
+        ``data_parameter``: the parameter whose data the call reads; a DataError (damaged or
+        incomplete data) is then reported as that parameter's problem.
+        """
         ok, why = self.canExecute()
         if not ok:
             raise QgsProcessingException(why)
@@ -129,6 +133,9 @@ class ItsLiveAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(tr("Cancelled: no output was written.")) from exc
         except MissingDependencyError as exc:
             raise QgsProcessingException(str(exc)) from exc
+        except DataError as exc:
+            named = not data_parameter or str(exc).startswith(data_parameter)
+            raise QgsProcessingException(str(exc) if named else f"{data_parameter}: {exc}") from exc
         except ItsLiveError as exc:
             raise QgsProcessingException(str(exc)) from exc
         except MemoryError as exc:

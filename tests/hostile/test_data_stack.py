@@ -1,22 +1,15 @@
-"""Issue 20 items owned by the data-stack rewrite (zarr + fsspec): written here, expected to fail now.
-
-They are strict xfails: when the rewrite lands and makes them pass, pytest reports XPASS as a
-failure, so the marks must then be removed (and the cases count as green).
-"""
+"""Issue 20 items 3 and 4, made true by the data-stack rewrite (zarr + fsspec, core/zstore.py):
+a chunk missing from a local store is an error, chunks the bucket never wrote are counted in the
+log, a corrupted cached chunk is fetched again."""
 
 from __future__ import annotations
 
 import re
 import shutil
 
-import pytest
-
 from tests.hostile.conftest import END, EXTENT, START, refused
 
-OWNED = pytest.mark.xfail(strict=True, reason="owned by the data-stack rewrite (issue 20 items 3 and 4)")
 
-
-@OWNED
 def test_a_missing_chunk_in_a_local_zarr_store_is_an_error(qp, workspace, inputs):
     store = workspace.path / "holed.zarr"
     shutil.copytree(inputs["subset_zarr"], store)
@@ -27,7 +20,6 @@ def test_a_missing_chunk_in_a_local_zarr_store_is_an_error(qp, workspace, inputs
     assert not (workspace.path / "o.nc").exists()
 
 
-@OWNED
 def test_the_log_counts_chunks_the_bucket_never_wrote(qp, workspace):
     params = {"EXTENT": EXTENT, "START_DATE": START, "END_DATE": END, "OUTPUT": "s.nc"}
     run = qp.run("itslive:downloadsubset", params, workspace.path)
@@ -37,7 +29,6 @@ def test_the_log_counts_chunks_the_bucket_never_wrote(qp, workspace):
     )
 
 
-@OWNED
 def test_a_corrupted_cached_chunk_is_fetched_again(qp, mirror, workspace, inputs, tmp_path):
     import numpy as np
     import xarray as xr
