@@ -19,7 +19,7 @@ import numpy as np
 from .area import area_geometry
 from .crs import as_crs, crs_from_attrs, transform_geometry
 from .cube import PAIR_DIM, to_days
-from .errors import DataError, InputError
+from .errors import DataError, InputError, ItsLiveError
 from .progress import Progress, check_cancelled
 from .store import StoreConfig
 from .subset_grid import (
@@ -124,12 +124,40 @@ class CubeInput:
         ds = ds.drop_vars([c for c in ds.coords if c not in ds.dims and c not in names])
         if disk_index is not None:
             ds = ds.isel({PAIR_DIM: disk_index})
-        ds = xr.decode_cf(ds.load(), decode_timedelta=False)
+        ds = xr.decode_cf(self._load_refetching(ds, names), decode_timedelta=False)
         for name in names:
             values = ds[name].values
             if values.dtype.kind == "U" and values.dtype.itemsize > 256:
                 ds[name] = ds[name].copy(data=values.astype(object))  # granule_url <U1024: 4 kB a pair
         return ds
+
+
+    def _load_refetching(self, ds, names):
+        """``ds.load()``; cached chunks of ``names`` that fail to decode are dropped and fetched once more.
+
+        The same rule as :func:`zstore.read_block` for the gridded chunks: a damaged cache entry
+        never poisons a rerun; a chunk still undecodable after a fresh fetch is a DataError.
+        """
+        try:
+            return ds.load()
+        except (ItsLiveError, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            keys = [k for k in self.store.listing if k.split("/", 1)[0] in names]
+            dropped = [k for k in keys if self.store.drop_cached(k)]
+            where = f" (cache: {self.store.cache_root})" if self.store.cache_root is not None else ""
+            if not dropped:
+                raise DataError(f"The pair metadata of {self.url} cannot be decoded ({exc}){where}.") from exc
+            self.store.stats.add(chunks_refetched=len(dropped))
+            try:
+                return ds.load()
+            except ItsLiveError:
+                raise
+            except Exception as again:
+                raise DataError(
+                    f"The pair metadata of {self.url} cannot be decoded even after fetching it again "
+                    f"({again}): the store holds a damaged object{where}."
+                ) from again
 
 
 def prepare_cubes(query, area, config: StoreConfig, progress: Progress, max_workers, stats, cancel):

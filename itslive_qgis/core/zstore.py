@@ -989,5 +989,6 @@ def describe_stats(stats: FetchStats | dict[str, Any]) -> str:
     s = stats.as_dict() if isinstance(stats, FetchStats) else stats
     return (
         f"{s['get_requests']} GET, {s['list_requests']} LIST, {s['head_requests']} HEAD requests, "
-        f"{s['retries']} retries"
+        f"{s['retries']} retries; {s['chunks_missing']} chunks never written by the store (read as fill "
+        f"values), {s.get('chunks_refetched', 0)} damaged cached chunks fetched again"
     )
