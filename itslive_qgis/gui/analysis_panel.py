@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from qgis.core import (
-    QgsMapLayerProxyModel,
+    Qgis,
     QgsMeshLayer,
     QgsProject,
     QgsProviderRegistry,
@@ -64,7 +64,7 @@ class AnalysisPanel(AlgorithmPanel):
         self.velocity_combo = QgsMapLayerComboBox(self)
         self.velocity_combo.setObjectName("itslive_velocity_layer")
         self.velocity_combo.setFilters(
-            QgsMapLayerProxyModel.Filter.RasterLayer | QgsMapLayerProxyModel.Filter.MeshLayer
+            Qgis.LayerFilters(Qgis.LayerFilter.RasterLayer | Qgis.LayerFilter.MeshLayer)
         )
         self.velocity_combo.setToolTip(
             tr("A NetCDF/Zarr layer with vx and vy, or a *_vx.tif with its *_vy.tif")
@@ -92,10 +92,13 @@ class AnalysisPanel(AlgorithmPanel):
         flux = QgsCollapsibleGroupBox(tr("Flux divergence"), self)
         flux_form = QFormLayout(flux)
         self.thickness_combo = QgsMapLayerComboBox(flux)
-        self.thickness_combo.setFilters(QgsMapLayerProxyModel.Filter.RasterLayer)
+        self.thickness_combo.setObjectName("itslive_thickness_layer")
+        self.thickness_combo.setFilters(Qgis.LayerFilter.RasterLayer)
+        self.thickness_combo.setAllowEmptyLayer(True, tr("(choose an ice thickness raster)"))
+        self.thickness_combo.setLayer(None)
         flux_form.addRow(tr("Ice thickness (m)"), self.thickness_combo)
         self.outline_combo = QgsMapLayerComboBox(flux)
-        self.outline_combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+        self.outline_combo.setFilters(Qgis.LayerFilter.PolygonLayer)
         self.outline_combo.setAllowEmptyLayer(True)
         self.outline_combo.setLayer(None)
         flux_form.addRow(tr("Glacier outline"), self.outline_combo)
@@ -110,7 +113,7 @@ class AnalysisPanel(AlgorithmPanel):
         track = QgsCollapsibleGroupBox(tr("Particle tracks"), self)
         track_form = QFormLayout(track)
         self.seeds_combo = QgsMapLayerComboBox(track)
-        self.seeds_combo.setFilters(QgsMapLayerProxyModel.Filter.PointLayer)
+        self.seeds_combo.setFilters(Qgis.LayerFilter.PointLayer)
         track_form.addRow(tr("Seed points"), self.seeds_combo)
         self.start_edit = QLineEdit(track)
         self.start_edit.setPlaceholderText(tr("YYYY-MM-DD (empty: first time of the field)"))
@@ -235,6 +238,18 @@ class AnalysisPanel(AlgorithmPanel):
             and velocity_parameters_for_layer(layer) is None
         ]
         self.velocity_combo.setExceptedLayerList(excluded)
+        # thickness: any single-band raster that is not an ITS_LIVE result (velocity, strain, ...)
+        current = self.thickness_combo.currentLayer()
+        unsuitable = [
+            layer
+            for layer in self.project.mapLayers().values()
+            if isinstance(layer, QgsRasterLayer)
+            and (layer.customProperty("itslive/kind") or layer.bandCount() != 1
+                 or velocity_parameters_for_layer(layer) is not None)
+        ]  # fmt: skip
+        self.thickness_combo.setExceptedLayerList(unsuitable)
+        if current is None or current in unsuitable:
+            self.thickness_combo.setLayer(None)
 
     def _follow_active_layer(self, layer):
         """The active layer becomes the velocity layer when it holds velocities."""

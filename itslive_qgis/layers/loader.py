@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,7 @@ from qgis.core import (
 from ..core.errors import DataError, ItsLiveError
 from ..i18n import tr
 from . import temporal, vectors
+from .legend import DatedRasterLegend, time_caption
 from .sources import ResultSource, VariableSource, inspect_result
 from .styles import apply_style, apply_vector_style, style_for_variable, value_range
 
@@ -156,8 +158,10 @@ class LoadResultTask(QgsTask):
         on_loaded: Callable[[list[QgsMapLayer], str], None] | None = None,
         vector_style: str = "arrows",
         spacing_px: int = vectors.DEFAULT_SPACING_PX,
+        guard: Callable[[], AbstractContextManager] | None = None,
     ):
         super().__init__(tr("Loading {}").format(Path(path).name), QgsTask.Flag.CanCancel)
+        self.guard = guard  # e.g. keeps the project CRS and the view while the layers are added
         self.path, self.project, self.group_name, self.kind = Path(path), project, group_name, kind
         self.on_loaded, self.vector_style, self.spacing_px = on_loaded, vector_style, spacing_px
         self.source: ResultSource | None = None
@@ -190,7 +194,8 @@ class LoadResultTask(QgsTask):
         """Main thread: add the layers to the project and report."""
         _RUNNING_TASKS.discard(self)
         if result and self.source is not None:
-            add_to_project(self.source, self.layers, self.project, self.group_name)
+            with self.guard() if self.guard is not None else nullcontext():
+                add_to_project(self.source, self.layers, self.project, self.group_name)
         else:
             self.layers = []
             if not self.error_message:
@@ -225,9 +230,8 @@ def _primary_variable(source: ResultSource) -> VariableSource | None:
 
 
 def _raster_layer(source: ResultSource, variable: VariableSource) -> QgsRasterLayer:
-    name = f"{variable.name} — {variable.long_name}" if variable.long_name else variable.name
-    if variable.units:
-        name = f"{name} ({variable.units})"
+    # short name with units; the long name (a formula for strain rates) goes to the metadata
+    name = f"{variable.name} ({variable.units})" if variable.units else variable.name
     layer = QgsRasterLayer(variable.uri, name, "gdal")
     if not layer.isValid():
         raise DataError(f"QGIS cannot open {variable.uri}: {layer.error().summary()}")
@@ -240,6 +244,7 @@ def _raster_layer(source: ResultSource, variable: VariableSource) -> QgsRasterLa
     apply_style(layer, style, value_range(style, variable), variable.units, variable.band)
     if variable.is_temporal and variable.band == 1:
         temporal.set_band_ranges(layer, variable.band_start_days, variable.band_end_days)
+        layer.setLegend(DatedRasterLegend(time_caption(source, variable)))
     layer.setMetadata(_metadata(source, variable, layer.metadata()))
     for key, value in (("kind", source.kind), ("variable", variable.name), ("style", style)):
         layer.setCustomProperty(PROPERTY_PREFIX + key, value)

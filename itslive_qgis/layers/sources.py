@@ -88,6 +88,8 @@ class ResultSource:
     variables: list[VariableSource] = field(default_factory=list)
     global_attrs: dict[str, str] = field(default_factory=dict)
     vector_layer_names: list[str] = field(default_factory=list)
+    #: shortest and longest image-pair interval (date_dt, days) of a pair-wise subset, else None
+    pair_interval_days: tuple[float, float] | None = None
 
     def variable(self, name: str) -> VariableSource | None:
         """The variable called ``name``, or None."""
@@ -208,7 +210,17 @@ def _inspect_netcdf(path: Path) -> ResultSource:
         source.variables.append(variable)
     if not source.variables:
         raise DataError(f"{path.name} holds no gridded (y, x) variable to display.")
+    source.pair_interval_days = _pair_intervals(arrays.get("date_dt"))
     return source
+
+
+def _pair_intervals(array) -> tuple[float, float] | None:
+    """(min, max) of a 1-D date_dt array in days, or None."""
+    if array is None or len(array.GetDimensions()) != 1:
+        return None
+    values = np.asarray(array.ReadAsArray(), dtype=np.float64)
+    values = values[np.isfinite(values) & (values > 0)]
+    return (float(values.min()), float(values.max())) if values.size else None
 
 
 def _set_band_times(variable: VariableSource, dimension: str, arrays: dict) -> None:

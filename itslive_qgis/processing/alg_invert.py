@@ -25,6 +25,10 @@ class InvertAlgorithm(ItsLiveAlgorithm):
 
     NAME = "invert"
     CAPABILITY = "inversion"
+    INTERVAL_DAYS = "INTERVAL_DAYS"
+    #: the one default time step (days) of the algorithm, the dock's Inversion tab and the point plot
+    DEFAULT_INTERVAL_DAYS = 30.0
+    MIN_INTERVAL_DAYS = 1.0
     ICON = "invert.svg"
     GROUP = "Time series"
     GROUP_ID = "timeseries"
@@ -65,11 +69,11 @@ class InvertAlgorithm(ItsLiveAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterNumber(
-                "INTERVAL_DAYS",
+                self.INTERVAL_DAYS,
                 tr("Time step (days)"),
                 QgsProcessingParameterNumber.Type.Double,
-                defaultValue=12.0,
-                minValue=1.0,
+                defaultValue=self.DEFAULT_INTERVAL_DAYS,
+                minValue=self.MIN_INTERVAL_DAYS,
             )
         )
         self.addParameter(
