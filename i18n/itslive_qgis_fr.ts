@@ -4,17 +4,22 @@
   <context>
     <name>ItsLive</name>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="289" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="291" />
       <source> (inverted ± 1σ)</source>
       <translation> (inversion ± 1σ)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="81" />
+      <location filename="../itslive_qgis/layers/legend.py" line="30" />
+      <source> (pair intervals {:.0f}-{:.0f} days)</source>
+      <translation> (intervalles des paires {:.0f} à {:.0f} jours)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="98" />
       <source> d</source>
       <translation> j</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="118" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="121" />
       <source> days</source>
       <translation> jours</translation>
     </message>
@@ -24,9 +29,24 @@
       <translation> m</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="59" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="106" />
+      <source> m/yr</source>
+      <translation> m/an</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="97" />
+      <source>(choose an ice thickness raster)</source>
+      <translation>(choisir un raster d'épaisseur de glace)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="76" />
       <source>(use the extent above)</source>
       <translation>(utiliser l'emprise ci-dessus)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="506" />
+      <source>, {:.0f} m from the click</source>
+      <translation>, à {:.0f} m du clic</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="70" />
@@ -34,12 +54,12 @@
       <translation>Une couche NetCDF/Zarr contenant vx et vy, ou un *_vx.tif accompagné de son *_vy.tif</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="38" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="39" />
       <source>A subset file, or type a datacube path or URL</source>
       <translation>Un fichier d'extrait, ou saisissez le chemin ou l'URL d'un cube de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="285" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="291" />
       <source>Active layer (subset or inversion file)</source>
       <translation>Couche active (fichier d'extrait ou d'inversion)</translation>
     </message>
@@ -79,9 +99,19 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Un autre traitement est encore en cours : attendez sa fin ou annulez-le.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="47" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="48" />
       <source>Area</source>
       <translation>Zone</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="162" />
+      <source>Area CRS: not set</source>
+      <translation>SCR de la zone : non défini</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="164" />
+      <source>Area CRS: {} - {}</source>
+      <translation>SCR de la zone : {} - {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_mosaic.py" line="54" />
@@ -94,17 +124,17 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Polygones de la zone (facultatif, à la place de l'emprise)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="258" />
+      <location filename="../itslive_qgis/layers/loader.py" line="266" />
       <source>Arrows from vx/vy drawn by the mesh layer (MDAL), sized by speed.</source>
       <translation>Flèches tracées à partir de vx/vy par la couche maillage (MDAL), dimensionnées selon la vitesse.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="123" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="126" />
       <source>Backward</source>
       <translation>Vers l'amont</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="318" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="324" />
       <source>Baseline (date_dt)</source>
       <translation>Intervalle entre images (date_dt)</translation>
     </message>
@@ -124,7 +154,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>SCR de la grille de vitesse (seulement si le fichier n'en indique pas)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="220" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="226" />
       <source>CSV files (*.csv)</source>
       <translation>Fichiers CSV (*.csv)</translation>
     </message>
@@ -159,12 +189,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Impossible de créer le dossier de sortie {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="194" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="288" />
       <source>Cannot estimate: {}</source>
       <translation>Estimation impossible : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="166" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="196" />
       <source>Cannot look up cubes in this map CRS: {}</source>
       <translation>Impossible de rechercher les cubes dans ce SCR de carte : {}</translation>
     </message>
@@ -189,22 +219,22 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche de points de départ (SEEDS).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="183" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="186" />
       <source>Choose a point layer of seeds.</source>
       <translation>Choisissez une couche de points de départ.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="86" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="88" />
       <source>Choose a subset file (download one first) or give a datacube URL.</source>
       <translation>Choisissez un fichier d'extrait (téléchargez-en un d'abord) ou indiquez l'URL d'un cube de données.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="141" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="144" />
       <source>Choose a velocity layer (a NetCDF/Zarr with vx and vy, or a vx/vy GeoTIFF pair).</source>
       <translation>Choisissez une couche de vitesse (un NetCDF/Zarr contenant vx et vy, ou une paire de GeoTIFF vx/vy).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="136" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="190" />
       <source>Choose an area: the canvas extent, a drawn extent or polygons.</source>
       <translation>Choisissez une zone : l'emprise du canevas, une emprise dessinée ou des polygones.</translation>
     </message>
@@ -214,12 +244,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez un raster d'épaisseur de glace (THICKNESS).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="170" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="173" />
       <source>Choose an ice thickness raster layer.</source>
       <translation>Choisissez une couche raster d'épaisseur de glace.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="286" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="292" />
       <source>Clear</source>
       <translation>Effacer</translation>
     </message>
@@ -229,7 +259,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cliquez sur un glacier : son historique de vitesse ITS_LIVE s'affiche dans le panneau ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="270" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="265" />
       <source>Click on the map to plot the velocity history of a point</source>
       <translation>Cliquez sur la carte pour tracer l'historique de vitesse d'un point</translation>
     </message>
@@ -249,12 +279,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Découpe les mosaïques de vitesse ITS_LIVE v2 (GeoTIFF optimisés pour le cloud, sous velocity_mosaic/v2/{annual,static}/cog/) sur une zone par lectures HTTP partielles (requêtes range) : seules les tuiles sous la zone sont lues, jamais les fichiers entiers. YEAR 0 = la mosaïque statique (de synthèse), sinon la mosaïque annuelle de cette année (1985-2022). REGION : région RGI (p. ex. 5 ou RGI05A) ; par défaut, déduite de la zone. VARIABLES : p. ex. v,vx,vy,v_error,count (les mosaïques statiques ont aussi dv_dt, v_amp, v_phase, ...). Un GeoTIFF par variable dans OUTPUT_FOLDER, dans la projection de la mosaïque, avec les unités (m/yr) et la valeur nodata. Les sorties VX/VY s'enchaînent avec itslive:strainrates.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="198" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="201" />
       <source>Computing strain rates...</source>
       <translation>Calcul des vitesses de déformation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="204" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="207" />
       <source>Computing the flux divergence...</source>
       <translation>Calcul de la divergence du flux...</translation>
     </message>
@@ -279,9 +309,24 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Impossible de lire le modèle {}</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/cube_list.py" line="49" />
+      <source>Coverage %</source>
+      <translation>Couverture %</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="110" />
       <source>Datacube URLs (optional)</source>
       <translation>URL des cubes de données (facultatif)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/cube_list.py" line="384" />
+      <source>Datacube catalog downloaded: {} cubes.</source>
+      <translation>Catalogue des cubes de données téléchargé : {} cubes.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/cube_list.py" line="389" />
+      <source>Datacube catalog up to date: {} cubes.</source>
+      <translation>Catalogue des cubes de données à jour : {} cubes.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="61" />
@@ -299,17 +344,17 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="284" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="290" />
       <source>Datacubes (network)</source>
       <translation>Cubes de données (réseau)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="266" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="272" />
       <source>Date (acquisition interval of each image pair)</source>
       <translation>Date (intervalle d'acquisition de chaque paire d'images)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="103" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="106" />
       <source>Depth factor</source>
       <translation>Facteur de profondeur</translation>
     </message>
@@ -319,12 +364,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Facteur de profondeur (vitesse moyennée sur l'épaisseur / vitesse de surface)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="64" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="66" />
       <source>Device</source>
       <translation>Matériel de calcul</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="124" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="127" />
       <source>Direction</source>
       <translation>Sens</translation>
     </message>
@@ -348,12 +393,12 @@ CRS : le SCR de la grille lorsque le fichier de vitesse ne l'indique pas (p. ex.
 OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs) ou GeoTIFF (.tif, entrée 2D uniquement).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="109" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="121" />
       <source>Done: {} ({} layer(s) added)</source>
       <translation>Terminé : {} ({} couche(s) ajoutée(s))</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="57" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="59" />
       <source>Down-weight outliers (robust)</source>
       <translation>Réduire le poids des valeurs aberrantes (robuste)</translation>
     </message>
@@ -368,9 +413,14 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Télécharger un extrait de cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="154" />
-      <source>Downloading the subset...</source>
-      <translation>Téléchargement de l'extrait...</translation>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="246" />
+      <source>Downloading the subset from every datacube under the area...</source>
+      <translation>Téléchargement de l'extrait de tous les cubes de données sous la zone...</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="242" />
+      <source>Downloading the subset from {} cube(s): {}</source>
+      <translation>Téléchargement de l'extrait de {} cube(s) : {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="35" />
@@ -386,7 +436,7 @@ Seuls les blocs (chunks) sous la zone sont lus, plusieurs à la fois, avec de no
 CUBES : URL zarr facultatives séparées par des virgules (la sélection du panneau ITS_LIVE), ou CUBES_LAYER : la sortie de itslive:findcubes ; par défaut : tous les cubes du catalogue qui couvrent la zone. VARIABLES : par défaut v, vx, vy, v_error et les métadonnées de chaque paire. SATELLITES : p. ex. 8,9,2A,2B (première image). MIN_DT_DAYS/MAX_DT_DAYS bornent date_dt (jours) ; MIN_VALID_PCT borne roi_valid_percentage (%) ; MAX_V_ERROR (m/yr) masque les pixels dont l'erreur est supérieure.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="119" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="122" />
       <source>Duration</source>
       <translation>Durée</translation>
     </message>
@@ -394,6 +444,11 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <location filename="../itslive_qgis/processing/alg_track.py" line="106" />
       <source>Duration (days)</source>
       <translation>Durée (jours)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/cube_list.py" line="49" />
+      <source>EPSG</source>
+      <translation>EPSG</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="75" />
@@ -406,37 +461,37 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Date de fin (AAAA-MM-JJ)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="96" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="117" />
       <source>Estimate size</source>
       <translation>Estimer la taille</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="188" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="282" />
       <source>Estimating the ITS_LIVE subset</source>
       <translation>Estimation de l'extrait ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="187" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="281" />
       <source>Estimating...</source>
       <translation>Estimation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="373" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="386" />
       <source>Export CSV...</source>
       <translation>Exporter en CSV...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="375" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="388" />
       <source>Export PNG...</source>
       <translation>Exporter en PNG...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="231" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="237" />
       <source>Export the plot (PNG)</source>
       <translation>Exporter le graphique (PNG)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="220" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="226" />
       <source>Export the time series (CSV)</source>
       <translation>Exporter la série temporelle (CSV)</translation>
     </message>
@@ -446,7 +501,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Emprise (n'importe quel SCR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="59" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="68" />
       <source>Extent (part of a cube)</source>
       <translation>Emprise (partie d'un cube)</translation>
     </message>
@@ -456,7 +511,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Rechercher les cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="251" />
+      <location filename="../itslive_qgis/layers/loader.py" line="259" />
       <source>Flow vectors</source>
       <translation>Vecteurs d'écoulement</translation>
     </message>
@@ -471,12 +526,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Divergence du flux de {} avec l'épaisseur {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="104" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="107" />
       <source>Flux divergence...</source>
       <translation>Divergence du flux...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="123" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="126" />
       <source>Forward</source>
       <translation>Vers l'aval</translation>
     </message>
@@ -496,7 +551,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Indiquez les vitesses soit sous forme de jeu de données (INPUT), soit sous forme de deux rasters (VX et VY), mais pas les deux.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="101" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="104" />
       <source>Glacier outline</source>
       <translation>Contour du glacier</translation>
     </message>
@@ -506,12 +561,22 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Contour du glacier (polygones, n'importe quel SCR)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/cube_list.py" line="49" />
+      <source>Granules</source>
+      <translation>Granules</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/dock.py" line="27" />
       <source>ITS_LIVE</source>
       <translation>ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="134" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="55" />
+      <source>ITS_LIVE datacube footprints</source>
+      <translation>Emprises des cubes de données ITS_LIVE</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/loader.py" line="136" />
       <source>ITS_LIVE flux divergence — {}</source>
       <translation>ITS_LIVE divergence du flux — {}</translation>
     </message>
@@ -521,22 +586,22 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Vitesses ITS_LIVE des glaciers et des calottes polaires</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="132" />
+      <location filename="../itslive_qgis/layers/loader.py" line="134" />
       <source>ITS_LIVE inversion — {}</source>
       <translation>ITS_LIVE inversion — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="136" />
+      <location filename="../itslive_qgis/layers/loader.py" line="138" />
       <source>ITS_LIVE mosaic — {}</source>
       <translation>ITS_LIVE mosaïque — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="429" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="442" />
       <source>ITS_LIVE point inversion</source>
       <translation>Inversion ITS_LIVE en un point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="139" />
+      <location filename="../itslive_qgis/layers/loader.py" line="141" />
       <source>ITS_LIVE result — {}</source>
       <translation>ITS_LIVE résultat — {}</translation>
     </message>
@@ -546,22 +611,22 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Résultats ITS_LIVE (*.nc *.nc4 *.tif *.tiff *.gpkg);;Tous les fichiers (*)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="133" />
+      <location filename="../itslive_qgis/layers/loader.py" line="135" />
       <source>ITS_LIVE strain rates — {}</source>
       <translation>ITS_LIVE vitesses de déformation — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="135" />
+      <location filename="../itslive_qgis/layers/loader.py" line="137" />
       <source>ITS_LIVE subset — {}</source>
       <translation>ITS_LIVE extrait — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="132" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="134" />
       <source>ITS_LIVE time series at {:.6g}, {:.6g}</source>
       <translation>Série temporelle ITS_LIVE en {:.6g}, {:.6g}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="137" />
+      <location filename="../itslive_qgis/layers/loader.py" line="139" />
       <source>ITS_LIVE tracks — {}</source>
       <translation>ITS_LIVE trajectoires — {}</translation>
     </message>
@@ -571,7 +636,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Vitesses ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="96" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="99" />
       <source>Ice thickness (m)</source>
       <translation>Épaisseur de glace (m)</translation>
     </message>
@@ -586,27 +651,27 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Inversion</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="443" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="456" />
       <source>Inversion failed: {}</source>
       <translation>Échec de l'inversion : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="70" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="72" />
       <source>Invert</source>
       <translation>Inverser</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="33" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="37" />
       <source>Invert pair velocities to a time series</source>
       <translation>Inverser les vitesses des paires en série temporelle</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="106" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="139" />
       <source>Inverting...</source>
       <translation>Inversion en cours...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="336" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="345" />
       <source>Landsat {}</source>
       <translation>Landsat {}</translation>
     </message>
@@ -651,27 +716,27 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Charger le résultat dans le projet</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="112" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="137" />
       <source>Loading the ITS_LIVE catalog</source>
       <translation>Chargement du catalogue ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="67" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="87" />
       <source>Loading the datacube catalog...</source>
       <translation>Chargement du catalogue des cubes de données...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="160" />
+      <location filename="../itslive_qgis/layers/loader.py" line="163" />
       <source>Loading {}</source>
       <translation>Chargement de {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="194" />
+      <location filename="../itslive_qgis/layers/loader.py" line="202" />
       <source>Loading {} was cancelled.</source>
       <translation>Le chargement de {} a été annulé.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="97" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="98" />
       <source>Loading {}...</source>
       <translation>Chargement de {}...</translation>
     </message>
@@ -686,7 +751,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Déformation logarithmique sur une échelle de longueur (Alley et al. 2018)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="155" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="185" />
       <source>Looking up ITS_LIVE datacubes</source>
       <translation>Recherche des cubes de données ITS_LIVE</translation>
     </message>
@@ -694,6 +759,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="83" />
       <source>Maximum date_dt (days)</source>
       <translation>date_dt maximal (jours)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="109" />
+      <source>Maximum v_error</source>
+      <translation>v_error maximale</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="103" />
@@ -716,7 +786,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>roi_valid_percentage minimal (%)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="88" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="105" />
       <source>Minimum valid pixels</source>
       <translation>Part minimale de pixels valides</translation>
     </message>
@@ -726,22 +796,22 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Paquets Python manquants : {}. Installez-les dans le Python utilisé par QGIS, p. ex. dans un terminal : {} (sous Windows, utilisez le shell OSGeo4W), puis redémarrez QGIS.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="67" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="69" />
       <source>NetCDF (*.nc)</source>
       <translation>NetCDF (*.nc)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="91" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="112" />
       <source>NetCDF (*.nc);;Zarr (*.zarr)</source>
       <translation>NetCDF (*.nc);;Zarr (*.zarr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="129" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="183" />
       <source>No feature of {} is selected.</source>
       <translation>Aucune entité de {} n'est sélectionnée.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="265" />
+      <location filename="../itslive_qgis/layers/loader.py" line="273" />
       <source>No flow arrows for {}: {}</source>
       <translation>Pas de flèches d'écoulement pour {} : {}</translation>
     </message>
@@ -776,7 +846,12 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun des {} point(s) de départ n'a pu être suivi ({}).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="61" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="51" />
+      <source>Not set: use the map canvas extent button or draw one</source>
+      <translation>Non définie : utiliser l'emprise du canevas ou en dessiner une</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="78" />
       <source>Or polygons</source>
       <translation>Ou des polygones</translation>
     </message>
@@ -786,7 +861,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Contour : {} polygone(s) reprojeté(s) en {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="92" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="113" />
       <source>Output file</source>
       <translation>Fichier de sortie</translation>
     </message>
@@ -796,17 +871,17 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Dossier de sortie</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="231" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="237" />
       <source>PNG images (*.png)</source>
       <translation>Images PNG (*.png)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="89" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="98" />
       <source>Pair weighting</source>
       <translation>Pondération des paires</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="110" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="113" />
       <source>Particle tracks</source>
       <translation>Trajectoires de particules</translation>
     </message>
@@ -830,17 +905,22 @@ Une particule s'arrête à sa dernière position pourvue de données lorsqu'elle
 OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier sommet au point de départ ; M = jours écoulés depuis le 1970-01-01 à chaque sommet (décroissant pour les trajectoires vers l'amont). Champs : seed_id (identifiant de l'entité du point de départ), start et end (dates-heures : premier et dernier instant de la trajectoire), direction, stop_reason. Pour l'animer avec le contrôleur temporel, réglez le mode temporel de la couche sur des champs séparés pour la date/heure de début et de fin, avec start et end (la boîte à outils le fait lorsqu'elle charge la couche).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="279" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="285" />
       <source>Pick a point on the map</source>
       <translation>Choisir un point sur la carte</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="456" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="108" />
+      <source>Pixels whose v_error is larger are blanked (MAX_V_ERROR)</source>
+      <translation>Les pixels dont la v_error est plus grande sont masqués (MAX_V_ERROR)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="469" />
       <source>Plotting needs matplotlib: install python3-matplotlib (or pip install matplotlib).</source>
       <translation>Le tracé nécessite matplotlib : installez python3-matplotlib (ou pip install matplotlib).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="298" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="304" />
       <source>Point</source>
       <translation>Point</translation>
     </message>
@@ -855,7 +935,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>L'algorithme de traitement {} n'est pas disponible.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="490" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="503" />
       <source>P{} {} px ({}, {})</source>
       <translation>P{} {} px ({}, {})</translation>
     </message>
@@ -865,27 +945,37 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Région RGI (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="136" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="139" />
       <source>Reading the image pairs under the point...</source>
       <translation>Lecture des paires d'images sous le point...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="49" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="139" />
+      <source>Reads the {} cube(s) selected in Datacubes: {}</source>
+      <translation>Lit les {} cube(s) sélectionné(s) dans Cubes de données : {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="134" />
+      <source>Reads: every datacube under the area (none selected in Datacubes).</source>
+      <translation>Lit : tous les cubes de données sous la zone (aucun sélectionné dans Cubes de données).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="50" />
       <source>Regularisation weight</source>
       <translation>Poids de régularisation</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="73" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="82" />
       <source>Regularisation weight (0 = automatic, cross-validation)</source>
       <translation>Poids de régularisation (0 = automatique, validation croisée)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="343" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="352" />
       <source>Regularisation weight lambda; larger is smoother. 0 = chosen by cross-validation over images.</source>
       <translation>Poids de régularisation lambda ; plus il est grand, plus la série est lisse. 0 = choisi par validation croisée sur les images.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="82" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="91" />
       <source>Regularised derivative</source>
       <translation>Dérivée régularisée</translation>
     </message>
@@ -900,7 +990,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Fichier résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="92" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="101" />
       <source>Robust (down-weight outliers)</source>
       <translation>Robuste (réduire le poids des valeurs aberrantes)</translation>
     </message>
@@ -915,17 +1005,17 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>URL du point de terminaison compatible S3</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="297" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="303" />
       <source>Satellite</source>
       <translation>Satellite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="297" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="303" />
       <source>Satellite (one point) / point</source>
       <translation>Satellite (un point) / point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="79" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="96" />
       <source>Satellites</source>
       <translation>Satellites</translation>
     </message>
@@ -935,7 +1025,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Satellites (p. ex. 8,9,2A)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="114" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="117" />
       <source>Seed points</source>
       <translation>Points de départ</translation>
     </message>
@@ -945,22 +1035,22 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Points de départ (n'importe quel SCR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="62" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="79" />
       <source>Selected features only</source>
       <translation>Entités sélectionnées uniquement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="338" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="347" />
       <source>Sentinel-{}</source>
       <translation>Sentinel-{}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="306" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="312" />
       <source>Show</source>
       <translation>Afficher</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="84" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="109" />
       <source>Show all datacube footprints on the map</source>
       <translation>Afficher toutes les emprises des cubes de données sur la carte</translation>
     </message>
@@ -970,27 +1060,32 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Afficher ou masquer le panneau ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="348" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="361" />
       <source>Smoothing</source>
       <translation>Lissage</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="53" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="54" />
       <source>Smoothness of</source>
       <translation>Lisser la</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="310" />
+      <location filename="../itslive_qgis/layers/loader.py" line="318" />
       <source>Source file: {}</source>
       <translation>Fichier source : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="294" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="327" />
+      <source>Speed</source>
+      <translation>Vitesse</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="300" />
       <source>Speed v</source>
       <translation>Vitesse v</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="117" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="120" />
       <source>Start date</source>
       <translation>Date de début</translation>
     </message>
@@ -1030,17 +1125,17 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Extrait</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="37" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="38" />
       <source>Subset (*.nc *.zarr)</source>
       <translation>Extrait (*.nc *.zarr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="55" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="64" />
       <source>Subset file or datacube (path or URL)</source>
       <translation>Fichier d'extrait ou cube de données (chemin ou URL)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="39" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="40" />
       <source>Subset or cube</source>
       <translation>Extrait ou cube</translation>
     </message>
@@ -1077,7 +1172,7 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>SCR cible (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="116" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="118" />
       <source>The active layer is not a subset or inversion file (.nc or .zarr): select one.</source>
       <translation>La couche active n'est pas un fichier d'extrait ou d'inversion (.nc ou .zarr) : sélectionnez-en un.</translation>
     </message>
@@ -1092,14 +1187,19 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>La couche de zone ne contient aucune entité polygonale (ou aucune n'est sélectionnée).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="238" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="314" />
       <source>The catalog is not loaded yet; footprints will show when it is.</source>
       <translation>Le catalogue n'est pas encore chargé ; les emprises s'afficheront dès qu'il le sera.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="118" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="143" />
       <source>The datacube catalog could not be loaded: {}</source>
       <translation>Le catalogue des cubes de données n'a pas pu être chargé : {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/cube_list.py" line="386" />
+      <source>The datacube catalog could not be refreshed; using the cached copy ({} cubes).</source>
+      <translation>Le catalogue des cubes de données n'a pas pu être actualisé ; copie en cache utilisée ({} cubes).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="138" />
@@ -1137,27 +1237,32 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>La couche {} « {} » ne peut pas être lue comme fichier raster ({}) : enregistrez-la d'abord en GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="271" />
+      <location filename="../itslive_qgis/layers/loader.py" line="279" />
       <source>Thinned arrows of the first time step (MDAL found no vx/vy vector pair).</source>
       <translation>Flèches éclaircies du premier pas de temps (MDAL n'a trouvé aucune paire vectorielle vx/vy).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="108" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="49" />
+      <source>Tile (centre)</source>
+      <translation>Tuile (centre)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="117" />
       <source>Time series</source>
       <translation>Série temporelle</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="121" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="124" />
       <source>Time step</source>
       <translation>Pas de temps</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="64" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="73" />
       <source>Time step (days)</source>
       <translation>Pas de temps (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="72" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="89" />
       <source>Time window (mid_date)</source>
       <translation>Fenêtre temporelle (mid_date)</translation>
     </message>
@@ -1167,12 +1272,12 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>Suivre des particules</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="125" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="128" />
       <source>Track particles...</source>
       <translation>Suivre des particules...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="209" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="212" />
       <source>Tracking particles...</source>
       <translation>Suivi des particules...</translation>
     </message>
@@ -1182,7 +1287,7 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>Suivi de {} point(s) de départ ({}) pendant {} jours à partir du {} dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="36" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="40" />
       <source>Turns ITS_LIVE image-pair velocities (each the mean over its acquisition interval) into velocities on a regular grid of INTERVAL_DAYS steps, per pixel, for vx and vy (m/yr); speed v is derived. Each pair observes the exact fraction of every step its interval covers. The problem is regularised least squares with a penalty on the first or second time derivative (DERIVATIVE) weighted by LAMBDA; LAMBDA = 0 chooses it by cross-validation that leaves out whole images (every pair sharing an image), because ITS_LIVE errors are correlated through shared images. WEIGHTING 'pair errors' (the default) weights pairs by 1/sigma^2 from vx_error/vy_error (v_error when those are absent); 'none' weights every pair alike, which lets the noisy short pairs dominate real ITS_LIVE data. ROBUST re-weights outliers (IRLS). Steps no pair informs are NaN.
 
 INPUT: a subset written by itslive:downloadsubset (.nc/.zarr) or an ITS_LIVE datacube (Zarr path or URL, read from the configured endpoint); EXTENT takes part of a cube.
@@ -1199,7 +1304,7 @@ OUTPUT : NetCDF CF de dimensions (time, y, x), temps au centre des pas avec time
 Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels sur tous les cœurs ; sur un GPU CUDA (DEVICE auto ou cuda), ce sont des solveurs torch par lots.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="183" />
+      <location filename="../itslive_qgis/layers/loader.py" line="190" />
       <source>Unexpected error while loading {}: {}</source>
       <translation>Erreur inattendue lors du chargement de {} : {}</translation>
     </message>
@@ -1209,12 +1314,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Format de sortie {} non pris en charge : utilisez .nc (NetCDF) ou .tif (GeoTIFF).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="313" />
+      <location filename="../itslive_qgis/layers/loader.py" line="321" />
       <source>Variable: {} ({}), units: {}</source>
       <translation>Variable : {} ({}), unités : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="76" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="93" />
       <source>Variables</source>
       <translation>Variables</translation>
     </message>
@@ -1239,7 +1344,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Série temporelle de vitesse en un point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="56" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="58" />
       <source>Weighting</source>
       <translation>Pondération</translation>
     </message>
@@ -1249,17 +1354,17 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Chaîne de traitement : cubes, extrait, série temporelle, vitesses de déformation, dh/dt</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="106" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="118" />
       <source>Written {}, but loading failed: {}</source>
       <translation>Fichier {} écrit, mais son chargement a échoué : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="224" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="230" />
       <source>Wrote {}</source>
       <translation>Fichier écrit : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="116" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="119" />
       <source>YYYY-MM-DD (empty: first time of the field)</source>
       <translation>AAAA-MM-JJ (vide : premier instant du champ)</translation>
     </message>
@@ -1269,7 +1374,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Année (0 = mosaïque statique)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="78" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="95" />
       <source>all; e.g. 8,9,2A,2B</source>
       <translation>tous ; p. ex. 8,9,2A,2B</translation>
     </message>
@@ -1284,12 +1389,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>et raster vy (m/yr, nord de la grille)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="63" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="65" />
       <source>auto</source>
       <translation>auto</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="48" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="49" />
       <source>automatic (cross-validation)</source>
       <translation>automatique (validation croisée)</translation>
     </message>
@@ -1299,7 +1404,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>différences centrées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="302" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="308" />
       <source>colour pairs by</source>
       <translation>colorer les paires par</translation>
     </message>
@@ -1309,22 +1414,22 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>terminées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="104" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="113" />
       <source>cpu</source>
       <translation>cpu</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="104" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="113" />
       <source>cuda</source>
       <translation>cuda</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="86" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="103" />
       <source>date_dt min / max</source>
       <translation>date_dt min / max</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="75" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="92" />
       <source>default: v, vx, vy, v_error and pair metadata</source>
       <translation>par défaut : v, vx, vy, v_error et métadonnées des paires</translation>
     </message>
@@ -1334,27 +1439,27 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>vide = AWS S3 (us-west-2) ; p. ex. http://127.0.0.1:9000 pour un miroir</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="304" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="310" />
       <source>error bars</source>
       <translation>barres d'erreur</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="83" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="92" />
       <source>first</source>
       <translation>première</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="51" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="52" />
       <source>first derivative</source>
       <translation>dérivée première</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="283" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="285" />
       <source>image pair (bar = acquisition interval)</source>
       <translation>paire d'images (barre = intervalle d'acquisition)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="326" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="332" />
       <source>inverted series, step</source>
       <translation>série inversée, pas</translation>
     </message>
@@ -1364,12 +1469,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>déformation logarithmique, L = {} m</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="83" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="100" />
       <source>no limit</source>
       <translation>sans limite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="55" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="56" />
       <source>none</source>
       <translation>aucune</translation>
     </message>
@@ -1399,42 +1504,42 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>hors de la grille de vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="89" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="98" />
       <source>pair errors</source>
       <translation>erreurs des paires</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="55" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="56" />
       <source>pair errors (1/sigma^2)</source>
       <translation>erreurs des paires (1/sigma^2)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="333" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="341" />
       <source>robust</source>
       <translation>robuste</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="83" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="92" />
       <source>second</source>
       <translation>seconde</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="51" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="52" />
       <source>second derivative</source>
       <translation>dérivée seconde</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="316" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="322" />
       <source>to</source>
       <translation>à</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="344" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="357" />
       <source>weight pairs by their errors</source>
       <translation>pondérer les paires par leurs erreurs</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="267" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="273" />
       <source>{} (m/yr)</source>
       <translation>{} (m/yr)</translation>
     </message>
@@ -1444,7 +1549,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} et {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="293" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="297" />
       <source>{} at {} point(s): {} image pairs</source>
       <translation>{} en {} point(s) : {} paires d'images</translation>
     </message>
@@ -1454,9 +1559,14 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} cube(s) de données couvre(nt) l'emprise.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="146" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="149" />
       <source>{} has no vx/vy velocities: choose a NetCDF/Zarr with vx and vy or a *_vx.tif layer.</source>
       <translation>{} n'a pas de vitesses vx/vy : choisissez un NetCDF/Zarr contenant vx et vy ou une couche *_vx.tif.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/legend.py" line="27" />
+      <source>{} image pairs by mid_date, {} to {}</source>
+      <translation>{} paires d'images par mid_date, du {} au {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="103" />
@@ -1474,7 +1584,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} paires écrites dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="130" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="139" />
       <source>{} pairs, {} x {} pixels</source>
       <translation>{} paires, {} x {} pixels</translation>
     </message>
@@ -1489,12 +1599,17 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} point(s) de départ n'ont pas pu être suivis et ont été ignorés : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="394" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="407" />
       <source>{} series, {} image pairs ({} objects read)</source>
       <translation>{} série(s), {} paires d'images ({} objets lus)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="318" />
+      <location filename="../itslive_qgis/layers/legend.py" line="33" />
+      <source>{} steps of {:g} days, {} to {}</source>
+      <translation>{} pas de {:g} jours, du {} au {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/loader.py" line="326" />
       <source>{} time steps from {} to {}</source>
       <translation>{} pas de temps du {} au {}</translation>
     </message>

@@ -42,7 +42,12 @@ from ..paths import style_path
 from ..tasks.base import CallableTask, start
 
 DEBOUNCE_MS = 250
-COLUMNS = ("Tile (x, y of the centre, m)", "EPSG", "Granules", "Coverage %")
+
+
+def column_titles() -> list[str]:
+    """Translated headers of the cube table."""
+    return [tr("Tile (centre)"), tr("EPSG"), tr("Granules"), tr("Coverage %")]
+
 
 
 def footprints_layer_name() -> str:
@@ -84,9 +89,10 @@ class CubeList(QWidget):
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
 
-        self.table = QTableWidget(0, len(COLUMNS))
+        titles = column_titles()
+        self.table = QTableWidget(0, len(titles))
         self.table.setObjectName("itslive_cube_table")
-        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        self.table.setHorizontalHeaderLabels(titles)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -610,6 +610,11 @@ def main():
     window.move(0, 0)
     window.resize(1600, 1000)
     window.showMaximized()
+    # the map instead of the welcome page (what a user sees once a project or base layer is open);
+    # otherwise the hidden canvas is resized when the first layer arrives and the view moves
+    stack = canvas().parentWidget()
+    if hasattr(stack, "setCurrentWidget"):
+        stack.setCurrentWidget(canvas())
     scenario = Scenario(STEPS)
     QTimer.singleShot(1500, scenario.start)
     return scenario
