@@ -49,7 +49,6 @@ def column_titles() -> list[str]:
     return [tr("Tile (centre)"), tr("EPSG"), tr("Granules"), tr("Coverage %")]
 
 
-
 def footprints_layer_name() -> str:
     """Translated name of the footprints layer."""
     return tr("ITS_LIVE datacube footprints")
