@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from qgis.core import QgsMapLayerLegend, QgsSimpleLegendNode
+from qgis.PyQt import sip
 
 from ..i18n import tr
 from . import temporal
@@ -47,4 +48,6 @@ class DatedRasterLegend(QgsMapLayerLegend):
             nodes[0] = QgsSimpleLegendNode(node_layer, self.caption)
         else:
             nodes.insert(0, QgsSimpleLegendNode(node_layer, self.caption))
+        for node in nodes:  # the layer tree model owns the nodes it gets (else Python frees them)
+            sip.transferto(node, None)
         return nodes

@@ -196,6 +196,17 @@ def test_defect6_short_names_dated_legends_and_primary_visible(qgis_app, tmp_pat
         e_eff = next(layer for layer in strain if layer.customProperty("itslive/variable") == "e_eff")
         assert e_eff.metadata().title() and e_eff.metadata().title() in e_eff.metadata().abstract()
         visible = [layer.name() for layer in strain if root.findLayer(layer.id()).isVisible()]
+        # the Layers panel's model builds the legend nodes (a crash here once: nodes freed by Python)
+        import gc
+
+        from qgis.core import QgsLayerTreeModel
+
+        model = QgsLayerTreeModel(root)
+        gc.collect()
+        node = model.node2index(root.findLayer(speed.id()))
+        texts = [model.data(model.index(r, 0, node), 0) for r in range(model.rowCount(node))]
+        assert texts and "mid_date=" not in texts[0] and "2020-01-31" in texts[0], texts
+        del model
         assert visible == ["e_eff (1/yr)"]  # the group hides nothing else it adds
     finally:
         project.clear()
