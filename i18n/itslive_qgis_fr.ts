@@ -1541,7 +1541,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
     <message>
       <location filename="../itslive_qgis/gui/timeseries_plot.py" line="273" />
       <source>{} (m/yr)</source>
-      <translation>{} (m/yr)</translation>
+      <translation>{} (m/an)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/velocity_inputs.py" line="211" />

@@ -20,6 +20,7 @@ from qgis.core import (
     QgsRasterLayer,
 )
 from qgis.gui import QgsCollapsibleGroupBox, QgsDoubleSpinBox, QgsFileWidget, QgsMapLayerComboBox
+from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -49,8 +50,12 @@ class AnalysisPanel(AlgorithmPanel):
     def __init__(self, iface, parent=None, project: QgsProject | None = None):
         super().__init__(iface, parent, project)
         self._build()
-        self.project.layersAdded.connect(self._refresh_velocity_layers)
-        self.project.layersRemoved.connect(self._refresh_velocity_layers)
+        self._refresh_timer = QTimer(self)  # one refresh after a batch of layers, not one per layer
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(300)
+        self._refresh_timer.timeout.connect(self._refresh_velocity_layers)
+        self.project.layersAdded.connect(self._schedule_refresh)
+        self.project.layersRemoved.connect(self._schedule_refresh)
         if iface is not None and hasattr(iface, "currentLayerChanged"):
             iface.currentLayerChanged.connect(self._follow_active_layer)
         self._refresh_velocity_layers()
@@ -214,9 +219,10 @@ class AnalysisPanel(AlgorithmPanel):
     def shutdown(self):
         """Disconnect from the project and iface (plugin unload)."""
         self.cancel()
+        self._refresh_timer.stop()
         for signal, slot in (
-            (self.project.layersAdded, self._refresh_velocity_layers),
-            (self.project.layersRemoved, self._refresh_velocity_layers),
+            (self.project.layersAdded, self._schedule_refresh),
+            (self.project.layersRemoved, self._schedule_refresh),
         ):
             try:
                 signal.disconnect(slot)
@@ -229,6 +235,9 @@ class AnalysisPanel(AlgorithmPanel):
                 pass
 
     # -- layers ----------------------------------------------------------------------------------
+    def _schedule_refresh(self, *_args):
+        self._refresh_timer.start()
+
     def _refresh_velocity_layers(self, *_args):
         """Offer only raster/mesh layers that hold vx and vy."""
         excluded = [
@@ -333,9 +342,10 @@ def _netcdf_variables(path: str) -> set[str]:
     from osgeo import gdal
 
     try:
-        gdal.UseExceptions()
-        dataset = gdal.Open(path)
+        dataset = gdal.Open(path)  # no gdal.UseExceptions(): that would switch it for all of QGIS
     except RuntimeError:
+        return set()
+    if dataset is None:
         return set()
     names = {
         value.rsplit(":", 1)[-1]

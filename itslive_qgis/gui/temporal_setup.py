@@ -38,8 +38,10 @@ def show_time_grid(canvas, project: QgsProject, source) -> bool:
     settings.setTimeStepUnit(Qgis.TemporalUnit.Days)
     navigation = canvas.temporalController() if canvas is not None else None
     if isinstance(navigation, QgsTemporalNavigationObject):
-        navigation.setTemporalExtents(extent)
+        # every change redraws the canvas: the frame first, then the mode, in separate turns
         navigation.setFrameDuration(QgsInterval(step_days, Qgis.TemporalUnit.Days))
-        navigation.setNavigationMode(Qgis.TemporalNavigationMode.Animated)
+        navigation.setTemporalExtents(extent)
         navigation.setCurrentFrameNumber(0)
+        if navigation.navigationMode() != Qgis.TemporalNavigationMode.Animated:
+            navigation.setNavigationMode(Qgis.TemporalNavigationMode.Animated)
     return True

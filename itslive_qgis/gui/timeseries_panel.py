@@ -96,6 +96,8 @@ class TimeSeriesPanel(QWidget):
         self._status_timer.timeout.connect(lambda: self.status.setStyleSheet(""))
         self._build()
         self.canvas.destinationCrsChanged.connect(self._place_markers)
+        # matplotlib takes ~0.5 s to import: do it in the background, not when the tab first shows
+        self.warm_task = start(CallableTask(tr("Preparing the time-series plot"), _import_matplotlib))
 
     # -- public API --------------------------------------------------------------------------------
     def start_pick(self):
@@ -599,3 +601,17 @@ def _distance_to_pixel_m(point: PlottedPoint) -> float | None:
     except Exception:
         return None
     return float(((there.x() - s.x_m) ** 2 + (there.y() - s.y_m) ** 2) ** 0.5)
+
+
+def _import_matplotlib(_progress) -> bool:
+    """Import the modules the plot uses (worker thread; no figure, no widget is created)."""
+    try:
+        import matplotlib.backends.backend_agg
+        import matplotlib.collections
+        import matplotlib.dates
+        import matplotlib.figure
+        import matplotlib.lines
+        import matplotlib.patheffects  # noqa: F401
+    except ImportError:
+        return False
+    return True

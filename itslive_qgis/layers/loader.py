@@ -33,6 +33,7 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
+from qgis.PyQt.QtCore import QTimer
 
 from ..core.errors import DataError, ItsLiveError
 from ..i18n import tr
@@ -114,18 +115,67 @@ def add_to_project(
     source: ResultSource, layers: list[QgsMapLayer], project: QgsProject, group_name: str | None = None
 ) -> QgsLayerTreeGroup:
     """Add ``layers`` (built by :func:`build_layers`) to a new group at the top of ``project``."""
-    root = project.layerTreeRoot()
-    group = root.insertGroup(0, group_name or default_group_name(source.kind, source.path.stem))
-    group.setCustomProperty(PROPERTY_PREFIX + "source", str(source.path))
+    group = _new_group(source, project, group_name)
     for layer in layers:
-        project.addMapLayer(layer, False)
-        node = group.addLayer(layer)
-        node.setItemVisibilityChecked(bool(layer.customProperty(PROPERTY_PREFIX + "visible", True)))
-        node.setExpanded(False)
+        _add_layer(group, layer, project)
+    _finish_group(source, layers, project)
+    return group
+
+
+def _new_group(source: ResultSource, project: QgsProject, group_name: str | None) -> QgsLayerTreeGroup:
+    group = project.layerTreeRoot().insertGroup(
+        0, group_name or default_group_name(source.kind, source.path.stem)
+    )
+    group.setCustomProperty(PROPERTY_PREFIX + "source", str(source.path))
+    return group
+
+
+def _add_layer(group: QgsLayerTreeGroup, layer: QgsMapLayer, project: QgsProject) -> None:
+    project.addMapLayer(layer, False)
+    node = group.addLayer(layer)
+    node.setItemVisibilityChecked(bool(layer.customProperty(PROPERTY_PREFIX + "visible", True)))
+    node.setExpanded(False)
+
+
+def _finish_group(source: ResultSource, layers: list[QgsMapLayer], project: QgsProject) -> None:
     if not project.crs().isValid() and layers and layers[0].crs().isValid():
         project.setCrs(layers[0].crs())
     _set_project_time(project, source)
-    return group
+
+
+class _BatchAdder:
+    """Adds a result's layers one per event-loop turn (the interface keeps responding), then reports."""
+
+    def __init__(self, source, layers, project, group_name, guard, done):
+        self.source, self.layers, self.project, self.done = source, list(layers), project, done
+        self.group_name, self.guard, self.index = group_name, guard, 0
+        self.group = None
+        self.context = None
+
+    def start(self) -> None:
+        _RUNNING_TASKS.add(self)
+        self.context = self.guard() if self.guard is not None else nullcontext()
+        self.context.__enter__()
+        self.group = _new_group(self.source, self.project, self.group_name)
+        QTimer.singleShot(0, self._next)
+
+    def _next(self) -> None:
+        try:
+            if self.index < len(self.layers):
+                _add_layer(self.group, self.layers[self.index], self.project)
+                self.index += 1
+                QTimer.singleShot(0, self._next)
+                return
+            _finish_group(self.source, self.layers, self.project)
+        except Exception as exc:  # e.g. the project was cleared meanwhile
+            self._end(tr("Unexpected error while loading {}: {}").format(self.source.path.name, exc))
+            return
+        self._end("")
+
+    def _end(self, error: str) -> None:
+        _RUNNING_TASKS.discard(self)
+        self.context.__exit__(None, None, None)
+        self.done(self.layers if not error else [], error)
 
 
 def default_group_name(kind: str, stem: str) -> str:
@@ -191,16 +241,23 @@ class LoadResultTask(QgsTask):
         return False
 
     def finished(self, result: bool) -> None:
-        """Main thread: add the layers to the project and report."""
+        """Main thread: add the layers to the project (one per event-loop turn) and report."""
         _RUNNING_TASKS.discard(self)
         if result and self.source is not None:
-            with self.guard() if self.guard is not None else nullcontext():
-                add_to_project(self.source, self.layers, self.project, self.group_name)
-        else:
-            self.layers = []
-            if not self.error_message:
-                self.error_message = tr("Loading {} was cancelled.").format(self.path.name)
-            QgsMessageLog.logMessage(self.error_message, MESSAGE_TAG, Qgis.MessageLevel.Warning)
+            on_loaded = self.on_loaded
+            _BatchAdder(
+                self.source,
+                self.layers,
+                self.project,
+                self.group_name,
+                self.guard,
+                lambda layers, error: on_loaded(layers, error) if on_loaded is not None else None,
+            ).start()
+            return
+        self.layers = []
+        if not self.error_message:
+            self.error_message = tr("Loading {} was cancelled.").format(self.path.name)
+        QgsMessageLog.logMessage(self.error_message, MESSAGE_TAG, Qgis.MessageLevel.Warning)
         if self.on_loaded is not None:
             self.on_loaded(self.layers, self.error_message)
 

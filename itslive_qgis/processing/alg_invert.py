@@ -6,6 +6,7 @@ from qgis.core import (
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
+    QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
@@ -60,8 +61,10 @@ class InvertAlgorithm(ItsLiveAlgorithm):
 
     def initAlgorithm(self, config=None):
         self.addParameter(
-            QgsProcessingParameterString(
-                self.INPUT, tr("Subset file or datacube (path or URL)"), multiLine=False
+            QgsProcessingParameterFile(  # a file picker; a datacube URL may still be typed
+                self.INPUT,
+                tr("Subset file or datacube (path or URL)"),
+                fileFilter=tr("Subset (*.nc *.zarr);;All files (*)"),
             )
         )
         self.addParameter(
