@@ -112,7 +112,7 @@ class CubeList(QWidget):
 
         self.rubber_band = QgsRubberBand(canvas, QgsWkbTypes.GeometryType.PolygonGeometry)
         self.rubber_band.setColor(QColor(255, 80, 0, 200))
-        self.rubber_band.setFillColor(QColor(255, 160, 0, 50))
+        self.rubber_band.setFillColor(QColor(255, 160, 0, 20))  # light: results are drawn under it
         self.rubber_band.setWidth(2)
 
         self.timer = QTimer(self)

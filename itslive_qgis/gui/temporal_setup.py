@@ -13,6 +13,17 @@ from qgis.core import Qgis, QgsDateTimeRange, QgsInterval, QgsProject, QgsTempor
 from ..layers import temporal
 
 
+def first_frame_with_data(source) -> int:
+    """Frame (from 0) of the first step where the result's main variable has data."""
+    timed = [v for v in source.variables if v.is_temporal and v.time_dimension != "mid_date"]
+    primary = next(
+        (v for v in timed if v.name in ("v", "e_eff", "dynamic_dhdt")), timed[0] if timed else None
+    )
+    if primary is None or primary.first_valid_band is None:
+        return 0
+    return primary.first_valid_band - 1
+
+
 def time_grid(source) -> tuple[QgsDateTimeRange, float] | None:
     """(range from the first step start to the last step end, step in days) of a regular result."""
     timed = [v for v in source.variables if v.is_temporal and v.time_dimension != "mid_date"]
@@ -41,7 +52,7 @@ def show_time_grid(canvas, project: QgsProject, source) -> bool:
         # every change redraws the canvas: the frame first, then the mode, in separate turns
         navigation.setFrameDuration(QgsInterval(step_days, Qgis.TemporalUnit.Days))
         navigation.setTemporalExtents(extent)
-        navigation.setCurrentFrameNumber(0)
+        navigation.setCurrentFrameNumber(first_frame_with_data(source))
         if navigation.navigationMode() != Qgis.TemporalNavigationMode.Animated:
             navigation.setNavigationMode(Qgis.TemporalNavigationMode.Animated)
     return True

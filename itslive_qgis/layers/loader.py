@@ -50,6 +50,8 @@ PRIMARY_VARIABLES = {
     "flux": ("dynamic_dhdt", "flux_divergence"),
 }
 PROPERTY_PREFIX = "itslive/"
+#: short unit labels for layer names (ITS_LIVE files say "meter/year")
+UNIT_LABELS = {"meter/year": "m/yr", "meters/year": "m/yr", "m/y": "m/yr", "m yr-1": "m/yr", "1/year": "1/yr"}
 #: track M values outside this window (days since 1970-01-01: 1970-01-02 .. 2100) are not dates
 MIN_DATE_DAYS, MAX_DATE_DAYS = 1.0, 47_482.0
 MESSAGE_TAG = "ITS_LIVE"
@@ -288,7 +290,8 @@ def _primary_variable(source: ResultSource) -> VariableSource | None:
 
 def _raster_layer(source: ResultSource, variable: VariableSource) -> QgsRasterLayer:
     # short name with units; the long name (a formula for strain rates) goes to the metadata
-    name = f"{variable.name} ({variable.units})" if variable.units else variable.name
+    units = UNIT_LABELS.get(variable.units.strip().lower(), variable.units)
+    name = f"{variable.name} ({units})" if units else variable.name
     layer = QgsRasterLayer(variable.uri, name, "gdal")
     if not layer.isValid():
         raise DataError(f"QGIS cannot open {variable.uri}: {layer.error().summary()}")

@@ -143,7 +143,7 @@ class Scenario:
         try:
             wanted = self.generator.send(value)
         except StopIteration:
-            QTimer.singleShot(300, self._next_step)  # let the window repaint before the screenshot
+            self._after_render(self._next_step)  # the screenshot shows the finished map
             return
         except Exception:
             self.check("step ran without an exception", False, traceback.format_exc())
@@ -155,6 +155,14 @@ class Scenario:
         self.waiting = wanted
         self.deadline = time.time() + STEP_TIMEOUT_S
         QTimer.singleShot(TICK_MS, self._poll)
+
+    def _after_render(self, then, deadline=None):
+        """Call ``then`` once the canvas has finished drawing (at most 10 s), plus a repaint."""
+        deadline = deadline or time.time() + 10.0
+        if canvas().isDrawing() and time.time() < deadline:
+            QTimer.singleShot(TICK_MS, lambda: self._after_render(then, deadline))
+            return
+        QTimer.singleShot(300, then)
 
     def _poll(self):
         try:
@@ -382,7 +390,7 @@ def show_footprints(s):
     name = layer.name() if layer else ""
     s.check(
         "footprints layer name translated",
-        name == tr("ITS_LIVE datacube footprints") and (LANG != "fr" or "empreintes" in name.lower()),
+        name == tr("ITS_LIVE datacube footprints") and (LANG != "fr" or "emprises" in name.lower()),
         name,
     )
     dock().cubes.show_all.setChecked(False)
@@ -598,8 +606,8 @@ def processing_dialog(s):
     dialog.show()
     yield 800
     dialog.grab().save(os.path.join(OUT, "processing_invert.png"))
-    files = dialog.findChildren(QgsFileWidget)
-    s.check("file picker for the input subset", len(files) >= 2, len(files))
+    files = [w for w in dialog.findChildren(QgsFileWidget) if "*.nc" in w.filter()]
+    s.check("file picker for the input subset", len(files) == 1, [w.filter() for w in files])
     dialog.close()
 
 
