@@ -9,7 +9,7 @@
       <translation> (inversion ± 1σ)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/legend.py" line="30" />
+      <location filename="../itslive_qgis/layers/legend.py" line="31" />
       <source> (pair intervals {:.0f}-{:.0f} days)</source>
       <translation> (intervalles des paires {:.0f} à {:.0f} jours)</translation>
     </message>
@@ -19,12 +19,12 @@
       <translation> j</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="121" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="126" />
       <source> days</source>
       <translation> jours</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="84" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="89" />
       <source> m</source>
       <translation> m</translation>
     </message>
@@ -34,7 +34,7 @@
       <translation> m/an</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="97" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="102" />
       <source>(choose an ice thickness raster)</source>
       <translation>(choisir un raster d'épaisseur de glace)</translation>
     </message>
@@ -44,12 +44,12 @@
       <translation>(utiliser l'emprise ci-dessus)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="506" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="508" />
       <source>, {:.0f} m from the click</source>
       <translation>, à {:.0f} m du clic</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="70" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="75" />
       <source>A NetCDF/Zarr layer with vx and vy, or a *_vx.tif with its *_vy.tif</source>
       <translation>Une couche NetCDF/Zarr contenant vx et vy, ou un *_vx.tif accompagné de son *_vy.tif</translation>
     </message>
@@ -59,7 +59,7 @@
       <translation>Un fichier d'extrait, ou saisissez le chemin ou l'URL d'un cube de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="291" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="293" />
       <source>Active layer (subset or inversion file)</source>
       <translation>Couche active (fichier d'extrait ou d'inversion)</translation>
     </message>
@@ -119,22 +119,22 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Polygones de la zone (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="60" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="62" />
       <source>Area polygons (optional, instead of the extent)</source>
       <translation>Polygones de la zone (facultatif, à la place de l'emprise)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="266" />
+      <location filename="../itslive_qgis/layers/loader.py" line="326" />
       <source>Arrows from vx/vy drawn by the mesh layer (MDAL), sized by speed.</source>
       <translation>Flèches tracées à partir de vx/vy par la couche maillage (MDAL), dimensionnées selon la vitesse.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="126" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="131" />
       <source>Backward</source>
       <translation>Vers l'amont</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="324" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="326" />
       <source>Baseline (date_dt)</source>
       <translation>Intervalle entre images (date_dt)</translation>
     </message>
@@ -154,7 +154,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>SCR de la grille de vitesse (seulement si le fichier n'en indique pas)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="226" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="228" />
       <source>CSV files (*.csv)</source>
       <translation>Fichiers CSV (*.csv)</translation>
     </message>
@@ -194,7 +194,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Estimation impossible : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="196" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="195" />
       <source>Cannot look up cubes in this map CRS: {}</source>
       <translation>Impossible de rechercher les cubes dans ce SCR de carte : {}</translation>
     </message>
@@ -204,7 +204,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Fichier ou URL du catalogue (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="82" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="87" />
       <source>Central differences</source>
       <translation>Différences centrées</translation>
     </message>
@@ -219,7 +219,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche de points de départ (SEEDS).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="186" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="191" />
       <source>Choose a point layer of seeds.</source>
       <translation>Choisissez une couche de points de départ.</translation>
     </message>
@@ -229,7 +229,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez un fichier d'extrait (téléchargez-en un d'abord) ou indiquez l'URL d'un cube de données.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="144" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="149" />
       <source>Choose a velocity layer (a NetCDF/Zarr with vx and vy, or a vx/vy GeoTIFF pair).</source>
       <translation>Choisissez une couche de vitesse (un NetCDF/Zarr contenant vx et vy, ou une paire de GeoTIFF vx/vy).</translation>
     </message>
@@ -244,17 +244,17 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez un raster d'épaisseur de glace (THICKNESS).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="173" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="178" />
       <source>Choose an ice thickness raster layer.</source>
       <translation>Choisissez une couche raster d'épaisseur de glace.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="292" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="294" />
       <source>Clear</source>
       <translation>Effacer</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/plugin.py" line="59" />
+      <location filename="../itslive_qgis/plugin.py" line="64" />
       <source>Click a glacier: its ITS_LIVE velocity history in the ITS_LIVE panel</source>
       <translation>Cliquez sur un glacier : son historique de vitesse ITS_LIVE s'affiche dans le panneau ITS_LIVE</translation>
     </message>
@@ -279,12 +279,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Découpe les mosaïques de vitesse ITS_LIVE v2 (GeoTIFF optimisés pour le cloud, sous velocity_mosaic/v2/{annual,static}/cog/) sur une zone par lectures HTTP partielles (requêtes range) : seules les tuiles sous la zone sont lues, jamais les fichiers entiers. YEAR 0 = la mosaïque statique (de synthèse), sinon la mosaïque annuelle de cette année (1985-2022). REGION : région RGI (p. ex. 5 ou RGI05A) ; par défaut, déduite de la zone. VARIABLES : p. ex. v,vx,vy,v_error,count (les mosaïques statiques ont aussi dv_dt, v_amp, v_phase, ...). Un GeoTIFF par variable dans OUTPUT_FOLDER, dans la projection de la mosaïque, avec les unités (m/yr) et la valeur nodata. Les sorties VX/VY s'enchaînent avec itslive:strainrates.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="201" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="206" />
       <source>Computing strain rates...</source>
       <translation>Calcul des vitesses de déformation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="207" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="212" />
       <source>Computing the flux divergence...</source>
       <translation>Calcul de la divergence du flux...</translation>
     </message>
@@ -314,17 +314,17 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Couverture %</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="110" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="111" />
       <source>Datacube URLs (optional)</source>
       <translation>URL des cubes de données (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="384" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="393" />
       <source>Datacube catalog downloaded: {} cubes.</source>
       <translation>Catalogue des cubes de données téléchargé : {} cubes.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="389" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="398" />
       <source>Datacube catalog up to date: {} cubes.</source>
       <translation>Catalogue des cubes de données à jour : {} cubes.</translation>
     </message>
@@ -334,7 +334,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Emprises des cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="115" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="116" />
       <source>Datacube footprints (output of itslive:findcubes, optional)</source>
       <translation>Emprises des cubes de données (sortie de itslive:findcubes, facultatif)</translation>
     </message>
@@ -344,7 +344,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="290" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="292" />
       <source>Datacubes (network)</source>
       <translation>Cubes de données (réseau)</translation>
     </message>
@@ -354,7 +354,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Date (intervalle d'acquisition de chaque paire d'images)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="106" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="111" />
       <source>Depth factor</source>
       <translation>Facteur de profondeur</translation>
     </message>
@@ -369,7 +369,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Matériel de calcul</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="127" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="132" />
       <source>Direction</source>
       <translation>Sens</translation>
     </message>
@@ -408,7 +408,7 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Téléchargement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="32" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="34" />
       <source>Download datacube subset</source>
       <translation>Télécharger un extrait de cubes de données</translation>
     </message>
@@ -423,7 +423,7 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Téléchargement de l'extrait de {} cube(s) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="35" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="37" />
       <source>Downloads the image-pair velocities of the ITS_LIVE datacubes under an area (EXTENT, or the polygons of AOI, e.g. a selected glacier outline; any CRS) whose mid_date lies in [START_DATE, END_DATE] (YYYY-MM-DD, inclusive), and writes one clean file: -32767 fill values become NaN, pairs are sorted by mid_date (duplicates kept in a stable order), acquisition_date_img1 &lt;= acquisition_date_img2, date_dt in days, y stays descending; CF-1.8 NetCDF4 (compressed, .nc) or Zarr (.zarr) with the grid mapping, units (m/yr) and provenance.
 
 Only the chunks under the area are read, many at a time, retried with backoff; an interrupted or cancelled download resumes without fetching completed chunks; the file appears only when complete. Tiles of one projection are joined on their common 120 m grid; tiles of another projection are resampled onto TARGET_CRS (default: the projection of the tile covering most of the area) with vx/vy rotated into its axes.
@@ -436,7 +436,7 @@ Seuls les blocs (chunks) sous la zone sont lus, plusieurs à la fois, avec de no
 CUBES : URL zarr facultatives séparées par des virgules (la sélection du panneau ITS_LIVE), ou CUBES_LAYER : la sortie de itslive:findcubes ; par défaut : tous les cubes du catalogue qui couvrent la zone. VARIABLES : par défaut v, vx, vy, v_error et les métadonnées de chaque paire. SATELLITES : p. ex. 8,9,2A,2B (première image). MIN_DT_DAYS/MAX_DT_DAYS bornent date_dt (jours) ; MIN_VALID_PCT borne roi_valid_percentage (%) ; MAX_V_ERROR (m/yr) masque les pixels dont l'erreur est supérieure.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="122" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="127" />
       <source>Duration</source>
       <translation>Durée</translation>
     </message>
@@ -451,12 +451,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>EPSG</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="75" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="80" />
       <source>Empty: beside the velocity file (or the temporary folder)</source>
       <translation>Vide : à côté du fichier de vitesse (ou dans le dossier temporaire)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="71" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="69" />
       <source>End date (YYYY-MM-DD)</source>
       <translation>Date de fin (AAAA-MM-JJ)</translation>
     </message>
@@ -476,32 +476,32 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Estimation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="386" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="388" />
       <source>Export CSV...</source>
       <translation>Exporter en CSV...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="388" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="390" />
       <source>Export PNG...</source>
       <translation>Exporter en PNG...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="237" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="239" />
       <source>Export the plot (PNG)</source>
       <translation>Exporter le graphique (PNG)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="226" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="228" />
       <source>Export the time series (CSV)</source>
       <translation>Exporter la série temporelle (CSV)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="56" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="58" />
       <source>Extent (any CRS)</source>
       <translation>Emprise (n'importe quel SCR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="68" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="71" />
       <source>Extent (part of a cube)</source>
       <translation>Emprise (partie d'un cube)</translation>
     </message>
@@ -511,12 +511,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Rechercher les cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="259" />
+      <location filename="../itslive_qgis/layers/loader.py" line="319" />
       <source>Flow vectors</source>
       <translation>Vecteurs d'écoulement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="92" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="97" />
       <source>Flux divergence</source>
       <translation>Divergence du flux</translation>
     </message>
@@ -526,12 +526,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Divergence du flux de {} avec l'épaisseur {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="107" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="112" />
       <source>Flux divergence...</source>
       <translation>Divergence du flux...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="126" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="131" />
       <source>Forward</source>
       <translation>Vers l'aval</translation>
     </message>
@@ -551,7 +551,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Indiquez les vitesses soit sous forme de jeu de données (INPUT), soit sous forme de deux rasters (VX et VY), mais pas les deux.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="104" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="109" />
       <source>Glacier outline</source>
       <translation>Contour du glacier</translation>
     </message>
@@ -571,12 +571,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="55" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="54" />
       <source>ITS_LIVE datacube footprints</source>
       <translation>Emprises des cubes de données ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="136" />
+      <location filename="../itslive_qgis/layers/loader.py" line="188" />
       <source>ITS_LIVE flux divergence — {}</source>
       <translation>ITS_LIVE divergence du flux — {}</translation>
     </message>
@@ -586,22 +586,22 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Vitesses ITS_LIVE des glaciers et des calottes polaires</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="134" />
+      <location filename="../itslive_qgis/layers/loader.py" line="186" />
       <source>ITS_LIVE inversion — {}</source>
       <translation>ITS_LIVE inversion — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="138" />
+      <location filename="../itslive_qgis/layers/loader.py" line="190" />
       <source>ITS_LIVE mosaic — {}</source>
       <translation>ITS_LIVE mosaïque — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="442" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="444" />
       <source>ITS_LIVE point inversion</source>
       <translation>Inversion ITS_LIVE en un point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="141" />
+      <location filename="../itslive_qgis/layers/loader.py" line="193" />
       <source>ITS_LIVE result — {}</source>
       <translation>ITS_LIVE résultat — {}</translation>
     </message>
@@ -611,32 +611,32 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Résultats ITS_LIVE (*.nc *.nc4 *.tif *.tiff *.gpkg);;Tous les fichiers (*)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="135" />
+      <location filename="../itslive_qgis/layers/loader.py" line="187" />
       <source>ITS_LIVE strain rates — {}</source>
       <translation>ITS_LIVE vitesses de déformation — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="137" />
+      <location filename="../itslive_qgis/layers/loader.py" line="189" />
       <source>ITS_LIVE subset — {}</source>
       <translation>ITS_LIVE extrait — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="134" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="136" />
       <source>ITS_LIVE time series at {:.6g}, {:.6g}</source>
       <translation>Série temporelle ITS_LIVE en {:.6g}, {:.6g}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="139" />
+      <location filename="../itslive_qgis/layers/loader.py" line="191" />
       <source>ITS_LIVE tracks — {}</source>
       <translation>ITS_LIVE trajectoires — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/plugin.py" line="46" />
+      <location filename="../itslive_qgis/plugin.py" line="51" />
       <source>ITS_LIVE velocities</source>
       <translation>Vitesses ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="99" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="104" />
       <source>Ice thickness (m)</source>
       <translation>Épaisseur de glace (m)</translation>
     </message>
@@ -651,7 +651,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Inversion</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="456" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="458" />
       <source>Inversion failed: {}</source>
       <translation>Échec de l'inversion : {}</translation>
     </message>
@@ -661,7 +661,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Inverser</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="37" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="38" />
       <source>Invert pair velocities to a time series</source>
       <translation>Inverser les vitesses des paires en série temporelle</translation>
     </message>
@@ -686,7 +686,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Couches chargées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="85" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="90" />
       <source>Length scale</source>
       <translation>Échelle de longueur</translation>
     </message>
@@ -716,22 +716,22 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Charger le résultat dans le projet</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="137" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="136" />
       <source>Loading the ITS_LIVE catalog</source>
       <translation>Chargement du catalogue ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="87" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="86" />
       <source>Loading the datacube catalog...</source>
       <translation>Chargement du catalogue des cubes de données...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="163" />
+      <location filename="../itslive_qgis/layers/loader.py" line="215" />
       <source>Loading {}</source>
       <translation>Chargement de {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="202" />
+      <location filename="../itslive_qgis/layers/loader.py" line="261" />
       <source>Loading {} was cancelled.</source>
       <translation>Le chargement de {} a été annulé.</translation>
     </message>
@@ -741,7 +741,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Chargement de {}...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="82" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="87" />
       <source>Logarithmic (Alley et al. 2018)</source>
       <translation>Logarithmique (Alley et al. 2018)</translation>
     </message>
@@ -751,12 +751,12 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Déformation logarithmique sur une échelle de longueur (Alley et al. 2018)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="185" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="184" />
       <source>Looking up ITS_LIVE datacubes</source>
       <translation>Recherche des cubes de données ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="83" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="84" />
       <source>Maximum date_dt (days)</source>
       <translation>date_dt maximal (jours)</translation>
     </message>
@@ -766,22 +766,22 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>v_error maximale</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="103" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="104" />
       <source>Maximum v_error (m/yr)</source>
       <translation>v_error maximal (m/yr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="83" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="88" />
       <source>Method</source>
       <translation>Méthode</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="82" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="83" />
       <source>Minimum date_dt (days)</source>
       <translation>date_dt minimal (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="93" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="94" />
       <source>Minimum roi_valid_percentage (%)</source>
       <translation>roi_valid_percentage minimal (%)</translation>
     </message>
@@ -811,7 +811,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucune entité de {} n'est sélectionnée.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="273" />
+      <location filename="../itslive_qgis/layers/loader.py" line="333" />
       <source>No flow arrows for {}: {}</source>
       <translation>Pas de flèches d'écoulement pour {} : {}</translation>
     </message>
@@ -866,22 +866,22 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Fichier de sortie</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="76" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="81" />
       <source>Output folder</source>
       <translation>Dossier de sortie</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="237" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="239" />
       <source>PNG images (*.png)</source>
       <translation>Images PNG (*.png)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="98" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="101" />
       <source>Pair weighting</source>
       <translation>Pondération des paires</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="113" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="118" />
       <source>Particle tracks</source>
       <translation>Trajectoires de particules</translation>
     </message>
@@ -905,7 +905,7 @@ Une particule s'arrête à sa dernière position pourvue de données lorsqu'elle
 OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier sommet au point de départ ; M = jours écoulés depuis le 1970-01-01 à chaque sommet (décroissant pour les trajectoires vers l'amont). Champs : seed_id (identifiant de l'entité du point de départ), start et end (dates-heures : premier et dernier instant de la trajectoire), direction, stop_reason. Pour l'animer avec le contrôleur temporel, réglez le mode temporel de la couche sur des champs séparés pour la date/heure de début et de fin, avec start et end (la boîte à outils le fait lorsqu'elle charge la couche).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="285" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="287" />
       <source>Pick a point on the map</source>
       <translation>Choisir un point sur la carte</translation>
     </message>
@@ -915,12 +915,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Les pixels dont la v_error est plus grande sont masqués (MAX_V_ERROR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="469" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="471" />
       <source>Plotting needs matplotlib: install python3-matplotlib (or pip install matplotlib).</source>
       <translation>Le tracé nécessite matplotlib : installez python3-matplotlib (ou pip install matplotlib).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="304" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="306" />
       <source>Point</source>
       <translation>Point</translation>
     </message>
@@ -930,12 +930,17 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Série en un point</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="100" />
+      <source>Preparing the time-series plot</source>
+      <translation>Préparation du graphique de série temporelle</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/runner.py" line="34" />
       <source>Processing algorithm {} is not available.</source>
       <translation>L'algorithme de traitement {} n'est pas disponible.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="503" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="505" />
       <source>P{} {} px ({}, {})</source>
       <translation>P{} {} px ({}, {})</translation>
     </message>
@@ -945,7 +950,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Région RGI (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="139" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="141" />
       <source>Reading the image pairs under the point...</source>
       <translation>Lecture des paires d'images sous le point...</translation>
     </message>
@@ -965,17 +970,17 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Poids de régularisation</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="82" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="85" />
       <source>Regularisation weight (0 = automatic, cross-validation)</source>
       <translation>Poids de régularisation (0 = automatique, validation croisée)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="352" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="354" />
       <source>Regularisation weight lambda; larger is smoother. 0 = chosen by cross-validation over images.</source>
       <translation>Poids de régularisation lambda ; plus il est grand, plus la série est lisse. 0 = choisi par validation croisée sur les images.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="91" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="94" />
       <source>Regularised derivative</source>
       <translation>Dérivée régularisée</translation>
     </message>
@@ -990,7 +995,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Fichier résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="101" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="104" />
       <source>Robust (down-weight outliers)</source>
       <translation>Robuste (réduire le poids des valeurs aberrantes)</translation>
     </message>
@@ -1005,12 +1010,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>URL du point de terminaison compatible S3</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="303" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="305" />
       <source>Satellite</source>
       <translation>Satellite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="303" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="305" />
       <source>Satellite (one point) / point</source>
       <translation>Satellite (un point) / point</translation>
     </message>
@@ -1020,12 +1025,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Satellites</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="79" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="80" />
       <source>Satellites (e.g. 8,9,2A)</source>
       <translation>Satellites (p. ex. 8,9,2A)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="117" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="122" />
       <source>Seed points</source>
       <translation>Points de départ</translation>
     </message>
@@ -1045,22 +1050,22 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Sentinel-{}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="312" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="314" />
       <source>Show</source>
       <translation>Afficher</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="109" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="108" />
       <source>Show all datacube footprints on the map</source>
       <translation>Afficher toutes les emprises des cubes de données sur la carte</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/plugin.py" line="49" />
+      <location filename="../itslive_qgis/plugin.py" line="54" />
       <source>Show or hide the ITS_LIVE panel</source>
       <translation>Afficher ou masquer le panneau ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="361" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="363" />
       <source>Smoothing</source>
       <translation>Lissage</translation>
     </message>
@@ -1070,7 +1075,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Lisser la</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="318" />
+      <location filename="../itslive_qgis/layers/loader.py" line="378" />
       <source>Source file: {}</source>
       <translation>Fichier source : {}</translation>
     </message>
@@ -1080,17 +1085,17 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="300" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="302" />
       <source>Speed v</source>
       <translation>Vitesse v</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="120" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="125" />
       <source>Start date</source>
       <translation>Date de début</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="67" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="68" />
       <source>Start date (YYYY-MM-DD)</source>
       <translation>Date de début (AAAA-MM-JJ)</translation>
     </message>
@@ -1110,7 +1115,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Champ statique et aucune date de début : les trajectoires commencent le 2000-01-01.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="79" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="84" />
       <source>Strain rates</source>
       <translation>Vitesses de déformation</translation>
     </message>
@@ -1120,7 +1125,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Vitesses de déformation par {} pour {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="123" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="124" />
       <source>Subset</source>
       <translation>Extrait</translation>
     </message>
@@ -1130,7 +1135,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Extrait (*.nc *.zarr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="64" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="67" />
+      <source>Subset (*.nc *.zarr);;All files (*)</source>
+      <translation>Extrait (*.nc *.zarr);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="66" />
       <source>Subset file or datacube (path or URL)</source>
       <translation>Fichier d'extrait ou cube de données (chemin ou URL)</translation>
     </message>
@@ -1167,12 +1177,12 @@ OUTPUT : NetCDF (.nc, toutes les variables, axe temporel conservé) ou GeoTIFF (
 Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic strain rates from Landsat 8-derived velocity grids, J. Glaciol. 64(244), 321-332, doi:10.1017/jog.2018.23.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="120" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="121" />
       <source>Target CRS (optional)</source>
       <translation>SCR cible (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="118" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="120" />
       <source>The active layer is not a subset or inversion file (.nc or .zarr): select one.</source>
       <translation>La couche active n'est pas un fichier d'extrait ou d'inversion (.nc ou .zarr) : sélectionnez-en un.</translation>
     </message>
@@ -1187,22 +1197,22 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>La couche de zone ne contient aucune entité polygonale (ou aucune n'est sélectionnée).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="314" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="323" />
       <source>The catalog is not loaded yet; footprints will show when it is.</source>
       <translation>Le catalogue n'est pas encore chargé ; les emprises s'afficheront dès qu'il le sera.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="143" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="142" />
       <source>The datacube catalog could not be loaded: {}</source>
       <translation>Le catalogue des cubes de données n'a pas pu être chargé : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="386" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="395" />
       <source>The datacube catalog could not be refreshed; using the cached copy ({} cubes).</source>
       <translation>Le catalogue des cubes de données n'a pas pu être actualisé ; copie en cache utilisée ({} cubes).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="138" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="139" />
       <source>The datacube layer needs a zarr_url field (from itslive:findcubes).</source>
       <translation>La couche de cubes de données doit avoir un champ zarr_url (issu de itslive:findcubes).</translation>
     </message>
@@ -1237,7 +1247,7 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>La couche {} « {} » ne peut pas être lue comme fichier raster ({}) : enregistrez-la d'abord en GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="279" />
+      <location filename="../itslive_qgis/layers/loader.py" line="339" />
       <source>Thinned arrows of the first time step (MDAL found no vx/vy vector pair).</source>
       <translation>Flèches éclaircies du premier pas de temps (MDAL n'a trouvé aucune paire vectorielle vx/vy).</translation>
     </message>
@@ -1247,17 +1257,17 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>Tuile (centre)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="117" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="120" />
       <source>Time series</source>
       <translation>Série temporelle</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="124" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="129" />
       <source>Time step</source>
       <translation>Pas de temps</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="73" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="76" />
       <source>Time step (days)</source>
       <translation>Pas de temps (jours)</translation>
     </message>
@@ -1272,12 +1282,12 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>Suivre des particules</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="128" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="133" />
       <source>Track particles...</source>
       <translation>Suivre des particules...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="212" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="217" />
       <source>Tracking particles...</source>
       <translation>Suivi des particules...</translation>
     </message>
@@ -1287,7 +1297,7 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>Suivi de {} point(s) de départ ({}) pendant {} jours à partir du {} dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="40" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="41" />
       <source>Turns ITS_LIVE image-pair velocities (each the mean over its acquisition interval) into velocities on a regular grid of INTERVAL_DAYS steps, per pixel, for vx and vy (m/yr); speed v is derived. Each pair observes the exact fraction of every step its interval covers. The problem is regularised least squares with a penalty on the first or second time derivative (DERIVATIVE) weighted by LAMBDA; LAMBDA = 0 chooses it by cross-validation that leaves out whole images (every pair sharing an image), because ITS_LIVE errors are correlated through shared images. WEIGHTING 'pair errors' (the default) weights pairs by 1/sigma^2 from vx_error/vy_error (v_error when those are absent); 'none' weights every pair alike, which lets the noisy short pairs dominate real ITS_LIVE data. ROBUST re-weights outliers (IRLS). Steps no pair informs are NaN.
 
 INPUT: a subset written by itslive:downloadsubset (.nc/.zarr) or an ITS_LIVE datacube (Zarr path or URL, read from the configured endpoint); EXTENT takes part of a cube.
@@ -1304,7 +1314,7 @@ OUTPUT : NetCDF CF de dimensions (time, y, x), temps au centre des pas avec time
 Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels sur tous les cœurs ; sur un GPU CUDA (DEVICE auto ou cuda), ce sont des solveurs torch par lots.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="190" />
+      <location filename="../itslive_qgis/layers/loader.py" line="242" />
       <source>Unexpected error while loading {}: {}</source>
       <translation>Erreur inattendue lors du chargement de {} : {}</translation>
     </message>
@@ -1314,7 +1324,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Format de sortie {} non pris en charge : utilisez .nc (NetCDF) ou .tif (GeoTIFF).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="321" />
+      <location filename="../itslive_qgis/layers/loader.py" line="381" />
       <source>Variable: {} ({}), units: {}</source>
       <translation>Variable : {} ({}), unités : {}</translation>
     </message>
@@ -1324,7 +1334,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Variables</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="75" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="76" />
       <source>Variables (comma-separated; empty = defaults)</source>
       <translation>Variables (séparées par des virgules ; vide = valeurs par défaut)</translation>
     </message>
@@ -1334,12 +1344,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Jeu de données de vitesse (fichier NetCDF ou chemin d'un dossier .zarr ; vx, vy en m/yr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="72" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="77" />
       <source>Velocity layer</source>
       <translation>Couche de vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/plugin.py" line="55" />
+      <location filename="../itslive_qgis/plugin.py" line="60" />
       <source>Velocity time series at a point</source>
       <translation>Série temporelle de vitesse en un point</translation>
     </message>
@@ -1359,12 +1369,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Fichier {} écrit, mais son chargement a échoué : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="230" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="232" />
       <source>Wrote {}</source>
       <translation>Fichier écrit : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="119" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="124" />
       <source>YYYY-MM-DD (empty: first time of the field)</source>
       <translation>AAAA-MM-JJ (vide : premier instant du champ)</translation>
     </message>
@@ -1404,7 +1414,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>différences centrées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="308" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="310" />
       <source>colour pairs by</source>
       <translation>colorer les paires par</translation>
     </message>
@@ -1414,12 +1424,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>terminées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="113" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="116" />
       <source>cpu</source>
       <translation>cpu</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="113" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="116" />
       <source>cuda</source>
       <translation>cuda</translation>
     </message>
@@ -1439,12 +1449,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>vide = AWS S3 (us-west-2) ; p. ex. http://127.0.0.1:9000 pour un miroir</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="310" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="312" />
       <source>error bars</source>
       <translation>barres d'erreur</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="92" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="95" />
       <source>first</source>
       <translation>première</translation>
     </message>
@@ -1459,7 +1469,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>paire d'images (barre = intervalle d'acquisition)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="332" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="334" />
       <source>inverted series, step</source>
       <translation>série inversée, pas</translation>
     </message>
@@ -1504,7 +1514,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>hors de la grille de vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="98" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="101" />
       <source>pair errors</source>
       <translation>erreurs des paires</translation>
     </message>
@@ -1514,12 +1524,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>erreurs des paires (1/sigma^2)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="341" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="343" />
       <source>robust</source>
       <translation>robuste</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="92" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="95" />
       <source>second</source>
       <translation>seconde</translation>
     </message>
@@ -1529,12 +1539,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>dérivée seconde</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="322" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="324" />
       <source>to</source>
       <translation>à</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="357" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="359" />
       <source>weight pairs by their errors</source>
       <translation>pondérer les paires par leurs erreurs</translation>
     </message>
@@ -1559,12 +1569,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} cube(s) de données couvre(nt) l'emprise.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="149" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="154" />
       <source>{} has no vx/vy velocities: choose a NetCDF/Zarr with vx and vy or a *_vx.tif layer.</source>
       <translation>{} n'a pas de vitesses vx/vy : choisissez un NetCDF/Zarr contenant vx et vy ou une couche *_vx.tif.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/legend.py" line="27" />
+      <location filename="../itslive_qgis/layers/legend.py" line="28" />
       <source>{} image pairs by mid_date, {} to {}</source>
       <translation>{} paires d'images par mid_date, du {} au {}</translation>
     </message>
@@ -1579,12 +1589,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} couche(s) issue(s) de {} seront ajoutée(s) au groupe « {} ».</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="173" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="174" />
       <source>{} pairs written to {}</source>
       <translation>{} paires écrites dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="139" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="142" />
       <source>{} pairs, {} x {} pixels</source>
       <translation>{} paires, {} x {} pixels</translation>
     </message>
@@ -1599,17 +1609,22 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} point(s) de départ n'ont pas pu être suivis et ont été ignorés : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="407" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="272" />
+      <source>{} selected cube(s) are not in the catalog and were deselected: {}</source>
+      <translation>{} cube(s) sélectionné(s) absent(s) du catalogue, désélectionné(s) : {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="409" />
       <source>{} series, {} image pairs ({} objects read)</source>
       <translation>{} série(s), {} paires d'images ({} objets lus)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/legend.py" line="33" />
+      <location filename="../itslive_qgis/layers/legend.py" line="34" />
       <source>{} steps of {:g} days, {} to {}</source>
       <translation>{} pas de {:g} jours, du {} au {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="326" />
+      <location filename="../itslive_qgis/layers/loader.py" line="386" />
       <source>{} time steps from {} to {}</source>
       <translation>{} pas de temps du {} au {}</translation>
     </message>

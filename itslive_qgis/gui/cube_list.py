@@ -265,6 +265,16 @@ class CubeList(QWidget):
             rec = self._record_by_url.get(url)
             if rec is not None:
                 self._selected_records[url] = rec
+        unknown = [url for url in self._selected if url not in self._record_by_url]
+        if unknown:  # e.g. a project saved against another catalog: say so, do not download them
+            self._selected = [url for url in self._selected if url in self._record_by_url]
+            QgsMessageLog.logMessage(
+                tr("{} selected cube(s) are not in the catalog and were deselected: {}").format(
+                    len(unknown), ", ".join(unknown)
+                ),
+                "ITS_LIVE",
+                Qgis.MessageLevel.Info,
+            )
 
     def _on_selection(self):
         """The user changed the selection in the table: it becomes the selection."""
