@@ -88,7 +88,17 @@ class Scenario:
             if frame is None:
                 continue
             stack = [line.strip() for line in traceback.format_stack(frame)[-6:]]
-            entry = {"step": self.current["name"], "age_ms": round(age * 1000), "stack": stack}
+            others = [
+                " | ".join(line.strip().replace("\n", " ") for line in traceback.format_stack(f)[-2:])
+                for ident, f in sys._current_frames().items()
+                if ident not in (main, threading.get_ident())
+            ]
+            entry = {
+                "step": self.current["name"],
+                "age_ms": round(age * 1000),
+                "stack": stack,
+                "others": others,
+            }
             stalls = self.results["stalls"]
             if not stalls or stalls[-1]["stack"] != stack:
                 stalls.append(entry)
