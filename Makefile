@@ -11,11 +11,12 @@ export PYTHONDONTWRITEBYTECODE := 1
 # qgis_process: the plugin from this checkout, the venv's packages visible
 PROCESS_ENV := QGIS_PLUGINPATH=$(CURDIR) PYTHONPATH=$(CURDIR)/$(VENV)/lib/python3.11/site-packages PATH=$(CURDIR)/$(VENV)/bin:$$PATH
 
-.PHONY: help setup setup-system setup-python test lint format unit qgis-test hostile-test install-test demo mirror process package i18n bench clean
+.PHONY: help setup setup-system setup-python setup-i18n test lint format unit qgis-test scenario hostile-test install-test demo mirror process package i18n bench clean
 
 help:
 	@echo "make demo      run the demo pipeline on the bundled local mirror (installs what it needs)"
-	@echo "make test      lint + unit tests + QGIS tests + hostile-input tests (installs what it needs)"
+	@echo "make test      lint + unit, QGIS, desktop-scenario, hostile-input and installer tests (installs what it needs)"
+	@echo "make scenario  the glaciologist's session in the real QGIS window (Xvfb), English and French"
 	@echo "make setup     install QGIS 3.40 LTR (bookworm-backports) and the Python venv (idempotent)"
 	@echo "make mirror    serve the local S3 mirror on 127.0.0.1:9000 until Ctrl-C"
 	@echo "make process ARGS='list'   run qgis_process with the plugin from this checkout"
@@ -25,11 +26,11 @@ help:
 	@echo "make bench     run the benchmarks in bench/"
 
 # ---------------------------------------------------------------- setup
-setup: setup-system setup-python
+setup: setup-system setup-python setup-i18n
 
 setup-system:
 	@if dpkg-query -W -f='$${Version}' qgis 2>/dev/null | grep -q '^1:3\.40\|^3\.40' \
-	    && dpkg -s python3-qgis qgis-providers python3-pyproj python3-netcdf4 python3-h5py python3-rasterio python3-scipy python3-matplotlib pyqt5-dev-tools qttools5-dev-tools >/dev/null 2>&1; then \
+	    && dpkg -s python3-qgis qgis-providers python3-pyproj python3-netcdf4 python3-h5py python3-rasterio python3-scipy python3-matplotlib pyqt5-dev-tools qttools5-dev-tools xvfb xdotool >/dev/null 2>&1; then \
 	  echo "QGIS $$(dpkg-query -W -f='$${Version}' qgis) already installed"; \
 	else \
 	  echo "Installing QGIS 3.40 LTR from bookworm-backports ..."; \
@@ -43,7 +44,8 @@ setup-system:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq -t bookworm-backports --no-install-recommends \
 	    qgis python3-qgis qgis-providers && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-	    python3-venv python3-pyproj python3-netcdf4 python3-h5py python3-rasterio python3-scipy python3-matplotlib pyqt5-dev-tools qttools5-dev-tools zip; \
+	    python3-venv python3-pyproj python3-netcdf4 python3-h5py python3-rasterio python3-scipy python3-matplotlib pyqt5-dev-tools qttools5-dev-tools zip \
+	    xvfb xdotool xauth; \
 	fi
 
 setup-python: $(VENV)/.stamp
@@ -56,6 +58,12 @@ $(VENV)/.stamp: requirements.txt requirements-dev.txt
 	@$(PY) -m pip uninstall -y -q pyproj pyogrio netCDF4 h5py rasterio 2>/dev/null || true
 	$(PY) -c "import qgis.core, xarray, zarr, torch, numba, s3fs, moto, pytest, rasterio, pyproj, shapely, netCDF4, h5py, geopandas; assert all(m.__file__.startswith('/usr/lib/python3/') for m in (pyproj, netCDF4, h5py, rasterio)); print('python env ok')"
 	@touch $@
+
+# a checkout is usable in French: the .qm (gitignored) is compiled from the .ts by lrelease
+setup-i18n: $(patsubst %.ts,%.qm,$(wildcard i18n/*.ts))
+
+i18n/%.qm: i18n/%.ts
+	lrelease -silent $< -qm $@
 
 # ---------------------------------------------------------------- quality
 lint: setup-python
@@ -80,10 +88,15 @@ hostile-test: setup
 install-test: setup
 	$(PY) -m pytest -p no:pytest_qgis -p no:cacheprovider tests/install -q -s
 
+# the real desktop under Xvfb (a free display chosen by Xvfb -displayfd), English then French
+scenario: setup
+	env -u QT_QPA_PLATFORM $(PY) -m tests.scenarios.run --lang en --lang fr
+
 test: setup
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory qgis-test
+	$(MAKE) --no-print-directory scenario
 	$(MAKE) --no-print-directory hostile-test
 	$(MAKE) --no-print-directory install-test
 

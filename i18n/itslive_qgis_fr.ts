@@ -4,52 +4,72 @@
   <context>
     <name>ItsLive</name>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="297" />
+      <location filename="../itslive_qgis/processing/base.py" line="304" />
       <source> (give two rasters as VX and VY instead)</source>
       <translation> (ou donnez deux rasters VX et VY)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="289" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="291" />
       <source> (inverted ± 1σ)</source>
       <translation> (inversion ± 1σ)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="81" />
+      <location filename="../itslive_qgis/layers/legend.py" line="31" />
+      <source> (pair intervals {:.0f}-{:.0f} days)</source>
+      <translation> (intervalles des paires {:.0f} à {:.0f} jours)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="98" />
       <source> d</source>
       <translation> j</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="118" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="126" />
       <source> days</source>
       <translation> jours</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="84" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="89" />
       <source> m</source>
       <translation> m</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="59" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="106" />
+      <source> m/yr</source>
+      <translation> m/an</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="102" />
+      <source>(choose an ice thickness raster)</source>
+      <translation>(choisir un raster d'épaisseur de glace)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="76" />
       <source>(use the extent above)</source>
       <translation>(utiliser l'emprise ci-dessus)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="70" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="508" />
+      <source>, {:.0f} m from the click</source>
+      <translation>, à {:.0f} m du clic</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="75" />
       <source>A NetCDF/Zarr layer with vx and vy, or a *_vx.tif with its *_vy.tif</source>
       <translation>Une couche NetCDF/Zarr contenant vx et vy, ou un *_vx.tif accompagné de son *_vy.tif</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="141" />
+      <location filename="../itslive_qgis/processing/base.py" line="148" />
       <source>A file could not be read or written{}: {}. Check the path, its permissions and the free space; nothing was replaced.</source>
       <translation>Un fichier n'a pas pu être lu ou écrit{} : {}. Vérifiez le chemin, ses droits et l'espace libre ; rien n'a été remplacé.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="38" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="39" />
       <source>A subset file, or type a datacube path or URL</source>
       <translation>Un fichier d'extrait, ou saisissez le chemin ou l'URL d'un cube de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="285" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="293" />
       <source>Active layer (subset or inversion file)</source>
       <translation>Couche active (fichier d'extrait ou d'inversion)</translation>
     </message>
@@ -89,9 +109,19 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Un autre traitement est encore en cours : attendez sa fin ou annulez-le.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="47" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="48" />
       <source>Area</source>
       <translation>Zone</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="162" />
+      <source>Area CRS: not set</source>
+      <translation>SCR de la zone : non défini</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="164" />
+      <source>Area CRS: {} - {}</source>
+      <translation>SCR de la zone : {} - {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_mosaic.py" line="53" />
@@ -99,22 +129,22 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Polygones de la zone (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="70" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="72" />
       <source>Area polygons (optional, instead of the extent)</source>
       <translation>Polygones de la zone (facultatif, à la place de l'emprise)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="261" />
+      <location filename="../itslive_qgis/layers/loader.py" line="326" />
       <source>Arrows from vx/vy drawn by the mesh layer (MDAL), sized by speed.</source>
       <translation>Flèches tracées à partir de vx/vy par la couche maillage (MDAL), dimensionnées selon la vitesse.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="123" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="131" />
       <source>Backward</source>
       <translation>Vers l'amont</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="318" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="326" />
       <source>Baseline (date_dt)</source>
       <translation>Intervalle entre images (date_dt)</translation>
     </message>
@@ -134,7 +164,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>SCR de la grille de vitesse (seulement si le fichier n'en indique pas)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="220" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="228" />
       <source>CSV files (*.csv)</source>
       <translation>Fichiers CSV (*.csv)</translation>
     </message>
@@ -179,12 +209,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Impossible de créer le dossier de sortie {} (OUTPUT_FOLDER) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="225" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="288" />
       <source>Cannot estimate: {}</source>
       <translation>Estimation impossible : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="166" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="195" />
       <source>Cannot look up cubes in this map CRS: {}</source>
       <translation>Impossible de rechercher les cubes dans ce SCR de carte : {}</translation>
     </message>
@@ -194,7 +224,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Fichier ou URL du catalogue (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="82" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="87" />
       <source>Central differences</source>
       <translation>Différences centrées</translation>
     </message>
@@ -209,22 +239,22 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche de points de départ (SEEDS).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="183" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="191" />
       <source>Choose a point layer of seeds.</source>
       <translation>Choisissez une couche de points de départ.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="87" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="88" />
       <source>Choose a subset file (download one first) or give a datacube URL.</source>
       <translation>Choisissez un fichier d'extrait (téléchargez-en un d'abord) ou indiquez l'URL d'un cube de données.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="141" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="149" />
       <source>Choose a velocity layer (a NetCDF/Zarr with vx and vy, or a vx/vy GeoTIFF pair).</source>
       <translation>Choisissez une couche de vitesse (un NetCDF/Zarr contenant vx et vy, ou une paire de GeoTIFF vx/vy).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="136" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="190" />
       <source>Choose an area: the canvas extent, a drawn extent or polygons.</source>
       <translation>Choisissez une zone : l'emprise du canevas, une emprise dessinée ou des polygones.</translation>
     </message>
@@ -234,22 +264,22 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez un raster d'épaisseur de glace (THICKNESS).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="170" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="178" />
       <source>Choose an ice thickness raster layer.</source>
       <translation>Choisissez une couche raster d'épaisseur de glace.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="286" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="294" />
       <source>Clear</source>
       <translation>Effacer</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/plugin.py" line="59" />
+      <location filename="../itslive_qgis/plugin.py" line="64" />
       <source>Click a glacier: its ITS_LIVE velocity history in the ITS_LIVE panel</source>
       <translation>Cliquez sur un glacier : son historique de vitesse ITS_LIVE s'affiche dans le panneau ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="270" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="265" />
       <source>Click on the map to plot the velocity history of a point</source>
       <translation>Cliquez sur la carte pour tracer l'historique de vitesse d'un point</translation>
     </message>
@@ -269,12 +299,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Découpe les mosaïques de vitesse ITS_LIVE v2 (GeoTIFF optimisés pour le cloud, sous velocity_mosaic/v2/{annual,static}/cog/) sur une zone par lectures HTTP partielles (requêtes range) : seules les tuiles sous la zone sont lues, jamais les fichiers entiers. YEAR 0 = la mosaïque statique (de synthèse), sinon la mosaïque annuelle de cette année (1985-2022). REGION : région RGI (p. ex. 5 ou RGI05A) ; par défaut, déduite de la zone. VARIABLES : p. ex. v,vx,vy,v_error,count (les mosaïques statiques ont aussi dv_dt, v_amp, v_phase, ...). Un GeoTIFF par variable dans OUTPUT_FOLDER, dans la projection de la mosaïque, avec les unités (m/yr) et la valeur nodata. Les sorties VX/VY s'enchaînent avec itslive:strainrates.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="198" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="206" />
       <source>Computing strain rates...</source>
       <translation>Calcul des vitesses de déformation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="204" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="212" />
       <source>Computing the flux divergence...</source>
       <translation>Calcul de la divergence du flux...</translation>
     </message>
@@ -299,9 +329,24 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Impossible de lire le modèle {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="120" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="49" />
+      <source>Coverage %</source>
+      <translation>Couverture %</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="121" />
       <source>Datacube URLs (optional)</source>
       <translation>URL des cubes de données (facultatif)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/cube_list.py" line="393" />
+      <source>Datacube catalog downloaded: {} cubes.</source>
+      <translation>Catalogue des cubes de données téléchargé : {} cubes.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/cube_list.py" line="398" />
+      <source>Datacube catalog up to date: {} cubes.</source>
+      <translation>Catalogue des cubes de données à jour : {} cubes.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="60" />
@@ -309,7 +354,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Emprises des cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="125" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="126" />
       <source>Datacube footprints (output of itslive:findcubes, optional)</source>
       <translation>Emprises des cubes de données (sortie de itslive:findcubes, facultatif)</translation>
     </message>
@@ -319,17 +364,17 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="284" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="292" />
       <source>Datacubes (network)</source>
       <translation>Cubes de données (réseau)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="266" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="272" />
       <source>Date (acquisition interval of each image pair)</source>
       <translation>Date (intervalle d'acquisition de chaque paire d'images)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="103" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="111" />
       <source>Depth factor</source>
       <translation>Facteur de profondeur</translation>
     </message>
@@ -339,12 +384,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Facteur de profondeur (vitesse moyennée sur l'épaisseur / vitesse de surface)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="65" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="66" />
       <source>Device</source>
       <translation>Matériel de calcul</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="124" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="132" />
       <source>Direction</source>
       <translation>Sens</translation>
     </message>
@@ -368,12 +413,12 @@ CRS : le SCR de la grille lorsque le fichier de vitesse ne l'indique pas (p. ex.
 OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs) ou GeoTIFF (.tif, entrée 2D uniquement).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="109" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="121" />
       <source>Done: {} ({} layer(s) added)</source>
       <translation>Terminé : {} ({} couche(s) ajoutée(s))</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="58" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="59" />
       <source>Down-weight outliers (robust)</source>
       <translation>Réduire le poids des valeurs aberrantes (robuste)</translation>
     </message>
@@ -383,7 +428,7 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Téléchargement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="42" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="44" />
       <source>Download datacube subset</source>
       <translation>Télécharger un extrait de cubes de données</translation>
     </message>
@@ -393,12 +438,17 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Téléchargé (Mio)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="185" />
-      <source>Downloading the subset...</source>
-      <translation>Téléchargement de l'extrait...</translation>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="246" />
+      <source>Downloading the subset from every datacube under the area...</source>
+      <translation>Téléchargement de l'extrait de tous les cubes de données sous la zone...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="45" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="242" />
+      <source>Downloading the subset from {} cube(s): {}</source>
+      <translation>Téléchargement de l'extrait de {} cube(s) : {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="47" />
       <source>Downloads the image-pair velocities of the ITS_LIVE datacubes under an area (EXTENT, or the polygons of AOI, e.g. a selected glacier outline; any CRS) whose mid_date lies in [START_DATE, END_DATE] (YYYY-MM-DD, inclusive), and writes one clean file: -32767 fill values become NaN, pairs are sorted by mid_date (duplicates kept in a stable order), acquisition_date_img1 &lt;= acquisition_date_img2, date_dt in days, y stays descending; CF-1.8 NetCDF4 (compressed, .nc) or Zarr (.zarr) with the grid mapping, units (m/yr) and provenance.
 
 Only the chunks under the area are read, many at a time, retried with backoff; an interrupted or cancelled download resumes without fetching completed chunks; the file appears only when complete. Tiles of one projection are joined on their common 120 m grid; tiles of another projection are resampled onto TARGET_CRS (default: the projection of the tile covering most of the area) with vx/vy rotated into its axes.
@@ -411,7 +461,7 @@ Seuls les blocs (chunks) sous la zone sont lus, plusieurs à la fois, avec de no
 CUBES : URL zarr facultatives séparées par des virgules (la sélection du panneau ITS_LIVE), ou CUBES_LAYER : la sortie de itslive:findcubes ; par défaut : tous les cubes du catalogue qui couvrent la zone. VARIABLES : par défaut v, vx, vy, v_error et les métadonnées de chaque paire. SATELLITES : p. ex. 8,9,2A,2B (première image). MIN_DT_DAYS/MAX_DT_DAYS bornent date_dt (jours) ; MIN_VALID_PCT borne roi_valid_percentage (%) ; MAX_V_ERROR (m/yr) masque les pixels dont l'erreur est supérieure.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="119" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="127" />
       <source>Duration</source>
       <translation>Durée</translation>
     </message>
@@ -421,57 +471,62 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Durée (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="75" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="49" />
+      <source>EPSG</source>
+      <translation>EPSG</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="80" />
       <source>Empty: beside the velocity file (or the temporary folder)</source>
       <translation>Vide : à côté du fichier de vitesse (ou dans le dossier temporaire)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="81" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="79" />
       <source>End date (YYYY-MM-DD)</source>
       <translation>Date de fin (AAAA-MM-JJ)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="96" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="117" />
       <source>Estimate size</source>
       <translation>Estimer la taille</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="219" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="282" />
       <source>Estimating the ITS_LIVE subset</source>
       <translation>Estimation de l'extrait ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="218" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="281" />
       <source>Estimating...</source>
       <translation>Estimation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="378" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="388" />
       <source>Export CSV...</source>
       <translation>Exporter en CSV...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="380" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="390" />
       <source>Export PNG...</source>
       <translation>Exporter en PNG...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="231" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="239" />
       <source>Export the plot (PNG)</source>
       <translation>Exporter le graphique (PNG)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="220" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="228" />
       <source>Export the time series (CSV)</source>
       <translation>Exporter la série temporelle (CSV)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="66" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="68" />
       <source>Extent (any CRS)</source>
       <translation>Emprise (n'importe quel SCR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="73" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="81" />
       <source>Extent (part of a cube)</source>
       <translation>Emprise (partie d'un cube)</translation>
     </message>
@@ -481,12 +536,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Rechercher les cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="254" />
+      <location filename="../itslive_qgis/layers/loader.py" line="319" />
       <source>Flow vectors</source>
       <translation>Vecteurs d'écoulement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="92" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="97" />
       <source>Flux divergence</source>
       <translation>Divergence du flux</translation>
     </message>
@@ -496,7 +551,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Divergence du flux de {} avec l'épaisseur {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="104" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="112" />
       <source>Flux divergence...</source>
       <translation>Divergence du flux...</translation>
     </message>
@@ -506,12 +561,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Pour votre propre environnement (conda, un venv, le shell OSGeo4W) :</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="123" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="131" />
       <source>Forward</source>
       <translation>Vers l'aval</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="409" />
+      <location filename="../itslive_qgis/processing/base.py" line="416" />
       <source>Give an area: an extent or a polygon layer.</source>
       <translation>Indiquez une zone : une emprise ou une couche de polygones.</translation>
     </message>
@@ -526,7 +581,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Indiquez les vitesses soit sous forme de jeu de données (INPUT), soit sous forme de deux rasters (VX et VY), mais pas les deux.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="101" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="109" />
       <source>Glacier outline</source>
       <translation>Contour du glacier</translation>
     </message>
@@ -534,6 +589,11 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="83" />
       <source>Glacier outline (polygons, any CRS)</source>
       <translation>Contour du glacier (polygones, n'importe quel SCR)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/cube_list.py" line="49" />
+      <source>Granules</source>
+      <translation>Granules</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="149" />
@@ -551,7 +611,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="134" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="54" />
+      <source>ITS_LIVE datacube footprints</source>
+      <translation>Emprises des cubes de données ITS_LIVE</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/loader.py" line="188" />
       <source>ITS_LIVE flux divergence — {}</source>
       <translation>ITS_LIVE divergence du flux — {}</translation>
     </message>
@@ -561,22 +626,22 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Vitesses ITS_LIVE des glaciers et des calottes polaires</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="132" />
+      <location filename="../itslive_qgis/layers/loader.py" line="186" />
       <source>ITS_LIVE inversion — {}</source>
       <translation>ITS_LIVE inversion — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="136" />
+      <location filename="../itslive_qgis/layers/loader.py" line="190" />
       <source>ITS_LIVE mosaic — {}</source>
       <translation>ITS_LIVE mosaïque — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="434" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="444" />
       <source>ITS_LIVE point inversion</source>
       <translation>Inversion ITS_LIVE en un point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="139" />
+      <location filename="../itslive_qgis/layers/loader.py" line="193" />
       <source>ITS_LIVE result — {}</source>
       <translation>ITS_LIVE résultat — {}</translation>
     </message>
@@ -586,32 +651,32 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Résultats ITS_LIVE (*.nc *.nc4 *.tif *.tiff *.gpkg);;Tous les fichiers (*)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="133" />
+      <location filename="../itslive_qgis/layers/loader.py" line="187" />
       <source>ITS_LIVE strain rates — {}</source>
       <translation>ITS_LIVE vitesses de déformation — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="135" />
+      <location filename="../itslive_qgis/layers/loader.py" line="189" />
       <source>ITS_LIVE subset — {}</source>
       <translation>ITS_LIVE extrait — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="132" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="136" />
       <source>ITS_LIVE time series at {:.6g}, {:.6g}</source>
       <translation>Série temporelle ITS_LIVE en {:.6g}, {:.6g}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="137" />
+      <location filename="../itslive_qgis/layers/loader.py" line="191" />
       <source>ITS_LIVE tracks — {}</source>
       <translation>ITS_LIVE trajectoires — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/plugin.py" line="46" />
+      <location filename="../itslive_qgis/plugin.py" line="51" />
       <source>ITS_LIVE velocities</source>
       <translation>Vitesses ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="96" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="104" />
       <source>Ice thickness (m)</source>
       <translation>Épaisseur de glace (m)</translation>
     </message>
@@ -678,27 +743,27 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inversion</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="448" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="458" />
       <source>Inversion failed: {}</source>
       <translation>Échec de l'inversion : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="71" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="72" />
       <source>Invert</source>
       <translation>Inverser</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="42" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="48" />
       <source>Invert pair velocities to a time series</source>
       <translation>Inverser les vitesses des paires en série temporelle</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="138" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="139" />
       <source>Inverting...</source>
       <translation>Inversion en cours...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="336" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="345" />
       <source>Landsat {}</source>
       <translation>Landsat {}</translation>
     </message>
@@ -713,7 +778,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Couches chargées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="85" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="90" />
       <source>Length scale</source>
       <translation>Échelle de longueur</translation>
     </message>
@@ -743,32 +808,32 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Charger le résultat dans le projet</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="112" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="136" />
       <source>Loading the ITS_LIVE catalog</source>
       <translation>Chargement du catalogue ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="67" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="86" />
       <source>Loading the datacube catalog...</source>
       <translation>Chargement du catalogue des cubes de données...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="160" />
+      <location filename="../itslive_qgis/layers/loader.py" line="215" />
       <source>Loading {}</source>
       <translation>Chargement de {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="197" />
+      <location filename="../itslive_qgis/layers/loader.py" line="261" />
       <source>Loading {} was cancelled.</source>
       <translation>Le chargement de {} a été annulé.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="97" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="98" />
       <source>Loading {}...</source>
       <translation>Chargement de {}...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="82" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="87" />
       <source>Logarithmic (Alley et al. 2018)</source>
       <translation>Logarithmique (Alley et al. 2018)</translation>
     </message>
@@ -778,37 +843,42 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Déformation logarithmique sur une échelle de longueur (Alley et al. 2018)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="155" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="184" />
       <source>Looking up ITS_LIVE datacubes</source>
       <translation>Recherche des cubes de données ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="93" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="94" />
       <source>Maximum date_dt (days)</source>
       <translation>date_dt maximal (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="113" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="109" />
+      <source>Maximum v_error</source>
+      <translation>v_error maximale</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="114" />
       <source>Maximum v_error (m/yr)</source>
       <translation>v_error maximal (m/yr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="83" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="88" />
       <source>Method</source>
       <translation>Méthode</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="92" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="93" />
       <source>Minimum date_dt (days)</source>
       <translation>date_dt minimal (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="103" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="104" />
       <source>Minimum roi_valid_percentage (%)</source>
       <translation>roi_valid_percentage minimal (%)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="88" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="105" />
       <source>Minimum valid pixels</source>
       <translation>Part minimale de pixels valides</translation>
     </message>
@@ -818,27 +888,27 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Paquets Python manquants : {}. Installez-les avec « Installer les paquets manquants » dans le panneau ITS_LIVE ou dans Préférences &gt; Options &gt; ITS_LIVE (pip, dans un dossier de ce profil QGIS ; numpy, GDAL, PROJ et GEOS de QGIS restent tels quels), ou depuis un terminal (la seconde commande pour votre propre environnement) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="68" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="69" />
       <source>NetCDF (*.nc)</source>
       <translation>NetCDF (*.nc)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="91" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="112" />
       <source>NetCDF (*.nc);;Zarr (*.zarr)</source>
       <translation>NetCDF (*.nc);;Zarr (*.zarr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="275" />
+      <location filename="../itslive_qgis/processing/base.py" line="282" />
       <source>No ITS_LIVE datacube or file at {} ({}): check the path.</source>
       <translation>Aucun datacube ITS_LIVE ni fichier à {} ({}) : vérifiez le chemin.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="129" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="183" />
       <source>No feature of {} is selected.</source>
       <translation>Aucune entité de {} n'est sélectionnée.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="268" />
+      <location filename="../itslive_qgis/layers/loader.py" line="333" />
       <source>No flow arrows for {}: {}</source>
       <translation>Pas de flèches d'écoulement pour {} : {}</translation>
     </message>
@@ -868,17 +938,22 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun des {} point(s) de départ n'a pu être suivi ({}).</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="51" />
+      <source>Not set: use the map canvas extent button or draw one</source>
+      <translation>Non définie : utiliser l'emprise du canevas ou en dessiner une</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="54" />
       <source>Only show the pip command</source>
       <translation>Afficher seulement la commande pip</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="61" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="78" />
       <source>Or polygons</source>
       <translation>Ou des polygones</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="136" />
+      <location filename="../itslive_qgis/processing/base.py" line="143" />
       <source>Out of memory: choose a smaller area or fewer dates, then run again.</source>
       <translation>Mémoire insuffisante : choisissez une zone plus petite ou moins de dates, puis relancez.</translation>
     </message>
@@ -888,17 +963,17 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Contour : {} polygone(s) reprojeté(s) en {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="92" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="113" />
       <source>Output file</source>
       <translation>Fichier de sortie</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="76" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="81" />
       <source>Output folder</source>
       <translation>Dossier de sortie</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="231" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="239" />
       <source>PNG images (*.png)</source>
       <translation>Images PNG (*.png)</translation>
     </message>
@@ -913,12 +988,12 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Dossier des paquets</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="104" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="112" />
       <source>Pair weighting</source>
       <translation>Pondération des paires</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="110" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="118" />
       <source>Particle tracks</source>
       <translation>Trajectoires de particules</translation>
     </message>
@@ -942,17 +1017,22 @@ Une particule s'arrête à sa dernière position pourvue de données lorsqu'elle
 OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier sommet au point de départ ; M = jours écoulés depuis le 1970-01-01 à chaque sommet (décroissant pour les trajectoires vers l'amont). Champs : seed_id (identifiant de l'entité du point de départ), start et end (dates-heures : premier et dernier instant de la trajectoire), direction, stop_reason. Pour l'animer avec le contrôleur temporel, réglez le mode temporel de la couche sur des champs séparés pour la date/heure de début et de fin, avec start et end (la boîte à outils le fait lorsqu'elle charge la couche).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="279" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="287" />
       <source>Pick a point on the map</source>
       <translation>Choisir un point sur la carte</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="461" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="108" />
+      <source>Pixels whose v_error is larger are blanked (MAX_V_ERROR)</source>
+      <translation>Les pixels dont la v_error est plus grande sont masqués (MAX_V_ERROR)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="471" />
       <source>Plotting needs matplotlib: install python3-matplotlib (or pip install matplotlib).</source>
       <translation>Le tracé nécessite matplotlib : installez python3-matplotlib (ou pip install matplotlib).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="298" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="306" />
       <source>Point</source>
       <translation>Point</translation>
     </message>
@@ -962,12 +1042,17 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Série en un point</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="100" />
+      <source>Preparing the time-series plot</source>
+      <translation>Préparation du graphique de série temporelle</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/runner.py" line="34" />
       <source>Processing algorithm {} is not available.</source>
       <translation>L'algorithme de traitement {} n'est pas disponible.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="495" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="505" />
       <source>P{} {} px ({}, {})</source>
       <translation>P{} {} px ({}, {})</translation>
     </message>
@@ -982,27 +1067,37 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Région RGI (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="136" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="141" />
       <source>Reading the image pairs under the point...</source>
       <translation>Lecture des paires d'images sous le point...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="49" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="139" />
+      <source>Reads the {} cube(s) selected in Datacubes: {}</source>
+      <translation>Lit les {} cube(s) sélectionné(s) dans Cubes de données : {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="134" />
+      <source>Reads: every datacube under the area (none selected in Datacubes).</source>
+      <translation>Lit : tous les cubes de données sous la zone (aucun sélectionné dans Cubes de données).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="50" />
       <source>Regularisation weight</source>
       <translation>Poids de régularisation</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="88" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="96" />
       <source>Regularisation weight (0 = automatic, cross-validation)</source>
       <translation>Poids de régularisation (0 = automatique, validation croisée)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="344" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="354" />
       <source>Regularisation weight lambda; larger is smoother. 0 = chosen by cross-validation over images.</source>
       <translation>Poids de régularisation lambda ; plus il est grand, plus la série est lisse. 0 = choisi par validation croisée sur les images.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="97" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="105" />
       <source>Regularised derivative</source>
       <translation>Dérivée régularisée</translation>
     </message>
@@ -1027,7 +1122,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Fichier résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="107" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="115" />
       <source>Robust (down-weight outliers)</source>
       <translation>Robuste (réduire le poids des valeurs aberrantes)</translation>
     </message>
@@ -1042,27 +1137,27 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>URL du point de terminaison compatible S3</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="297" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="305" />
       <source>Satellite</source>
       <translation>Satellite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="297" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="305" />
       <source>Satellite (one point) / point</source>
       <translation>Satellite (un point) / point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="79" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="96" />
       <source>Satellites</source>
       <translation>Satellites</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="89" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="90" />
       <source>Satellites (e.g. 8,9,2A)</source>
       <translation>Satellites (p. ex. 8,9,2A)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="114" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="122" />
       <source>Seed points</source>
       <translation>Points de départ</translation>
     </message>
@@ -1072,27 +1167,27 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Points de départ (n'importe quel SCR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="62" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="79" />
       <source>Selected features only</source>
       <translation>Entités sélectionnées uniquement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="338" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="347" />
       <source>Sentinel-{}</source>
       <translation>Sentinel-{}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="306" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="314" />
       <source>Show</source>
       <translation>Afficher</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="84" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="108" />
       <source>Show all datacube footprints on the map</source>
       <translation>Afficher toutes les emprises des cubes de données sur la carte</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/plugin.py" line="49" />
+      <location filename="../itslive_qgis/plugin.py" line="54" />
       <source>Show or hide the ITS_LIVE panel</source>
       <translation>Afficher ou masquer le panneau ITS_LIVE</translation>
     </message>
@@ -1102,37 +1197,42 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Afficher la commande pip</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="133" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="134" />
       <source>Size budget, GB (download or uncompressed output; empty = the plugin option, 0 = no limit)</source>
       <translation>Taille maximale, Go (téléchargement ou sortie non compressée ; vide = option de l'extension, 0 = sans limite)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="353" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="363" />
       <source>Smoothing</source>
       <translation>Lissage</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="53" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="54" />
       <source>Smoothness of</source>
       <translation>Lisser la</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="313" />
+      <location filename="../itslive_qgis/layers/loader.py" line="378" />
       <source>Source file: {}</source>
       <translation>Fichier source : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="294" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="327" />
+      <source>Speed</source>
+      <translation>Vitesse</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="302" />
       <source>Speed v</source>
       <translation>Vitesse v</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="117" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="125" />
       <source>Start date</source>
       <translation>Date de début</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="77" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="78" />
       <source>Start date (YYYY-MM-DD)</source>
       <translation>Date de début (AAAA-MM-JJ)</translation>
     </message>
@@ -1152,7 +1252,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Champ statique et aucune date de début : les trajectoires commencent le 2000-01-01.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="79" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="84" />
       <source>Strain rates</source>
       <translation>Vitesses de déformation</translation>
     </message>
@@ -1162,22 +1262,27 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Vitesses de déformation par {} pour {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="142" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="143" />
       <source>Subset</source>
       <translation>Extrait</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="37" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="38" />
       <source>Subset (*.nc *.zarr)</source>
       <translation>Extrait (*.nc *.zarr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="69" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="77" />
+      <source>Subset (*.nc *.zarr);;All files (*)</source>
+      <translation>Extrait (*.nc *.zarr);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="76" />
       <source>Subset file or datacube (path or URL)</source>
       <translation>Fichier d'extrait ou cube de données (chemin ou URL)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="39" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="40" />
       <source>Subset or cube</source>
       <translation>Extrait ou cube</translation>
     </message>
@@ -1209,12 +1314,12 @@ OUTPUT : NetCDF (.nc, toutes les variables, axe temporel conservé) ou GeoTIFF (
 Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic strain rates from Landsat 8-derived velocity grids, J. Glaciol. 64(244), 321-332, doi:10.1017/jog.2018.23.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="130" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="131" />
       <source>Target CRS (optional)</source>
       <translation>SCR cible (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="116" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="120" />
       <source>The active layer is not a subset or inversion file (.nc or .zarr): select one.</source>
       <translation>La couche active n'est pas un fichier d'extrait ou d'inversion (.nc ou .zarr) : sélectionnez-en un.</translation>
     </message>
@@ -1224,22 +1329,27 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>L'algorithme a échoué.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="402" />
+      <location filename="../itslive_qgis/processing/base.py" line="409" />
       <source>The area layer has no polygon features (or none selected).</source>
       <translation>La couche de zone ne contient aucune entité polygonale (ou aucune n'est sélectionnée).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="238" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="323" />
       <source>The catalog is not loaded yet; footprints will show when it is.</source>
       <translation>Le catalogue n'est pas encore chargé ; les emprises s'afficheront dès qu'il le sera.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="118" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="142" />
       <source>The datacube catalog could not be loaded: {}</source>
       <translation>Le catalogue des cubes de données n'a pas pu être chargé : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="208" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="395" />
+      <source>The datacube catalog could not be refreshed; using the cached copy ({} cubes).</source>
+      <translation>Le catalogue des cubes de données n'a pas pu être actualisé ; copie en cache utilisée ({} cubes).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="209" />
       <source>The datacube layer needs a zarr_url field (from itslive:findcubes).</source>
       <translation>La couche de cubes de données doit avoir un champ zarr_url (issu de itslive:findcubes).</translation>
     </message>
@@ -1274,27 +1384,32 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>La couche {} « {} » ne peut pas être lue comme fichier raster ({}) : enregistrez-la d'abord en GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="274" />
+      <location filename="../itslive_qgis/layers/loader.py" line="339" />
       <source>Thinned arrows of the first time step (MDAL found no vx/vy vector pair).</source>
       <translation>Flèches éclaircies du premier pas de temps (MDAL n'a trouvé aucune paire vectorielle vx/vy).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="123" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="49" />
+      <source>Tile (centre)</source>
+      <translation>Tuile (centre)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="131" />
       <source>Time series</source>
       <translation>Série temporelle</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="121" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="129" />
       <source>Time step</source>
       <translation>Pas de temps</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="78" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="86" />
       <source>Time step (days)</source>
       <translation>Pas de temps (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="72" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="89" />
       <source>Time window (mid_date)</source>
       <translation>Fenêtre temporelle (mid_date)</translation>
     </message>
@@ -1304,12 +1419,12 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>Suivre des particules</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="125" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="133" />
       <source>Track particles...</source>
       <translation>Suivre des particules...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="209" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="217" />
       <source>Tracking particles...</source>
       <translation>Suivi des particules...</translation>
     </message>
@@ -1319,7 +1434,7 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>Suivi de {} point(s) de départ ({}) pendant {} jours à partir du {} dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="45" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="51" />
       <source>Turns ITS_LIVE image-pair velocities (each the mean over its acquisition interval) into velocities on a regular grid of INTERVAL_DAYS steps, per pixel, for vx and vy (m/yr); speed v is derived. Each pair observes the exact fraction of every step its interval covers. The problem is regularised least squares with a penalty on the first or second time derivative (DERIVATIVE) weighted by LAMBDA; LAMBDA = 0 chooses it by cross-validation that leaves out whole images (every pair sharing an image), because ITS_LIVE errors are correlated through shared images. WEIGHTING 'pair errors' (the default) weights pairs by 1/sigma^2 from vx_error/vy_error (v_error when those are absent); 'none' weights every pair alike, which lets the noisy short pairs dominate real ITS_LIVE data. ROBUST re-weights outliers (IRLS). Steps no pair informs are NaN.
 
 INPUT: a subset written by itslive:downloadsubset (.nc/.zarr) or an ITS_LIVE datacube (Zarr path or URL, read from the configured endpoint); EXTENT takes part of a cube.
@@ -1336,22 +1451,22 @@ OUTPUT : NetCDF CF de dimensions (time, y, x), temps au centre des pas avec time
 Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels sur tous les cœurs ; sur un GPU CUDA (DEVICE auto ou cuda), ce sont des solveurs torch par lots.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="186" />
+      <location filename="../itslive_qgis/layers/loader.py" line="242" />
       <source>Unexpected error while loading {}: {}</source>
       <translation>Erreur inattendue lors du chargement de {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="316" />
+      <location filename="../itslive_qgis/layers/loader.py" line="381" />
       <source>Variable: {} ({}), units: {}</source>
       <translation>Variable : {} ({}), unités : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="76" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="93" />
       <source>Variables</source>
       <translation>Variables</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="85" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="86" />
       <source>Variables (comma-separated; empty = defaults)</source>
       <translation>Variables (séparées par des virgules ; vide = valeurs par défaut)</translation>
     </message>
@@ -1361,17 +1476,17 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Jeu de données de vitesse (fichier NetCDF ou chemin d'un dossier .zarr ; vx, vy en m/yr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="72" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="77" />
       <source>Velocity layer</source>
       <translation>Couche de vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/plugin.py" line="55" />
+      <location filename="../itslive_qgis/plugin.py" line="60" />
       <source>Velocity time series at a point</source>
       <translation>Série temporelle de vitesse en un point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="57" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="58" />
       <source>Weighting</source>
       <translation>Pondération</translation>
     </message>
@@ -1381,17 +1496,17 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Chaîne de traitement : cubes, extrait, série temporelle, vitesses de déformation, dh/dt</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="106" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="118" />
       <source>Written {}, but loading failed: {}</source>
       <translation>Fichier {} écrit, mais son chargement a échoué : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="224" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="232" />
       <source>Wrote {}</source>
       <translation>Fichier écrit : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="116" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="124" />
       <source>YYYY-MM-DD (empty: first time of the field)</source>
       <translation>AAAA-MM-JJ (vide : premier instant du champ)</translation>
     </message>
@@ -1411,17 +1526,17 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>un fichier NetCDF (.nc), GeoTIFF (.tif) ou GeoPackage (.gpkg) écrit par un algorithme ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="186" />
+      <location filename="../itslive_qgis/processing/base.py" line="193" />
       <source>a finite number</source>
       <translation>un nombre fini</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="78" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="95" />
       <source>all; e.g. 8,9,2A,2B</source>
       <translation>tous ; p. ex. 8,9,2A,2B</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="158" />
+      <location filename="../itslive_qgis/processing/base.py" line="165" />
       <source>an input file</source>
       <translation>un fichier d'entrée</translation>
     </message>
@@ -1436,27 +1551,27 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>et raster vy (m/yr, nord de la grille)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="182" />
+      <location filename="../itslive_qgis/processing/base.py" line="189" />
       <source>at least {}</source>
       <translation>au moins {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="184" />
+      <location filename="../itslive_qgis/processing/base.py" line="191" />
       <source>at most {}</source>
       <translation>au plus {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="64" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="65" />
       <source>auto</source>
       <translation>auto</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="48" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="49" />
       <source>automatic (cross-validation)</source>
       <translation>automatique (validation croisée)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="180" />
+      <location filename="../itslive_qgis/processing/base.py" line="187" />
       <source>between {} and {}</source>
       <translation>entre {} et {}</translation>
     </message>
@@ -1471,7 +1586,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>différences centrées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="302" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="310" />
       <source>colour pairs by</source>
       <translation>colorer les paires par</translation>
     </message>
@@ -1481,22 +1596,22 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>terminées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="119" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="127" />
       <source>cpu</source>
       <translation>cpu</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="119" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="127" />
       <source>cuda</source>
       <translation>cuda</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="86" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="103" />
       <source>date_dt min / max</source>
       <translation>date_dt min / max</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="75" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="92" />
       <source>default: v, vx, vy, v_error and pair metadata</source>
       <translation>par défaut : v, vx, vy, v_error et métadonnées des paires</translation>
     </message>
@@ -1506,17 +1621,17 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>vide = AWS S3 (us-west-2) ; p. ex. http://127.0.0.1:9000 pour un miroir</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="304" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="312" />
       <source>error bars</source>
       <translation>barres d'erreur</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="98" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="106" />
       <source>first</source>
       <translation>première</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="51" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="52" />
       <source>first derivative</source>
       <translation>dérivée première</translation>
     </message>
@@ -1526,22 +1641,22 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>flux : THICKNESS est donné, choisissez donc un fichier pour la divergence du flux (flux).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="283" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="285" />
       <source>image pair (bar = acquisition interval)</source>
       <translation>paire d'images (barre = intervalle d'acquisition)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="326" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="334" />
       <source>inverted series, step</source>
       <translation>série inversée, pas</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="292" />
+      <location filename="../itslive_qgis/processing/base.py" line="299" />
       <source>is a GeoPackage/SQLite file</source>
       <translation>est un fichier GeoPackage/SQLite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="291" />
+      <location filename="../itslive_qgis/processing/base.py" line="298" />
       <source>is a GeoTIFF raster</source>
       <translation>est un raster GeoTIFF</translation>
     </message>
@@ -1556,7 +1671,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>est vide (0 octet)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="294" />
+      <location filename="../itslive_qgis/processing/base.py" line="301" />
       <source>is not a NetCDF file</source>
       <translation>n'est pas un fichier NetCDF</translation>
     </message>
@@ -1571,12 +1686,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>déformation logarithmique, L = {} m</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="83" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="100" />
       <source>no limit</source>
       <translation>sans limite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="55" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="56" />
       <source>none</source>
       <translation>aucune</translation>
     </message>
@@ -1606,12 +1721,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>hors de la grille de vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="104" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="112" />
       <source>pair errors</source>
       <translation>erreurs des paires</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="55" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="56" />
       <source>pair errors (1/sigma^2)</source>
       <translation>erreurs des paires (1/sigma^2)</translation>
     </message>
@@ -1621,47 +1736,47 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Commande pip pour votre propre environnement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="333" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="343" />
       <source>robust</source>
       <translation>robuste</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="98" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="106" />
       <source>second</source>
       <translation>seconde</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="51" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="52" />
       <source>second derivative</source>
       <translation>dérivée seconde</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="215" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="216" />
       <source>the catalog's zarr_url</source>
       <translation>le zarr_url du catalogue</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="316" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="324" />
       <source>to</source>
       <translation>à</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="349" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="359" />
       <source>weight pairs by their errors</source>
       <translation>pondérer les paires par leurs erreurs</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="267" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="273" />
       <source>{} (m/yr)</source>
-      <translation>{} (m/yr)</translation>
+      <translation>{} (m/an)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="468" />
+      <location filename="../itslive_qgis/processing/base.py" line="475" />
       <source>{} ({}) is before {} ({}): swap them.</source>
       <translation>{} ({}) est avant {} ({}) : inversez-les.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="187" />
+      <location filename="../itslive_qgis/processing/base.py" line="194" />
       <source>{} ({}) must be {}; got {}.</source>
       <translation>{} ({}) doit être {} ; reçu {}.</translation>
     </message>
@@ -1671,7 +1786,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} et {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="293" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="297" />
       <source>{} at {} point(s): {} image pairs</source>
       <translation>{} en {} point(s) : {} paires d'images</translation>
     </message>
@@ -1681,14 +1796,19 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} cube(s) de données couvre(nt) l'emprise.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="151" />
+      <location filename="../itslive_qgis/processing/base.py" line="158" />
       <source>{} failed: {}: {}. If {} is damaged (a truncated download, a deleted or cut chunk), write or download it again; set ITSLIVE_DEBUG=1 for the details.</source>
       <translation>{} a échoué : {} : {}. Si {} est endommagé (téléchargement tronqué, chunk supprimé ou coupé), écrivez-le ou téléchargez-le à nouveau ; ITSLIVE_DEBUG=1 donne les détails.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="146" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="154" />
       <source>{} has no vx/vy velocities: choose a NetCDF/Zarr with vx and vy or a *_vx.tif layer.</source>
       <translation>{} n'a pas de vitesses vx/vy : choisissez un NetCDF/Zarr contenant vx et vy ou une couche *_vx.tif.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/legend.py" line="28" />
+      <source>{} image pairs by mid_date, {} to {}</source>
+      <translation>{} paires d'images par mid_date, du {} au {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="106" />
@@ -1701,17 +1821,17 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} couche(s) issue(s) de {} seront ajoutée(s) au groupe « {} ».</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="174" />
+      <location filename="../itslive_qgis/processing/base.py" line="181" />
       <source>{} must be a number ({}); got {!r}.</source>
       <translation>{} doit être un nombre ({}) ; reçu {!r}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="250" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="251" />
       <source>{} pairs written to {}</source>
       <translation>{} paires écrites dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="186" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="194" />
       <source>{} pairs, {} x {} pixels</source>
       <translation>{} paires, {} x {} pixels</translation>
     </message>
@@ -1726,12 +1846,22 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} point(s) de départ n'ont pas pu être suivis et ont été ignorés : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="399" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="272" />
+      <source>{} selected cube(s) are not in the catalog and were deselected: {}</source>
+      <translation>{} cube(s) sélectionné(s) absent(s) du catalogue, désélectionné(s) : {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="409" />
       <source>{} series, {} image pairs ({} objects read)</source>
       <translation>{} série(s), {} paires d'images ({} objets lus)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="321" />
+      <location filename="../itslive_qgis/layers/legend.py" line="34" />
+      <source>{} steps of {:g} days, {} to {}</source>
+      <translation>{} pas de {:g} jours, du {} au {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/loader.py" line="386" />
       <source>{} time steps from {} to {}</source>
       <translation>{} pas de temps du {} au {}</translation>
     </message>
@@ -1755,7 +1885,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
 {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="272" />
+      <location filename="../itslive_qgis/processing/base.py" line="279" />
       <source>{}: no input given: choose {}.</source>
       <translation>{} : aucune entrée : choisissez {}.</translation>
     </message>
@@ -1765,7 +1895,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} : aucun fichier de sortie : choisissez un fichier .nc ou .tif.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="447" />
+      <location filename="../itslive_qgis/processing/base.py" line="454" />
       <source>{}: unknown satellite(s) {}: use Landsat 4, 5, 7, 8, 9 or Sentinel 1A, 1B, 2A, 2B, comma-separated (e.g. 8,9,2A).</source>
       <translation>{} : satellite(s) inconnu(s) {} : utilisez Landsat 4, 5, 7, 8, 9 ou Sentinel 1A, 1B, 2A, 2B, séparés par des virgules (p. ex. 8,9,2A).</translation>
     </message>
@@ -1775,27 +1905,27 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} : format de sortie non pris en charge {} : utilisez .nc (NetCDF) ou .tif (GeoTIFF).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="466" />
+      <location filename="../itslive_qgis/processing/base.py" line="473" />
       <source>{}: {!r} is not a date: use YYYY-MM-DD (e.g. 2020-01-31).</source>
       <translation>{} : {!r} n'est pas une date : utilisez AAAA-MM-JJ (p. ex. 2020-01-31).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="284" />
+      <location filename="../itslive_qgis/processing/base.py" line="291" />
       <source>{}: {} cannot be read as NetCDF ({}): it may be truncated or damaged; write or download it again.</source>
       <translation>{} : {} ne peut pas être lu comme NetCDF ({}) : il est peut-être tronqué ou endommagé ; écrivez-le ou téléchargez-le à nouveau.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="230" />
+      <location filename="../itslive_qgis/processing/base.py" line="237" />
       <source>{}: {} is a file, not a folder: choose a folder.</source>
       <translation>{} : {} est un fichier, pas un dossier : choisissez un dossier.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="279" />
+      <location filename="../itslive_qgis/processing/base.py" line="286" />
       <source>{}: {} is a folder but not a Zarr store: choose {}.</source>
       <translation>{} : {} est un dossier mais pas un store Zarr : choisissez {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="298" />
+      <location filename="../itslive_qgis/processing/base.py" line="305" />
       <source>{}: {} {}: choose {}{}.</source>
       <translation>{} : {} {} : choisissez {}{}.</translation>
     </message>

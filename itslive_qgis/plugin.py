@@ -7,6 +7,8 @@ provider; :meth:`ItsLivePlugin.unload` removes all of them again.
 
 from __future__ import annotations
 
+import warnings
+
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
@@ -16,6 +18,9 @@ from .i18n import install_translator, tr
 from .paths import icon_path
 
 MENU = "&ITS_LIVE"
+# Debian's netCDF4/h5py are built against an older numpy ABI than the venv's: Cython's import-time
+# check says so on every first import; it is benign (same major version) and not for the user's log
+warnings.filterwarnings("ignore", message="numpy.ndarray size changed", category=RuntimeWarning)
 
 
 class ItsLivePlugin:

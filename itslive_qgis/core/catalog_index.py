@@ -361,7 +361,8 @@ def _split_antimeridian(geom):
     parts = []
     for k in range(int(np.floor((xmin + 180.0) / 360.0)), int(np.floor((xmax + 180.0) / 360.0)) + 1):
         window = shapely.box(-180.0 + 360.0 * k, -90.0, 180.0 + 360.0 * k, 90.0)
-        piece = shapely.intersection(geom, window)
+        with np.errstate(invalid="ignore"):  # GEOS' NaN test on world-sized rings: not a user warning
+            piece = shapely.intersection(geom, window)
         if not piece.is_empty:
             parts.append(shapely.transform(piece, lambda c, k=k: c - [360.0 * k, 0.0]))
     return _clean(shapely.union_all(parts)) if geom.area > 0 else shapely.union_all(parts)

@@ -131,7 +131,6 @@ class CubeInput:
                 ds[name] = ds[name].copy(data=values.astype(object))  # granule_url <U1024: 4 kB a pair
         return ds
 
-
     def _load_refetching(self, ds, names):
         """``ds.load()``; cached chunks of ``names`` that fail to decode are dropped and fetched once more.
 

@@ -13,13 +13,14 @@ import tempfile
 from pathlib import Path
 
 from qgis.core import (
-    QgsMapLayerProxyModel,
+    Qgis,
     QgsMeshLayer,
     QgsProject,
     QgsProviderRegistry,
     QgsRasterLayer,
 )
 from qgis.gui import QgsCollapsibleGroupBox, QgsDoubleSpinBox, QgsFileWidget, QgsMapLayerComboBox
+from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -49,8 +50,12 @@ class AnalysisPanel(AlgorithmPanel):
     def __init__(self, iface, parent=None, project: QgsProject | None = None):
         super().__init__(iface, parent, project)
         self._build()
-        self.project.layersAdded.connect(self._refresh_velocity_layers)
-        self.project.layersRemoved.connect(self._refresh_velocity_layers)
+        self._refresh_timer = QTimer(self)  # one refresh after a batch of layers, not one per layer
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(300)
+        self._refresh_timer.timeout.connect(self._refresh_velocity_layers)
+        self.project.layersAdded.connect(self._schedule_refresh)
+        self.project.layersRemoved.connect(self._schedule_refresh)
         if iface is not None and hasattr(iface, "currentLayerChanged"):
             iface.currentLayerChanged.connect(self._follow_active_layer)
         self._refresh_velocity_layers()
@@ -64,7 +69,7 @@ class AnalysisPanel(AlgorithmPanel):
         self.velocity_combo = QgsMapLayerComboBox(self)
         self.velocity_combo.setObjectName("itslive_velocity_layer")
         self.velocity_combo.setFilters(
-            QgsMapLayerProxyModel.Filter.RasterLayer | QgsMapLayerProxyModel.Filter.MeshLayer
+            Qgis.LayerFilters(Qgis.LayerFilter.RasterLayer | Qgis.LayerFilter.MeshLayer)
         )
         self.velocity_combo.setToolTip(
             tr("A NetCDF/Zarr layer with vx and vy, or a *_vx.tif with its *_vy.tif")
@@ -92,10 +97,13 @@ class AnalysisPanel(AlgorithmPanel):
         flux = QgsCollapsibleGroupBox(tr("Flux divergence"), self)
         flux_form = QFormLayout(flux)
         self.thickness_combo = QgsMapLayerComboBox(flux)
-        self.thickness_combo.setFilters(QgsMapLayerProxyModel.Filter.RasterLayer)
+        self.thickness_combo.setObjectName("itslive_thickness_layer")
+        self.thickness_combo.setFilters(Qgis.LayerFilter.RasterLayer)
+        self.thickness_combo.setAllowEmptyLayer(True, tr("(choose an ice thickness raster)"))
+        self.thickness_combo.setLayer(None)
         flux_form.addRow(tr("Ice thickness (m)"), self.thickness_combo)
         self.outline_combo = QgsMapLayerComboBox(flux)
-        self.outline_combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+        self.outline_combo.setFilters(Qgis.LayerFilter.PolygonLayer)
         self.outline_combo.setAllowEmptyLayer(True)
         self.outline_combo.setLayer(None)
         flux_form.addRow(tr("Glacier outline"), self.outline_combo)
@@ -110,7 +118,7 @@ class AnalysisPanel(AlgorithmPanel):
         track = QgsCollapsibleGroupBox(tr("Particle tracks"), self)
         track_form = QFormLayout(track)
         self.seeds_combo = QgsMapLayerComboBox(track)
-        self.seeds_combo.setFilters(QgsMapLayerProxyModel.Filter.PointLayer)
+        self.seeds_combo.setFilters(Qgis.LayerFilter.PointLayer)
         track_form.addRow(tr("Seed points"), self.seeds_combo)
         self.start_edit = QLineEdit(track)
         self.start_edit.setPlaceholderText(tr("YYYY-MM-DD (empty: first time of the field)"))
@@ -211,9 +219,10 @@ class AnalysisPanel(AlgorithmPanel):
     def shutdown(self):
         """Disconnect from the project and iface (plugin unload)."""
         self.cancel()
+        self._refresh_timer.stop()
         for signal, slot in (
-            (self.project.layersAdded, self._refresh_velocity_layers),
-            (self.project.layersRemoved, self._refresh_velocity_layers),
+            (self.project.layersAdded, self._schedule_refresh),
+            (self.project.layersRemoved, self._schedule_refresh),
         ):
             try:
                 signal.disconnect(slot)
@@ -226,6 +235,9 @@ class AnalysisPanel(AlgorithmPanel):
                 pass
 
     # -- layers ----------------------------------------------------------------------------------
+    def _schedule_refresh(self, *_args):
+        self._refresh_timer.start()
+
     def _refresh_velocity_layers(self, *_args):
         """Offer only raster/mesh layers that hold vx and vy."""
         excluded = [
@@ -235,6 +247,18 @@ class AnalysisPanel(AlgorithmPanel):
             and velocity_parameters_for_layer(layer) is None
         ]
         self.velocity_combo.setExceptedLayerList(excluded)
+        # thickness: any single-band raster that is not an ITS_LIVE result (velocity, strain, ...)
+        current = self.thickness_combo.currentLayer()
+        unsuitable = [
+            layer
+            for layer in self.project.mapLayers().values()
+            if isinstance(layer, QgsRasterLayer)
+            and (layer.customProperty("itslive/kind") or layer.bandCount() != 1
+                 or velocity_parameters_for_layer(layer) is not None)
+        ]  # fmt: skip
+        self.thickness_combo.setExceptedLayerList(unsuitable)
+        if current is None or current in unsuitable:
+            self.thickness_combo.setLayer(None)
 
     def _follow_active_layer(self, layer):
         """The active layer becomes the velocity layer when it holds velocities."""
@@ -318,9 +342,10 @@ def _netcdf_variables(path: str) -> set[str]:
     from osgeo import gdal
 
     try:
-        gdal.UseExceptions()
-        dataset = gdal.Open(path)
+        dataset = gdal.Open(path)  # no gdal.UseExceptions(): that would switch it for all of QGIS
     except RuntimeError:
+        return set()
+    if dataset is None:
         return set()
     names = {
         value.rsplit(":", 1)[-1]

@@ -10,17 +10,19 @@ from __future__ import annotations
 import time
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeature,
     QgsField,
     QgsGeometry,
+    QgsMessageLog,
     QgsProject,
     QgsVectorLayer,
     QgsWkbTypes,
 )
 from qgis.gui import QgsRubberBand
-from qgis.PyQt.QtCore import QMetaType, Qt, QTimer, pyqtSignal
+from qgis.PyQt.QtCore import QItemSelection, QItemSelectionModel, QMetaType, Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
@@ -40,8 +42,22 @@ from ..paths import style_path
 from ..tasks.base import CallableTask, start
 
 DEBOUNCE_MS = 250
-FOOTPRINTS_LAYER_NAME = "ITS_LIVE datacube footprints"
-COLUMNS = ("Tile", "EPSG", "Granules", "Coverage %")
+
+
+def column_titles() -> list[str]:
+    """Translated headers of the cube table."""
+    return [tr("Tile (centre)"), tr("EPSG"), tr("Granules"), tr("Coverage %")]
+
+
+def footprints_layer_name() -> str:
+    """Translated name of the footprints layer."""
+    return tr("ITS_LIVE datacube footprints")
+
+
+def short_tile_name(tile_name: str) -> str:
+    """The part of a tile name that differs between tiles: ``X-180000_Y-2280000``."""
+    marker = tile_name.rfind("_X")
+    return tile_name[marker + 1 :] if marker >= 0 else tile_name
 
 
 class CubeList(QWidget):
@@ -50,16 +66,19 @@ class CubeList(QWidget):
     selectionChanged = pyqtSignal(list)
     catalogLoaded = pyqtSignal()
 
-    def __init__(self, canvas, parent=None):
+    def __init__(self, canvas, parent=None, iface=None):
         super().__init__(parent)
         self.canvas = canvas
+        self.iface = iface
         self.catalog = None
         self.records: list = []
         self.last_query_ms = 0.0
         self.load_task = None
         self.query_task = None
         self._query_generation = 0
-        self._pending_selection: list[str] = []
+        #: the user's selection, by cube key (zarr_url), in the order chosen; kept across refreshes
+        self._selected: list[str] = []
+        self._selected_records: dict = {}
         self.footprints_layer_id: str | None = None
 
         layout = QVBoxLayout(self)
@@ -69,13 +88,18 @@ class CubeList(QWidget):
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
 
-        self.table = QTableWidget(0, len(COLUMNS))
+        titles = column_titles()
+        self.table = QTableWidget(0, len(titles))
         self.table.setObjectName("itslive_cube_table")
-        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        self.table.setHorizontalHeaderLabels(titles)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setMouseTracking(True)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.verticalHeader().setVisible(False)
         self.table.itemSelectionChanged.connect(self._on_selection)
         self.table.cellEntered.connect(lambda row, _col: self.highlight_rows([row], hover=True))
@@ -88,7 +112,7 @@ class CubeList(QWidget):
 
         self.rubber_band = QgsRubberBand(canvas, QgsWkbTypes.GeometryType.PolygonGeometry)
         self.rubber_band.setColor(QColor(255, 80, 0, 200))
-        self.rubber_band.setFillColor(QColor(255, 160, 0, 50))
+        self.rubber_band.setFillColor(QColor(255, 160, 0, 20))  # light: results are drawn under it
         self.rubber_band.setWidth(2)
 
         self.timer = QTimer(self)
@@ -107,7 +131,7 @@ class CubeList(QWidget):
         config = settings.store_config()
 
         def work(progress):
-            return load_catalog(config, source=source, refresh=refresh, progress=progress)
+            return load_catalog(config, source=source, refresh=refresh, progress=_QuietProgress(progress))
 
         self.load_task = start(CallableTask(tr("Loading the ITS_LIVE catalog"), work, self._catalog_loaded))
         return self.load_task
@@ -116,9 +140,14 @@ class CubeList(QWidget):
         self.load_task = None
         if error is not None:
             self.status.setText(tr("The datacube catalog could not be loaded: {}").format(error))
+            self.status.setToolTip(str(error))
             return
         self.catalog = result.catalog
-        self.status.setText(result.message)
+        self._record_by_url = None
+        self.status.setText(catalog_status(result))
+        self.status.setToolTip(result.message)  # the details (source, cache path), as the core says them
+        level = Qgis.MessageLevel.Warning if result.status == "refresh_failed" else Qgis.MessageLevel.Info
+        QgsMessageLog.logMessage(self.status.text(), "ITS_LIVE", level)
         self.catalogLoaded.emit()
         self.refresh()
 
@@ -166,43 +195,99 @@ class CubeList(QWidget):
             self.status.setText(tr("Cannot look up cubes in this map CRS: {}").format(error))
             return
         matches, self.last_query_ms = result
-        selected = set(self.selected_urls()) | set(self._pending_selection)
-        self.records = [m.record for m in matches]
+        self._remember_records()
+        listed = {m.record.zarr_url for m in matches}
+        kept = [self._selected_records[url] for url in self._selected if url not in listed and url in
+                self._selected_records]  # fmt: skip
+        rows = [(m.record, f"{m.overlap_percent:.1f}") for m in matches] + [(rec, "0.0") for rec in kept]
+        self.records = [rec for rec, _ in rows]
         self.table.blockSignals(True)
-        self.table.setRowCount(len(matches))
-        for row, match in enumerate(matches):
-            rec = match.record
+        self.table.selectionModel().blockSignals(True)
+        self.table.clearSelection()
+        self.table.setRowCount(len(rows))
+        for row, (rec, coverage) in enumerate(rows):
             values = (
-                rec.tile_name,
+                short_tile_name(rec.tile_name),
                 str(rec.epsg),
                 "" if rec.granule_count is None else str(rec.granule_count),
-                f"{match.overlap_percent:.1f}",
+                coverage,
             )
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                item.setToolTip(rec.zarr_url)
+                item.setToolTip(f"{rec.tile_name}\n{rec.zarr_url}")
+                item.setData(Qt.ItemDataRole.UserRole, rec.zarr_url)
                 if col:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, item)
-            if rec.zarr_url in selected:
-                self.table.selectRow(row)
+        self._apply_selection()
+        self.table.selectionModel().blockSignals(False)
         self.table.blockSignals(False)
-        self._pending_selection = []
-        self._on_selection()
+        self.table.resizeColumnToContents(0)
+        self._emit_selection()
+
+    def _apply_selection(self):
+        """Select exactly the rows of ``self._selected`` (one selection change, not row by row)."""
+        model = self.table.model()
+        selection = QItemSelection()
+        wanted = set(self._selected)
+        last = model.columnCount() - 1
+        for row, rec in enumerate(self.records):
+            if rec.zarr_url in wanted:
+                selection.select(model.index(row, 0), model.index(row, last))
+        self.table.selectionModel().select(
+            selection,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+        )
 
     # -- selection and highlighting -----------------------------------------------------------
     def selected_urls(self) -> list[str]:
-        """zarr_urls of the selected rows."""
-        rows = sorted({i.row() for i in self.table.selectedIndexes()})
-        return [self.records[r].zarr_url for r in rows if r < len(self.records)]
+        """zarr_urls of the cubes the user selected, in the order chosen (kept across refreshes)."""
+        return list(self._selected)
+
+    def selected_records(self) -> list:
+        """Catalog records of :meth:`selected_urls`."""
+        return [self._selected_records[url] for url in self._selected if url in self._selected_records]
 
     def select_urls(self, urls: list[str]):
-        """Select these cubes (now, or when they are next listed)."""
-        self._pending_selection = list(urls)
-        if self.records:
+        """Select exactly these cubes (e.g. restored from the project), by cube key."""
+        self._selected = list(dict.fromkeys(urls))
+        self._remember_records()
+        if self.catalog is not None:
             self.refresh()
+        self._emit_selection()
+
+    def _remember_records(self):
+        if self.catalog is None:
+            return
+        if getattr(self, "_record_by_url", None) is None:
+            self._record_by_url = {rec.zarr_url: rec for rec in self.catalog.records}
+        for url in self._selected:
+            rec = self._record_by_url.get(url)
+            if rec is not None:
+                self._selected_records[url] = rec
+        unknown = [url for url in self._selected if url not in self._record_by_url]
+        if unknown:  # e.g. a project saved against another catalog: say so, do not download them
+            self._selected = [url for url in self._selected if url in self._record_by_url]
+            QgsMessageLog.logMessage(
+                tr("{} selected cube(s) are not in the catalog and were deselected: {}").format(
+                    len(unknown), ", ".join(unknown)
+                ),
+                "ITS_LIVE",
+                Qgis.MessageLevel.Info,
+            )
 
     def _on_selection(self):
+        """The user changed the selection in the table: it becomes the selection."""
+        rows = sorted({i.row() for i in self.table.selectedIndexes()})
+        chosen = [self.records[r].zarr_url for r in rows if r < len(self.records)]
+        order = {url: n for n, url in enumerate(self._selected)}
+        self._selected = sorted(chosen, key=lambda url: order.get(url, len(order)))
+        for r in rows:
+            if r < len(self.records):
+                self._selected_records[self.records[r].zarr_url] = self.records[r]
+        self._emit_selection()
+
+    def _emit_selection(self):
         rows = sorted({i.row() for i in self.table.selectedIndexes()})
         self.highlight_rows(rows)
         self.selectionChanged.emit(self.selected_urls())
@@ -238,7 +323,10 @@ class CubeList(QWidget):
             self.status.setText(tr("The catalog is not loaded yet; footprints will show when it is."))
             return
         layer = footprints_layer(self.catalog)
-        project.addMapLayer(layer)
+        from .view_guard import ViewGuard
+
+        with ViewGuard(self.iface, project, zoom_to_first=False):
+            project.addMapLayer(layer)
         self.footprints_layer_id = layer.id()
 
     def cancel_loading(self):
@@ -280,7 +368,7 @@ def footprints_layer(catalog, records=None) -> QgsVectorLayer:
     from ..core.catalog import FOOTPRINT_FIELDS
 
     types = {"text": QMetaType.Type.QString, "int": QMetaType.Type.Int, "double": QMetaType.Type.Double}
-    layer = QgsVectorLayer("MultiPolygon?crs=EPSG:4326", tr(FOOTPRINTS_LAYER_NAME), "memory")
+    layer = QgsVectorLayer("MultiPolygon?crs=EPSG:4326", footprints_layer_name(), "memory")
     provider = layer.dataProvider()
     provider.addAttributes([QgsField(name, types[kind]) for name, kind in FOOTPRINT_FIELDS])
     provider.addAttributes([QgsField("tile", QMetaType.Type.QString)])
@@ -296,3 +384,31 @@ def footprints_layer(catalog, records=None) -> QgsVectorLayer:
     layer.updateExtents()
     layer.loadNamedStyle(style_path("footprints.qml"))
     return layer
+
+
+def catalog_status(result) -> str:
+    """One translated line about the catalog just loaded (the core's English details go to the tooltip)."""
+    count = len(result.catalog)
+    if result.status == "refreshed":
+        return tr("Datacube catalog downloaded: {} cubes.").format(count)
+    if result.status == "refresh_failed":
+        return tr("The datacube catalog could not be refreshed; using the cached copy ({} cubes).").format(
+            count
+        )
+    return tr("Datacube catalog up to date: {} cubes.").format(count)
+
+
+class _QuietProgress:
+    """The task's progress without the core's (English) log lines; the dock logs its own summary."""
+
+    def __init__(self, progress):
+        self._progress = progress
+
+    def report(self, fraction: float) -> None:
+        self._progress.report(fraction)
+
+    def is_cancelled(self) -> bool:
+        return self._progress.is_cancelled()
+
+    def log(self, message: str) -> None:
+        pass

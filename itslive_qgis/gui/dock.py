@@ -49,7 +49,7 @@ class ItsLiveDock(QDockWidget):
         if not deps.missing("catalog"):
             from .cube_list import CubeList
 
-            self.cubes = CubeList(self.canvas, body)
+            self.cubes = CubeList(self.canvas, body, iface)
             self.tabs.addTab(self.cubes, tr("Datacubes"))
             self.cubes.load_catalog()
         self.download = None

@@ -10,15 +10,17 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from qgis.core import QgsMapLayerProxyModel, QgsProject
-from qgis.gui import QgsExtentGroupBox, QgsFileWidget, QgsMapLayerComboBox
+from qgis.core import Qgis, QgsProject, QgsRectangle
+from qgis.gui import QgsExtentWidget, QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QDate
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QDoubleSpinBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -43,19 +45,34 @@ class DownloadPanel(AlgorithmPanel):
         self.last_plan = None
         layout = QVBoxLayout(self)
 
-        self.extent_box = QgsExtentGroupBox(self)
-        self.extent_box.setTitleBase(tr("Area"))
-        canvas = iface.mapCanvas() if iface is not None else None
-        if canvas is not None:
-            self.extent_box.setMapCanvas(canvas)
-            self.extent_box.setOriginalExtent(canvas.extent(), canvas.mapSettings().destinationCrs())
-            self.extent_box.setCurrentExtent(canvas.extent(), canvas.mapSettings().destinationCrs())
-            self.extent_box.setOutputCrs(canvas.mapSettings().destinationCrs())
-        layout.addWidget(self.extent_box)
+        area_group = QGroupBox(tr("Area"), self)
+        area_layout = QVBoxLayout(area_group)
+        self.extent_box = QgsExtentWidget(area_group, QgsExtentWidget.WidgetStyle.CondensedStyle)
+        self.extent_box.setNullValueAllowed(True, tr("Not set: use the map canvas extent button or draw one"))
+        area_layout.addWidget(self.extent_box)
+        self.area_crs_label = QLabel(area_group)
+        self.area_crs_label.setObjectName("itslive_area_crs")
+        self.area_crs_label.setWordWrap(True)
+        area_layout.addWidget(self.area_crs_label)
+        layout.addWidget(area_group)
+        self.cubes_label = QLabel(self)
+        self.cubes_label.setObjectName("itslive_download_cubes")
+        self.cubes_label.setWordWrap(True)
+        layout.addWidget(self.cubes_label)
+        self.canvas = iface.mapCanvas() if iface is not None else None
+        if self.canvas is not None:
+            self.extent_box.setMapCanvas(self.canvas)
+            self.canvas.destinationCrsChanged.connect(self._follow_canvas_crs)
+            self.canvas.extentsChanged.connect(self._follow_canvas_extent)
+            self._follow_canvas_crs()
+        self.extent_box.clear()  # an empty project's canvas extent is +/- DBL_MAX: nothing is set
+        self.extent_box.extentChanged.connect(self._show_area_crs)
+        self._show_area_crs()
+        self.set_selected_cubes([])
 
         form = QFormLayout()
         self.aoi_combo = QgsMapLayerComboBox(self)
-        self.aoi_combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+        self.aoi_combo.setFilters(Qgis.LayerFilter.PolygonLayer)
         self.aoi_combo.setAllowEmptyLayer(True, tr("(use the extent above)"))
         self.aoi_combo.setLayer(None)
         form.addRow(tr("Or polygons"), self.aoi_combo)
@@ -86,6 +103,10 @@ class DownloadPanel(AlgorithmPanel):
         form.addRow(tr("date_dt min / max"), dt)
         self.min_valid = _spin(self, 0.0, 0.0, 100.0, " %")
         form.addRow(tr("Minimum valid pixels"), self.min_valid)
+        self.max_v_error = _spin(self, 0.0, 0.0, 100000.0, tr(" m/yr"))
+        self.max_v_error.setSpecialValueText(tr("no limit"))
+        self.max_v_error.setToolTip(tr("Pixels whose v_error is larger are blanked (MAX_V_ERROR)"))
+        form.addRow(tr("Maximum v_error"), self.max_v_error)
         self.output = QgsFileWidget(self)
         self.output.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
         self.output.setFilter(tr("NetCDF (*.nc);;Zarr (*.zarr)"))
@@ -109,6 +130,38 @@ class DownloadPanel(AlgorithmPanel):
     def set_selected_cubes(self, urls: list[str]) -> None:
         """Cubes chosen in the Datacubes tab (empty: the algorithm finds them from the area)."""
         self.selected_cubes = list(urls)
+        if not urls:
+            self.cubes_label.setText(tr("Reads: every datacube under the area (none selected in Datacubes)."))
+            self.cubes_label.setToolTip("")
+            return
+        names = [_cube_name(url) for url in urls]
+        self.cubes_label.setText(
+            tr("Reads the {} cube(s) selected in Datacubes: {}").format(len(urls), ", ".join(names))
+        )
+        self.cubes_label.setToolTip("\n".join(urls))
+
+    # -- area ------------------------------------------------------------------------------------
+    def _follow_canvas_crs(self, *_args):
+        """The area is given in the canvas CRS (an area already set is transformed into it)."""
+        crs = self.canvas.mapSettings().destinationCrs()
+        if crs.isValid():
+            self.extent_box.setOutputCrs(crs)
+        self._follow_canvas_extent()
+        self._show_area_crs()
+
+    def _follow_canvas_extent(self, *_args):
+        extent = self.canvas.extent()
+        crs = self.canvas.mapSettings().destinationCrs()
+        if _sane(extent) and crs.isValid():
+            self.extent_box.setCurrentExtent(extent, crs)
+            self.extent_box.setOriginalExtent(extent, crs)
+
+    def _show_area_crs(self, *_args):
+        crs = self.extent_box.outputCrs()
+        if not crs.isValid():
+            self.area_crs_label.setText(tr("Area CRS: not set"))
+            return
+        self.area_crs_label.setText(tr("Area CRS: {} - {}").format(crs.authid(), crs.description()))
 
     def parameters(self) -> dict:
         """Parameters of itslive:downloadsubset from the widgets."""
@@ -120,6 +173,7 @@ class DownloadPanel(AlgorithmPanel):
             "MIN_DT_DAYS": self.min_dt.value() or None,
             "MAX_DT_DAYS": self.max_dt.value() or None,
             "MIN_VALID_PCT": self.min_valid.value() or None,
+            "MAX_V_ERROR": self.max_v_error.value() or None,
             "CUBES": ",".join(self.selected_cubes),
             "OUTPUT": self._output_path(),
         }
@@ -132,7 +186,7 @@ class DownloadPanel(AlgorithmPanel):
             params["AOI"] = QgsProcessingFeatureSourceDefinition(layer.id(), self.selected_only.isChecked())
         else:
             extent = self.extent_box.outputExtent()
-            if extent.isEmpty():
+            if not self.extent_box.isValid() or not _sane(extent):
                 raise ValueError(tr("Choose an area: the canvas extent, a drawn extent or polygons."))
             crs = self.extent_box.outputCrs()
             params["EXTENT"] = "{},{},{},{} [{}]".format(  # noqa: UP032 (QGIS extent string)
@@ -159,6 +213,7 @@ class DownloadPanel(AlgorithmPanel):
             "min_dt_days": self.min_dt.value(),
             "max_dt_days": self.max_dt.value(),
             "min_valid_pct": self.min_valid.value(),
+            "max_v_error": self.max_v_error.value(),
             "output": self.output.filePath(),
         }
 
@@ -174,6 +229,7 @@ class DownloadPanel(AlgorithmPanel):
             ("min_dt_days", self.min_dt),
             ("max_dt_days", self.max_dt),
             ("min_valid_pct", self.min_valid),
+            ("max_v_error", self.max_v_error),
         ):
             if isinstance(state.get(key), int | float):
                 spin.setValue(float(state[key]))
@@ -182,7 +238,13 @@ class DownloadPanel(AlgorithmPanel):
     # -- actions ---------------------------------------------------------------------------------
     def download(self) -> bool:
         """Run itslive:downloadsubset in the background; the subset is loaded when written."""
-        return self.start_algorithm(ALGORITHM_ID, self.parameters, tr("Downloading the subset..."), "subset")
+        if self.selected_cubes:
+            message = tr("Downloading the subset from {} cube(s): {}").format(
+                len(self.selected_cubes), ", ".join(_cube_name(url) for url in self.selected_cubes)
+            )
+        else:
+            message = tr("Downloading the subset from every datacube under the area...")
+        return self.start_algorithm(ALGORITHM_ID, self.parameters, message, "subset")
 
     def estimate(self) -> bool:
         """What the download would read, computed in a background task (nothing is downloaded)."""
@@ -211,6 +273,7 @@ class DownloadPanel(AlgorithmPanel):
                 min_interval_days=params.get("MIN_DT_DAYS"),
                 max_interval_days=params.get("MAX_DT_DAYS"),
                 min_roi_valid_percentage=params.get("MIN_VALID_PCT"),
+                max_v_error_m_per_yr=params.get("MAX_V_ERROR"),
                 config=config,
                 progress=progress,
             )
@@ -245,6 +308,15 @@ class DownloadPanel(AlgorithmPanel):
 
     def shutdown(self):
         super().shutdown()
+        if self.canvas is not None:
+            for signal, slot in (
+                (self.canvas.destinationCrsChanged, self._follow_canvas_crs),
+                (self.canvas.extentsChanged, self._follow_canvas_extent),
+            ):
+                try:
+                    signal.disconnect(slot)
+                except TypeError:
+                    pass
         if self.estimate_task is not None:
             self.estimate_task.on_done = None
             self.estimate_task.cancel()
@@ -257,3 +329,18 @@ def _spin(parent, value: float, minimum: float, maximum: float, suffix: str) -> 
     spin.setValue(value)
     spin.setSuffix(suffix)
     return spin
+
+
+def _cube_name(url: str) -> str:
+    """``EPSG3413 X-180000_Y-2280000`` from a cube URL."""
+    stem = url.rstrip("/").rsplit("/", 1)[-1].removesuffix(".zarr")
+    parts = stem.split("_")
+    epsg = next((p for p in parts if p.startswith("EPSG")), "")
+    marker = stem.rfind("_X")
+    return f"{epsg} {stem[marker + 1 :]}".strip() if marker >= 0 else stem
+
+
+def _sane(extent: QgsRectangle) -> bool:
+    """A finite, non-empty rectangle (an empty project's canvas reports +/- DBL_MAX)."""
+    values = (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
+    return not extent.isEmpty() and all(abs(v) < 1e15 for v in values)

@@ -21,6 +21,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
+from ..processing.alg_invert import InvertAlgorithm
 from .panel_base import AlgorithmPanel
 
 ALGORITHM_ID = "itslive:invert"
@@ -38,8 +39,8 @@ class InvertPanel(AlgorithmPanel):
         self.input.setToolTip(tr("A subset file, or type a datacube path or URL"))
         form.addRow(tr("Subset or cube"), self.input)
         self.interval = QDoubleSpinBox(self)
-        self.interval.setRange(1.0, 3650.0)
-        self.interval.setValue(12.0)
+        self.interval.setRange(InvertAlgorithm.MIN_INTERVAL_DAYS, InvertAlgorithm.MAX_INTERVAL_DAYS)
+        self.interval.setValue(InvertAlgorithm.DEFAULT_INTERVAL_DAYS)
         self.interval.setSuffix(tr(" days"))
         form.addRow(tr("Time step"), self.interval)
         self.lam = QDoubleSpinBox(self)
@@ -92,7 +93,7 @@ class InvertPanel(AlgorithmPanel):
             output = str(parent / f"{stem}_inversion.nc")
         return {
             "INPUT": source,
-            "INTERVAL_DAYS": self.interval.value(),
+            InvertAlgorithm.INTERVAL_DAYS: self.interval.value(),
             "LAMBDA": self.lam.value(),
             "DERIVATIVE": self.derivative.currentIndex(),
             "WEIGHTING": self.weighting.currentIndex(),

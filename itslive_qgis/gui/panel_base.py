@@ -93,14 +93,26 @@ class AlgorithmPanel(QWidget):
             return
         self.last_output = Path(str(results.get("OUTPUT", "")))
         from ..layers import LoadResultTask
+        from .view_guard import ViewGuard
 
         self._show(tr("Loading {}...").format(self.last_output.name))
-        self.load_task = LoadResultTask(self.last_output, self.project, kind=kind, on_loaded=self._loaded)
+        self.load_task = LoadResultTask(
+            self.last_output,
+            self.project,
+            kind=kind,
+            on_loaded=self._loaded,
+            guard=lambda: ViewGuard(self.iface, self.project),
+        )
         QgsApplication.taskManager().addTask(self.load_task)
 
     def _loaded(self, layers, error_message: str):
-        self.load_task = None
+        task, self.load_task = self.load_task, None
         self.last_layers = list(layers)
+        source = getattr(task, "source", None)
+        if layers and source is not None and self.iface is not None:
+            from .temporal_setup import show_time_grid
+
+            show_time_grid(self.iface.mapCanvas(), self.project, source)
         if error_message:
             self._finish(
                 False, tr("Written {}, but loading failed: {}").format(self.last_output, error_message)

@@ -54,6 +54,8 @@ class PlottedPoint:
     marker: object = None
     inverted: object = None
     inverted_key: tuple | None = None
+    #: the map click (x, y, CRS) that produced the series
+    click: tuple | None = None
 
 
 class TimeSeriesPanel(QWidget):
@@ -94,6 +96,8 @@ class TimeSeriesPanel(QWidget):
         self._status_timer.timeout.connect(lambda: self.status.setStyleSheet(""))
         self._build()
         self.canvas.destinationCrsChanged.connect(self._place_markers)
+        # matplotlib takes ~0.5 s to import: do it in the background, not when the tab first shows
+        self.warm_task = start(CallableTask(tr("Preparing the time-series plot"), _import_matplotlib))
 
     # -- public API --------------------------------------------------------------------------------
     def start_pick(self):
@@ -130,20 +134,24 @@ class TimeSeriesPanel(QWidget):
             return point_series(x, y, crs_text, config, progress=progress, catalog=cat), cat
 
         task = CallableTask(tr("ITS_LIVE time series at {:.6g}, {:.6g}").format(x, y), work)
-        task.on_done = lambda result, error: self._picked(task, result, error)
+        click = (x, y, QgsCoordinateReferenceSystem(crs))
+        task.on_done = lambda result, error: self._picked(task, result, error, click)
         self.pick_tasks.add(task)
         self._set_busy()
         self.status.setText(tr("Reading the image pairs under the point..."))
         start(task)
         return task
 
-    def add_series(self, series_list):
-        """Add series (PointSeries) to the plot, each with its own colour and map marker."""
+    def add_series(self, series_list, click=None):
+        """Add series (PointSeries) to the plot, each with its own colour and map marker.
+
+        ``click``: the map point (x, y, QgsCoordinateReferenceSystem) the series were read at.
+        """
         from .timeseries_plot import POINT_COLOURS
 
         for s in series_list:
             colour = POINT_COLOURS[len(self.points) % len(POINT_COLOURS)]
-            point = PlottedPoint(series=s, colour=colour, marker=self._marker(colour))
+            point = PlottedPoint(series=s, colour=colour, marker=self._marker(colour), click=click)
             self.points.append(point)
         self._place_markers()
         self._update_satellite_list()
@@ -326,9 +334,11 @@ class TimeSeriesPanel(QWidget):
         self.invert_check = QCheckBox(tr("inverted series, step"))
         self.invert_check.setChecked(True)
         self.interval = QDoubleSpinBox()
-        self.interval.setRange(1.0, 365.0)
+        from ..processing.alg_invert import InvertAlgorithm
+
+        self.interval.setRange(InvertAlgorithm.MIN_INTERVAL_DAYS, 365.0)
         self.interval.setDecimals(0)
-        self.interval.setValue(12.0)
+        self.interval.setValue(InvertAlgorithm.DEFAULT_INTERVAL_DAYS)
         self.interval.setSuffix(tr(" days"))
         self.robust_check = QCheckBox(tr("robust"))
         self.robust_check.setChecked(True)
@@ -384,7 +394,7 @@ class TimeSeriesPanel(QWidget):
         layout.addLayout(out)
 
     # -- task callbacks ---------------------------------------------------------------------------
-    def _picked(self, task, result, error):
+    def _picked(self, task, result, error, click=None):
         self.pick_tasks.discard(task)
         self._set_busy()
         if error is not None:
@@ -400,7 +410,7 @@ class TimeSeriesPanel(QWidget):
                 len(series), n, sum(s.requests for s in series)
             )
         )
-        self.add_series(series)
+        self.add_series(series, click)
         self.seriesLoaded.emit(len(series))
 
     def _start_inversion(self):
@@ -492,7 +502,11 @@ class TimeSeriesPanel(QWidget):
 
     def _label(self, p: PlottedPoint) -> str:
         s = p.series
-        return tr("P{} {} px ({}, {})").format(self.points.index(p) + 1, _short_source(s), s.col, s.row)
+        label = tr("P{} {} px ({}, {})").format(self.points.index(p) + 1, _short_source(s), s.col, s.row)
+        distance = _distance_to_pixel_m(p)
+        if distance is not None:
+            label += tr(", {:.0f} m from the click").format(distance)
+        return label
 
     def _update_satellite_list(self):
         from ..core.timeseries import sort_satellites
@@ -571,3 +585,33 @@ def _short_source(series) -> str:
     if m:
         return f"EPSG:{m.group(1)} X{int(m.group(2)) // 1000} Y{int(m.group(3)) // 1000}"
     return name
+
+
+def _distance_to_pixel_m(point: PlottedPoint) -> float | None:
+    """Ground distance (m, in the cube's projection) from the click to the centre of the pixel read."""
+    s = point.series
+    if point.click is None or not s.epsg or not (s.x_m == s.x_m and s.y_m == s.y_m):
+        return None
+    x, y, crs = point.click
+    try:
+        xform = QgsCoordinateTransform(
+            crs, QgsCoordinateReferenceSystem(f"EPSG:{s.epsg}"), QgsProject.instance()
+        )
+        there = xform.transform(QgsPointXY(x, y))
+    except Exception:
+        return None
+    return float(((there.x() - s.x_m) ** 2 + (there.y() - s.y_m) ** 2) ** 0.5)
+
+
+def _import_matplotlib(_progress) -> bool:
+    """Import the modules the plot uses (worker thread; no figure, no widget is created)."""
+    try:
+        import matplotlib.backends.backend_agg
+        import matplotlib.collections
+        import matplotlib.dates
+        import matplotlib.figure
+        import matplotlib.lines
+        import matplotlib.patheffects  # noqa: F401
+    except ImportError:
+        return False
+    return True

@@ -189,7 +189,7 @@ class SeriesPlot:
             d1.replace("T", " "),
             d2.replace("T", " "),
             float(s.date_dt_days[pair]),
-            COMPONENT_LABELS[self.component],
+            component_label(self.component),
             val,
             err_text,
             s.satellite[pair],
@@ -260,16 +260,18 @@ class SeriesPlot:
         from ..core.timeseries import sort_satellites
 
         ax = self.ax
+        if not entries:  # a hint, not an empty 1970 axis
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, tr("Click on the map to plot the velocity history of a point"),
+                    transform=ax.transAxes, ha="center", va="center", color="#666666", wrap=True)  # fmt: skip
+            return
+        ax.set_axis_on()
         locator = mdates.AutoDateLocator()
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         ax.set_xlabel(tr("Date (acquisition interval of each image pair)"))
-        ax.set_ylabel(tr("{} (m/yr)").format(COMPONENT_LABELS[component]))
+        ax.set_ylabel(tr("{} (m/yr)").format(component_label(component)))
         ax.grid(True, color="#dddddd", lw=0.6, zorder=0)
-        if not entries:
-            ax.text(0.5, 0.5, tr("Click on the map to plot the velocity history of a point"),
-                    transform=ax.transAxes, ha="center", va="center", color="#666666")  # fmt: skip
-            return
         handles = []
         if not by_point:
             handles += [
@@ -288,10 +290,12 @@ class SeriesPlot:
             has_reg = entry.regular is not None
             label = entry.label + (tr(" (inverted ± 1σ)") if has_reg else "")
             handles.append(Line2D([], [], color=colour, lw=1.8 if has_reg else 3, label=label))
-        ncol = 2 if len(handles) > 6 else 1
-        ax.legend(handles=handles, fontsize=7, loc="upper left", ncol=ncol, framealpha=0.85)
+        # below the axes, never over the data
+        ncol = 2 if len(handles) > 3 else 1
+        ax.legend(handles=handles, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=ncol,
+                  frameon=False)  # fmt: skip
         title = tr("{} at {} point(s): {} image pairs")
-        ax.set_title(title.format(COMPONENT_LABELS[component], len(entries), self.pair_count()), fontsize=9)
+        ax.set_title(title.format(component_label(component), len(entries), self.pair_count()), fontsize=9)
 
     def _set_limits(self, values, inverted):
         all_x = [(e.series.d1_days, e.series.d2_days) for e in self.entries if len(e.series)]
@@ -316,6 +320,11 @@ class SeriesPlot:
             lo, hi = min(b[0] for b in bounds), max(b[1] for b in bounds)
             pad = max((hi - lo) * 0.12, 1.0)
             self.ax.set_ylim(lo - pad, hi + pad)
+
+
+def component_label(component: str) -> str:
+    """Translated name of a velocity component (``Speed``, ``vx``, ``vy``)."""
+    return tr("Speed") if component == "v" else COMPONENT_LABELS[component]
 
 
 def _alpha_by_error(errors: np.ndarray, top: float) -> np.ndarray:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -32,10 +33,12 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
+from qgis.PyQt.QtCore import QTimer
 
 from ..core.errors import DataError, ItsLiveError
 from ..i18n import tr
 from . import temporal, vectors
+from .legend import DatedRasterLegend, time_caption
 from .sources import ResultSource, VariableSource, inspect_result
 from .styles import apply_style, apply_vector_style, style_for_variable, value_range
 
@@ -47,6 +50,8 @@ PRIMARY_VARIABLES = {
     "flux": ("dynamic_dhdt", "flux_divergence"),
 }
 PROPERTY_PREFIX = "itslive/"
+#: short unit labels for layer names (ITS_LIVE files say "meter/year")
+UNIT_LABELS = {"meter/year": "m/yr", "meters/year": "m/yr", "m/y": "m/yr", "m yr-1": "m/yr", "1/year": "1/yr"}
 #: track M values outside this window (days since 1970-01-01: 1970-01-02 .. 2100) are not dates
 MIN_DATE_DAYS, MAX_DATE_DAYS = 1.0, 47_482.0
 MESSAGE_TAG = "ITS_LIVE"
@@ -112,18 +117,67 @@ def add_to_project(
     source: ResultSource, layers: list[QgsMapLayer], project: QgsProject, group_name: str | None = None
 ) -> QgsLayerTreeGroup:
     """Add ``layers`` (built by :func:`build_layers`) to a new group at the top of ``project``."""
-    root = project.layerTreeRoot()
-    group = root.insertGroup(0, group_name or default_group_name(source.kind, source.path.stem))
-    group.setCustomProperty(PROPERTY_PREFIX + "source", str(source.path))
+    group = _new_group(source, project, group_name)
     for layer in layers:
-        project.addMapLayer(layer, False)
-        node = group.addLayer(layer)
-        node.setItemVisibilityChecked(bool(layer.customProperty(PROPERTY_PREFIX + "visible", True)))
-        node.setExpanded(False)
+        _add_layer(group, layer, project)
+    _finish_group(source, layers, project)
+    return group
+
+
+def _new_group(source: ResultSource, project: QgsProject, group_name: str | None) -> QgsLayerTreeGroup:
+    group = project.layerTreeRoot().insertGroup(
+        0, group_name or default_group_name(source.kind, source.path.stem)
+    )
+    group.setCustomProperty(PROPERTY_PREFIX + "source", str(source.path))
+    return group
+
+
+def _add_layer(group: QgsLayerTreeGroup, layer: QgsMapLayer, project: QgsProject) -> None:
+    project.addMapLayer(layer, False)
+    node = group.addLayer(layer)
+    node.setItemVisibilityChecked(bool(layer.customProperty(PROPERTY_PREFIX + "visible", True)))
+    node.setExpanded(False)
+
+
+def _finish_group(source: ResultSource, layers: list[QgsMapLayer], project: QgsProject) -> None:
     if not project.crs().isValid() and layers and layers[0].crs().isValid():
         project.setCrs(layers[0].crs())
     _set_project_time(project, source)
-    return group
+
+
+class _BatchAdder:
+    """Adds a result's layers one per event-loop turn (the interface keeps responding), then reports."""
+
+    def __init__(self, source, layers, project, group_name, guard, done):
+        self.source, self.layers, self.project, self.done = source, list(layers), project, done
+        self.group_name, self.guard, self.index = group_name, guard, 0
+        self.group = None
+        self.context = None
+
+    def start(self) -> None:
+        _RUNNING_TASKS.add(self)
+        self.context = self.guard() if self.guard is not None else nullcontext()
+        self.context.__enter__()
+        self.group = _new_group(self.source, self.project, self.group_name)
+        QTimer.singleShot(0, self._next)
+
+    def _next(self) -> None:
+        try:
+            if self.index < len(self.layers):
+                _add_layer(self.group, self.layers[self.index], self.project)
+                self.index += 1
+                QTimer.singleShot(0, self._next)
+                return
+            _finish_group(self.source, self.layers, self.project)
+        except Exception as exc:  # e.g. the project was cleared meanwhile
+            self._end(tr("Unexpected error while loading {}: {}").format(self.source.path.name, exc))
+            return
+        self._end("")
+
+    def _end(self, error: str) -> None:
+        _RUNNING_TASKS.discard(self)
+        self.context.__exit__(None, None, None)
+        self.done(self.layers if not error else [], error)
 
 
 def default_group_name(kind: str, stem: str) -> str:
@@ -156,8 +210,10 @@ class LoadResultTask(QgsTask):
         on_loaded: Callable[[list[QgsMapLayer], str], None] | None = None,
         vector_style: str = "arrows",
         spacing_px: int = vectors.DEFAULT_SPACING_PX,
+        guard: Callable[[], AbstractContextManager] | None = None,
     ):
         super().__init__(tr("Loading {}").format(Path(path).name), QgsTask.Flag.CanCancel)
+        self.guard = guard  # e.g. keeps the project CRS and the view while the layers are added
         self.path, self.project, self.group_name, self.kind = Path(path), project, group_name, kind
         self.on_loaded, self.vector_style, self.spacing_px = on_loaded, vector_style, spacing_px
         self.source: ResultSource | None = None
@@ -187,15 +243,23 @@ class LoadResultTask(QgsTask):
         return False
 
     def finished(self, result: bool) -> None:
-        """Main thread: add the layers to the project and report."""
+        """Main thread: add the layers to the project (one per event-loop turn) and report."""
         _RUNNING_TASKS.discard(self)
         if result and self.source is not None:
-            add_to_project(self.source, self.layers, self.project, self.group_name)
-        else:
-            self.layers = []
-            if not self.error_message:
-                self.error_message = tr("Loading {} was cancelled.").format(self.path.name)
-            QgsMessageLog.logMessage(self.error_message, MESSAGE_TAG, Qgis.MessageLevel.Warning)
+            on_loaded = self.on_loaded
+            _BatchAdder(
+                self.source,
+                self.layers,
+                self.project,
+                self.group_name,
+                self.guard,
+                lambda layers, error: on_loaded(layers, error) if on_loaded is not None else None,
+            ).start()
+            return
+        self.layers = []
+        if not self.error_message:
+            self.error_message = tr("Loading {} was cancelled.").format(self.path.name)
+        QgsMessageLog.logMessage(self.error_message, MESSAGE_TAG, Qgis.MessageLevel.Warning)
         if self.on_loaded is not None:
             self.on_loaded(self.layers, self.error_message)
 
@@ -225,9 +289,9 @@ def _primary_variable(source: ResultSource) -> VariableSource | None:
 
 
 def _raster_layer(source: ResultSource, variable: VariableSource) -> QgsRasterLayer:
-    name = f"{variable.name} — {variable.long_name}" if variable.long_name else variable.name
-    if variable.units:
-        name = f"{name} ({variable.units})"
+    # short name with units; the long name (a formula for strain rates) goes to the metadata
+    units = UNIT_LABELS.get(variable.units.strip().lower(), variable.units)
+    name = f"{variable.name} ({units})" if units else variable.name
     layer = QgsRasterLayer(variable.uri, name, "gdal")
     if not layer.isValid():
         raise DataError(f"QGIS cannot open {variable.uri}: {layer.error().summary()}")
@@ -240,6 +304,7 @@ def _raster_layer(source: ResultSource, variable: VariableSource) -> QgsRasterLa
     apply_style(layer, style, value_range(style, variable), variable.units, variable.band)
     if variable.is_temporal and variable.band == 1:
         temporal.set_band_ranges(layer, variable.band_start_days, variable.band_end_days)
+        layer.setLegend(DatedRasterLegend(time_caption(source, variable)))
     layer.setMetadata(_metadata(source, variable, layer.metadata()))
     for key, value in (("kind", source.kind), ("variable", variable.name), ("style", style)):
         layer.setCustomProperty(PROPERTY_PREFIX + key, value)

@@ -71,6 +71,8 @@ class VariableSource:
     missing_values: list[float] = field(default_factory=list)
     percentiles: tuple[float, float] | None = None
     abs_max: float | None = None
+    #: first band (from 1) holding any valid pixel in a decimated read; None when unknown
+    first_valid_band: int | None = None
 
     @property
     def is_temporal(self) -> bool:
@@ -88,6 +90,8 @@ class ResultSource:
     variables: list[VariableSource] = field(default_factory=list)
     global_attrs: dict[str, str] = field(default_factory=dict)
     vector_layer_names: list[str] = field(default_factory=list)
+    #: shortest and longest image-pair interval (date_dt, days) of a pair-wise subset, else None
+    pair_interval_days: tuple[float, float] | None = None
 
     def variable(self, name: str) -> VariableSource | None:
         """The variable called ``name``, or None."""
@@ -205,10 +209,22 @@ def _inspect_netcdf(path: Path) -> ResultSource:
         if len(dims) == 3:
             _set_band_times(variable, dims[0], arrays)
         _sample_statistics(variable, classic)
+        if variable.is_temporal and variable.time_dimension != "mid_date":
+            variable.first_valid_band = _first_valid_band(variable, classic)
         source.variables.append(variable)
     if not source.variables:
         raise DataError(f"{path.name} holds no gridded (y, x) variable to display.")
+    source.pair_interval_days = _pair_intervals(arrays.get("date_dt"))
     return source
+
+
+def _pair_intervals(array) -> tuple[float, float] | None:
+    """(min, max) of a 1-D date_dt array in days, or None."""
+    if array is None or len(array.GetDimensions()) != 1:
+        return None
+    values = np.asarray(array.ReadAsArray(), dtype=np.float64)
+    values = values[np.isfinite(values) & (values > 0)]
+    return (float(values.min()), float(values.max())) if values.size else None
 
 
 def _set_band_times(variable: VariableSource, dimension: str, arrays: dict) -> None:
@@ -343,6 +359,26 @@ def _sample_statistics(variable: VariableSource, dataset) -> None:
         low, high = np.percentile(sample, [2.0, 98.0])
         variable.percentiles = (float(low), float(high))
         variable.abs_max = float(np.percentile(np.abs(sample), 98.0))
+
+
+def _first_valid_band(variable: VariableSource, dataset) -> int | None:
+    """First band with a finite, non-no-data pixel, read at most SAMPLE_PIXELS wide."""
+    width, height = dataset.RasterXSize, dataset.RasterYSize
+    scale = max(width, height) / SAMPLE_PIXELS
+    buf_x, buf_y = (max(1, int(width / scale)), max(1, int(height / scale))) if scale > 1 else (width, height)
+    for number in range(1, variable.band_count + 1):
+        band = dataset.GetRasterBand(number)
+        values = band.ReadAsArray(buf_xsize=buf_x, buf_ysize=buf_y)
+        if values is None:
+            return None
+        values = values.astype(np.float64)
+        valid = np.isfinite(values)
+        for nodata in [band.GetNoDataValue(), *variable.missing_values]:
+            if nodata is not None:
+                valid &= values != nodata
+        if valid.any():
+            return number
+    return None
 
 
 def _classic_attributes(dataset, name: str) -> dict[str, str]:

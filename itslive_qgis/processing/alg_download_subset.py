@@ -26,6 +26,8 @@ from .base import (
     split_list,
 )
 
+#: a calendar for YYYY-MM-DD strings in Processing dialogs (the wrapper is loaded only by dialogs)
+DATE_METADATA = {"widget_wrapper": {"class": "itslive_qgis.gui.processing_widgets.DateWidgetWrapper"}}
 DEFAULT_START = "1984-01-01"
 DEFAULT_END = "2100-01-01"
 OUTPUT_SUFFIXES = (".nc", ".nc4", ".netcdf", ".zarr")
@@ -72,14 +74,13 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
                 optional=True,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterString(
-                "START_DATE", tr("Start date (YYYY-MM-DD)"), defaultValue=DEFAULT_START
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterString("END_DATE", tr("End date (YYYY-MM-DD)"), defaultValue=DEFAULT_END)
-        )
+        for name, label, default in (
+            ("START_DATE", tr("Start date (YYYY-MM-DD)"), DEFAULT_START),
+            ("END_DATE", tr("End date (YYYY-MM-DD)"), DEFAULT_END),
+        ):
+            date = QgsProcessingParameterString(name, label, defaultValue=default)
+            date.setMetadata(DATE_METADATA)  # a calendar in dialogs; still a YYYY-MM-DD string
+            self.addParameter(date)
         self.addParameter(
             QgsProcessingParameterString(
                 "VARIABLES", tr("Variables (comma-separated; empty = defaults)"), optional=True

@@ -7,6 +7,7 @@ from qgis.core import (
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
+    QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
@@ -34,6 +35,11 @@ class InvertAlgorithm(ItsLiveAlgorithm):
 
     NAME = "invert"
     CAPABILITY = "inversion"
+    INTERVAL_DAYS = "INTERVAL_DAYS"
+    #: the one default time step (days) of the algorithm, the dock's Inversion tab and the point plot
+    DEFAULT_INTERVAL_DAYS = 30.0
+    MIN_INTERVAL_DAYS = 1.0
+    MAX_INTERVAL_DAYS = 3653.0  # ten years: a longer step leaves no time axis worth the name
     ICON = "invert.svg"
     GROUP = "Time series"
     GROUP_ID = "timeseries"
@@ -65,8 +71,10 @@ class InvertAlgorithm(ItsLiveAlgorithm):
 
     def initAlgorithm(self, config=None):
         self.addParameter(
-            QgsProcessingParameterString(
-                self.INPUT, tr("Subset file or datacube (path or URL)"), multiLine=False
+            QgsProcessingParameterFile(  # a file picker; a datacube URL may still be typed
+                self.INPUT,
+                tr("Subset file or datacube (path or URL)"),
+                fileFilter=tr("Subset (*.nc *.zarr);;All files (*)"),
             )
         )
         self.addParameter(
@@ -74,12 +82,12 @@ class InvertAlgorithm(ItsLiveAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterNumber(
-                "INTERVAL_DAYS",
+                self.INTERVAL_DAYS,
                 tr("Time step (days)"),
                 QgsProcessingParameterNumber.Type.Double,
-                defaultValue=12.0,
-                minValue=1.0,
-                maxValue=3653.0,
+                defaultValue=self.DEFAULT_INTERVAL_DAYS,
+                minValue=self.MIN_INTERVAL_DAYS,
+                maxValue=self.MAX_INTERVAL_DAYS,
             )
         )
         self.addParameter(

@@ -28,7 +28,8 @@ def _show(canvas, crs, rect):
 
 
 def _tiles(dock):
-    return [dock.cubes.table.item(r, 0).text() for r in range(dock.cubes.table.rowCount())]
+    """Full tile names of the listed rows (the column shows the part that differs; hover shows all)."""
+    return [dock.cubes.table.item(r, 0).toolTip().split("\n")[0] for r in range(dock.cubes.table.rowCount())]
 
 
 def test_dock_lists_the_cubes_under_the_canvas(dock, iface):

@@ -10,6 +10,7 @@ AREA = QgsRectangle(-182000, -2281500, -172500, -2278500)
 
 
 def _dock(plugin):
+    QgsProject.instance().clear()  # no cube selection restored from an earlier test's project
     plugin.action.trigger()
     dock = plugin.dock
     dock.cubes.cancel_loading()
