@@ -169,6 +169,9 @@ class InvertAlgorithm(ItsLiveAlgorithm):
         return ""
 
     def processAlgorithm(self, parameters, context, feedback):
+        from .. import deps
+
+        deps.preload("torch", "llvmlite")  # off the GIL: the window stays responsive (see deps.preload)
         from ..core.crs import crs_from_dataset
         from ..core.cube import open_pairs, select_extent
         from ..core.inversion_dataset import invert_dataset, write_netcdf
