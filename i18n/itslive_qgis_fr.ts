@@ -822,7 +822,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Nom de la mise en page dans le projet</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/layout.py" line="170" />
+      <location filename="../itslive_qgis/layers/layout.py" line="173" />
       <source>Legend</source>
       <translation>Légende</translation>
     </message>
@@ -1724,9 +1724,9 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>flux : THICKNESS est donné, choisissez donc un fichier pour la divergence du flux (flux).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/layout.py" line="342" />
-      <source>ice velocity (m/yr), length by speed</source>
-      <translation>vitesse de la glace (m/an), longueur selon la vitesse</translation>
+      <location filename="../itslive_qgis/layers/layout.py" line="381" />
+      <source>ice velocity (m/yr)</source>
+      <translation>vitesse de la glace (m/an)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/timeseries_plot.py" line="283" />
@@ -1859,7 +1859,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>pondérer les paires par leurs erreurs</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="293" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="295" />
       <source>{} (ITS_LIVE)</source>
       <translation>{} (ITS_LIVE)</translation>
     </message>
@@ -1974,7 +1974,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} trajectoire(s) écrite(s).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/layout.py" line="254" />
+      <location filename="../itslive_qgis/layers/layout.py" line="263" />
       <source>{} – {}</source>
       <translation>{} – {}</translation>
     </message>
@@ -2013,7 +2013,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} : format de sortie non pris en charge {} : utilisez .nc (NetCDF) ou .tif (GeoTIFF).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="302" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="304" />
       <source>{}: {!r} is not a date: use YYYY-MM-DD (e.g. 2020-01-31).</source>
       <translation>{} : {!r} n'est pas une date : utilisez AAAA-MM-JJ (p. ex. 2020-01-31).</translation>
     </message>

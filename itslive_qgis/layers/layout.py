@@ -14,6 +14,7 @@ their central meridian: the north arrow follows TRUE north at the map centre (QG
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,8 @@ ITEM_IDS = ("map", "legend", "scalebar", "north_arrow", "date", "title", "citati
 NORTH_ARROW_SVG = "arrows/NorthArrow_02.svg"
 MARGIN_MM = 5.0
 LEGEND_WIDTH_MM = 48.0
+#: legend layer titles wrap at this many characters
+LEGEND_TITLE_CHARS = 28
 MIN_PAGE_MM = (100.0, 70.0)
 
 
@@ -176,18 +179,24 @@ def build_layout(
         node = root.addLayer(layer)
         if isinstance(node, QgsLayerTreeLayer):
             _tidy_legend_node(legend, node, layer)
-    legend.setResizeToContents(False)
-    legend.setWrapString("|")
     legend.setSymbolWidth(5.0)
-    legend.setSymbolHeight(3.5)
+    legend.setSymbolHeight(3.2)
     legend.setWmsLegendWidth(40.0)
     for style, size in ((QgsLegendStyle.Style.Title, 11), (QgsLegendStyle.Style.Subgroup, 8)):
         legend.rstyle(style).setTextFormat(_text_format(size, bold=True))
     legend.rstyle(QgsLegendStyle.Style.SymbolLabel).setTextFormat(_text_format(7))
+    legend.rstyle(QgsLegendStyle.Style.Symbol).setMargin(QgsLegendStyle.Side.Top, 1.0)
+    legend.rstyle(QgsLegendStyle.Style.Subgroup).setMargin(QgsLegendStyle.Side.Top, 2.5)
     legend.setFrameEnabled(False)
+    legend.setResizeToContents(True)
     layout.addLayoutItem(legend)
-    _place(legend, geometry.legend)
+    legend.attemptMove(QgsLayoutPoint(geometry.legend[0], geometry.legend[1]))
     legend.refresh()
+    legend.adjustBoxSize()
+    if legend.rect().height() > geometry.legend[3]:  # too many entries for one column
+        legend.setColumnCount(2)
+        legend.setSplitLayer(True)
+        legend.adjustBoxSize()
 
     scalebar = QgsLayoutItemScaleBar(layout)
     scalebar.setId("scalebar")
@@ -317,6 +326,33 @@ def true_north_deg(crs: QgsCoordinateReferenceSystem, x: float, y: float, projec
     return math.degrees(math.atan2(north.x() - x, north.y() - y))
 
 
+def short_name(text: str, limit: int = 48) -> str:
+    """``text`` without a trailing formula: 'effective strain rate sqrt((exx2+...)/2)' -> first words.
+
+    Cut at the first word (after the first) holding a formula character or starting with '-'.
+    """
+    words = []
+    for word in text.split():
+        if words and (any(c in word for c in "()=^+*/[]") or word.startswith("-") or word == "sqrt"):
+            break
+        words.append(word)
+    out = " ".join(words) or text
+    return out if len(out) <= limit else out[: limit - 1].rstrip() + "…"
+
+
+def short_layer_name(name: str) -> str:
+    """'e_eff — effective strain rate sqrt(...) (1/yr)' -> 'e_eff — effective strain rate (1/yr)'."""
+    units = ""
+    if name.endswith(")") and " (" in name:
+        head, _, tail = name.rpartition(" (")
+        if "(" not in tail and len(tail) <= 12:
+            name, units = head, f" ({tail}"
+    variable, dash, long_name = name.partition(" — ")
+    if not dash:
+        return short_name(name) + units
+    return f"{variable} — {short_name(long_name)}{units}"
+
+
 def visible_layers(project: QgsProject) -> list[QgsMapLayer]:
     """The project's visible layers in drawing order, top first."""
     root = project.layerTreeRoot()
@@ -335,11 +371,14 @@ def visible_layers(project: QgsProject) -> list[QgsMapLayer]:
 def _tidy_legend_node(legend: QgsLayoutItemLegend, node: QgsLayerTreeLayer, layer: QgsMapLayer) -> None:
     """No 'Band 1: time=...' line (the band changes with the date); arrows say their units."""
     model = legend.model()
+    short = textwrap.fill(short_layer_name(layer.name()), LEGEND_TITLE_CHARS, break_long_words=False)
+    if short != layer.name():  # the legend's own label; the layer keeps its name
+        node.setCustomProperty("legend/title-label", short)
     count = len(model.layerLegendNodes(node))
     if isinstance(layer, QgsRasterLayer) and count > 1:
         QgsMapLayerLegendUtils.setLegendNodeOrder(node, list(range(1, count)))
     elif isinstance(layer, QgsMeshLayer) and count >= 1:
-        QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, 0, tr("ice velocity (m/yr), length by speed"))
+        QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, 0, tr("ice velocity (m/yr)"))
     model.refreshLayerLegend(node)
 
 

@@ -288,8 +288,10 @@ def default_title(layers: list[QgsMapLayer]) -> str:
     """'Ice speed (ITS_LIVE)' from the first raster's metadata title, else the first layer's name."""
     from qgis.core import QgsRasterLayer
 
+    from ..layers.layout import short_name
+
     raster = next((layer for layer in layers if isinstance(layer, QgsRasterLayer)), layers[0])
-    name = raster.metadata().title() or raster.name()
+    name = short_name(raster.metadata().title() or raster.name())
     return tr("{} (ITS_LIVE)").format(name[:1].upper() + name[1:])
 
 

@@ -38,6 +38,7 @@ from tests.fixtures.results import (
     X0_M,
     Y0_M,
     write_inversion,
+    write_strain,
 )
 
 DPI = 100.0
@@ -278,3 +279,22 @@ def test_exportmap_pdf_from_file_and_regular_animation_windows(plugin, project, 
         _run("itslive:exportmap", {"OUTPUT": str(tmp_path / "map.jpg")}, project)
     with pytest.raises(QgsProcessingException, match="outside"):
         _run("itslive:exportmap", {"DATE": "2031-01-01", "OUTPUT": str(tmp_path / "m.png")}, project)
+
+
+def test_exportmap_strain_legend_says_its_units_once(plugin, project, tmp_path):
+    from qgis.core import QgsColorRampLegendNode
+
+    layers = load_result(write_strain(tmp_path / "strain.nc"), project)
+    e_eff = next(layer for layer in layers if layer.customProperty("itslive/variable") == "e_eff")
+    _run("itslive:exportmap", {"LAYERS": [e_eff], "DPI": 40, "OUTPUT": str(tmp_path / "strain.png")}, project)
+    legend = project.layoutManager().layoutByName("ITS_LIVE map").itemById("legend")
+    (node,) = legend.model().rootGroup().findLayers()
+    texts = []
+    for legend_node in legend.model().layerLegendNodes(node):
+        if isinstance(legend_node, QgsColorRampLegendNode):  # drawn as prefix + label + suffix
+            settings = legend_node.settings()
+            for label in (settings.minimumLabel(), settings.maximumLabel()):
+                texts.append(settings.prefix() + label + settings.suffix())
+        else:
+            texts.append(str(legend_node.data(Qt.ItemDataRole.DisplayRole)))
+    assert texts and all(text.count("1/yr") == 1 for text in texts), texts
