@@ -88,12 +88,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Analyse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="84" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="95" />
       <source>Animated GIF (*.gif)</source>
       <translation>GIF animé (*.gif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="84" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="95" />
       <source>Animation file</source>
       <translation>Fichier d'animation</translation>
     </message>
@@ -168,7 +168,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Annuler</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="117" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="128" />
       <source>Cancelled: no animation was written.</source>
       <translation>Annulé : aucune animation n'a été écrite.</translation>
     </message>
@@ -358,7 +358,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Étiquette de date</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="88" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="99" />
       <source>Date labels of the frames</source>
       <translation>Étiquettes de date des images</translation>
     </message>
@@ -545,7 +545,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Rechercher les cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="58" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="69" />
       <source>First date (YYYY-MM-DD)</source>
       <translation>Première date (AAAA-MM-JJ)</translation>
     </message>
@@ -580,17 +580,17 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Vers l'aval</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="75" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="86" />
       <source>Frame duration (ms)</source>
       <translation>Durée d'une image (ms)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="65" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="76" />
       <source>Frame step (days; 0 = the result's time steps)</source>
       <translation>Pas entre images (jours ; 0 = les pas de temps du résultat)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="87" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="98" />
       <source>Frames written</source>
       <translation>Images écrites</translation>
     </message>
@@ -787,7 +787,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Landsat {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="59" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="70" />
       <source>Last date (YYYY-MM-DD)</source>
       <translation>Dernière date (AAAA-MM-JJ)</translation>
     </message>
@@ -812,7 +812,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Mise en page « {} » enregistrée dans le projet.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="89" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="100" />
       <source>Layout name</source>
       <translation>Nom de la mise en page</translation>
     </message>
@@ -942,6 +942,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Part minimale de pixels valides</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="60" />
+      <source>Missing Python package: Pillow (it writes the GIF). Install it with: python -m pip install pillow</source>
+      <translation>Paquet Python manquant : Pillow (il écrit le GIF). Installez-le avec : python -m pip install pillow</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/i18n.py" line="36" />
       <source>Missing Python packages: {}. Install them with "Install the missing packages" in the ITS_LIVE panel or in Settings &gt; Options &gt; ITS_LIVE (pip, into a folder of this QGIS profile; QGIS's own numpy, GDAL, PROJ and GEOS stay as they are), or from a terminal (the second command for an environment of your own): {}</source>
       <translation>Paquets Python manquants : {}. Installez-les avec « Installer les paquets manquants » dans le panneau ITS_LIVE ou dans Préférences &gt; Options &gt; ITS_LIVE (pip, dans un dossier de ce profil QGIS ; numpy, GDAL, PROJ et GEOS de QGIS restent tels quels), ou depuis un terminal (la seconde commande pour votre propre environnement) : {}</translation>
@@ -982,12 +987,12 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun fichier résultat à l'emplacement {} : vérifiez le chemin.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="176" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="187" />
       <source>No time step between {} and {}.</source>
       <translation>Aucun pas de temps entre {} et {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="150" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="161" />
       <source>No time steps in these layers: give START_DATE, END_DATE and STEP_DAYS.</source>
       <translation>Aucun pas de temps dans ces couches : donnez START_DATE, END_DATE et STEP_DAYS.</translation>
     </message>
@@ -1012,7 +1017,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Rien à dessiner : choisissez LAYERS, donnez un fichier de résultat en INPUT ou activez des couches.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="98" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="109" />
       <source>OUTPUT must end in .gif (MP4 needs an ffmpeg encoder, not available); got {}.</source>
       <translation>OUTPUT doit se terminer par .gif (le MP4 demande un encodeur ffmpeg, non disponible) ; reçu {}.</translation>
     </message>
@@ -1403,7 +1408,7 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>L'algorithme a échoué.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="124" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="135" />
       <source>The animation could not be written: {}</source>
       <translation>L'animation n'a pas pu être écrite : {}</translation>
     </message>
@@ -1899,17 +1904,17 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} a échoué : {} : {}. Si {} est endommagé (téléchargement tronqué, chunk supprimé ou coupé), écrivez-le ou téléchargez-le à nouveau ; ITSLIVE_DEBUG=1 donne les détails.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="126" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="137" />
       <source>{} frames ({} to {}) written to {}.</source>
       <translation>{} images ({} à {}) écrites dans {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="162" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="173" />
       <source>{} frames: more than {}; choose a longer STEP_DAYS or a shorter range.</source>
       <translation>{} images : plus de {} ; choisissez un STEP_DAYS plus long ou une période plus courte.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="179" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="190" />
       <source>{} frames: more than {}; choose a shorter range.</source>
       <translation>{} images : plus de {} ; choisissez une période plus courte.</translation>
     </message>
@@ -1924,7 +1929,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} est un résultat {} lisible ; aucun projet dans lequel le charger, rien n'a été chargé.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="156" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="167" />
       <source>{} is not after {}: swap them.</source>
       <translation>{} n'est pas après {} : inversez-les.</translation>
     </message>

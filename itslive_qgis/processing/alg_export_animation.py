@@ -52,6 +52,17 @@ class ExportAnimationAlgorithm(ExportMapAlgorithm):
             "file. MP4 is not offered: it needs an ffmpeg encoder, which QGIS does not ship."
         )
 
+    def canExecute(self):
+        """False, saying so, when Pillow (the GIF encoder) is missing."""
+        import importlib.util
+
+        if importlib.util.find_spec("PIL") is None:
+            return False, tr(
+                "Missing Python package: Pillow (it writes the GIF). Install it with: python -m pip install "
+                "pillow"
+            )
+        return super().canExecute()
+
     def initAlgorithm(self, config=None):
         self.add_layout_parameters()
         for name, label in (
