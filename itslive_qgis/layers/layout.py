@@ -192,11 +192,6 @@ def build_layout(
     layout.addLayoutItem(legend)
     legend.attemptMove(QgsLayoutPoint(geometry.legend[0], geometry.legend[1]))
     legend.refresh()
-    legend.adjustBoxSize()
-    if legend.rect().height() > geometry.legend[3]:  # too many entries for one column
-        legend.setColumnCount(2)
-        legend.setSplitLayer(True)
-        legend.adjustBoxSize()
 
     scalebar = QgsLayoutItemScaleBar(layout)
     scalebar.setId("scalebar")
@@ -217,6 +212,8 @@ def build_layout(
     arrow.setNorthMode(QgsLayoutItemPicture.NorthMode.TrueNorth)
     arrow.setBackgroundEnabled(True)
     arrow.setBackgroundColor(QColor(255, 255, 255, 200))
+    arrow.setSvgFillColor(QColor(30, 30, 30))
+    arrow.setSvgStrokeColor(QColor(30, 30, 30))
     layout.addLayoutItem(arrow)
     _place(arrow, geometry.north_arrow)
 
@@ -232,6 +229,14 @@ def build_layout(
         label.setVAlign(Qt.AlignmentFlag.AlignVCenter)
         layout.addLayoutItem(label)
         _place(label, rect)
+    # a legend knows its size only once painted (QGIS measures text at render time): paint once, small
+    QgsLayoutExporter(layout).renderPageToImage(0, QSize(), 25.0)
+    legend.adjustBoxSize()
+    if legend.rect().height() > geometry.legend[3]:  # too many entries for one column
+        legend.setColumnCount(2)
+        legend.setSplitLayer(True)
+        legend.adjustBoxSize()
+    _shorten_page(layout, geometry, legend, scalebar, width_mm, height_mm)
     set_frame(layout, frame)
     return layout
 
@@ -380,6 +385,20 @@ def _tidy_legend_node(legend: QgsLayoutItemLegend, node: QgsLayerTreeLayer, laye
     elif isinstance(layer, QgsMeshLayer) and count >= 1:
         QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, 0, tr("ice velocity (m/yr)"))
     model.refreshLayerLegend(node)
+
+
+def _shorten_page(layout, geometry: LayoutGeometry, legend, scalebar, width_mm: float, height_mm: float):
+    """Drop the empty band a wide area leaves under the map: the page ends below the lowest part."""
+    legend_bottom = legend.sceneBoundingRect().bottom()
+    scalebar_bottom = geometry.scalebar[1] + max(scalebar.sceneBoundingRect().height(), geometry.scalebar[3])
+    needed = max(legend_bottom, scalebar_bottom) + 2.0 + 5.0 + MARGIN_MM
+    if needed >= height_mm - 1.0:
+        return
+    layout.pageCollection().page(0).setPageSize(
+        QgsLayoutSize(width_mm, needed, QgsUnitTypes.LayoutUnit.LayoutMillimeters)
+    )
+    citation = layout.itemById("citation")
+    citation.attemptMove(QgsLayoutPoint(geometry.citation[0], needed - MARGIN_MM - 5.0))
 
 
 def _place(item, rect: tuple[float, float, float, float]) -> None:
