@@ -59,6 +59,15 @@
       <translation>Une couche NetCDF/Zarr contenant vx et vy, ou un *_vx.tif accompagné de son *_vy.tif</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="86" />
+      <source>A figure of ITS_LIVE result layers for a paper or a talk, made as a QGIS print layout: the map over an extent at one date, a legend of the layers with their units, a scale bar, a north arrow pointing to TRUE north (polar stereographic maps are rotated relative to north), an optional graticule, the date range of the time step, a title and the ITS_LIVE data citation (Gardner et al., 2025).
+
+LAYERS: the layers to draw, top first; or INPUT: a result file, loaded styled; default: the project's visible layers. DATE (YYYY-MM-DD): the time step containing that date (default: the first step). OUTPUT: .png (at DPI) or .pdf (vector legend and text). The layout is saved in the project as LAYOUT_NAME, to adjust in the layout designer.</source>
+      <translation>Une figure des couches de résultats ITS_LIVE pour un article ou un exposé, faite comme une mise en page QGIS : la carte sur une emprise à une date, une légende des couches avec leurs unités, une échelle graphique, une flèche pointant vers le nord GÉOGRAPHIQUE (les cartes stéréographiques polaires sont tournées par rapport au nord), un canevas géographique facultatif, les dates du pas de temps, un titre et la citation des données ITS_LIVE (Gardner et al., 2025).
+
+LAYERS : les couches à dessiner, celle du dessus d'abord ; ou INPUT : un fichier de résultat, chargé avec son style ; par défaut : les couches visibles du projet. DATE (AAAA-MM-JJ) : le pas de temps contenant cette date (par défaut : le premier pas). OUTPUT : .png (à DPI) ou .pdf (légende et texte vectoriels). La mise en page est enregistrée dans le projet sous LAYOUT_NAME, à retoucher dans l'éditeur de mise en page.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/base.py" line="148" />
       <source>A file could not be read or written{}: {}. Check the path, its permissions and the free space; nothing was replaced.</source>
       <translation>Un fichier n'a pas pu être lu ou écrit{} : {}. Vérifiez le chemin, ses droits et l'espace libre ; rien n'a été remplacé.</translation>
@@ -97,6 +106,16 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <location filename="../itslive_qgis/gui/dock.py" line="84" />
       <source>Analysis</source>
       <translation>Analyse</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="95" />
+      <source>Animated GIF (*.gif)</source>
+      <translation>GIF animé (*.gif)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="95" />
+      <source>Animation file</source>
+      <translation>Fichier d'animation</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/options.py" line="53" />
@@ -177,6 +196,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <location filename="../itslive_qgis/gui/installer_panel.py" line="100" />
       <source>Cancel</source>
       <translation>Annuler</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="128" />
+      <source>Cancelled: no animation was written.</source>
+      <translation>Annulé : aucune animation n'a été écrite.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="113" />
@@ -319,12 +343,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Corriger le facteur d'échelle de la projection</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="52" />
+      <location filename="../itslive_qgis/processing/provider.py" line="54" />
       <source>Could not load algorithm {}: {}</source>
       <translation>Impossible de charger l'algorithme {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="130" />
+      <location filename="../itslive_qgis/processing/provider.py" line="132" />
       <source>Could not read the model {}</source>
       <translation>Impossible de lire le modèle {}</translation>
     </message>
@@ -372,6 +396,21 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <location filename="../itslive_qgis/gui/timeseries_plot.py" line="272" />
       <source>Date (acquisition interval of each image pair)</source>
       <translation>Date (intervalle d'acquisition de chaque paire d'images)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="111" />
+      <source>Date label</source>
+      <translation>Étiquette de date</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="99" />
+      <source>Date labels of the frames</source>
+      <translation>Étiquettes de date des images</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="104" />
+      <source>Date of the frame (YYYY-MM-DD)</source>
+      <translation>Date de l'image (AAAA-MM-JJ)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="111" />
@@ -461,6 +500,11 @@ Seuls les blocs (chunks) sous la zone sont lus, plusieurs à la fois, avec de no
 CUBES : URL zarr facultatives séparées par des virgules (la sélection du panneau ITS_LIVE), ou CUBES_LAYER : la sortie de itslive:findcubes ; par défaut : tous les cubes du catalogue qui couvrent la zone. VARIABLES : par défaut v, vx, vy, v_error et les métadonnées de chaque paire. SATELLITES : p. ex. 8,9,2A,2B (première image). MIN_DT_DAYS/MAX_DT_DAYS bornent date_dt (jours) ; MIN_VALID_PCT borne roi_valid_percentage (%) ; MAX_V_ERROR (m/yr) masque les pixels dont l'erreur est supérieure.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="153" />
+      <source>Draw a graticule (WGS 84)</source>
+      <translation>Dessiner un canevas géographique (WGS 84)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="127" />
       <source>Duration</source>
       <translation>Durée</translation>
@@ -474,6 +518,11 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <location filename="../itslive_qgis/gui/cube_list.py" line="49" />
       <source>EPSG</source>
       <translation>EPSG</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="219" />
+      <source>EXTENT is empty: draw or choose an area on the map.</source>
+      <translation>EXTENT est vide : dessinez ou choisissez une zone sur la carte.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="80" />
@@ -511,6 +560,16 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter en PNG...</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="42" />
+      <source>Export animation (GIF)</source>
+      <translation>Exporter une animation (GIF)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="83" />
+      <source>Export map (PNG or PDF)</source>
+      <translation>Exporter une carte (PNG ou PDF)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="239" />
       <source>Export the plot (PNG)</source>
       <translation>Exporter le graphique (PNG)</translation>
@@ -526,6 +585,11 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Emprise (n'importe quel SCR)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="131" />
+      <source>Extent (default: the layers)</source>
+      <translation>Emprise (par défaut : celle des couches)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="81" />
       <source>Extent (part of a cube)</source>
       <translation>Emprise (partie d'un cube)</translation>
@@ -534,6 +598,11 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="38" />
       <source>Find datacubes</source>
       <translation>Rechercher les cubes de données</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="69" />
+      <source>First date (YYYY-MM-DD)</source>
+      <translation>Première date (AAAA-MM-JJ)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="319" />
@@ -564,6 +633,21 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="131" />
       <source>Forward</source>
       <translation>Vers l'aval</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="86" />
+      <source>Frame duration (ms)</source>
+      <translation>Durée d'une image (ms)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="76" />
+      <source>Frame step (days; 0 = the result's time steps)</source>
+      <translation>Pas entre images (jours ; 0 = les pas de temps du résultat)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="98" />
+      <source>Frames written</source>
+      <translation>Images écrites</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="416" />
@@ -621,7 +705,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>ITS_LIVE divergence du flux — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="38" />
+      <location filename="../itslive_qgis/processing/provider.py" line="40" />
       <source>ITS_LIVE glacier and ice-sheet velocities</source>
       <translation>Vitesses ITS_LIVE des glaciers et des calottes polaires</translation>
     </message>
@@ -646,7 +730,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>ITS_LIVE résultat — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="82" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="126" />
       <source>ITS_LIVE results (*.nc *.nc4 *.tif *.tiff *.gpkg);;All files (*)</source>
       <translation>Résultats ITS_LIVE (*.nc *.nc4 *.tif *.tiff *.gpkg);;Tous les fichiers (*)</translation>
     </message>
@@ -768,14 +852,44 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Landsat {}</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="70" />
+      <source>Last date (YYYY-MM-DD)</source>
+      <translation>Dernière date (AAAA-MM-JJ)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="86" />
       <source>Layer group name (optional)</source>
       <translation>Nom du groupe de couches (facultatif)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="118" />
+      <source>Layers (top first; default: the visible layers)</source>
+      <translation>Couches (celle du dessus d'abord ; par défaut : les couches visibles)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="89" />
       <source>Layers loaded</source>
       <translation>Couches chargées</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="284" />
+      <source>Layout '{}' saved in the project.</source>
+      <translation>Mise en page « {} » enregistrée dans le projet.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="100" />
+      <source>Layout name</source>
+      <translation>Nom de la mise en page</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="157" />
+      <source>Layout name in the project</source>
+      <translation>Nom de la mise en page dans le projet</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/layout.py" line="173" />
+      <source>Legend</source>
+      <translation>Légende</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="90" />
@@ -848,6 +962,21 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Recherche des cubes de données ITS_LIVE</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="134" />
+      <source>Map CRS (default: the project's)</source>
+      <translation>SCR de la carte (par défaut : celui du projet)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="108" />
+      <source>Map file</source>
+      <translation>Fichier de la carte</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="172" />
+      <source>Map written to {} ({}).</source>
+      <translation>Carte écrite dans {} ({}).</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="94" />
       <source>Maximum date_dt (days)</source>
       <translation>date_dt maximal (jours)</translation>
@@ -881,6 +1010,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <location filename="../itslive_qgis/gui/download_panel.py" line="105" />
       <source>Minimum valid pixels</source>
       <translation>Part minimale de pixels valides</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="60" />
+      <source>Missing Python package: Pillow (it writes the GIF). Install it with: python -m pip install pillow</source>
+      <translation>Paquet Python manquant : Pillow (il écrit le GIF). Installez-le avec : python -m pip install pillow</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/i18n.py" line="36" />
@@ -923,6 +1057,16 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun fichier résultat à l'emplacement {} : vérifiez le chemin.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="187" />
+      <source>No time step between {} and {}.</source>
+      <translation>Aucun pas de temps entre {} et {}.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="161" />
+      <source>No time steps in these layers: give START_DATE, END_DATE and STEP_DAYS.</source>
+      <translation>Aucun pas de temps dans ces couches : donnez START_DATE, END_DATE et STEP_DAYS.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/velocity_inputs.py" line="88" />
       <source>No velocities given: choose a NetCDF/Zarr velocity dataset (INPUT) or the two rasters VX and VY.</source>
       <translation>Aucune vitesse fournie : choisissez un jeu de données de vitesse NetCDF/Zarr (INPUT) ou les deux rasters VX et VY.</translation>
@@ -943,9 +1087,29 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Non définie : utiliser l'emprise du canevas ou en dessiner une</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="199" />
+      <source>Nothing to draw: choose LAYERS, give a result file as INPUT, or switch layers on.</source>
+      <translation>Rien à dessiner : choisissez LAYERS, donnez un fichier de résultat en INPUT ou activez des couches.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="109" />
+      <source>OUTPUT must end in .gif (MP4 needs an ffmpeg encoder, not available); got {}.</source>
+      <translation>OUTPUT doit se terminer par .gif (le MP4 demande un encodeur ffmpeg, non disponible) ; reçu {}.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="168" />
+      <source>OUTPUT must end in .png or .pdf; got {}.</source>
+      <translation>OUTPUT doit se terminer par .png ou .pdf ; reçu {}.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="54" />
       <source>Only show the pip command</source>
       <translation>Afficher seulement la commande pip</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="124" />
+      <source>Or a result file (NetCDF, GeoTIFF or GeoPackage)</source>
+      <translation>Ou un fichier de résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/download_panel.py" line="78" />
@@ -973,6 +1137,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Dossier de sortie</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="108" />
+      <source>PNG image (*.png);;PDF document (*.pdf)</source>
+      <translation>Image PNG (*.png);;Document PDF (*.pdf)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="239" />
       <source>PNG images (*.png)</source>
       <translation>Images PNG (*.png)</translation>
@@ -986,6 +1155,16 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="59" />
       <source>Packages folder</source>
       <translation>Dossier des paquets</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="139" />
+      <source>Page height (mm)</source>
+      <translation>Hauteur de la page (mm)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="138" />
+      <source>Page width (mm)</source>
+      <translation>Largeur de la page (mm)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="112" />
@@ -1100,6 +1279,11 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <location filename="../itslive_qgis/processing/alg_invert.py" line="105" />
       <source>Regularised derivative</source>
       <translation>Dérivée régularisée</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="140" />
+      <source>Resolution (dpi)</source>
+      <translation>Résolution (ppp)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="63" />
@@ -1329,6 +1513,11 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>L'algorithme a échoué.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="135" />
+      <source>The animation could not be written: {}</source>
+      <translation>L'animation n'a pas pu être écrite : {}</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/base.py" line="409" />
       <source>The area layer has no polygon features (or none selected).</source>
       <translation>La couche de zone ne contient aucune entité polygonale (ou aucune n'est sélectionnée).</translation>
@@ -1362,6 +1551,15 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="70" />
       <source>The extent is empty: draw or choose an area on the map.</source>
       <translation>L'emprise est vide : dessinez ou choisissez une zone sur la carte.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="45" />
+      <source>The layout of 'Export map' (legend with units, scale bar, true-north arrow, title, ITS_LIVE citation) for every frame of a time range, written as an animated GIF whose date label changes per frame.
+
+START_DATE, END_DATE (YYYY-MM-DD): the range (default: the whole result). STEP_DAYS: 0 = one frame per time step of the result, else windows of that many days. FRAME_MS: display time of a frame. Frames are written one at a time (memory stays bounded); cancelling leaves no file. MP4 is not offered: it needs an ffmpeg encoder, which QGIS does not ship.</source>
+      <translation>La mise en page de « Exporter une carte » (légende avec unités, échelle graphique, flèche du nord géographique, titre, citation ITS_LIVE) pour chaque image d'une période, écrite en GIF animé dont l'étiquette de date change à chaque image.
+
+START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat). STEP_DAYS : 0 = une image par pas de temps du résultat, sinon des fenêtres de ce nombre de jours. FRAME_MS : durée d'affichage d'une image. Les images sont écrites une à une (la mémoire reste bornée) ; une annulation ne laisse aucun fichier. Le MP4 n'est pas proposé : il faut un encodeur ffmpeg, que QGIS ne fournit pas.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="198" />
@@ -1412,6 +1610,11 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <location filename="../itslive_qgis/gui/download_panel.py" line="89" />
       <source>Time window (mid_date)</source>
       <translation>Fenêtre temporelle (mid_date)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="136" />
+      <source>Title</source>
+      <translation>Titre</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="64" />
@@ -1491,7 +1694,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Pondération</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="98" />
+      <location filename="../itslive_qgis/processing/provider.py" line="100" />
       <source>Workflow: cubes, subset, time series, strain rates, dh/dt</source>
       <translation>Chaîne de traitement : cubes, extrait, série temporelle, vitesses de déformation, dh/dt</translation>
     </message>
@@ -1636,9 +1839,14 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>dérivée première</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="117" />
+      <location filename="../itslive_qgis/processing/provider.py" line="119" />
       <source>flux: THICKNESS is given, so choose a file for the flux divergence (flux).</source>
       <translation>flux : THICKNESS est donné, choisissez donc un fichier pour la divergence du flux (flux).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/layout.py" line="386" />
+      <source>ice velocity (m/yr)</source>
+      <translation>vitesse de la glace (m/an)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/timeseries_plot.py" line="285" />
@@ -1684,6 +1892,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="115" />
       <source>logarithmic strain, L = {} m</source>
       <translation>déformation logarithmique, L = {} m</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="172" />
+      <source>no date</source>
+      <translation>sans date</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/download_panel.py" line="100" />
@@ -1766,9 +1979,14 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>pondérer les paires par leurs erreurs</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="295" />
+      <source>{} (ITS_LIVE)</source>
+      <translation>{} (ITS_LIVE)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/timeseries_plot.py" line="273" />
       <source>{} (m/yr)</source>
-      <translation>{} (m/an)</translation>
+      <translation>{} (m/yr)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="475" />
@@ -1801,6 +2019,21 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} a échoué : {} : {}. Si {} est endommagé (téléchargement tronqué, chunk supprimé ou coupé), écrivez-le ou téléchargez-le à nouveau ; ITSLIVE_DEBUG=1 donne les détails.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="137" />
+      <source>{} frames ({} to {}) written to {}.</source>
+      <translation>{} images ({} à {}) écrites dans {}.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="173" />
+      <source>{} frames: more than {}; choose a longer STEP_DAYS or a shorter range.</source>
+      <translation>{} images : plus de {} ; choisissez un STEP_DAYS plus long ou une période plus courte.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="190" />
+      <source>{} frames: more than {}; choose a shorter range.</source>
+      <translation>{} images : plus de {} ; choisissez une période plus courte.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="154" />
       <source>{} has no vx/vy velocities: choose a NetCDF/Zarr with vx and vy or a *_vx.tif layer.</source>
       <translation>{} n'a pas de vitesses vx/vy : choisissez un NetCDF/Zarr contenant vx et vy ou une couche *_vx.tif.</translation>
@@ -1814,6 +2047,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="106" />
       <source>{} is a readable {} result; no project to load it into, nothing loaded.</source>
       <translation>{} est un résultat {} lisible ; aucun projet dans lequel le charger, rien n'a été chargé.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="167" />
+      <source>{} is not after {}: swap them.</source>
+      <translation>{} n'est pas après {} : inversez-les.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="116" />
@@ -1831,7 +2069,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} paires écrites dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="194" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="197" />
       <source>{} pairs, {} x {} pixels</source>
       <translation>{} paires, {} x {} pixels</translation>
     </message>
@@ -1871,6 +2109,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} trajectoire(s) écrite(s).</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/layers/layout.py" line="268" />
+      <source>{} – {}</source>
+      <translation>{} – {}</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/installer_panel.py" line="84" />
       <source>{} — {} (about {:.0f} MiB)</source>
       <translation>{} — {} (environ {:.0f} Mio)</translation>
@@ -1905,7 +2148,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} : format de sortie non pris en charge {} : utilisez .nc (NetCDF) ou .tif (GeoTIFF).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="473" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="304" />
       <source>{}: {!r} is not a date: use YYYY-MM-DD (e.g. 2020-01-31).</source>
       <translation>{} : {!r} n'est pas une date : utilisez AAAA-MM-JJ (p. ex. 2020-01-31).</translation>
     </message>
@@ -1923,6 +2166,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <location filename="../itslive_qgis/processing/base.py" line="286" />
       <source>{}: {} is a folder but not a Zarr store: choose {}.</source>
       <translation>{} : {} est un dossier mais pas un store Zarr : choisissez {}.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="254" />
+      <source>{}: {} is outside the result's time steps ({} to {}).</source>
+      <translation>{} : {} est hors des pas de temps du résultat ({} à {}).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="305" />

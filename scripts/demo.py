@@ -68,9 +68,9 @@ def run_pipeline(out: Path) -> list[Path]:
     """Run every step; returns the files made."""
     warnings.filterwarnings("ignore", category=PendingDeprecationWarning)  # (QGIS resets the filters)
     import processing
-    from qgis.core import QgsProject, QgsRectangle
+    from qgis.core import QgsProject
 
-    from itslive_qgis.layers import load_result, render_png
+    from itslive_qgis.layers import load_result
 
     extent = f"{AREA[0]},{AREA[2]},{AREA[1]},{AREA[3]} [{AREA_CRS}]"
     made: list[Path] = []
@@ -151,20 +151,40 @@ def run_pipeline(out: Path) -> list[Path]:
         loaded[name] = load_result(path, project)
     loaded["tracks"] = load_result(tracks["OUTPUT"], project)
 
-    view = QgsRectangle(AREA[0], AREA[1], AREA[2], AREA[3])
-    inv_layers = loaded["inversion"]
+    inv_layers = [layer for layer in loaded["inversion"] if layer.customProperty("itslive/visible", True)]
     frames = _two_frames(inversion["OUTPUT"])
-    for label, frame in frames:
-        png = out / f"inversion_{label}.png"
-        render_png(inv_layers + loaded["tracks"], view, AREA_CRS, (1200, 560), frame, png)
-        made.append(png)
+    for label, _frame in frames:
+        made.append(
+            _export_map(
+                step,
+                out / f"inversion_{label}.png",
+                inv_layers + loaded["tracks"],
+                label,
+                f"inversion {label}",
+            )
+        )
     strain_layer = next(layer for layer in loaded["strain"] if "e_eff" in layer.name())
-    first_frame = frames[0][1]
-    made.append(
-        render_png([strain_layer], view, AREA_CRS, (1200, 560), first_frame, out / "strain_e_eff.png")
-    )
+    first_date = frames[0][0]
+    made.append(_export_map(step, out / "strain_e_eff.png", [strain_layer], first_date, "strain e_eff"))
     dhdt = next(layer for layer in loaded["flux"] if "dynamic_dhdt" in layer.name())
-    made.append(render_png([dhdt], view, AREA_CRS, (1200, 560), None, out / "dynamic_dhdt.png"))
+    made.append(_export_map(step, out / "dynamic_dhdt.png", [dhdt], "", "dynamic dh/dt"))
+    year = frames[-1][0][:4]
+    animation = step(
+        f"animation of the inversion, {year}",
+        "itslive:exportanimation",
+        {
+            "LAYERS": inv_layers,
+            "EXTENT": extent,
+            "START_DATE": f"{year}-01-01",
+            "END_DATE": f"{year}-12-31",
+            "FRAME_MS": 400,
+            "DPI": 100,
+            "LAYOUT_NAME": f"ITS_LIVE animation {year}",
+            "OUTPUT": str(out / f"inversion_{year}.gif"),
+        },
+    )
+    print(f"           {animation['FRAMES']} frames")
+    made.append(Path(animation["OUTPUT"]))
     made += _timeseries_outputs(out)
     made += _workflow_with_qgis_process(out, thickness)
     qgz = out / "itslive_demo.qgz"
@@ -172,6 +192,20 @@ def run_pipeline(out: Path) -> list[Path]:
         raise RuntimeError(f"could not write {qgz}")
     made.append(qgz)
     return made
+
+
+def _export_map(step, path: Path, layers, date: str, layout_name: str) -> Path:
+    """A figure through itslive:exportmap (legend, scale bar, north, date, citation), kept in the project."""
+    params = {
+        "LAYERS": layers,
+        "EXTENT": f"{AREA[0]},{AREA[2]},{AREA[1]},{AREA[3]} [{AREA_CRS}]",
+        "DPI": 150,
+        "LAYOUT_NAME": f"ITS_LIVE {layout_name}",
+        "OUTPUT": str(path),
+    }
+    if date:
+        params["DATE"] = date
+    return Path(step(f"map {path.name}", "itslive:exportmap", params)["OUTPUT"])
 
 
 def _two_frames(path):

@@ -181,8 +181,8 @@ def _refit_shader(shader: QgsColorRampShader, limits: tuple[float, float], mode:
     settings = shader.legendSettings()
     settings.setSuffix(suffix)
     if settings.useContinuousLegend():
-        settings.setMinimumLabel(f"{format_value(new_values[0])}{suffix}")
-        settings.setMaximumLabel(f"{format_value(new_values[-1])}{suffix}")
+        settings.setMinimumLabel(format_value(new_values[0]))  # QGIS appends the suffix
+        settings.setMaximumLabel(format_value(new_values[-1]))
     shader.setLegendSettings(settings)
 
 

@@ -21,6 +21,8 @@ ALGORITHMS = (
     ("alg_flux_divergence", "FluxDivergenceAlgorithm"),
     ("alg_track", "TrackAlgorithm"),
     ("alg_load_result", "LoadResultAlgorithm"),
+    ("alg_export_map", "ExportMapAlgorithm"),
+    ("alg_export_animation", "ExportAnimationAlgorithm"),
     ("alg_install_dependencies", "InstallDependenciesAlgorithm"),  # standard library and pip only
 )
 
