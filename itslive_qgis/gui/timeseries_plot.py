@@ -9,13 +9,12 @@ matplotlib date numbers, which are days since 1970-01-01: the core's own unit.
 
 from __future__ import annotations
 
-import os
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from ..core.files import atomic_output
 from ..core.timeseries import days_to_iso
 from ..i18n import tr
 
@@ -140,15 +139,10 @@ class SeriesPlot:
     def save_png(self, path, dpi: int = 150) -> Path:
         """Write the figure to ``path`` (temporary name, then rename)."""
         path = Path(path)
-        tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.png")
         if self._annotation is not None:
             self._annotation.set_visible(False)
-        try:
+        with atomic_output(path, "PNG") as tmp:
             self.figure.savefig(tmp, format="png", dpi=dpi)
-            os.replace(tmp, path)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
         return path
 
     # -- hover and click -------------------------------------------------------------------------

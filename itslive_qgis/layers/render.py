@@ -18,6 +18,7 @@ from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
 
 from ..core.errors import InputError
+from ..core.files import atomic_output
 from .temporal import date_range
 
 
@@ -70,10 +71,9 @@ def render_png(
     job.waitForFinished()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.stem}.tmp.png")
-    if not job.renderedImage().save(str(temporary), "PNG"):
-        raise OSError(f"Could not write {path}.")
-    temporary.replace(path)
+    with atomic_output(path, "PNG") as temporary:
+        if not job.renderedImage().save(str(temporary), "PNG"):
+            raise OSError(f"Could not write {path}.")
     return path
 
 

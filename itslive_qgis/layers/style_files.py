@@ -35,6 +35,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QMetaType
 from qgis.PyQt.QtGui import QColor
 
+from ..core.files import atomic_output
+
 #: default speed classes (m/yr): 1-2-5 stops from 1 to 10,000
 SPEED_STOPS_M_PER_YR = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000]
 ARROW_SIZE_FIELD = "arrow_mm"
@@ -165,11 +167,10 @@ def _scratch_raster(path: Path) -> QgsRasterLayer:
 
 def _save(layer: QgsMapLayer, path: Path) -> Path:
     categories = QgsMapLayer.StyleCategory.Symbology | QgsMapLayer.StyleCategory.Legend
-    temporary = path.with_name(f".{path.stem}.tmp.qml")
-    message, ok = layer.saveNamedStyle(str(temporary), categories)
-    if not ok:
-        raise OSError(f"Could not write {path}: {message}")
-    temporary.replace(path)
+    with atomic_output(path, "style") as temporary:
+        message, ok = layer.saveNamedStyle(str(temporary), categories)
+        if not ok:
+            raise OSError(f"Could not write {path}: {message}")
     return path
 
 

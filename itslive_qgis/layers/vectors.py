@@ -27,6 +27,7 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QColor
 
 from ..core.errors import DataError
+from ..core.files import atomic_output
 from .sources import VariableSource
 
 VECTOR_STYLES = ("arrows", "streamlines", "traces")
@@ -125,7 +126,7 @@ def build_arrow_point_layer(
     ------
     DataError : vx/vy grids differ or hold no valid value.
     """
-    from osgeo import gdal, ogr, osr
+    from osgeo import gdal
 
     ds_x, ds_y = gdal.Open(vx.uri), gdal.Open(vy.uri)
     if ds_x is None or ds_y is None:
@@ -147,7 +148,15 @@ def build_arrow_point_layer(
     sizes = MIN_SHAFT_MM + (MAX_SHAFT_MM - MIN_SHAFT_MM) * np.clip(speed[valid] / top, 0.0, 1.0)
     angles = np.degrees(np.arctan2(u[valid], v[valid]))  # clockwise from +y (grid north)
     output = Path(output)
-    temporary = output.with_name(f".{output.stem}.tmp{output.suffix}")
+    with atomic_output(output, "arrows") as temporary:
+        _write_arrows(temporary, crs, xs, ys, speed[valid], angles, sizes)
+    return QgsVectorLayer(f"{output}|layername=arrows", name, "ogr")
+
+
+def _write_arrows(temporary, crs, xs, ys, speed, angles, sizes) -> None:
+    """The arrow points as the GeoPackage layer ``arrows`` (speed, angle_deg, arrow_mm)."""
+    from osgeo import ogr, osr
+
     driver = ogr.GetDriverByName("GPKG")
     if temporary.exists():
         driver.DeleteDataSource(str(temporary))
@@ -162,7 +171,7 @@ def build_arrow_point_layer(
         layer.CreateField(ogr.FieldDefn(field_name, ogr.OFTReal))
     definition = layer.GetLayerDefn()
     layer.StartTransaction()
-    for x, y, s, a, m in zip(xs, ys, speed[valid], angles, sizes):
+    for x, y, s, a, m in zip(xs, ys, speed, angles, sizes):
         feature = ogr.Feature(definition)
         feature.SetField("speed", float(s))
         feature.SetField("angle_deg", float(a))
@@ -173,8 +182,6 @@ def build_arrow_point_layer(
         layer.CreateFeature(feature)
     layer.CommitTransaction()
     data_source = None
-    temporary.replace(output)
-    return QgsVectorLayer(f"{output}|layername=arrows", name, "ogr")
 
 
 def _read_masked(dataset, variable: VariableSource) -> np.ndarray:
