@@ -9,7 +9,7 @@
       <translation> (ou donnez deux rasters VX et VY)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="291" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="285" />
       <source> (inverted ± 1σ)</source>
       <translation> (inversion ± 1σ)</translation>
     </message>
@@ -73,6 +73,11 @@ LAYERS : les couches à dessiner, celle du dessus d'abord ; ou INPUT : un fichie
       <translation>Un fichier n'a pas pu être lu ou écrit{} : {}. Vérifiez le chemin, ses droits et l'espace libre ; rien n'a été remplacé.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/options.py" line="86" />
+      <source>A subset estimated above this is refused before any velocity is read (0 = no limit).</source>
+      <translation>Un sous-ensemble estimé au-delà est refusé avant la lecture de toute vitesse (0 = sans limite).</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/invert_panel.py" line="39" />
       <source>A subset file, or type a datacube path or URL</source>
       <translation>Un fichier d'extrait, ou saisissez le chemin ou l'URL d'un cube de données</translation>
@@ -98,9 +103,14 @@ OUTPUT : le même chemin de fichier, pour enchaîner l'étape dans un modèle ; 
 Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contient. Sous qgis_process, où aucun projet n'est conservé, le fichier est seulement vérifié et rien n'est chargé.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/options.py" line="72" />
+      <location filename="../itslive_qgis/gui/options.py" line="108" />
       <source>All Python packages the plugin uses are installed.</source>
       <translation>Tous les paquets Python utilisés par l'extension sont installés.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/options.py" line="90" />
+      <source>Allow datacube URLs on other hosts than the ITS_LIVE bucket or the endpoint above</source>
+      <translation>Autoriser les URL de cubes sur d'autres hôtes que le bucket ITS_LIVE ou le point d'accès ci-dessus</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/dock.py" line="84" />
@@ -118,7 +128,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Fichier d'animation</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/options.py" line="53" />
+      <location filename="../itslive_qgis/gui/options.py" line="64" />
       <source>Anonymous requests (the public bucket needs no account)</source>
       <translation>Requêtes anonymes (le compartiment public ne nécessite pas de compte)</translation>
     </message>
@@ -158,6 +168,16 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Flèches tracées à partir de vx/vy par la couche maillage (MDAL), dimensionnées selon la vitesse.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/options.py" line="77" />
+      <source>Attempts per request</source>
+      <translation>Tentatives par requête</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/options.py" line="75" />
+      <source>Attempts per request; failures (429, 5xx, resets) are retried with backoff and jitter.</source>
+      <translation>Tentatives par requête ; les échecs (429, 5xx, coupures) sont relancés avec attente croissante et aléa.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="131" />
       <source>Backward</source>
       <translation>Vers l'amont</translation>
@@ -173,7 +193,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Les deux rasters VX et VY sont nécessaires (un seul a été fourni).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/options.py" line="45" />
+      <location filename="../itslive_qgis/gui/options.py" line="56" />
       <source>Bucket</source>
       <translation>Compartiment (bucket)</translation>
     </message>
@@ -188,7 +208,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Fichiers CSV (*.csv)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/options.py" line="60" />
+      <location filename="../itslive_qgis/gui/options.py" line="71" />
       <source>Cache folder</source>
       <translation>Dossier de cache</translation>
     </message>
@@ -303,7 +323,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cliquez sur un glacier : son historique de vitesse ITS_LIVE s'affiche dans le panneau ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="265" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="259" />
       <source>Click on the map to plot the velocity history of a point</source>
       <translation>Cliquez sur la carte pour tracer l'historique de vitesse d'un point</translation>
     </message>
@@ -393,7 +413,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cubes de données (réseau)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="272" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="266" />
       <source>Date (acquisition interval of each image pair)</source>
       <translation>Date (intervalle d'acquisition de chaque paire d'images)</translation>
     </message>
@@ -847,9 +867,14 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inversion en cours...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="345" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="339" />
       <source>Landsat {}</source>
       <translation>Landsat {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/options.py" line="88" />
+      <source>Largest download</source>
+      <translation>Plus grand téléchargement</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_export_animation.py" line="70" />
@@ -1102,6 +1127,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>OUTPUT doit se terminer par .png ou .pdf ; reçu {}.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/options.py" line="93" />
+      <source>Off: a catalog or URL naming another server is refused: no request goes anywhere else.</source>
+      <translation>Désactivé : un catalogue ou une URL désignant un autre serveur est refusé ; aucune requête ne part ailleurs.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="54" />
       <source>Only show the pip command</source>
       <translation>Afficher seulement la commande pip</translation>
@@ -1281,6 +1311,16 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Dérivée régularisée</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/options.py" line="80" />
+      <source>Request timeout</source>
+      <translation>Délai d'attente d'une requête</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/options.py" line="82" />
+      <source>Requests in flight</source>
+      <translation>Requêtes simultanées</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="140" />
       <source>Resolution (dpi)</source>
       <translation>Résolution (ppp)</translation>
@@ -1311,12 +1351,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Robuste (réduire le poids des valeurs aberrantes)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/options.py" line="44" />
+      <location filename="../itslive_qgis/gui/options.py" line="55" />
       <source>S3 bucket holding the ITS_LIVE archive (default: its-live-data).</source>
       <translation>Compartiment S3 contenant l'archive ITS_LIVE (par défaut : its-live-data).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/options.py" line="51" />
+      <location filename="../itslive_qgis/gui/options.py" line="62" />
       <source>S3-compatible endpoint URL</source>
       <translation>URL du point de terminaison compatible S3</translation>
     </message>
@@ -1356,7 +1396,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Entités sélectionnées uniquement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="347" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="341" />
       <source>Sentinel-{}</source>
       <translation>Sentinel-{}</translation>
     </message>
@@ -1401,7 +1441,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Fichier source : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="327" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="321" />
       <source>Speed</source>
       <translation>Vitesse</translation>
     </message>
@@ -1543,7 +1583,7 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>La couche de cubes de données doit avoir un champ zarr_url (issu de itslive:findcubes).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/options.py" line="64" />
+      <location filename="../itslive_qgis/gui/options.py" line="100" />
       <source>The environment variable {} = {} overrides the endpoint.</source>
       <translation>La variable d'environnement {} = {} remplace le point de terminaison.</translation>
     </message>
@@ -1819,7 +1859,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>par défaut : v, vx, vy, v_error et métadonnées des paires</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/options.py" line="49" />
+      <location filename="../itslive_qgis/gui/options.py" line="60" />
       <source>empty = AWS S3 (us-west-2); e.g. http://127.0.0.1:9000 for a mirror</source>
       <translation>vide = AWS S3 (us-west-2) ; p. ex. http://127.0.0.1:9000 pour un miroir</translation>
     </message>
@@ -1849,7 +1889,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>vitesse de la glace (m/an)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="285" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="279" />
       <source>image pair (bar = acquisition interval)</source>
       <translation>paire d'images (barre = intervalle d'acquisition)</translation>
     </message>
@@ -1984,7 +2024,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} (ITS_LIVE)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="273" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="267" />
       <source>{} (m/yr)</source>
       <translation>{} (m/yr)</translation>
     </message>
@@ -2004,7 +2044,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} et {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="297" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="291" />
       <source>{} at {} point(s): {} image pairs</source>
       <translation>{} en {} point(s) : {} paires d'images</translation>
     </message>
@@ -2119,7 +2159,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} — {} (environ {:.0f} Mio)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="188" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="182" />
       <source>{} → {} (baseline {:.1f} days)
 {} {:.0f}{} m/yr, satellites {}/{}
 {}</source>

@@ -26,10 +26,25 @@ NODE = QgsSettingsTree.createPluginTreeNode("itslive_qgis")
 _OLD_PREFIX = "itslive_qgis/"
 
 
-def _entry(cls, name: str, default, description: str, **limits):
+#: (lowest, highest) accepted value of the numeric settings; the options page uses the same ranges
+#: (kept here because QgsSettingsEntryInteger.minValue() returns the maximum in QGIS 3.40)
+RANGES = {
+    "retries": (1, 20),
+    "timeout_s": (1.0, 600.0),
+    "concurrency": (1, 128),
+    "max_download_gb": (0.0, 1.0e6),
+}
+
+
+def _entry(cls, name: str, default, description: str):
     """The entry ``name`` of the plugin node (reused when the module is imported again)."""
     existing = NODE.childSetting(name)
-    return existing if existing is not None else cls(name, NODE, default, description, **limits)
+    if existing is not None:
+        return existing
+    if name in RANGES:
+        lo, hi = RANGES[name]
+        return cls(name, NODE, default, description, minValue=lo, maxValue=hi)
+    return cls(name, NODE, default, description)
 
 
 DEFAULTS = StoreConfig()
@@ -45,24 +60,18 @@ RETRIES = _entry(
     "retries",
     DEFAULTS.retries,
     "Attempts per request for transient network errors (1 = no retry)",
-    minValue=1,
-    maxValue=20,
 )
 TIMEOUT_S = _entry(
     QgsSettingsEntryDouble,
     "timeout_s",
     DEFAULTS.timeout_s,
     "Connect/read timeout of one request (s)",
-    minValue=1.0,
-    maxValue=600.0,
 )
 CONCURRENCY = _entry(
     QgsSettingsEntryInteger,
     "concurrency",
     DEFAULTS.concurrency,
     "Requests in flight at once (zarr async concurrency, S3 connection pool, GDAL connections)",
-    minValue=1,
-    maxValue=128,
 )
 ALLOW_OTHER_HOSTS = _entry(
     QgsSettingsEntryBool,
@@ -75,8 +84,6 @@ MAX_DOWNLOAD_GB = _entry(
     "max_download_gb",
     5.0,
     "Size budget of one subset download (GB; 0 = no limit)",
-    minValue=0.0,
-    maxValue=1.0e6,
 )
 #: every entry, by the key read() and write() use
 ENTRIES = {
@@ -116,9 +123,10 @@ def write(values: dict) -> None:
             value = value or ""
         elif isinstance(entry, QgsSettingsEntryBool):
             value = bool(value)
-        elif isinstance(entry, (QgsSettingsEntryInteger, QgsSettingsEntryDouble)):
+        elif name in RANGES:
             kind = int if isinstance(entry, QgsSettingsEntryInteger) else float
-            value = min(max(kind(value), entry.minValue()), entry.maxValue())
+            lo, hi = RANGES[name]
+            value = min(max(kind(value), lo), hi)
         entry.setValue(value)
 
 

@@ -1,4 +1,7 @@
-"""Settings > Options > ITS_LIVE: endpoint, mirror URL, cache folder, dependency status."""
+"""Settings > Options > ITS_LIVE: endpoint, cache folder, network limits, safety limits, dependencies.
+
+Every field is one typed entry of :mod:`itslive_qgis.settings` (its range is the entry's).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,15 @@ import os
 from qgis.gui import QgsFileWidget, QgsOptionsPageWidget, QgsOptionsWidgetFactory
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+from qgis.PyQt.QtWidgets import (
+    QCheckBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+)
 
 from .. import settings
 from ..core.store import ENV_ENDPOINT
@@ -59,6 +70,31 @@ class ItsLiveOptionsPage(QgsOptionsPageWidget):
         self.cache_dir.setFilePath(values["cache_dir"])
         form.addRow(tr("Cache folder"), self.cache_dir)
 
+        self.retries = _spin(QSpinBox(), "retries", values)
+        self.retries.setToolTip(
+            tr("Attempts per request; failures (429, 5xx, resets) are retried with backoff and jitter.")
+        )
+        form.addRow(tr("Attempts per request"), self.retries)
+        self.timeout = _spin(QDoubleSpinBox(), "timeout_s", values)
+        self.timeout.setSuffix(" s")
+        form.addRow(tr("Request timeout"), self.timeout)
+        self.concurrency = _spin(QSpinBox(), "concurrency", values)
+        form.addRow(tr("Requests in flight"), self.concurrency)
+        self.max_download = _spin(QDoubleSpinBox(), "max_download_gb", values)
+        self.max_download.setSuffix(" GB")
+        self.max_download.setToolTip(
+            tr("A subset estimated above this is refused before any velocity is read (0 = no limit).")
+        )
+        form.addRow(tr("Largest download"), self.max_download)
+        self.other_hosts = QCheckBox(
+            tr("Allow datacube URLs on other hosts than the ITS_LIVE bucket or the endpoint above")
+        )
+        self.other_hosts.setToolTip(
+            tr("Off: a catalog or URL naming another server is refused: no request goes anywhere else.")
+        )
+        self.other_hosts.setChecked(values["allow_other_hosts"])
+        form.addRow("", self.other_hosts)
+
         override = os.environ.get(ENV_ENDPOINT)
         self.env_label = QLabel(
             tr("The environment variable {} = {} overrides the endpoint.").format(ENV_ENDPOINT, override)
@@ -91,5 +127,17 @@ class ItsLiveOptionsPage(QgsOptionsPageWidget):
                 "endpoint_url": self.endpoint.text().strip(),
                 "cache_dir": self.cache_dir.filePath().strip(),
                 "anonymous": self.anonymous.isChecked(),
+                "retries": self.retries.value(),
+                "timeout_s": self.timeout.value(),
+                "concurrency": self.concurrency.value(),
+                "max_download_gb": self.max_download.value(),
+                "allow_other_hosts": self.other_hosts.isChecked(),
             }
         )
+
+
+def _spin(widget, name: str, values: dict):
+    """A spin box bounded like the setting ``name`` (:data:`settings.RANGES`), showing its value."""
+    widget.setRange(*settings.RANGES[name])
+    widget.setValue(values[name])
+    return widget

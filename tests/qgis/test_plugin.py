@@ -61,6 +61,32 @@ def test_options_page_saves_settings(plugin, iface, tmp_path):
     settings.write({"endpoint_url": "", "cache_dir": ""})
 
 
+def test_options_page_sets_the_typed_network_and_safety_settings(plugin, iface):
+    """Retries, timeout, concurrency, the download budget and other hosts: shown bounded, saved, used."""
+    from itslive_qgis import settings
+
+    before = settings.read()
+    page = iface.options_factories[0].createWidget(None)
+    assert (page.retries.minimum(), page.retries.maximum()) == (1, 20)
+    page.retries.setValue(3)
+    page.timeout.setValue(12.5)
+    page.concurrency.setValue(7)
+    page.max_download.setValue(0.25)
+    page.other_hosts.setChecked(True)
+    page.apply()
+    try:
+        values = settings.read()
+        assert (values["retries"], values["timeout_s"], values["concurrency"]) == (3, 12.5, 7)
+        assert settings.allow_other_hosts() and settings.max_download_bytes() == 0.25e9
+        config = settings.store_config()
+        assert config.timeout_s == 12.5 and config.concurrency == 7
+        settings.write({"retries": 10**6})  # clamped to the entry's range, not refused silently
+        assert settings.read()["retries"] == 20
+    finally:
+        settings.write({k: before[k] for k in ("retries", "timeout_s", "concurrency")})
+        settings.write({"max_download_gb": before["max_download_gb"], "allow_other_hosts": False})
+
+
 MISSING_DEPS_SCRIPT = textwrap.dedent(
     """
     import importlib.abc, sys
