@@ -1,8 +1,8 @@
-"""Conversions between the core's shapely/GeoJSON geometries and QgsGeometry."""
+"""Conversions between the core's values (shapely/GeoJSON geometries, Area) and QGIS geometries."""
 
 from __future__ import annotations
 
-from qgis.core import QgsGeometry, QgsWkbTypes
+from qgis.core import QgsCoordinateReferenceSystem, QgsGeometry, QgsRectangle, QgsWkbTypes
 
 
 def multipolygon_from_geojson(geometry: dict | None) -> QgsGeometry:
@@ -20,3 +20,27 @@ def multipolygon_from_geojson(geometry: dict | None) -> QgsGeometry:
     if not geom.isNull():
         geom.convertToMultiType()
     return geom
+
+
+def area_from_qgis(shape: QgsGeometry | QgsRectangle, crs: QgsCoordinateReferenceSystem):
+    """The core's :class:`~itslive_qgis.core.geo.Area` of a QGIS extent or geometry in ``crs``.
+
+    The one place where an area drawn or chosen in QGIS (the Processing EXTENT / AOI parameters,
+    the dock's area box) becomes the core's value; an invalid CRS is an error, never EPSG:4326
+    by guess.
+    """
+    from shapely import wkt
+
+    from .core.area import Area
+    from .core.errors import InputError
+
+    if not crs.isValid():
+        raise InputError("The area has no valid CRS: set the CRS of the extent or of the layer.")
+    if isinstance(shape, QgsRectangle):
+        if shape.isNull() or shape.isEmpty():
+            raise InputError("The extent is empty: draw or choose an area on the map.")
+        bounds = (shape.xMinimum(), shape.yMinimum(), shape.xMaximum(), shape.yMaximum())
+        return Area.parse(bounds, crs.authid() or crs.toWkt())
+    if shape.isNull() or shape.isEmpty():
+        raise InputError("The area geometry is empty: choose polygons that have some area.")
+    return Area.parse(wkt.loads(shape.asWkt()), crs.authid() or crs.toWkt())

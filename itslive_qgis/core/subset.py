@@ -34,6 +34,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .area import Area
 from .cube import DEFAULT_VARIABLES, PAIR_DIM
 from .errors import CancelledError, InputError
 from .files import check_output
@@ -483,6 +484,7 @@ def _query(
     urls = [str(u) for u in (cube_urls or [])]
     if not urls:
         raise InputError("No datacube given: choose at least one cube from the catalog.")
+    parsed_area = Area.parse(area, None if isinstance(area, Area) else area_crs)
     start = _parse_date(start_date, "start")
     end = _parse_date(end_date, "end")
     if end < start:
@@ -504,8 +506,8 @@ def _query(
     )
     return {
         "cube_urls": urls,
-        "area_crs": str(area_crs),
-        "area_wkt": _area_wkt(area),
+        "area_crs": parsed_area.crs_name,
+        "area_wkt": parsed_area.geometry.wkt,
         "start_date": start.isoformat(),
         "end_date": end.isoformat(),
         "start_day": float((start - _EPOCH_DATE).days),
@@ -515,7 +517,7 @@ def _query(
         "filters": filters,
         "target_crs": None if target_crs is None else str(target_crs),
         "target_crs_input": target_crs,
-        "area_crs_input": area_crs,
+        "area_crs_input": parsed_area.crs,
         "resampling": resampling,
         "s3_urls": [to_s3_url(u) if is_remote(u) else u for u in urls],
     }
@@ -539,13 +541,6 @@ def _parse_date(value, which: str) -> _dt.date:
         return _dt.date.fromisoformat(str(value).strip()[:10])
     except ValueError:
         raise InputError(f"The {which} date {value!r} is not a date: use YYYY-MM-DD.") from None
-
-
-def _area_wkt(area) -> str:
-    try:
-        return area.wkt
-    except AttributeError:
-        return json.dumps(list(area)) if isinstance(area, (list, tuple)) else str(area)
 
 
 def _check_output(output_path) -> Path:

@@ -253,7 +253,7 @@ class DownloadPanel(AlgorithmPanel):
 
         try:
             params = self.parameters()
-            area, crs = self._area(params)
+            area = self._area(params)
         except ValueError as exc:
             self._show(str(exc), error=True)
             return False
@@ -261,11 +261,11 @@ class DownloadPanel(AlgorithmPanel):
         config = settings.store_config()
 
         def work(progress):
-            urls = cubes or cube_urls_for_area(area, crs, config, progress)
+            urls = cubes or cube_urls_for_area(area.geometry, area.crs, config, progress)
             return estimate_subset(
                 urls,
                 area,
-                crs,
+                area.crs,
                 params["START_DATE"],
                 params["END_DATE"],
                 variables=split_list(params.get("VARIABLES")),
@@ -291,20 +291,16 @@ class DownloadPanel(AlgorithmPanel):
         self._show(plan.summary())
 
     def _area(self, params: dict):
-        from shapely.geometry import box
+        """The area the download would read, as the core's Area (the same conversion as Processing's)."""
+        from ..geometry import area_from_qgis
 
         if "AOI" in params:
-            from shapely import wkt
+            from qgis.core import QgsGeometry
 
             layer = self.aoi_combo.currentLayer()
             feats = layer.selectedFeatures() if self.selected_only.isChecked() else layer.getFeatures()
-            from qgis.core import QgsGeometry
-
-            union = QgsGeometry.unaryUnion([f.geometry() for f in feats])
-            return wkt.loads(union.asWkt()), layer.crs().authid() or layer.crs().toWkt()
-        extent = self.extent_box.outputExtent()
-        geom = box(extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
-        return geom, self.extent_box.outputCrs().authid()
+            return area_from_qgis(QgsGeometry.unaryUnion([f.geometry() for f in feats]), layer.crs())
+        return area_from_qgis(self.extent_box.outputExtent(), self.extent_box.outputCrs())
 
     def shutdown(self):
         super().shutdown()

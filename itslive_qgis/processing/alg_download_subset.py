@@ -196,7 +196,7 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
         if problem:
             raise QgsProcessingException(problem)
 
-        area, area_crs = area_from_parameters(self, parameters, context)
+        area = area_from_parameters(self, parameters, context)
         config = self.store_config()
         progress = progress_for(feedback)
         cubes = split_list(self.parameterAsString(parameters, "CUBES", context))
@@ -212,7 +212,7 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
         if not cubes:
             from ..core.catalog import cube_urls_for_area
 
-            cubes = self.run_core(cube_urls_for_area, area, area_crs, config, progress)
+            cubes = self.run_core(cube_urls_for_area, area.geometry, area.crs, config, progress)
             origin = tr("the catalog's zarr_url")
         from ..core.store import confine_url
 
@@ -232,7 +232,7 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
             subset_cubes,
             cubes,
             area,
-            area_crs,
+            area.crs,
             self.parameterAsString(parameters, "START_DATE", context).strip() or DEFAULT_START,
             self.parameterAsString(parameters, "END_DATE", context).strip() or DEFAULT_END,
             variables=split_list(self.parameterAsString(parameters, "VARIABLES", context)),

@@ -78,7 +78,7 @@ class MosaicAlgorithm(ItsLiveAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):
         from ..core.mosaic import clip_mosaic
 
-        area, area_crs = area_from_parameters(self, parameters, context)
+        area = area_from_parameters(self, parameters, context)
         year = self.parameterAsInt(parameters, "YEAR", context) or None
         variables = split_list(
             self.parameterAsString(parameters, "VARIABLES", context)
@@ -99,7 +99,7 @@ class MosaicAlgorithm(ItsLiveAlgorithm):
             paths = self.run_core(
                 clip_mosaic,
                 area,
-                area_crs,
+                area.crs,
                 variables=variables,
                 year=year,
                 region=region,

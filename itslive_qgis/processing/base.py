@@ -392,13 +392,14 @@ def crs_from_pyproj(crs) -> QgsCoordinateReferenceSystem:
 
 
 def area_from_parameters(algorithm, parameters, context, extent_name="EXTENT", layer_name="AOI"):
-    """The area of an algorithm as (shapely geometry, CRS WKT or authid).
+    """The area of an algorithm as the core's Area (geometry and CRS, parsed once here).
 
     Polygon features of ``layer_name`` (selected features only when the user chose so) win
-    over the extent ``extent_name``. Raises QgsProcessingException when neither is usable.
+    over the extent ``extent_name``. An extent without a CRS is in the project's CRS (QGIS's rule),
+    or EPSG:4326 when the project has none.
+    Raises QgsProcessingException when neither is usable.
     """
-    from shapely import wkt as shapely_wkt
-    from shapely.geometry import box
+    from ..geometry import area_from_qgis
 
     source = (
         algorithm.parameterAsSource(parameters, layer_name, context) if parameters.get(layer_name) else None
@@ -409,9 +410,7 @@ def area_from_parameters(algorithm, parameters, context, extent_name="EXTENT", l
             raise QgsProcessingException(tr("The area layer has no polygon features (or none selected)."))
         from qgis.core import QgsGeometry
 
-        union = QgsGeometry.unaryUnion(geoms)
-        crs = source.sourceCrs()
-        return shapely_wkt.loads(union.asWkt()), crs.authid() or crs.toWkt()
+        return algorithm.run_core(area_from_qgis, QgsGeometry.unaryUnion(geoms), source.sourceCrs())
     if parameters.get(extent_name) in (None, ""):
         raise QgsProcessingException(tr("Give an area: an extent or a polygon layer."))
     extent = algorithm.parameterAsExtent(parameters, extent_name, context)
@@ -420,8 +419,7 @@ def area_from_parameters(algorithm, parameters, context, extent_name="EXTENT", l
     crs = algorithm.parameterAsExtentCrs(parameters, extent_name, context)
     if not crs.isValid():
         crs = QgsCoordinateReferenceSystem("EPSG:4326")
-    geom = box(extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
-    return geom, crs.authid() or crs.toWkt()
+    return algorithm.run_core(area_from_qgis, extent, crs)
 
 
 def split_list(text: str) -> list[str] | None:
