@@ -4,13 +4,12 @@ The .qml files hold the colours (users may reuse or edit them); :func:`apply_sty
 and refits its class values to the range measured on a small sample of the data, so nothing
 scans every band. Speed uses a logarithmic scale (stops at 1-2-5 x 10^k m/yr); signed
 quantities (strain rates, velocity components, dh/dt) use diverging ramps centred on zero;
-errors and counts are greyscale. :func:`write_default_styles` regenerates the .qml files.
+errors and counts are greyscale. :mod:`.style_files` regenerates the .qml files.
 """
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 from qgis.core import (
@@ -137,20 +136,6 @@ def apply_vector_style(layer: QgsVectorLayer, style: str) -> None:
     message, ok = layer.loadNamedStyle(style_path(file_name), RASTER_CATEGORIES)
     if not ok:
         raise FileNotFoundError(f"Style {file_name} could not be loaded: {message}")
-
-
-def write_default_styles(folder: str | Path) -> list[Path]:
-    """(Re)write the default .qml files into ``folder``; returns the files written.
-
-    Colours come from QGIS's own ramps (Viridis, RdBu, Magma) sampled at the class values.
-    """
-    from .style_files import write_style_files
-
-    return write_style_files(Path(folder))
-
-
-# --------------------------------------------------------------------------------------------
-# helpers
 
 
 def _refit_shader(shader: QgsColorRampShader, limits: tuple[float, float], mode: str, suffix: str) -> None:
