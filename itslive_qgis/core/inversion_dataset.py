@@ -306,7 +306,7 @@ def _choose_lambda(engine, sub, pair_w, options, progress):
         return None, "cv-per-pixel"
     ys, xs = _central_tile(sub, LAMBDA_TILE_PIXELS)
     vals, weights = _tile_arrays(sub, pair_w, ys, xs)
-    base_w = engine._base_weights(vals, weights)
+    base_w = engine.base_weights(vals, weights)
     good = np.flatnonzero((base_w[0] > 0).sum(axis=1) >= options.min_pairs)
     if good.size == 0:
         progress.log("Inversion: no pixel with enough pairs in the central tile; lambda = 1.")

@@ -313,7 +313,7 @@ class Engine(LambdaSearch):
         return BatchSolver(structure, self.device)
 
     @staticmethod
-    def _base_weights(values, weights):
+    def base_weights(values, weights):
         """(C, P, K) weights: 1 or the given ones where every component and weight is usable."""
         inputs = _Inputs.from_arrays(values, weights, all_pairs=True)
         return inputs.gather(np.arange(inputs.n_pix))[1]
