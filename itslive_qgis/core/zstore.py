@@ -252,12 +252,12 @@ def wait(fut, poll=None, on_cancel=None, grace_s: float = GRACE_S):
     """The result of a future from :func:`start`, polling and cancelling as :func:`run` does."""
     try:
         while True:
+            if poll is not None:
+                poll()
             try:
                 return fut.result(timeout=POLL_S)
             except FutureTimeoutError:
                 pass
-            if poll is not None:
-                poll()
     except BaseException:
         stop(fut, on_cancel, grace_s)
         raise
