@@ -25,9 +25,9 @@ import numpy as np
 
 from .errors import CancelledError
 from .files import atomic_output
+from .hdf5 import NETCDF_WRITE_LOCK
 from .subset_grid import gather, rotate
 from .subset_writers import (
-    NETCDF_WRITE_LOCK,
     NetcdfWriter,
     ZarrWriter,
     chunk_side,

@@ -13,20 +13,18 @@ Zarr: arrays are created with the cubes' codec (Blosc zlib level 2, shuffle) and
 
 from __future__ import annotations
 
-import contextlib
 import os
-import threading
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
+from .hdf5 import library_lock
+
 OUTPUT_CHUNK_PAIRS = 2000
 OUTPUT_CHUNK_PIXELS = 16
 ZLIB_LEVEL = 2
-#: netCDF-C/HDF5 are not thread-safe: one NetCDF output is written at a time in this process
-NETCDF_WRITE_LOCK = threading.Lock()
 
 
 def chunk_side(n_pairs: int) -> int:
@@ -188,16 +186,6 @@ class ZarrWriter:
         import zarr
 
         zarr.consolidate_metadata(str(self.path), zarr_format=2)
-
-
-def library_lock():
-    """The lock xarray holds around netCDF4/HDF5 calls, so our calls do not overlap its reads."""
-    try:
-        from xarray.backends.netCDF4_ import NETCDF4_PYTHON_LOCK
-
-        return NETCDF4_PYTHON_LOCK
-    except ImportError:  # pragma: no cover - xarray moved it
-        return contextlib.nullcontext()
 
 
 def _chunk_pieces(data: np.ndarray, origin: tuple, chunks: tuple):

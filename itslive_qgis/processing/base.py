@@ -311,7 +311,7 @@ def netcdf_damage(path: Path) -> str:
         import netCDF4
     except ImportError:
         return ""
-    from ..core.subset_writers import NETCDF_WRITE_LOCK
+    from ..core.hdf5 import NETCDF_WRITE_LOCK
 
     if not NETCDF_WRITE_LOCK.acquire(timeout=0.5):  # netCDF-C is not thread-safe: skip while a run writes
         return ""
