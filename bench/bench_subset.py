@@ -108,7 +108,11 @@ def main(argv=None) -> int:
             f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; "
             "CPU s = this process, the in-process proxy included)"
         )
-        print(f"retries {res.stats['retries']}, bytes {res.stats['bytes_fetched'] / 1e6:.1f} MB")
+        print(
+            f"retries {res.stats['retries']}, bytes {res.stats['bytes_fetched'] / 1e6:.1f} MB; "
+            f"its own counters: {res.stats['get_requests']} GET, "
+            f"{res.stats.get('list_requests', 0)} LIST requests"
+        )
         total = rows[0][1]  # subset_cubes wall time
         plan_s, fetch_s = timer.marks.get(0.05, 0.0), timer.marks.get(0.85, 0.0)
         print(
