@@ -63,7 +63,9 @@ def test_download_estimate_then_download_then_invert(plugin, mirror, tmp_path):
 def test_cancelled_download_leaves_the_project_and_the_folder_as_they_were(plugin, mirror, tmp_path):
     dock = _dock(plugin)
     panel = dock.download
-    _fill(panel, tmp_path, "cancelled.nc")
+    folder = tmp_path / "field_data"  # the user's output folder (the plugin's cache lives elsewhere)
+    folder.mkdir()
+    _fill(panel, folder, "cancelled.nc")
     panel.start_date.setDate(panel.start_date.date().fromString("2014-01-01", "yyyy-MM-dd"))
     layers_before = set(QgsProject.instance().mapLayers())
     finished = []
@@ -73,8 +75,8 @@ def test_cancelled_download_leaves_the_project_and_the_folder_as_they_were(plugi
     wait_until(lambda: finished)
     ok, message = finished[0]
     assert not ok and "ancel" in message, message
-    assert not (tmp_path / "cancelled.nc").exists()
-    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == []
+    assert not (folder / "cancelled.nc").exists()
+    assert [p.name for p in folder.iterdir() if not p.name.startswith(".")] == []
     assert set(QgsProject.instance().mapLayers()) == layers_before
 
 
