@@ -298,7 +298,8 @@ def _fetch(kind: str, url: str, config: StoreConfig, meta: dict) -> tuple[bytes 
 
 def _fetch_http(url: str, config: StoreConfig, meta: dict) -> tuple[bytes | None, dict]:
     """Conditional GET through fsspec's HTTP client (the store's retry policy, at most 4 attempts)."""
-    from .zstore import get_object, run
+    from .zstore_remote import get_object
+    from .zstore_runner import run
 
     try:
         return run(get_object(config, url, meta.get("etag"), meta.get("last_modified")))
@@ -319,7 +320,8 @@ def _fetch_http(url: str, config: StoreConfig, meta: dict) -> tuple[bytes | None
 
 def _fetch_s3(url: str, config: StoreConfig, meta: dict) -> tuple[bytes | None, dict]:
     """The catalog object through the one s3fs store (ETag first; body only when it changed)."""
-    from .zstore import get_object, run
+    from .zstore_remote import get_object
+    from .zstore_runner import run
 
     where = f"{url} ({config.describe()})"
     try:

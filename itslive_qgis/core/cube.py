@@ -78,7 +78,7 @@ def open_cube(url: str, config: StoreConfig | None = None, chunks="auto-disk"):
         Variables with fill values decoded to NaN, ``date_dt`` as float days.
     """
     require_xarray()
-    from .zstore import open_cube_dataset
+    from .zstore_cube import open_cube_dataset
 
     config = config or StoreConfig.from_env()
     try:

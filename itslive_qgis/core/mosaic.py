@@ -164,7 +164,7 @@ def gdal_env(config: StoreConfig) -> dict:
 
     They come from the same settings as every zarr read (:func:`itslive_qgis.core.zstore.gdal_options`).
     """
-    from .zstore import gdal_options
+    from .zstore_remote import gdal_options
 
     return {**gdal_options(config), "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".tif,.TIF,.tiff"}
 

@@ -42,7 +42,8 @@ from .pair_filter import PairFilter
 from .progress import NullProgress, Progress, SubProgress
 from .store import StoreConfig, confine_url, is_remote, to_s3_url
 from .subset_prepare import CubeInput, prepare_cubes
-from .zstore import FetchStats, describe_stats, start, stop, wait
+from .zstore_retry import FetchStats, describe_stats
+from .zstore_runner import start, stop, wait
 
 DEFAULT_MAX_MEMORY_BYTES = 2 * 1024**3
 DEFAULT_MAX_WORKERS = 32

@@ -31,7 +31,8 @@ from .subset_grid import (
     target_grid,
 )
 from .subset_pairs import SELECTION_VARS, PairUnion, select_pairs, union_pairs, window_mask
-from .zstore import chunk_grid, chunk_key, dims_of, open_cube_store, open_group, row_prefix, run
+from .zstore_cube import chunk_grid, chunk_key, dims_of, open_cube_store, open_group, row_prefix
+from .zstore_runner import run
 
 LIST_PAGE = 1000
 HIDDEN_VARS = ("mapping", "spatial_ref")

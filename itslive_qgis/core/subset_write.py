@@ -33,7 +33,7 @@ from .subset_writers import (
     chunk_side,
     small_var_encoding,
 )
-from .zstore import ALL_CHUNKS_ATTR, cf_attrs, chunk_key, decode_cf, read_block
+from .zstore_cube import ALL_CHUNKS_ATTR, cf_attrs, chunk_key, decode_cf, read_block
 
 VELOCITY_FAMILY = ("v", "vx", "vy", "v_error", "va", "vr")
 #: blocks beyond this are no faster to assemble, and smaller ones overlap assembly and writing

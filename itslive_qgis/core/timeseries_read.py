@@ -22,7 +22,9 @@ from .cube import PAIR_DIM, clean_pairs, open_cube, pair_dates_days, require_xar
 from .errors import DataError, InputError, MissingDependencyError
 from .progress import check_cancelled
 from .store import StoreConfig
-from .zstore import FetchStats, cf_attrs, dims_of, open_cube_store, run
+from .zstore_cube import cf_attrs, dims_of, open_cube_store
+from .zstore_retry import FetchStats
+from .zstore_runner import run
 
 if TYPE_CHECKING:
     from .timeseries import PointSeries
@@ -113,7 +115,7 @@ def read_file_series(path: Path, x, y, crs):
         raise InputError(f"{path} does not exist: choose a subset or inversion file.")
     try:
         if path.is_dir() or path.suffix == ".zarr":
-            from .zstore import open_cube_dataset
+            from .zstore_cube import open_cube_dataset
 
             ds = open_cube_dataset(str(path), StoreConfig.from_env(), chunks=None)
         else:

@@ -141,7 +141,7 @@ def test_absent_objects_in_a_bucket_are_empty_chunks_counted_and_logged(mirror, 
 def test_absent_chunk_of_a_store_written_complete_is_an_error(tmp_path):
     from itslive_qgis.core.errors import DataError
     from itslive_qgis.core.subset import subset_cubes
-    from itslive_qgis.core.zstore import ALL_CHUNKS_ATTR
+    from itslive_qgis.core.zstore_cube import ALL_CHUNKS_ATTR
 
     store = tmp_path / "complete.zarr"
     _tiny_cube(store, **{ALL_CHUNKS_ATTR: "yes"})
