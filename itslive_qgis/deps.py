@@ -218,25 +218,6 @@ def sets_providing(names: list[str]) -> list[str]:
     return [s for s in SETS if any(n in SETS[s].imports for n in names)] or ["core"]
 
 
-def install_hint(names: list[str]) -> str:
-    """The commands that install what provides ``names``: the installer algorithm, and pip for an
-    environment of one's own (with the pins of what QGIS's Python has, see :mod:`installer`)."""
-    sets = sets_providing(names)
-    hint = f"qgis_process run itslive:installdependencies -- SETS={','.join(sets)}"
-    return f"{hint}; {_pip_command(tuple(sets))}"
-
-
-@cache
-def _pip_command(sets: tuple[str, ...]) -> str:
-    from . import installer
-
-    try:
-        return installer.command_for(sets)
-    except installer.InstallError as exc:  # no interpreter found: say so, with the plain command
-        reqs = " ".join(f'"{r}"' for r in installer.requirements_for(sets))
-        return f"python3 -m pip install {reqs} ({exc})"
-
-
 #: the big shared libraries of heavy packages (paths inside the package), see :func:`preload`
 SHARED_LIBRARIES = {
     "torch": ("lib/libtorch_cpu.so", "lib/libtorch_python.so", "lib/libtorch_cpu.dylib"),

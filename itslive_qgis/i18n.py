@@ -33,9 +33,11 @@ def dependency_message(capability: str | None = None) -> str:
     names = deps.missing(capability)
     if not names:
         return ""
+    from .installer import install_hint  # installer imports deps: only when something is missing
+
     return tr(
         'Missing Python packages: {}. Install them with "Install the missing packages" in the ITS_LIVE '
         "panel or in Settings > Options > ITS_LIVE (pip, into a folder of this QGIS profile; QGIS's own "
         "numpy, GDAL, PROJ and GEOS stay as they are), or from a terminal (the second command for an "
         "environment of your own): {}"
-    ).format(", ".join(names), deps.install_hint(names))
+    ).format(", ".join(names), install_hint(names))

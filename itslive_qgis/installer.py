@@ -22,6 +22,7 @@ on ``sys.path`` when the plugin starts. An install:
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -876,3 +877,20 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def install_hint(names: list[str]) -> str:
+    """The commands that install what provides ``names``: the installer algorithm, and pip for an
+    environment of one's own (with the pins of what QGIS's Python has, see :mod:`installer`)."""
+    sets = deps.sets_providing(names)
+    hint = f"qgis_process run itslive:installdependencies -- SETS={','.join(sets)}"
+    return f"{hint}; {_pip_command(tuple(sets))}"
+
+
+@functools.cache
+def _pip_command(sets: tuple[str, ...]) -> str:
+    try:
+        return command_for(sets)
+    except InstallError as exc:  # no interpreter found: say so, with the plain command
+        reqs = " ".join(f'"{r}"' for r in requirements_for(sets))
+        return f"python3 -m pip install {reqs} ({exc})"

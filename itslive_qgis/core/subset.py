@@ -27,7 +27,6 @@ Public API: :func:`estimate_subset` (what would be downloaded) and :func:`subset
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import os
 import threading
 import time
@@ -35,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .area import Area
-from .cube import DEFAULT_VARIABLES, PAIR_DIM
+from .cube import DEFAULT_VARIABLES
 from .errors import CancelledError, InputError
 from .files import check_output
 from .pair_filter import PairFilter
@@ -522,19 +521,6 @@ def _query(
         "resampling": resampling,
         "s3_urls": [to_s3_url(u) if is_remote(u) else u for u in urls],
     }
-
-
-def query_json(query: dict) -> str:
-    """The user's query as JSON (for the output's provenance attributes)."""
-    out = {
-        k: v
-        for k, v in query.items()
-        if not k.endswith("_input")
-        and k not in ("start_day", "end_day_exclusive", "default_variables", "variables_read")
-    }
-    out["filters"] = query["filters"].as_dict()
-    out["pair_dim"] = PAIR_DIM
-    return json.dumps(out, sort_keys=True)
 
 
 def _parse_date(value, which: str) -> _dt.date:

@@ -55,8 +55,6 @@ def build_output(plan, query: dict, max_memory_bytes: int, progress) -> OutputPl
     """The subset's small variables and attributes, and the block assembler of its gridded part."""
     import xarray as xr
 
-    from .subset import query_json
-
     cubes = plan._cubes
     first = cubes[0]
     union = first.union
@@ -101,6 +99,19 @@ def build_output(plan, query: dict, max_memory_bytes: int, progress) -> OutputPl
     ds = xr.Dataset(data_vars, coords=coords)
     ds.attrs = _global_attrs(cubes, cleaned, query_json(query))
     return OutputPlan(ds=ds, grid_vars=grid_vars, assembler=assembler, block_rows=by, block_cols=bx)
+
+
+def query_json(query: dict) -> str:
+    """The user's query as JSON (for the output's provenance attributes)."""
+    out = {
+        k: v
+        for k, v in query.items()
+        if not k.endswith("_input")
+        and k not in ("start_day", "end_day_exclusive", "default_variables", "variables_read")
+    }
+    out["filters"] = query["filters"].as_dict()
+    out["pair_dim"] = PAIR_DIM
+    return json.dumps(out, sort_keys=True)
 
 
 def software_version() -> str:

@@ -34,13 +34,7 @@ from .files import atomic_output
 from .inversion_dataset import DEFAULT_WEIGHTING
 from .progress import NullProgress, Progress, check_cancelled
 from .store import StoreConfig
-from .timeseries_model import (  # noqa: F401  (re-exported until the readers import the model)
-    PAIR_METADATA,
-    SERIES_VARIABLES,
-    PointSeries,
-    RegularSeries,
-    sort_satellites,
-)
+from .timeseries_model import SERIES_VARIABLES, PointSeries, RegularSeries
 
 CSV_COLUMNS = (
     "point", "source", "epsg", "pixel_x_m", "pixel_y_m", "lon", "lat", "kind", "date_start", "date_end",

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import functools
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,12 +21,10 @@ from .cube import PAIR_DIM, clean_pairs, open_cube, pair_dates_days, require_xar
 from .errors import DataError, InputError, MissingDependencyError
 from .progress import check_cancelled
 from .store import StoreConfig
+from .timeseries_model import PAIR_METADATA, SERIES_VARIABLES, PointSeries, RegularSeries
 from .zstore_cube import cf_attrs, dims_of, open_cube_store
 from .zstore_retry import FetchStats
 from .zstore_runner import run
-
-if TYPE_CHECKING:
-    from .timeseries import PointSeries
 
 
 def read_pixel_series(url: str, epsg_hint, x, y, crs, config: StoreConfig, variables, progress):
@@ -53,8 +50,6 @@ def read_pixel_series(url: str, epsg_hint, x, y, crs, config: StoreConfig, varia
 async def _read_pixel(store, url, epsg_hint, x, y, crs, variables):
     """(decoded 1-D dataset of the pixel's valid pairs, epsg, col, row, x, y, pairs) or None if outside."""
     import zarr.api.asynchronous as za
-
-    from .timeseries import PAIR_METADATA
 
     group = await za.open_group(store=store, mode="r", zarr_format=2, use_consolidated=True)
     arrays = {name: arr async for name, arr in group.arrays()}
@@ -108,7 +103,6 @@ async def _read_pixel(store, url, epsg_hint, x, y, crs, variables):
 
 def read_file_series(path: Path, x, y, crs):
     """The PointSeries of a pixel of a local subset (pairs) or inversion (regular series) file."""
-    from .timeseries import PAIR_METADATA, SERIES_VARIABLES, PointSeries, RegularSeries
 
     xr = require_xarray()
     if not path.exists():
@@ -169,7 +163,6 @@ def series_from_pixel_dataset(
     ds, source: str, epsg, x_m, y_m, col, row, lonlat, requests=0, n_total=None
 ) -> PointSeries:
     """Build a PointSeries from a decoded 1-D (mid_date) dataset of one pixel: drop empty pairs, clean."""
-    from .timeseries import PointSeries  # runtime import: circular at module level
 
     n_total = int(ds.sizes.get(PAIR_DIM, 0)) if n_total is None else int(n_total)
     vel = [n for n in ("v", "vx", "vy") if n in ds]
@@ -322,7 +315,6 @@ def _transformer(src: str, dst: str):
 
 def _read_pixel_xarray(url, epsg_hint, x, y, crs, config, variables):
     """Fallback for cubes without consolidated metadata: a lazy xarray read of the pixel."""
-    from .timeseries import PAIR_METADATA
 
     ds = open_cube(url, config, chunks=None)
     epsg = epsg_hint

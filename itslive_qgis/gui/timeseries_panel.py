@@ -509,7 +509,7 @@ class TimeSeriesPanel(QWidget):
         return label
 
     def _update_satellite_list(self):
-        from ..core.timeseries import sort_satellites
+        from ..core.timeseries_model import sort_satellites
 
         present = {
             self.satellite_list.item(i).data(Qt.ItemDataRole.UserRole)

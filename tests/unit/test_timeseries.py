@@ -14,14 +14,13 @@ import pytest
 from itslive_qgis.core.errors import InputError
 from itslive_qgis.core.store import StoreConfig
 from itslive_qgis.core.timeseries import (
-    PAIR_METADATA,
-    RegularSeries,
     invert_point,
     pair_filter_mask,
     point_series,
     point_series_from_file,
     series_to_csv,
 )
+from itslive_qgis.core.timeseries_model import PAIR_METADATA, RegularSeries
 from tests.fixtures.faultproxy import FaultProxy
 from tests.fixtures.generator import REAL_BLOCK_KEY, synthesize_pairs
 from tests.fixtures.truth import default_tiles, pair_average_truth
