@@ -25,21 +25,21 @@ from typing import Any
 import numpy as np
 
 from .catalog_index import (
-    _FOOTPRINT_STEP_M,
-    _EpsgGroup,
-    _group_indices,
-    _Query,
-    _squares_to_lonlat,
-    _UntrustedError,
+    FOOTPRINT_STEP_M,
+    EpsgGroup,
+    Query,
+    UntrustedQueryError,
+    group_indices,
+    squares_to_lonlat,
 )
 from .catalog_io import (
-    _cache_paths,
-    _fetch,
-    _parse_json,
-    _read_cache,
-    _record_fields,
-    _resolve_source,
-    _write_cache,
+    cache_paths,
+    fetch_source,
+    parse_json,
+    read_cache,
+    record_fields,
+    resolve_source,
+    write_cache,
 )
 from .catalog_records import FOOTPRINT_FIELDS, CubeMatch, CubeRecord, tile_name
 from .crs import require_shapely
@@ -112,10 +112,10 @@ def load_catalog(
     """
     config = config if config is not None else StoreConfig.from_env()
     progress = progress or NullProgress()
-    kind, url, source_id = _resolve_source(config, source)
-    json_path, meta_path = _cache_paths(config, source_id)
+    kind, url, source_id = resolve_source(config, source)
+    json_path, meta_path = cache_paths(config, source_id)
     cached, meta, note = None, {}, ""
-    found = _read_cache(json_path, meta_path)
+    found = read_cache(json_path, meta_path)
     if found is not None:
         try:
             cached = Catalog.from_geojson(found[0], name=str(json_path))
@@ -129,7 +129,7 @@ def load_catalog(
     progress.log(f"Reading the datacube catalog from {url}")
     progress.report(0.05)
     try:
-        body, remote = _fetch(kind, url, config, meta if cached is not None else {})
+        body, remote = fetch_source(kind, url, config, meta if cached is not None else {})
         progress.report(0.6)
         if body is None and cached is not None:
             msg = f"The cached datacube catalog is up to date ({len(cached)} cubes, source {url})."
@@ -163,7 +163,7 @@ def load_catalog(
     }
     msg = f"{note}Downloaded the datacube catalog from {url} ({len(catalog)} cubes)."
     try:
-        _write_cache(json_path, meta_path, body, new_meta)
+        write_cache(json_path, meta_path, body, new_meta)
     except OSError as exc:
         msg += f" It could not be cached in {json_path.parent} ({exc}); check that the folder is writable."
     progress.log(msg)
@@ -179,7 +179,7 @@ class Catalog:
             raise DataError(f"The datacube catalog {name or '(unnamed)'} contains no cubes.")
         self.records = list(records)
         self.name = name
-        self._groups = [_EpsgGroup(epsg, idx, self.records) for epsg, idx in _group_indices(self.records)]
+        self._groups = [EpsgGroup(epsg, idx, self.records) for epsg, idx in group_indices(self.records)]
         self._domain_boxes = np.vstack([g.domain_bounds for g in self._groups])
         self._box_group = np.repeat(
             np.arange(len(self._groups)), [len(g.domain_bounds) for g in self._groups]
@@ -212,7 +212,7 @@ class Catalog:
             ``zarr_url``, ``epsg``/``data_epsg`` or a Polygon ``geometry_epsg``, or has a
             non-polygon geometry.
         """
-        obj, name = _parse_json(source, name)
+        obj, name = parse_json(source, name)
         return cls(_records_from_geojson(obj, name), name=name)
 
     def find(self, geometry: Any, crs: Any = "EPSG:4326") -> list[CubeRecord]:
@@ -239,25 +239,25 @@ class Catalog:
             Sorted by ``overlap_percent`` (descending), then by distance from the query
             centre to the tile centre.
         """
-        query = _Query(geometry, crs)
+        query = Query(geometry, crs)
         found: list[tuple[float, float, int]] = []
         try:
             for group in self._candidate_groups(query):
                 found += group.match(query)
-        except _UntrustedError:
+        except UntrustedQueryError:
             found = []
             for group in self._groups:
                 found += group.match_in_query_crs(query)
         found.sort(key=lambda t: (-round(t[0], 9), t[1], t[2]))
         return [CubeMatch(self.records[i], float(min(pct, 100.0))) for pct, _, i in found]
 
-    def _candidate_groups(self, query: _Query) -> list[_EpsgGroup]:
+    def _candidate_groups(self, query: Query) -> list[EpsgGroup]:
         """Groups in the query's own EPSG, and groups whose lon/lat domain meets the query's."""
         shapely = require_shapely()
         same = [g for g in self._groups if g.epsg == query.epsg]
         if len(same) == len(self._groups):
             return same
-        qb = shapely.bounds(shapely.get_parts(query.lonlat()))  # may raise _UntrustedError
+        qb = shapely.bounds(shapely.get_parts(query.lonlat()))  # may raise UntrustedQueryError
         boxes = self._domain_boxes
         meets = (
             (boxes[:, None, 0] <= qb[None, :, 2])
@@ -269,7 +269,7 @@ class Catalog:
         return same + [g for i, g in enumerate(self._groups) if i in wanted and g.epsg != query.epsg]
 
     def footprint_features(
-        self, records: list[CubeRecord] | None = None, densify_m: float = _FOOTPRINT_STEP_M
+        self, records: list[CubeRecord] | None = None, densify_m: float = FOOTPRINT_STEP_M
     ) -> list[dict]:
         """Tile footprints as GeoJSON Features in EPSG:4326 for a vector output.
 
@@ -281,9 +281,9 @@ class Catalog:
         shapely = require_shapely()
         records = list(records if records is not None else self.records)
         geoms = np.empty(len(records), dtype=object)
-        for epsg, idx in _group_indices(records):
+        for epsg, idx in group_indices(records):
             squares = np.array([records[i].footprint_epsg for i in idx], dtype=object)
-            geoms[idx] = _squares_to_lonlat(squares, epsg, densify_m)
+            geoms[idx] = squares_to_lonlat(squares, epsg, densify_m)
         out = []
         for rec, geom in zip(records, geoms):
             props = {
@@ -306,7 +306,7 @@ class Catalog:
 
 def _records_from_geojson(obj: Any, label: str) -> list[CubeRecord]:
     """Validated records of a parsed catalog; DataError listing the first problems otherwise."""
-    return [CubeRecord(**kwargs) for kwargs in _record_fields(obj, label)]
+    return [CubeRecord(**kwargs) for kwargs in record_fields(obj, label)]
 
 
 def cube_urls_for_area(area, area_crs, config: StoreConfig | None = None, progress: Progress | None = None):

@@ -26,7 +26,7 @@ from .errors import InputError
 if TYPE_CHECKING:
     from .catalog_records import CubeRecord
 
-_FOOTPRINT_STEP_M = 5000.0  # densification of projected squares for lon/lat outputs (metres)
+FOOTPRINT_STEP_M = 5000.0  # densification of projected squares for lon/lat outputs (metres)
 _INDEX_STEP_M = 10000.0  # the same for the lon/lat footprints of the index (domains, fallback route)
 _LONLAT_STEP_DEG = 0.25  # densification of lon/lat query pieces before projecting (degrees)
 _DOMAIN_MARGIN_DEG = 1.0  # margin of an EPSG group's lon/lat domain around its footprints (degrees)
@@ -34,11 +34,11 @@ _QUERY_SEGMENTS = 1024  # the query is densified to about this many points along
 
 
 # --------------------------------------------------------------------------- spatial index
-class _UntrustedError(Exception):
+class UntrustedQueryError(Exception):
     """The query CRS cannot be inverted reliably over the query: search in the query CRS."""
 
 
-class _EpsgGroup:
+class EpsgGroup:
     """The cubes of one EPSG: squares, their STRtree, dense lon/lat footprints and domain."""
 
     def __init__(self, epsg: int, indices: np.ndarray, records: list[CubeRecord]):
@@ -48,11 +48,11 @@ class _EpsgGroup:
         self.indices = indices
         self.squares = np.array([records[i].footprint_epsg for i in indices], dtype=object)
         self.tree = shapely.STRtree(self.squares)
-        self.lonlat = _squares_to_lonlat(self.squares, epsg, _INDEX_STEP_M)
+        self.lonlat = squares_to_lonlat(self.squares, epsg, _INDEX_STEP_M)
         self.domain = _lonlat_domain(self.lonlat)
         self.domain_bounds = np.array([d.bounds for d in shapely.get_parts(self.domain)])
 
-    def match(self, query: _Query) -> list[tuple[float, float, int]]:
+    def match(self, query: Query) -> list[tuple[float, float, int]]:
         """(overlap %, distance m, record index) of the squares the query meets (forward route)."""
         shapely = require_shapely()
         if query.epsg == self.epsg:
@@ -75,12 +75,12 @@ class _EpsgGroup:
                 shapely.segmentize(half, _LONLAT_STEP_DEG), "EPSG:4326", self.key, densify=False
             )
             if not np.all(np.isfinite(shapely.get_coordinates(proj))):
-                raise _UntrustedError
-            proj = _clean(proj)
+                raise UntrustedQueryError
+            proj = repair_polygons(proj)
             pieces.append((proj, self.tree.query(proj, predicate="intersects")))
         return _summarise(pieces, self, share)
 
-    def match_in_query_crs(self, query: _Query) -> list[tuple[float, float, int]]:
+    def match_in_query_crs(self, query: Query) -> list[tuple[float, float, int]]:
         """Fallback route: project the dense lon/lat footprints into the query CRS."""
         shapely = require_shapely()
         if query.epsg == self.epsg:
@@ -103,7 +103,7 @@ class _EpsgGroup:
         return _summarise([(query.geom, hit)], self, 1.0, squares=projected)
 
 
-class _Query:
+class Query:
     """A query geometry in its own CRS, with its lon/lat pieces computed on demand."""
 
     def __init__(self, geometry: Any, crs: Any):
@@ -133,7 +133,7 @@ class _Query:
                 f"Cannot search the catalog with a {geometry.geom_type}; use points, lines or polygons."
             )
         self.kind = kind
-        self.geom = _clean(geometry) if kind == "Polygon" else geometry
+        self.geom = repair_polygons(geometry) if kind == "Polygon" else geometry
         self.geographic = geographic
         self._lonlat = None
         self._size: float | None = None
@@ -155,7 +155,7 @@ class _Query:
 
 
 def _summarise(
-    pieces: list[tuple[Any, np.ndarray]], group: _EpsgGroup, share: float, squares: np.ndarray | None = None
+    pieces: list[tuple[Any, np.ndarray]], group: EpsgGroup, share: float, squares: np.ndarray | None = None
 ) -> list[tuple[float, float, int]]:
     """(overlap %, centre distance, record index) per square hit by one or more query pieces.
 
@@ -217,14 +217,14 @@ def _halves() -> tuple:
     return shapely.box(-180.0, -90.0, 0.0, 90.0), shapely.box(0.0, -90.0, 180.0, 90.0)
 
 
-def _group_indices(records: list[CubeRecord]):
+def group_indices(records: list[CubeRecord]):
     epsgs = np.array([r.epsg for r in records])
     for epsg in np.unique(epsgs):
         yield int(epsg), np.flatnonzero(epsgs == epsg)
 
 
 # --------------------------------------------------------------------------- lon/lat geometry
-def _query_to_lonlat(query: _Query):
+def _query_to_lonlat(query: Query):
     """Densify the query in its CRS and turn it into antimeridian-split lon/lat geometry."""
     shapely = require_shapely()
     g = query.geom
@@ -249,7 +249,7 @@ def _query_to_lonlat(query: _Query):
             if period > 0:
                 dx = np.abs((dx + period / 2) % period - period / 2)
             if not (np.all(np.isfinite(lon)) and np.all(dx <= tol) and np.all(np.abs(by - xy[:, 1]) <= tol)):
-                raise _UntrustedError
+                raise UntrustedQueryError
         return np.asarray(lon), np.asarray(lat)
 
     if query.kind == "Point":
@@ -261,27 +261,27 @@ def _query_to_lonlat(query: _Query):
         for line in shapely.get_parts(dense):
             lon, lat = lonlat(shapely.get_coordinates(line))
             lines.append(shapely.LineString(np.column_stack([np.unwrap(lon, period=360.0), lat])))
-        return _split_antimeridian(shapely.union_all(lines))
+        return split_antimeridian(shapely.union_all(lines))
     pole_hint = _poles_inside(g, query.key)
     pieces = []
     for poly in shapely.get_parts(dense):
         spread = not query.geographic
-        rings = [_lonlat_polygon(*lonlat(np.asarray(poly.exterior.coords)), pole_hint, spread)]
-        holes = [_lonlat_polygon(*lonlat(np.asarray(r.coords)), pole_hint, spread) for r in poly.interiors]
+        rings = [lonlat_polygon(*lonlat(np.asarray(poly.exterior.coords)), pole_hint, spread)]
+        holes = [lonlat_polygon(*lonlat(np.asarray(r.coords)), pole_hint, spread) for r in poly.interiors]
         pieces.append(shapely.difference(rings[0], shapely.union_all(holes)) if holes else rings[0])
     return shapely.union_all(pieces)
 
 
-def _square_to_lonlat(square, epsg: int, step_m: float):
+def square_to_lonlat(square, epsg: int, step_m: float):
     """A projected square, densified every ``step_m`` metres, as antimeridian-safe lon/lat geometry."""
     shapely = require_shapely()
     xy = shapely.get_coordinates(shapely.segmentize(square.exterior, step_m))
     lon, lat = transformer(f"EPSG:{epsg}", "EPSG:4326").transform(xy[:, 0], xy[:, 1])
-    return _lonlat_polygon(np.asarray(lon), np.asarray(lat), _poles_inside(square, f"EPSG:{epsg}"))
+    return lonlat_polygon(np.asarray(lon), np.asarray(lat), _poles_inside(square, f"EPSG:{epsg}"))
 
 
-def _squares_to_lonlat(squares: np.ndarray, epsg: int, step_m: float) -> np.ndarray:
-    """Vectorised :func:`_square_to_lonlat` for the squares of one EPSG (object array)."""
+def squares_to_lonlat(squares: np.ndarray, epsg: int, step_m: float) -> np.ndarray:
+    """Vectorised :func:`square_to_lonlat` for the squares of one EPSG (object array)."""
     shapely = require_shapely()
     rings = shapely.segmentize(shapely.get_exterior_ring(squares), step_m)
     xy = shapely.get_coordinates(rings)
@@ -302,11 +302,11 @@ def _squares_to_lonlat(squares: np.ndarray, epsg: int, step_m: float) -> np.ndar
     for i in np.flatnonzero((span > 180.0) | near_pole | has_pole):
         sel = owner == i
         flags = tuple(bool(p[i]) if p is not None else False for p in poles)
-        out[i] = _lonlat_polygon(lon[sel], lat[sel], flags)
+        out[i] = lonlat_polygon(lon[sel], lat[sel], flags)
     return out
 
 
-def _lonlat_polygon(lon: np.ndarray, lat: np.ndarray, poles: tuple[bool, bool], spread: bool = True):
+def lonlat_polygon(lon: np.ndarray, lat: np.ndarray, poles: tuple[bool, bool], spread: bool = True):
     """Lon/lat ring (closed) -> polygon in [-180, 180], split at 180 and closed around a pole.
 
     ``poles`` = (north pole inside, south pole inside) in the ring's own CRS. ``spread``: the
@@ -323,8 +323,8 @@ def _lonlat_polygon(lon: np.ndarray, lat: np.ndarray, poles: tuple[bool, bool], 
         pole_lat = 90.0 if (north and not south) or (north == south and np.mean(lat) > 0) else -90.0
         coords = np.vstack([coords, [[lon_u[-1], pole_lat], [lon_u[0], pole_lat], coords[0]]])
     elif abs(winding) > 1e-6:
-        raise _UntrustedError
-    return _split_antimeridian(_clean(shapely.Polygon(coords)))
+        raise UntrustedQueryError
+    return split_antimeridian(repair_polygons(shapely.Polygon(coords)))
 
 
 def _spread_pole_points(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -352,7 +352,7 @@ def _spread_pole_points(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, n
     return np.asarray(out_lon + out_lon[:1]), np.asarray(out_lat + out_lat[:1])
 
 
-def _split_antimeridian(geom):
+def split_antimeridian(geom):
     """Cut unwrapped lon/lat geometry into 360-degree windows and shift each into [-180, 180]."""
     shapely = require_shapely()
     xmin, _, xmax, _ = geom.bounds
@@ -365,7 +365,7 @@ def _split_antimeridian(geom):
             piece = shapely.intersection(geom, window)
         if not piece.is_empty:
             parts.append(shapely.transform(piece, lambda c, k=k: c - [360.0 * k, 0.0]))
-    return _clean(shapely.union_all(parts)) if geom.area > 0 else shapely.union_all(parts)
+    return repair_polygons(shapely.union_all(parts)) if geom.area > 0 else shapely.union_all(parts)
 
 
 def _poles_inside(geom, key: str) -> tuple[bool, bool]:
@@ -399,10 +399,10 @@ def _lonlat_domain(footprints: np.ndarray):
     lo, hi = merged[(i + 1) % len(merged)][0] - m, merged[i][1] + m
     if hi < lo:
         hi += 360.0
-    return _split_antimeridian(shapely.box(lo, lat0, hi, lat1))
+    return split_antimeridian(shapely.box(lo, lat0, hi, lat1))
 
 
-def _clean(geom):
+def repair_polygons(geom):
     """Valid geometry: polygons repaired with make_valid, keeping only the polygonal parts."""
     shapely = require_shapely()
     if geom.is_valid:

@@ -9,23 +9,23 @@ import datetime as _dt
 import hashlib
 import json
 import os
-import uuid
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .catalog_index import (
-    _FOOTPRINT_STEP_M,
-    _clean,
-    _lonlat_polygon,
-    _split_antimeridian,
-    _square_to_lonlat,
-    _UntrustedError,
+    FOOTPRINT_STEP_M,
+    UntrustedQueryError,
+    lonlat_polygon,
+    repair_polygons,
+    split_antimeridian,
+    square_to_lonlat,
 )
 from .catalog_records import tile_name
 from .crs import crs_info, require_shapely
 from .errors import DataError, InputError, ItsLiveError, NetworkError
+from .files import write_bytes
 from .store import StoreConfig, to_s3_url
 
 
@@ -37,7 +37,7 @@ class _FeatureError(Exception):
 _KNOWN_PROPS = {"zarr_url", "epsg", "data_epsg", "geometry_epsg", "granule_count", "roi_percent_coverage"}
 
 
-def _parse_json(source: dict | str | bytes | os.PathLike, name: str | None) -> tuple[Any, str]:
+def parse_json(source: dict | str | bytes | os.PathLike, name: str | None) -> tuple[Any, str]:
     """(parsed object, label) of a dict, JSON text/bytes or a path."""
     if isinstance(source, dict):
         return source, name or "catalog"
@@ -68,7 +68,7 @@ def _parse_json(source: dict | str | bytes | os.PathLike, name: str | None) -> t
         ) from exc
 
 
-def _record_fields(obj: Any, label: str) -> list[dict]:
+def record_fields(obj: Any, label: str) -> list[dict]:
     """CubeRecord keyword arguments of the validated features of a parsed catalog;
     DataError listing the first problems otherwise."""
     if not isinstance(obj, dict) or obj.get("type") != "FeatureCollection":
@@ -112,7 +112,7 @@ def _record_fields(obj: Any, label: str) -> list[dict]:
             "footprint_epsg": square,
             "footprint_lonlat": lonlat
             if lonlat is not None
-            else _square_to_lonlat(square, row["epsg"], _FOOTPRINT_STEP_M),
+            else square_to_lonlat(square, row["epsg"], FOOTPRINT_STEP_M),
             **{k: v for k, v in row.items() if k not in ("square", "geometry")},
         }
         for row, square, lonlat in zip(rows, squares, lonlats)
@@ -241,10 +241,10 @@ def _fix_lonlat(geom):
     if geom.geom_type == "Polygon" and xmax - xmin > 180.0:
         lon, lat = np.asarray(geom.exterior.coords).T[:2]
         try:
-            return _lonlat_polygon(lon, lat, (False, False), spread=False)
-        except _UntrustedError:
+            return lonlat_polygon(lon, lat, (False, False), spread=False)
+        except UntrustedQueryError:
             return geom
-    return _split_antimeridian(_clean(geom))
+    return split_antimeridian(repair_polygons(geom))
 
 
 def _optional_number(value: Any, kind: type):
@@ -258,7 +258,7 @@ def _optional_number(value: Any, kind: type):
 
 
 # --------------------------------------------------------------------------- fetching and cache
-def _resolve_source(config: StoreConfig, source: str | os.PathLike | None) -> tuple[str, str, str]:
+def resolve_source(config: StoreConfig, source: str | os.PathLike | None) -> tuple[str, str, str]:
     """(kind 'file' | 'http' | 's3', URL or path, cache identity) of a catalog source."""
     if source is None:
         kind, url = "s3", config.catalog_url
@@ -276,7 +276,7 @@ def _resolve_source(config: StoreConfig, source: str | os.PathLike | None) -> tu
     return kind, url, f"{url}|{where}" if kind == "s3" else url
 
 
-def _fetch(kind: str, url: str, config: StoreConfig, meta: dict) -> tuple[bytes | None, dict]:
+def fetch_source(kind: str, url: str, config: StoreConfig, meta: dict) -> tuple[bytes | None, dict]:
     """(content or None when unchanged since ``meta``, {'etag', 'last_modified'}) of a source."""
     if kind == "file":
         path = Path(url)
@@ -340,13 +340,13 @@ def _fetch_s3(url: str, config: StoreConfig, meta: dict) -> tuple[bytes | None, 
         raise NetworkError(f"Could not read {where}: {type(exc).__name__}: {exc}") from exc
 
 
-def _cache_paths(config: StoreConfig, source_id: str) -> tuple[Path, Path]:
+def cache_paths(config: StoreConfig, source_id: str) -> tuple[Path, Path]:
     folder = Path(config.cache_dir) / "catalog"
     digest = hashlib.sha1(source_id.encode("utf-8")).hexdigest()[:10]
     return folder / f"catalog_v02-{digest}.json", folder / f"catalog_v02-{digest}.meta.json"
 
 
-def _read_cache(json_path: Path, meta_path: Path) -> tuple[bytes, dict] | None:
+def read_cache(json_path: Path, meta_path: Path) -> tuple[bytes, dict] | None:
     """(content, metadata) of a complete cache entry whose checksum matches, else None."""
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -358,13 +358,7 @@ def _read_cache(json_path: Path, meta_path: Path) -> tuple[bytes, dict] | None:
     return body, meta
 
 
-def _write_cache(json_path: Path, meta_path: Path, body: bytes, meta: dict) -> None:
+def write_cache(json_path: Path, meta_path: Path, body: bytes, meta: dict) -> None:
     """Write content then metadata, each to a temporary name in the folder, then rename."""
-    json_path.parent.mkdir(parents=True, exist_ok=True)
-    for path, data in ((json_path, body), (meta_path, json.dumps(meta, indent=1).encode("utf-8"))):
-        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-        try:
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
+    write_bytes(json_path, body)
+    write_bytes(meta_path, json.dumps(meta, indent=1).encode("utf-8"))

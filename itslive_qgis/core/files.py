@@ -198,6 +198,23 @@ def commit(tmp, final, parameter: str = "OUTPUT") -> None:
         os.replace(tmp, final)
 
 
+def write_bytes(final, data: bytes) -> Path:
+    """Write ``data`` to ``final`` atomically (temporary name, then rename), creating its folder.
+
+    For the plugin's own files (caches): no output check, the same temporary-name scheme.
+    """
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_path(final)
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, final)
+    except BaseException:
+        remove_path(tmp)
+        raise
+    return final
+
+
 def remove_path(path) -> None:
     """Remove a temporary file or folder (nothing when absent)."""
     path = Path(path)

@@ -95,7 +95,7 @@ class BandSolver:
     def __init__(self, d1_days, d2_days, edges_days, derivative: int = 2):
         import torch
 
-        from .inversion_solver import _reg_band
+        from .inversion_solver import regularisation_band
 
         self.torch = torch
         edges = np.asarray(edges_days, dtype="float64")
@@ -107,7 +107,7 @@ class BandSolver:
         span = int((nodes[:, 2] - nodes[:, 0]).max()) if nodes.shape[0] else 0
         self.bandwidth = int(max(span, derivative, 1))
         self.derivative = int(derivative)
-        self.reg = np.ascontiguousarray(_reg_band(self.n_steps, 1, self.derivative))
+        self.reg = np.ascontiguousarray(regularisation_band(self.n_steps, 1, self.derivative))
         self.first, self.last = step_ranges(self.nodes, self.coefs)
         self._dates = (d1_days, d2_days, edges)
         self.k = _kernels()

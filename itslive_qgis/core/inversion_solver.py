@@ -156,7 +156,7 @@ class BatchSolver:
         self.cover = _sparse_csr(
             torch, cover_rows, np.concatenate([np.arange(k)] * 2), cover_vals, (s.n_steps + 1, k), device
         )
-        self.reg_band = _reg_band(s.n_steps, s.block, s.derivative)
+        self.reg_band = regularisation_band(s.n_steps, s.block, s.derivative)
         self.reg_band_t = torch.tensor(self.reg_band, dtype=self.dtype, device=device)
         pad = np.zeros((big_b, big_b))
         last_real = s.n_steps - (s.n_blocks - 1) * big_b
@@ -401,7 +401,7 @@ def spd_inv(a, base: int = 12):
 
 
 @functools.lru_cache(maxsize=8)
-def _reg_band(n_steps: int, big_b: int, derivative: int) -> np.ndarray:
+def regularisation_band(n_steps: int, big_b: int, derivative: int) -> np.ndarray:
     """Lower band of ``D^T D`` by columns, zero-padded to whole blocks: ``out[j, t] = R[j + t, j]``.
 
     ``D`` is the first or second difference (:func:`regularization_matrix`); the band is built

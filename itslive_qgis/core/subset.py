@@ -95,8 +95,10 @@ class SubsetPlan:
     n_chunks_absent: int
     output_bytes: int
     stats: dict = field(default_factory=dict)
-    _cubes: list = field(default_factory=list, repr=False)
-    _query: dict = field(default_factory=dict, repr=False)
+    #: the planned cubes (stores, placements, selected pairs, chunk keys), for the download itself
+    cubes: list = field(default_factory=list, repr=False)
+    #: the parsed request
+    query: dict = field(default_factory=dict, repr=False)
 
     def summary(self) -> str:
         """One paragraph for the user's log."""
@@ -299,7 +301,7 @@ def subset_cubes(
     stats.chunks_missing = plan.n_chunks_absent
     from .subset_output import build_output
 
-    download = _Download(plan._cubes, SubProgress(progress, 0.05, 0.85), max_workers)
+    download = _Download(plan.cubes, SubProgress(progress, 0.05, 0.85), max_workers)
     try:  # the pair metadata of the output is read while the gridded chunks already download
         out = build_output(plan, query, max_memory_bytes, progress)
     except BaseException:
@@ -307,7 +309,7 @@ def subset_cubes(
         raise
     _download_and_write(out, download, output_path, cancel, progress)
     if not keep_chunk_cache:
-        for cube in plan._cubes:
+        for cube in plan.cubes:
             for key in cube.data_keys + cube.meta_keys:
                 cube.store.drop_cached(key)
     progress.report(1.0)
@@ -458,8 +460,8 @@ def _plan(query, area, config, progress, max_workers, stats, cancel, allow_other
         n_chunks_absent=sum(c.n_absent for c in cubes),
         output_bytes=n_pairs * ny * nx * 4 * n3d,
         stats=stats.as_dict(),
-        _cubes=cubes,
-        _query=query,
+        cubes=cubes,
+        query=query,
     )
 
 

@@ -55,7 +55,7 @@ def build_output(plan, query: dict, max_memory_bytes: int, progress) -> OutputPl
     """The subset's small variables and attributes, and the block assembler of its gridded part."""
     import xarray as xr
 
-    cubes = plan._cubes
+    cubes = plan.cubes
     first = cubes[0]
     union = first.union
     grid = first.target_grid

@@ -30,13 +30,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import threading
-import uuid
 from pathlib import Path
 
 from .errors import CancelledError, DataError, InputError, ItsLiveError, MissingDependencyError
+from .files import write_bytes
 from .store import StoreConfig, is_remote, to_s3_url
 from .zstore_remote import filesystem
 from .zstore_retry import FetchStats, RetryPolicy, with_retries
@@ -176,7 +175,7 @@ class CubeStore(_zarr_store_base()):
             self._seen.add(key)
             self.stats.add(chunks_fetched=1, bytes_fetched=len(data))
             if path is not None:
-                _write_atomic(path, data)
+                write_bytes(path, data)
         elif len(data) + self._memo_bytes <= MEMO_BYTES and self.remote:
             self._memo[key] = data
             self._memo_bytes += len(data)
@@ -273,7 +272,7 @@ class CubeStore(_zarr_store_base()):
         path = f"{self.root}/{folder}" if folder else self.root
 
         async def call():
-            return await self.fs._find(path, prefix=rest, detail=True)
+            return await self.fs._find(path, prefix=rest, detail=True)  # noqa: SLF001 (fsspec async API)
 
         try:
             listed = await with_retries(
@@ -295,7 +294,7 @@ class CubeStore(_zarr_store_base()):
 
     async def _head(self, key: str) -> tuple[int, str] | None:
         async def call():
-            return await self.fs._info(f"{self.root}/{key}")
+            return await self.fs._info(f"{self.root}/{key}")  # noqa: SLF001 (fsspec async API)
 
         try:
             info = await with_retries(
@@ -522,15 +521,3 @@ def _cached_size(path: Path) -> int | None:
         return path.stat().st_size
     except OSError:
         return None
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.part")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()

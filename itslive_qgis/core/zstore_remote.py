@@ -110,7 +110,7 @@ def _single_attempt_session_cls():
     class SingleAttemptSession(AIOHTTPSession):
         async def _get_session(self, proxy_url):
             session = await super()._get_session(proxy_url)
-            session._retry_connection = False  # aiohttp's own switch (its test_utils set it too)
+            session._retry_connection = False  # noqa: SLF001 (aiohttp's own switch; its test_utils set it)
             return session
 
     return SingleAttemptSession
@@ -130,7 +130,7 @@ def _close(fs) -> None:
         creator = getattr(fs, "_s3creator", None)
         if creator is not None:
             await creator.__aexit__(None, None, None)
-            fs._s3 = fs._s3creator = None
+            fs._s3 = fs._s3creator = None  # noqa: SLF001 (s3fs keeps its client there; closed above)
         session = getattr(fs, "_session", None)
         if session is not None and not getattr(session, "closed", True):
             await session.close()
@@ -204,7 +204,7 @@ async def get_object(
         path = url[len("s3://") :]
 
         async def info():
-            return await fs._info(path, refresh=True)
+            return await fs._info(path, refresh=True)  # noqa: SLF001 (fsspec async API)
 
         meta = await with_retries(info, f"HEAD {url}", policy, stats, "head_requests", never)
         stamp = {
@@ -215,7 +215,7 @@ async def get_object(
             return None, stamp
 
         async def body():
-            return await fs._cat_file(path)
+            return await fs._cat_file(path)  # noqa: SLF001 (fsspec async API)
 
         return await with_retries(body, f"GET {url}", policy, stats, "get_requests", never), stamp
     fs = filesystem(config, "http")

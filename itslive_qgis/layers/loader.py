@@ -142,7 +142,7 @@ def _add_layer(group: QgsLayerTreeGroup, layer: QgsMapLayer, project: QgsProject
 def _finish_group(source: ResultSource, layers: list[QgsMapLayer], project: QgsProject) -> None:
     if not project.crs().isValid() and layers and layers[0].crs().isValid():
         project.setCrs(layers[0].crs())
-    _set_project_time(project, source)
+    set_project_time(project, source)
 
 
 class _BatchAdder:
@@ -268,7 +268,7 @@ class LoadResultTask(QgsTask):
 # helpers
 
 
-def _set_project_time(project: QgsProject, source: ResultSource) -> None:
+def set_project_time(project: QgsProject, source: ResultSource) -> None:
     """If the project has no time range yet: the result's range, one animation frame per step."""
     settings = project.timeSettings()
     timed = [v for v in source.variables if v.is_temporal and v.time_dimension != "mid_date"]

@@ -192,7 +192,7 @@ class ResultLayerPostProcessor(QgsProcessingLayerPostProcessorInterface):
         project = context.project()
         if project is None or layer is None:
             return
-        from ..layers.loader import _set_project_time
+        from ..layers.loader import set_project_time
 
         if self.style_xml:
             _restore_style(layer, self.style_xml)
@@ -205,7 +205,7 @@ class ResultLayerPostProcessor(QgsProcessingLayerPostProcessorInterface):
         _order_group(group, self.order)
         if not project.crs().isValid() and layer.crs().isValid():
             project.setCrs(layer.crs())
-        _set_project_time(project, self.source)
+        set_project_time(project, self.source)
 
 
 def _keep_alive(processor: QgsProcessingLayerPostProcessorInterface) -> None:
