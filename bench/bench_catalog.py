@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"SKIPPED: the real catalog {args.catalog} is not present: nothing to time.")
         return 0
 
-    from itslive_qgis.core.catalog import Catalog
+    from itslive_qgis.core.catalog.catalog import Catalog
 
     t0 = time.perf_counter()
     catalog = Catalog.from_geojson(args.catalog)

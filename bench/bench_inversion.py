@@ -3,7 +3,7 @@
 Data: the real 10 x 10 ITS_LIVE block (47,892 pairs, 12-day grid, 1,166 steps). The 100 pixels
 are repeated to ``--pixels`` (default 1,024) for a stable figure. Runs, in the same process:
 
-* the project's inversion (:func:`itslive_qgis.core.inversion.invert_pixels`) with each CPU
+* the project's inversion (:func:`itslive_qgis.core.inversion.api.invert_pixels`) with each CPU
   solver: ``band`` (compiled numba band kernels, the default on the CPU) and ``torch`` (batched
   block-tridiagonal, the CUDA path and the fallback without numba). For each: vx with the lambda
   fixed (the solver alone, with the posterior sigma), vx with the automatic lambda (end to
@@ -64,9 +64,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
-    from itslive_qgis.core import inversion_band
-    from itslive_qgis.core.cube import clean_pairs, open_cube, pair_dates_days
-    from itslive_qgis.core.inversion import invert_pixels
+    from itslive_qgis.core.cube.pairs import clean_pairs, open_cube, pair_dates_days
+    from itslive_qgis.core.inversion import band as inversion_band
+    from itslive_qgis.core.inversion.api import invert_pixels
 
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -151,7 +151,7 @@ def _print_rate(solver: str, what: str, n: int, times) -> None:
 
 def _time_seed(vx, d1, d2, ds, n_pixels: int) -> float:
     """Seconds per pixel of the seed notebook's per-pixel solve (median over ``n_pixels``)."""
-    from itslive_qgis.core.cube import to_days
+    from itslive_qgis.core.cube.pairs import to_days
 
     mid = to_days(ds["mid_date"].values)
     dates = np.arange(mid.min(), mid.max(), INTERVAL_DAYS)  # seed: arange(mid_dates[0], mid_dates[-1], 12 d)
@@ -185,7 +185,7 @@ def _seed_design(d1, d2, dates):
 
 
 def _max_rel_diff(result, vx, d1, d2, lam, n_pixels: int) -> float:
-    from itslive_qgis.core.inversion import dense_reference_solve
+    from itslive_qgis.core.inversion.api import dense_reference_solve
 
     worst = 0.0
     for p in range(n_pixels):

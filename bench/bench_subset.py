@@ -42,9 +42,9 @@ def main(argv=None) -> int:
     import numpy as np
     import xarray as xr
 
-    from itslive_qgis.core.cube import DEFAULT_VARIABLES
-    from itslive_qgis.core.store import StoreConfig
-    from itslive_qgis.core.subset import estimate_subset, subset_cubes
+    from itslive_qgis.core.cube.pairs import DEFAULT_VARIABLES
+    from itslive_qgis.core.io import StoreConfig
+    from itslive_qgis.core.subset.api import estimate_subset, subset_cubes
     from tests.fixtures.faultproxy import FaultProxy
 
     work = Path(tempfile.mkdtemp(prefix="itslive_bench_"))

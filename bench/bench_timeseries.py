@@ -42,9 +42,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 
-    from itslive_qgis.core.catalog import load_catalog
-    from itslive_qgis.core.store import StoreConfig
-    from itslive_qgis.core.timeseries import point_series
+    from itslive_qgis.core.catalog.catalog import load_catalog
+    from itslive_qgis.core.io import StoreConfig
+    from itslive_qgis.core.timeseries.series import point_series
     from tests.fixtures.faultproxy import FaultProxy
     from tests.fixtures.generator import REAL_BLOCK_KEY, real_block_path
     from tests.fixtures.mirror import MirrorProcess

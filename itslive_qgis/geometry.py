@@ -31,8 +31,8 @@ def area_from_qgis(shape: QgsGeometry | QgsRectangle, crs: QgsCoordinateReferenc
     """
     from shapely import wkt
 
-    from .core.area import Area
     from .core.errors import InputError
+    from .core.geo import Area
 
     if not crs.isValid():
         raise InputError("The area has no valid CRS: set the CRS of the extent or of the layer.")

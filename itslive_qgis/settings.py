@@ -20,7 +20,7 @@ from qgis.core import (
     QgsSettingsTree,
 )
 
-from .core.store import DEFAULT_BUCKET, StoreConfig, check_endpoint, default_cache_dir
+from .core.io import DEFAULT_BUCKET, StoreConfig, check_endpoint, default_cache_dir
 
 NODE = QgsSettingsTree.createPluginTreeNode("itslive_qgis")
 _OLD_PREFIX = "itslive_qgis/"

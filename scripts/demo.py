@@ -285,7 +285,7 @@ def _add_footprints(path: str, project) -> None:
 def _timeseries_outputs(out: Path) -> list[Path]:
     """Velocity history at POINT, read from the mirror's cubes (pairs + inverted series): PNG and CSV."""
     from itslive_qgis import settings
-    from itslive_qgis.core.timeseries import invert_point, point_series, series_to_csv
+    from itslive_qgis.core.timeseries.series import invert_point, point_series, series_to_csv
     from itslive_qgis.gui.timeseries_plot import PlotEntry, SeriesPlot
 
     t = time.monotonic()

@@ -21,7 +21,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from .. import settings
-from ..core.store import ENV_ENDPOINT
+from ..core.io import ENV_ENDPOINT
 from ..i18n import dependency_message, tr
 from ..paths import icon_path
 

@@ -1,11 +1,11 @@
 """Dock section: velocity time series of points clicked on the map.
 
 Wiring only. A click (:class:`~itslive_qgis.gui.point_tool.PointTool`) starts a background
-task that runs :func:`itslive_qgis.core.timeseries.point_series` (or, in "active layer" mode,
-:func:`~itslive_qgis.core.timeseries.point_series_from_file` on the layer's subset or
+task that runs :func:`itslive_qgis.core.timeseries.series.point_series` (or, in "active layer" mode,
+:func:`~itslive_qgis.core.timeseries.series.point_series_from_file` on the layer's subset or
 inversion file); the result is plotted by :class:`~itslive_qgis.gui.timeseries_plot.SeriesPlot`.
 Filters (date_dt range, satellites) redraw the pairs at once and re-run the one-pixel
-inversion (:func:`~itslive_qgis.core.timeseries.invert_point`) in the background.
+inversion (:func:`~itslive_qgis.core.timeseries.series.invert_point`) in the background.
 """
 
 from __future__ import annotations
@@ -509,7 +509,7 @@ class TimeSeriesPanel(QWidget):
         return label
 
     def _update_satellite_list(self):
-        from ..core.timeseries_model import sort_satellites
+        from ..core.timeseries import sort_satellites
 
         present = {
             self.satellite_list.item(i).data(Qt.ItemDataRole.UserRole)

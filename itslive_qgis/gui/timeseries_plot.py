@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core.files import atomic_output
+from ..core.io import atomic_output
 from ..core.timeseries import days_to_iso
 from ..i18n import tr
 
@@ -251,7 +251,7 @@ class SeriesPlot:
     def _decorate(self, entries, component, by_point, satellites_seen, mdates):
         from matplotlib.lines import Line2D
 
-        from ..core.timeseries_model import sort_satellites
+        from ..core.timeseries import sort_satellites
 
         ax = self.ax
         if not entries:  # a hint, not an empty 1970 axis

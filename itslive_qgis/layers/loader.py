@@ -223,7 +223,7 @@ class LoadResultTask(QgsTask):
 
     def run(self) -> bool:
         """Worker thread: inspect the file and build the layers; no project access."""
-        from ..core.hdf5 import silence_hdf5_diagnostics
+        from ..core.io import silence_hdf5_diagnostics
 
         silence_hdf5_diagnostics()
         try:

@@ -18,7 +18,7 @@ from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
 
 from ..core.errors import InputError
-from ..core.files import atomic_output
+from ..core.io import atomic_output
 from .temporal import date_range
 
 

@@ -35,7 +35,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QMetaType
 from qgis.PyQt.QtGui import QColor
 
-from ..core.files import atomic_output
+from ..core.io import atomic_output
 
 #: default speed classes (m/yr): 1-2-5 stops from 1 to 10,000
 SPEED_STOPS_M_PER_YR = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000]

@@ -27,7 +27,7 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QColor
 
 from ..core.errors import DataError
-from ..core.files import atomic_output
+from ..core.io import atomic_output
 from .sources import VariableSource
 
 VECTOR_STYLES = ("arrows", "streamlines", "traces")

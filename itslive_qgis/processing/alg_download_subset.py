@@ -162,7 +162,7 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
     @staticmethod
     def _output_problem(parameters) -> str:
         from ..core.errors import InputError
-        from ..core.files import check_output
+        from ..core.io import check_output
 
         path = output_path_value(parameters.get("OUTPUT"))
         if path is None:
@@ -176,7 +176,7 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
     def _cubes_problem(self, parameters, context) -> str:
         """Cube URLs given in CUBES that are not in the configured store (checked before any request)."""
         from ..core.errors import InputError
-        from ..core.store import confine_url
+        from ..core.io import confine_url
 
         cubes = split_list(self.parameterAsString(parameters, "CUBES", context))
         if not cubes:
@@ -214,7 +214,7 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
 
             cubes = self.run_core(cube_urls_for_area, area.geometry, area.crs, config, progress)
             origin = tr("the catalog's zarr_url")
-        from ..core.store import confine_url
+        from ..core.io import confine_url
 
         for url in cubes or []:  # before any request: no link is followed to another host
             self.run_core(confine_url, url, config, settings.allow_other_hosts(), origin)

@@ -130,7 +130,7 @@ class FluxDivergenceAlgorithm(ItsLiveAlgorithm):
         return (False, problem) if problem else (True, "")
 
     def processAlgorithm(self, parameters, context, feedback):
-        from ..core.flux import flux_divergence_to_file
+        from ..core.fields import flux_divergence_to_file
 
         velocity = read_velocity_input(self, parameters, context, feedback)
         problem = self._boundary_problem(parameters, context)

@@ -144,8 +144,7 @@ class InvertAlgorithm(ItsLiveAlgorithm):
     def _problem(self, parameters, context) -> str:
         """Dates, satellites, INPUT and OUTPUT checked before any work ('' when usable)."""
         from ..core.errors import InputError
-        from ..core.files import check_output
-        from ..core.store import confine_url, is_remote
+        from ..core.io import check_output, confine_url, is_remote
 
         problem = dates_problem(
             self.parameterAsString(parameters, "START_DATE", context),
@@ -172,10 +171,10 @@ class InvertAlgorithm(ItsLiveAlgorithm):
         from .. import deps
 
         deps.preload("torch", "llvmlite")  # off the GIL: the window stays responsive (see deps.preload)
-        from ..core.crs import crs_from_dataset
         from ..core.cube import open_pairs, select_extent
-        from ..core.inversion_dataset import invert_dataset, write_netcdf
-        from ..core.store import confine_url, is_remote
+        from ..core.geo import crs_from_dataset
+        from ..core.inversion import invert_dataset, write_netcdf
+        from ..core.io import confine_url, is_remote
 
         problem = self._problem(parameters, context)
         if problem:

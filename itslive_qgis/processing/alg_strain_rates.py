@@ -102,7 +102,7 @@ class StrainRatesAlgorithm(ItsLiveAlgorithm):
         return (False, problem) if problem else (True, "")
 
     def processAlgorithm(self, parameters, context, feedback):
-        from ..core.strain import strain_rates_to_file
+        from ..core.fields import strain_rates_to_file
 
         velocity = read_velocity_input(self, parameters, context, feedback)
         method = self.parameterAsEnum(parameters, self.METHOD, context)

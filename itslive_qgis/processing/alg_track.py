@@ -143,7 +143,7 @@ class TrackAlgorithm(ItsLiveAlgorithm):
     def _steps_problem(self, parameters, context) -> str:
         """Why DURATION_DAYS / STEP_DAYS would be too many steps ('' when not)."""
         from ..core.errors import InputError
-        from ..core.tracking import check_step_count
+        from ..core.fields import check_step_count
 
         try:
             check_step_count(
@@ -155,8 +155,7 @@ class TrackAlgorithm(ItsLiveAlgorithm):
         return ""
 
     def processAlgorithm(self, parameters, context, feedback):
-        from ..core.grid import read_velocity
-        from ..core.tracking import FlowField, track_particles
+        from ..core.fields import FlowField, read_velocity, track_particles
 
         problem = self._steps_problem(parameters, context)
         if problem:

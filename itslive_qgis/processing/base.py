@@ -119,7 +119,7 @@ class ItsLiveAlgorithm(QgsProcessingAlgorithm):
         ok, why = self.canExecute()
         if not ok:
             raise QgsProcessingException(why)
-        from ..core.hdf5 import silence_hdf5_diagnostics
+        from ..core.io import silence_hdf5_diagnostics
 
         silence_hdf5_diagnostics()
         try:
@@ -221,7 +221,7 @@ def output_problem(alg, parameters) -> str:
     writable folder).
     """
     from ..core.errors import InputError
-    from ..core.files import check_output, writable_folder
+    from ..core.io import check_output, writable_folder
 
     for param in alg.parameterDefinitions():
         if not param.isDestination():
@@ -311,7 +311,7 @@ def netcdf_damage(path: Path) -> str:
         import netCDF4
     except ImportError:
         return ""
-    from ..core.hdf5 import NETCDF_WRITE_LOCK
+    from ..core.io import NETCDF_WRITE_LOCK
 
     if not NETCDF_WRITE_LOCK.acquire(timeout=0.5):  # netCDF-C is not thread-safe: skip while a run writes
         return ""
@@ -434,8 +434,8 @@ KNOWN_SATELLITES = ("4", "5", "7", "8", "9", "1A", "1B", "1C", "2A", "2B", "2C")
 
 def satellites_problem(text: str, parameter: str = "SATELLITES") -> str:
     """Why a SATELLITES list is unusable ('' when every code is a known satellite)."""
+    from ..core.cube import normalise_satellites
     from ..core.errors import InputError
-    from ..core.pair_filter import normalise_satellites
 
     items = split_list(text)
     if not items:

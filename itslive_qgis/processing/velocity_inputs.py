@@ -135,7 +135,7 @@ def velocity_crs(alg, velocity: VelocityInput) -> QgsCoordinateReferenceSystem:
         if velocity.layer_crs is None:
             raise QgsProcessingException(tr("The vx raster has no CRS: assign one or set the CRS parameter."))
         return velocity.layer_crs
-    from ..core.crs import crs_from_dataset
+    from ..core.geo import crs_from_dataset
 
     def read_crs():
         import xarray as xr
@@ -199,7 +199,7 @@ def raster_file(layer, what: str, context, feedback) -> str:
 def grid_output_path(alg, parameters, name: str, context) -> str:
     """The output file (.nc or .tif), checked before any work (its folder must exist and be writable)."""
     from ..core.errors import InputError
-    from ..core.files import check_output
+    from ..core.io import check_output
 
     output = alg.parameterAsFileOutput(parameters, name, context)
     problem = grid_output_problem(output, name)

@@ -37,7 +37,7 @@ class CallableTask(QgsTask):
         self.error: BaseException | None = None
 
     def run(self):
-        from ..core.hdf5 import silence_hdf5_diagnostics
+        from ..core.io import silence_hdf5_diagnostics
 
         silence_hdf5_diagnostics()
         try:

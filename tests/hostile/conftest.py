@@ -178,9 +178,9 @@ def workspace(tmp_path) -> Workspace:
 @pytest.fixture(scope="session")
 def inputs(mirror, tmp_path_factory) -> dict:
     """Inputs shared by the session: a subset (.nc and .zarr), its inversion, thickness rasters, junk."""
-    from itslive_qgis.core.inversion_dataset import invert_dataset, write_netcdf
-    from itslive_qgis.core.store import StoreConfig
-    from itslive_qgis.core.subset import subset_cubes
+    from itslive_qgis.core.inversion import invert_dataset, write_netcdf
+    from itslive_qgis.core.io import StoreConfig
+    from itslive_qgis.core.subset.api import subset_cubes
 
     root = tmp_path_factory.mktemp("hostile_inputs")
     config = StoreConfig(endpoint_url=mirror.endpoint_url, cache_dir=root / "cache", retries=2)
@@ -217,7 +217,7 @@ def inputs(mirror, tmp_path_factory) -> dict:
 
 
 def _cube_urls(mirror, config) -> list[str]:
-    from itslive_qgis.core.catalog import cube_urls_for_area
+    from itslive_qgis.core.catalog.catalog import cube_urls_for_area
 
     area = tuple(float(v) for v in EXTENT.split(" ")[0].split(","))
     from shapely.geometry import box

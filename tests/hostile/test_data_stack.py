@@ -33,8 +33,8 @@ def test_a_corrupted_cached_chunk_is_fetched_again(qp, mirror, workspace, inputs
     import numpy as np
     import xarray as xr
 
-    from itslive_qgis.core.store import StoreConfig
-    from itslive_qgis.core.subset import subset_cubes
+    from itslive_qgis.core.io import StoreConfig
+    from itslive_qgis.core.subset.api import subset_cubes
 
     cache = tmp_path / "cache"
     config = StoreConfig(endpoint_url=mirror.endpoint_url, cache_dir=cache, retries=2)

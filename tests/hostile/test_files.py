@@ -11,14 +11,8 @@ import time
 import pytest
 
 from itslive_qgis.core.errors import InputError
-from itslive_qgis.core.files import (
-    TEMP_TAG,
-    atomic_output,
-    check_output,
-    clean_stale_temporaries,
-    is_own_store,
-    temp_path,
-)
+from itslive_qgis.core.io import atomic_output, check_output
+from itslive_qgis.core.io.files import TEMP_TAG, clean_stale_temporaries, is_own_store, temp_path
 
 
 def _own_store(path):

@@ -119,7 +119,7 @@ def test_allowing_other_hosts_is_an_explicit_setting(qp, workspace, canary, tmp_
 
 def test_urls_of_the_bucket_and_of_the_mirror_are_keys_of_the_configured_store():
     from itslive_qgis.core.errors import InputError
-    from itslive_qgis.core.store import StoreConfig, confine_url
+    from itslive_qgis.core.io import StoreConfig, confine_url
 
     mirror = StoreConfig(endpoint_url="http://127.0.0.1:9000")
     key = CUBE_KEY

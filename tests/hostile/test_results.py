@@ -75,7 +75,7 @@ def test_core_time_axis_must_be_valid_dates(inputs, tmp_path):
     import xarray as xr
 
     from itslive_qgis.core.errors import InputError
-    from itslive_qgis.core.inversion_dataset import invert_dataset
+    from itslive_qgis.core.inversion import invert_dataset
 
     with xr.open_dataset(inputs["subset"], decode_timedelta=False) as ds:
         with pytest.raises(InputError, match="INTERVAL_DAYS"):
@@ -86,7 +86,7 @@ def test_core_refuses_to_write_an_all_nan_inversion(inputs, tmp_path):
     import xarray as xr
 
     from itslive_qgis.core.errors import DataError
-    from itslive_qgis.core.inversion_dataset import write_netcdf
+    from itslive_qgis.core.inversion import write_netcdf
 
     with xr.open_dataset(inputs["inversion"]) as ds:
         empty = ds.load()
@@ -139,7 +139,7 @@ def test_track_with_ten_billion_steps_is_refused_at_once(qp, workspace, inputs):
 
 def test_core_track_step_cap():
     from itslive_qgis.core.errors import InputError
-    from itslive_qgis.core.tracking import FlowField, track_particles
+    from itslive_qgis.core.fields import FlowField, track_particles
 
     x = np.arange(10) * 120.0
     y = np.arange(10) * 120.0

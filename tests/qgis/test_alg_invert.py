@@ -68,7 +68,7 @@ def test_invert_real_block_end_to_end(plugin, shared_data, tmp_path):
     ds = xr.open_dataset(out)
     assert ds.sizes["y"] == 10 and ds.sizes["x"] == 10
     assert ds.attrs["interval_days"] == 12
-    from itslive_qgis.core import inversion_band
+    from itslive_qgis.core.inversion import band as inversion_band
 
     if inversion_band.available():  # numba's compiled kernels run inside the QGIS process
         assert "numba" in ds.attrs["solver"], ds.attrs["solver"]

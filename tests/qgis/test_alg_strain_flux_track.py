@@ -451,7 +451,7 @@ MALASPINA_CLIP = "Datacubes_Yearly_Alaska_-141.02_59.69_-140.09_60.26/2018.nc"
 @pytest.mark.real_data
 def test_malaspina_strain_flux_tracks_rendered(plugin, shared_data, tmp_path, output_dir):
     """Seed example end to end through the algorithms, then drawn by QGIS into tests/output/*.png."""
-    from itslive_qgis.core.flux import boundary_mask
+    from itslive_qgis.core.fields.flux import boundary_mask
     from itslive_qgis.layers import load_result, render_png
 
     base = shared_data / MALASPINA

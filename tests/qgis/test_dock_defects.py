@@ -129,7 +129,7 @@ def test_defect7_tile_names_show_the_part_that_differs_in_full(dock, iface):
 
 
 def test_defect10_no_warnings_when_the_dock_opens_or_looks_up_the_world(plugin, iface, shared_data):
-    from itslive_qgis.core.catalog import load_catalog
+    from itslive_qgis.core.catalog.catalog import load_catalog
     from itslive_qgis.settings import store_config
 
     with warnings.catch_warnings(record=True) as caught:

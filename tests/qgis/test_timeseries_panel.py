@@ -45,7 +45,7 @@ def _raw_pixel(mirror, key, x, y):
 
 @pytest.fixture()
 def panel(mirror, iface, tmp_path):
-    from itslive_qgis.core.store import StoreConfig
+    from itslive_qgis.core.io import StoreConfig
     from itslive_qgis.gui.timeseries_panel import TimeSeriesPanel
 
     canvas = iface.mapCanvas()

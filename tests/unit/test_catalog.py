@@ -19,9 +19,9 @@ import shapely.affinity
 import shapely.geometry
 from pyproj import CRS, Geod, Proj
 
-from itslive_qgis.core.catalog import FOOTPRINT_FIELDS, Catalog, tile_name
+from itslive_qgis.core.catalog.catalog import FOOTPRINT_FIELDS, Catalog, tile_name
 from itslive_qgis.core.errors import InputError
-from itslive_qgis.core.store import StoreConfig
+from itslive_qgis.core.io import StoreConfig
 from tests.fixtures.catalog_helpers import CATALOGS, feature, real_catalog_dir, transformer, urls
 
 # Format spec section 5: (lat, lon) -> tile(s) in the real catalogs.

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from itslive_qgis.core.catalog import (
+from itslive_qgis.core.catalog.catalog import (
     STATUS_CACHE,
     STATUS_REFRESH_FAILED,
     STATUS_REFRESHED,
@@ -24,7 +24,7 @@ from itslive_qgis.core.catalog import (
     load_catalog,
 )
 from itslive_qgis.core.errors import DataError, InputError, NetworkError
-from itslive_qgis.core.store import StoreConfig
+from itslive_qgis.core.io import StoreConfig
 from tests.fixtures.catalog_helpers import CATALOGS, collection, feature, real_catalog_dir, transformer, urls
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from itslive_qgis.core.cube import clean_pairs, open_cube, pair_dates_days, to_days
+from itslive_qgis.core.cube.pairs import clean_pairs, open_cube, pair_dates_days, to_days
 from itslive_qgis.core.errors import InputError
 
 BLOCK = "datacube/ITS_LIVE_vel_EPSG32646_G0120_X750000_Y3350000_clip_block22.zarr"

@@ -224,7 +224,7 @@ def test_stored_pairs_are_truth_average_plus_stated_noise(tree, label):
 
 
 def test_write_cube_round_trip_with_pair_chunks(tmp_path):
-    from itslive_qgis.core.cube import open_cube
+    from itslive_qgis.core.cube.pairs import open_cube
 
     tile = TileSpec("tiny", 32622, 562000, 7668000, 23, 17, 130, 7)
     pairs = synthesize_pairs(tile)
@@ -342,8 +342,8 @@ def test_mirror_serves_anonymously(mirror):
 
 @pytest.mark.mirror
 def test_core_open_cube_reads_the_mirror(mirror):
-    from itslive_qgis.core.cube import clean_pairs, open_cube
-    from itslive_qgis.core.store import StoreConfig
+    from itslive_qgis.core.cube.pairs import clean_pairs, open_cube
+    from itslive_qgis.core.io import StoreConfig
 
     config = StoreConfig(endpoint_url=mirror.endpoint_url)
     url = f"http://its-live-data.s3.amazonaws.com/{TILES['GRE_A'].key}"  # as the catalog names it

@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 
 from itslive_qgis.core.errors import InputError
-from itslive_qgis.core.flux import (
-    boundary_mask,
-    boundary_polygon,
-    flux_divergence,
+from itslive_qgis.core.fields import (
+    FlowField,
     flux_divergence_dataset,
     flux_divergence_to_file,
+    track_particles,
 )
-from itslive_qgis.core.tracking import FlowField, track_particles, track_to_wkt_m, track_vertex_m_values
+from itslive_qgis.core.fields.flux import boundary_mask, boundary_polygon, flux_divergence
+from itslive_qgis.core.fields.tracking import track_to_wkt_m, track_vertex_m_values
 
 CRS = "EPSG:3413"
 X = -200047.5 + 120.0 * np.arange(64)
@@ -146,7 +146,7 @@ def _write_utm_thickness(path):
 def test_thickness_raster_is_reprojected_onto_velocity_grid(tmp_path):
     import xarray as xr
 
-    from itslive_qgis.core.grid import grid_mapping_attrs, reproject_to_grid
+    from itslive_qgis.core.fields.grid import grid_mapping_attrs, reproject_to_grid
 
     path = tmp_path / "thk_utm.tif"
     truth, to_utm, (e_min, e_max, n_min, n_max) = _write_utm_thickness(path)

@@ -6,17 +6,15 @@ import numpy as np
 import pytest
 
 from itslive_qgis.core.errors import CancelledError, InputError
-from itslive_qgis.core.inversion import (
+from itslive_qgis.core.inversion import invert_dataset, invert_pixels, write_netcdf
+from itslive_qgis.core.inversion.api import (
     dense_reference_solve,
     design_matrix,
-    invert_dataset,
-    invert_pixels,
     invert_series,
     make_time_grid,
     regularization_matrix,
-    write_netcdf,
 )
-from itslive_qgis.core.inversion_design import edge_coefficients
+from itslive_qgis.core.inversion.design import edge_coefficients
 from itslive_qgis.core.progress import NullProgress
 
 CUBE = "datacube/ITS_LIVE_vel_EPSG32646_G0120_X750000_Y3350000_clip_block22.zarr"
@@ -88,12 +86,12 @@ def _make_solver(kind, d1, d2, edges, derivative):
     import torch
 
     if kind == "band":
-        from itslive_qgis.core import inversion_band
+        from itslive_qgis.core.inversion import band as inversion_band
 
         if not inversion_band.available():
             pytest.skip("numba is not installed: the band solver cannot run (pip install numba)")
         return inversion_band.BandSolver(d1, d2, edges, derivative)
-    from itslive_qgis.core.inversion_solver import BatchSolver, build_structure
+    from itslive_qgis.core.inversion.solver import BatchSolver, build_structure
 
     return BatchSolver(build_structure(d1, d2, edges, derivative), torch.device("cpu"))
 
@@ -148,7 +146,7 @@ def test_solver_on_a_grid_shorter_than_the_longest_pair(kind):
 
 
 def test_engine_picks_the_band_solver_on_cpu_and_both_solvers_agree():
-    from itslive_qgis.core import inversion_band
+    from itslive_qgis.core.inversion import band as inversion_band
 
     if not inversion_band.available():
         pytest.skip("numba is not installed: the band solver cannot run (pip install numba)")
@@ -308,8 +306,8 @@ def test_image_offsets_do_not_fool_the_automatic_lambda():
 
 
 def test_folds_leave_out_whole_images():
-    from itslive_qgis.core.inversion_engine import Engine, EngineOptions
-    from itslive_qgis.core.inversion_lambda import CV_FOLDS
+    from itslive_qgis.core.inversion.engine import Engine, EngineOptions
+    from itslive_qgis.core.inversion.smoothing import CV_FOLDS
 
     rng = np.random.default_rng(8)
     images = np.sort(rng.uniform(0.0, 1000.0, 60))
@@ -420,7 +418,7 @@ def test_bad_parameters_raise_input_error():
 
 
 def test_empty_selection_is_a_clear_error(shared_data):
-    from itslive_qgis.core.cube import clean_pairs, open_cube
+    from itslive_qgis.core.cube.pairs import clean_pairs, open_cube
 
     ds = clean_pairs(open_cube(str(shared_data / CUBE)))
     empty = ds.sel(y=slice(0.0, -10.0))  # far outside the block's y range (descending)
@@ -433,7 +431,7 @@ def test_empty_selection_is_a_clear_error(shared_data):
 
 
 def test_real_block_runs_end_to_end(shared_data, tmp_path):
-    from itslive_qgis.core.cube import clean_pairs, open_cube, pair_dates_days
+    from itslive_qgis.core.cube.pairs import clean_pairs, open_cube, pair_dates_days
 
     ds = clean_pairs(open_cube(str(shared_data / CUBE))).isel(y=slice(4, 6), x=slice(4, 6))
     out = invert_dataset(
@@ -452,7 +450,7 @@ def test_real_block_runs_end_to_end(shared_data, tmp_path):
     np.testing.assert_allclose(out["v"], np.hypot(out["vx"], out["vy"]), rtol=1e-5)
     # pixel (0, 0) against the dense reference on the same pairs
     keep = out.attrs["n_pairs_selected"]
-    from itslive_qgis.core.inversion_dataset import select_pairs
+    from itslive_qgis.core.inversion.dataset import select_pairs
 
     idx, d1, d2 = select_pairs(ds, "2A,2B,8,9", "2017-01-01", None, None, 120)
     assert idx.size == keep
@@ -498,7 +496,7 @@ def test_jakobshavn_export_summer_peaks_and_decadal_speed_up(shared_data):
     """Pairs rebuilt from mid_date and date_dt; published: 2012 mean ~ 3x the mid-1990s (Joughin 2014)."""
     import pandas as pd
 
-    from itslive_qgis.core.cube import to_days
+    from itslive_qgis.core.cube.pairs import to_days
 
     df = pd.read_csv(shared_data / JAKOBSHAVN)
     mid = to_days(pd.to_datetime(df["mid_date"]).values.astype("datetime64[ns]"))
@@ -554,7 +552,7 @@ def test_without_numba_the_engine_falls_back_to_torch():
 
         sys.meta_path.insert(0, Block())
         from itslive_qgis.core.errors import MissingDependencyError
-        from itslive_qgis.core.inversion import dense_reference_solve, invert_pixels
+        from itslive_qgis.core.inversion.api import dense_reference_solve, invert_pixels
 
         rng = np.random.default_rng(5)
         d1 = rng.uniform(0.0, 600.0, 120)

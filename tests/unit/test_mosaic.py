@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from itslive_qgis.core.errors import InputError
-from itslive_qgis.core.mosaic import clip_mosaic, mosaic_urls, region_code, region_for_area
-from itslive_qgis.core.store import StoreConfig
+from itslive_qgis.core.io import StoreConfig
+from itslive_qgis.core.mosaic import clip_mosaic
+from itslive_qgis.core.mosaic.clip import mosaic_urls, region_code, region_for_area
 from tests.fixtures.faultproxy import FaultProxy
 from tests.fixtures.generator import mosaic_grid, mosaic_keys
 

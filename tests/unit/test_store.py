@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from itslive_qgis.core.errors import InputError
-from itslive_qgis.core.store import StoreConfig, to_s3_url
+from itslive_qgis.core.io import StoreConfig, to_s3_url
 
 
 @pytest.mark.parametrize(
@@ -106,7 +106,7 @@ def test_absent_objects_in_a_bucket_are_empty_chunks_counted_and_logged(mirror, 
     import xarray as xr
 
     from itslive_qgis.core.progress import NullProgress
-    from itslive_qgis.core.subset import subset_cubes
+    from itslive_qgis.core.subset.api import subset_cubes
 
     local = tmp_path / "tiny.zarr"
     mid, v = _tiny_cube(local)
@@ -140,8 +140,8 @@ def test_absent_objects_in_a_bucket_are_empty_chunks_counted_and_logged(mirror, 
 
 def test_absent_chunk_of_a_store_written_complete_is_an_error(tmp_path):
     from itslive_qgis.core.errors import DataError
-    from itslive_qgis.core.subset import subset_cubes
-    from itslive_qgis.core.zstore_cube import ALL_CHUNKS_ATTR
+    from itslive_qgis.core.io import ALL_CHUNKS_ATTR
+    from itslive_qgis.core.subset.api import subset_cubes
 
     store = tmp_path / "complete.zarr"
     _tiny_cube(store, **{ALL_CHUNKS_ATTR: "yes"})
@@ -153,9 +153,9 @@ def test_absent_chunk_of_a_store_written_complete_is_an_error(tmp_path):
 
 
 def test_subset_zarr_output_is_complete_and_read_strictly(mirror, tmp_path):
-    from itslive_qgis.core.cube import open_pairs
+    from itslive_qgis.core.cube.pairs import open_pairs
     from itslive_qgis.core.errors import DataError
-    from itslive_qgis.core.subset import subset_cubes
+    from itslive_qgis.core.subset.api import subset_cubes
     from tests.fixtures.truth import default_tiles
 
     tile = default_tiles()[0]
@@ -177,7 +177,7 @@ def test_default_variables_are_those_the_cube_has(mirror, tmp_path):
     import xarray as xr
 
     from itslive_qgis.core.progress import NullProgress
-    from itslive_qgis.core.subset import subset_cubes
+    from itslive_qgis.core.subset.api import subset_cubes
     from tests.fixtures.truth import default_tiles
 
     tile = default_tiles()[0]
@@ -210,7 +210,7 @@ def test_damaged_cached_chunk_is_fetched_again_once(mirror, tmp_path):
     import numpy as np
     import xarray as xr
 
-    from itslive_qgis.core.subset import subset_cubes
+    from itslive_qgis.core.subset.api import subset_cubes
     from tests.fixtures.truth import default_tiles
 
     tile = default_tiles()[0]
@@ -235,7 +235,7 @@ def test_damaged_cached_chunk_is_fetched_again_once(mirror, tmp_path):
 
 
 def test_gdal_options_come_from_the_same_settings():
-    from itslive_qgis.core.mosaic import gdal_env
+    from itslive_qgis.core.mosaic.clip import gdal_env
 
     cfg = StoreConfig(endpoint_url="http://127.0.0.1:9999", retries=3, timeout_s=7.0, concurrency=12)
     env = gdal_env(cfg)

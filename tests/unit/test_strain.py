@@ -6,12 +6,8 @@ import numpy as np
 import pytest
 
 from itslive_qgis.core.errors import InputError
-from itslive_qgis.core.strain import (
-    STRAIN_VARIABLES,
-    strain_rates,
-    strain_rates_dataset,
-    strain_rates_to_file,
-)
+from itslive_qgis.core.fields import strain_rates_dataset, strain_rates_to_file
+from itslive_qgis.core.fields.strain import STRAIN_VARIABLES, strain_rates
 
 CRS = "EPSG:3413"
 # ITS_LIVE-like grid in Greenland: 120 m cells, centres at 52.5/67.5 mod 120, y DESCENDING.
@@ -145,7 +141,7 @@ def test_scale_factor_and_metric_terms_match_geodesic_truth(method):
 def test_scale_factor_grid_against_geodesic_distances():
     import pyproj
 
-    from itslive_qgis.core.grid import scale_factor_grid
+    from itslive_qgis.core.fields.grid import scale_factor_grid
 
     crs = pyproj.CRS.from_user_input(CRS)
     to_geo = pyproj.Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
@@ -188,7 +184,7 @@ def test_errors_match_monte_carlo():
 def _dataset(vx, vy, time=None, with_crs=True):
     import xarray as xr
 
-    from itslive_qgis.core.grid import grid_mapping_attrs
+    from itslive_qgis.core.fields.grid import grid_mapping_attrs
 
     dims = ("y", "x") if time is None else ("time", "y", "x")
     coords = {"x": X, "y": Y}
@@ -272,7 +268,7 @@ def _malaspina(shared_data, year):
 
 @pytest.mark.real_data
 def test_malaspina_2018_strain_rates(shared_data):
-    from itslive_qgis.core.flux import boundary_mask
+    from itslive_qgis.core.fields.flux import boundary_mask
 
     ds = _malaspina(shared_data, 2018)
     speed = np.hypot(ds["vx"].values, ds["vy"].values)

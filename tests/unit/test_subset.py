@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from itslive_qgis.core.errors import CancelledError, InputError, NetworkError
+from itslive_qgis.core.io import StoreConfig
 from itslive_qgis.core.progress import NullProgress
-from itslive_qgis.core.store import StoreConfig
-from itslive_qgis.core.subset import estimate_subset, subset_cubes
+from itslive_qgis.core.subset.api import estimate_subset, subset_cubes
 from tests.fixtures.faultproxy import FaultProxy
 from tests.fixtures.generator import REAL_BLOCK_KEY
 from tests.fixtures.truth import default_tiles, pair_average_truth, transform_xy
@@ -401,7 +401,7 @@ def test_streaming_in_small_blocks_gives_the_same_values(mirror, tmp_path):
     url = f"s3://its-live-data/{TILE_A.key}"
     cfg = _config(mirror.endpoint_url, tmp_path / "cache")
     kw = dict(variables=["v", "vx", "landice", "date_dt"], output_path=tmp_path / "s.nc", config=cfg)
-    from itslive_qgis.core.subset_write import block_shape
+    from itslive_qgis.core.subset.write import block_shape
 
     res = subset_cubes(url, area, "EPSG:3413", *WINDOW, max_memory_bytes=4_000_000, **kw)
     assert block_shape(res.n_pairs, 2, res.plan.ny, res.plan.nx, 4_000_000, 2) < (res.plan.ny, res.plan.nx)

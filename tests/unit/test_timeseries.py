@@ -12,15 +12,16 @@ import numpy as np
 import pytest
 
 from itslive_qgis.core.errors import InputError
-from itslive_qgis.core.store import StoreConfig
-from itslive_qgis.core.timeseries import (
+from itslive_qgis.core.io import StoreConfig
+from itslive_qgis.core.timeseries import RegularSeries
+from itslive_qgis.core.timeseries.model import PAIR_METADATA
+from itslive_qgis.core.timeseries.series import (
     invert_point,
     pair_filter_mask,
     point_series,
     point_series_from_file,
     series_to_csv,
 )
-from itslive_qgis.core.timeseries_model import PAIR_METADATA, RegularSeries
 from tests.fixtures.faultproxy import FaultProxy
 from tests.fixtures.generator import REAL_BLOCK_KEY, synthesize_pairs
 from tests.fixtures.truth import default_tiles, pair_average_truth

@@ -1,0 +1,440 @@
+"""Pixel batching, robust re-weighting and output rules of the inversion.
+
+Used by :mod:`itslive_qgis.core.inversion.api` (arrays) and
+:mod:`itslive_qgis.core.inversion.dataset` (xarray). Everything here works on numpy arrays of
+shape ``(C, P, K)``: ``C`` velocity components that share the pair mask, ``P`` pixels and
+``K`` pairs. The solve itself is :class:`~itslive_qgis.core.inversion.band.BandSolver` (compiled
+band kernels) on the CPU when numba is installed, else the torch
+:class:`~itslive_qgis.core.inversion.solver.BatchSolver` (always on CUDA).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import InputError, MissingDependencyError
+from ..progress import NullProgress, check_cancelled
+from . import band as inversion_band
+from .smoothing import LambdaSearch, lambda_sample
+from .solver import BatchSolver, build_structure
+
+TUKEY_C = 4.685
+HUBER_K = 1.345
+IRLS_MAX_ITER = 10
+IRLS_TOL = 1e-3
+MEMORY_BUDGET_BYTES = 512 * 2**20
+SOLVER_NAMES = {
+    "band": "band Cholesky + band Takahashi selected inverse (numba, float64)",
+    "torch": "block-tridiagonal LDL^T + block Takahashi selected inverse (torch float64)",
+}
+
+
+@dataclass
+class EngineOptions:
+    """Settings of one inversion run (see :func:`itslive_qgis.core.inversion.api.invert_pixels`)."""
+
+    derivative: int = 2
+    lam: float = 0.0  # 0 = automatic (image-grouped cross-validation)
+    lam_mode: str = "global"  # "global" (one lambda from a pixel sample) or "per_pixel"
+    robust: bool = False
+    errors_given: bool = False  # sigma scaled by the given errors, not by the residuals
+    max_gap_days: float = 60.0
+    min_pairs: int = 3
+    device: str = "auto"
+    block_size: int | None = None
+    workers: int | None = None  # CPU batches run concurrently (default: torch.get_num_threads())
+    solver: str = "auto"  # "auto" (band kernels on CPU when numba is there), "band" or "torch"
+
+
+def torch_device(device: str = "auto"):
+    """``torch.device`` for ``"auto"`` (CUDA when available), ``"cpu"`` or ``"cuda"``."""
+    try:
+        import torch
+    except ImportError as exc:
+        raise MissingDependencyError(
+            "The inversion needs PyTorch: pip install torch (CPU build is enough)."
+        ) from exc
+    name = (device or "auto").lower()
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise InputError("DEVICE is 'cuda' but PyTorch sees no CUDA GPU: choose 'auto' or 'cpu'.")
+    if name not in ("cpu",) and not name.startswith("cuda"):
+        raise InputError(f"DEVICE must be auto, cpu or cuda, got {device!r}.")
+    return torch.device(name)
+
+
+class Engine(LambdaSearch):
+    """Invert ``(C, P, K)`` pair velocities on a fixed grid, batch by batch.
+
+    Parameters
+    ----------
+    d1_days, d2_days : numpy.ndarray (K,)
+        Pair dates, days since 1970-01-01.
+    edges_days : numpy.ndarray
+        Grid edges.
+    options : EngineOptions
+    """
+
+    def __init__(self, d1_days, d2_days, edges_days, options: EngineOptions):
+        self.d1 = np.asarray(d1_days, dtype="float64")
+        self.d2 = np.asarray(d2_days, dtype="float64")
+        self.edges = np.asarray(edges_days, dtype="float64")
+        self.opt = options
+        self.device = torch_device(options.device)
+        self.n_steps = self.edges.size - 1
+        self.interval = float(self.edges[1] - self.edges[0])
+        self.solver_kind = self._solver_kind(options.solver)
+
+    def _solver_kind(self, wanted: str) -> str:
+        """``"band"`` (numba kernels, CPU) or ``"torch"`` for the option ``wanted``."""
+        wanted = (wanted or "auto").lower()
+        if wanted not in ("auto", "band", "torch"):
+            raise InputError(f"solver must be auto, band or torch, got {wanted!r}.")
+        if wanted == "torch" or self.device.type != "cpu":
+            return "torch"
+        if inversion_band.ready():
+            return "band"
+        if wanted == "band":
+            raise MissingDependencyError(
+                "The band solver needs numba (pip install numba), and its kernels must compile."
+            )
+        return "torch"
+
+    @property
+    def solver_name(self) -> str:
+        """Description of the solver for the output attributes."""
+        return SOLVER_NAMES[self.solver_kind]
+
+    # --- public ----------------------------------------------------------------------------
+
+    def run(self, values, weights, progress=None, lam_global: float | None = None):
+        """Invert every pixel.
+
+        Parameters
+        ----------
+        values : numpy.ndarray (C, P, K)
+            Pair velocities, m/yr, NaN = missing.
+        weights : numpy.ndarray (P, K) or (C, P, K) or None
+            Base weights (1/sigma^2, 1/(m/yr)^2); None = 1. A pair is used by a pixel when
+            every component is finite and its weight is > 0.
+        progress : Progress, optional
+        lam_global : float, optional
+            Lambda to use for every pixel (skips the automatic choice).
+
+        Returns
+        -------
+        dict of numpy.ndarray
+            ``velocity`` (C, P, T), ``sigma`` (C, P, T), ``count`` (P, T), ``lam`` (C, P),
+            ``n_pairs`` (P,), ``lam_method`` (str).
+        """
+        progress = progress or NullProgress()
+        values = np.asarray(values)
+        c, p, k = values.shape
+        if k != self.d1.size:
+            raise InputError(f"values have {k} pairs but {self.d1.size} pair dates were given.")
+        inputs = _Inputs.from_arrays(values, weights)
+        n_pairs, active = inputs.usable.sum(axis=1), inputs.active
+        engine = self
+        if active.size < k:  # pairs no pixel uses are never copied (batches gather the others)
+            engine = Engine(self.d1[active], self.d2[active], self.edges, self.opt)
+            engine.device = self.device
+            engine.solver_kind = self.solver_kind
+        with engine._parallel():
+            return engine._run_all(inputs, n_pairs, progress, lam_global)
+
+    def _run_all(self, inputs, n_pairs, progress, lam_global):
+        c, p = inputs.n_comp, inputs.n_pix
+        solvable = np.flatnonzero(n_pairs >= self.opt.min_pairs)
+        out = {
+            "velocity": np.full((c, p, self.n_steps), np.nan),
+            "sigma": np.full((c, p, self.n_steps), np.nan),
+            "count": np.zeros((p, self.n_steps), dtype="int32"),
+            "lam": np.full((c, p), np.nan),
+            "n_pairs": n_pairs.astype("int64"),
+        }
+        lam_method = "fixed"
+        if lam_global is None and self.opt.lam > 0:
+            lam_global = float(self.opt.lam)
+        elif lam_global is None and self.opt.lam_mode == "global" and solvable.size:
+            lam_global = self.choose_global_lambda(*inputs.gather(lambda_sample(solvable)), progress)
+            lam_method = "cv-global"
+        elif lam_global is None:
+            lam_method = "cv-per-pixel"
+        if lam_global is not None and lam_method == "fixed" and self.opt.lam <= 0:
+            lam_method = "cv-global"
+        batch = self.batch_size(inputs.active.size, solvable.size)
+        chunks = [solvable[s : s + batch] for s in range(0, solvable.size, batch)]
+        done = 0
+        for idx, res in self._map_batches(chunks, inputs, lam_global, progress):
+            for key in ("velocity", "sigma", "lam"):
+                out[key][:, idx] = res[key]
+            out["count"][idx] = res["count"]
+            done += idx.size
+            progress.report(done / max(solvable.size, 1))
+        check_cancelled(progress)
+        out["lam_method"] = lam_method
+        return out
+
+    @contextlib.contextmanager
+    def _parallel(self):
+        """On CPU with several torch threads: a pool of that many workers, torch single-threaded.
+
+        Pixel batches (and the cross-validation batches) then run concurrently, one per core. This
+        batch-level parallelism scales better than splitting each of the many small batched
+        operations over threads, and degrades gracefully when other processes load the CPU.
+        The torch thread setting is restored afterwards.
+        """
+        torch = _torch()
+        workers = self.opt.workers or torch.get_num_threads()
+        if self.device.type != "cpu" or workers <= 1 or getattr(self, "_pool", None) is not None:
+            yield
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        previous = torch.get_num_threads()
+        torch.set_num_threads(1)
+        self._pool = ThreadPoolExecutor(max_workers=workers)
+        self._pool_owner = threading.get_ident()
+        self._workers = workers
+        try:
+            yield
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+            torch.set_num_threads(previous)
+
+    def _pmap(self, fn, items, progress=None):
+        """Yield ``(item, fn(item))`` in order, in the worker pool when there is one."""
+        pool = getattr(self, "_pool", None)
+        if pool is None or threading.get_ident() != self._pool_owner or len(items) <= 1:
+            for item in items:
+                check_cancelled(progress)
+                yield item, fn(item)
+            return
+        queue = list(items)
+        pending = []
+        while queue or pending:
+            while queue and len(pending) < self._workers:
+                check_cancelled(progress)
+                item = queue.pop(0)
+                pending.append((item, pool.submit(fn, item)))
+            item, fut = pending.pop(0)
+            yield item, fut.result()
+
+    def _map_batches(self, chunks, inputs, lam_global, progress):
+        """Yield ``(indices, result)`` per pixel batch, checking cancellation between batches.
+
+        Each worker gathers its own pixels' used pairs (:meth:`_Inputs.gather`), so the copies
+        are small, run in parallel and never span the whole input.
+        """
+
+        def work(idx):
+            return self._run_batch(*inputs.gather(idx), lam_global)
+
+        yield from self._pmap(work, chunks, progress)
+
+    def batch_size(self, n_pairs: int, n_items: int | None = None) -> int:
+        """Pixels per batch: the given block size, else what fits the memory budget.
+
+        The band solver keeps one pixel's factors at a time, so its batches are only bounded
+        by 64 and, for ``n_items`` solves, made small enough to give every worker about four
+        batches (the last round of a pool is otherwise often one batch on one core).
+        """
+        if self.opt.block_size:
+            return max(1, int(self.opt.block_size))
+        if self.solver_kind == "band":
+            workers = getattr(self, "_workers", None) or 1
+            share = -(-(n_items or 64) // (4 * workers))
+            return int(np.clip(share, 8, 64))
+        bw_guess = 48  # factors: 2 x (T x B) doubles per pixel; inputs: a few doubles per pair
+        per_pixel = 8 * (2 * self.n_steps * bw_guess + 2 * n_pairs + 8 * self.n_steps)
+        return int(np.clip(MEMORY_BUDGET_BYTES // per_pixel, 16, 64))
+
+    # --- batches ---------------------------------------------------------------------------
+
+    def _run_batch(self, values, base_w, lam_global):
+        """values (C, P, K), base_w (C, P, K) for solvable pixels."""
+        torch = _torch()
+        c, p, _ = values.shape
+        solver, active, vals, w = self._restrict(values, base_w)
+        if lam_global is not None:
+            lam = np.full((c, p), lam_global)
+        else:
+            lam = self._lambda_per_pixel(vals, w, solver, active)
+        if self.opt.robust:
+            w = self._robust_weights(vals, w, lam, solver)
+        shared = self._shared(w)
+        vel = np.empty((c, p, self.n_steps))
+        sig = np.empty((c, p, self.n_steps))
+        groups = [list(range(c))] if shared else [[i] for i in range(c)]
+        for comps in groups:
+            wt = torch.as_tensor(np.ascontiguousarray(w[comps[0]]), device=self.device)
+            vt = torch.as_tensor(np.ascontiguousarray(vals[comps]), device=self.device)
+            lam_t = torch.as_tensor(lam[comps[0]], dtype=torch.float64, device=self.device)
+            res = solver.solve(vt, wt, lam_t, want_inverse=True)
+            v = res["velocity"]
+            ninv = res["ninv_diag"]
+            ok = res["ok"]
+            for j, comp in enumerate(comps):
+                pred = solver.predict(v[j])
+                resid = torch.where(wt > 0, vt[j] - pred, torch.zeros((), dtype=torch.float64))
+                rss = (wt * resid**2).sum(dim=1)
+                n_used = (wt > 0).sum(dim=1).to(torch.float64)
+                dof = n_used - (self.n_steps - lam_t * res["trace_ninv_r"])
+                if self.opt.errors_given:
+                    var = ninv
+                else:
+                    s2 = torch.where(dof > 0, rss / dof, torch.full_like(rss, float("nan")))
+                    var = ninv * s2[:, None]
+                bad = ~ok
+                vel[comp] = _masked(v[j], bad)
+                sig[comp] = _masked(torch.sqrt(torch.clamp(var, min=0.0)), bad)
+        count = solver.counts(torch.as_tensor((w[0] > 0).astype("float64"), device=self.device)).cpu().numpy()
+        hide = self._hidden_steps(count)
+        vel[:, hide] = np.nan
+        sig[:, hide] = np.nan
+        return {"velocity": vel, "sigma": sig, "count": count, "lam": lam}
+
+    def _restrict(self, values, w):
+        """``(solver, pairs, values, w)`` on the pairs some pixel of ``w`` (C, P, K) uses."""
+        pairs = np.flatnonzero((w > 0).any(axis=(0, 1)))
+        return self._solver(pairs), pairs, np.take(values, pairs, axis=2), np.take(w, pairs, axis=2)
+
+    def _solver(self, active):
+        if self.solver_kind == "band":
+            d1, d2 = self.d1[active], self.d2[active]
+            return inversion_band.BandSolver(d1, d2, self.edges, self.opt.derivative)
+        structure = build_structure(self.d1[active], self.d2[active], self.edges, self.opt.derivative)
+        return BatchSolver(structure, self.device)
+
+    @staticmethod
+    def base_weights(values, weights):
+        """(C, P, K) weights: 1 or the given ones where every component and weight is usable."""
+        inputs = _Inputs.from_arrays(values, weights, all_pairs=True)
+        return inputs.gather(np.arange(inputs.n_pix))[1]
+
+    @staticmethod
+    def _shared(w) -> bool:
+        return all(np.array_equal(w[0], w[i]) for i in range(1, w.shape[0]))
+
+    def _hidden_steps(self, count):
+        """Steps no pair informs and the regularisation should not carry: True = NaN."""
+        max_gap = max(1, int(np.floor(self.opt.max_gap_days / self.interval)))
+        zero = count == 0
+        p, t = zero.shape
+        covered = ~zero
+        any_cov = covered.any(axis=1)
+        first = np.where(any_cov, covered.argmax(axis=1), t)
+        last = np.where(any_cov, t - 1 - covered[:, ::-1].argmax(axis=1), -1)
+        steps = np.arange(t)[None, :]
+        hide = (steps < first[:, None]) | (steps > last[:, None])
+        # length of the run of zero-count steps each step belongs to (runs never cross rows)
+        starts = zero.copy()
+        starts[:, 1:] &= ~zero[:, :-1]
+        run_id = np.cumsum(starts.ravel()) * zero.ravel()
+        run_len = np.bincount(run_id)[run_id].reshape(p, t)
+        return hide | (zero & (run_len > max_gap))
+
+    # --- robust weights ------------------------------------------------------------------------
+
+    def _robust_weights(self, values, w0, lam, solver):
+        """IRLS: two Huber then Tukey-biweight iterations on standardised residuals."""
+        torch = _torch()
+        c = values.shape[0]
+        w = w0.copy()
+        for ci in range(c):
+            w0t = torch.as_tensor(np.ascontiguousarray(w0[ci]), device=self.device)
+            vt = torch.as_tensor(np.ascontiguousarray(values[ci]), device=self.device)
+            lam_t = torch.as_tensor(lam[ci], dtype=torch.float64, device=self.device)
+            used = w0t > 0
+            wt = w0t.clone()
+            for it in range(IRLS_MAX_ITER):
+                res = solver.solve(vt[None], wt, lam_t, want_inverse=False)
+                pred = solver.predict(res["velocity"][0])
+                r = torch.where(used, (vt - pred) * torch.sqrt(w0t), torch.full_like(pred, float("nan")))
+                scale = 1.4826 * torch.nanmedian(r.abs(), dim=1).values
+                scale = torch.clamp(torch.nan_to_num(scale, nan=1.0), min=1e-12)
+                u = torch.nan_to_num(r / scale[:, None], nan=0.0).abs()
+                if it < 2:
+                    factor = torch.where(
+                        u <= HUBER_K, torch.ones_like(u), HUBER_K / torch.clamp(u, min=1e-300)
+                    )
+                else:
+                    factor = torch.clamp(1.0 - (u / TUKEY_C) ** 2, min=0.0) ** 2
+                new = torch.where(used, w0t * factor, torch.zeros_like(w0t))
+                change = float(
+                    ((new - wt).abs().max(dim=1).values / w0t.max(dim=1).values.clamp(min=1e-300)).max()
+                )
+                wt = new
+                if it >= 2 and change < IRLS_TOL:
+                    break
+            w[ci] = wt.cpu().numpy()
+        return w
+
+
+class _Inputs:
+    """Pair velocities and weights as given, with the pairs any pixel uses (``active``).
+
+    Parameters
+    ----------
+    values : numpy.ndarray (C, P, K)
+        Any float dtype; NaN = missing.
+    w_in : numpy.ndarray (C, P, K) or None
+        Base weights (possibly a broadcast view); None = 1.
+    usable : numpy.ndarray of bool (P, K)
+        Pair usable by pixel (every component finite, weight > 0).
+    active : numpy.ndarray of int
+        Pairs usable by at least one pixel.
+    """
+
+    def __init__(self, values, w_in, usable, active):
+        self.values, self.w_in, self.usable, self.active = values, w_in, usable, active
+        self.n_comp, self.n_pix = values.shape[0], values.shape[1]
+
+    @classmethod
+    def from_arrays(cls, values, weights, all_pairs: bool = False):
+        """Inputs of ``values`` (C, P, K) and ``weights`` ((P, K), (C, P, K) or None).
+
+        A pair is usable by a pixel when every component is finite and its weight is finite
+        and > 0; ``active`` are the pairs some pixel uses (every pair with ``all_pairs``).
+        """
+        c, p, k = values.shape
+        finite = np.isfinite(values)
+        usable = finite[0] if c == 1 else np.logical_and.reduce(finite, axis=0)  # (P, K): all finite
+        del finite
+        w_in = None
+        if weights is not None:
+            w_in = np.broadcast_to(np.asarray(weights), (c, p, k))
+            usable = usable & np.all(np.isfinite(w_in) & (w_in > 0), axis=0)
+        active = np.arange(k) if all_pairs else np.flatnonzero(usable.any(axis=0))
+        return cls(values, w_in, usable, active)
+
+    def gather(self, pixels):
+        """``(values, base_w)`` float64 (C, n, K_active) of the pixels ``pixels``."""
+        pixels = np.asarray(pixels)
+        comps = np.arange(self.n_comp)
+        index = np.ix_(comps, pixels, self.active)
+        vals = self.values[index].astype("float64", copy=False)
+        mask = self.usable[np.ix_(pixels, self.active)]
+        if self.w_in is None:
+            base_w = np.broadcast_to(mask, vals.shape).astype("float64")
+        else:
+            base_w = np.where(mask, self.w_in[index], 0.0).astype("float64", copy=False)
+        return vals, base_w
+
+
+def _masked(t, bad):
+    arr = t.detach().cpu().numpy().copy()
+    arr[bad.cpu().numpy()] = np.nan
+    return arr
+
+
+def _torch():
+    import torch
+
+    return torch
