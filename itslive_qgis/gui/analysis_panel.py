@@ -8,6 +8,7 @@ by :class:`layers.LoadResultTask` (file reading off the main thread, layers adde
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -30,6 +31,10 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
+from ..processing.alg_flux_divergence import FluxDivergenceAlgorithm as Flux
+from ..processing.alg_strain_rates import StrainRatesAlgorithm as Strain
+from ..processing.alg_track import TrackAlgorithm as Track
+from ..processing.velocity_inputs import VelocityParameterIds as Velocity
 from ..processing.velocity_inputs import netcdf_subdataset
 from .panel_base import AlgorithmPanel
 
@@ -39,6 +44,10 @@ TRACK_ID = "itslive:track"
 NETCDF_SUFFIXES = (".nc", ".nc4", ".cdf")
 OUTPUT_SUFFIX = {STRAIN_ID: "_strain.nc", FLUX_ID: "_flux.nc", TRACK_ID: "_tracks.gpkg"}
 RESULT_KIND = {STRAIN_ID: "strain", FLUX_ID: "flux", TRACK_ID: "tracks"}
+#: the form's upper bounds where the algorithms have none (lower bounds and defaults are theirs)
+MAX_LENGTH_SCALE_M_SHOWN = 100_000.0
+MAX_DURATION_DAYS_SHOWN = 1e6
+MAX_STEP_DAYS_SHOWN = 1e4
 
 
 class AnalysisPanel(AlgorithmPanel):
@@ -86,7 +95,15 @@ class AnalysisPanel(AlgorithmPanel):
         self.method_combo = QComboBox(strain)
         self.method_combo.addItems([tr("Central differences"), tr("Logarithmic (Alley et al. 2018)")])
         strain_form.addRow(tr("Method"), self.method_combo)
-        self.length_spin = _spin(strain, 500.0, 1.0, 100_000.0, 0, tr(" m"))
+        self.method_combo.setCurrentIndex(Strain.DEFAULT_METHOD)
+        self.length_spin = _spin(
+            strain,
+            Strain.DEFAULT_LENGTH_SCALE_M,
+            Strain.MIN_LENGTH_SCALE_M,
+            MAX_LENGTH_SCALE_M_SHOWN,
+            0,
+            tr(" m"),
+        )
         strain_form.addRow(tr("Length scale"), self.length_spin)
         self.strain_button = QPushButton(tr("Strain rates"), strain)
         self.strain_button.setObjectName("itslive_strain_button")
@@ -107,7 +124,9 @@ class AnalysisPanel(AlgorithmPanel):
         self.outline_combo.setAllowEmptyLayer(True)
         self.outline_combo.setLayer(None)
         flux_form.addRow(tr("Glacier outline"), self.outline_combo)
-        self.depth_spin = _spin(flux, 1.0, 0.01, 1.1, 2, "")
+        self.depth_spin = _spin(
+            flux, Flux.DEFAULT_DEPTH_FACTOR, Flux.MIN_DEPTH_FACTOR, Flux.MAX_DEPTH_FACTOR, 2, ""
+        )
         flux_form.addRow(tr("Depth factor"), self.depth_spin)
         self.flux_button = QPushButton(tr("Flux divergence..."), flux)
         self.flux_button.setObjectName("itslive_flux_button")
@@ -123,12 +142,17 @@ class AnalysisPanel(AlgorithmPanel):
         self.start_edit = QLineEdit(track)
         self.start_edit.setPlaceholderText(tr("YYYY-MM-DD (empty: first time of the field)"))
         track_form.addRow(tr("Start date"), self.start_edit)
-        self.duration_spin = _spin(track, 365.0, 0.01, 1e6, 1, tr(" days"))
+        self.duration_spin = _spin(
+            track, Track.DEFAULT_DURATION_DAYS, Track.MIN_DAYS, MAX_DURATION_DAYS_SHOWN, 1, tr(" days")
+        )
         track_form.addRow(tr("Duration"), self.duration_spin)
-        self.step_spin = _spin(track, 5.0, 0.01, 1e4, 2, tr(" days"))
+        self.step_spin = _spin(
+            track, Track.DEFAULT_STEP_DAYS, Track.MIN_DAYS, MAX_STEP_DAYS_SHOWN, 2, tr(" days")
+        )
         track_form.addRow(tr("Time step"), self.step_spin)
         self.direction_combo = QComboBox(track)
         self.direction_combo.addItems([tr("Forward"), tr("Backward")])
+        self.direction_combo.setCurrentIndex(Track.DEFAULT_DIRECTION)
         track_form.addRow(tr("Direction"), self.direction_combo)
         self.track_button = QPushButton(tr("Track particles..."), track)
         self.track_button.setObjectName("itslive_track_button")
@@ -157,16 +181,18 @@ class AnalysisPanel(AlgorithmPanel):
             )
         crs = layer.crs()
         if crs.isValid() and not crs.isGeographic():
-            params["CRS"] = crs.authid() or crs.toWkt()
+            params[Velocity.CRS] = crs.authid() or crs.toWkt()
         return params
 
     def strain_parameters(self) -> dict:
         """Parameters of itslive:strainrates from the widgets."""
         params = self.velocity_parameters()
         params.update(
-            METHOD=self.method_combo.currentIndex(),
-            LENGTH_SCALE=self.length_spin.value(),
-            OUTPUT=self._output_path(params, STRAIN_ID),
+            {
+                Strain.METHOD: self.method_combo.currentIndex(),
+                Strain.LENGTH_SCALE: self.length_spin.value(),
+                Strain.OUTPUT: self._output_path(params, STRAIN_ID),
+            }
         )
         return params
 
@@ -176,11 +202,13 @@ class AnalysisPanel(AlgorithmPanel):
         thickness = self.thickness_combo.currentLayer()
         if thickness is None:
             raise ValueError(tr("Choose an ice thickness raster layer."))
-        params["THICKNESS"] = _layer_reference(thickness)
+        params[Flux.THICKNESS] = _layer_reference(thickness)
         outline = self.outline_combo.currentLayer()
         if outline is not None:
-            params["BOUNDARY"] = outline.id()
-        params.update(DEPTH_FACTOR=self.depth_spin.value(), OUTPUT=self._output_path(params, FLUX_ID))
+            params[Flux.BOUNDARY] = outline.id()
+        params.update(
+            {Flux.DEPTH_FACTOR: self.depth_spin.value(), Flux.OUTPUT: self._output_path(params, FLUX_ID)}
+        )
         return params
 
     def track_parameters(self) -> dict:
@@ -190,12 +218,14 @@ class AnalysisPanel(AlgorithmPanel):
         if seeds is None:
             raise ValueError(tr("Choose a point layer of seeds."))
         params.update(
-            SEEDS=seeds.id(),
-            START_DATE=self.start_edit.text().strip(),
-            DURATION_DAYS=self.duration_spin.value(),
-            STEP_DAYS=self.step_spin.value(),
-            DIRECTION=self.direction_combo.currentIndex(),
-            OUTPUT=self._output_path(params, TRACK_ID),
+            {
+                Track.SEEDS: seeds.id(),
+                Track.START_DATE: self.start_edit.text().strip(),
+                Track.DURATION_DAYS: self.duration_spin.value(),
+                Track.STEP_DAYS: self.step_spin.value(),
+                Track.DIRECTION: self.direction_combo.currentIndex(),
+                Track.OUTPUT: self._output_path(params, TRACK_ID),
+            }
         )
         return params
 
@@ -266,7 +296,7 @@ class AnalysisPanel(AlgorithmPanel):
             self.velocity_combo.setLayer(layer)
 
     def _output_path(self, params: dict, algorithm_id: str) -> str:
-        source = params.get("INPUT") or params.get("VX")
+        source = params.get(Velocity.INPUT) or params.get(Velocity.VX)
         folder = self.output_folder.filePath().strip()
         stem = Path(str(source).rstrip("/")).stem
         if stem.endswith("_vx"):
@@ -288,15 +318,15 @@ def velocity_parameters_for_layer(layer) -> dict | None:
         path = (
             QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source()).get("path") or ""
         )
-        return {"INPUT": path} if _dataset_has_velocity(path) else None
+        return {Velocity.INPUT: path} if _dataset_has_velocity(path) else None
     if not isinstance(layer, QgsRasterLayer) or layer.providerType() != "gdal":
         return None
     source = layer.source()
     sub = netcdf_subdataset(source) or _zarr_subdataset(source)
     if sub is not None:
-        return {"INPUT": sub[0]} if _dataset_has_velocity(sub[0]) else None
+        return {Velocity.INPUT: sub[0]} if _dataset_has_velocity(sub[0]) else None
     if source.lower().endswith(NETCDF_SUFFIXES) or source.rstrip("/").lower().endswith(".zarr"):
-        return {"INPUT": source} if _dataset_has_velocity(source) else None
+        return {Velocity.INPUT: source} if _dataset_has_velocity(source) else None
     return _raster_pair(source)
 
 
@@ -309,7 +339,7 @@ def _raster_pair(path: str) -> dict | None:
             sibling = p.with_name(stem[: -len(mine)] + other + p.suffix)
             if sibling.is_file():
                 vx, vy = (p, sibling) if mine == "vx" else (sibling, p)
-                return {"VX": str(vx), "VY": str(vy)}
+                return {Velocity.VX: str(vx), Velocity.VY: str(vy)}
     return None
 
 
@@ -378,7 +408,8 @@ def _spin(
 ) -> QgsDoubleSpinBox:
     spin = QgsDoubleSpinBox(parent)
     spin.setDecimals(decimals)
-    spin.setRange(minimum, maximum)
+    # the box rounds its bounds to its decimals: round the minimum up, never below the algorithm's
+    spin.setRange(math.ceil(minimum * 10**decimals - 1e-9) / 10**decimals, maximum)
     spin.setValue(value)
     spin.setClearValue(value)
     spin.setSuffix(suffix)

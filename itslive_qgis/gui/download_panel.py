@@ -28,11 +28,15 @@ from qgis.PyQt.QtWidgets import (
 
 from .. import settings
 from ..i18n import tr
+from ..processing.alg_download_subset import DownloadSubsetAlgorithm as Subset
 from ..processing.base import split_list
 from ..tasks.base import CallableTask, start
 from .panel_base import AlgorithmPanel
 
 ALGORITHM_ID = "itslive:downloadsubset"
+#: the form's upper bounds where the algorithm has none (its lower bounds are the algorithm's)
+MAX_DT_DAYS_SHOWN = 5000.0
+MAX_V_ERROR_SHOWN = 100000.0
 
 
 class DownloadPanel(AlgorithmPanel):
@@ -95,15 +99,18 @@ class DownloadPanel(AlgorithmPanel):
         self.satellites.setPlaceholderText(tr("all; e.g. 8,9,2A,2B"))
         form.addRow(tr("Satellites"), self.satellites)
         dt = QHBoxLayout()
-        self.min_dt = _spin(self, 0.0, 0.0, 5000.0, tr(" d"))
-        self.max_dt = _spin(self, 0.0, 0.0, 5000.0, tr(" d"))
+        low_dt = Subset.MIN_DT_BOUND_DAYS  # the lowest value means "no filter" (the parameter is not sent)
+        self.min_dt = _spin(self, low_dt, low_dt, MAX_DT_DAYS_SHOWN, tr(" d"))
+        self.max_dt = _spin(self, low_dt, low_dt, MAX_DT_DAYS_SHOWN, tr(" d"))
         self.max_dt.setSpecialValueText(tr("no limit"))
         dt.addWidget(self.min_dt)
         dt.addWidget(self.max_dt)
         form.addRow(tr("date_dt min / max"), dt)
-        self.min_valid = _spin(self, 0.0, 0.0, 100.0, " %")
+        low_pct, high_pct = Subset.MIN_VALID_PCT_RANGE
+        self.min_valid = _spin(self, low_pct, low_pct, high_pct, " %")
         form.addRow(tr("Minimum valid pixels"), self.min_valid)
-        self.max_v_error = _spin(self, 0.0, 0.0, 100000.0, tr(" m/yr"))
+        low_error = Subset.MIN_V_ERROR_M_PER_YR
+        self.max_v_error = _spin(self, low_error, low_error, MAX_V_ERROR_SHOWN, tr(" m/yr"))
         self.max_v_error.setSpecialValueText(tr("no limit"))
         self.max_v_error.setToolTip(tr("Pixels whose v_error is larger are blanked (MAX_V_ERROR)"))
         form.addRow(tr("Maximum v_error"), self.max_v_error)
@@ -166,16 +173,16 @@ class DownloadPanel(AlgorithmPanel):
     def parameters(self) -> dict:
         """Parameters of itslive:downloadsubset from the widgets."""
         params = {
-            "START_DATE": self.start_date.date().toString("yyyy-MM-dd"),
-            "END_DATE": self.end_date.date().toString("yyyy-MM-dd"),
-            "VARIABLES": self.variables.text().strip(),
-            "SATELLITES": self.satellites.text().strip(),
-            "MIN_DT_DAYS": self.min_dt.value() or None,
-            "MAX_DT_DAYS": self.max_dt.value() or None,
-            "MIN_VALID_PCT": self.min_valid.value() or None,
-            "MAX_V_ERROR": self.max_v_error.value() or None,
-            "CUBES": ",".join(self.selected_cubes),
-            "OUTPUT": self._output_path(),
+            Subset.START_DATE: self.start_date.date().toString("yyyy-MM-dd"),
+            Subset.END_DATE: self.end_date.date().toString("yyyy-MM-dd"),
+            Subset.VARIABLES: self.variables.text().strip(),
+            Subset.SATELLITES: self.satellites.text().strip(),
+            Subset.MIN_DT_DAYS: self.min_dt.value() or None,
+            Subset.MAX_DT_DAYS: self.max_dt.value() or None,
+            Subset.MIN_VALID_PCT: self.min_valid.value() or None,
+            Subset.MAX_V_ERROR: self.max_v_error.value() or None,
+            Subset.CUBES: ",".join(self.selected_cubes),
+            Subset.OUTPUT: self._output_path(),
         }
         layer = self.aoi_combo.currentLayer()
         if layer is not None:
@@ -183,13 +190,15 @@ class DownloadPanel(AlgorithmPanel):
                 raise ValueError(tr("No feature of {} is selected.").format(layer.name()))
             from qgis.core import QgsProcessingFeatureSourceDefinition
 
-            params["AOI"] = QgsProcessingFeatureSourceDefinition(layer.id(), self.selected_only.isChecked())
+            params[Subset.AOI] = QgsProcessingFeatureSourceDefinition(
+                layer.id(), self.selected_only.isChecked()
+            )
         else:
             extent = self.extent_box.outputExtent()
             if not self.extent_box.isValid() or not _sane(extent):
                 raise ValueError(tr("Choose an area: the canvas extent, a drawn extent or polygons."))
             crs = self.extent_box.outputCrs()
-            params["EXTENT"] = "{},{},{},{} [{}]".format(  # noqa: UP032 (QGIS extent string)
+            params[Subset.EXTENT] = "{},{},{},{} [{}]".format(  # noqa: UP032 (QGIS extent string)
                 extent.xMinimum(), extent.xMaximum(), extent.yMinimum(), extent.yMaximum(), crs.authid()
             )
         return {k: v for k, v in params.items() if v not in (None, "")}
@@ -257,7 +266,7 @@ class DownloadPanel(AlgorithmPanel):
         except ValueError as exc:
             self._show(str(exc), error=True)
             return False
-        cubes = params.get("CUBES", "").split(",") if params.get("CUBES") else None
+        cubes = params.get(Subset.CUBES, "").split(",") if params.get(Subset.CUBES) else None
         config = settings.store_config()
 
         def work(progress):
@@ -266,14 +275,14 @@ class DownloadPanel(AlgorithmPanel):
                 urls,
                 area,
                 area.crs,
-                params["START_DATE"],
-                params["END_DATE"],
-                variables=split_list(params.get("VARIABLES")),
-                satellites=split_list(params.get("SATELLITES")),
-                min_interval_days=params.get("MIN_DT_DAYS"),
-                max_interval_days=params.get("MAX_DT_DAYS"),
-                min_roi_valid_percentage=params.get("MIN_VALID_PCT"),
-                max_v_error_m_per_yr=params.get("MAX_V_ERROR"),
+                params[Subset.START_DATE],
+                params[Subset.END_DATE],
+                variables=split_list(params.get(Subset.VARIABLES)),
+                satellites=split_list(params.get(Subset.SATELLITES)),
+                min_interval_days=params.get(Subset.MIN_DT_DAYS),
+                max_interval_days=params.get(Subset.MAX_DT_DAYS),
+                min_roi_valid_percentage=params.get(Subset.MIN_VALID_PCT),
+                max_v_error_m_per_yr=params.get(Subset.MAX_V_ERROR),
                 config=config,
                 progress=progress,
             )
@@ -294,7 +303,7 @@ class DownloadPanel(AlgorithmPanel):
         """The area the download would read, as the core's Area (the same conversion as Processing's)."""
         from ..geometry import area_from_qgis
 
-        if "AOI" in params:
+        if Subset.AOI in params:
             from qgis.core import QgsGeometry
 
             layer = self.aoi_combo.currentLayer()

@@ -25,6 +25,8 @@ from ..processing.alg_invert import InvertAlgorithm
 from .panel_base import AlgorithmPanel
 
 ALGORITHM_ID = "itslive:invert"
+#: the form's upper bound of LAMBDA (the algorithm has none)
+MAX_LAMBDA_SHOWN = 1e9
 
 
 class InvertPanel(AlgorithmPanel):
@@ -44,25 +46,28 @@ class InvertPanel(AlgorithmPanel):
         self.interval.setSuffix(tr(" days"))
         form.addRow(tr("Time step"), self.interval)
         self.lam = QDoubleSpinBox(self)
-        self.lam.setRange(0.0, 1e9)
+        self.lam.setRange(InvertAlgorithm.MIN_LAMBDA, MAX_LAMBDA_SHOWN)
+        self.lam.setValue(InvertAlgorithm.DEFAULT_LAMBDA)
         self.lam.setDecimals(4)
         self.lam.setSpecialValueText(tr("automatic (cross-validation)"))
         form.addRow(tr("Regularisation weight"), self.lam)
         self.derivative = QComboBox(self)
         self.derivative.addItems([tr("first derivative"), tr("second derivative")])
-        self.derivative.setCurrentIndex(1)
+        self.derivative.setCurrentIndex(InvertAlgorithm.DEFAULT_DERIVATIVE)
         form.addRow(tr("Smoothness of"), self.derivative)
         self.weighting = QComboBox(self)
         self.weighting.addItems([tr("none"), tr("pair errors (1/sigma^2)")])
-        self.weighting.setCurrentIndex(1)  # as itslive:invert and the point panel
+        self.weighting.setCurrentIndex(InvertAlgorithm.DEFAULT_WEIGHTING)  # as the point panel
         form.addRow(tr("Weighting"), self.weighting)
         self.robust = QCheckBox(tr("Down-weight outliers (robust)"), self)
+        self.robust.setChecked(InvertAlgorithm.DEFAULT_ROBUST)
         form.addRow("", self.robust)
         self.satellites = QLineEdit(self)
         self.satellites.setPlaceholderText(tr("all; e.g. 8,9,2A,2B"))
         form.addRow(tr("Satellites"), self.satellites)
         self.device = QComboBox(self)
         self.device.addItems([tr("auto"), "cpu", "cuda"])
+        self.device.setCurrentIndex(InvertAlgorithm.DEFAULT_DEVICE)
         form.addRow(tr("Device"), self.device)
         self.output = QgsFileWidget(self)
         self.output.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
@@ -92,15 +97,15 @@ class InvertPanel(AlgorithmPanel):
             parent = Path(source).parent if Path(source).exists() else Path.home()
             output = str(parent / f"{stem}_inversion.nc")
         return {
-            "INPUT": source,
+            InvertAlgorithm.INPUT: source,
             InvertAlgorithm.INTERVAL_DAYS: self.interval.value(),
-            "LAMBDA": self.lam.value(),
-            "DERIVATIVE": self.derivative.currentIndex(),
-            "WEIGHTING": self.weighting.currentIndex(),
-            "ROBUST": self.robust.isChecked(),
-            "SATELLITES": self.satellites.text().strip(),
-            "DEVICE": self.device.currentIndex(),
-            "OUTPUT": output,
+            InvertAlgorithm.LAMBDA: self.lam.value(),
+            InvertAlgorithm.DERIVATIVE: self.derivative.currentIndex(),
+            InvertAlgorithm.WEIGHTING: self.weighting.currentIndex(),
+            InvertAlgorithm.ROBUST: self.robust.isChecked(),
+            InvertAlgorithm.SATELLITES: self.satellites.text().strip(),
+            InvertAlgorithm.DEVICE: self.device.currentIndex(),
+            InvertAlgorithm.OUTPUT: output,
         }
 
     def state(self) -> dict:

@@ -15,6 +15,7 @@ from qgis.PyQt.QtCore import pyqtSignal, pyqtSlot
 from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from ..i18n import tr
+from ..processing.base import ItsLiveAlgorithm
 
 
 class AlgorithmPanel(QWidget):
@@ -91,7 +92,7 @@ class AlgorithmPanel(QWidget):
         if not ok:
             self._finish(False, last_error_line(error) or tr("The algorithm failed."))
             return
-        self.last_output = Path(str(results.get("OUTPUT", "")))
+        self.last_output = Path(str(results.get(ItsLiveAlgorithm.OUTPUT, "")))
         from ..layers import LoadResultTask
         from .view_guard import ViewGuard
 

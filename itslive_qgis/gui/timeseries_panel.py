@@ -347,7 +347,7 @@ class TimeSeriesPanel(QWidget):
         form.addRow(tr("Inversion"), inv)
         smooth = QHBoxLayout()
         self.lam_spin = QDoubleSpinBox()
-        self.lam_spin.setRange(0.0, 1e6)
+        self.lam_spin.setRange(InvertAlgorithm.MIN_LAMBDA, 1e6)
         self.lam_spin.setDecimals(3)
         self.lam_spin.setSpecialValueText(tr("automatic (cross-validation)"))
         self.lam_spin.setToolTip(

@@ -28,8 +28,6 @@ from .base import (
 
 #: a calendar for YYYY-MM-DD strings in Processing dialogs (the wrapper is loaded only by dialogs)
 DATE_METADATA = {"widget_wrapper": {"class": "itslive_qgis.gui.processing_widgets.DateWidgetWrapper"}}
-DEFAULT_START = "1984-01-01"
-DEFAULT_END = "2100-01-01"
 OUTPUT_SUFFIXES = (".nc", ".nc4", ".netcdf", ".zarr")
 
 
@@ -39,6 +37,29 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
     NAME = "downloadsubset"
     CAPABILITY = "subset"
     ICON = "download.svg"
+    EXTENT = "EXTENT"
+    AOI = "AOI"
+    START_DATE = "START_DATE"
+    END_DATE = "END_DATE"
+    VARIABLES = "VARIABLES"
+    SATELLITES = "SATELLITES"
+    MIN_DT_DAYS = "MIN_DT_DAYS"
+    MAX_DT_DAYS = "MAX_DT_DAYS"
+    MIN_VALID_PCT = "MIN_VALID_PCT"
+    MAX_V_ERROR = "MAX_V_ERROR"
+    CUBES = "CUBES"
+    CUBES_LAYER = "CUBES_LAYER"
+    TARGET_CRS = "TARGET_CRS"
+    MAX_SIZE_GB = "MAX_SIZE_GB"
+    OUTPUT = "OUTPUT"
+    PAIRS = "PAIRS"
+    #: the time window (mid_date, YYYY-MM-DD, inclusive) when START_DATE / END_DATE are empty
+    DEFAULT_START = "1984-01-01"
+    DEFAULT_END = "2100-01-01"
+    #: lower bounds of the optional filters (no upper bound, except 100 % for MIN_VALID_PCT)
+    MIN_DT_BOUND_DAYS = 0.0
+    MIN_VALID_PCT_RANGE = (0.0, 100.0)
+    MIN_V_ERROR_M_PER_YR = 0.0
 
     def displayName(self):
         return tr("Download datacube subset")
@@ -65,72 +86,78 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
         )
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterExtent("EXTENT", tr("Extent (any CRS)"), optional=True))
+        self.addParameter(QgsProcessingParameterExtent(self.EXTENT, tr("Extent (any CRS)"), optional=True))
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                "AOI",
+                self.AOI,
                 tr("Area polygons (optional, instead of the extent)"),
                 [QgsProcessing.SourceType.TypeVectorPolygon],
                 optional=True,
             )
         )
         for name, label, default in (
-            ("START_DATE", tr("Start date (YYYY-MM-DD)"), DEFAULT_START),
-            ("END_DATE", tr("End date (YYYY-MM-DD)"), DEFAULT_END),
+            (self.START_DATE, tr("Start date (YYYY-MM-DD)"), self.DEFAULT_START),
+            (self.END_DATE, tr("End date (YYYY-MM-DD)"), self.DEFAULT_END),
         ):
             date = QgsProcessingParameterString(name, label, defaultValue=default)
             date.setMetadata(DATE_METADATA)  # a calendar in dialogs; still a YYYY-MM-DD string
             self.addParameter(date)
         self.addParameter(
             QgsProcessingParameterString(
-                "VARIABLES", tr("Variables (comma-separated; empty = defaults)"), optional=True
+                self.VARIABLES, tr("Variables (comma-separated; empty = defaults)"), optional=True
             )
         )
         self.addParameter(
-            QgsProcessingParameterString("SATELLITES", tr("Satellites (e.g. 8,9,2A)"), optional=True)
+            QgsProcessingParameterString(self.SATELLITES, tr("Satellites (e.g. 8,9,2A)"), optional=True)
         )
         for name, label in (
-            ("MIN_DT_DAYS", tr("Minimum date_dt (days)")),
-            ("MAX_DT_DAYS", tr("Maximum date_dt (days)")),
+            (self.MIN_DT_DAYS, tr("Minimum date_dt (days)")),
+            (self.MAX_DT_DAYS, tr("Maximum date_dt (days)")),
         ):
             self.addParameter(
                 QgsProcessingParameterNumber(
-                    name, label, QgsProcessingParameterNumber.Type.Double, optional=True, minValue=0.0
+                    name,
+                    label,
+                    QgsProcessingParameterNumber.Type.Double,
+                    optional=True,
+                    minValue=self.MIN_DT_BOUND_DAYS,
                 )
             )
         self.addParameter(
             QgsProcessingParameterNumber(
-                "MIN_VALID_PCT",
+                self.MIN_VALID_PCT,
                 tr("Minimum roi_valid_percentage (%)"),
                 QgsProcessingParameterNumber.Type.Double,
                 optional=True,
-                minValue=0.0,
-                maxValue=100.0,
+                minValue=self.MIN_VALID_PCT_RANGE[0],
+                maxValue=self.MIN_VALID_PCT_RANGE[1],
             )
         )
         self.addParameter(
             QgsProcessingParameterNumber(
-                "MAX_V_ERROR",
+                self.MAX_V_ERROR,
                 tr("Maximum v_error (m/yr)"),
                 QgsProcessingParameterNumber.Type.Double,
                 optional=True,
-                minValue=0.0,
+                minValue=self.MIN_V_ERROR_M_PER_YR,
             )
         )
         self.addParameter(
-            QgsProcessingParameterString("CUBES", tr("Datacube URLs (optional)"), optional=True)
+            QgsProcessingParameterString(self.CUBES, tr("Datacube URLs (optional)"), optional=True)
         )
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                "CUBES_LAYER",
+                self.CUBES_LAYER,
                 tr("Datacube footprints (output of itslive:findcubes, optional)"),
                 [QgsProcessing.SourceType.TypeVectorPolygon],
                 optional=True,
             )
         )
-        self.addParameter(QgsProcessingParameterCrs("TARGET_CRS", tr("Target CRS (optional)"), optional=True))
+        self.addParameter(
+            QgsProcessingParameterCrs(self.TARGET_CRS, tr("Target CRS (optional)"), optional=True)
+        )
         budget = QgsProcessingParameterNumber(
-            "MAX_SIZE_GB",
+            self.MAX_SIZE_GB,
             tr("Size budget, GB (download or uncompressed output; empty = the plugin option, 0 = no limit)"),
             QgsProcessingParameterNumber.Type.Double,
             optional=True,
@@ -140,7 +167,7 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
         self.addParameter(budget)
         self.addParameter(
             QgsProcessingParameterFileDestination(
-                "OUTPUT", tr("Subset"), tr("NetCDF (*.nc);;Zarr (*.zarr)"), defaultValue=None
+                self.OUTPUT, tr("Subset"), tr("NetCDF (*.nc);;Zarr (*.zarr)"), defaultValue=None
             )
         )
 
@@ -150,25 +177,25 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
             return ok, message
         problem = (
             dates_problem(
-                self.parameterAsString(parameters, "START_DATE", context),
-                self.parameterAsString(parameters, "END_DATE", context),
+                self.parameterAsString(parameters, self.START_DATE, context),
+                self.parameterAsString(parameters, self.END_DATE, context),
             )
-            or satellites_problem(self.parameterAsString(parameters, "SATELLITES", context))
+            or satellites_problem(self.parameterAsString(parameters, self.SATELLITES, context))
             or self._output_problem(parameters)
             or self._cubes_problem(parameters, context)
         )
         return (False, problem) if problem else (True, "")
 
-    @staticmethod
-    def _output_problem(parameters) -> str:
+    @classmethod
+    def _output_problem(cls, parameters) -> str:
         from ..core.errors import InputError
         from ..core.io import check_output
 
-        path = output_path_value(parameters.get("OUTPUT"))
+        path = output_path_value(parameters.get(cls.OUTPUT))
         if path is None:
             return ""
         try:
-            check_output(path, "OUTPUT", OUTPUT_SUFFIXES)
+            check_output(path, cls.OUTPUT, OUTPUT_SUFFIXES)
         except InputError as exc:
             return str(exc)
         return ""
@@ -178,13 +205,13 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
         from ..core.errors import InputError
         from ..core.io import confine_url
 
-        cubes = split_list(self.parameterAsString(parameters, "CUBES", context))
+        cubes = split_list(self.parameterAsString(parameters, self.CUBES, context))
         if not cubes:
             return ""
         try:
             config = settings.checked_store_config()
             for url in cubes:
-                confine_url(url, config, settings.allow_other_hosts(), "CUBES")
+                confine_url(url, config, settings.allow_other_hosts(), self.CUBES)
         except InputError as exc:
             return str(exc)
         return ""
@@ -199,11 +226,11 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
         area = area_from_parameters(self, parameters, context)
         config = self.store_config()
         progress = progress_for(feedback)
-        cubes = split_list(self.parameterAsString(parameters, "CUBES", context))
-        origin = "CUBES"
-        if not cubes and parameters.get("CUBES_LAYER"):
-            origin = "CUBES_LAYER"
-            layer = self.parameterAsSource(parameters, "CUBES_LAYER", context)
+        cubes = split_list(self.parameterAsString(parameters, self.CUBES, context))
+        origin = self.CUBES
+        if not cubes and parameters.get(self.CUBES_LAYER):
+            origin = self.CUBES_LAYER
+            layer = self.parameterAsSource(parameters, self.CUBES_LAYER, context)
             if layer is None or layer.fields().indexOf("zarr_url") < 0:
                 raise QgsProcessingException(
                     tr("The datacube layer needs a zarr_url field (from itslive:findcubes).")
@@ -218,8 +245,8 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
 
         for url in cubes or []:  # before any request: no link is followed to another host
             self.run_core(confine_url, url, config, settings.allow_other_hosts(), origin)
-        target = self.parameterAsCrs(parameters, "TARGET_CRS", context)
-        output = self.parameterAsFileOutput(parameters, "OUTPUT", context)
+        target = self.parameterAsCrs(parameters, self.TARGET_CRS, context)
+        output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
 
         def number(name):
             return (
@@ -233,14 +260,14 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
             cubes,
             area,
             area.crs,
-            self.parameterAsString(parameters, "START_DATE", context).strip() or DEFAULT_START,
-            self.parameterAsString(parameters, "END_DATE", context).strip() or DEFAULT_END,
-            variables=split_list(self.parameterAsString(parameters, "VARIABLES", context)),
-            satellites=split_list(self.parameterAsString(parameters, "SATELLITES", context)),
-            min_interval_days=number("MIN_DT_DAYS"),
-            max_interval_days=number("MAX_DT_DAYS"),
-            min_roi_valid_percentage=number("MIN_VALID_PCT"),
-            max_v_error_m_per_yr=number("MAX_V_ERROR"),
+            self.parameterAsString(parameters, self.START_DATE, context).strip() or self.DEFAULT_START,
+            self.parameterAsString(parameters, self.END_DATE, context).strip() or self.DEFAULT_END,
+            variables=split_list(self.parameterAsString(parameters, self.VARIABLES, context)),
+            satellites=split_list(self.parameterAsString(parameters, self.SATELLITES, context)),
+            min_interval_days=number(self.MIN_DT_DAYS),
+            max_interval_days=number(self.MAX_DT_DAYS),
+            min_roi_valid_percentage=number(self.MIN_VALID_PCT),
+            max_v_error_m_per_yr=number(self.MAX_V_ERROR),
             target_crs=(target.authid() or target.toWkt()) if target.isValid() else None,
             output_path=output,
             config=config,
@@ -249,11 +276,11 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
             allow_other_hosts=settings.allow_other_hosts(),
         )
         feedback.pushInfo(tr("{} pairs written to {}").format(result.n_pairs, result.path))
-        return {"OUTPUT": str(result.path), "PAIRS": result.n_pairs}
+        return {self.OUTPUT: str(result.path), self.PAIRS: result.n_pairs}
 
     def _budget_bytes(self, parameters, context) -> float | None:
         """MAX_SIZE_GB, else the plugin option, in bytes; None when 0 (no limit)."""
-        if parameters.get("MAX_SIZE_GB") not in (None, ""):
-            gb = self.parameterAsDouble(parameters, "MAX_SIZE_GB", context)
+        if parameters.get(self.MAX_SIZE_GB) not in (None, ""):
+            gb = self.parameterAsDouble(parameters, self.MAX_SIZE_GB, context)
             return gb * 1e9 if gb > 0 else None
         return settings.max_download_bytes()

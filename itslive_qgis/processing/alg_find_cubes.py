@@ -33,6 +33,7 @@ class FindCubesAlgorithm(ItsLiveAlgorithm):
     EXTENT = "EXTENT"
     CATALOG = "CATALOG"
     OUTPUT = "OUTPUT"
+    COUNT = "COUNT"
 
     def displayName(self):
         return tr("Find datacubes")
@@ -95,4 +96,4 @@ class FindCubesAlgorithm(ItsLiveAlgorithm):
             feature.setAttributes([feature_json["properties"][name] for name, _ in FOOTPRINT_FIELDS])
             sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         feedback.pushInfo(tr("{} datacube(s) cover the extent.").format(len(features)))
-        return {self.OUTPUT: dest_id, "COUNT": len(features)}
+        return {self.OUTPUT: dest_id, self.COUNT: len(features)}

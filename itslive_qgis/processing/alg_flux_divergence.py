@@ -20,6 +20,7 @@ from ..i18n import tr
 from .base import ItsLiveAlgorithm, progress_for
 from .velocity_inputs import (
     GRID_OUTPUT_FILTER,
+    VelocityParameterIds,
     add_crs_parameters,
     add_velocity_parameters,
     describe_source,
@@ -32,7 +33,7 @@ from .velocity_inputs import (
 )
 
 
-class FluxDivergenceAlgorithm(ItsLiveAlgorithm):
+class FluxDivergenceAlgorithm(VelocityParameterIds, ItsLiveAlgorithm):
     """div(H f v) and the dynamic dh/dt it implies."""
 
     NAME = "fluxdivergence"
@@ -46,6 +47,10 @@ class FluxDivergenceAlgorithm(ItsLiveAlgorithm):
     BOUNDARY_POINTS = "BOUNDARY_POINTS"
     DEPTH_FACTOR = "DEPTH_FACTOR"
     OUTPUT = "OUTPUT"
+    #: depth-averaged / surface speed: 1 = plug flow or sliding
+    DEFAULT_DEPTH_FACTOR = 1.0
+    MIN_DEPTH_FACTOR = 0.01
+    MAX_DEPTH_FACTOR = 1.1
 
     def displayName(self):
         return tr("Flux divergence")
@@ -99,9 +104,9 @@ class FluxDivergenceAlgorithm(ItsLiveAlgorithm):
                 self.DEPTH_FACTOR,
                 tr("Depth factor (depth-averaged / surface speed)"),
                 type=Qgis.ProcessingNumberParameterType.Double,
-                defaultValue=1.0,
-                minValue=0.01,
-                maxValue=1.1,
+                defaultValue=self.DEFAULT_DEPTH_FACTOR,
+                minValue=self.MIN_DEPTH_FACTOR,
+                maxValue=self.MAX_DEPTH_FACTOR,
             )
         )
         error = QgsProcessingParameterRasterLayer(

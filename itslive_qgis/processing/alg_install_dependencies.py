@@ -24,6 +24,14 @@ from .base import ItsLiveAlgorithm
 
 class InstallDependenciesAlgorithm(ItsLiveAlgorithm):
     NAME = "installdependencies"
+    SETS = "SETS"
+    COMMAND_ONLY = "COMMAND_ONLY"
+    PYTHON = "PYTHON"
+    FOLDER = "FOLDER"
+    PACKAGES = "PACKAGES"
+    COMMAND = "COMMAND"
+    DOWNLOAD_MIB = "DOWNLOAD_MIB"
+    RESTART_NEEDED = "RESTART_NEEDED"
     GROUP = "Setup"
     GROUP_ID = "setup"
 
@@ -48,37 +56,39 @@ class InstallDependenciesAlgorithm(ItsLiveAlgorithm):
 
     def initAlgorithm(self, config=None):
         self.addParameter(
-            QgsProcessingParameterString("SETS", tr("Package sets (comma-separated)"), defaultValue="core")
+            QgsProcessingParameterString(self.SETS, tr("Package sets (comma-separated)"), defaultValue="core")
         )
         self.addParameter(
-            QgsProcessingParameterBoolean("COMMAND_ONLY", tr("Only show the pip command"), defaultValue=False)
+            QgsProcessingParameterBoolean(
+                self.COMMAND_ONLY, tr("Only show the pip command"), defaultValue=False
+            )
         )
         self.addParameter(
-            QgsProcessingParameterString("PYTHON", tr("QGIS's Python (optional)"), optional=True)
+            QgsProcessingParameterString(self.PYTHON, tr("QGIS's Python (optional)"), optional=True)
         )
-        self.addOutput(QgsProcessingOutputString("FOLDER", tr("Packages folder")))
-        self.addOutput(QgsProcessingOutputString("PACKAGES", tr("Installed packages")))
-        self.addOutput(QgsProcessingOutputString("COMMAND", tr("pip command for your own environment")))
-        self.addOutput(QgsProcessingOutputNumber("DOWNLOAD_MIB", tr("Downloaded (MiB)")))
-        self.addOutput(QgsProcessingOutputBoolean("RESTART_NEEDED", tr("Restart QGIS needed")))
+        self.addOutput(QgsProcessingOutputString(self.FOLDER, tr("Packages folder")))
+        self.addOutput(QgsProcessingOutputString(self.PACKAGES, tr("Installed packages")))
+        self.addOutput(QgsProcessingOutputString(self.COMMAND, tr("pip command for your own environment")))
+        self.addOutput(QgsProcessingOutputNumber(self.DOWNLOAD_MIB, tr("Downloaded (MiB)")))
+        self.addOutput(QgsProcessingOutputBoolean(self.RESTART_NEEDED, tr("Restart QGIS needed")))
 
     def processAlgorithm(self, parameters, context, feedback):
         try:
-            sets = deps.parse_sets(self.parameterAsString(parameters, "SETS", context))
+            sets = deps.parse_sets(self.parameterAsString(parameters, self.SETS, context))
         except ValueError as exc:
             raise QgsProcessingException(str(exc)) from exc
-        python = self.parameterAsString(parameters, "PYTHON", context).strip() or None
+        python = self.parameterAsString(parameters, self.PYTHON, context).strip() or None
         profile = QgsApplication.qgisSettingsDirPath()
         try:
-            if self.parameterAsBoolean(parameters, "COMMAND_ONLY", context):
+            if self.parameterAsBoolean(parameters, self.COMMAND_ONLY, context):
                 command = installer.command_for(sets, python, profile)
                 feedback.pushInfo(command)
                 return {
-                    "FOLDER": "",
-                    "PACKAGES": "",
-                    "COMMAND": command,
-                    "DOWNLOAD_MIB": 0,
-                    "RESTART_NEEDED": False,
+                    self.FOLDER: "",
+                    self.PACKAGES: "",
+                    self.COMMAND: command,
+                    self.DOWNLOAD_MIB: 0,
+                    self.RESTART_NEEDED: False,
                 }
             result = installer.install(
                 sets,
@@ -99,9 +109,9 @@ class InstallDependenciesAlgorithm(ItsLiveAlgorithm):
             )
         )
         return {
-            "FOLDER": str(result.folder),
-            "PACKAGES": ", ".join(f"{k}=={v}" for k, v in result.packages.items()),
-            "COMMAND": result.command,
-            "DOWNLOAD_MIB": round(result.download_bytes / 2**20, 1),
-            "RESTART_NEEDED": result.restart_needed,
+            self.FOLDER: str(result.folder),
+            self.PACKAGES: ", ".join(f"{k}=={v}" for k, v in result.packages.items()),
+            self.COMMAND: result.command,
+            self.DOWNLOAD_MIB: round(result.download_bytes / 2**20, 1),
+            self.RESTART_NEEDED: result.restart_needed,
         }

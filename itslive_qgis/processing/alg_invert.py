@@ -35,11 +35,30 @@ class InvertAlgorithm(ItsLiveAlgorithm):
 
     NAME = "invert"
     CAPABILITY = "inversion"
+    INPUT = "INPUT"
+    EXTENT = "EXTENT"
     INTERVAL_DAYS = "INTERVAL_DAYS"
+    LAMBDA = "LAMBDA"
+    DERIVATIVE = "DERIVATIVE"
+    WEIGHTING = "WEIGHTING"
+    ROBUST = "ROBUST"
+    SATELLITES = "SATELLITES"
+    START_DATE = "START_DATE"
+    END_DATE = "END_DATE"
+    DEVICE = "DEVICE"
+    OUTPUT = "OUTPUT"
     #: the one default time step (days) of the algorithm, the dock's Inversion tab and the point plot
     DEFAULT_INTERVAL_DAYS = 30.0
     MIN_INTERVAL_DAYS = 1.0
     MAX_INTERVAL_DAYS = 3653.0  # ten years: a longer step leaves no time axis worth the name
+    #: LAMBDA: 0 = chosen by cross-validation; no upper bound
+    DEFAULT_LAMBDA = 0.0
+    MIN_LAMBDA = 0.0
+    #: option indices: DERIVATIVES[1] = second derivative, WEIGHTINGS[1] = pair errors, DEVICES[0] = auto
+    DEFAULT_DERIVATIVE = 1
+    DEFAULT_WEIGHTING = 1
+    DEFAULT_DEVICE = 0
+    DEFAULT_ROBUST = False
     ICON = "invert.svg"
     GROUP = "Time series"
     GROUP_ID = "timeseries"
@@ -78,7 +97,7 @@ class InvertAlgorithm(ItsLiveAlgorithm):
             )
         )
         self.addParameter(
-            QgsProcessingParameterExtent("EXTENT", tr("Extent (part of a cube)"), optional=True)
+            QgsProcessingParameterExtent(self.EXTENT, tr("Extent (part of a cube)"), optional=True)
         )
         self.addParameter(
             QgsProcessingParameterNumber(
@@ -92,47 +111,54 @@ class InvertAlgorithm(ItsLiveAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterNumber(
-                "LAMBDA",
+                self.LAMBDA,
                 tr("Regularisation weight (0 = automatic, cross-validation)"),
                 QgsProcessingParameterNumber.Type.Double,
-                defaultValue=0.0,
-                minValue=0.0,
+                defaultValue=self.DEFAULT_LAMBDA,
+                minValue=self.MIN_LAMBDA,
             )
         )
         self.addParameter(
             QgsProcessingParameterEnum(
-                "DERIVATIVE",
+                self.DERIVATIVE,
                 tr("Regularised derivative"),
                 options=[tr("first"), tr("second")],
-                defaultValue=1,
+                defaultValue=self.DEFAULT_DERIVATIVE,
             )
         )
         self.addParameter(
             QgsProcessingParameterEnum(
-                "WEIGHTING", tr("Pair weighting"), options=[tr("none"), tr("pair errors")], defaultValue=1
+                self.WEIGHTING,
+                tr("Pair weighting"),
+                options=[tr("none"), tr("pair errors")],
+                defaultValue=self.DEFAULT_WEIGHTING,
             )
         )
-        self.addParameter(QgsProcessingParameterBoolean("ROBUST", tr("Robust (down-weight outliers)"), False))
         self.addParameter(
-            QgsProcessingParameterString("SATELLITES", tr("Satellites (e.g. 8,9,2A)"), optional=True)
+            QgsProcessingParameterBoolean(
+                self.ROBUST, tr("Robust (down-weight outliers)"), self.DEFAULT_ROBUST
+            )
         )
         self.addParameter(
-            QgsProcessingParameterString("START_DATE", tr("Start date (YYYY-MM-DD)"), optional=True)
+            QgsProcessingParameterString(self.SATELLITES, tr("Satellites (e.g. 8,9,2A)"), optional=True)
         )
         self.addParameter(
-            QgsProcessingParameterString("END_DATE", tr("End date (YYYY-MM-DD)"), optional=True)
+            QgsProcessingParameterString(self.START_DATE, tr("Start date (YYYY-MM-DD)"), optional=True)
+        )
+        self.addParameter(
+            QgsProcessingParameterString(self.END_DATE, tr("End date (YYYY-MM-DD)"), optional=True)
         )
         self.addParameter(
             QgsProcessingParameterEnum(
-                "DEVICE", tr("Device"), options=[tr("auto"), tr("cpu"), tr("cuda")], defaultValue=0
+                self.DEVICE,
+                tr("Device"),
+                options=[tr("auto"), tr("cpu"), tr("cuda")],
+                defaultValue=self.DEFAULT_DEVICE,
             )
         )
         self.addParameter(
             QgsProcessingParameterFileDestination(self.OUTPUT, tr("Time series"), tr("NetCDF (*.nc)"))
         )
-
-    INPUT = "INPUT"
-    OUTPUT = "OUTPUT"
 
     def checkParameterValues(self, parameters, context):
         ok, message = super().checkParameterValues(parameters, context)
@@ -147,9 +173,9 @@ class InvertAlgorithm(ItsLiveAlgorithm):
         from ..core.io import check_output, confine_url, is_remote
 
         problem = dates_problem(
-            self.parameterAsString(parameters, "START_DATE", context),
-            self.parameterAsString(parameters, "END_DATE", context),
-        ) or satellites_problem(self.parameterAsString(parameters, "SATELLITES", context))
+            self.parameterAsString(parameters, self.START_DATE, context),
+            self.parameterAsString(parameters, self.END_DATE, context),
+        ) or satellites_problem(self.parameterAsString(parameters, self.SATELLITES, context))
         if problem:
             return problem
         source = self.parameterAsString(parameters, self.INPUT, context).strip()
@@ -187,9 +213,9 @@ class InvertAlgorithm(ItsLiveAlgorithm):
             source = self.run_core(confine_url, source, config, settings.allow_other_hosts(), self.INPUT)
         ds = self.run_core(open_pairs, source, config, data_parameter=self.INPUT)
         bounds = None
-        if parameters.get("EXTENT"):
+        if parameters.get(self.EXTENT):
             crs = self.run_core(crs_from_dataset, ds)
-            bounds = extent_in_crs(self, parameters, "EXTENT", context, crs)
+            bounds = extent_in_crs(self, parameters, self.EXTENT, context, crs)
         if bounds is not None:
             ds = self.run_core(select_extent, ds, *bounds)
         feedback.pushInfo(
@@ -198,15 +224,15 @@ class InvertAlgorithm(ItsLiveAlgorithm):
         result = self.run_core(
             invert_dataset,
             ds,
-            interval_days=self.parameterAsDouble(parameters, "INTERVAL_DAYS", context),
-            lam=self.parameterAsDouble(parameters, "LAMBDA", context),
-            derivative=DERIVATIVES[self.parameterAsEnum(parameters, "DERIVATIVE", context)],
-            weighting=WEIGHTINGS[self.parameterAsEnum(parameters, "WEIGHTING", context)],
-            robust=self.parameterAsBool(parameters, "ROBUST", context),
-            satellites=self.parameterAsString(parameters, "SATELLITES", context).strip() or None,
-            start_date=self.parameterAsString(parameters, "START_DATE", context).strip() or None,
-            end_date=self.parameterAsString(parameters, "END_DATE", context).strip() or None,
-            device=DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
+            interval_days=self.parameterAsDouble(parameters, self.INTERVAL_DAYS, context),
+            lam=self.parameterAsDouble(parameters, self.LAMBDA, context),
+            derivative=DERIVATIVES[self.parameterAsEnum(parameters, self.DERIVATIVE, context)],
+            weighting=WEIGHTINGS[self.parameterAsEnum(parameters, self.WEIGHTING, context)],
+            robust=self.parameterAsBool(parameters, self.ROBUST, context),
+            satellites=self.parameterAsString(parameters, self.SATELLITES, context).strip() or None,
+            start_date=self.parameterAsString(parameters, self.START_DATE, context).strip() or None,
+            end_date=self.parameterAsString(parameters, self.END_DATE, context).strip() or None,
+            device=DEVICES[self.parameterAsEnum(parameters, self.DEVICE, context)],
             progress=progress,
             data_parameter=self.INPUT,
         )

@@ -30,6 +30,17 @@ class MosaicAlgorithm(ItsLiveAlgorithm):
     ICON = "mosaic.svg"
     GROUP = "Mosaics"
     GROUP_ID = "mosaics"
+    EXTENT = "EXTENT"
+    AOI = "AOI"
+    YEAR = "YEAR"
+    VARIABLES = "VARIABLES"
+    REGION = "REGION"
+    OUTPUT_FOLDER = "OUTPUT_FOLDER"
+    LAYERS = "LAYERS"
+    #: the raster outputs, one per velocity component (chain into itslive:strainrates)
+    V = "V"
+    VX = "VX"
+    VY = "VY"
 
     def displayName(self):
         return tr("Clip velocity mosaic")
@@ -46,10 +57,10 @@ class MosaicAlgorithm(ItsLiveAlgorithm):
         )
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterExtent("EXTENT", tr("Extent (any CRS)"), optional=True))
+        self.addParameter(QgsProcessingParameterExtent(self.EXTENT, tr("Extent (any CRS)"), optional=True))
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                "AOI",
+                self.AOI,
                 tr("Area polygons (optional)"),
                 [QgsProcessing.SourceType.TypeVectorPolygon],
                 optional=True,
@@ -57,7 +68,7 @@ class MosaicAlgorithm(ItsLiveAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterNumber(
-                "YEAR",
+                self.YEAR,
                 tr("Year (0 = static mosaic)"),
                 QgsProcessingParameterNumber.Type.Integer,
                 0,
@@ -67,24 +78,26 @@ class MosaicAlgorithm(ItsLiveAlgorithm):
             )
         )
         self.addParameter(
-            QgsProcessingParameterString("VARIABLES", tr("Variables"), defaultValue=DEFAULT_VARIABLES)
+            QgsProcessingParameterString(self.VARIABLES, tr("Variables"), defaultValue=DEFAULT_VARIABLES)
         )
-        self.addParameter(QgsProcessingParameterString("REGION", tr("RGI region (optional)"), optional=True))
-        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT_FOLDER", tr("Output folder")))
-        self.addOutput(QgsProcessingOutputMultipleLayers("LAYERS", tr("Clipped mosaics")))
-        for name in ("V", "VX", "VY"):
+        self.addParameter(
+            QgsProcessingParameterString(self.REGION, tr("RGI region (optional)"), optional=True)
+        )
+        self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, tr("Output folder")))
+        self.addOutput(QgsProcessingOutputMultipleLayers(self.LAYERS, tr("Clipped mosaics")))
+        for name in (self.V, self.VX, self.VY):
             self.addOutput(QgsProcessingOutputRasterLayer(name, tr("{} raster").format(name.lower())))
 
     def processAlgorithm(self, parameters, context, feedback):
         from ..core.mosaic import clip_mosaic
 
         area = area_from_parameters(self, parameters, context)
-        year = self.parameterAsInt(parameters, "YEAR", context) or None
+        year = self.parameterAsInt(parameters, self.YEAR, context) or None
         variables = split_list(
-            self.parameterAsString(parameters, "VARIABLES", context)
+            self.parameterAsString(parameters, self.VARIABLES, context)
         ) or DEFAULT_VARIABLES.split(",")
-        region = self.parameterAsString(parameters, "REGION", context).strip() or None
-        folder = self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
+        region = self.parameterAsString(parameters, self.REGION, context).strip() or None
+        folder = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
         created = _missing_folders(Path(folder))
         try:
             Path(folder).mkdir(parents=True, exist_ok=True)
@@ -110,10 +123,10 @@ class MosaicAlgorithm(ItsLiveAlgorithm):
         except BaseException:
             _remove_empty(created)  # a failed run leaves no empty folder behind
             raise
-        results = {"OUTPUT_FOLDER": folder, "LAYERS": [str(p) for p in paths]}
+        results = {self.OUTPUT_FOLDER: folder, self.LAYERS: [str(p) for p in paths]}
         for path in paths:
             var = path.stem.removesuffix("_clip").rsplit("_", 1)[-1].upper()
-            if var in ("V", "VX", "VY"):
+            if var in (self.V, self.VX, self.VY):
                 results[var] = str(path)
         return results
 

@@ -17,6 +17,7 @@ from ..i18n import tr
 from .base import ItsLiveAlgorithm, progress_for
 from .velocity_inputs import (
     GRID_OUTPUT_FILTER,
+    VelocityParameterIds,
     add_crs_parameters,
     add_velocity_parameters,
     describe_source,
@@ -27,7 +28,7 @@ from .velocity_inputs import (
 )
 
 
-class StrainRatesAlgorithm(ItsLiveAlgorithm):
+class StrainRatesAlgorithm(VelocityParameterIds, ItsLiveAlgorithm):
     """Strain-rate tensor, invariants and flow-aligned components of a velocity field."""
 
     NAME = "strainrates"
@@ -38,6 +39,11 @@ class StrainRatesAlgorithm(ItsLiveAlgorithm):
     METHOD = "METHOD"
     LENGTH_SCALE = "LENGTH_SCALE"
     OUTPUT = "OUTPUT"
+    #: METHOD option 0: central differences; 1: logarithmic strain over LENGTH_SCALE
+    DEFAULT_METHOD = 0
+    #: LENGTH_SCALE (metres, ground); no upper bound
+    DEFAULT_LENGTH_SCALE_M = 500.0
+    MIN_LENGTH_SCALE_M = 1.0
 
     def displayName(self):
         return tr("Strain rates")
@@ -77,7 +83,7 @@ class StrainRatesAlgorithm(ItsLiveAlgorithm):
                     tr("Central differences"),
                     tr("Logarithmic strain over a length scale (Alley et al. 2018)"),
                 ],
-                defaultValue=0,
+                defaultValue=self.DEFAULT_METHOD,
             )
         )
         self.addParameter(
@@ -85,8 +91,8 @@ class StrainRatesAlgorithm(ItsLiveAlgorithm):
                 self.LENGTH_SCALE,
                 tr("Length scale for the logarithmic method (metres)"),
                 type=Qgis.ProcessingNumberParameterType.Double,
-                defaultValue=500.0,
-                minValue=1.0,
+                defaultValue=self.DEFAULT_LENGTH_SCALE_M,
+                minValue=self.MIN_LENGTH_SCALE_M,
             )
         )
         add_crs_parameters(self)

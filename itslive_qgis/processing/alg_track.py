@@ -28,6 +28,7 @@ from qgis.PyQt.QtCore import QDateTime, QMetaType, Qt
 from ..i18n import tr
 from .base import ItsLiveAlgorithm, progress_for
 from .velocity_inputs import (
+    VelocityParameterIds,
     add_crs_parameters,
     add_velocity_parameters,
     describe_source,
@@ -45,7 +46,7 @@ MS_PER_DAY = 86_400_000
 _POST_PROCESSORS: list = []
 
 
-class TrackAlgorithm(ItsLiveAlgorithm):
+class TrackAlgorithm(VelocityParameterIds, ItsLiveAlgorithm):
     """Track particles from seed points through a static or time-varying velocity field."""
 
     NAME = "track"
@@ -59,6 +60,13 @@ class TrackAlgorithm(ItsLiveAlgorithm):
     STEP_DAYS = "STEP_DAYS"
     DIRECTION = "DIRECTION"
     OUTPUT = "OUTPUT"
+    COUNT = "COUNT"
+    #: DURATION_DAYS and STEP_DAYS (days): defaults and their common lower bound (no upper bound)
+    DEFAULT_DURATION_DAYS = 365.0
+    DEFAULT_STEP_DAYS = 5.0
+    MIN_DAYS = 1e-3
+    #: DIRECTION option 0: forward (DIRECTIONS)
+    DEFAULT_DIRECTION = 0
 
     def displayName(self):
         return tr("Track particles")
@@ -103,8 +111,8 @@ class TrackAlgorithm(ItsLiveAlgorithm):
             )
         )
         for name, label, default, minimum in (
-            (self.DURATION_DAYS, tr("Duration (days)"), 365.0, 1e-3),
-            (self.STEP_DAYS, tr("Time step (days)"), 5.0, 1e-3),
+            (self.DURATION_DAYS, tr("Duration (days)"), self.DEFAULT_DURATION_DAYS, self.MIN_DAYS),
+            (self.STEP_DAYS, tr("Time step (days)"), self.DEFAULT_STEP_DAYS, self.MIN_DAYS),
         ):
             self.addParameter(
                 QgsProcessingParameterNumber(
@@ -117,7 +125,10 @@ class TrackAlgorithm(ItsLiveAlgorithm):
             )
         self.addParameter(
             QgsProcessingParameterEnum(
-                self.DIRECTION, tr("Direction"), options=[tr("Forward"), tr("Backward")], defaultValue=0
+                self.DIRECTION,
+                tr("Direction"),
+                options=[tr("Forward"), tr("Backward")],
+                defaultValue=self.DEFAULT_DIRECTION,
             )
         )
         add_crs_parameters(self)
@@ -239,7 +250,7 @@ class TrackAlgorithm(ItsLiveAlgorithm):
             _POST_PROCESSORS.append(processor)
             context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(processor)
         feedback.pushInfo(tr("{} track(s) written.").format(len(moved)))
-        return {self.OUTPUT: dest_id, "COUNT": len(moved)}
+        return {self.OUTPUT: dest_id, self.COUNT: len(moved)}
 
     # -- helpers ---------------------------------------------------------------------------------
     def _start_days(self, start: dt.date | None, field, direction: str, feedback) -> float:

@@ -65,6 +65,8 @@ class ItsLiveAlgorithm(QgsProcessingAlgorithm):
     ICON = "itslive.svg"
     GROUP = "Datacubes"
     GROUP_ID = "datacubes"
+    #: id of the main output of every algorithm that writes one (the dock loads it)
+    OUTPUT = "OUTPUT"
 
     def name(self):
         return self.NAME

@@ -30,6 +30,18 @@ CRS = "CRS"
 SCALE_CORRECTION = "SCALE_CORRECTION"
 GRID_OUTPUT_FILTER = "NetCDF (*.nc);;GeoTIFF (*.tif *.tiff)"
 DATASET_FILTER = "NetCDF or Zarr (*.nc *.nc4 *.cdf *.zarr);;All files (*)"
+
+
+class VelocityParameterIds:
+    """The ids of the shared velocity parameters, as class constants of the algorithms that add them."""
+
+    INPUT = INPUT
+    VX = VX
+    VY = VY
+    CRS = CRS
+    SCALE_CORRECTION = SCALE_CORRECTION
+
+
 _NETCDF_SUBDATASET = re.compile(r'^NETCDF:"?(?P<path>.+?)"?:(?P<var>[^:"]+)$', re.IGNORECASE)
 
 
