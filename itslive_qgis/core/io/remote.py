@@ -5,6 +5,7 @@ and single objects (the catalog) read with the same retry policy.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import threading
 
@@ -123,6 +124,9 @@ def close_filesystems() -> None:
         _FS.clear()
     for fs in items:
         _close(fs)
+
+
+atexit.register(close_filesystems)
 
 
 def _close(fs) -> None:
