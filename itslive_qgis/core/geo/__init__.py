@@ -6,8 +6,10 @@ from .crs import (
     crs_from_attrs,
     crs_from_dataset,
     crs_info,
+    epsg_of,
     require_shapely,
     transform_geometry,
+    transform_xy,
     transformer,
 )
 
@@ -18,7 +20,9 @@ __all__ = [
     "crs_from_attrs",
     "crs_from_dataset",
     "crs_info",
+    "epsg_of",
     "require_shapely",
     "transform_geometry",
+    "transform_xy",
     "transformer",
 ]

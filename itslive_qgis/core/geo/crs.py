@@ -171,6 +171,7 @@ def _crs_in_attrs(global_attrs: dict, mapping_attrs: dict):
     for value in (
         mapping_attrs.get("spatial_epsg"),
         global_attrs.get("projection"),
+        global_attrs.get("input_projection"),
         mapping_attrs.get("crs_wkt"),
         mapping_attrs.get("spatial_ref"),
         mapping_attrs.get("proj4text"),

@@ -12,13 +12,13 @@ inversion files are read with xarray. Public entry points are in :mod:`.timeseri
 from __future__ import annotations
 
 import asyncio
-import functools
 from pathlib import Path
 
 import numpy as np
 
 from ..cube import PAIR_DIM, clean_pairs, open_cube, pair_dates_days, require_xarray, to_days
-from ..errors import DataError, InputError, MissingDependencyError
+from ..errors import DataError, InputError
+from ..geo import crs_from_attrs, crs_from_dataset, crs_info, epsg_of, transform_xy
 from ..io import FetchStats, StoreConfig, cf_attrs, dims_of, open_cube_store, run
 from ..progress import check_cancelled
 from .model import PAIR_METADATA, SERIES_VARIABLES, PointSeries, RegularSeries
@@ -248,66 +248,27 @@ def _pixel(xs, ys, px: float, py: float):
 
 
 def _epsg_from_attrs(attrs: dict, arrays: dict):
-    proj = str(attrs.get("projection", "")).strip()
-    if proj.isdigit():
-        return int(proj)
+    """EPSG code of a cube from its attributes (the one CRS reader), or None."""
     mapping = arrays.get("mapping")
-    if mapping is not None:
-        code = mapping.attrs.get("spatial_epsg")
-        if code is not None:
-            return int(code)
-        wkt = mapping.attrs.get("crs_wkt") or mapping.attrs.get("spatial_ref")
-        if wkt:
-            import pyproj
-
-            return pyproj.CRS.from_wkt(wkt).to_epsg()
-    return None
+    try:
+        return epsg_of(crs_from_attrs(attrs, dict(mapping.attrs) if mapping is not None else {}))
+    except DataError:
+        return None
 
 
 def _dataset_crs(ds):
     """(EPSG code or None, CRS usable by pyproj or None) of a subset/inversion dataset."""
-    for name in ("mapping", "spatial_ref", "crs"):
-        if name in ds.variables:
-            attrs = ds[name].attrs
-            code = attrs.get("spatial_epsg")
-            if code is not None:
-                return int(code), f"EPSG:{int(code)}"
-            wkt = attrs.get("crs_wkt") or attrs.get("spatial_ref")
-            if wkt:
-                import pyproj
-
-                epsg = pyproj.CRS.from_wkt(wkt).to_epsg()
-                return epsg, (f"EPSG:{epsg}" if epsg else wkt)
-    for key in ("projection", "input_projection"):
-        proj = str(ds.attrs.get(key, "")).strip()
-        if proj.isdigit():
-            return int(proj), f"EPSG:{proj}"
-    return None, None
+    try:
+        crs = crs_from_dataset(ds)
+    except InputError:
+        return None, None
+    key, _, epsg = crs_info(crs)
+    return epsg, key
 
 
 def _to_crs(x, y, src, dst) -> tuple[float, float]:
-    if str(src) == str(dst):
-        return float(x), float(y)
-    tx, ty = _transformer(_crs_key(src), _crs_key(dst)).transform(float(x), float(y))
+    tx, ty = transform_xy(float(x), float(y), src, dst)
     return float(tx), float(ty)
-
-
-def _crs_key(crs) -> str:
-    return crs if isinstance(crs, str) else crs.to_wkt()
-
-
-@functools.lru_cache(maxsize=32)
-def _transformer(src: str, dst: str):
-    try:
-        import pyproj
-    except ImportError as exc:
-        raise MissingDependencyError("pyproj is not installed: pip install pyproj") from exc
-    try:
-        return pyproj.Transformer.from_crs(
-            pyproj.CRS.from_user_input(src), pyproj.CRS.from_user_input(dst), always_xy=True
-        )
-    except pyproj.exceptions.CRSError as exc:
-        raise InputError(f"Unknown CRS {src!r} or {dst!r}: {exc}") from exc
 
 
 def _read_pixel_xarray(url, epsg_hint, x, y, crs, config, variables):
