@@ -291,7 +291,7 @@ def _primary_variable(source: ResultSource) -> VariableSource | None:
 def _raster_layer(source: ResultSource, variable: VariableSource) -> QgsRasterLayer:
     # short name with units; the long name (a formula for strain rates) goes to the metadata
     units = UNIT_LABELS.get(variable.units.strip().lower(), variable.units)
-    name = f"{variable.name} ({units})" if units else variable.name
+    name = f"{variable.name} ({units})" if units and units != "1" else variable.name  # CF "1": a count
     layer = QgsRasterLayer(variable.uri, name, "gdal")
     if not layer.isValid():
         raise DataError(f"QGIS cannot open {variable.uri}: {layer.error().summary()}")
