@@ -1,26 +1,25 @@
-"""The ITS_LIVE datacube catalog: load, cache, validate and search it."""
+"""The ITS_LIVE datacube catalog: load, cache, validate and search it.
 
-from .catalog import (
-    STATUS_CACHE,
-    STATUS_REFRESH_FAILED,
-    STATUS_REFRESHED,
-    Catalog,
-    CatalogLoadResult,
-    cube_urls_for_area,
-    load_catalog,
-)
-from .records import FOOTPRINT_FIELDS, CubeMatch, CubeRecord, tile_name
+The names below are this room's public face. They are imported when first used, so the plugin
+starts (and says what is missing) without the heavy packages some of them need.
+"""
 
-__all__ = [
-    "Catalog",
-    "CatalogLoadResult",
-    "CubeMatch",
-    "CubeRecord",
-    "FOOTPRINT_FIELDS",
-    "STATUS_CACHE",
-    "STATUS_REFRESHED",
-    "STATUS_REFRESH_FAILED",
-    "cube_urls_for_area",
-    "load_catalog",
-    "tile_name",
-]
+from .. import lazy_face
+
+#: public name -> the module of this room that defines it
+_FACE = {
+    "Catalog": "catalog",
+    "CatalogLoadResult": "catalog",
+    "CubeMatch": "records",
+    "CubeRecord": "records",
+    "FOOTPRINT_FIELDS": "records",
+    "STATUS_CACHE": "catalog",
+    "STATUS_REFRESHED": "catalog",
+    "STATUS_REFRESH_FAILED": "catalog",
+    "cube_urls_for_area": "catalog",
+    "load_catalog": "catalog",
+    "tile_name": "records",
+}
+__all__ = sorted(_FACE)
+
+__getattr__, __dir__ = lazy_face(__name__, _FACE)

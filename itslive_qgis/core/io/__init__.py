@@ -1,69 +1,49 @@
-"""Where data lives and how it is reached: the store settings, local files, HDF5 quirks."""
+"""Where data lives and how it is reached: the store settings, local files, HDF5 quirks.
 
-from .cube_store import (
-    ALL_CHUNKS_ATTR,
-    cf_attrs,
-    chunk_grid,
-    chunk_key,
-    decode_cf,
-    dims_of,
-    open_cube_dataset,
-    open_cube_store,
-    open_group,
-    read_block,
-    row_prefix,
-)
-from .files import atomic_output, check_output, writable_folder, write_bytes
-from .frames import geodataframe
-from .hdf5 import NETCDF_WRITE_LOCK, library_lock, silence_hdf5_diagnostics
-from .remote import gdal_options, get_object
-from .retry import FetchStats, describe_stats
-from .runner import run, start, stop, wait
-from .store import (
-    DEFAULT_BUCKET,
-    ENV_ENDPOINT,
-    StoreConfig,
-    check_endpoint,
-    confine_url,
-    default_cache_dir,
-    is_remote,
-    to_s3_url,
-)
+The names below are this room's public face. They are imported when first used, so the plugin
+starts (and says what is missing) without the heavy packages some of them need.
+"""
 
-__all__ = [
-    "ALL_CHUNKS_ATTR",
-    "DEFAULT_BUCKET",
-    "ENV_ENDPOINT",
-    "FetchStats",
-    "NETCDF_WRITE_LOCK",
-    "StoreConfig",
-    "atomic_output",
-    "cf_attrs",
-    "check_endpoint",
-    "check_output",
-    "chunk_grid",
-    "chunk_key",
-    "confine_url",
-    "decode_cf",
-    "default_cache_dir",
-    "describe_stats",
-    "dims_of",
-    "gdal_options",
-    "geodataframe",
-    "get_object",
-    "is_remote",
-    "library_lock",
-    "open_cube_dataset",
-    "open_cube_store",
-    "open_group",
-    "read_block",
-    "row_prefix",
-    "run",
-    "silence_hdf5_diagnostics",
-    "start",
-    "stop",
-    "to_s3_url",
-    "wait",
-    "writable_folder",
-    "write_bytes",
-]
+from .. import lazy_face
+
+#: public name -> the module of this room that defines it
+_FACE = {
+    "ALL_CHUNKS_ATTR": "cube_store",
+    "DEFAULT_BUCKET": "store",
+    "ENV_ENDPOINT": "store",
+    "FetchStats": "retry",
+    "NETCDF_WRITE_LOCK": "hdf5",
+    "StoreConfig": "store",
+    "atomic_output": "files",
+    "cf_attrs": "cube_store",
+    "check_endpoint": "store",
+    "check_output": "files",
+    "chunk_grid": "cube_store",
+    "chunk_key": "cube_store",
+    "confine_url": "store",
+    "decode_cf": "cube_store",
+    "default_cache_dir": "store",
+    "describe_stats": "retry",
+    "dims_of": "cube_store",
+    "gdal_options": "remote",
+    "geodataframe": "frames",
+    "get_object": "remote",
+    "is_remote": "store",
+    "library_lock": "hdf5",
+    "open_cube_dataset": "cube_store",
+    "open_cube_store": "cube_store",
+    "open_group": "cube_store",
+    "read_block": "cube_store",
+    "row_prefix": "cube_store",
+    "run": "runner",
+    "silence_hdf5_diagnostics": "hdf5",
+    "start": "runner",
+    "stop": "runner",
+    "to_s3_url": "store",
+    "wait": "runner",
+    "writable_folder": "files",
+    "write_bytes": "files",
+}
+__all__ = sorted(_FACE)
+
+__getattr__, __dir__ = lazy_face(__name__, _FACE)

@@ -1,5 +1,15 @@
-"""Clips of the ITS_LIVE velocity mosaics (COG) by range reads."""
+"""Clips of the ITS_LIVE velocity mosaics (COG) by range reads.
 
-from .clip import clip_mosaic
+The names below are this room's public face. They are imported when first used, so the plugin
+starts (and says what is missing) without the heavy packages some of them need.
+"""
 
-__all__ = ["clip_mosaic"]
+from .. import lazy_face
+
+#: public name -> the module of this room that defines it
+_FACE = {
+    "clip_mosaic": "clip",
+}
+__all__ = sorted(_FACE)
+
+__getattr__, __dir__ = lazy_face(__name__, _FACE)
