@@ -4,7 +4,7 @@
   <context>
     <name>ItsLive</name>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="304" />
+      <location filename="../itslive_qgis/processing/base.py" line="306" />
       <source> (give two rasters as VX and VY instead)</source>
       <translation> (ou donnez deux rasters VX et VY)</translation>
     </message>
@@ -19,32 +19,32 @@
       <translation> (intervalles des paires {:.0f} à {:.0f} jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="98" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="103" />
       <source> d</source>
       <translation> j</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="126" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="146" />
       <source> days</source>
       <translation> jours</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="89" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="105" />
       <source> m</source>
       <translation> m</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="106" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="113" />
       <source> m/yr</source>
       <translation> m/an</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="102" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="119" />
       <source>(choose an ice thickness raster)</source>
       <translation>(choisir un raster d'épaisseur de glace)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="76" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="80" />
       <source>(use the extent above)</source>
       <translation>(utiliser l'emprise ci-dessus)</translation>
     </message>
@@ -54,7 +54,7 @@
       <translation>, à {:.0f} m du clic</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="75" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="84" />
       <source>A NetCDF/Zarr layer with vx and vy, or a *_vx.tif with its *_vy.tif</source>
       <translation>Une couche NetCDF/Zarr contenant vx et vy, ou un *_vx.tif accompagné de son *_vy.tif</translation>
     </message>
@@ -68,7 +68,7 @@ LAYERS: the layers to draw, top first; or INPUT: a result file, loaded styled; d
 LAYERS : les couches à dessiner, celle du dessus d'abord ; ou INPUT : un fichier de résultat, chargé avec son style ; par défaut : les couches visibles du projet. DATE (AAAA-MM-JJ) : le pas de temps contenant cette date (par défaut : le premier pas). OUTPUT : .png (à DPI) ou .pdf (légende et texte vectoriels). La mise en page est enregistrée dans le projet sous LAYOUT_NAME, à retoucher dans l'éditeur de mise en page.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="148" />
+      <location filename="../itslive_qgis/processing/base.py" line="150" />
       <source>A file could not be read or written{}: {}. Check the path, its permissions and the free space; nothing was replaced.</source>
       <translation>Un fichier n'a pas pu être lu ou écrit{} : {}. Vérifiez le chemin, ses droits et l'espace libre ; rien n'a été remplacé.</translation>
     </message>
@@ -78,7 +78,7 @@ LAYERS : les couches à dessiner, celle du dessus d'abord ; ou INPUT : un fichie
       <translation>Un sous-ensemble estimé au-delà est refusé avant la lecture de toute vitesse (0 = sans limite).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="39" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="41" />
       <source>A subset file, or type a datacube path or URL</source>
       <translation>Un fichier d'extrait, ou saisissez le chemin ou l'URL d'un cube de données</translation>
     </message>
@@ -133,32 +133,32 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Requêtes anonymes (le compartiment public ne nécessite pas de compte)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="69" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="70" />
       <source>Another run is still going: wait or cancel it.</source>
       <translation>Un autre traitement est encore en cours : attendez sa fin ou annulez-le.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="48" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="52" />
       <source>Area</source>
       <translation>Zone</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="162" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="169" />
       <source>Area CRS: not set</source>
       <translation>SCR de la zone : non défini</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="164" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="171" />
       <source>Area CRS: {} - {}</source>
       <translation>SCR de la zone : {} - {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="53" />
+      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="64" />
       <source>Area polygons (optional)</source>
       <translation>Polygones de la zone (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="72" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="93" />
       <source>Area polygons (optional, instead of the extent)</source>
       <translation>Polygones de la zone (facultatif, à la place de l'emprise)</translation>
     </message>
@@ -178,7 +178,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Tentatives par requête ; les échecs (429, 5xx, coupures) sont relancés avec attente croissante et aléa.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="131" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="154" />
       <source>Backward</source>
       <translation>Vers l'amont</translation>
     </message>
@@ -188,7 +188,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Intervalle entre images (date_dt)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="92" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="104" />
       <source>Both VX and VY rasters are needed (only one was given).</source>
       <translation>Les deux rasters VX et VY sont nécessaires (un seul a été fourni).</translation>
     </message>
@@ -198,7 +198,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Compartiment (bucket)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="70" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="82" />
       <source>CRS of the velocity grid (only when the file does not carry one)</source>
       <translation>SCR de la grille de vitesse (seulement si le fichier n'en indique pas)</translation>
     </message>
@@ -228,7 +228,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Annulé : aucune couche n'a été chargée.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="194" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="199" />
       <source>Cancelled: no output was written.</source>
       <translation>Annulé : aucune sortie n'a été écrite.</translation>
     </message>
@@ -243,17 +243,17 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Annulation ...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="62" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="63" />
       <source>Cancelling...</source>
       <translation>Annulation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="94" />
+      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="107" />
       <source>Cannot create the output folder {} (OUTPUT_FOLDER): {}</source>
       <translation>Impossible de créer le dossier de sortie {} (OUTPUT_FOLDER) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="288" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="297" />
       <source>Cannot estimate: {}</source>
       <translation>Estimation impossible : {}</translation>
     </message>
@@ -263,52 +263,52 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Impossible de rechercher les cubes dans ce SCR de carte : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="56" />
+      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="57" />
       <source>Catalog file or URL (optional)</source>
       <translation>Fichier ou URL du catalogue (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="87" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="96" />
       <source>Central differences</source>
       <translation>Différences centrées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="331" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="341" />
       <source>Check that the seeds lie on cells with velocity data (field CRS {}, x {:.0f} to {:.0f} m, y {:.0f} to {:.0f} m)</source>
       <translation>Vérifiez que les points de départ se trouvent sur des cellules ayant des données de vitesse (SCR du champ {}, x de {:.0f} à {:.0f} m, y de {:.0f} à {:.0f} m)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="168" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="178" />
       <source>Choose a point layer of seeds (SEEDS).</source>
       <translation>Choisissez une couche de points de départ (SEEDS).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="191" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="219" />
       <source>Choose a point layer of seeds.</source>
       <translation>Choisissez une couche de points de départ.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="88" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="93" />
       <source>Choose a subset file (download one first) or give a datacube URL.</source>
       <translation>Choisissez un fichier d'extrait (téléchargez-en un d'abord) ou indiquez l'URL d'un cube de données.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="149" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="173" />
       <source>Choose a velocity layer (a NetCDF/Zarr with vx and vy, or a vx/vy GeoTIFF pair).</source>
       <translation>Choisissez une couche de vitesse (un NetCDF/Zarr contenant vx et vy, ou une paire de GeoTIFF vx/vy).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="190" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="199" />
       <source>Choose an area: the canvas extent, a drawn extent or polygons.</source>
       <translation>Choisissez une zone : l'emprise du canevas, une emprise dessinée ou des polygones.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="141" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="146" />
       <source>Choose an ice thickness raster (THICKNESS).</source>
       <translation>Choisissez un raster d'épaisseur de glace (THICKNESS).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="178" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="204" />
       <source>Choose an ice thickness raster layer.</source>
       <translation>Choisissez une couche raster d'épaisseur de glace.</translation>
     </message>
@@ -328,37 +328,37 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cliquez sur la carte pour tracer l'historique de vitesse d'un point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="35" />
+      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="46" />
       <source>Clip velocity mosaic</source>
       <translation>Découper la mosaïque de vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="74" />
+      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="87" />
       <source>Clipped mosaics</source>
       <translation>Mosaïques découpées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="38" />
+      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="49" />
       <source>Clips the ITS_LIVE v2 velocity mosaics (cloud-optimised GeoTIFFs under velocity_mosaic/v2/{annual,static}/cog/) to an area with HTTP range reads: only the tiles under the area are read, never whole files. YEAR 0 = the static (summary) mosaic, else the annual mosaic of that year (1985-2022). REGION: RGI region (e.g. 5 or RGI05A); default chosen from the area. VARIABLES: e.g. v,vx,vy,v_error,count (static mosaics also have dv_dt, v_amp, v_phase, ...). One GeoTIFF per variable in OUTPUT_FOLDER, in the mosaic's projection, with units (m/yr) and nodata. VX/VY outputs chain into itslive:strainrates.</source>
       <translation>Découpe les mosaïques de vitesse ITS_LIVE v2 (GeoTIFF optimisés pour le cloud, sous velocity_mosaic/v2/{annual,static}/cog/) sur une zone par lectures HTTP partielles (requêtes range) : seules les tuiles sous la zone sont lues, jamais les fichiers entiers. YEAR 0 = la mosaïque statique (de synthèse), sinon la mosaïque annuelle de cette année (1985-2022). REGION : région RGI (p. ex. 5 ou RGI05A) ; par défaut, déduite de la zone. VARIABLES : p. ex. v,vx,vy,v_error,count (les mosaïques statiques ont aussi dv_dt, v_amp, v_phase, ...). Un GeoTIFF par variable dans OUTPUT_FOLDER, dans la projection de la mosaïque, avec les unités (m/yr) et la valeur nodata. Les sorties VX/VY s'enchaînent avec itslive:strainrates.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="206" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="236" />
       <source>Computing strain rates...</source>
       <translation>Calcul des vitesses de déformation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="212" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="242" />
       <source>Computing the flux divergence...</source>
       <translation>Calcul de la divergence du flux...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="184" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="196" />
       <source>Copying band 1 of {} to {}</source>
       <translation>Copie de la bande 1 de {} vers {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="74" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="86" />
       <source>Correct for the projection scale factor</source>
       <translation>Corriger le facteur d'échelle de la projection</translation>
     </message>
@@ -378,7 +378,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Couverture %</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="121" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="146" />
       <source>Datacube URLs (optional)</source>
       <translation>URL des cubes de données (facultatif)</translation>
     </message>
@@ -393,12 +393,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Catalogue des cubes de données à jour : {} cubes.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="60" />
+      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="61" />
       <source>Datacube footprints</source>
       <translation>Emprises des cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="126" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="151" />
       <source>Datacube footprints (output of itslive:findcubes, optional)</source>
       <translation>Emprises des cubes de données (sortie de itslive:findcubes, facultatif)</translation>
     </message>
@@ -433,27 +433,27 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Date de l'image (AAAA-MM-JJ)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="111" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="130" />
       <source>Depth factor</source>
       <translation>Facteur de profondeur</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="100" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="105" />
       <source>Depth factor (depth-averaged / surface speed)</source>
       <translation>Facteur de profondeur (vitesse moyennée sur l'épaisseur / vitesse de surface)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="66" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="71" />
       <source>Device</source>
       <translation>Matériel de calcul</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="132" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="156" />
       <source>Direction</source>
       <translation>Sens</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="54" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="59" />
       <source>Divergence of the ice flux, flux_divergence = d(H f vx)/dx + d(H f vy)/dy (m/yr), and the thickness change that flow alone causes, dynamic_dhdt = -flux_divergence (m/yr; negative = dynamic thinning, where more ice leaves a cell than enters it). Surface and basal mass balance are not included.
 
 Velocities: INPUT, a NetCDF or Zarr dataset with vx and vy (ground m/yr along grid east / north; a time axis is kept), OR the two rasters VX and VY.
@@ -472,12 +472,12 @@ CRS : le SCR de la grille lorsque le fichier de vitesse ne l'indique pas (p. ex.
 OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs) ou GeoTIFF (.tif, entrée 2D uniquement).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="121" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="122" />
       <source>Done: {} ({} layer(s) added)</source>
       <translation>Terminé : {} ({} couche(s) ajoutée(s))</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="59" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="62" />
       <source>Down-weight outliers (robust)</source>
       <translation>Réduire le poids des valeurs aberrantes (robuste)</translation>
     </message>
@@ -487,27 +487,27 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Téléchargement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="44" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="65" />
       <source>Download datacube subset</source>
       <translation>Télécharger un extrait de cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="62" />
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="72" />
       <source>Downloaded (MiB)</source>
       <translation>Téléchargé (Mio)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="246" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="255" />
       <source>Downloading the subset from every datacube under the area...</source>
       <translation>Téléchargement de l'extrait de tous les cubes de données sous la zone...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="242" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="251" />
       <source>Downloading the subset from {} cube(s): {}</source>
       <translation>Téléchargement de l'extrait de {} cube(s) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="47" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="68" />
       <source>Downloads the image-pair velocities of the ITS_LIVE datacubes under an area (EXTENT, or the polygons of AOI, e.g. a selected glacier outline; any CRS) whose mid_date lies in [START_DATE, END_DATE] (YYYY-MM-DD, inclusive), and writes one clean file: -32767 fill values become NaN, pairs are sorted by mid_date (duplicates kept in a stable order), acquisition_date_img1 &lt;= acquisition_date_img2, date_dt in days, y stays descending; CF-1.8 NetCDF4 (compressed, .nc) or Zarr (.zarr) with the grid mapping, units (m/yr) and provenance.
 
 Only the chunks under the area are read, many at a time, retried with backoff; an interrupted or cancelled download resumes without fetching completed chunks; the file appears only when complete. Tiles of one projection are joined on their common 120 m grid; tiles of another projection are resampled onto TARGET_CRS (default: the projection of the tile covering most of the area) with vx/vy rotated into its axes.
@@ -525,12 +525,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Dessiner un canevas géographique (WGS 84)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="127" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="148" />
       <source>Duration</source>
       <translation>Durée</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="106" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="114" />
       <source>Duration (days)</source>
       <translation>Durée (jours)</translation>
     </message>
@@ -545,27 +545,27 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>EXTENT est vide : dessinez ou choisissez une zone sur la carte.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="80" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="89" />
       <source>Empty: beside the velocity file (or the temporary folder)</source>
       <translation>Vide : à côté du fichier de vitesse (ou dans le dossier temporaire)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="79" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="100" />
       <source>End date (YYYY-MM-DD)</source>
       <translation>Date de fin (AAAA-MM-JJ)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="117" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="124" />
       <source>Estimate size</source>
       <translation>Estimer la taille</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="282" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="291" />
       <source>Estimating the ITS_LIVE subset</source>
       <translation>Estimation de l'extrait ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="281" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="290" />
       <source>Estimating...</source>
       <translation>Estimation...</translation>
     </message>
@@ -600,7 +600,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter la série temporelle (CSV)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="68" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="89" />
       <source>Extent (any CRS)</source>
       <translation>Emprise (n'importe quel SCR)</translation>
     </message>
@@ -610,12 +610,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Emprise (par défaut : celle des couches)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="81" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="100" />
       <source>Extent (part of a cube)</source>
       <translation>Emprise (partie d'un cube)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="38" />
+      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="39" />
       <source>Find datacubes</source>
       <translation>Rechercher les cubes de données</translation>
     </message>
@@ -630,17 +630,17 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Vecteurs d'écoulement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="97" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="114" />
       <source>Flux divergence</source>
       <translation>Divergence du flux</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="150" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="155" />
       <source>Flux divergence of {} with thickness {}</source>
       <translation>Divergence du flux de {} avec l'épaisseur {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="112" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="131" />
       <source>Flux divergence...</source>
       <translation>Divergence du flux...</translation>
     </message>
@@ -650,7 +650,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Pour votre propre environnement (conda, un venv, le shell OSGeo4W) :</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="131" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="154" />
       <source>Forward</source>
       <translation>Vers l'aval</translation>
     </message>
@@ -670,27 +670,27 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Images écrites</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="416" />
+      <location filename="../itslive_qgis/processing/base.py" line="417" />
       <source>Give an area: an extent or a polygon layer.</source>
       <translation>Indiquez une zone : une emprise ou une couche de polygones.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="174" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="179" />
       <source>Give the glacier outline either as a polygon layer or as a CSV of points, not both.</source>
       <translation>Indiquez le contour du glacier soit sous forme de couche de polygones, soit sous forme de CSV de points, mais pas les deux.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="86" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="98" />
       <source>Give the velocities either as a dataset (INPUT) or as two rasters (VX and VY), not both.</source>
       <translation>Indiquez les vitesses soit sous forme de jeu de données (INPUT), soit sous forme de deux rasters (VX et VY), mais pas les deux.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="109" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="126" />
       <source>Glacier outline</source>
       <translation>Contour du glacier</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="83" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="88" />
       <source>Glacier outline (polygons, any CRS)</source>
       <translation>Contour du glacier (polygones, n'importe quel SCR)</translation>
     </message>
@@ -780,17 +780,17 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Vitesses ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="104" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="121" />
       <source>Ice thickness (m)</source>
       <translation>Épaisseur de glace (m)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="108" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="113" />
       <source>Ice thickness uncertainty (m, 1-sigma)</source>
       <translation>Incertitude sur l'épaisseur de glace (m, 1 sigma)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="31" />
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="39" />
       <source>Install Python packages</source>
       <translation>Installer les paquets Python</translation>
     </message>
@@ -800,7 +800,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Installer les paquets manquants</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="60" />
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="70" />
       <source>Installed packages</source>
       <translation>Paquets installés</translation>
     </message>
@@ -810,7 +810,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>{} paquets installés ({:.0f} Mio téléchargés) dans {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="97" />
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="107" />
       <source>Installed {} packages ({:.1f} MiB downloaded) into {}</source>
       <translation>{} paquets installés ({:.1f} Mio téléchargés) dans {}</translation>
     </message>
@@ -825,7 +825,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Installation avec pip ...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="35" />
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="43" />
       <source>Installs the Python packages of the chosen sets with pip, using the Python QGIS runs, into &lt;profile&gt;/python/itslive_deps/&lt;python version&gt; (a folder the plugin owns and puts on sys.path when it starts). What QGIS's Python already has (numpy, GDAL, pyproj, shapely, netCDF4, h5py, rasterio, scipy, matplotlib, ...) is kept as it is: a constraints file made at run time pins it, numpy stays in its major version. The packages go into a new folder that replaces the previous one only when pip and an import check succeeded; a failure or a cancel leaves the previous folder as it was.
 
 SETS: comma-separated, core is always included:
@@ -852,17 +852,17 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Échec de l'inversion : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="72" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="77" />
       <source>Invert</source>
       <translation>Inverser</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="48" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="67" />
       <source>Invert pair velocities to a time series</source>
       <translation>Inverser les vitesses des paires en série temporelle</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="139" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="144" />
       <source>Inverting...</source>
       <translation>Inversion en cours...</translation>
     </message>
@@ -917,17 +917,17 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Légende</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="90" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="107" />
       <source>Length scale</source>
       <translation>Échelle de longueur</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="86" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="92" />
       <source>Length scale for the logarithmic method (metres)</source>
       <translation>Échelle de longueur pour la méthode logarithmique (mètres)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="41" />
+      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="42" />
       <source>Lists the ITS_LIVE Zarr datacubes (100 km tiles, 120 m) whose footprint intersects the extent. A cube covers a place when the place intersects the cube's tile square in the cube's own projection (EPSG:3413, EPSG:3031 or UTM), so the answer is right for extents in any CRS, across the antimeridian and at UTM seams (where two cubes cover a place).
 
 CATALOG: optional path or URL of a catalog_v02.json; default the configured endpoint's datacubes/catalog_v02.json (cached; refreshed when it changed).
@@ -967,17 +967,17 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Le chargement de {} a été annulé.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="98" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="99" />
       <source>Loading {}...</source>
       <translation>Chargement de {}...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="87" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="96" />
       <source>Logarithmic (Alley et al. 2018)</source>
       <translation>Logarithmique (Alley et al. 2018)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="78" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="84" />
       <source>Logarithmic strain over a length scale (Alley et al. 2018)</source>
       <translation>Déformation logarithmique sur une échelle de longueur (Alley et al. 2018)</translation>
     </message>
@@ -1002,37 +1002,37 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Carte écrite dans {} ({}).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="94" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="115" />
       <source>Maximum date_dt (days)</source>
       <translation>date_dt maximal (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="109" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="116" />
       <source>Maximum v_error</source>
       <translation>v_error maximale</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="114" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="139" />
       <source>Maximum v_error (m/yr)</source>
       <translation>v_error maximal (m/yr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="88" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="97" />
       <source>Method</source>
       <translation>Méthode</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="93" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="114" />
       <source>Minimum date_dt (days)</source>
       <translation>date_dt minimal (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="104" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="129" />
       <source>Minimum roi_valid_percentage (%)</source>
       <translation>roi_valid_percentage minimal (%)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="105" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="111" />
       <source>Minimum valid pixels</source>
       <translation>Part minimale de pixels valides</translation>
     </message>
@@ -1042,27 +1042,27 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Paquet Python manquant : Pillow (il écrit le GIF). Installez-le avec : python -m pip install pillow</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/i18n.py" line="36" />
+      <location filename="../itslive_qgis/i18n.py" line="38" />
       <source>Missing Python packages: {}. Install them with "Install the missing packages" in the ITS_LIVE panel or in Settings &gt; Options &gt; ITS_LIVE (pip, into a folder of this QGIS profile; QGIS's own numpy, GDAL, PROJ and GEOS stay as they are), or from a terminal (the second command for an environment of your own): {}</source>
       <translation>Paquets Python manquants : {}. Installez-les avec « Installer les paquets manquants » dans le panneau ITS_LIVE ou dans Préférences &gt; Options &gt; ITS_LIVE (pip, dans un dossier de ce profil QGIS ; numpy, GDAL, PROJ et GEOS de QGIS restent tels quels), ou depuis un terminal (la seconde commande pour votre propre environnement) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="69" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="74" />
       <source>NetCDF (*.nc)</source>
       <translation>NetCDF (*.nc)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="112" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="119" />
       <source>NetCDF (*.nc);;Zarr (*.zarr)</source>
       <translation>NetCDF (*.nc);;Zarr (*.zarr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="282" />
+      <location filename="../itslive_qgis/processing/base.py" line="284" />
       <source>No ITS_LIVE datacube or file at {} ({}): check the path.</source>
       <translation>Aucun datacube ITS_LIVE ni fichier à {} ({}) : vérifiez le chemin.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="183" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="190" />
       <source>No feature of {} is selected.</source>
       <translation>Aucune entité de {} n'est sélectionnée.</translation>
     </message>
@@ -1072,7 +1072,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Pas de flèches d'écoulement pour {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="176" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="181" />
       <source>No outline CSV at {}: check the path.</source>
       <translation>Aucun CSV de contour à l'emplacement {} : vérifiez le chemin.</translation>
     </message>
@@ -1092,22 +1092,22 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun pas de temps dans ces couches : donnez START_DATE, END_DATE et STEP_DAYS.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="88" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="100" />
       <source>No velocities given: choose a NetCDF/Zarr velocity dataset (INPUT) or the two rasters VX and VY.</source>
       <translation>Aucune vitesse fournie : choisissez un jeu de données de vitesse NetCDF/Zarr (INPUT) ou les deux rasters VX et VY.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="94" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="106" />
       <source>No velocity dataset at {}: check the path.</source>
       <translation>Aucun jeu de données de vitesse à l'emplacement {} : vérifiez le chemin.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="330" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="340" />
       <source>None of the {} seed(s) could be tracked ({}).</source>
       <translation>Aucun des {} point(s) de départ n'a pu être suivi ({}).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="51" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="55" />
       <source>Not set: use the map canvas extent button or draw one</source>
       <translation>Non définie : utiliser l'emprise du canevas ou en dessiner une</translation>
     </message>
@@ -1132,7 +1132,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Désactivé : un catalogue ou une URL désignant un autre serveur est refusé ; aucune requête ne part ailleurs.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="54" />
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="63" />
       <source>Only show the pip command</source>
       <translation>Afficher seulement la commande pip</translation>
     </message>
@@ -1142,27 +1142,27 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Ou un fichier de résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="78" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="82" />
       <source>Or polygons</source>
       <translation>Ou des polygones</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="143" />
+      <location filename="../itslive_qgis/processing/base.py" line="145" />
       <source>Out of memory: choose a smaller area or fewer dates, then run again.</source>
       <translation>Mémoire insuffisante : choisissez une zone plus petite ou moins de dates, puis relancez.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="200" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="205" />
       <source>Outline: {} polygon(s) reprojected to {}</source>
       <translation>Contour : {} polygone(s) reprojeté(s) en {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="113" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="120" />
       <source>Output file</source>
       <translation>Fichier de sortie</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="81" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="90" />
       <source>Output folder</source>
       <translation>Dossier de sortie</translation>
     </message>
@@ -1177,12 +1177,12 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Images PNG (*.png)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="51" />
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="59" />
       <source>Package sets (comma-separated)</source>
       <translation>Ensembles de paquets (séparés par des virgules)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="59" />
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="69" />
       <source>Packages folder</source>
       <translation>Dossier des paquets</translation>
     </message>
@@ -1197,17 +1197,17 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Largeur de la page (mm)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="112" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="132" />
       <source>Pair weighting</source>
       <translation>Pondération des paires</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="118" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="137" />
       <source>Particle tracks</source>
       <translation>Trajectoires de particules</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="67" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="75" />
       <source>Paths of ice particles from seed points through a velocity field, by 4th-order Runge-Kutta steps with bilinear interpolation in space and, for a time-varying field (e.g. an inversion result with a time axis), linear interpolation in time.
 
 Velocities: INPUT, a NetCDF or Zarr dataset with vx and vy (ground m/yr; a static mosaic clip or a field with a time axis), OR the two rasters VX and VY (static).
@@ -1231,7 +1231,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Choisir un point sur la carte</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="108" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="115" />
       <source>Pixels whose v_error is larger are blanked (MAX_V_ERROR)</source>
       <translation>Les pixels dont la v_error est plus grande sont masqués (MAX_V_ERROR)</translation>
     </message>
@@ -1266,12 +1266,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>P{} {} px ({}, {})</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="57" />
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="67" />
       <source>QGIS's Python (optional)</source>
       <translation>Python de QGIS (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="72" />
+      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="84" />
       <source>RGI region (optional)</source>
       <translation>Région RGI (facultatif)</translation>
     </message>
@@ -1281,22 +1281,22 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Lecture des paires d'images sous le point...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="139" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="146" />
       <source>Reads the {} cube(s) selected in Datacubes: {}</source>
       <translation>Lit les {} cube(s) sélectionné(s) dans Cubes de données : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="134" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="141" />
       <source>Reads: every datacube under the area (none selected in Datacubes).</source>
       <translation>Lit : tous les cubes de données sous la zone (aucun sélectionné dans Cubes de données).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="50" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="53" />
       <source>Regularisation weight</source>
       <translation>Poids de régularisation</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="96" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="115" />
       <source>Regularisation weight (0 = automatic, cross-validation)</source>
       <translation>Poids de régularisation (0 = automatique, validation croisée)</translation>
     </message>
@@ -1306,7 +1306,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Poids de régularisation lambda ; plus il est grand, plus la série est lisse. 0 = choisi par validation croisée sur les images.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="105" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="124" />
       <source>Regularised derivative</source>
       <translation>Dérivée régularisée</translation>
     </message>
@@ -1326,7 +1326,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Résolution (ppp)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="63" />
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="73" />
       <source>Restart QGIS needed</source>
       <translation>Redémarrage de QGIS nécessaire</translation>
     </message>
@@ -1346,7 +1346,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Fichier résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="115" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="139" />
       <source>Robust (down-weight outliers)</source>
       <translation>Robuste (réduire le poids des valeurs aberrantes)</translation>
     </message>
@@ -1371,27 +1371,27 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Satellite (un point) / point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="96" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="100" />
       <source>Satellites</source>
       <translation>Satellites</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="90" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="111" />
       <source>Satellites (e.g. 8,9,2A)</source>
       <translation>Satellites (p. ex. 8,9,2A)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="122" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="141" />
       <source>Seed points</source>
       <translation>Points de départ</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="94" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="102" />
       <source>Seed points (any CRS)</source>
       <translation>Points de départ (n'importe quel SCR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="79" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="83" />
       <source>Selected features only</source>
       <translation>Entités sélectionnées uniquement</translation>
     </message>
@@ -1421,7 +1421,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Afficher la commande pip</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="134" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="161" />
       <source>Size budget, GB (download or uncompressed output; empty = the plugin option, 0 = no limit)</source>
       <translation>Taille maximale, Go (téléchargement ou sortie non compressée ; vide = option de l'extension, 0 = sans limite)</translation>
     </message>
@@ -1431,7 +1431,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Lissage</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="54" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="57" />
       <source>Smoothness of</source>
       <translation>Lisser la</translation>
     </message>
@@ -1451,67 +1451,67 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Vitesse v</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="125" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="144" />
       <source>Start date</source>
       <translation>Date de début</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="78" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="99" />
       <source>Start date (YYYY-MM-DD)</source>
       <translation>Date de début (AAAA-MM-JJ)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="100" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="108" />
       <source>Start date YYYY-MM-DD (empty: first time of the field, 2000-01-01 if static)</source>
       <translation>Date de début AAAA-MM-JJ (vide : premier instant du champ, 2000-01-01 s'il est statique)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="314" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="324" />
       <source>Start date {} is not a date: write it as YYYY-MM-DD, e.g. 2018-01-01.</source>
       <translation>La date de début {} n'est pas une date : écrivez-la sous la forme AAAA-MM-JJ, p. ex. 2018-01-01.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="250" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="260" />
       <source>Static field and no start date: the tracks start on 2000-01-01.</source>
       <translation>Champ statique et aucune date de début : les trajectoires commencent le 2000-01-01.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="84" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="93" />
       <source>Strain rates</source>
       <translation>Vitesses de déformation</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="112" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="118" />
       <source>Strain rates by {} of {}</source>
       <translation>Vitesses de déformation par {} pour {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="143" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="170" />
       <source>Subset</source>
       <translation>Extrait</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="38" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="40" />
       <source>Subset (*.nc *.zarr)</source>
       <translation>Extrait (*.nc *.zarr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="77" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="96" />
       <source>Subset (*.nc *.zarr);;All files (*)</source>
       <translation>Extrait (*.nc *.zarr);;Tous les fichiers (*)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="76" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="95" />
       <source>Subset file or datacube (path or URL)</source>
       <translation>Fichier d'extrait ou cube de données (chemin ou URL)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="40" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="42" />
       <source>Subset or cube</source>
       <translation>Extrait ou cube</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="46" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="52" />
       <source>Surface strain rates (1/yr) of a velocity field.
 
 Velocities: INPUT, a NetCDF or Zarr dataset with vx and vy (m/yr) on (y, x) or (time, y, x): a subset, an inversion result or a mosaic clip; OR the two rasters VX and VY (single band, same grid). Give one or the other.
@@ -1538,7 +1538,7 @@ OUTPUT : NetCDF (.nc, toutes les variables, axe temporel conservé) ou GeoTIFF (
 Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic strain rates from Landsat 8-derived velocity grids, J. Glaciol. 64(244), 321-332, doi:10.1017/jog.2018.23.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="131" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="157" />
       <source>Target CRS (optional)</source>
       <translation>SCR cible (facultatif)</translation>
     </message>
@@ -1548,7 +1548,7 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>La couche active n'est pas un fichier d'extrait ou d'inversion (.nc ou .zarr) : sélectionnez-en un.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="92" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="93" />
       <source>The algorithm failed.</source>
       <translation>L'algorithme a échoué.</translation>
     </message>
@@ -1558,7 +1558,7 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>L'animation n'a pas pu être écrite : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="409" />
+      <location filename="../itslive_qgis/processing/base.py" line="412" />
       <source>The area layer has no polygon features (or none selected).</source>
       <translation>La couche de zone ne contient aucune entité polygonale (ou aucune n'est sélectionnée).</translation>
     </message>
@@ -1578,7 +1578,7 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>Le catalogue des cubes de données n'a pas pu être actualisé ; copie en cache utilisée ({} cubes).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="209" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="236" />
       <source>The datacube layer needs a zarr_url field (from itslive:findcubes).</source>
       <translation>La couche de cubes de données doit avoir un champ zarr_url (issu de itslive:findcubes).</translation>
     </message>
@@ -1588,7 +1588,7 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>La variable d'environnement {} = {} remplace le point de terminaison.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="70" />
+      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="71" />
       <source>The extent is empty: draw or choose an area on the map.</source>
       <translation>L'emprise est vide : dessinez ou choisissez une zone sur la carte.</translation>
     </message>
@@ -1602,22 +1602,22 @@ START_DATE, END_DATE (YYYY-MM-DD): the range (default: the whole result). STEP_D
 START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat). STEP_DAYS : 0 = une image par pas de temps du résultat, sinon des fenêtres de ce nombre de jours. FRAME_MS : durée d'affichage d'une image. Les images sont écrites une à une (la mémoire reste bornée) ; une annulation ne laisse aucun fichier. Le MP4 n'est pas proposé : il faut un encodeur ffmpeg, que QGIS ne fournit pas.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="198" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="203" />
       <source>The outline layer holds no polygon.</source>
       <translation>La couche de contour ne contient aucun polygone.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="266" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="276" />
       <source>The seed layer holds no point.</source>
       <translation>La couche de points de départ ne contient aucun point.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="136" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="148" />
       <source>The vx raster has no CRS: assign one or set the CRS parameter.</source>
       <translation>Le raster vx n'a pas de SCR : attribuez-lui-en un ou renseignez le paramètre CRS.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="192" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="204" />
       <source>The {} layer {} cannot be read as a raster file ({}): save it as GeoTIFF first.</source>
       <translation>La couche {} « {} » ne peut pas être lue comme fichier raster ({}) : enregistrez-la d'abord en GeoTIFF.</translation>
     </message>
@@ -1632,22 +1632,22 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Tuile (centre)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="131" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="160" />
       <source>Time series</source>
       <translation>Série temporelle</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="129" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="152" />
       <source>Time step</source>
       <translation>Pas de temps</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="86" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="105" />
       <source>Time step (days)</source>
       <translation>Pas de temps (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="89" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="93" />
       <source>Time window (mid_date)</source>
       <translation>Fenêtre temporelle (mid_date)</translation>
     </message>
@@ -1657,27 +1657,27 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Titre</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="64" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="72" />
       <source>Track particles</source>
       <translation>Suivre des particules</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="133" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="157" />
       <source>Track particles...</source>
       <translation>Suivre des particules...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="217" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="247" />
       <source>Tracking particles...</source>
       <translation>Suivi des particules...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="189" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="199" />
       <source>Tracking {} seed(s) {} for {} days from {} through {}</source>
       <translation>Suivi de {} point(s) de départ ({}) pendant {} jours à partir du {} dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="51" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="70" />
       <source>Turns ITS_LIVE image-pair velocities (each the mean over its acquisition interval) into velocities on a regular grid of INTERVAL_DAYS steps, per pixel, for vx and vy (m/yr); speed v is derived. Each pair observes the exact fraction of every step its interval covers. The problem is regularised least squares with a penalty on the first or second time derivative (DERIVATIVE) weighted by LAMBDA; LAMBDA = 0 chooses it by cross-validation that leaves out whole images (every pair sharing an image), because ITS_LIVE errors are correlated through shared images. WEIGHTING 'pair errors' (the default) weights pairs by 1/sigma^2 from vx_error/vy_error (v_error when those are absent); 'none' weights every pair alike, which lets the noisy short pairs dominate real ITS_LIVE data. ROBUST re-weights outliers (IRLS). Steps no pair informs are NaN.
 
 INPUT: a subset written by itslive:downloadsubset (.nc/.zarr) or an ITS_LIVE datacube (Zarr path or URL, read from the configured endpoint); EXTENT takes part of a cube.
@@ -1704,22 +1704,22 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Variable : {} ({}), unités : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="93" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="97" />
       <source>Variables</source>
       <translation>Variables</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="86" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="107" />
       <source>Variables (comma-separated; empty = defaults)</source>
       <translation>Variables (séparées par des virgules ; vide = valeurs par défaut)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="52" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="64" />
       <source>Velocity dataset (NetCDF file or .zarr folder path; vx, vy in m/yr)</source>
       <translation>Jeu de données de vitesse (fichier NetCDF ou chemin d'un dossier .zarr ; vx, vy en m/yr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="77" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="86" />
       <source>Velocity layer</source>
       <translation>Couche de vitesse</translation>
     </message>
@@ -1729,7 +1729,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Série temporelle de vitesse en un point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="58" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="61" />
       <source>Weighting</source>
       <translation>Pondération</translation>
     </message>
@@ -1739,7 +1739,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Chaîne de traitement : cubes, extrait, série temporelle, vitesses de déformation, dh/dt</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="118" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="119" />
       <source>Written {}, but loading failed: {}</source>
       <translation>Fichier {} écrit, mais son chargement a échoué : {}</translation>
     </message>
@@ -1749,12 +1749,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Fichier écrit : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="124" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="143" />
       <source>YYYY-MM-DD (empty: first time of the field)</source>
       <translation>AAAA-MM-JJ (vide : premier instant du champ)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="61" />
+      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="72" />
       <source>Year (0 = static mosaic)</source>
       <translation>Année (0 = mosaïque statique)</translation>
     </message>
@@ -1769,52 +1769,52 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>un fichier NetCDF (.nc), GeoTIFF (.tif) ou GeoPackage (.gpkg) écrit par un algorithme ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="193" />
+      <location filename="../itslive_qgis/processing/base.py" line="195" />
       <source>a finite number</source>
       <translation>un nombre fini</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="95" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="99" />
       <source>all; e.g. 8,9,2A,2B</source>
       <translation>tous ; p. ex. 8,9,2A,2B</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="165" />
+      <location filename="../itslive_qgis/processing/base.py" line="167" />
       <source>an input file</source>
       <translation>un fichier d'entrée</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="336" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="346" />
       <source>and that the start date {} is within the field's time span {} to {}</source>
       <translation>et que la date de début {} est comprise dans la période couverte par le champ, du {} au {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="62" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="74" />
       <source>and vy raster (m/yr, grid north)</source>
       <translation>et raster vy (m/yr, nord de la grille)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="189" />
+      <location filename="../itslive_qgis/processing/base.py" line="191" />
       <source>at least {}</source>
       <translation>au moins {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="191" />
+      <location filename="../itslive_qgis/processing/base.py" line="193" />
       <source>at most {}</source>
       <translation>au plus {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="65" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="69" />
       <source>auto</source>
       <translation>auto</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="49" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="52" />
       <source>automatic (cross-validation)</source>
       <translation>automatique (validation croisée)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="187" />
+      <location filename="../itslive_qgis/processing/base.py" line="189" />
       <source>between {} and {}</source>
       <translation>entre {} et {}</translation>
     </message>
@@ -1824,7 +1824,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>ne peut pas être lu</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="113" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="119" />
       <source>central differences</source>
       <translation>différences centrées</translation>
     </message>
@@ -1834,27 +1834,27 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>colorer les paires par</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="347" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="357" />
       <source>completed</source>
       <translation>terminées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="127" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="155" />
       <source>cpu</source>
       <translation>cpu</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="127" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="155" />
       <source>cuda</source>
       <translation>cuda</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="103" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="108" />
       <source>date_dt min / max</source>
       <translation>date_dt min / max</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="92" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="96" />
       <source>default: v, vx, vy, v_error and pair metadata</source>
       <translation>par défaut : v, vx, vy, v_error et métadonnées des paires</translation>
     </message>
@@ -1869,12 +1869,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>barres d'erreur</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="106" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="125" />
       <source>first</source>
       <translation>première</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="52" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="55" />
       <source>first derivative</source>
       <translation>dérivée première</translation>
     </message>
@@ -1899,12 +1899,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>série inversée, pas</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="299" />
+      <location filename="../itslive_qgis/processing/base.py" line="301" />
       <source>is a GeoPackage/SQLite file</source>
       <translation>est un fichier GeoPackage/SQLite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="298" />
+      <location filename="../itslive_qgis/processing/base.py" line="300" />
       <source>is a GeoTIFF raster</source>
       <translation>est un raster GeoTIFF</translation>
     </message>
@@ -1919,7 +1919,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>est vide (0 octet)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="301" />
+      <location filename="../itslive_qgis/processing/base.py" line="303" />
       <source>is not a NetCDF file</source>
       <translation>n'est pas un fichier NetCDF</translation>
     </message>
@@ -1929,7 +1929,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>n'est pas un fichier NetCDF, GeoTIFF ni GeoPackage</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="115" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="121" />
       <source>logarithmic strain, L = {} m</source>
       <translation>déformation logarithmique, L = {} m</translation>
     </message>
@@ -1939,52 +1939,52 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>sans date</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="100" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="105" />
       <source>no limit</source>
       <translation>sans limite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="56" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="59" />
       <source>none</source>
       <translation>aucune</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="345" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="355" />
       <source>on cells without data</source>
       <translation>sur des cellules sans donnée</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="91" />
+      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="96" />
       <source>or: outline vertices CSV (x, y in the velocity CRS)</source>
       <translation>ou : CSV des sommets du contour (x, y dans le SCR des vitesses)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="59" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="71" />
       <source>or: vx raster (m/yr, grid east)</source>
       <translation>ou : raster vx (m/yr, est de la grille)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="346" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="356" />
       <source>outside the field's time span</source>
       <translation>hors de la période couverte par le champ</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="344" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="354" />
       <source>outside the velocity grid</source>
       <translation>hors de la grille de vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="112" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="133" />
       <source>pair errors</source>
       <translation>erreurs des paires</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="56" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="59" />
       <source>pair errors (1/sigma^2)</source>
       <translation>erreurs des paires (1/sigma^2)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="61" />
+      <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="71" />
       <source>pip command for your own environment</source>
       <translation>Commande pip pour votre propre environnement</translation>
     </message>
@@ -1994,17 +1994,17 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>robuste</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="106" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="125" />
       <source>second</source>
       <translation>seconde</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="52" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="55" />
       <source>second derivative</source>
       <translation>dérivée seconde</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="216" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="243" />
       <source>the catalog's zarr_url</source>
       <translation>le zarr_url du catalogue</translation>
     </message>
@@ -2026,7 +2026,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
     <message>
       <location filename="../itslive_qgis/gui/timeseries_plot.py" line="267" />
       <source>{} (m/yr)</source>
-      <translation>{} (m/yr)</translation>
+      <translation>{} (m/an)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="475" />
@@ -2034,12 +2034,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} ({}) est avant {} ({}) : inversez-les.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="194" />
+      <location filename="../itslive_qgis/processing/base.py" line="196" />
       <source>{} ({}) must be {}; got {}.</source>
       <translation>{} ({}) doit être {} ; reçu {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="237" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="249" />
       <source>{} and {}</source>
       <translation>{} et {}</translation>
     </message>
@@ -2049,12 +2049,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} en {} point(s) : {} paires d'images</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="97" />
+      <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="98" />
       <source>{} datacube(s) cover the extent.</source>
       <translation>{} cube(s) de données couvre(nt) l'emprise.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="158" />
+      <location filename="../itslive_qgis/processing/base.py" line="160" />
       <source>{} failed: {}: {}. If {} is damaged (a truncated download, a deleted or cut chunk), write or download it again; set ITSLIVE_DEBUG=1 for the details.</source>
       <translation>{} a échoué : {} : {}. Si {} est endommagé (téléchargement tronqué, chunk supprimé ou coupé), écrivez-le ou téléchargez-le à nouveau ; ITSLIVE_DEBUG=1 donne les détails.</translation>
     </message>
@@ -2074,7 +2074,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} images : plus de {} ; choisissez une période plus courte.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="154" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="178" />
       <source>{} has no vx/vy velocities: choose a NetCDF/Zarr with vx and vy or a *_vx.tif layer.</source>
       <translation>{} n'a pas de vitesses vx/vy : choisissez un NetCDF/Zarr contenant vx et vy ou une couche *_vx.tif.</translation>
     </message>
@@ -2099,27 +2099,27 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} couche(s) issue(s) de {} seront ajoutée(s) au groupe « {} ».</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="181" />
+      <location filename="../itslive_qgis/processing/base.py" line="183" />
       <source>{} must be a number ({}); got {!r}.</source>
       <translation>{} doit être un nombre ({}) ; reçu {!r}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="251" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="278" />
       <source>{} pairs written to {}</source>
       <translation>{} paires écrites dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="197" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="222" />
       <source>{} pairs, {} x {} pixels</source>
       <translation>{} paires, {} x {} pixels</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="76" />
+      <location filename="../itslive_qgis/processing/alg_mosaic.py" line="89" />
       <source>{} raster</source>
       <translation>raster {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="213" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="223" />
       <source>{} seed(s) could not be tracked and were skipped: {}</source>
       <translation>{} point(s) de départ n'ont pas pu être suivis et ont été ignorés : {}</translation>
     </message>
@@ -2144,7 +2144,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} pas de temps du {} au {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_track.py" line="242" />
+      <location filename="../itslive_qgis/processing/alg_track.py" line="252" />
       <source>{} track(s) written.</source>
       <translation>{} trajectoire(s) écrite(s).</translation>
     </message>
@@ -2168,12 +2168,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
 {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="279" />
+      <location filename="../itslive_qgis/processing/base.py" line="281" />
       <source>{}: no input given: choose {}.</source>
       <translation>{} : aucune entrée : choisissez {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="226" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="238" />
       <source>{}: no output file given: choose a .nc or .tif file.</source>
       <translation>{} : aucun fichier de sortie : choisissez un fichier .nc ou .tif.</translation>
     </message>
@@ -2183,7 +2183,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} : satellite(s) inconnu(s) {} : utilisez Landsat 4, 5, 7, 8, 9 ou Sentinel 1A, 1B, 2A, 2B, séparés par des virgules (p. ex. 8,9,2A).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="228" />
+      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="240" />
       <source>{}: unsupported output format {}: use .nc (NetCDF) or .tif (GeoTIFF).</source>
       <translation>{} : format de sortie non pris en charge {} : utilisez .nc (NetCDF) ou .tif (GeoTIFF).</translation>
     </message>
@@ -2193,17 +2193,17 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} : {!r} n'est pas une date : utilisez AAAA-MM-JJ (p. ex. 2020-01-31).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="291" />
+      <location filename="../itslive_qgis/processing/base.py" line="293" />
       <source>{}: {} cannot be read as NetCDF ({}): it may be truncated or damaged; write or download it again.</source>
       <translation>{} : {} ne peut pas être lu comme NetCDF ({}) : il est peut-être tronqué ou endommagé ; écrivez-le ou téléchargez-le à nouveau.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="237" />
+      <location filename="../itslive_qgis/processing/base.py" line="239" />
       <source>{}: {} is a file, not a folder: choose a folder.</source>
       <translation>{} : {} est un fichier, pas un dossier : choisissez un dossier.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="286" />
+      <location filename="../itslive_qgis/processing/base.py" line="288" />
       <source>{}: {} is a folder but not a Zarr store: choose {}.</source>
       <translation>{} : {} est un dossier mais pas un store Zarr : choisissez {}.</translation>
     </message>
@@ -2213,7 +2213,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} : {} est hors des pas de temps du résultat ({} à {}).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="305" />
+      <location filename="../itslive_qgis/processing/base.py" line="307" />
       <source>{}: {} {}: choose {}{}.</source>
       <translation>{} : {} {} : choisissez {}{}.</translation>
     </message>
