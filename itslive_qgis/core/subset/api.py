@@ -119,9 +119,9 @@ class SubsetPlan:
             f"{self.n_pairs} image pairs x {self.ny} x {self.nx} cells ({self.n_pixels} in the area) from "
             f"{len(self.cube_urls)} datacube(s), CRS {self.target_crs}, resampling {self.resampling}; "
             f"{self.n_chunks} chunks, {_mb(self.n_bytes)}, of which {self.n_chunks_cached} chunks "
-            f"({_mb(self.n_bytes_cached)}) are already on this computer (the pair metadata read to select "
-            f"the pairs, and chunks of earlier runs): {_mb(to_get)} to download{absent}; output about "
-            f"{_mb(self.output_bytes)} uncompressed."
+            f"({_mb(self.n_bytes_cached)}) are already on this computer (the pair metadata just read for "
+            f"this estimate, and chunks kept by earlier runs): {_mb(to_get)} to download{absent}; "
+            f"output about {_mb(self.output_bytes)} uncompressed."
         )
 
 
