@@ -1,12 +1,8 @@
-"""Velocity fields on grids: reading them, strain rates, flux divergence, particle tracks.
-
-The names below are this room's public face. They are imported when first used, so the plugin
-starts (and says what is missing) without the heavy packages some of them need.
-"""
+"""Velocity fields on grids: reading them, strain rates, flux divergence, particle tracks."""
 
 from .. import lazy_face
 
-#: public name -> the module of this room that defines it
+#: this room's public face: name -> the module that defines it (lazy, see core.lazy_face)
 _FACE = {
     "FlowField": "tracking",
     "Track": "tracking",

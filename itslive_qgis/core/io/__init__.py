@@ -1,12 +1,8 @@
-"""Where data lives and how it is reached: the store settings, local files, HDF5 quirks.
-
-The names below are this room's public face. They are imported when first used, so the plugin
-starts (and says what is missing) without the heavy packages some of them need.
-"""
+"""Where data lives and how it is reached: the store settings, local files, HDF5 quirks."""
 
 from .. import lazy_face
 
-#: public name -> the module of this room that defines it
+#: this room's public face: name -> the module that defines it (lazy, see core.lazy_face)
 _FACE = {
     "ALL_CHUNKS_ATTR": "cube_store",
     "DEFAULT_BUCKET": "store",

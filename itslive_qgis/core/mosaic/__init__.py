@@ -1,12 +1,8 @@
-"""Clips of the ITS_LIVE velocity mosaics (COG) by range reads.
-
-The names below are this room's public face. They are imported when first used, so the plugin
-starts (and says what is missing) without the heavy packages some of them need.
-"""
+"""Clips of the ITS_LIVE velocity mosaics (COG) by range reads."""
 
 from .. import lazy_face
 
-#: public name -> the module of this room that defines it
+#: this room's public face: name -> the module that defines it (lazy, see core.lazy_face)
 _FACE = {
     "clip_mosaic": "clip",
 }

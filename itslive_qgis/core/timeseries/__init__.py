@@ -1,12 +1,8 @@
-"""The velocity history of one pixel: its pairs, filters and an inverted series.
-
-The names below are this room's public face. They are imported when first used, so the plugin
-starts (and says what is missing) without the heavy packages some of them need.
-"""
+"""The velocity history of one pixel: its pairs, filters and an inverted series."""
 
 from .. import lazy_face
 
-#: public name -> the module of this room that defines it
+#: this room's public face: name -> the module that defines it (lazy, see core.lazy_face)
 _FACE = {
     "PointSeries": "model",
     "RegularSeries": "model",
