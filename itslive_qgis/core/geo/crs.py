@@ -123,37 +123,43 @@ def epsg_of(crs) -> int | None:
 
 def transformer(src: Any, dst: Any):
     """A cached, per-thread ``always_xy`` pyproj Transformer from ``src`` to ``dst`` (any CRS input)."""
-    cache = _local.__dict__.setdefault("transformers", {})
-    src_key, dst_key = crs_info(src)[0], crs_info(dst)[0]
-    tr = cache.get((src_key, dst_key))
-    if tr is None:
-        from pyproj import Transformer
-
-        tr = Transformer.from_crs(crs_info(src)[1], crs_info(dst)[1], always_xy=True)
-        cache[(src_key, dst_key)] = tr
-    return tr
+    return _transformer(crs_info(src), crs_info(dst))
 
 
 def transform_xy(x, y, src: Any, dst: Any):
     """Coordinates (arrays or scalars) projected from ``src`` to ``dst``."""
-    if crs_info(src)[0] == crs_info(dst)[0]:
+    src_info, dst_info = crs_info(src), crs_info(dst)
+    if src_info[0] == dst_info[0]:
         return x, y
-    return transformer(src, dst).transform(x, y)
+    return _transformer(src_info, dst_info).transform(x, y)
 
 
 def transform_geometry(geom, src: Any, dst: Any, densify: bool = True):
     """A shapely geometry projected from ``src`` to ``dst``, densified first (64 segments across)
     so that straight edges stay faithful where the projection bends them."""
     shapely = require_shapely()
-    if crs_info(src)[0] == crs_info(dst)[0]:
+    src_info, dst_info = crs_info(src), crs_info(dst)
+    if src_info[0] == dst_info[0]:
         return geom
     if densify:
         xmin, ymin, xmax, ymax = geom.bounds
         span = max(xmax - xmin, ymax - ymin)
         if span > 0 and geom.geom_type not in ("Point", "MultiPoint"):
             geom = shapely.segmentize(geom, span / 64)
-    tr = transformer(src, dst)
+    tr = _transformer(src_info, dst_info)
     return shapely.transform(geom, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
+
+
+def _transformer(src_info, dst_info):
+    """The per-thread cached Transformer of two :func:`crs_info` results (each CRS parsed once)."""
+    cache = _local.__dict__.setdefault("transformers", {})
+    key = (src_info[0], dst_info[0])
+    tr = cache.get(key)
+    if tr is None:
+        from pyproj import Transformer
+
+        tr = cache[key] = Transformer.from_crs(src_info[1], dst_info[1], always_xy=True)
+    return tr
 
 
 def require_shapely():

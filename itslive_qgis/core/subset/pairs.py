@@ -41,7 +41,6 @@ SELECTION_VARS = (
     "roi_valid_percentage",
 )
 IDENTITY_VARS = ("acquisition_date_img1", "acquisition_date_img2", "satellite_img1", "satellite_img2")
-_SATELLITE_ALIASES = {"L": "", "S": "", "LANDSAT": "", "SENTINEL": "", "LC0": "", "LE0": "", "LT0": ""}
 
 
 def window_mask(mid_date_days: np.ndarray, start_day: float, end_day_exclusive: float) -> np.ndarray:
