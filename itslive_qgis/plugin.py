@@ -10,7 +10,7 @@ from __future__ import annotations
 import warnings
 
 from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
@@ -18,6 +18,8 @@ from .i18n import install_translator, tr
 from .paths import icon_path
 
 MENU = "&ITS_LIVE"
+#: after initGui, when the main window has been shown and the project loaded
+WARM_UP_DELAY_MS = 1000
 # Debian's netCDF4/h5py are built against an older numpy ABI than the venv's: Cython's import-time
 # check says so on every first import; it is benign (same major version) and not for the user's log
 warnings.filterwarnings("ignore", message="numpy.ndarray size changed", category=RuntimeWarning)
@@ -71,6 +73,12 @@ class ItsLivePlugin:
 
         self.options_factory = ItsLiveOptionsFactory()
         self.iface.registerOptionsWidgetFactory(self.options_factory)
+
+        # the data stack is imported in the background once QGIS has started, not inside the
+        # first task, whose imports would hold the GIL while the user watches (see warmup.py)
+        from . import warmup
+
+        QTimer.singleShot(WARM_UP_DELAY_MS, warmup.start)
 
     def _ensure_dock(self):
         if self.dock is None:

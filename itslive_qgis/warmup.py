@@ -1,0 +1,91 @@
+"""Import the plugin's data stack in the background once QGIS has started.
+
+Why: the first download or inversion of a session used to import xarray, pandas, zarr, s3fs,
+dask (and, through xarray's ``to_netcdf``, ``distributed`` when it is installed), numba's CPU
+target and torch inside the task's thread. An import holds the GIL for long stretches (module
+bodies, ``marshal`` of big ``.pyc`` files, ``dlopen`` of extension modules), so every Python
+slot of the QGIS main thread waited: the scenario suite's faulthandler watchdog
+(``tests/scenarios/driver.py``) caught each stall of more than 140 ms of the download and
+inversion steps inside such an import. Doing them once, right after QGIS has finished
+starting (when the user has not asked for anything yet), takes them off the path of every
+task. A module that cannot be imported is skipped: the task that needs it reports it, as
+before (``deps``); warming never changes a result, it only moves when an import happens.
+
+The big shared libraries are loaded first with the GIL released (:func:`deps.preload`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import threading
+import time
+
+from . import deps
+
+#: imported in this order: what the dock's tasks import, cheapest first
+MODULES = (
+    "numpy",
+    "pandas",
+    "xarray",
+    "zarr",
+    "fsspec",
+    "s3fs",
+    "dask.array",
+    "distributed",  # xarray's to_netcdf asks dask for a scheduler, which imports distributed
+    "numba",
+    "torch",  # the inversion's device "auto" asks torch whether CUDA is there
+    "shapely",
+    "geopandas",
+    "itslive_qgis.core.catalog",  # the dock imports it on the main thread when it opens
+    "itslive_qgis.core.subset",
+    "itslive_qgis.core.inversion",
+)
+
+_started = threading.Event()
+#: set when the warm-up has finished (whatever it could import)
+done = threading.Event()
+#: what the last warm-up did: module -> seconds (None = not importable), "numba target" -> seconds
+REPORT: dict[str, float | None] = {}
+
+
+def start() -> bool:
+    """Start the warm-up thread once per process; ``False`` when it already ran or runs."""
+    if _started.is_set():
+        return False
+    _started.set()
+    threading.Thread(target=warm, name="itslive-warm-up", daemon=True).start()
+    return True
+
+
+def warm() -> dict[str, float | None]:
+    """Import :data:`MODULES` (and load numba's CPU target); returns :data:`REPORT`."""
+    deps.preload("torch", "llvmlite")
+    for name in MODULES:
+        top = name.split(".", 1)[0]
+        try:
+            if importlib.util.find_spec(top) is None:
+                REPORT[name] = None
+                continue
+            began = time.perf_counter()
+            importlib.import_module(name)
+            REPORT[name] = time.perf_counter() - began
+        except Exception:  # a broken package is reported by the task that needs it
+            REPORT[name] = None
+    REPORT["numba target"] = _numba_target()
+    done.set()
+    return REPORT
+
+
+def _numba_target() -> float | None:
+    """Load numba's CPU target registries, which its first cached kernel otherwise loads in a task."""
+    if "numba" not in __import__("sys").modules:
+        return None
+    began = time.perf_counter()
+    try:
+        from numba.core.registry import cpu_target
+
+        cpu_target.target_context.refresh()
+    except Exception:  # internal numba API: warming is an optimisation only
+        return None
+    return time.perf_counter() - began
