@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # qgis_process: the plugin from this checkout, the venv's packages visible
 PROCESS_ENV := QGIS_PLUGINPATH=$(CURDIR) PYTHONPATH=$(CURDIR)/$(VENV)/lib/python3.11/site-packages PATH=$(CURDIR)/$(VENV)/bin:$$PATH
 
-.PHONY: help setup setup-system setup-python setup-i18n test lint format unit qgis-test scenario hostile-test install-test demo mirror process package i18n bench clean
+.PHONY: help setup setup-system setup-python setup-i18n test lint format unit cf-tools qgis-test scenario hostile-test install-test demo mirror process package i18n bench clean
 
 help:
 	@echo "make demo      run the demo pipeline on the bundled local mirror (installs what it needs)"
@@ -74,8 +74,19 @@ format: setup-python
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-unit: setup
+unit: setup cf-tools
 	$(PY) -m pytest -p no:pytest_qgis -p no:cacheprovider tests/unit -q
+
+# the IOOS compliance checker in its OWN venv (its pip netCDF4 wheel and cf-units break QGIS in .venv);
+# tests/unit/test_cf_compliance.py runs it on fresh outputs of every algorithm
+CF_VENV := .venv-cf
+cf-tools: $(CF_VENV)/.stamp
+
+$(CF_VENV)/.stamp:
+	@[ -x $(CF_VENV)/bin/python ] || /usr/bin/python3 -m venv $(CF_VENV)
+	$(CF_VENV)/bin/python -m pip install -q --disable-pip-version-check compliance-checker==6.1.0 2>&1 | grep -v "is ignored: it is neither" || true
+	$(CF_VENV)/bin/compliance-checker --version
+	@touch $@
 
 qgis-test: setup
 	$(PY) -m pytest -p no:cacheprovider tests/qgis -q

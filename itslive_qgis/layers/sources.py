@@ -229,6 +229,8 @@ def _pair_intervals(array) -> tuple[float, float] | None:
 
 def _set_band_times(variable: VariableSource, dimension: str, arrays: dict) -> None:
     coordinate = arrays.get(dimension)
+    if coordinate is None and dimension == "pair":  # CF subsets (core.io.cf): mid_date(pair) is auxiliary
+        coordinate, dimension = arrays.get("mid_date"), "mid_date"
     if coordinate is None:
         return
     attrs = _attributes(coordinate)

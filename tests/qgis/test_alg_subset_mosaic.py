@@ -24,7 +24,9 @@ def test_downloadsubset_across_two_tiles(plugin, mirror, tmp_path):
         {"EXTENT": AOI_3413, "START_DATE": "2019-01-01", "END_DATE": "2020-12-31", "OUTPUT": str(out)},
     )
     assert result["OUTPUT"] == str(out) and out.exists()
-    ds = xr.open_dataset(out, decode_timedelta=False)
+    from itslive_qgis.core.io.cf import pairs_from_disk
+
+    ds = pairs_from_disk(xr.open_dataset(out, decode_timedelta=False))  # CF pair layout -> in memory
     assert set(ds["vx"].dims) == {"mid_date", "y", "x"}
     # the area spans both tiles: x covers both sides of the shared edge at -177007.5 m
     assert ds["x"].values.min() < -177007.5 < ds["x"].values.max()

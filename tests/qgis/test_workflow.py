@@ -164,7 +164,10 @@ def test_workflow_writes_every_output(workflow):
     footprints = QgsVectorLayer(results["footprints"], "footprints", "ogr")
     urls = {f["zarr_url"] for f in footprints.getFeatures()}
     assert any("X-180000_Y-2280000" in u for u in urls) and any("X-174000_Y-2280000" in u for u in urls)
-    with xr.open_dataset(results["subset"], decode_timedelta=False) as subset:
+    from itslive_qgis.core.io.cf import pairs_from_disk
+
+    with xr.open_dataset(results["subset"], decode_timedelta=False) as raw:
+        subset = pairs_from_disk(raw)
         assert set(subset["vx"].dims) == {"mid_date", "y", "x"} and subset.sizes["mid_date"] > 100
         assert subset["x"].values.min() < -177007.5 < subset["x"].values.max(), "both tiles"
     with xr.open_dataset(results["inversion"]) as inversion:

@@ -65,9 +65,12 @@ def _index_slice(coords: np.ndarray, lo: float, hi: float) -> slice:
 def _open(path):
     import xarray as xr
 
+    from itslive_qgis.core.io.cf import pairs_from_disk
+
+    # the CF pair layout on disk (io.cf) read back into the plugin's in-memory layout
     if str(path).endswith(".zarr"):
-        return xr.open_zarr(path, decode_timedelta=False)
-    return xr.open_dataset(path, decode_timedelta=False)
+        return pairs_from_disk(xr.open_zarr(path, decode_timedelta=False))
+    return pairs_from_disk(xr.open_dataset(path, decode_timedelta=False))
 
 
 class CancelAfter(NullProgress):

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..errors import DataError, InputError, ItsLiveError, MissingDependencyError
 from ..io import StoreConfig, is_remote
+from ..io.cf import pairs_from_disk
 
 FILL_INT16 = -32767
 PAIR_DIM = "mid_date"
@@ -201,7 +202,7 @@ def open_pairs(source: str, config: StoreConfig | None = None):
     path = str(source)
     if not is_remote(path) and path.lower().endswith((".nc", ".nc4", ".netcdf")):
         try:
-            ds = xr.open_dataset(path, decode_timedelta=False, chunks={})
+            ds = pairs_from_disk(xr.open_dataset(path, decode_timedelta=False, chunks={}))
         except FileNotFoundError as exc:
             raise InputError(f"No such file: {path}") from exc
         except (OSError, ValueError) as exc:

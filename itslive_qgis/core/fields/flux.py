@@ -192,7 +192,7 @@ def flux_divergence_dataset(
         "scale_factor_correction": int(bool(scale_correction)),
         "boundary_masked": int(boundary is not None),
     }
-    ds = build_output_dataset(result, grid, FLUX_VARIABLES, attrs)
+    ds = build_output_dataset(result, grid, FLUX_VARIABLES, attrs, "itslive:fluxdivergence")
     progress.report(1.0)
     return ds
 

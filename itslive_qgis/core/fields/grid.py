@@ -52,6 +52,11 @@ class VelocityGrid:
     time_values: np.ndarray | None = None
     vx_error: np.ndarray | None = None
     vy_error: np.ndarray | None = None
+    #: (n, 2) bounds of the leading axis' steps (CF ``time_bnds``, same type as ``time_values``) or None
+    time_bounds: np.ndarray | None = None
+    #: where the velocities came from (paths/URLs) and their ``history``, for the output's provenance
+    sources: tuple = ()
+    history: str | None = None
 
 
 def as_metric_crs(crs):
@@ -82,8 +87,10 @@ def read_velocity_dataset(source, crs=None, vx_name: str = "vx", vy_name: str = 
     """
     import xarray as xr
 
+    from ..io.cf import pairs_from_disk
+
     if isinstance(source, xr.Dataset):
-        return _velocity_from_dataset(source, crs, vx_name, vy_name)
+        return _velocity_from_dataset(pairs_from_disk(source), crs, vx_name, vy_name)
     path = str(source)
     if not os.path.exists(path):
         raise InputError(f"No velocity file at {path}: check the path.")
@@ -91,6 +98,7 @@ def read_velocity_dataset(source, crs=None, vx_name: str = "vx", vy_name: str = 
         ds = xr.open_zarr(path) if path.rstrip("/").endswith(".zarr") else xr.open_dataset(path)
     except (OSError, ValueError) as exc:
         raise DataError(f"{path} is not a readable NetCDF/Zarr velocity file: {exc}") from exc
+    ds = pairs_from_disk(ds)
     try:
         return _velocity_from_dataset(ds, crs, vx_name, vy_name)
     finally:
@@ -121,6 +129,10 @@ def _velocity_from_dataset(ds, crs, vx_name: str, vy_name: str) -> VelocityGrid:
         out.time_values = np.asarray(ds[lead[0]].values) if lead[0] in ds.coords else None
         if out.time_values is not None:
             out.time_days = to_days(out.time_values)
+        bounds = ds[lead[0]].attrs.get("bounds")
+        if bounds in ds.variables and ds[bounds].ndim == 2:
+            out.time_bounds = np.asarray(ds[bounds].values)
+    out.sources, out.history = _provenance_of(ds)
     for comp, attr in ((vx_name, "vx_error"), (vy_name, "vy_error")):
         name = f"{comp}_error"
         if name in ds.variables and set(ds[name].dims) <= set(order):
@@ -128,6 +140,20 @@ def _velocity_from_dataset(ds, crs, vx_name: str, vy_name: str) -> VelocityGrid:
             full = err.broadcast_like(vx_da).transpose(*order)
             setattr(out, attr, np.abs(np.asarray(full.values, dtype="float64")))
     return out
+
+
+def _provenance_of(ds) -> tuple[tuple, str | None]:
+    """(source paths/URLs, history) of a velocity dataset, for the outputs' provenance (io.cf)."""
+    import json
+
+    sources = [ds.encoding["source"]] if ds.encoding.get("source") else []
+    for key in ("source_urls", "source_cubes"):
+        try:
+            sources += list(json.loads(ds.attrs.get(key, "[]")))
+        except (TypeError, ValueError):
+            continue
+    history = ds.attrs.get("history")
+    return tuple(dict.fromkeys(str(s) for s in sources)), history if isinstance(history, str) else None
 
 
 def read_velocity_rasters(vx_path, vy_path, vx_error_path=None, vy_error_path=None) -> VelocityGrid:
@@ -331,43 +357,45 @@ def reproject_to_grid(path, x, y, crs, resampling: str = "bilinear") -> np.ndarr
     return dst
 
 
-def build_output_dataset(result: dict, grid: VelocityGrid, variables: dict, attrs: dict):
+def build_output_dataset(result: dict, grid: VelocityGrid, variables: dict, attrs: dict, algorithm: str = ""):
     """Wrap result arrays into a CF ``xarray.Dataset`` on the grid (and time axis) of ``grid``.
 
     ``variables`` maps a result name to ``(long_name, units)``; every variable is float32
     with ``grid_mapping = 'mapping'``, and a scalar ``mapping`` variable holds the CRS.
+    ``algorithm`` (Processing id) and ``attrs`` (the parameters) go into the provenance (io.cf).
     """
     import xarray as xr
 
+    from ..io import cf
+
     dims = ("y", "x") if grid.vx.ndim == 2 else (grid.time_dim or "time", "y", "x")
-    coords = {
-        "x": ("x", grid.x, {"units": "m", "standard_name": "projection_x_coordinate", "axis": "X"}),
-        "y": ("y", grid.y, {"units": "m", "standard_name": "projection_y_coordinate", "axis": "Y"}),
-    }
-    if grid.vx.ndim == 3 and grid.time_values is not None:
-        coords[dims[0]] = (dims[0], grid.time_values)
+    coords = {"x": ("x", grid.x, cf.coordinate_attrs("x")), "y": ("y", grid.y, cf.coordinate_attrs("y"))}
     data_vars = {}
+    if grid.vx.ndim == 3 and grid.time_values is not None:
+        bounds = f"{dims[0]}_bnds" if grid.time_bounds is not None else None
+        coords[dims[0]] = (dims[0], grid.time_values, cf.time_attrs("centre of the time step", bounds))
+        if bounds:
+            data_vars[bounds] = ((dims[0], "nv"), grid.time_bounds)
     for name, values in result.items():
         long_name, units = variables.get(name, (name, ""))
         meta = {"long_name": long_name, "units": units, "grid_mapping": "mapping"}
         arr = np.asarray(values, dtype="float32")
         data_vars[name] = (dims[len(dims) - arr.ndim :], arr, meta)
     data_vars["mapping"] = ((), np.int32(0), grid_mapping_attrs(grid.crs, grid.x, grid.y))
-    return xr.Dataset(data_vars, coords=coords, attrs={"Conventions": "CF-1.8", **attrs})
+    ds = xr.Dataset(
+        data_vars, coords=coords, attrs={"history": grid.history, **attrs} if grid.history else attrs
+    )
+    params = {k: v for k, v in attrs.items() if k != "title"}
+    return cf.finalize(ds, algorithm or "itslive_qgis.core.fields", params, list(grid.sources))
 
 
 def grid_mapping_attrs(crs, x, y) -> dict:
-    """CF grid-mapping attributes (+ ``crs_wkt``, ``spatial_ref``, ``spatial_epsg``, ``GeoTransform``)."""
-    crs = as_metric_crs(crs)
-    attrs = {k: v for k, v in crs.to_cf().items() if isinstance(v, str | int | float)}
-    wkt = crs.to_wkt()
-    attrs.update(crs_wkt=wkt, spatial_ref=wkt)
-    epsg = crs.to_epsg()
-    if epsg is not None:
-        attrs["spatial_epsg"] = int(epsg)
-    t = grid_transform(x, y)
-    attrs["GeoTransform"] = f"{t.c} {t.a} 0 {t.f} 0 {t.e}"
-    return attrs
+    """CF grid-mapping attributes (+ ``crs_wkt``, ``spatial_ref``, ``spatial_epsg``, ``GeoTransform``).
+
+    Written by :func:`itslive_qgis.core.io.cf.grid_mapping_attrs` (the one CRS writer)."""
+    from ..io import cf
+
+    return cf.grid_mapping_attrs(as_metric_crs(crs), x, y)
 
 
 def write_grid_dataset(ds, path) -> Path:
@@ -395,11 +423,15 @@ def write_grid_dataset(ds, path) -> Path:
 def write_netcdf_atomic(ds, path) -> Path:
     """Write ``ds`` to NetCDF-4 through a temporary file in the same folder, then rename."""
     path = Path(path)
+    from ..io import cf
+
+    ds = cf.pairs_to_disk(ds)  # a mid_date (pair) axis: the CF layout on disk
     encoding = {
         n: {"zlib": True, "complevel": 4, "_FillValue": np.float32(np.nan), "dtype": "float32"}
         for n in ds.data_vars
-        if np.issubdtype(ds[n].dtype, np.floating) and ds[n].ndim >= 2
+        if np.issubdtype(ds[n].dtype, np.floating) and ds[n].ndim >= 2 and not n.endswith("_bnds")
     }
+    encoding = cf.encoding(ds, False, encoding)  # CF time, no fill on coordinates
     with atomic_output(path) as tmp:
         ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
     return path

@@ -196,7 +196,7 @@ def strain_rates_dataset(
         "scale_factor_correction": int(bool(scale_correction)),
         "references": "Alley et al. 2018, J. Glaciol. 64:321, doi:10.1017/jog.2018.23",
     }
-    return build_output_dataset(result, grid, STRAIN_VARIABLES, attrs)
+    return build_output_dataset(result, grid, STRAIN_VARIABLES, attrs, "itslive:strainrates")
 
 
 def strain_rates_to_file(source, output_path, method: int = 0, length_scale_m=None, crs=None, **kwargs):

@@ -17,7 +17,8 @@ import numpy as np
 
 from ..cube import EPOCH, NS_PER_DAY, PAIR_DIM, PairFilter, pair_dates_days, require_xarray, to_days
 from ..errors import DataError, InputError
-from ..io import atomic_output
+from ..io import atomic_output, cf
+from ..io.cf import pairs_from_disk
 from ..progress import NullProgress, SubProgress, check_cancelled
 from .design import make_time_grid
 from .engine import Engine, EngineOptions
@@ -105,6 +106,7 @@ def invert_dataset(
     """
     xr = require_xarray()
     progress = progress or NullProgress()
+    ds = pairs_from_disk(ds)  # a subset opened directly with xarray (CF pair layout, see io.cf)
     for name in ("vx", "vy"):
         if name not in ds:
             raise DataError(f"The dataset has no '{name}' variable: invert needs vx and vy (m/yr).")
@@ -196,19 +198,11 @@ def write_netcdf(ds, path) -> Path:
         raise InputError(f"OUTPUT must be a NetCDF file (.nc), got {path.name}.")
     encoding = {}
     for name, var in ds.variables.items():
-        if name in ("time", "time_bnds"):
-            encoding[name] = {
-                "units": "days since 1970-01-01",
-                "calendar": "proleptic_gregorian",
-                "dtype": "f8",
-                "_FillValue": None,
-            }
-        elif var.ndim >= 2 and np.issubdtype(var.dtype, np.floating):
+        if var.ndim >= 2 and np.issubdtype(var.dtype, np.floating) and name != "time_bnds":
             encoding[name] = {"zlib": True, "complevel": 4, "shuffle": True, "_FillValue": np.float32(np.nan)}
         elif var.ndim >= 2 and name != "time_bnds":
             encoding[name] = {"zlib": True, "complevel": 4, "shuffle": True}
-        elif name in ("x", "y"):
-            encoding[name] = {"_FillValue": None}
+    encoding = cf.encoding(ds, False, encoding)  # CF time (days since 1970-01-01), no fill on coordinates
     with atomic_output(path) as tmp:
         ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
         xr = require_xarray()
@@ -426,7 +420,7 @@ def _build_output(xr, ds, sub, edges, centres, arrays, attrs):
         data_vars[name] = (("time", "y", "x"), arrays[name], var_attrs)
     out = xr.Dataset(data_vars, coords=coords)
     if has_mapping:
-        out["mapping"] = xr.DataArray(np.int32(0), attrs=dict(ds["mapping"].attrs))
+        out["mapping"] = xr.DataArray(np.int32(0), attrs=_mapping_attrs(ds))
     out.attrs.update(
         {
             "Conventions": "CF-1.8",
@@ -442,7 +436,32 @@ def _build_output(xr, ds, sub, edges, centres, arrays, attrs):
     if "y_order" in ds.attrs:
         out.attrs["y_order"] = ds.attrs["y_order"]
     out.attrs.update(attrs)
-    return out
+    if "history" in ds.attrs:
+        out.attrs["history"] = ds.attrs["history"]
+    return cf.finalize(out, "itslive:invert", attrs, _sources_of(ds))
+
+
+def _mapping_attrs(ds) -> dict:
+    """The output's grid mapping, written from the input's CRS by io.cf (its attributes if unreadable)."""
+    from ..geo import crs_from_dataset
+
+    try:
+        return cf.grid_mapping_attrs(crs_from_dataset(ds), ds["x"].values, ds["y"].values)
+    except (InputError, DataError):
+        return dict(ds["mapping"].attrs)
+
+
+def _sources_of(ds) -> list[str]:
+    """URLs (or paths) the input came from: its own ``source_urls`` / ``source_cubes`` (JSON lists)."""
+    for key in ("source_urls", "source_cubes"):
+        try:
+            value = json.loads(ds.attrs.get(key, "[]"))
+        except (TypeError, ValueError):
+            continue
+        if value:
+            return [str(v) for v in value]
+    source = ds.encoding.get("source")
+    return [str(source)] if source else []
 
 
 def _coord_attrs(ds, name):

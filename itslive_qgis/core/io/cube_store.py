@@ -426,14 +426,17 @@ def open_cube_dataset(url: str, config: StoreConfig, chunks=None, stats: FetchSt
     """``xarray.open_zarr`` of the cube at ``url`` through a :class:`CubeStore` (no chunk cache)."""
     import xarray as xr
 
+    from .cf import pairs_from_disk
+
     store = run(open_cube_store(url, config, stats, cache=False, require_consolidated=False))
-    return xr.open_zarr(
+    ds = xr.open_zarr(
         store,
         consolidated=store.consolidated is not None,
         zarr_format=2,
         decode_timedelta=False,
         chunks=chunks,
     )
+    return pairs_from_disk(ds)  # a subset written by the plugin: the in-memory pair layout
 
 
 def dims_of(array) -> tuple[str, ...]:

@@ -295,7 +295,7 @@ def _clip_one(url, var, geom, crs, code, year, out_dir: Path, progress) -> Path:
             "tiled": data.shape[0] >= 256 and data.shape[1] >= 256,
             "compress": "deflate",
         }
-    from ..subset import software_version
+    from ..io import cf
 
     units = UNITS.get(var, "m/yr")
     name = (
@@ -314,9 +314,8 @@ def _clip_one(url, var, geom, crs, code, year, out_dir: Path, progress) -> Path:
                 region=code,
                 year="0000" if year is None else str(year),
                 title=tags.get("title", "ITS_LIVE velocity mosaic"),
-                software=software_version(),
                 clip_area_wkt=local.wkt[:2000],
-                history=f"clipped from {url} by {software_version()}",
+                **cf.provenance("itslive:mosaic", {"variable": var, "region": code, "year": year}, [url]),
             )
     return final
 

@@ -8,10 +8,7 @@ attributes; y descending; ``mapping`` grid-mapping variable) plus provenance:
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
-import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +16,7 @@ import numpy as np
 
 from ..cube import PAIR_DIM, clean_pairs
 from ..errors import DataError
+from ..io import cf
 from .pairs import INDEX_VAR, SELECTION_VARS
 from .write import BlockAssembler, GridVar, block_shape, write_subset
 
@@ -63,7 +61,9 @@ def build_output(plan, query: dict, max_memory_bytes: int, progress) -> OutputPl
     pair_vars = {}
     for name in [PAIR_DIM] + list(first.vars1d):
         values = _union_values(name, cleaned, union)
-        attrs = {k: v for k, v in cleaned[0][name].attrs.items() if k not in ("coordinates",)}
+        attrs = cf.cf_variable_attrs(cleaned[0][name].attrs)
+        if name == PAIR_DIM:
+            attrs.setdefault("long_name", "centre date of the image pair")
         pair_vars[name] = xr.Variable((PAIR_DIM,), values, attrs)
     n_pairs = union.size
     ny, nx = grid.y.size, grid.x.size
@@ -90,11 +90,11 @@ def build_output(plan, query: dict, max_memory_bytes: int, progress) -> OutputPl
         dims = (PAIR_DIM, "y", "x") if name in first.vars3d else ("y", "x")
         grid_vars.append(GridVar(name, dims, attrs))
     data_vars = {name: var for name, var in pair_vars.items() if name != PAIR_DIM}
-    data_vars["mapping"] = xr.Variable((), np.int32(0), _mapping_attrs(cubes, grid))
+    data_vars["mapping"] = xr.Variable((), np.int32(0), cf.grid_mapping_attrs(grid.crs, grid.x, grid.y))
     coords = {
         PAIR_DIM: pair_vars[PAIR_DIM],
-        "y": xr.Variable(("y",), grid.y, _coord_attrs(first, "y")),
-        "x": xr.Variable(("x",), grid.x, _coord_attrs(first, "x")),
+        "y": xr.Variable(("y",), grid.y, cf.coordinate_attrs("y")),
+        "x": xr.Variable(("x",), grid.x, cf.coordinate_attrs("x")),
     }
     ds = xr.Dataset(data_vars, coords=coords)
     ds.attrs = _global_attrs(cubes, cleaned, query_json(query))
@@ -114,25 +114,8 @@ def query_json(query: dict) -> str:
     return json.dumps(out, sort_keys=True)
 
 
-def software_version() -> str:
-    """``itslive_qgis <version>`` from the plugin's metadata.txt."""
-    meta = Path(__file__).resolve().parents[1] / "metadata.txt"
-    try:
-        m = re.search(r"^version\s*=\s*(\S+)", meta.read_text(encoding="utf-8"), re.M)
-        return f"itslive_qgis {m.group(1)}" if m else "itslive_qgis"
-    except OSError:
-        return "itslive_qgis"
-
-
-def _creation_time() -> str:
-    """UTC now, or ``$SOURCE_DATE_EPOCH`` (reproducible outputs, e.g. to compare two runs byte for byte)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = (
-        _dt.datetime.fromtimestamp(int(epoch), _dt.UTC)
-        if epoch and epoch.isdigit()
-        else _dt.datetime.now(_dt.UTC)
-    )
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+#: ``itslive_qgis <version>`` (kept here for the room's face; defined in io.cf)
+software_version = cf.software_version
 
 
 def _pair_metadata(cube):
@@ -148,8 +131,8 @@ def _pair_metadata(cube):
 
 
 def clean_attrs(attrs) -> dict:
-    """Attributes of an array without storage-only keys (for outputs)."""
-    return {k: v for k, v in dict(attrs).items() if k not in STORAGE_ATTRS}
+    """Attributes of an array for outputs: storage-only keys dropped, CF standard names (io.cf)."""
+    return cf.cf_variable_attrs(attrs)
 
 
 def _union_values(name: str, cleaned: list, union) -> np.ndarray:
@@ -168,33 +151,6 @@ def _union_values(name: str, cleaned: list, union) -> np.ndarray:
         if part is not None and m.any():
             out[m] = part[union.owner_index[m]]
     return out
-
-
-def _coord_attrs(cube, name: str) -> dict:
-    attrs = clean_attrs(cube.layout.arrays[name].attrs) if cube.crs == cube.target_crs else {}
-    axis = "x" if name == "x" else "y"
-    attrs.update(standard_name=f"projection_{axis}_coordinate", units="m", axis=axis.upper())
-    attrs.setdefault("description", f"{axis} coordinate of projection (cell centre)")
-    return attrs
-
-
-def _mapping_attrs(cubes, grid) -> dict:
-    same = [c for c in cubes if c.crs == grid.crs]
-    attrs = (
-        clean_attrs(same[0].layout.arrays["mapping"].attrs)
-        if same and "mapping" in same[0].layout.arrays
-        else {}
-    )
-    cf = grid.crs.to_cf()
-    attrs.update({k: v for k, v in cf.items() if not isinstance(v, (list, dict))})
-    wkt = grid.crs.to_wkt("WKT1_GDAL")
-    attrs["spatial_ref"] = wkt
-    attrs.setdefault("crs_wkt", wkt)
-    epsg = grid.crs.to_epsg()
-    if epsg:
-        attrs["spatial_epsg"] = int(epsg)
-    attrs["GeoTransform"] = grid.geotransform()
-    return attrs
 
 
 def _global_attrs(cubes, cleaned, query: str) -> dict:
@@ -221,9 +177,8 @@ def _global_attrs(cubes, cleaned, query: str) -> dict:
             "satellites, repeat count), sorted by mid_date (stable); a pair absent from a tile is NaN there; "
             "1-D pair metadata from the first tile that has the pair"
         )
-    now = _creation_time()
     attrs = {
-        "Conventions": "CF-1.8",
+        "Conventions": cf.CONVENTIONS,
         "title": "ITS_LIVE image-pair velocities: subset of datacube(s)",
         "author": src.get("author", "ITS_LIVE, a NASA MEaSUREs project (its-live.jpl.nasa.gov)"),
         "institution": src.get("institution", ""),
@@ -233,9 +188,12 @@ def _global_attrs(cubes, cleaned, query: str) -> dict:
         "source_date_updated": json.dumps({c.url: c.date_updated for c in cubes}),
         "query": query,
         "method_across_cubes": method,
-        "software": software_version(),
-        "date_created": now,
-        "history": f"{now}: {software_version()} subset_cubes",
+        **cf.provenance("itslive:downloadsubset", query, [c.url for c in cubes]),
+        "pair_axis": (
+            f"pairs along the index dimension '{cf.PAIR_INDEX_DIM}' sorted by mid_date (stable; equal mid "
+            "dates are different pairs), mid_date an auxiliary coordinate (CF: a coordinate variable must be "
+            "strictly monotonic)"
+        ),
         "y_order": "descending",
         "pairs_swapped": int(sum(ds.attrs.get("pairs_swapped", 0) for ds in cleaned)),
         "references": "Gardner et al., ITS_LIVE global glacier velocity data in near real time, "

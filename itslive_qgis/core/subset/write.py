@@ -24,7 +24,16 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import CancelledError
-from ..io import ALL_CHUNKS_ATTR, NETCDF_WRITE_LOCK, atomic_output, cf_attrs, chunk_key, decode_cf, read_block
+from ..io import (
+    ALL_CHUNKS_ATTR,
+    NETCDF_WRITE_LOCK,
+    atomic_output,
+    cf,
+    cf_attrs,
+    chunk_key,
+    decode_cf,
+    read_block,
+)
 from .grid import gather, rotate
 from .writers import NetcdfWriter, ZarrWriter, chunk_side, small_var_encoding
 
@@ -220,6 +229,7 @@ def write_subset(
     output_path = Path(output_path)
     is_zarr = output_path.suffix.lower() == ".zarr"
     ny, nx = ds.sizes["y"], ds.sizes["x"]
+    ds, grid_vars = _disk_layout(ds, grid_vars)
     blocks = [
         (slice(y0, min(ny, y0 + block_rows)), slice(x0, min(nx, x0 + block_cols)))
         for y0 in range(0, ny, block_rows)
@@ -238,7 +248,7 @@ def write_subset(
                     mode="w",
                     zarr_format=2,
                     consolidated=False,
-                    encoding=small_var_encoding(ds, True),
+                    encoding=cf.encoding(ds, True, small_var_encoding(ds, True)),
                     write_empty_chunks=True,
                 )
                 writer = ZarrWriter(tmp, ds, grid_vars)
@@ -250,7 +260,8 @@ def write_subset(
             # netCDF-C/HDF5 are not thread-safe: one NetCDF output at a time in this process
             _acquire(NETCDF_WRITE_LOCK, progress)
             try:
-                ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4", encoding=small_var_encoding(ds, False))
+                enc = cf.encoding(ds, False, small_var_encoding(ds, False))
+                ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4", encoding=enc)
                 writer = NetcdfWriter(tmp, ds, grid_vars)
                 try:
                     _stream_blocks(blocks, assembler, writer, progress, workers)
@@ -258,6 +269,20 @@ def write_subset(
                     writer.close()
             finally:
                 NETCDF_WRITE_LOCK.release()
+
+
+def _disk_layout(ds, grid_vars):
+    """The CF on-disk layout (io.cf): pairs along the ``pair`` index dimension, mid_date auxiliary."""
+    disk = cf.pairs_to_disk(ds)
+    if disk is ds:
+        return ds, grid_vars
+    out = []
+    for gv in grid_vars:
+        if cf.PAIR_DIM in gv.dims:
+            dims = tuple(cf.PAIR_INDEX_DIM if d == cf.PAIR_DIM else d for d in gv.dims)
+            gv = GridVar(gv.name, dims, {**gv.attrs, "coordinates": cf.PAIR_DIM})
+        out.append(gv)
+    return disk, out
 
 
 def _acquire(lock: threading.Lock, progress) -> None:

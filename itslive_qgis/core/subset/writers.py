@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..io import library_lock
+from ..io import cf, library_lock
 
 OUTPUT_CHUNK_PAIRS = 2000
 OUTPUT_CHUNK_PIXELS = 16
@@ -86,7 +86,7 @@ class NetcdfWriter:
         self.path = Path(path)
         self.lock = library_lock()
         self.shapes = {gv.name: tuple(ds.sizes[d] for d in gv.dims) for gv in grid_vars}
-        self.side = chunk_side(ds.sizes["mid_date"])
+        self.side = chunk_side(_n_pairs(ds))
         with self.lock:
             nc = netCDF4.Dataset(self.path, "a")
             try:
@@ -157,10 +157,11 @@ class ZarrWriter:
         self.path = path
         self.group = zarr.open_group(str(path), mode="r+", zarr_format=2)
         self.arrays = {}
-        side = chunk_side(ds.sizes["mid_date"])
+        side = chunk_side(_n_pairs(ds))
+        gdal_crs = cf.gdal_zarr_crs(dict(ds["mapping"].attrs)) if "mapping" in ds.variables else {}
         for gv in grid_vars:
             shape = tuple(ds.sizes[d] for d in gv.dims)
-            attrs = {**_jsonable(gv.attrs), "_ARRAY_DIMENSIONS": list(gv.dims)}
+            attrs = {**_jsonable(gv.attrs), **gdal_crs, "_ARRAY_DIMENSIONS": list(gv.dims)}
             self.arrays[gv.name] = self.group.create_array(
                 gv.name,
                 shape=shape,
@@ -186,6 +187,11 @@ class ZarrWriter:
         import zarr
 
         zarr.consolidate_metadata(str(self.path), zarr_format=2)
+
+
+def _n_pairs(ds) -> int:
+    """Length of the pair axis: ``pair`` on disk (io.cf), ``mid_date`` in older layouts."""
+    return int(ds.sizes["pair"] if "pair" in ds.sizes else ds.sizes["mid_date"])
 
 
 def _chunk_pieces(data: np.ndarray, origin: tuple, chunks: tuple):

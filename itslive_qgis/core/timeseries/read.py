@@ -20,6 +20,7 @@ from ..cube import PAIR_DIM, clean_pairs, open_cube, pair_dates_days, require_xa
 from ..errors import DataError, InputError
 from ..geo import crs_from_attrs, crs_from_dataset, crs_info, epsg_of, transform_xy
 from ..io import FetchStats, StoreConfig, cf_attrs, dims_of, open_cube_store, run
+from ..io.cf import pairs_from_disk
 from ..progress import check_cancelled
 from .model import PAIR_METADATA, SERIES_VARIABLES, PointSeries, RegularSeries
 
@@ -110,7 +111,7 @@ def read_file_series(path: Path, x, y, crs):
 
             ds = open_cube_dataset(str(path), StoreConfig.from_env(), chunks=None)
         else:
-            ds = xr.open_dataset(path, decode_timedelta=False)
+            ds = pairs_from_disk(xr.open_dataset(path, decode_timedelta=False))
     except (OSError, ValueError, KeyError) as exc:
         raise DataError(f"{path} is not a readable NetCDF/Zarr file: {exc}") from exc
     with ds:
