@@ -7,10 +7,10 @@ is the one place that says which algorithm needs which set of packages.
 Sets (``itslive:installdependencies SETS=core,numba``):
 
 - ``core``: what the algorithms need (catalog, subset, mosaic, strain, tracking);
-- ``numba``: the fast CPU band solver of the inversion;
-- ``torch``: the inversion's array engine (CPU build is enough; on a machine with an NVIDIA GPU
-  the registry's build brings CUDA). The engine's batches are torch tensors on the CPU too, so
-  the inversion and point series still need it even with numba (see the report of issue 22);
+- ``numba``: the CPU solver of the inversion and point series (compiled band kernels; the
+  engine works in numpy, so numpy + numba is all the CPU path needs);
+- ``torch``: only for CUDA (the inversion on an NVIDIA GPU; the registry's Linux build brings
+  CUDA). Without numba, an installed torch is also used as a slower CPU solver;
 - ``frames``: GeoDataFrames for notebook users (geopandas);
 - ``distributed``: a local dask cluster for large subsets.
 """
@@ -103,7 +103,7 @@ SETS = {
     ),
     "numba": PackageSet(
         "numba",
-        "Fast CPU solver of the inversion (compiled band kernels)",
+        "CPU solver of the inversion and point series (compiled band kernels)",
         ("numba",),
         ("numba",),
         True,
@@ -111,7 +111,7 @@ SETS = {
     ),
     "torch": PackageSet(
         "torch",
-        "Array engine of the inversion and point series (CPU build is enough; CUDA on an NVIDIA GPU)",
+        "CUDA solver of the inversion, for NVIDIA GPUs only (not needed on the CPU)",
         ("torch",),
         ("torch",),
         download_mib=192.5,  # the CPU wheel; the registry's Linux build brings CUDA (several GB)
@@ -141,10 +141,10 @@ CAPABILITIES = {
     "catalog": ("numpy", "pyproj", "shapely", "s3fs"),
     "subset": ("numpy", "xarray", "zarr", "s3fs", "pyproj", "shapely", "netCDF4"),
     "mosaic": ("numpy", "rasterio", "pyproj", "shapely"),
-    "inversion": ("numpy", "xarray", "zarr", "torch", "netCDF4"),
+    "inversion": ("numpy", "xarray", "zarr", "numba", "netCDF4"),
     "strain": ("numpy", "xarray", "pyproj", "rasterio", "netCDF4"),
     "tracking": ("numpy", "xarray", "pyproj"),
-    "timeseries": ("numpy", "xarray", "zarr", "s3fs", "torch", "pyproj", "shapely", "matplotlib"),
+    "timeseries": ("numpy", "xarray", "zarr", "s3fs", "numba", "pyproj", "shapely", "matplotlib"),
 }
 
 #: capability -> the sets that provide it (installed together); optional sets that speed it up
@@ -152,12 +152,12 @@ CAPABILITY_SETS = {
     "catalog": ("core",),
     "subset": ("core",),
     "mosaic": ("core",),
-    "inversion": ("core", "torch"),
+    "inversion": ("core", "numba"),
     "strain": ("core",),
     "tracking": ("core",),
-    "timeseries": ("core", "torch"),
+    "timeseries": ("core", "numba"),
 }
-RECOMMENDED_SETS = {"inversion": ("numba",), "timeseries": ("numba",)}
+RECOMMENDED_SETS = {"inversion": ("torch",)}  # only where an NVIDIA GPU is there to use (CUDA)
 
 
 @cache

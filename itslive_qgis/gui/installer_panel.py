@@ -85,7 +85,7 @@ class InstallerPanel(QWidget):
             )
             box.setObjectName(f"itslive_set_{name}")
             present = deps.set_installed(name)
-            box.setChecked(name in deps.missing_sets() or (name == "numba" and not present))
+            box.setChecked(name in deps.missing_sets())  # torch (CUDA only) is never pre-checked
             if name == "core":
                 box.setChecked(True)
                 box.setEnabled(False)

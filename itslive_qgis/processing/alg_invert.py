@@ -195,8 +195,12 @@ class InvertAlgorithm(ItsLiveAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):
         from .. import deps
+        from ..core.inversion import cuda_possible
 
-        deps.preload("torch", "llvmlite")  # off the GIL: the window stays responsive (see deps.preload)
+        # off the GIL: the window stays responsive (see deps.preload); torch only where CUDA may run
+        device = DEVICES[self.parameterAsEnum(parameters, self.DEVICE, context)]
+        wants_gpu = device != "cpu" and cuda_possible()
+        deps.preload(*(("torch",) if wants_gpu else ()), "llvmlite")
         from ..core.cube import open_pairs, select_extent
         from ..core.geo import crs_from_dataset
         from ..core.inversion import invert_dataset, write_netcdf

@@ -90,7 +90,7 @@ def test_options_page_sets_the_typed_network_and_safety_settings(plugin, iface):
 MISSING_DEPS_SCRIPT = textwrap.dedent(
     """
     import importlib.abc, sys
-    BLOCKED = {"xarray", "zarr", "s3fs", "torch"}
+    BLOCKED = {"xarray", "zarr", "s3fs", "torch", "numba"}
 
     class Block(importlib.abc.MetaPathFinder):
         def find_spec(self, name, path=None, target=None):
@@ -155,8 +155,9 @@ def test_plugin_loads_without_optional_packages():
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr
     dock_line = next(line for line in out.splitlines() if line.startswith("DOCK:"))
-    for name in ("xarray", "zarr", "s3fs", "torch"):
+    for name in ("xarray", "zarr", "s3fs", "numba"):
         assert name in dock_line
+    assert "torch" not in dock_line  # torch serves CUDA only: never asked for
     assert "pip install" in dock_line
     assert "OPTIONS: Missing Python packages" in out
     alg_lines = [line for line in out.splitlines() if line.startswith("ALG:")]

@@ -5,6 +5,7 @@ from .. import lazy_face
 #: this room's public face: name -> the module that defines it (lazy, see core.lazy_face)
 _FACE = {
     "DEFAULT_WEIGHTING": "dataset",
+    "cuda_possible": "engine",
     "invert_dataset": "dataset",
     "invert_pixels": "api",
     "write_netcdf": "dataset",

@@ -22,8 +22,10 @@ Against the dense-block torch solver this does about a quarter of the floating-p
 (no dense ``B x B`` block inverses, no zero halves of off-diagonal blocks). The kernels run
 without the GIL, so the engine's thread pool runs one pixel batch per core.
 
-numba is optional: :func:`available` says whether it can be imported; without it the engine
-uses the torch solver on the CPU (same results, 2-3x slower on the real block).
+numpy in, numpy out: this path needs numpy and numba only (no torch). numba is optional for the
+plugin as a whole: :func:`available` says whether it can be imported; without it the engine uses
+the torch solver on the CPU when torch is installed (same results, 2-3x slower on the real
+block), and otherwise says that the inversion needs numba.
 """
 
 from __future__ import annotations
@@ -49,23 +51,17 @@ def available() -> bool:
 def ready() -> bool:
     """True when the kernels compile (or load from the cache) and solve a tiny problem.
 
-    Checked once per process, so that a broken numba/LLVM install falls back to the torch
-    solver instead of failing the inversion.
+    Checked once per process, so that a broken numba/LLVM install is reported (or falls back to
+    the torch solver where torch is installed) instead of failing the inversion midway.
     """
     if not available():
         return False
     try:
-        import torch
-
         edges = np.array([0.0, 10.0, 20.0, 30.0])
         solver = BandSolver([0.0, 5.0, 12.0], [30.0, 19.0, 29.0], edges, 2)
-        out = solver.solve(
-            torch.tensor([[[100.0, 90.0, 110.0]]], dtype=torch.float64),
-            torch.ones((1, 3), dtype=torch.float64),
-            torch.tensor([1.0], dtype=torch.float64),
-        )
-        return bool(out["ok"].all()) and bool(torch.isfinite(out["velocity"]).all())
-    except Exception:  # any compile or run-time failure: the engine uses torch instead
+        out = solver.solve(np.array([[[100.0, 90.0, 110.0]]]), np.ones((1, 3)), np.array([1.0]))
+        return bool(out["ok"].all()) and bool(np.isfinite(out["velocity"]).all())
+    except Exception:  # any compile or run-time failure: the engine says so or uses torch
         return False
 
 
@@ -80,8 +76,8 @@ def _kernels():
 class BandSolver:
     """Solve many pixels sharing pair dates and grid with the compiled band kernels (CPU).
 
-    Drop-in for :class:`~itslive_qgis.core.inversion.solver.BatchSolver`: the same methods,
-    torch CPU tensors in and out (shared memory with the numpy arrays the kernels use).
+    Same methods as :class:`~itslive_qgis.core.inversion.solver.NumpyFace` (the torch solver's
+    numpy face): numpy arrays in and out (CPU torch tensors are accepted as input too).
 
     Parameters
     ----------
@@ -93,11 +89,8 @@ class BandSolver:
     """
 
     def __init__(self, d1_days, d2_days, edges_days, derivative: int = 2):
-        import torch
-
         from .solver import regularisation_band
 
-        self.torch = torch
         edges = np.asarray(edges_days, dtype="float64")
         self.n_steps = edges.size - 1
         self.interval_days = float(edges[1] - edges[0])
@@ -120,7 +113,6 @@ class BandSolver:
 
     def solve(self, values_cpk, weights_pk, lam_p, want_inverse: bool = True):
         """Solve a batch; see :meth:`BatchSolver.solve` (same arguments and result keys)."""
-        torch = self.torch
         values = _np(values_cpk)
         weights = _np(weights_pk)
         lam = _np(lam_p).astype(np.float64, copy=False)
@@ -134,10 +126,10 @@ class BandSolver:
             self.interval_days, self.bandwidth, bool(want_inverse), vel, ninv, trace, ok,
         )  # fmt: skip
         return {
-            "velocity": torch.from_numpy(vel),
-            "ok": torch.from_numpy(ok),
-            "ninv_diag": torch.from_numpy(ninv) if want_inverse else None,
-            "trace_ninv_r": torch.from_numpy(trace) if want_inverse else None,
+            "velocity": vel,
+            "ok": ok,
+            "ninv_diag": ninv if want_inverse else None,
+            "trace_ninv_r": trace if want_inverse else None,
         }
 
     def predict(self, velocity_pt):
@@ -145,14 +137,14 @@ class BandSolver:
         vel = _np(velocity_pt)
         out = np.empty((vel.shape[0], self.nodes.shape[0]))
         self.k.predict(self.nodes, self.coefs, self.interval_days, vel, out)
-        return self.torch.from_numpy(out)
+        return out
 
     def counts(self, valid_pk):
         """Number of valid pairs overlapping each step (P, T) int32."""
         valid = _np(valid_pk).astype(np.float64, copy=False)
         out = np.empty((valid.shape[0], self.n_steps), dtype=np.int32)
         self.k.counts(self.first, self.last, np.ascontiguousarray(valid), out)
-        return self.torch.from_numpy(out)
+        return out
 
 
 def _np(t):

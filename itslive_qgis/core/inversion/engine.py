@@ -5,12 +5,23 @@ Used by :mod:`itslive_qgis.core.inversion.api` (arrays) and
 shape ``(C, P, K)``: ``C`` velocity components that share the pair mask, ``P`` pixels and
 ``K`` pairs. The solve itself is :class:`~itslive_qgis.core.inversion.band.BandSolver` (compiled
 band kernels) on the CPU when numba is installed, else the torch
-:class:`~itslive_qgis.core.inversion.solver.BatchSolver` (always on CUDA).
+:class:`~itslive_qgis.core.inversion.solver.BatchSolver` (always on CUDA) through its numpy face
+:class:`~itslive_qgis.core.inversion.solver.NumpyFace`.
+
+torch is needed only for CUDA (or ``solver="torch"``): the engine works in numpy, the CPU band
+path imports numpy and numba only, and ``device="auto"`` does not import torch on a machine
+without an NVIDIA driver (:func:`cuda_possible`). Without numba and without torch the CPU
+inversion raises :class:`~itslive_qgis.core.errors.MissingDependencyError` naming numba (there is
+no slow pure-numpy fallback: a whole cube would take hours).
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
+import importlib.util
+import os
+import sys
 import threading
 from dataclasses import dataclass
 
@@ -20,7 +31,7 @@ from ..errors import InputError, MissingDependencyError
 from ..progress import NullProgress, check_cancelled
 from . import band as inversion_band
 from .smoothing import LambdaSearch, lambda_sample
-from .solver import BatchSolver, build_structure
+from .solver import NumpyFace, build_structure
 
 TUKEY_C = 4.685
 HUBER_K = 1.345
@@ -46,26 +57,86 @@ class EngineOptions:
     min_pairs: int = 3
     device: str = "auto"
     block_size: int | None = None
-    workers: int | None = None  # CPU batches run concurrently (default: torch.get_num_threads())
+    workers: int | None = None  # CPU batches run concurrently (default: the CPUs this process may use)
     solver: str = "auto"  # "auto" (band kernels on CPU when numba is there), "band" or "torch"
 
 
-def torch_device(device: str = "auto"):
-    """``torch.device`` for ``"auto"`` (CUDA when available), ``"cpu"`` or ``"cuda"``."""
+@dataclass(frozen=True)
+class Device:
+    """Where the inversion runs: ``type`` ``"cpu"`` or ``"cuda"`` (``str`` as torch writes it)."""
+
+    name: str
+
+    @property
+    def type(self) -> str:
+        """``"cpu"`` or ``"cuda"``."""
+        return self.name.split(":")[0]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def torch(self):
+        """The ``torch.device`` (imports torch)."""
+        return _torch().device(self.name)
+
+
+def has_torch() -> bool:
+    """True when torch can be imported (found without importing it)."""
+    if sys.modules.get("torch") is not None:
+        return True
     try:
-        import torch
-    except ImportError as exc:
-        raise MissingDependencyError(
-            "The inversion needs PyTorch: pip install torch (CPU build is enough)."
-        ) from exc
+        return importlib.util.find_spec("torch") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def cuda_possible() -> bool:
+    """False when CUDA certainly cannot run here (no torch, or no NVIDIA driver), without importing torch.
+
+    Importing torch costs about a second and 0.5 GB of shared libraries; a CPU run must not pay
+    it. Linux: the NVIDIA driver's device nodes or /proc entry (or WSL's /dev/dxg); macOS: never
+    (torch has no CUDA there); elsewhere torch is asked.
+    """
+    if not has_torch():
+        return False
+    if sys.platform == "darwin":
+        return False
+    if sys.platform.startswith("linux"):
+        marks = ("/proc/driver/nvidia/version", "/dev/nvidiactl", "/dev/nvidia0", "/dev/dxg")
+        return any(os.path.exists(m) for m in marks)
+    return True
+
+
+def resolve_device(device: str = "auto") -> Device:
+    """:class:`Device` for ``"auto"`` (CUDA when torch sees a GPU, else the CPU), ``"cpu"`` or ``"cuda"``."""
     name = (device or "auto").lower()
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name.startswith("cuda") and not torch.cuda.is_available():
-        raise InputError("DEVICE is 'cuda' but PyTorch sees no CUDA GPU: choose 'auto' or 'cpu'.")
-    if name not in ("cpu",) and not name.startswith("cuda"):
+    if name not in ("auto", "cpu") and not name.startswith("cuda"):
         raise InputError(f"DEVICE must be auto, cpu or cuda, got {device!r}.")
-    return torch.device(name)
+    if name == "cpu":
+        return Device("cpu")
+    if name == "auto":
+        return Device("cuda") if cuda_possible() and _torch().cuda.is_available() else Device("cpu")
+    if not has_torch():
+        raise MissingDependencyError(
+            "DEVICE is 'cuda', which needs PyTorch with CUDA: install the installer's 'torch' set "
+            "(pip install torch), or choose 'auto' or 'cpu' (the CPU solver needs numba only)."
+        )
+    if not (cuda_possible() and _torch().cuda.is_available()):
+        raise InputError("DEVICE is 'cuda' but PyTorch sees no CUDA GPU: choose 'auto' or 'cpu'.")
+    return Device(name)
+
+
+def torch_device(device: str = "auto"):
+    """``torch.device`` for ``"auto"``, ``"cpu"`` or ``"cuda"`` (imports torch; :func:`resolve_device`)."""
+    return resolve_device(device).torch()
+
+
+def cpu_workers() -> int:
+    """CPUs this process may use (its affinity mask where the platform has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 class Engine(LambdaSearch):
@@ -85,7 +156,7 @@ class Engine(LambdaSearch):
         self.d2 = np.asarray(d2_days, dtype="float64")
         self.edges = np.asarray(edges_days, dtype="float64")
         self.opt = options
-        self.device = torch_device(options.device)
+        self.device = resolve_device(options.device)
         self.n_steps = self.edges.size - 1
         self.interval = float(self.edges[1] - self.edges[0])
         self.solver_kind = self._solver_kind(options.solver)
@@ -96,12 +167,17 @@ class Engine(LambdaSearch):
         if wanted not in ("auto", "band", "torch"):
             raise InputError(f"solver must be auto, band or torch, got {wanted!r}.")
         if wanted == "torch" or self.device.type != "cpu":
+            if not has_torch():
+                raise MissingDependencyError(
+                    "solver 'torch' needs PyTorch (pip install torch); the CPU band solver needs numba only."
+                )
             return "torch"
         if inversion_band.ready():
             return "band"
-        if wanted == "band":
+        if wanted == "band" or not has_torch():
             raise MissingDependencyError(
-                "The band solver needs numba (pip install numba), and its kernels must compile."
+                "The CPU inversion needs numba (pip install numba, or the installer's 'numba' set), "
+                "and its kernels must compile; PyTorch (the CUDA solver) is not needed for the CPU."
             )
         return "torch"
 
@@ -139,13 +215,21 @@ class Engine(LambdaSearch):
             raise InputError(f"values have {k} pairs but {self.d1.size} pair dates were given.")
         inputs = _Inputs.from_arrays(values, weights)
         n_pairs, active = inputs.usable.sum(axis=1), inputs.active
-        engine = self
-        if active.size < k:  # pairs no pixel uses are never copied (batches gather the others)
-            engine = Engine(self.d1[active], self.d2[active], self.edges, self.opt)
-            engine.device = self.device
-            engine.solver_kind = self.solver_kind
-        with engine._parallel():
-            return engine._run_all(inputs, n_pairs, progress, lam_global)
+        # pairs no pixel uses are never copied (batches gather the others)
+        engine = self if active.size == k else self.with_pairs(active)
+        return engine.run_inputs(inputs, n_pairs, progress, lam_global)
+
+    def with_pairs(self, pairs) -> Engine:
+        """This engine (device, solver, options) on the pairs ``pairs`` (indices) only."""
+        clone = copy.copy(self)
+        clone.__dict__.pop("_folds", None)  # the image folds of the cross-validation follow the pairs
+        clone.d1, clone.d2 = self.d1[pairs], self.d2[pairs]
+        return clone
+
+    def run_inputs(self, inputs, n_pairs, progress, lam_global):
+        """:meth:`run` on prepared inputs (every pair of ``inputs.active`` is one of this engine's)."""
+        with self._parallel():
+            return self._run_all(inputs, n_pairs, progress, lam_global)
 
     def _run_all(self, inputs, n_pairs, progress, lam_global):
         c, p = inputs.n_comp, inputs.n_pix
@@ -182,22 +266,24 @@ class Engine(LambdaSearch):
 
     @contextlib.contextmanager
     def _parallel(self):
-        """On CPU with several torch threads: a pool of that many workers, torch single-threaded.
+        """On CPU with several cores: a pool of that many workers (torch single-threaded meanwhile).
 
-        Pixel batches (and the cross-validation batches) then run concurrently, one per core. This
-        batch-level parallelism scales better than splitting each of the many small batched
-        operations over threads, and degrades gracefully when other processes load the CPU.
-        The torch thread setting is restored afterwards.
+        Pixel batches (and the cross-validation batches) then run concurrently, one per core (the
+        band kernels release the GIL). This batch-level parallelism scales better than splitting
+        each of the many small batched operations over threads, and degrades gracefully when
+        other processes load the CPU. With the torch solver its thread setting is restored
+        afterwards; the band path never imports torch.
         """
-        torch = _torch()
-        workers = self.opt.workers or torch.get_num_threads()
+        workers = self.opt.workers or cpu_workers()
         if self.device.type != "cpu" or workers <= 1 or getattr(self, "_pool", None) is not None:
             yield
             return
         from concurrent.futures import ThreadPoolExecutor
 
-        previous = torch.get_num_threads()
-        torch.set_num_threads(1)
+        torch = _torch() if self.solver_kind == "torch" else None
+        previous = torch.get_num_threads() if torch is not None else None
+        if torch is not None:
+            torch.set_num_threads(1)
         self._pool = ThreadPoolExecutor(max_workers=workers)
         self._pool_owner = threading.get_ident()
         self._workers = workers
@@ -206,7 +292,8 @@ class Engine(LambdaSearch):
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-            torch.set_num_threads(previous)
+            if torch is not None:
+                torch.set_num_threads(previous)
 
     def _pmap(self, fn, items, progress=None):
         """Yield ``(item, fn(item))`` in order, in the worker pool when there is one."""
@@ -258,8 +345,7 @@ class Engine(LambdaSearch):
     # --- batches ---------------------------------------------------------------------------
 
     def _run_batch(self, values, base_w, lam_global):
-        """values (C, P, K), base_w (C, P, K) for solvable pixels."""
-        torch = _torch()
+        """values (C, P, K), base_w (C, P, K) for solvable pixels (numpy in and out)."""
         c, p, _ = values.shape
         solver, active, vals, w = self._restrict(values, base_w)
         if lam_global is not None:
@@ -273,28 +359,29 @@ class Engine(LambdaSearch):
         sig = np.empty((c, p, self.n_steps))
         groups = [list(range(c))] if shared else [[i] for i in range(c)]
         for comps in groups:
-            wt = torch.as_tensor(np.ascontiguousarray(w[comps[0]]), device=self.device)
-            vt = torch.as_tensor(np.ascontiguousarray(vals[comps]), device=self.device)
-            lam_t = torch.as_tensor(lam[comps[0]], dtype=torch.float64, device=self.device)
-            res = solver.solve(vt, wt, lam_t, want_inverse=True)
+            wt = np.ascontiguousarray(w[comps[0]])
+            vt = np.ascontiguousarray(vals[comps])
+            lam_c = np.ascontiguousarray(lam[comps[0]], dtype="float64")
+            res = solver.solve(vt, wt, lam_c, want_inverse=True)
             v = res["velocity"]
             ninv = res["ninv_diag"]
-            ok = res["ok"]
+            bad = ~res["ok"]
+            used = wt > 0
             for j, comp in enumerate(comps):
-                pred = solver.predict(v[j])
-                resid = torch.where(wt > 0, vt[j] - pred, torch.zeros((), dtype=torch.float64))
-                rss = (wt * resid**2).sum(dim=1)
-                n_used = (wt > 0).sum(dim=1).to(torch.float64)
-                dof = n_used - (self.n_steps - lam_t * res["trace_ninv_r"])
                 if self.opt.errors_given:
                     var = ninv
                 else:
-                    s2 = torch.where(dof > 0, rss / dof, torch.full_like(rss, float("nan")))
+                    pred = solver.predict(v[j])
+                    with np.errstate(invalid="ignore"):
+                        resid = np.where(used, vt[j] - pred, 0.0)
+                    rss = (wt * resid**2).sum(axis=1)
+                    dof = used.sum(axis=1).astype("float64") - (self.n_steps - lam_c * res["trace_ninv_r"])
+                    with np.errstate(invalid="ignore", divide="ignore"):
+                        s2 = np.where(dof > 0, rss / dof, np.nan)
                     var = ninv * s2[:, None]
-                bad = ~ok
                 vel[comp] = _masked(v[j], bad)
-                sig[comp] = _masked(torch.sqrt(torch.clamp(var, min=0.0)), bad)
-        count = solver.counts(torch.as_tensor((w[0] > 0).astype("float64"), device=self.device)).cpu().numpy()
+                sig[comp] = _masked(np.sqrt(np.maximum(var, 0.0)), bad)
+        count = solver.counts((w[0] > 0).astype("float64"))
         hide = self._hidden_steps(count)
         vel[:, hide] = np.nan
         sig[:, hide] = np.nan
@@ -310,7 +397,7 @@ class Engine(LambdaSearch):
             d1, d2 = self.d1[active], self.d2[active]
             return inversion_band.BandSolver(d1, d2, self.edges, self.opt.derivative)
         structure = build_structure(self.d1[active], self.d2[active], self.edges, self.opt.derivative)
-        return BatchSolver(structure, self.device)
+        return NumpyFace(structure, self.device.torch())
 
     @staticmethod
     def base_weights(values, weights):
@@ -344,36 +431,32 @@ class Engine(LambdaSearch):
 
     def _robust_weights(self, values, w0, lam, solver):
         """IRLS: two Huber then Tukey-biweight iterations on standardised residuals."""
-        torch = _torch()
         c = values.shape[0]
         w = w0.copy()
         for ci in range(c):
-            w0t = torch.as_tensor(np.ascontiguousarray(w0[ci]), device=self.device)
-            vt = torch.as_tensor(np.ascontiguousarray(values[ci]), device=self.device)
-            lam_t = torch.as_tensor(lam[ci], dtype=torch.float64, device=self.device)
-            used = w0t > 0
-            wt = w0t.clone()
+            w0c = np.ascontiguousarray(w0[ci])
+            vc = np.ascontiguousarray(values[ci])
+            lam_c = np.ascontiguousarray(lam[ci], dtype="float64")
+            used = w0c > 0
+            wc = w0c.copy()
             for it in range(IRLS_MAX_ITER):
-                res = solver.solve(vt[None], wt, lam_t, want_inverse=False)
+                res = solver.solve(vc[None], wc, lam_c, want_inverse=False)
                 pred = solver.predict(res["velocity"][0])
-                r = torch.where(used, (vt - pred) * torch.sqrt(w0t), torch.full_like(pred, float("nan")))
-                scale = 1.4826 * torch.nanmedian(r.abs(), dim=1).values
-                scale = torch.clamp(torch.nan_to_num(scale, nan=1.0), min=1e-12)
-                u = torch.nan_to_num(r / scale[:, None], nan=0.0).abs()
+                with np.errstate(invalid="ignore"):
+                    r = np.where(used, (vc - pred) * np.sqrt(w0c), np.nan)
+                scale = 1.4826 * _lower_nanmedian(np.abs(r))
+                scale = np.maximum(np.nan_to_num(scale, nan=1.0), 1e-12)
+                u = np.abs(np.nan_to_num(r / scale[:, None], nan=0.0))
                 if it < 2:
-                    factor = torch.where(
-                        u <= HUBER_K, torch.ones_like(u), HUBER_K / torch.clamp(u, min=1e-300)
-                    )
+                    factor = np.where(u <= HUBER_K, 1.0, HUBER_K / np.maximum(u, 1e-300))
                 else:
-                    factor = torch.clamp(1.0 - (u / TUKEY_C) ** 2, min=0.0) ** 2
-                new = torch.where(used, w0t * factor, torch.zeros_like(w0t))
-                change = float(
-                    ((new - wt).abs().max(dim=1).values / w0t.max(dim=1).values.clamp(min=1e-300)).max()
-                )
-                wt = new
+                    factor = np.maximum(1.0 - (u / TUKEY_C) ** 2, 0.0) ** 2
+                new = np.where(used, w0c * factor, 0.0)
+                change = float((np.abs(new - wc).max(axis=1) / np.maximum(w0c.max(axis=1), 1e-300)).max())
+                wc = new
                 if it >= 2 and change < IRLS_TOL:
                     break
-            w[ci] = wt.cpu().numpy()
+            w[ci] = wc
         return w
 
 
@@ -428,10 +511,22 @@ class _Inputs:
         return vals, base_w
 
 
-def _masked(t, bad):
-    arr = t.detach().cpu().numpy().copy()
-    arr[bad.cpu().numpy()] = np.nan
+def _masked(arr, bad):
+    arr = np.array(arr, dtype="float64")
+    arr[bad] = np.nan
     return arr
+
+
+def _lower_nanmedian(a):
+    """Per row of ``a`` (P, K): the lower median of the non-NaN values (NaN for none).
+
+    The lower of the two middle values for an even count, as ``torch.nanmedian`` (which the
+    robust weights used before the engine moved to numpy), not their mean as ``numpy.nanmedian``.
+    """
+    n = np.sum(~np.isnan(a), axis=1)
+    ordered = np.sort(a, axis=1)  # NaN sort last
+    pick = ordered[np.arange(a.shape[0]), np.maximum(n - 1, 0) // 2]
+    return np.where(n > 0, pick, np.nan)
 
 
 def _torch():

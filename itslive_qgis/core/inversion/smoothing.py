@@ -3,7 +3,7 @@
 Why and what (measurements included): see the module docstring of
 :mod:`itslive_qgis.core.inversion.api`. :class:`LambdaSearch` is a mixin of
 :class:`~itslive_qgis.core.inversion.engine.Engine`; it uses the engine's pair dates ``d1``/``d2``,
-``n_steps``, ``opt``, ``device``, ``batch_size``, ``_pmap``, ``_shared``, ``_restrict`` and
+``n_steps``, ``opt``, ``batch_size``, ``_pmap``, ``_shared``, ``_restrict`` and
 ``_robust_weights``.
 """
 
@@ -53,7 +53,6 @@ class LambdaSearch:
         within one standard error of it, refined by two points a third of a decade apart.
         Pixels no lambda can score keep the data scale.
         """
-        torch = _torch()
         c, p, _ = values.shape
         held = self.held_out(pairs)
         a2 = solver.row_sq
@@ -62,8 +61,8 @@ class LambdaSearch:
         groups = [list(range(c))] if self._shared(w) else [[i] for i in range(c)]
         rows = np.arange(p)
         for comps in groups:
-            wt = torch.as_tensor(np.ascontiguousarray(w[comps[0]]), device=self.device)
-            vt = torch.as_tensor(np.ascontiguousarray(values[comps]), device=self.device)
+            wt = np.ascontiguousarray(w[comps[0]])
+            vt = np.ascontiguousarray(values[comps])
             scale = (w[comps[0]] @ a2) / self.n_steps / reg_norm
             base = np.log10(np.where(scale > 0, scale, 1.0))
             logs = base[:, None] + LAMBDA_COARSE[None, :]
@@ -115,37 +114,31 @@ class LambdaSearch:
         the components in ``vt``; the standard error is that of the K fold means (std / sqrt K).
         NaN where a fold cannot be solved.
         """
-        torch = _torch()
         p, n_l = log_lams.shape
         n_f = held.shape[0]
         n_items = p * n_l * n_f
         batch = self.batch_size(wt.shape[1], n_items)
         flat = np.arange(n_items)
         item_p, item_l, item_f = flat // (n_l * n_f), (flat // n_f) % n_l, flat % n_f
-        held_t = torch.as_tensor(held, device=self.device)
-        zero = torch.zeros((), dtype=torch.float64, device=self.device)
-        first_t = torch.as_tensor(np.asarray(solver.first), device=self.device)
-        last_t = torch.as_tensor(np.asarray(solver.last), device=self.device)
+        first, last = np.asarray(solver.first), np.asarray(solver.last)
 
         def work(s):
-            sel_p = torch.as_tensor(item_p[s : s + batch], device=self.device)
-            sel_f = torch.as_tensor(item_f[s : s + batch], device=self.device)
-            logs = log_lams[item_p[s : s + batch], item_l[s : s + batch]]
-            lam_t = torch.as_tensor(10.0**logs, dtype=torch.float64, device=self.device)
+            sel_p, sel_f = item_p[s : s + batch], item_f[s : s + batch]
+            lam_b = 10.0 ** log_lams[sel_p, item_l[s : s + batch]]
             w_all = wt[sel_p]
-            test = held_t[sel_f] & (w_all > 0)
-            w_train = torch.where(test, zero, w_all)
-            test &= ~_spans_a_gap(solver, w_train > 0, first_t, last_t)
+            test = held[sel_f] & (w_all > 0)
+            w_train = np.where(test, 0.0, w_all)
+            test &= ~_spans_a_gap(solver, w_train > 0, first, last)
             y_b = vt[:, sel_p]
-            res = solver.solve(y_b, w_train.contiguous(), lam_t, want_inverse=False)
-            sse = torch.zeros(w_all.shape[0], dtype=torch.float64, device=self.device)
+            res = solver.solve(y_b, w_train, lam_b, want_inverse=False)
+            sse = np.zeros(w_all.shape[0])
             for g in range(y_b.shape[0]):
                 pred = solver.predict(res["velocity"][g])
-                sse += torch.where(test, w_all * (y_b[g] - pred) ** 2, zero).sum(dim=1)
-            n_test = test.sum(dim=1).to(torch.float64) * y_b.shape[0]
+                with np.errstate(invalid="ignore"):
+                    sse += np.where(test, w_all * (y_b[g] - pred) ** 2, 0.0).sum(axis=1)
+            n_test = test.sum(axis=1).astype("float64") * y_b.shape[0]
             good = res["ok"] & (n_test > 0)
-            nan = torch.full_like(sse, float("nan"))
-            return torch.where(good, sse, nan).cpu().numpy(), n_test.cpu().numpy()
+            return np.where(good, sse, np.nan), n_test
 
         sse = np.empty(n_items)
         count = np.empty(n_items)
@@ -161,18 +154,17 @@ class LambdaSearch:
         return pooled, se
 
 
-def _spans_a_gap(solver, train_pk, first_t, last_t):
+def _spans_a_gap(solver, train_pk, first, last):
     """(P, K) bool: pairs covering a step that no training pair of the pixel covers.
 
     Predicting those is extrapolation across a gap the left-out images opened, which measures
     how the regularisation bridges gaps, not how well the noise is filtered; such pairs are
     not scored.
     """
-    torch = _torch()
-    count = solver.counts(train_pk)
-    empty = torch.zeros((count.shape[0], count.shape[1] + 1), dtype=torch.int64, device=count.device)
-    empty[:, 1:] = torch.cumsum(count == 0, dim=1)
-    return (empty[:, last_t + 1] - empty[:, first_t]) > 0
+    count = solver.counts(train_pk.astype("float64"))
+    empty = np.zeros((count.shape[0], count.shape[1] + 1), dtype=np.int64)
+    empty[:, 1:] = np.cumsum(count == 0, axis=1)
+    return (empty[:, last + 1] - empty[:, first]) > 0
 
 
 def _fold_of_dates(days):
@@ -191,9 +183,3 @@ def lambda_sample(candidates):
 
 def _finite_or_inf(a):
     return np.where(np.isfinite(a), a, np.inf)
-
-
-def _torch():
-    import torch
-
-    return torch

@@ -457,3 +457,39 @@ def _torch_csr(torch, indptr, indices, data, shape, device):
 def _sparse_csr(torch, rows, cols, vals, shape, device):
     mat = _csr_numpy(rows, cols, vals, shape)
     return _torch_csr(torch, mat.indptr, mat.indices, mat.data, shape, device)
+
+
+class NumpyFace:
+    """:class:`BatchSolver` with numpy arrays in and out (the engine works in numpy only).
+
+    The engine's batches are numpy arrays whatever the solver, so that the CPU band path runs
+    without torch; this face moves a batch to the solver's device, solves it there and brings
+    the results back (one transfer each way per call).
+    """
+
+    def __init__(self, structure: BandStructure, device):
+        import torch
+
+        self.torch = torch
+        self.inner = BatchSolver(structure, device)
+        self.device = device
+        self.row_sq = self.inner.row_sq
+        self.first, self.last = self.inner.first, self.inner.last
+
+    def _t(self, array, dtype=None):
+        return self.torch.as_tensor(np.ascontiguousarray(array), dtype=dtype, device=self.device)
+
+    def solve(self, values_cpk, weights_pk, lam_p, want_inverse: bool = True):
+        """See :meth:`BatchSolver.solve`; numpy arrays in and out."""
+        f64 = self.torch.float64
+        values, weights, lam = (self._t(a, f64) for a in (values_cpk, weights_pk, lam_p))
+        out = self.inner.solve(values, weights, lam, want_inverse)
+        return {key: (None if val is None else val.detach().cpu().numpy()) for key, val in out.items()}
+
+    def predict(self, velocity_pt):
+        """Pair averages ``A v`` (P, K) of step velocities (P, T), m/yr (numpy)."""
+        return self.inner.predict(self._t(velocity_pt, self.torch.float64)).cpu().numpy()
+
+    def counts(self, valid_pk):
+        """Number of valid pairs overlapping each step (P, T) int32 (numpy)."""
+        return self.inner.counts(self._t(np.asarray(valid_pk, dtype="float64"))).cpu().numpy()
