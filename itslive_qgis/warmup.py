@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import sys
 import threading
 import time
 
 from . import deps
 
-#: imported in this order: what the dock's tasks import, cheapest first
+#: imported in this order: what the dock's tasks import (torch is added where CUDA could run,
+#: see :func:`_cuda_possible`: a CPU session never imports it)
 MODULES = (
     "numpy",
     "pandas",
@@ -34,7 +36,6 @@ MODULES = (
     "dask.array",
     "distributed",  # xarray's to_netcdf asks dask for a scheduler, which imports distributed
     "numba",
-    "torch",  # the inversion's device "auto" asks torch whether CUDA is there
     "shapely",
     "geopandas",
     "itslive_qgis.core.catalog",  # the dock imports it on the main thread when it opens
@@ -60,8 +61,9 @@ def start() -> bool:
 
 def warm() -> dict[str, float | None]:
     """Import :data:`MODULES` (and load numba's CPU target); returns :data:`REPORT`."""
-    deps.preload("torch", "llvmlite")
-    for name in MODULES:
+    modules = MODULES + (("torch",) if _cuda_possible() else ())
+    deps.preload(*(("torch", "llvmlite") if "torch" in modules else ("llvmlite",)))
+    for name in modules:
         top = name.split(".", 1)[0]
         try:
             if importlib.util.find_spec(top) is None:
@@ -73,13 +75,38 @@ def warm() -> dict[str, float | None]:
         except Exception:  # a broken package is reported by the task that needs it
             REPORT[name] = None
     REPORT["numba target"] = _numba_target()
+    REPORT["band kernels"] = _band_kernels()
     done.set()
     return REPORT
 
 
+def _band_kernels() -> float | None:
+    """Load the inversion's numba kernels from their cache (or compile them): once per process."""
+    if "numba" not in sys.modules:
+        return None
+    began = time.perf_counter()
+    try:
+        from .core.inversion import band
+
+        band.ready()
+    except Exception:  # the inversion reports a broken numba itself
+        return None
+    return time.perf_counter() - began
+
+
+def _cuda_possible() -> bool:
+    """Whether an inversion on device "auto" would import torch (only where CUDA could run)."""
+    try:
+        from .core.inversion import cuda_possible
+
+        return bool(cuda_possible())
+    except Exception:  # the inversion's own import reports a broken installation
+        return False
+
+
 def _numba_target() -> float | None:
     """Load numba's CPU target registries, which its first cached kernel otherwise loads in a task."""
-    if "numba" not in __import__("sys").modules:
+    if "numba" not in sys.modules:
         return None
     began = time.perf_counter()
     try:
