@@ -368,3 +368,22 @@ def test_geotiff_outputs_carry_the_provenance(outputs, mirror, tmp_path):
     assert tags["algorithm"] == "itslive:mosaic" and tags["software"].startswith("itslive_qgis 0")
     assert json.loads(tags["source_urls"]) == [tags["source"]] and tags["source"] in tags["history"]
     assert json.loads(tags["parameters"]) == {"variable": "v", "region": "RGI05A", "year": 2018}
+
+
+def test_point_series_reads_old_and_new_zarr_subsets_alike(old_and_new):
+    """The raw zarr pixel reader (the dock's point panel on a store) sees the ``pair`` index as mid_date."""
+    import xarray as xr
+
+    from itslive_qgis.core.io import StoreConfig
+    from itslive_qgis.core.timeseries import point_series
+
+    with xr.open_dataset(old_and_new["old"]) as ds:
+        x, y = float(ds["x"].values[3]), float(ds["y"].values[2])
+    got, config = {}, StoreConfig.from_env()
+    for tag in ("old_zarr", "new_zarr"):
+        (got[tag],) = point_series(x, y, "EPSG:3413", config=config, cube_urls=[old_and_new[tag]])
+    a, b = got["old_zarr"], got["new_zarr"]
+    assert len(b) == len(a) > 10
+    np.testing.assert_array_equal(a.mid_date_days, b.mid_date_days)
+    np.testing.assert_array_equal(a.vx, b.vx)
+    np.testing.assert_array_equal(a.satellite, b.satellite)
