@@ -77,3 +77,55 @@ def test_old_and_new_subsets_load_with_the_same_band_times(project, tmp_path):
     assert len(times["new"]) == mid_dates.size and times["old"] == times["new"]
     centres = np.array(times["new"]) / 86_400_000 + 0.0
     assert np.all(np.diff(centres) >= 0)
+
+
+def _pair_subsets(tmp_path):
+    """One analytic subset (duplicated mid_dates, vx/vy growing with the pair) in the old and new layout."""
+    import xarray as xr
+
+    from itslive_qgis.core.io import cf
+    from tests.fixtures.velocity_fields import CASES, X_ATTRS, Y_ATTRS, X, Y, affine_field
+
+    v0, grad, _ = CASES["extension"]
+    vx, vy = affine_field(v0, grad)
+    mid = np.array([17000.0, 17012.0, 17012.0, 17030.0]).astype("datetime64[D]").astype("datetime64[ns]")
+    scale = np.array([1.0, 2.0, 3.0, 4.0], dtype="float32")[:, None, None]
+    attrs = {"units": "m/yr", "grid_mapping": "mapping"}
+    half = np.timedelta64(6, "D")
+    ds = xr.Dataset(
+        {
+            "vx": (("mid_date", "y", "x"), (vx * scale).astype("float32"), attrs),
+            "vy": (("mid_date", "y", "x"), (vy * scale).astype("float32"), attrs),
+            "acquisition_date_img1": (("mid_date",), mid - half),
+            "acquisition_date_img2": (("mid_date",), mid + half),
+            "mapping": ((), np.int32(0), cf.grid_mapping_attrs(3413, X, Y)),
+        },
+        coords={"mid_date": mid, "x": ("x", X, X_ATTRS), "y": ("y", Y, Y_ATTRS)},
+    )
+    old, new = tmp_path / "old_subset.nc", tmp_path / "new_subset.nc"
+    ds.to_netcdf(old)
+    disk = cf.pairs_to_disk(ds)
+    disk.to_netcdf(new, encoding=cf.encoding(disk))
+    return old, new, scale.ravel()
+
+
+def test_processing_reads_old_and_new_subsets_alike(plugin, tmp_path):
+    import processing
+    import xarray as xr
+
+    old, new, scale = _pair_subsets(tmp_path)
+    with xr.open_dataset(new) as raw:
+        assert raw["vx"].dims == ("pair", "y", "x")
+    from itslive_qgis.core.io.cf import pairs_from_disk
+
+    results = {}
+    for tag, path in (("old", old), ("new", new)):
+        params = {"INPUT": str(path), "OUTPUT": str(tmp_path / f"s_{tag}.nc")}
+        out = processing.run("itslive:strainrates", params)
+        with xr.open_dataset(out["OUTPUT"]) as res:
+            results[tag] = pairs_from_disk(res).load()
+    a, b = results["old"], results["new"]
+    assert a["exx"].dims == b["exx"].dims == ("mid_date", "y", "x")
+    np.testing.assert_array_equal(a["exx"].values, b["exx"].values)
+    centre = b["exx"].values[:, b.sizes["y"] // 2, b.sizes["x"] // 2]
+    np.testing.assert_allclose(centre / centre[0], scale, rtol=1e-4)  # each pair kept its own field (float32)

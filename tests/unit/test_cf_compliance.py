@@ -340,3 +340,50 @@ def test_every_core_reader_reads_old_and_new_subsets_alike(old_and_new):
     ia = invert_dataset(a, interval_days=60.0)
     np.testing.assert_array_equal(ia["vx"].values, ib["vx"].values)
     assert np.isfinite(ib["vx"].values).any()
+
+
+def test_geotiff_outputs_carry_the_provenance(outputs, mirror, tmp_path):
+    """GeoTIFF outputs (strain/flux .tif, mosaic clips) are outside CF, but carry the same provenance."""
+    import rasterio
+    import xarray as xr
+
+    from itslive_qgis.core.fields.strain import strain_rates_to_file
+    from itslive_qgis.core.io import StoreConfig
+    from itslive_qgis.core.mosaic.clip import clip_mosaic
+    from tests.fixtures.generator import mosaic_grid
+
+    with xr.open_dataset(outputs["inversion.nc"]) as ds:
+        step = ds.isel(time=0).load()
+    tif = strain_rates_to_file(step, tmp_path / "strain.tif")
+    with rasterio.open(tif) as src:
+        tags = src.tags()
+    assert tags["algorithm"] == "itslive:strainrates" and "itslive:invert" in tags["history"].splitlines()[1]
+    assert json.loads(tags["parameters"])["strain_method"] == "central differences"
+    x, y = mosaic_grid()
+    area = (x[40] - 60, y[60] - 60, x[50] + 60, y[50] + 60)
+    cfg = StoreConfig(endpoint_url=mirror.endpoint_url)
+    (clip,) = clip_mosaic(area, "EPSG:3413", ["v"], year=2018, output_dir=tmp_path, config=cfg)
+    with rasterio.open(clip) as src:
+        tags = src.tags()
+    assert tags["algorithm"] == "itslive:mosaic" and tags["software"].startswith("itslive_qgis 0")
+    assert json.loads(tags["source_urls"]) == [tags["source"]] and tags["source"] in tags["history"]
+    assert json.loads(tags["parameters"]) == {"variable": "v", "region": "RGI05A", "year": 2018}
+
+
+def test_point_series_reads_old_and_new_zarr_subsets_alike(old_and_new):
+    """The raw zarr pixel reader (the dock's point panel on a store) sees the ``pair`` index as mid_date."""
+    import xarray as xr
+
+    from itslive_qgis.core.io import StoreConfig
+    from itslive_qgis.core.timeseries import point_series
+
+    with xr.open_dataset(old_and_new["old"]) as ds:
+        x, y = float(ds["x"].values[3]), float(ds["y"].values[2])
+    got, config = {}, StoreConfig.from_env()
+    for tag in ("old_zarr", "new_zarr"):
+        (got[tag],) = point_series(x, y, "EPSG:3413", config=config, cube_urls=[old_and_new[tag]])
+    a, b = got["old_zarr"], got["new_zarr"]
+    assert len(b) == len(a) > 10
+    np.testing.assert_array_equal(a.mid_date_days, b.mid_date_days)
+    np.testing.assert_array_equal(a.vx, b.vx)
+    np.testing.assert_array_equal(a.satellite, b.satellite)

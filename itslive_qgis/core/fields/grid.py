@@ -416,7 +416,9 @@ def write_grid_dataset(ds, path) -> Path:
             (n, ds[n].values, ds[n].attrs.get("units", ""), ds[n].attrs.get("long_name", n)) for n in names
         ]
         crs = ds["mapping"].attrs["crs_wkt"] if "mapping" in ds.variables else ds.attrs.get("crs_wkt")
-        return write_geotiff_atomic(path, bands, ds["x"].values, ds["y"].values, crs)
+        keys = ("title", "history", "software", "algorithm", "parameters", "source_urls", "date_created")
+        tags = {k: ds.attrs[k] for k in keys if k in ds.attrs}
+        return write_geotiff_atomic(path, bands, ds["x"].values, ds["y"].values, crs, tags)
     raise InputError(f"Unsupported output format '{suffix}': use .nc or .tif.")
 
 
@@ -437,11 +439,11 @@ def write_netcdf_atomic(ds, path) -> Path:
     return path
 
 
-def write_geotiff_atomic(path, bands, x, y, crs) -> Path:
+def write_geotiff_atomic(path, bands, x, y, crs, tags: dict | None = None) -> Path:
     """Write a float32 multi-band GeoTIFF (NaN nodata) with band descriptions and units.
 
     ``bands`` is a list of ``(name, array (y, x), units, description)``; rows are written
-    north-up whatever the order of ``y``.
+    north-up whatever the order of ``y``. ``tags``: dataset metadata (provenance, io.cf).
     """
     rasterio = _rasterio()
     path = Path(path)
@@ -466,6 +468,8 @@ def write_geotiff_atomic(path, bands, x, y, crs) -> Path:
                 dst.set_band_description(i, f"{name}: {description}")
                 dst.set_band_unit(i, units)
                 dst.update_tags(i, name=name, units=units)
+            if tags:
+                dst.update_tags(**{k: str(v) for k, v in tags.items()})
     return path
 
 

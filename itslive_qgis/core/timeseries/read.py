@@ -20,7 +20,7 @@ from ..cube import PAIR_DIM, clean_pairs, open_cube, pair_dates_days, require_xa
 from ..errors import DataError, InputError
 from ..geo import crs_from_attrs, crs_from_dataset, crs_info, epsg_of, transform_xy
 from ..io import FetchStats, StoreConfig, cf_attrs, dims_of, open_cube_store, run
-from ..io.cf import pairs_from_disk
+from ..io.cf import PAIR_INDEX_DIM, pairs_from_disk
 from ..progress import check_cancelled
 from .model import PAIR_METADATA, SERIES_VARIABLES, PointSeries, RegularSeries
 
@@ -64,10 +64,10 @@ async def _read_pixel(store, url, epsg_hint, x, y, crs, variables):
     if cell is None:
         return None
     col, row = cell
-    wanted3d = [n for n in variables if n in arrays and dims_of(arrays[n]) == (PAIR_DIM, "y", "x")]
+    wanted3d = [n for n in variables if n in arrays and _pair_dims(arrays[n]) == (PAIR_DIM, "y", "x")]
     if not any(n in ("v", "vx", "vy") for n in wanted3d):
         raise DataError(f"{url} has none of the velocity variables v, vx, vy.")
-    names1d = [PAIR_DIM] + [n for n in PAIR_METADATA if n in arrays and dims_of(arrays[n]) == (PAIR_DIM,)]
+    names1d = [PAIR_DIM] + [n for n in PAIR_METADATA if n in arrays and _pair_dims(arrays[n]) == (PAIR_DIM,)]
     strings = [n for n in names1d if np.dtype(arrays[n].dtype).kind in "USO"]
     numbers = [n for n in names1d if n not in strings]
     n = int(arrays[PAIR_DIM].shape[0])
@@ -97,6 +97,11 @@ async def _read_pixel(store, url, epsg_hint, x, y, crs, variables):
     for name, blocks in zip(strings, values[len(wanted3d) + len(numbers) :]):
         ds[name] = ((PAIR_DIM,), np.concatenate(blocks)[keep] if blocks else np.zeros(0, dtype="<U1"))
     return ds, epsg, col, row, float(xs[col]), float(ys[row]), n
+
+
+def _pair_dims(array) -> tuple[str, ...]:
+    """Dimensions of a zarr array, the CF subsets' ``pair`` index read as ``mid_date`` (core.io.cf)."""
+    return tuple(PAIR_DIM if d == PAIR_INDEX_DIM else d for d in dims_of(array))
 
 
 def read_file_series(path: Path, x, y, crs):
