@@ -1,0 +1,21 @@
+"""Surface elevation: ICESat-2 ATL06 heights, gridded height change dh/dt, and mass balance."""
+
+from .. import lazy_face
+
+#: this room's public face: name -> the module that defines it (lazy, see core.lazy_face)
+_FACE = {
+    "BEAMS": "atl06",
+    "DEFAULT_CMR_URL": "cmr",
+    "GranuleList": "sources",
+    "HeightQuery": "atl06",
+    "NASA_BUCKET": "sources",
+    "find_granules": "sources",
+    "gps_to_utc": "atl06",
+    "open_granules": "sources",
+    "read_granule": "atl06",
+    "read_heights": "atl06",
+    "search_granules": "cmr",
+}
+__all__ = sorted(_FACE)
+
+__getattr__, __dir__ = lazy_face(__name__, _FACE)
