@@ -6,15 +6,24 @@ from .. import lazy_face
 _FACE = {
     "BEAMS": "atl06",
     "DEFAULT_CMR_URL": "cmr",
+    "DHDT_VARIABLES": "dhdt",
     "GranuleList": "sources",
+    "GridSpec": "grids",
+    "MASS_BALANCE_VARIABLES": "massbalance",
+    "SIGN_CONVENTION": "massbalance",
     "HeightQuery": "atl06",
     "NASA_BUCKET": "sources",
+    "dhdt_from_gridded": "dhdt",
+    "dhdt_from_points": "dhdt",
     "find_granules": "sources",
     "gps_to_utc": "atl06",
+    "mass_balance": "massbalance",
+    "mass_balance_to_file": "massbalance",
     "open_granules": "sources",
     "read_granule": "atl06",
     "read_heights": "atl06",
     "search_granules": "cmr",
+    "write_dhdt": "dhdt",
 }
 __all__ = sorted(_FACE)
 
