@@ -40,8 +40,13 @@ GPS_UTC_LEAP_SECONDS = 18
 GPS_EPOCH = np.datetime64("1980-01-06T00:00:00", "ns")
 #: values at or above this are fill (ATL06 _FillValue 3.4028235e+38)
 FILL_THRESHOLD = 3.0e38
+#: h5coro's cache line: every uncached read fetches this many bytes around it. h5coro's default
+#: 4 MiB: at 50 ms per request the number of (mostly sequential) requests decides, not the bytes
+#: (bench/bench_icesat2.py: 112 MB granule, 20 km extent: 4 MiB 58 GETs 54 MB 8.2 s; 1 MiB 73 GETs
+#: 29 MB 11.6 s; 256 KiB 120 GETs 20 MB 15.9 s)
+CACHE_LINE_BYTES = 4 << 20
 #: the segment datasets read per beam (relative to ``<beam>/land_ice_segments``)
-SEGMENT_DATASETS = ("h_li", "h_li_sigma", "delta_time", "atl06_quality_summary", "segment_id")
+SEGMENT_DATASETS = ("longitude", "h_li", "h_li_sigma", "delta_time", "atl06_quality_summary", "segment_id")
 COLUMNS = (
     "longitude",
     "latitude",
@@ -92,13 +97,17 @@ class GranuleReader:
 
     name = ""
 
-    def read(self, paths: list[str], rows: tuple[int, int] | None = None) -> dict[str, np.ndarray]:
-        """``{path: array}``; ``rows = (start, stop)`` reads only those rows of 1-D datasets."""
+    def read(self, paths: list[str], rows: dict | None = None) -> dict[str, np.ndarray]:
+        """``{path: array}``; ``rows[path] = (start, stop)`` reads only those rows of a 1-D dataset."""
         raise NotImplementedError
 
     def attrs(self, group: str) -> dict[str, str]:
         """String attributes of ``group``."""
         raise NotImplementedError
+
+    def attrs_of(self, groups: list[str]) -> dict[str, dict[str, str]]:
+        """:meth:`attrs` of several groups (concurrently where the reader is remote)."""
+        return {g: self.attrs(g) for g in groups}
 
     def groups(self) -> set[str]:
         """Top-level group names."""
@@ -109,7 +118,7 @@ class GranuleReader:
 
 
 class H5pyReader(GranuleReader):
-    """A local granule through h5py."""
+    """A local granule through h5py (a path, or a file-like object holding the whole file)."""
 
     def __init__(self, path):
         try:
@@ -118,7 +127,7 @@ class H5pyReader(GranuleReader):
             raise MissingDependencyError(
                 "h5py is not installed: it reads local ICESat-2 files (Debian: apt install python3-h5py)."
             ) from exc
-        self.name = Path(path).name
+        self.name = Path(path).name if isinstance(path, str | Path) else "granule in memory"
         try:
             self._file = h5py.File(path, "r")
         except OSError as exc:
@@ -128,7 +137,8 @@ class H5pyReader(GranuleReader):
         out = {}
         for path in paths:
             dset = self._file[path]
-            out[path] = dset[rows[0] : rows[1]] if rows is not None and dset.ndim == 1 else dset[()]
+            span = (rows or {}).get(path)
+            out[path] = dset[span[0] : span[1]] if span is not None and dset.ndim == 1 else dset[()]
         return out
 
     def attrs(self, group):
@@ -144,7 +154,7 @@ class H5pyReader(GranuleReader):
 class H5coroReader(GranuleReader):
     """An S3 granule through h5coro over an fsspec filesystem (only the byte ranges needed)."""
 
-    def __init__(self, url: str, fs):
+    def __init__(self, url: str, fs, cache_line_bytes: int = CACHE_LINE_BYTES):
         try:
             from h5coro import h5coro
         except ImportError as exc:
@@ -155,14 +165,14 @@ class H5coroReader(GranuleReader):
         self.name = url.rsplit("/", 1)[-1]
         self.url = url
         key = url.split("://", 1)[-1]
-        self._h5 = h5coro.H5Coro(key, fsspec_driver(fs), errorChecking=True, verbose=False)
+        self._h5 = h5coro.H5Coro(
+            key, fsspec_driver(fs), cacheLineSize=int(cache_line_bytes), errorChecking=True, verbose=False
+        )
         self._groups: set[str] | None = None
 
     def read(self, paths, rows=None):
-        table = [
-            {"dataset": p, "hyperslice": [] if rows is None or p.endswith(_SCALARS) else [list(rows)]}
-            for p in paths
-        ]
+        rows = rows or {}
+        table = [{"dataset": p, "hyperslice": [list(rows[p])] if p in rows else []} for p in paths]
         promise = self._h5.readDatasets(table, block=True)
         out = {}
         for p in paths:
@@ -178,6 +188,12 @@ class H5coroReader(GranuleReader):
         _, attributes, _ = self._h5.inspectPath(group, w_attr=True)
         return {k: _text(v) for k, v in attributes.items()}
 
+    def attrs_of(self, groups):
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=max(1, len(groups))) as pool:
+            return dict(zip(groups, pool.map(self.attrs, groups), strict=True))
+
     def groups(self):
         if self._groups is None:
             links, _, _ = self._h5.inspectPath("/", w_attr=False)
@@ -186,9 +202,6 @@ class H5coroReader(GranuleReader):
 
     def close(self):
         self._h5.close()
-
-
-_SCALARS = ("atlas_sdp_gps_epoch", "cycle_number", "rgt")
 
 
 def fsspec_driver(fs):
@@ -240,28 +253,55 @@ def read_heights(readers, query: HeightQuery, progress=None):
 
 
 def read_granule(reader: GranuleReader, query: HeightQuery):
-    """The segments of one granule selected by ``query`` (see :func:`read_heights`)."""
+    """The segments of one granule selected by ``query`` (see :func:`read_heights`).
+
+    Two rounds of reads, each over all beams at once (h5coro reads the datasets of a round
+    concurrently): the metadata and every beam's latitude, then longitude and the other datasets
+    over the row range whose latitudes fall in the extent (a track crosses a latitude band once
+    in a granule: ATL06 regions are cut at the orbit's turning latitudes), filtered by longitude
+    afterwards.
+    """
     import pandas as pd
 
     groups = reader.groups()
-    if "ancillary_data" not in groups or not any(b in groups for b in BEAMS):
+    beams = [b for b in BEAMS if b in groups]
+    if "ancillary_data" not in groups or not beams:
         raise DataError(f"{reader.name} is not an ATL06 granule (no ground-track groups gt1l..gt3r).")
-    meta = reader.read(["ancillary_data/atlas_sdp_gps_epoch", "orbit_info/cycle_number", "orbit_info/rgt"])
-    epoch_s = float(np.ravel(meta["ancillary_data/atlas_sdp_gps_epoch"])[0])
-    cycle = int(np.ravel(meta["orbit_info/cycle_number"])[0])
-    rgt = int(np.ravel(meta["orbit_info/rgt"])[0])
+    types = reader.attrs_of(beams)
+    strong = {b: types[b].get("atlas_beam_type", "").lower() == "strong" for b in beams}
+    if query.beams == "strong":
+        beams = [b for b in beams if strong[b]]
+    meta_paths = ["ancillary_data/atlas_sdp_gps_epoch", "orbit_info/cycle_number", "orbit_info/rgt"]
+    pos_paths = [f"{b}/land_ice_segments/latitude" for b in beams]
+    first = reader.read(meta_paths + pos_paths)
+    epoch_s = float(np.ravel(first[meta_paths[0]])[0])
+    cycle = int(np.ravel(first[meta_paths[1]])[0])
+    rgt = int(np.ravel(first[meta_paths[2]])[0])
+    spans, inside = {}, {}
+    for b in beams:
+        lat = first[f"{b}/land_ice_segments/latitude"].astype(float)
+        band = (
+            np.ones(lat.shape, bool)
+            if query.bbox is None
+            else (lat >= query.bbox[1]) & (lat <= query.bbox[3])
+        )
+        rows = np.flatnonzero(band)
+        if rows.size:
+            spans[b] = (int(rows[0]), int(rows[-1]) + 1)
+            inside[b] = lat
+    paths = [f"{b}/land_ice_segments/{d}" for b in spans for d in SEGMENT_DATASETS]
+    data = reader.read(paths, rows={p: spans[p.split("/", 1)[0]] for p in paths}) if paths else {}
     frames = []
-    for beam in BEAMS:
-        if beam not in groups:
-            continue
-        strong = reader.attrs(beam).get("atlas_beam_type", "").lower() == "strong"
-        if query.beams == "strong" and not strong:
-            continue
-        cols = _read_beam(reader, beam, query, epoch_s)
+    for b, (i0, i1) in spans.items():
+        lat = inside[b][i0:i1]
+        beam_data = {d: np.asarray(data[f"{b}/land_ice_segments/{d}"]) for d in SEGMENT_DATASETS}
+        lon = beam_data["longitude"].astype(float)
+        mask = np.ones(lat.shape, bool) if query.bbox is None else _in_bbox(lon, lat, query.bbox)
+        cols = _select(beam_data, lat, lon, mask, query, epoch_s)
         if cols is None:
             continue
         n = len(cols["h_li"])
-        cols.update(beam=[beam] * n, strong=np.full(n, strong), cycle=np.full(n, cycle), rgt=np.full(n, rgt))
+        cols.update(beam=[b] * n, strong=np.full(n, strong[b]), cycle=np.full(n, cycle), rgt=np.full(n, rgt))
         cols["granule"] = [reader.name] * n
         frames.append(pd.DataFrame({c: cols[c] for c in COLUMNS}))
     if not frames:
@@ -269,22 +309,13 @@ def read_granule(reader: GranuleReader, query: HeightQuery):
     return pd.concat(frames, ignore_index=True)
 
 
-def _read_beam(reader, beam, query, epoch_s):
-    base = f"{beam}/land_ice_segments"
-    pos = reader.read([f"{base}/latitude", f"{base}/longitude"])
-    lat, lon = pos[f"{base}/latitude"].astype(float), pos[f"{base}/longitude"].astype(float)
-    inside = np.ones(lat.shape, bool) if query.bbox is None else _in_bbox(lon, lat, query.bbox)
-    rows = np.flatnonzero(inside)
-    if rows.size == 0:
-        return None
-    i0, i1 = int(rows[0]), int(rows[-1]) + 1
-    data = reader.read([f"{base}/{d}" for d in SEGMENT_DATASETS], rows=(i0, i1))
-    data = {d: np.asarray(data[f"{base}/{d}"]) for d in SEGMENT_DATASETS}
+def _select(data, lat, lon, inside, query, epoch_s):
+    """The columns of the segments of one beam's row range that ``query`` keeps (None if none)."""
     h = data["h_li"].astype(float)
     sigma = data["h_li_sigma"].astype(float)
     quality = data["atl06_quality_summary"].astype(int)
     time = gps_to_utc(epoch_s, data["delta_time"].astype(float))
-    keep = inside[i0:i1] & (np.abs(h) < FILL_THRESHOLD)
+    keep = inside & (np.abs(h) < FILL_THRESHOLD)
     if query.quality_only:
         keep &= quality == 0
     if query.start is not None:
@@ -295,8 +326,8 @@ def _read_beam(reader, beam, query, epoch_s):
         return None
     sigma = np.where(np.abs(sigma) < FILL_THRESHOLD, sigma, np.nan)
     return {
-        "longitude": lon[i0:i1][keep],
-        "latitude": lat[i0:i1][keep],
+        "longitude": lon[keep],
+        "latitude": lat[keep],
         "h_li": h[keep],
         "h_li_sigma": sigma[keep],
         "time": time[keep],
