@@ -24,6 +24,9 @@ ALGORITHMS = (
     ("alg_export_map", "ExportMapAlgorithm"),
     ("alg_export_animation", "ExportAnimationAlgorithm"),
     ("alg_install_dependencies", "InstallDependenciesAlgorithm"),  # standard library and pip only
+    ("alg_icesat2_heights", "Icesat2HeightsAlgorithm"),
+    ("alg_elevation_change", "ElevationChangeAlgorithm"),
+    ("alg_mass_balance", "MassBalanceAlgorithm"),
 )
 
 
