@@ -49,7 +49,7 @@
       <translation>(utiliser l'emprise ci-dessus)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="508" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="514" />
       <source>, {:.0f} m from the click</source>
       <translation>, à {:.0f} m du clic</translation>
     </message>
@@ -98,7 +98,7 @@ LAYERS : les couches à dessiner, celle du dessus d'abord ; ou INPUT : un fichie
       <translation>Décalage ATL15 (0 = tendance de delta_h ; k = moyenne de dhdt_lag k)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="293" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="296" />
       <source>Active layer (subset or inversion file)</source>
       <translation>Couche active (fichier d'extrait ou d'inversion)</translation>
     </message>
@@ -203,7 +203,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Vers l'amont</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="326" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="329" />
       <source>Baseline (date_dt)</source>
       <translation>Intervalle entre images (date_dt)</translation>
     </message>
@@ -243,7 +243,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>SCR de la grille de vitesse (seulement si le fichier n'en indique pas)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="228" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="231" />
       <source>CSV files (*.csv)</source>
       <translation>Fichiers CSV (*.csv)</translation>
     </message>
@@ -353,7 +353,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche raster d'épaisseur de glace.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="294" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="297" />
       <source>Clear</source>
       <translation>Effacer</translation>
     </message>
@@ -448,7 +448,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="292" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="295" />
       <source>Datacubes (network)</source>
       <translation>Cubes de données (réseau)</translation>
     </message>
@@ -630,12 +630,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Estimation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="388" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="391" />
       <source>Export CSV...</source>
       <translation>Exporter en CSV...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="390" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="393" />
       <source>Export PNG...</source>
       <translation>Exporter en PNG...</translation>
     </message>
@@ -650,12 +650,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter une carte (PNG ou PDF)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="239" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="242" />
       <source>Export the plot (PNG)</source>
       <translation>Exporter le graphique (PNG)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="228" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="231" />
       <source>Export the time series (CSV)</source>
       <translation>Exporter la série temporelle (CSV)</translation>
     </message>
@@ -814,6 +814,11 @@ EXTENT : n'importe quel SCR (reprojeté en longitude/latitude). START_DATE, END_
 Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for NASA's ICESat-2 photon-counting laser altimeter, Remote Sens. Environ. 233, 111352, doi:10.1016/j.rse.2019.111352.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="65" />
+      <source>ICESat-2 h_li (m)</source>
+      <translation>h_li ICESat-2 (m)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="110" />
       <source>ICESat-2 heights</source>
       <translation>Altitudes ICESat-2</translation>
@@ -822,6 +827,11 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="58" />
       <source>ICESat-2 heights (ATL06)</source>
       <translation>Altitudes ICESat-2 (ATL06)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="68" />
+      <source>ICESat-2 heights within {:.0f} m of each point: {} segment(s)</source>
+      <translation>Altitudes ICESat-2 à moins de {:.0f} m de chaque point : {} segment(s)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="149" />
@@ -879,7 +889,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>ITS_LIVE mosaïque — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="444" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="447" />
       <source>ITS_LIVE point inversion</source>
       <translation>Inversion ITS_LIVE en un point</translation>
     </message>
@@ -986,7 +996,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inversion</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="458" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="461" />
       <source>Inversion failed: {}</source>
       <translation>Échec de l'inversion : {}</translation>
     </message>
@@ -1346,7 +1356,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Image PNG (*.png);;Document PDF (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="239" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="242" />
       <source>PNG images (*.png)</source>
       <translation>Images PNG (*.png)</translation>
     </message>
@@ -1400,7 +1410,7 @@ Une particule s'arrête à sa dernière position pourvue de données lorsqu'elle
 OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier sommet au point de départ ; M = jours écoulés depuis le 1970-01-01 à chaque sommet (décroissant pour les trajectoires vers l'amont). Champs : seed_id (identifiant de l'entité du point de départ), start et end (dates-heures : premier et dernier instant de la trajectoire), direction, stop_reason. Pour l'animer avec le contrôleur temporel, réglez le mode temporel de la couche sur des champs séparés pour la date/heure de début et de fin, avec start et end (la boîte à outils le fait lorsqu'elle charge la couche).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="287" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="290" />
       <source>Pick a point on the map</source>
       <translation>Choisir un point sur la carte</translation>
     </message>
@@ -1415,12 +1425,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Les pixels dont la v_error est plus grande sont masqués (MAX_V_ERROR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="471" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="474" />
       <source>Plotting needs matplotlib: install python3-matplotlib (or pip install matplotlib).</source>
       <translation>Le tracé nécessite matplotlib : installez python3-matplotlib (ou pip install matplotlib).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="306" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="309" />
       <source>Point</source>
       <translation>Point</translation>
     </message>
@@ -1440,7 +1450,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>L'algorithme de traitement {} n'est pas disponible.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="505" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="511" />
       <source>P{} {} px ({}, {})</source>
       <translation>P{} {} px ({}, {})</translation>
     </message>
@@ -1504,7 +1514,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Poids de régularisation (0 = automatique, validation croisée)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="354" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="357" />
       <source>Regularisation weight lambda; larger is smoother. 0 = chosen by cross-validation over images.</source>
       <translation>Poids de régularisation lambda ; plus il est grand, plus la série est lisse. 0 = choisi par validation croisée sur les images.</translation>
     </message>
@@ -1564,12 +1574,12 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>URL du point de terminaison compatible S3</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="305" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="308" />
       <source>Satellite</source>
       <translation>Satellite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="305" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="308" />
       <source>Satellite (one point) / point</source>
       <translation>Satellite (un point) / point</translation>
     </message>
@@ -1604,7 +1614,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Sentinel-{}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="314" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="317" />
       <source>Show</source>
       <translation>Afficher</translation>
     </message>
@@ -1629,7 +1639,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Taille maximale, Go (téléchargement ou sortie non compressée ; vide = option de l'extension, 0 = sans limite)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="363" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="366" />
       <source>Smoothing</source>
       <translation>Lissage</translation>
     </message>
@@ -1649,7 +1659,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="302" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="305" />
       <source>Speed v</source>
       <translation>Vitesse v</translation>
     </message>
@@ -1962,7 +1972,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Fichier {} écrit, mais son chargement a échoué : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="232" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="235" />
       <source>Wrote {}</source>
       <translation>Fichier écrit : {}</translation>
     </message>
@@ -2047,7 +2057,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>différences centrées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="310" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="313" />
       <source>colour pairs by</source>
       <translation>colorer les paires par</translation>
     </message>
@@ -2087,7 +2097,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>vide = CMR de la NASA (https://cmr.earthdata.nasa.gov)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="312" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="315" />
       <source>error bars</source>
       <translation>barres d'erreur</translation>
     </message>
@@ -2117,7 +2127,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>paire d'images (barre = intervalle d'acquisition)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="334" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="337" />
       <source>inverted series, step</source>
       <translation>série inversée, pas</translation>
     </message>
@@ -2235,7 +2245,7 @@ Convention de signe (celle de itslive:fluxdivergence) : dynamic_dhdt = -flux_div
 DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté par interpolation bilinéaire sur la grille du flux si les grilles diffèrent). FLUX_DIVERGENCE : le NetCDF écrit par itslive:fluxdivergence (dynamic_dhdt, dynamic_dhdt_error ; un axe temporel est moyenné). OUTPUT : NetCDF CF avec residual_dhdt, residual_dhdt_sigma, dhdt_observed et dynamic_dhdt, et la convention de signe dans ses attributs.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="343" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="346" />
       <source>robust</source>
       <translation>robuste</translation>
     </message>
@@ -2260,12 +2270,12 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>la couche d'altitudes</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="324" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="327" />
       <source>to</source>
       <translation>à</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="359" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="362" />
       <source>weight pairs by their errors</source>
       <translation>pondérer les paires par leurs erreurs</translation>
     </message>
@@ -2390,7 +2400,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} cube(s) sélectionné(s) absent(s) du catalogue, désélectionné(s) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="409" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="412" />
       <source>{} series, {} image pairs ({} objects read)</source>
       <translation>{} série(s), {} paires d'images ({} objets lus)</translation>
     </message>

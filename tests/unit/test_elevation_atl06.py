@@ -159,3 +159,17 @@ def test_sources_refuse_other_buckets_and_hosts():
         search_granules((0, 0, 1, 1), base_url="http://example.com")
     with pytest.raises(InputError, match="EXTENT"):
         find_granules([], HeightQuery())
+
+
+def test_without_h5coro_local_files_work_and_s3_says_what_to_install(real_granule, monkeypatch):
+    import sys
+
+    from itslive_qgis import deps
+    from itslive_qgis.core.elevation.atl06 import H5coroReader
+    from itslive_qgis.core.errors import MissingDependencyError
+
+    monkeypatch.setitem(sys.modules, "h5coro", None)  # import h5coro -> ImportError
+    assert "h5coro" not in deps.CAPABILITIES["elevation"]  # the algorithms stay enabled
+    assert len(_read([real_granule], HeightQuery(quality_only=False))) == sum(REAL_VALID.values())
+    with pytest.raises(MissingDependencyError, match="SETS=icesat2"):
+        H5coroReader("s3://nsidc-cumulus-prod-protected/x.h5", fs=None)
