@@ -88,12 +88,12 @@ LAYERS : les couches à dessiner, celle du dessus d'abord ; ou INPUT : un fichie
       <translation>Fichiers ATL06, un dossier ou un emplacement s3:// (séparés par « ; » ; vide = recherche dans le CMR de la NASA)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="75" />
-      <source>ATL15 .nc, height-change .zarr, or ATL06 files / folder / s3:// (';'-separated)</source>
-      <translation>ATL15 .nc, .zarr de variation d'altitude, ou fichiers / dossier / s3:// ATL06 (séparés par « ; »)</translation>
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="77" />
+      <source>ATL15 .nc, height-change .zarr (path or URL), or ATL06 files / folder / s3:// (';'-separated)</source>
+      <translation>ATL15 .nc, .zarr de variation d'altitude (chemin ou URL), ou fichiers / dossier / s3:// ATL06 (séparés par « ; »)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="115" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="120" />
       <source>ATL15 lag (0 = trend of delta_h; k = mean of dhdt_lag k)</source>
       <translation>Décalage ATL15 (0 = tendance de delta_h ; k = moyenne de dhdt_lag k)</translation>
     </message>
@@ -233,7 +233,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>URL de recherche de granules CMR</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="97" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="102" />
       <source>CRS of the grid (projected, metres)</source>
       <translation>SCR de la grille (projeté, mètres)</translation>
     </message>
@@ -268,7 +268,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Annulé : aucune couche n'a été chargée.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="246" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="263" />
       <source>Cancelled: no output was written.</source>
       <translation>Annulé : aucune sortie n'a été écrite.</translation>
     </message>
@@ -590,7 +590,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Identifiant Earthdata (ICESat-2)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="124" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="129" />
       <source>Elevation change</source>
       <translation>Variation d'altitude</translation>
     </message>
@@ -745,7 +745,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Donnez des fichiers ATL06 dans INPUT, ou une EXTENT pour chercher des granules dans le CMR de la NASA.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="144" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="149" />
       <source>Give a REFERENCE_GRID, or an EXTENT and PIXEL_SIZE_M for the output grid.</source>
       <translation>Donnez une REFERENCE_GRID, ou une EXTENT et PIXEL_SIZE_M pour la grille de sortie.</translation>
     </message>
@@ -755,7 +755,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Indiquez une zone : une emprise ou une couche de polygones.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="141" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="146" />
       <source>Give either INPUT (files or an s3:// location) or INPUT_POINTS (a heights layer).</source>
       <translation>Donnez soit INPUT (des fichiers ou un emplacement s3://), soit INPUT_POINTS (une couche d'altitudes).</translation>
     </message>
@@ -785,12 +785,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Granules</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="166" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="171" />
       <source>Height change from the gridded file {}</source>
       <translation>Variation d'altitude à partir du fichier maillé {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="171" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="185" />
       <source>Height change from {} ICESat-2 segments</source>
       <translation>Variation d'altitude à partir de {} segments ICESat-2</translation>
     </message>
@@ -844,17 +844,17 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>INPUT : {} {} : choisissez {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="231" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="248" />
       <source>INPUT_POINTS could not be read.</source>
       <translation>INPUT_POINTS n'a pas pu être lu.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="236" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="253" />
       <source>INPUT_POINTS has no field {}: give the layer itslive:icesat2heights wrote.</source>
       <translation>INPUT_POINTS n'a pas de champ {} : donnez la couche écrite par itslive:icesat2heights.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="267" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="284" />
       <source>INPUT_POINTS holds no point with a height and a time.</source>
       <translation>INPUT_POINTS ne contient aucun point avec une altitude et une date.</translation>
     </message>
@@ -1415,7 +1415,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Choisir un point sur la carte</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="102" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="107" />
       <source>Pixel size (metres)</source>
       <translation>Taille de pixel (mètres)</translation>
     </message>
@@ -1470,7 +1470,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
 
 Sources (INPUT, or INPUT_POINTS):
 - an ICESat-2 ATL15 file (.nc): a weighted linear trend of delta_h over the dates in the window (count = dates), or with LAG = k &gt;= 1 the mean of the dhdt_lag{k} rates in the window;
-- the ITS_LIVE height-change cube (a local .zarr with dh, rmse, quality_flag; time in days since 1950-01-01): a weighted trend of dh, flagged values left out;
+- the ITS_LIVE height-change cube (a local .zarr, or its URL in the its-live-data bucket, read anonymously like the velocity cubes, e.g. s3://its-live-data/height_change/Antarctica/Grounded/ANT_G1920V01_GroundedIceHeight.zarr; dh, rmse, quality_flag; time in days since 1950-01-01): a weighted trend of dh, flagged values left out;
 - ATL06 files, a folder or an s3:// location (as in itslive:icesat2heights), or INPUT_POINTS, the layer itslive:icesat2heights wrote: in each cell a robust weighted fit of a plane (the surface slope, since repeat tracks wander across it) plus a linear trend; outliers beyond 3 scaled MADs are dropped; count = repeat passes (rgt, cycle) kept; a cell needs 3 passes over 180 days.
 
 Grid: REFERENCE_GRID, a raster or NetCDF whose grid the output takes (e.g. a velocity result, so that itslive:massbalance can subtract the flux divergence), else EXTENT in CRS (a projected CRS in metres, default EPSG:3413) with PIXEL_SIZE_M. Gridded inputs are carried onto it bilinearly. START_DATE, END_DATE: YYYY-MM-DD (inclusive).</source>
@@ -1478,7 +1478,7 @@ Grid: REFERENCE_GRID, a raster or NetCDF whose grid the output takes (e.g. a vel
 
 Sources (INPUT, ou INPUT_POINTS) :
 - un fichier ICESat-2 ATL15 (.nc) : une tendance linéaire pondérée de delta_h sur les dates de la période (count = dates), ou avec LAG = k &gt;= 1 la moyenne des taux dhdt_lag{k} de la période ;
-- le cube ITS_LIVE de variation d'altitude (un .zarr local avec dh, rmse, quality_flag ; temps en jours depuis le 1950-01-01) : une tendance pondérée de dh, valeurs signalées exclues ;
+- le cube ITS_LIVE de variation d'altitude (un .zarr local, ou son URL dans le bucket its-live-data, lu anonymement comme les cubes de vitesse, p. ex. s3://its-live-data/height_change/Antarctica/Grounded/ANT_G1920V01_GroundedIceHeight.zarr ; dh, rmse, quality_flag ; temps en jours depuis le 1950-01-01) : une tendance pondérée de dh, valeurs signalées exclues ;
 - des fichiers ATL06, un dossier ou un emplacement s3:// (comme pour itslive:icesat2heights), ou INPUT_POINTS, la couche écrite par itslive:icesat2heights : dans chaque cellule un ajustement pondéré robuste d'un plan (la pente de la surface, car les traces répétées s'en écartent) et d'une tendance linéaire ; les valeurs aberrantes au-delà de 3 MAD normalisées sont écartées ; count = passages répétés (rgt, cycle) gardés ; une cellule demande 3 passages sur 180 jours.
 
 Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (p. ex. un résultat de vitesses, pour que itslive:massbalance puisse soustraire la divergence du flux), sinon EXTENT dans CRS (un SCR projeté en mètres, EPSG:3413 par défaut) avec PIXEL_SIZE_M. Les entrées maillées y sont portées par interpolation bilinéaire. START_DATE, END_DATE : AAAA-MM-JJ (inclus).</translation>
@@ -1499,7 +1499,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Lit : tous les cubes de données sous la zone (aucun sélectionné dans Cubes de données).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="90" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="95" />
       <source>Reference grid (raster or NetCDF; optional)</source>
       <translation>Grille de référence (raster ou NetCDF ; facultatif)</translation>
     </message>
@@ -2187,12 +2187,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>sur des cellules sans donnée</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="82" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="87" />
       <source>or: ICESat-2 heights layer (itslive:icesat2heights)</source>
       <translation>ou : couche d'altitudes ICESat-2 (itslive:icesat2heights)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="95" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="100" />
       <source>or: extent</source>
       <translation>ou : emprise</translation>
     </message>
@@ -2265,7 +2265,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>le zarr_url du catalogue</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="190" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="204" />
       <source>the heights layer</source>
       <translation>la couche d'altitudes</translation>
     </message>

@@ -55,8 +55,10 @@ class ElevationChangeAlgorithm(ItsLiveAlgorithm):
             "Sources (INPUT, or INPUT_POINTS):\n"
             "- an ICESat-2 ATL15 file (.nc): a weighted linear trend of delta_h over the dates in the "
             "window (count = dates), or with LAG = k >= 1 the mean of the dhdt_lag{k} rates in the window;\n"
-            "- the ITS_LIVE height-change cube (a local .zarr with dh, rmse, quality_flag; time in days "
-            "since 1950-01-01): a weighted trend of dh, flagged values left out;\n"
+            "- the ITS_LIVE height-change cube (a local .zarr, or its URL in the its-live-data bucket, read "
+            "anonymously like the velocity cubes, e.g. s3://its-live-data/height_change/Antarctica/Grounded/"
+            "ANT_G1920V01_GroundedIceHeight.zarr; dh, rmse, quality_flag; time in days since 1950-01-01): a "
+            "weighted trend of dh, flagged values left out;\n"
             "- ATL06 files, a folder or an s3:// location (as in itslive:icesat2heights), or INPUT_POINTS, "
             "the layer itslive:icesat2heights wrote: in each cell a robust weighted fit of a plane (the "
             "surface slope, since repeat tracks wander across it) plus a linear trend; outliers beyond "
@@ -72,7 +74,10 @@ class ElevationChangeAlgorithm(ItsLiveAlgorithm):
         self.addParameter(
             QgsProcessingParameterString(
                 self.INPUT,
-                tr("ATL15 .nc, height-change .zarr, or ATL06 files / folder / s3:// (';'-separated)"),
+                tr(
+                    "ATL15 .nc, height-change .zarr (path or URL), or ATL06 files / folder / s3:// "
+                    "(';'-separated)"
+                ),
                 optional=True,
             )
         )
@@ -142,7 +147,7 @@ class ElevationChangeAlgorithm(ItsLiveAlgorithm):
         has_grid = bool(self.parameterAsFile(parameters, self.REFERENCE_GRID, context).strip())
         if not has_grid and parameters.get(self.EXTENT) in (None, ""):
             return tr("Give a REFERENCE_GRID, or an EXTENT and PIXEL_SIZE_M for the output grid.")
-        if any(i.startswith("s3://") for i in inputs):
+        if any(i.startswith("s3://") and not _is_gridded(i) for i in inputs):
             from .earthdata_login import login_problem
 
             return login_problem(self.store_config())
@@ -164,7 +169,16 @@ class ElevationChangeAlgorithm(ItsLiveAlgorithm):
         if inputs and len(inputs) == 1 and _is_gridded(inputs[0]):
             lag = self.parameterAsInt(parameters, self.LAG, context)
             feedback.pushInfo(tr("Height change from the gridded file {}").format(inputs[0]))
-            result = self.run_core(dhdt_from_gridded, inputs[0], grid, start, end, lag, progress=progress)
+            result = self.run_core(
+                dhdt_from_gridded,
+                inputs[0],
+                grid,
+                start,
+                end,
+                lag,
+                progress=progress,
+                config=self.store_config(),
+            )
             source = inputs[0]
         else:
             points, source = self._points(parameters, context, feedback, inputs, grid, start, end)
@@ -205,8 +219,11 @@ class ElevationChangeAlgorithm(ItsLiveAlgorithm):
 
 
 def _is_gridded(path: str) -> bool:
-    p = Path(path)
-    return p.suffix.lower() in (".nc", ".nc4") or p.suffix.lower() == ".zarr" or (p / ".zmetadata").exists()
+    text = path.rstrip("/")
+    if text.startswith(("s3://", "http://", "https://")):
+        return text.endswith(".zarr")
+    p = Path(text)
+    return p.suffix.lower() in (".nc", ".nc4", ".zarr") or (p / ".zmetadata").exists()
 
 
 def _grid_bbox(grid):

@@ -195,3 +195,53 @@ def test_mass_balance_refuses_files_that_are_not_its_inputs(tmp_path):
     with pytest.raises(DataError, match="dynamic_dhdt"):
         mass_balance_to_file(vel, vel, tmp_path / "mb.nc")
     assert not (tmp_path / "mb.nc").exists()
+
+
+HEIGHT_CHANGE_KEY = "height_change/Antarctica/Grounded/ANT_G1920V01_GroundedIceHeight.zarr"
+
+
+def test_height_change_cube_from_the_its_live_bucket_anonymously(tmp_path):
+    """The cube read from s3://its-live-data (a moto server, public-read, anonymous) equals the local read."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    from itslive_qgis.core.io import StoreConfig
+
+    local = write_height_change_cube(tmp_path / "cube.zarr")
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name="us-west-2",
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+        )
+        s3.create_bucket(
+            Bucket="its-live-data",
+            ACL="public-read",
+            CreateBucketConfiguration={"LocationConstraint": "us-west-2"},
+        )
+        for f in local.rglob("*"):
+            if f.is_file():
+                s3.put_object(
+                    Bucket="its-live-data",
+                    Key=f"{HEIGHT_CHANGE_KEY}/{f.relative_to(local)}",
+                    Body=f.read_bytes(),
+                )
+        grid = GridSpec.from_extent(-1_520_000.0, -420_000.0, -1_480_000.0, -385_000.0, 2000.0, "EPSG:3031")
+        config = StoreConfig(endpoint_url=endpoint)
+        ref = dhdt_from_gridded(local, grid)
+        for url in (
+            f"s3://its-live-data/{HEIGHT_CHANGE_KEY}",
+            f"https://its-live-data.s3.amazonaws.com/{HEIGHT_CHANGE_KEY}",
+        ):
+            got = dhdt_from_gridded(url, grid, config=config)
+            np.testing.assert_array_equal(got["dhdt"], ref["dhdt"])
+        with pytest.raises(InputError, match="not contacted"):
+            dhdt_from_gridded("https://example.com/cube.zarr", grid, config=config)
+    finally:
+        server.stop()

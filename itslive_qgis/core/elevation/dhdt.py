@@ -27,6 +27,7 @@ import numpy as np
 
 from ..errors import DataError, InputError
 from ..geo import transform_xy
+from ..io import is_remote
 from ..progress import check_cancelled
 from .grids import GridSpec, open_dataset, sample_onto, write_grid
 
@@ -164,17 +165,29 @@ SERIES_LAYOUTS = (
 )
 
 
-def dhdt_from_gridded(path, grid: GridSpec, start=None, end=None, lag: int = 0, progress=None):
-    """dh/dt on ``grid`` from an ATL15-like NetCDF or a height-change cube (see the module docstring)."""
+def dhdt_from_gridded(path, grid: GridSpec, start=None, end=None, lag: int = 0, progress=None, config=None):
+    """dh/dt on ``grid`` from an ATL15-like NetCDF or a height-change cube (see the module docstring).
+
+    ``path``: a local file or store, or the URL of a height-change cube in the ITS_LIVE bucket
+    (``s3://its-live-data/height_change/...zarr`` or its https form), read anonymously through
+    ``config`` (the configured store: the bucket or its mirror); other hosts are refused.
+    """
+    storage = None
+    if is_remote(str(path)):
+        from ..io import StoreConfig, confine_url
+
+        config = config or StoreConfig.from_env()
+        path = confine_url(str(path), config, parameter="INPUT")
+        storage = config.storage_options()
     if lag:
-        ds = _open_group(path, f"dhdt_lag{int(lag)}")
+        ds = _open_group(path, f"dhdt_lag{int(lag)}", storage)
         if ds is None or "dhdt" not in ds:
             raise DataError(
                 f"INPUT: {path} has no group dhdt_lag{int(lag)} with a dhdt variable (ATL15 layout)."
             )
         return _lagged(ds, path, grid, start, end, lag)
     for group, value, sigma in SERIES_LAYOUTS:
-        ds = _open_group(path, group)
+        ds = _open_group(path, group, storage)
         if ds is not None and value in ds:
             check_cancelled(progress)
             return _series(ds, value, sigma, path, grid, start, end)
@@ -183,9 +196,9 @@ def dhdt_from_gridded(path, grid: GridSpec, start=None, end=None, lag: int = 0, 
     )
 
 
-def _open_group(path, group):
+def _open_group(path, group, storage=None):
     try:
-        return open_dataset(path, group=group)
+        return open_dataset(path, group=group, storage_options=storage)
     except (OSError, KeyError, ValueError):
         return None
 

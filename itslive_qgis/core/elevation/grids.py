@@ -87,11 +87,17 @@ class GridSpec:
             ds.close()
 
 
-def open_dataset(path, group=None):
-    """An xarray dataset of a NetCDF file or Zarr store (local), optionally one group."""
+def open_dataset(path, group=None, storage_options=None):
+    """An xarray dataset of a NetCDF file or Zarr store, optionally one group.
+
+    ``s3://`` Zarr stores are opened with ``storage_options`` (the configured store's: anonymous,
+    its endpoint); see :func:`dhdt.dhdt_from_gridded` for which URLs are accepted.
+    """
     import xarray as xr
 
     path = str(path)
+    if path.startswith("s3://"):
+        return xr.open_zarr(path, group=group, consolidated=None, storage_options=storage_options)
     if (
         path.rstrip("/").endswith(".zarr")
         or Path(path, ".zmetadata").exists()
