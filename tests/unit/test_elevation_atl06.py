@@ -173,3 +173,36 @@ def test_without_h5coro_local_files_work_and_s3_says_what_to_install(real_granul
     assert len(_read([real_granule], HeightQuery(quality_only=False))) == sum(REAL_VALID.values())
     with pytest.raises(MissingDependencyError, match="SETS=icesat2"):
         H5coroReader("s3://nsidc-cumulus-prod-protected/x.h5", fs=None)
+
+
+def test_damaged_or_foreign_files_say_what_they_are(real_granule, tmp_path):
+    from itslive_qgis.core.errors import DataError
+
+    cut = tmp_path / "ATL06_20181013235645_02340114_209_01.h5"
+    cut.write_bytes(real_granule.read_bytes()[:1_000_000])  # a truncated download
+    with pytest.raises(DataError, match="not a readable HDF5 file.*download it again"):
+        _read([cut], HeightQuery())
+    other = tmp_path / "other.h5"
+    import h5py
+
+    with h5py.File(other, "w") as f:
+        f["x"] = [1, 2, 3]
+    with pytest.raises(DataError, match="not an ATL06 granule"):
+        _read([other], HeightQuery())
+
+
+def test_a_granule_cut_inside_its_data_says_so(real_granule, tmp_path):
+    from itslive_qgis.core.errors import DataError
+
+    data = bytearray(real_granule.read_bytes())
+    import h5py
+
+    with h5py.File(real_granule) as f:
+        offset = f["gt1r/land_ice_segments/h_li"].id.get_offset() or 0
+        first_chunk = f["gt1r/land_ice_segments/h_li"].id.get_chunk_info(0).byte_offset
+    start = first_chunk or offset
+    data[start : start + 64] = b"\0" * 64  # a damaged chunk of gt1r h_li
+    bad = tmp_path / real_granule.name
+    bad.write_bytes(bytes(data))
+    with pytest.raises(DataError, match="gt1r/land_ice_segments/h_li.*download it again"):
+        _read([bad], HeightQuery(quality_only=False))

@@ -136,9 +136,15 @@ class H5pyReader(GranuleReader):
     def read(self, paths, rows=None):
         out = {}
         for path in paths:
-            dset = self._file[path]
-            span = (rows or {}).get(path)
-            out[path] = dset[span[0] : span[1]] if span is not None and dset.ndim == 1 else dset[()]
+            try:
+                dset = self._file[path]
+                span = (rows or {}).get(path)
+                out[path] = dset[span[0] : span[1]] if span is not None and dset.ndim == 1 else dset[()]
+            except (OSError, KeyError) as exc:
+                raise DataError(
+                    f"{self.name}: the dataset {path} could not be read ({exc}): the file is damaged or "
+                    "not an ATL06 granule; download it again."
+                ) from exc
         return out
 
     def attrs(self, group):
