@@ -88,12 +88,12 @@ LAYERS : les couches à dessiner, celle du dessus d'abord ; ou INPUT : un fichie
       <translation>Fichiers ATL06, un dossier ou un emplacement s3:// (séparés par « ; » ; vide = recherche dans le CMR de la NASA)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="77" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="78" />
       <source>ATL15 .nc, height-change .zarr (path or URL), or ATL06 files / folder / s3:// (';'-separated)</source>
       <translation>ATL15 .nc, .zarr de variation d'altitude (chemin ou URL), ou fichiers / dossier / s3:// ATL06 (séparés par « ; »)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="120" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="121" />
       <source>ATL15 lag (0 = trend of delta_h; k = mean of dhdt_lag k)</source>
       <translation>Décalage ATL15 (0 = tendance de delta_h ; k = moyenne de dhdt_lag k)</translation>
     </message>
@@ -233,7 +233,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>URL de recherche de granules CMR</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="102" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="103" />
       <source>CRS of the grid (projected, metres)</source>
       <translation>SCR de la grille (projeté, mètres)</translation>
     </message>
@@ -268,7 +268,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Annulé : aucune couche n'a été chargée.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="263" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="268" />
       <source>Cancelled: no output was written.</source>
       <translation>Annulé : aucune sortie n'a été écrite.</translation>
     </message>
@@ -408,7 +408,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Impossible de charger l'algorithme {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="135" />
+      <location filename="../itslive_qgis/processing/provider.py" line="139" />
       <source>Could not read the model {}</source>
       <translation>Impossible de lire le modèle {}</translation>
     </message>
@@ -590,12 +590,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Identifiant Earthdata (ICESat-2)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="129" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="133" />
       <source>Elevation change</source>
       <translation>Variation d'altitude</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="49" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="50" />
       <source>Elevation change (dh/dt)</source>
       <translation>Variation d'altitude (dh/dt)</translation>
     </message>
@@ -700,7 +700,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Divergence du flux</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mass_balance.py" line="46" />
+      <location filename="../itslive_qgis/processing/alg_mass_balance.py" line="47" />
       <source>Flux divergence (itslive:fluxdivergence, .nc)</source>
       <translation>Divergence du flux (itslive:fluxdivergence, .nc)</translation>
     </message>
@@ -745,7 +745,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Donnez des fichiers ATL06 dans INPUT, ou une EXTENT pour chercher des granules dans le CMR de la NASA.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="149" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="154" />
       <source>Give a REFERENCE_GRID, or an EXTENT and PIXEL_SIZE_M for the output grid.</source>
       <translation>Donnez une REFERENCE_GRID, ou une EXTENT et PIXEL_SIZE_M pour la grille de sortie.</translation>
     </message>
@@ -755,7 +755,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Indiquez une zone : une emprise ou une couche de polygones.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="146" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="151" />
       <source>Give either INPUT (files or an s3:// location) or INPUT_POINTS (a heights layer).</source>
       <translation>Donnez soit INPUT (des fichiers ou un emplacement s3://), soit INPUT_POINTS (une couche d'altitudes).</translation>
     </message>
@@ -785,12 +785,17 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Granules</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="171" />
+      <location filename="../itslive_qgis/processing/elevation_outputs.py" line="30" />
+      <source>HEIGHT_CHANGE needs THICKNESS: the mass balance subtracts the dynamic dh/dt of the flux divergence.</source>
+      <translation>HEIGHT_CHANGE demande THICKNESS : le bilan de masse soustrait le dh/dt dynamique de la divergence du flux.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="176" />
       <source>Height change from the gridded file {}</source>
       <translation>Variation d'altitude à partir du fichier maillé {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="185" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="190" />
       <source>Height change from {} ICESat-2 segments</source>
       <translation>Variation d'altitude à partir de {} segments ICESat-2</translation>
     </message>
@@ -844,17 +849,17 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>INPUT : {} {} : choisissez {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="248" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="253" />
       <source>INPUT_POINTS could not be read.</source>
       <translation>INPUT_POINTS n'a pas pu être lu.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="253" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="258" />
       <source>INPUT_POINTS has no field {}: give the layer itslive:icesat2heights wrote.</source>
       <translation>INPUT_POINTS n'a pas de champ {} : donnez la couche écrite par itslive:icesat2heights.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="284" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="289" />
       <source>INPUT_POINTS holds no point with a height and a time.</source>
       <translation>INPUT_POINTS ne contient aucun point avec une altitude et une date.</translation>
     </message>
@@ -1151,17 +1156,17 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Carte écrite dans {} ({}).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mass_balance.py" line="57" />
+      <location filename="../itslive_qgis/processing/alg_mass_balance.py" line="61" />
       <source>Mass balance</source>
       <translation>Bilan de masse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mass_balance.py" line="23" />
+      <location filename="../itslive_qgis/processing/alg_mass_balance.py" line="24" />
       <source>Mass balance (height change not explained by the flow)</source>
       <translation>Bilan de masse (variation d'altitude non expliquée par l'écoulement)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mass_balance.py" line="66" />
+      <location filename="../itslive_qgis/processing/alg_mass_balance.py" line="71" />
       <source>Mass balance: {} minus the dynamic dh/dt of {}</source>
       <translation>Bilan de masse : {} moins le dh/dt dynamique de {}</translation>
     </message>
@@ -1301,7 +1306,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>OUTPUT doit se terminer par .png ou .pdf ; reçu {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mass_balance.py" line="45" />
+      <location filename="../itslive_qgis/processing/alg_mass_balance.py" line="46" />
       <source>Observed elevation change (itslive:elevationchange, .nc)</source>
       <translation>Variation d'altitude observée (itslive:elevationchange, .nc)</translation>
     </message>
@@ -1415,7 +1420,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Choisir un point sur la carte</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="107" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="108" />
       <source>Pixel size (metres)</source>
       <translation>Taille de pixel (mètres)</translation>
     </message>
@@ -1465,7 +1470,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Région RGI (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="52" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="53" />
       <source>Rate of surface height change dh/dt (m/yr) on a grid, with its 1-sigma uncertainty dhdt_sigma (m/yr) and count, written as CF NetCDF (y, x) with its grid mapping.
 
 Sources (INPUT, or INPUT_POINTS):
@@ -1499,7 +1504,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Lit : tous les cubes de données sous la zone (aucun sélectionné dans Cubes de données).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="95" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="96" />
       <source>Reference grid (raster or NetCDF; optional)</source>
       <translation>Grille de référence (raster ou NetCDF ; facultatif)</translation>
     </message>
@@ -2187,12 +2192,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>sur des cellules sans donnée</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="87" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="88" />
       <source>or: ICESat-2 heights layer (itslive:icesat2heights)</source>
       <translation>ou : couche d'altitudes ICESat-2 (itslive:icesat2heights)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="100" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="101" />
       <source>or: extent</source>
       <translation>ou : emprise</translation>
     </message>
@@ -2232,7 +2237,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Commande pip pour votre propre environnement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_mass_balance.py" line="26" />
+      <location filename="../itslive_qgis/processing/alg_mass_balance.py" line="27" />
       <source>residual_dhdt = dhdt_observed - dynamic_dhdt (m/yr of ice), on the grid of the flux divergence, with residual_dhdt_sigma = sqrt(dhdt_sigma^2 + dynamic_dhdt_error^2) (the two taken as independent).
 
 Sign convention (that of itslive:fluxdivergence): dynamic_dhdt = -flux_divergence, negative where the flow thins the ice (more ice leaves a cell than enters it). So residual_dhdt = dhdt_observed + flux_divergence is the surface plus basal mass balance in metres of ice per year: positive = gain not explained by the flow (accumulation), negative = loss (surface or basal melt). The observed height change is taken as ice (no firn-compaction or density correction).
@@ -2265,7 +2270,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>le zarr_url du catalogue</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="204" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="209" />
       <source>the heights layer</source>
       <translation>la couche d'altitudes</translation>
     </message>
@@ -2439,9 +2444,19 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
 {}</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/elevation_outputs.py" line="36" />
+      <source>{}: HEIGHT_CHANGE is given, so choose a file for {}.</source>
+      <translation>{} : HEIGHT_CHANGE est donné, choisissez donc un fichier pour {}.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/base.py" line="281" />
       <source>{}: no input given: choose {}.</source>
       <translation>{} : aucune entrée : choisissez {}.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/elevation_outputs.py" line="17" />
+      <source>{}: no output file given: choose a .nc file.</source>
+      <translation>{} : aucun fichier de sortie donné : choisissez un fichier .nc.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/velocity_inputs.py" line="238" />

@@ -21,6 +21,7 @@ from qgis.core import (
 
 from ..i18n import tr
 from .base import ItsLiveAlgorithm, dates_problem, extent_in_crs, progress_for
+from .elevation_outputs import nc_output
 
 
 class ElevationChangeAlgorithm(ItsLiveAlgorithm):
@@ -126,7 +127,11 @@ class ElevationChangeAlgorithm(ItsLiveAlgorithm):
         lag.setFlags(lag.flags() | Qgis.ProcessingParameterFlag.Advanced)
         self.addParameter(lag)
         self.addParameter(
-            QgsProcessingParameterFileDestination(self.OUTPUT, tr("Elevation change"), "NetCDF (*.nc)")
+            # optional only so that the workflow model need not ask for it when its height-change branch
+            # is off; run alone, a missing OUTPUT is refused (nc_output)
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT, tr("Elevation change"), "NetCDF (*.nc)", optional=True
+            )
         )
 
     def checkParameterValues(self, parameters, context):
@@ -165,7 +170,7 @@ class ElevationChangeAlgorithm(ItsLiveAlgorithm):
         end = self.parameterAsString(parameters, self.END_DATE, context).strip() or None
         inputs = self._inputs(parameters, context)
         progress = progress_for(feedback)
-        output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        output = nc_output(self, parameters, context)
         if inputs and len(inputs) == 1 and _is_gridded(inputs[0]):
             lag = self.parameterAsInt(parameters, self.LAG, context)
             feedback.pushInfo(tr("Height change from the gridded file {}").format(inputs[0]))

@@ -6,6 +6,7 @@ from qgis.core import Qgis, QgsProcessingParameterFile, QgsProcessingParameterFi
 
 from ..i18n import tr
 from .base import ItsLiveAlgorithm
+from .elevation_outputs import nc_output
 
 
 class MassBalanceAlgorithm(ItsLiveAlgorithm):
@@ -54,7 +55,11 @@ class MassBalanceAlgorithm(ItsLiveAlgorithm):
                 )
             )
         self.addParameter(
-            QgsProcessingParameterFileDestination(self.OUTPUT, tr("Mass balance"), "NetCDF (*.nc)")
+            # optional only so that the workflow model need not ask for it when its height-change branch
+            # is off; run alone, a missing OUTPUT is refused (nc_output)
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT, tr("Mass balance"), "NetCDF (*.nc)", optional=True
+            )
         )
 
     def processAlgorithm(self, parameters, context, feedback):
@@ -62,7 +67,7 @@ class MassBalanceAlgorithm(ItsLiveAlgorithm):
 
         dhdt = self.parameterAsFile(parameters, self.DHDT, context)
         flux = self.parameterAsFile(parameters, self.FLUX_DIVERGENCE, context)
-        output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        output = nc_output(self, parameters, context)
         feedback.pushInfo(tr("Mass balance: {} minus the dynamic dh/dt of {}").format(dhdt, flux))
         path = self.run_core(mass_balance_to_file, dhdt, flux, output)
         return {self.OUTPUT: str(path)}

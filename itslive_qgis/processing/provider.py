@@ -120,6 +120,10 @@ def _model_algorithms() -> list:
                 has_thickness = parameters.get("THICKNESS") not in (None, "")
                 if has_thickness and parameters.get("flux") in (None, ""):
                     problem = tr("flux: THICKNESS is given, so choose a file for the flux divergence (flux).")
+            if not problem and "HEIGHT_CHANGE" in names:
+                from .elevation_outputs import height_change_problem
+
+                problem = height_change_problem(parameters)
             if problem:
                 return False, problem
             return super().checkParameterValues(parameters, context)

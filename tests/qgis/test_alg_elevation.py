@@ -235,3 +235,44 @@ def test_options_page_keeps_only_the_auth_config_id(plugin, iface):
         manager.removeAuthenticationConfig(config.id())
         settings.EARTHDATA_AUTHCFG.setValue("")
         settings.CMR_URL.setValue("")
+
+
+def test_workflow_height_change_branch_recovers_the_thinning_minus_the_dynamics(plugin, mirror, tmp_path):
+    """itslive:workflow with THICKNESS and HEIGHT_CHANGE (an ATL15-like file): dhdt and mass_balance written;
+    residual = observed - dynamic on the flux grid; without HEIGHT_CHANGE the branch is skipped."""
+    import processing
+    import xarray as xr
+    from qgis.core import QgsProcessingContext
+
+    from tests.qgis.test_workflow import write_thickness_ramp
+
+    atl15 = write_atl15(tmp_path / "atl15.nc")
+    outputs = ("footprints", "subset", "inversion", "strain", "flux", "dhdt", "mass_balance")
+    params = {
+        "EXTENT": "-179000,-178000,-2281000,-2280000 [EPSG:3413]",
+        "START_DATE": "2018-01-01",
+        "END_DATE": "2019-12-31",
+        "INTERVAL_DAYS": 60,
+        "THICKNESS": str(write_thickness_ramp(tmp_path / "thickness.tif")),
+        "HEIGHT_CHANGE": str(atl15),
+        **{n: str(tmp_path / (f"{n}.gpkg" if n == "footprints" else f"{n}.nc")) for n in outputs},
+    }
+    model = QgsApplication.processingRegistry().createAlgorithmById("itslive:workflow")
+    missing = {**params, "mass_balance": ""}
+    ok, message = model.checkParameterValues(missing, QgsProcessingContext())
+    assert not ok and "mass_balance" in message
+    no_thickness = {**params, "THICKNESS": None}
+    ok, message = model.checkParameterValues(no_thickness, QgsProcessingContext())
+    assert not ok and "THICKNESS" in message
+    results = processing.run("itslive:workflow", params)
+    with xr.open_dataset(results["mass_balance"]) as mb, xr.open_dataset(results["flux"]) as flux:
+        with xr.open_dataset(results["dhdt"]) as dhdt:
+            np.testing.assert_allclose(dhdt.x.values, flux.x.values)  # the observed rate on the flux grid
+            xx, yy = np.meshgrid(dhdt.x.values, dhdt.y.values)
+            assert np.nanmax(np.abs(dhdt["dhdt"].values - gen.true_dhdt(xx, yy))) < 0.05
+            dyn = np.nanmean(flux["dynamic_dhdt"].values, axis=0)
+            expected = dhdt["dhdt"].values - dyn
+        ok = np.isfinite(expected)
+        assert ok.sum() > 10
+        np.testing.assert_allclose(mb["residual_dhdt"].values[ok], expected[ok], atol=1e-4)
+        assert mb.attrs["dynamic_dhdt_time_mean"].startswith("yes")
