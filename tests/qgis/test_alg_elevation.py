@@ -276,3 +276,13 @@ def test_workflow_height_change_branch_recovers_the_thinning_minus_the_dynamics(
         assert ok.sum() > 10
         np.testing.assert_allclose(mb["residual_dhdt"].values[ok], expected[ok], atol=1e-4)
         assert mb.attrs["dynamic_dhdt_time_mean"].startswith("yes")
+
+
+def test_elevation_outputs_are_required_when_run_alone(plugin, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    atl15 = write_atl15(tmp_path / "atl15.nc")
+    with pytest.raises(QgsProcessingException, match="no output file given"):
+        _run("elevationchange", {"INPUT": str(atl15), "EXTENT": TILES_3413})
+    with pytest.raises(QgsProcessingException, match="no output file given"):
+        _run("massbalance", {"DHDT": str(atl15), "FLUX_DIVERGENCE": str(atl15)})
