@@ -49,7 +49,7 @@
       <translation>(utiliser l'emprise ci-dessus)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="508" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="514" />
       <source>, {:.0f} m from the click</source>
       <translation>, à {:.0f} m du clic</translation>
     </message>
@@ -83,7 +83,22 @@ LAYERS : les couches à dessiner, celle du dessus d'abord ; ou INPUT : un fichie
       <translation>Un fichier d'extrait, ou saisissez le chemin ou l'URL d'un cube de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="293" />
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="86" />
+      <source>ATL06 files, a folder or an s3:// location (';'-separated; empty = search NASA's CMR)</source>
+      <translation>Fichiers ATL06, un dossier ou un emplacement s3:// (séparés par « ; » ; vide = recherche dans le CMR de la NASA)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="78" />
+      <source>ATL15 .nc, height-change .zarr (path or URL), or ATL06 files / folder / s3:// (';'-separated)</source>
+      <translation>ATL15 .nc, .zarr de variation d'altitude (chemin ou URL), ou fichiers / dossier / s3:// ATL06 (séparés par « ; »)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="121" />
+      <source>ATL15 lag (0 = trend of delta_h; k = mean of dhdt_lag k)</source>
+      <translation>Décalage ATL15 (0 = tendance de delta_h ; k = moyenne de dhdt_lag k)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="296" />
       <source>Active layer (subset or inversion file)</source>
       <translation>Couche active (fichier d'extrait ou d'inversion)</translation>
     </message>
@@ -103,9 +118,14 @@ OUTPUT : le même chemin de fichier, pour enchaîner l'étape dans un modèle ; 
 Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contient. Sous qgis_process, où aucun projet n'est conservé, le fichier est seulement vérifié et rien n'est chargé.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/options.py" line="108" />
+      <location filename="../itslive_qgis/gui/options.py" line="111" />
       <source>All Python packages the plugin uses are installed.</source>
       <translation>Tous les paquets Python utilisés par l'extension sont installés.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="98" />
+      <source>All six</source>
+      <translation>Les six</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/options.py" line="90" />
@@ -183,9 +203,14 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Vers l'amont</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="326" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="329" />
       <source>Baseline (date_dt)</source>
       <translation>Intervalle entre images (date_dt)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="98" />
+      <source>Beams</source>
+      <translation>Faisceaux</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/velocity_inputs.py" line="104" />
@@ -198,12 +223,27 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Compartiment (bucket)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="162" />
+      <source>CMR</source>
+      <translation>CMR</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/earthdata_options.py" line="32" />
+      <source>CMR granule search URL</source>
+      <translation>URL de recherche de granules CMR</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="103" />
+      <source>CRS of the grid (projected, metres)</source>
+      <translation>SCR de la grille (projeté, mètres)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/velocity_inputs.py" line="82" />
       <source>CRS of the velocity grid (only when the file does not carry one)</source>
       <translation>SCR de la grille de vitesse (seulement si le fichier n'en indique pas)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="228" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="231" />
       <source>CSV files (*.csv)</source>
       <translation>Fichiers CSV (*.csv)</translation>
     </message>
@@ -228,7 +268,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Annulé : aucune couche n'a été chargée.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="199" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="268" />
       <source>Cancelled: no output was written.</source>
       <translation>Annulé : aucune sortie n'a été écrite.</translation>
     </message>
@@ -313,7 +353,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche raster d'épaisseur de glace.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="294" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="297" />
       <source>Clear</source>
       <translation>Effacer</translation>
     </message>
@@ -363,12 +403,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Corriger le facteur d'échelle de la projection</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="54" />
+      <location filename="../itslive_qgis/processing/provider.py" line="57" />
       <source>Could not load algorithm {}: {}</source>
       <translation>Impossible de charger l'algorithme {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="132" />
+      <location filename="../itslive_qgis/processing/provider.py" line="139" />
       <source>Could not read the model {}</source>
       <translation>Impossible de lire le modèle {}</translation>
     </message>
@@ -408,7 +448,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="292" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="295" />
       <source>Datacubes (network)</source>
       <translation>Cubes de données (réseau)</translation>
     </message>
@@ -545,6 +585,21 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>EXTENT est vide : dessinez ou choisissez une zone sur la carte.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/earthdata_options.py" line="28" />
+      <source>Earthdata login (ICESat-2)</source>
+      <translation>Identifiant Earthdata (ICESat-2)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="133" />
+      <source>Elevation change</source>
+      <translation>Variation d'altitude</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="50" />
+      <source>Elevation change (dh/dt)</source>
+      <translation>Variation d'altitude (dh/dt)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="89" />
       <source>Empty: beside the velocity file (or the temporary folder)</source>
       <translation>Vide : à côté du fichier de vitesse (ou dans le dossier temporaire)</translation>
@@ -553,6 +608,11 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="100" />
       <source>End date (YYYY-MM-DD)</source>
       <translation>Date de fin (AAAA-MM-JJ)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="93" />
+      <source>End date (YYYY-MM-DD, UTC)</source>
+      <translation>Date de fin (AAAA-MM-JJ, UTC)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/download_panel.py" line="124" />
@@ -570,12 +630,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Estimation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="388" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="391" />
       <source>Export CSV...</source>
       <translation>Exporter en CSV...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="390" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="393" />
       <source>Export PNG...</source>
       <translation>Exporter en PNG...</translation>
     </message>
@@ -590,14 +650,19 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter une carte (PNG ou PDF)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="239" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="242" />
       <source>Export the plot (PNG)</source>
       <translation>Exporter le graphique (PNG)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="228" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="231" />
       <source>Export the time series (CSV)</source>
       <translation>Exporter la série temporelle (CSV)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="90" />
+      <source>Extent</source>
+      <translation>Emprise</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="89" />
@@ -635,6 +700,11 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Divergence du flux</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_mass_balance.py" line="47" />
+      <source>Flux divergence (itslive:fluxdivergence, .nc)</source>
+      <translation>Divergence du flux (itslive:fluxdivergence, .nc)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="155" />
       <source>Flux divergence of {} with thickness {}</source>
       <translation>Divergence du flux de {} avec l'épaisseur {}</translation>
@@ -670,9 +740,24 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Images écrites</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="130" />
+      <source>Give ATL06 files in INPUT, or an EXTENT to search NASA's CMR for granules.</source>
+      <translation>Donnez des fichiers ATL06 dans INPUT, ou une EXTENT pour chercher des granules dans le CMR de la NASA.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="154" />
+      <source>Give a REFERENCE_GRID, or an EXTENT and PIXEL_SIZE_M for the output grid.</source>
+      <translation>Donnez une REFERENCE_GRID, ou une EXTENT et PIXEL_SIZE_M pour la grille de sortie.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/base.py" line="417" />
       <source>Give an area: an extent or a polygon layer.</source>
       <translation>Indiquez une zone : une emprise ou une couche de polygones.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="151" />
+      <source>Give either INPUT (files or an s3:// location) or INPUT_POINTS (a heights layer).</source>
+      <translation>Donnez soit INPUT (des fichiers ou un emplacement s3://), soit INPUT_POINTS (une couche d'altitudes).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="179" />
@@ -700,6 +785,60 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Granules</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/elevation_outputs.py" line="30" />
+      <source>HEIGHT_CHANGE needs THICKNESS: the mass balance subtracts the dynamic dh/dt of the flux divergence.</source>
+      <translation>HEIGHT_CHANGE demande THICKNESS : le bilan de masse soustrait le dh/dt dynamique de la divergence du flux.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="176" />
+      <source>Height change from the gridded file {}</source>
+      <translation>Variation d'altitude à partir du fichier maillé {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="190" />
+      <source>Height change from {} ICESat-2 segments</source>
+      <translation>Variation d'altitude à partir de {} segments ICESat-2</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="61" />
+      <source>ICESat-2 ATL06 land-ice heights (one point per 40 m segment, every 20 m along track) for an extent and a date window, as a temporal point layer in EPSG:4326.
+
+Fields: h_li (m above the WGS84 ellipsoid), h_li_sigma (m, 1-sigma), time (UTC; GPS time of the segment minus the 18 leap seconds), beam (gt1l..gt3r), strong (true for the strong beam of each pair), cycle (91-day repeat cycle), rgt (reference ground track), quality (atl06_quality_summary, 0 = no known problem).
+
+INPUT: local ATL06 .h5 files or a folder of them (read with h5py), or an S3 location of granules (s3://nsidc-cumulus-prod-protected/ATLAS/ATL06/&lt;version&gt;/YYYY/MM/DD/, read with h5coro: only the datasets and rows of the extent), several separated by ';'. Empty: NASA's CMR granule search for the EXTENT and dates, then S3. The NASA cloud needs an Earthdata login (a QGIS authentication configuration chosen in Settings &gt; Options &gt; ITS_LIVE, or ~/.netrc) and is reachable from AWS us-west-2; local files need none.
+EXTENT: any CRS (reprojected to longitude/latitude). START_DATE, END_DATE: YYYY-MM-DD, inclusive (UTC). BEAMS: all six or the three strong ones. QUALITY_ONLY (default on): keep atl06_quality_summary == 0. Fill values (3.4028235e+38) are never output.
+
+Reference: Smith, B. et al. (2019), Land ice height-retrieval algorithm for NASA's ICESat-2 photon-counting laser altimeter, Remote Sens. Environ. 233, 111352, doi:10.1016/j.rse.2019.111352.</source>
+      <translation>Altitudes de la glace ICESat-2 ATL06 (un point par segment de 40 m, tous les 20 m le long de la trace) pour une emprise et une période, en couche de points temporelle en EPSG:4326.
+
+Champs : h_li (m au-dessus de l'ellipsoïde WGS84), h_li_sigma (m, 1 sigma), time (UTC ; temps GPS du segment moins les 18 secondes intercalaires), beam (gt1l..gt3r), strong (vrai pour le faisceau fort de chaque paire), cycle (cycle de répétition de 91 jours), rgt (trace de référence au sol), quality (atl06_quality_summary, 0 = aucun problème connu).
+
+INPUT : des fichiers ATL06 .h5 locaux ou un dossier qui en contient (lus avec h5py), ou un emplacement S3 de granules (s3://nsidc-cumulus-prod-protected/ATLAS/ATL06/&lt;version&gt;/AAAA/MM/JJ/, lus avec h5coro : seuls les jeux de données et les lignes de l'emprise), plusieurs séparés par « ; ». Vide : recherche de granules dans le CMR de la NASA pour l'EXTENT et les dates, puis S3. Le cloud de la NASA demande un identifiant Earthdata (une configuration d'authentification QGIS choisie dans Préférences &gt; Options &gt; ITS_LIVE, ou ~/.netrc) et n'est accessible que depuis AWS us-west-2 ; les fichiers locaux n'en demandent aucun.
+EXTENT : n'importe quel SCR (reprojeté en longitude/latitude). START_DATE, END_DATE : AAAA-MM-JJ, inclus (UTC). BEAMS : les six faisceaux ou les trois forts. QUALITY_ONLY (activé par défaut) : garder atl06_quality_summary == 0. Les valeurs de remplissage (3.4028235e+38) ne sont jamais écrites.
+
+Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for NASA's ICESat-2 photon-counting laser altimeter, Remote Sens. Environ. 233, 111352, doi:10.1016/j.rse.2019.111352.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="65" />
+      <source>ICESat-2 h_li (m)</source>
+      <translation>h_li ICESat-2 (m)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="110" />
+      <source>ICESat-2 heights</source>
+      <translation>Altitudes ICESat-2</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="58" />
+      <source>ICESat-2 heights (ATL06)</source>
+      <translation>Altitudes ICESat-2 (ATL06)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="68" />
+      <source>ICESat-2 heights within {:.0f} m of each point: {} segment(s)</source>
+      <translation>Altitudes ICESat-2 à moins de {:.0f} m de chaque point : {} segment(s)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="149" />
       <source>INPUT: {} is a folder: choose {}.</source>
       <translation>INPUT : {} est un dossier : choisissez {}.</translation>
@@ -708,6 +847,21 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="159" />
       <source>INPUT: {} {}: choose {}.</source>
       <translation>INPUT : {} {} : choisissez {}.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="253" />
+      <source>INPUT_POINTS could not be read.</source>
+      <translation>INPUT_POINTS n'a pas pu être lu.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="258" />
+      <source>INPUT_POINTS has no field {}: give the layer itslive:icesat2heights wrote.</source>
+      <translation>INPUT_POINTS n'a pas de champ {} : donnez la couche écrite par itslive:icesat2heights.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="289" />
+      <source>INPUT_POINTS holds no point with a height and a time.</source>
+      <translation>INPUT_POINTS ne contient aucun point avec une altitude et une date.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/dock.py" line="27" />
@@ -725,7 +879,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>ITS_LIVE divergence du flux — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="40" />
+      <location filename="../itslive_qgis/processing/provider.py" line="43" />
       <source>ITS_LIVE glacier and ice-sheet velocities</source>
       <translation>Vitesses ITS_LIVE des glaciers et des calottes polaires</translation>
     </message>
@@ -740,7 +894,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>ITS_LIVE mosaïque — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="444" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="447" />
       <source>ITS_LIVE point inversion</source>
       <translation>Inversion ITS_LIVE en un point</translation>
     </message>
@@ -847,7 +1001,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inversion</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="458" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="461" />
       <source>Inversion failed: {}</source>
       <translation>Échec de l'inversion : {}</translation>
     </message>
@@ -1002,6 +1156,21 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Carte écrite dans {} ({}).</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_mass_balance.py" line="61" />
+      <source>Mass balance</source>
+      <translation>Bilan de masse</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_mass_balance.py" line="24" />
+      <source>Mass balance (height change not explained by the flow)</source>
+      <translation>Bilan de masse (variation d'altitude non expliquée par l'écoulement)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_mass_balance.py" line="71" />
+      <source>Mass balance: {} minus the dynamic dh/dt of {}</source>
+      <translation>Bilan de masse : {} moins le dh/dt dynamique de {}</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="115" />
       <source>Maximum date_dt (days)</source>
       <translation>date_dt maximal (jours)</translation>
@@ -1047,6 +1216,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Paquets Python manquants : {}. Installez-les avec « Installer les paquets manquants » dans le panneau ITS_LIVE ou dans Préférences &gt; Options &gt; ITS_LIVE (pip, dans un dossier de ce profil QGIS ; numpy, GDAL, PROJ et GEOS de QGIS restent tels quels), ou depuis un terminal (la seconde commande pour votre propre environnement) : {}</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/earthdata_options.py" line="22" />
+      <source>NASA Earthdata login for ICESat-2 granules in the NASA cloud: a 'Basic' authentication configuration (user name and password of urs.earthdata.nasa.gov), kept in the QGIS authentication database. Only its id is saved here. ~/.netrc also works.</source>
+      <translation>Identifiant NASA Earthdata pour les granules ICESat-2 du cloud de la NASA : une configuration d'authentification « Basic » (nom d'utilisateur et mot de passe de urs.earthdata.nasa.gov), conservée dans la base d'authentification de QGIS. Seul son identifiant est enregistré ici. ~/.netrc fonctionne aussi.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/invert_panel.py" line="74" />
       <source>NetCDF (*.nc)</source>
       <translation>NetCDF (*.nc)</translation>
@@ -1055,6 +1229,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <location filename="../itslive_qgis/gui/download_panel.py" line="119" />
       <source>NetCDF (*.nc);;Zarr (*.zarr)</source>
       <translation>NetCDF (*.nc);;Zarr (*.zarr)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="168" />
+      <source>No ICESat-2 segment in the extent and dates ({} granule(s) read): widen the EXTENT or the dates, or turn QUALITY_ONLY off.</source>
+      <translation>Aucun segment ICESat-2 dans l'emprise et les dates ({} granule(s) lu(s)) : élargissez l'EXTENT ou les dates, ou désactivez QUALITY_ONLY.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="284" />
@@ -1127,9 +1306,19 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>OUTPUT doit se terminer par .png ou .pdf ; reçu {}.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_mass_balance.py" line="46" />
+      <source>Observed elevation change (itslive:elevationchange, .nc)</source>
+      <translation>Variation d'altitude observée (itslive:elevationchange, .nc)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/options.py" line="93" />
       <source>Off: a catalog or URL naming another server is refused: no request goes anywhere else.</source>
       <translation>Désactivé : un catalogue ou une URL désignant un autre serveur est refusé ; aucune requête ne part ailleurs.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="104" />
+      <source>Only segments with atl06_quality_summary = 0</source>
+      <translation>Seulement les segments avec atl06_quality_summary = 0</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="63" />
@@ -1172,7 +1361,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Image PNG (*.png);;Document PDF (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="239" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="242" />
       <source>PNG images (*.png)</source>
       <translation>Images PNG (*.png)</translation>
     </message>
@@ -1226,9 +1415,14 @@ Une particule s'arrête à sa dernière position pourvue de données lorsqu'elle
 OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier sommet au point de départ ; M = jours écoulés depuis le 1970-01-01 à chaque sommet (décroissant pour les trajectoires vers l'amont). Champs : seed_id (identifiant de l'entité du point de départ), start et end (dates-heures : premier et dernier instant de la trajectoire), direction, stop_reason. Pour l'animer avec le contrôleur temporel, réglez le mode temporel de la couche sur des champs séparés pour la date/heure de début et de fin, avec start et end (la boîte à outils le fait lorsqu'elle charge la couche).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="287" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="290" />
       <source>Pick a point on the map</source>
       <translation>Choisir un point sur la carte</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="108" />
+      <source>Pixel size (metres)</source>
+      <translation>Taille de pixel (mètres)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/download_panel.py" line="115" />
@@ -1236,12 +1430,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Les pixels dont la v_error est plus grande sont masqués (MAX_V_ERROR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="471" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="474" />
       <source>Plotting needs matplotlib: install python3-matplotlib (or pip install matplotlib).</source>
       <translation>Le tracé nécessite matplotlib : installez python3-matplotlib (ou pip install matplotlib).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="306" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="309" />
       <source>Point</source>
       <translation>Point</translation>
     </message>
@@ -1261,7 +1455,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>L'algorithme de traitement {} n'est pas disponible.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="505" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="511" />
       <source>P{} {} px ({}, {})</source>
       <translation>P{} {} px ({}, {})</translation>
     </message>
@@ -1274,6 +1468,25 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <location filename="../itslive_qgis/processing/alg_mosaic.py" line="84" />
       <source>RGI region (optional)</source>
       <translation>Région RGI (facultatif)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="53" />
+      <source>Rate of surface height change dh/dt (m/yr) on a grid, with its 1-sigma uncertainty dhdt_sigma (m/yr) and count, written as CF NetCDF (y, x) with its grid mapping.
+
+Sources (INPUT, or INPUT_POINTS):
+- an ICESat-2 ATL15 file (.nc): a weighted linear trend of delta_h over the dates in the window (count = dates), or with LAG = k &gt;= 1 the mean of the dhdt_lag{k} rates in the window;
+- the ITS_LIVE height-change cube (a local .zarr, or its URL in the its-live-data bucket, read anonymously like the velocity cubes, e.g. s3://its-live-data/height_change/Antarctica/Grounded/ANT_G1920V01_GroundedIceHeight.zarr; dh, rmse, quality_flag; time in days since 1950-01-01): a weighted trend of dh, flagged values left out;
+- ATL06 files, a folder or an s3:// location (as in itslive:icesat2heights), or INPUT_POINTS, the layer itslive:icesat2heights wrote: in each cell a robust weighted fit of a plane (the surface slope, since repeat tracks wander across it) plus a linear trend; outliers beyond 3 scaled MADs are dropped; count = repeat passes (rgt, cycle) kept; a cell needs 3 passes over 180 days.
+
+Grid: REFERENCE_GRID, a raster or NetCDF whose grid the output takes (e.g. a velocity result, so that itslive:massbalance can subtract the flux divergence), else EXTENT in CRS (a projected CRS in metres, default EPSG:3413) with PIXEL_SIZE_M. Gridded inputs are carried onto it bilinearly. START_DATE, END_DATE: YYYY-MM-DD (inclusive).</source>
+      <translation>Taux de variation de l'altitude de surface dh/dt (m/an) sur une grille, avec son incertitude à 1 sigma dhdt_sigma (m/an) et count, écrit en NetCDF CF (y, x) avec sa projection.
+
+Sources (INPUT, ou INPUT_POINTS) :
+- un fichier ICESat-2 ATL15 (.nc) : une tendance linéaire pondérée de delta_h sur les dates de la période (count = dates), ou avec LAG = k &gt;= 1 la moyenne des taux dhdt_lag{k} de la période ;
+- le cube ITS_LIVE de variation d'altitude (un .zarr local, ou son URL dans le bucket its-live-data, lu anonymement comme les cubes de vitesse, p. ex. s3://its-live-data/height_change/Antarctica/Grounded/ANT_G1920V01_GroundedIceHeight.zarr ; dh, rmse, quality_flag ; temps en jours depuis le 1950-01-01) : une tendance pondérée de dh, valeurs signalées exclues ;
+- des fichiers ATL06, un dossier ou un emplacement s3:// (comme pour itslive:icesat2heights), ou INPUT_POINTS, la couche écrite par itslive:icesat2heights : dans chaque cellule un ajustement pondéré robuste d'un plan (la pente de la surface, car les traces répétées s'en écartent) et d'une tendance linéaire ; les valeurs aberrantes au-delà de 3 MAD normalisées sont écartées ; count = passages répétés (rgt, cycle) gardés ; une cellule demande 3 passages sur 180 jours.
+
+Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (p. ex. un résultat de vitesses, pour que itslive:massbalance puisse soustraire la divergence du flux), sinon EXTENT dans CRS (un SCR projeté en mètres, EPSG:3413 par défaut) avec PIXEL_SIZE_M. Les entrées maillées y sont portées par interpolation bilinéaire. START_DATE, END_DATE : AAAA-MM-JJ (inclus).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="141" />
@@ -1291,6 +1504,11 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Lit : tous les cubes de données sous la zone (aucun sélectionné dans Cubes de données).</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="96" />
+      <source>Reference grid (raster or NetCDF; optional)</source>
+      <translation>Grille de référence (raster ou NetCDF ; facultatif)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/invert_panel.py" line="53" />
       <source>Regularisation weight</source>
       <translation>Poids de régularisation</translation>
@@ -1301,7 +1519,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Poids de régularisation (0 = automatique, validation croisée)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="354" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="357" />
       <source>Regularisation weight lambda; larger is smoother. 0 = chosen by cross-validation over images.</source>
       <translation>Poids de régularisation lambda ; plus il est grand, plus la série est lisse. 0 = choisi par validation croisée sur les images.</translation>
     </message>
@@ -1361,12 +1579,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>URL du point de terminaison compatible S3</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="305" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="308" />
       <source>Satellite</source>
       <translation>Satellite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="305" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="308" />
       <source>Satellite (one point) / point</source>
       <translation>Satellite (un point) / point</translation>
     </message>
@@ -1401,7 +1619,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Sentinel-{}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="314" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="317" />
       <source>Show</source>
       <translation>Afficher</translation>
     </message>
@@ -1426,7 +1644,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Taille maximale, Go (téléchargement ou sortie non compressée ; vide = option de l'extension, 0 = sans limite)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="363" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="366" />
       <source>Smoothing</source>
       <translation>Lissage</translation>
     </message>
@@ -1446,7 +1664,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="302" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="305" />
       <source>Speed v</source>
       <translation>Vitesse v</translation>
     </message>
@@ -1459,6 +1677,11 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="99" />
       <source>Start date (YYYY-MM-DD)</source>
       <translation>Date de début (AAAA-MM-JJ)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="92" />
+      <source>Start date (YYYY-MM-DD, UTC)</source>
+      <translation>Date de début (AAAA-MM-JJ, UTC)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="108" />
@@ -1484,6 +1707,11 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="118" />
       <source>Strain rates by {} of {}</source>
       <translation>Vitesses de déformation par {} pour {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="98" />
+      <source>Strong beams only</source>
+      <translation>Faisceaux forts seulement</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="170" />
@@ -1543,6 +1771,11 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>SCR cible (facultatif)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/earthdata_login.py" line="32" />
+      <source>The Earthdata authentication configuration {} chosen in Settings &gt; Options &gt; ITS_LIVE could not be read (deleted, or the QGIS master password was not entered), or has no user name and password: choose another one.</source>
+      <translation>La configuration d'authentification Earthdata {} choisie dans Préférences &gt; Options &gt; ITS_LIVE n'a pas pu être lue (supprimée, ou mot de passe principal de QGIS non saisi), ou n'a ni nom d'utilisateur ni mot de passe : choisissez-en une autre.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="120" />
       <source>The active layer is not a subset or inversion file (.nc or .zarr): select one.</source>
       <translation>La couche active n'est pas un fichier d'extrait ou d'inversion (.nc ou .zarr) : sélectionnez-en un.</translation>
@@ -1583,7 +1816,7 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>La couche de cubes de données doit avoir un champ zarr_url (issu de itslive:findcubes).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/options.py" line="100" />
+      <location filename="../itslive_qgis/gui/options.py" line="103" />
       <source>The environment variable {} = {} overrides the endpoint.</source>
       <translation>La variable d'environnement {} = {} remplace le point de terminaison.</translation>
     </message>
@@ -1734,7 +1967,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Pondération</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="100" />
+      <location filename="../itslive_qgis/processing/provider.py" line="103" />
       <source>Workflow: cubes, subset, time series, strain rates, dh/dt</source>
       <translation>Chaîne de traitement : cubes, extrait, série temporelle, vitesses de déformation, dh/dt</translation>
     </message>
@@ -1744,7 +1977,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Fichier {} écrit, mais son chargement a échoué : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="232" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="235" />
       <source>Wrote {}</source>
       <translation>Fichier écrit : {}</translation>
     </message>
@@ -1829,7 +2062,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>différences centrées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="310" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="313" />
       <source>colour pairs by</source>
       <translation>colorer les paires par</translation>
     </message>
@@ -1864,7 +2097,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>vide = AWS S3 (us-west-2) ; p. ex. http://127.0.0.1:9000 pour un miroir</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="312" />
+      <location filename="../itslive_qgis/gui/earthdata_options.py" line="31" />
+      <source>empty = NASA's CMR (https://cmr.earthdata.nasa.gov)</source>
+      <translation>vide = CMR de la NASA (https://cmr.earthdata.nasa.gov)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="315" />
       <source>error bars</source>
       <translation>barres d'erreur</translation>
     </message>
@@ -1879,7 +2117,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>dérivée première</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="119" />
+      <location filename="../itslive_qgis/processing/provider.py" line="122" />
       <source>flux: THICKNESS is given, so choose a file for the flux divergence (flux).</source>
       <translation>flux : THICKNESS est donné, choisissez donc un fichier pour la divergence du flux (flux).</translation>
     </message>
@@ -1894,7 +2132,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>paire d'images (barre = intervalle d'acquisition)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="334" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="337" />
       <source>inverted series, step</source>
       <translation>série inversée, pas</translation>
     </message>
@@ -1954,6 +2192,16 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>sur des cellules sans donnée</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="88" />
+      <source>or: ICESat-2 heights layer (itslive:icesat2heights)</source>
+      <translation>ou : couche d'altitudes ICESat-2 (itslive:icesat2heights)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="101" />
+      <source>or: extent</source>
+      <translation>ou : emprise</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="96" />
       <source>or: outline vertices CSV (x, y in the velocity CRS)</source>
       <translation>ou : CSV des sommets du contour (x, y dans le SCR des vitesses)</translation>
@@ -1989,7 +2237,20 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Commande pip pour votre propre environnement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="343" />
+      <location filename="../itslive_qgis/processing/alg_mass_balance.py" line="27" />
+      <source>residual_dhdt = dhdt_observed - dynamic_dhdt (m/yr of ice), on the grid of the flux divergence, with residual_dhdt_sigma = sqrt(dhdt_sigma^2 + dynamic_dhdt_error^2) (the two taken as independent).
+
+Sign convention (that of itslive:fluxdivergence): dynamic_dhdt = -flux_divergence, negative where the flow thins the ice (more ice leaves a cell than enters it). So residual_dhdt = dhdt_observed + flux_divergence is the surface plus basal mass balance in metres of ice per year: positive = gain not explained by the flow (accumulation), negative = loss (surface or basal melt). The observed height change is taken as ice (no firn-compaction or density correction).
+
+DHDT: the NetCDF itslive:elevationchange wrote (dhdt, dhdt_sigma; carried bilinearly onto the flux grid when its grid differs). FLUX_DIVERGENCE: the NetCDF itslive:fluxdivergence wrote (dynamic_dhdt, dynamic_dhdt_error; a time axis is averaged). OUTPUT: CF NetCDF with residual_dhdt, residual_dhdt_sigma, dhdt_observed and dynamic_dhdt, and the sign convention in its attributes.</source>
+      <translation>residual_dhdt = dhdt_observed - dynamic_dhdt (m/an de glace), sur la grille de la divergence du flux, avec residual_dhdt_sigma = sqrt(dhdt_sigma^2 + dynamic_dhdt_error^2) (les deux supposés indépendants).
+
+Convention de signe (celle de itslive:fluxdivergence) : dynamic_dhdt = -flux_divergence, négatif là où l'écoulement amincit la glace (plus de glace sort d'une cellule qu'il n'en entre). Ainsi residual_dhdt = dhdt_observed + flux_divergence est le bilan de masse de surface plus basal en mètres de glace par an : positif = gain non expliqué par l'écoulement (accumulation), négatif = perte (fonte de surface ou basale). La variation d'altitude observée est comptée comme de la glace (sans correction de tassement du névé ni de densité).
+
+DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté par interpolation bilinéaire sur la grille du flux si les grilles diffèrent). FLUX_DIVERGENCE : le NetCDF écrit par itslive:fluxdivergence (dynamic_dhdt, dynamic_dhdt_error ; un axe temporel est moyenné). OUTPUT : NetCDF CF avec residual_dhdt, residual_dhdt_sigma, dhdt_observed et dynamic_dhdt, et la convention de signe dans ses attributs.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="346" />
       <source>robust</source>
       <translation>robuste</translation>
     </message>
@@ -2009,12 +2270,17 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>le zarr_url du catalogue</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="324" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="209" />
+      <source>the heights layer</source>
+      <translation>la couche d'altitudes</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="327" />
       <source>to</source>
       <translation>à</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="359" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="362" />
       <source>weight pairs by their errors</source>
       <translation>pondérer les paires par leurs erreurs</translation>
     </message>
@@ -2037,6 +2303,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <location filename="../itslive_qgis/processing/base.py" line="196" />
       <source>{} ({}) must be {}; got {}.</source>
       <translation>{} ({}) doit être {} ; reçu {}.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="161" />
+      <source>{} ATL06 granule(s) from {}</source>
+      <translation>{} granule(s) ATL06 issu(s) de {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/velocity_inputs.py" line="249" />
@@ -2124,12 +2395,17 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} point(s) de départ n'ont pas pu être suivis et ont été ignorés : {}</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="184" />
+      <source>{} segments written</source>
+      <translation>{} segments écrits</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/cube_list.py" line="272" />
       <source>{} selected cube(s) are not in the catalog and were deselected: {}</source>
       <translation>{} cube(s) sélectionné(s) absent(s) du catalogue, désélectionné(s) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="409" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="412" />
       <source>{} series, {} image pairs ({} objects read)</source>
       <translation>{} série(s), {} paires d'images ({} objets lus)</translation>
     </message>
@@ -2168,9 +2444,19 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
 {}</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/elevation_outputs.py" line="36" />
+      <source>{}: HEIGHT_CHANGE is given, so choose a file for {}.</source>
+      <translation>{} : HEIGHT_CHANGE est donné, choisissez donc un fichier pour {}.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/base.py" line="281" />
       <source>{}: no input given: choose {}.</source>
       <translation>{} : aucune entrée : choisissez {}.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/elevation_outputs.py" line="17" />
+      <source>{}: no output file given: choose a .nc file.</source>
+      <translation>{} : aucun fichier de sortie donné : choisissez un fichier .nc.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/velocity_inputs.py" line="238" />

@@ -12,7 +12,12 @@ Sets (``itslive:installdependencies SETS=core,numba``):
 - ``torch``: only for CUDA (the inversion on an NVIDIA GPU; the registry's Linux build brings
   CUDA). Without numba, an installed torch is also used as a slower CPU solver;
 - ``frames``: GeoDataFrames for notebook users (geopandas);
-- ``distributed``: a local dask cluster for large subsets.
+- ``distributed``: a local dask cluster for large subsets;
+- ``icesat2``: ICESat-2 ATL06 granules: h5py reads local files (Debian's python3-h5py; protected:
+  never replaced by a wheel), h5coro reads granules on S3 (only the bytes needed). h5coro is
+  optional: without it local files still work and an S3 or CMR source says what to install.
+  earthaccess (which h5coro's wheel pulls in) is not used: the CMR search and the Earthdata login
+  are on the standard library (core/elevation/cmr.py, earthdata.py say why).
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ TESTED_PINS = {
     "shapely": "2.0.1",
     "geopandas": "1.0.1",
     "distributed": "2026.8.0",
+    "h5coro": "1.0.7",
 }
 #: the Python the pins were tested on
 TESTED_PYTHON = (3, 11)
@@ -122,6 +128,14 @@ SETS = {
     "distributed": PackageSet(
         "distributed", "A local dask cluster for large subsets", ("distributed",), ("distributed",), True, 2.2
     ),
+    "icesat2": PackageSet(
+        "icesat2",
+        "ICESat-2 heights: local ATL06 files (h5py) and granules read from S3 (h5coro)",
+        ("h5py", "h5coro"),
+        ("h5py", "h5coro"),
+        True,
+        0.0,  # not measured (no registry here): h5coro's wheel is small, earthaccess comes with it
+    ),
 }
 
 
@@ -145,6 +159,7 @@ CAPABILITIES = {
     "strain": ("numpy", "xarray", "pyproj", "rasterio", "netCDF4"),
     "tracking": ("numpy", "xarray", "pyproj"),
     "timeseries": ("numpy", "xarray", "zarr", "s3fs", "numba", "pyproj", "shapely", "matplotlib"),
+    "elevation": ("numpy", "pandas", "xarray", "pyproj", "netCDF4", "h5py"),
 }
 
 #: capability -> the sets that provide it (installed together); optional sets that speed it up
@@ -156,6 +171,7 @@ CAPABILITY_SETS = {
     "strain": ("core",),
     "tracking": ("core",),
     "timeseries": ("core", "numba"),
+    "elevation": ("core", "icesat2"),
 }
 RECOMMENDED_SETS = {"inversion": ("torch",)}  # only where an NVIDIA GPU is there to use (CUDA)
 

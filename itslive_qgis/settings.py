@@ -85,6 +85,15 @@ MAX_DOWNLOAD_GB = _entry(
     5.0,
     "Size budget of one subset download (GB; 0 = no limit)",
 )
+#: ICESat-2: the CMR granule-search URL, and the id of the QGIS authentication configuration that
+#: holds the Earthdata login (an id, never the login itself: that stays in the QGIS auth database)
+CMR_URL = _entry(QgsSettingsEntryString, "cmr_url", "", "NASA CMR search URL (empty: NASA's own)")
+EARTHDATA_AUTHCFG = _entry(
+    QgsSettingsEntryString,
+    "earthdata_authcfg",
+    "",
+    "QGIS authentication configuration of the Earthdata login",
+)
 #: every entry, by the key read() and write() use
 ENTRIES = {
     "bucket": BUCKET,
@@ -139,6 +148,15 @@ def max_download_bytes() -> float | None:
     """The subset size budget in bytes (None: no limit)."""
     gb = float(MAX_DOWNLOAD_GB.value())
     return gb * 1e9 if gb > 0 else None
+
+
+def cmr_url() -> str:
+    """The CMR search URL: $ITSLIVE_CMR_URL, else the setting, else NASA's."""
+    import os
+
+    from .core.elevation import DEFAULT_CMR_URL
+
+    return os.environ.get("ITSLIVE_CMR_URL") or str(CMR_URL.value() or "") or DEFAULT_CMR_URL
 
 
 def store_config() -> StoreConfig:

@@ -150,6 +150,7 @@ def run_pipeline(out: Path) -> list[Path]:
     ):
         loaded[name] = load_result(path, project)
     loaded["tracks"] = load_result(tracks["OUTPUT"], project)
+    made += _icesat2_outputs(step, out, extent, flux["OUTPUT"], project)
 
     inv_layers = [layer for layer in loaded["inversion"] if layer.customProperty("itslive/visible", True)]
     frames = _two_frames(inversion["OUTPUT"])
@@ -355,6 +356,54 @@ WORKFLOW_OUTPUTS = (
     ("strain", "nc"),
     ("flux", "nc"),
 )
+
+
+def _icesat2_outputs(step, out: Path, extent: str, flux_nc: str, project) -> list[Path]:
+    """ICESat-2 heights of the demo glacier, their dh/dt on the flux grid and the mass balance.
+
+    The granules are the generator's (tests/fixtures/atl06.py: a known thinning over the mirror's
+    glacier, 8 repeat cycles, six beams); the mass balance uses the ILLUSTRATIVE thickness of the
+    flux step, so its numbers only show the chain, not the glacier.
+    """
+    from qgis.core import QgsRasterLayer, QgsVectorLayer
+
+    from itslive_qgis.layers.icesat2 import make_temporal
+    from tests.fixtures.atl06 import write_granules
+
+    folder = out / "atl06"
+    write_granules(folder, seed=1)
+    heights = step(
+        "ICESat-2 heights",
+        "itslive:icesat2heights",
+        {"INPUT": str(folder), "EXTENT": extent, "OUTPUT": str(out / "icesat2_heights.gpkg")},
+    )
+    dhdt = step(
+        "ICESat-2 dh/dt on the flux grid",
+        "itslive:elevationchange",
+        {"INPUT_POINTS": heights["OUTPUT"], "REFERENCE_GRID": flux_nc, "OUTPUT": str(out / "dhdt.nc")},
+    )
+    balance = step(
+        "mass balance (observed - dynamic dh/dt)",
+        "itslive:massbalance",
+        {"DHDT": dhdt["OUTPUT"], "FLUX_DIVERGENCE": flux_nc, "OUTPUT": str(out / "mass_balance.nc")},
+    )
+    layer = QgsVectorLayer(heights["OUTPUT"], "ICESat-2 heights (ATL06, generated)")
+    make_temporal(layer)
+    project.addMapLayer(layer)
+    residual = QgsRasterLayer(
+        f'NETCDF:"{balance["OUTPUT"]}":residual_dhdt', "residual_dhdt (m/yr, illustrative thickness)"
+    )
+    import numpy as np
+    import xarray as xr
+
+    from itslive_qgis.layers.styles import apply_style
+
+    with xr.open_dataset(balance["OUTPUT"]) as ds:
+        bound = float(np.nanpercentile(np.abs(ds["residual_dhdt"].values), 98))
+    apply_style(residual, "dhdt", (-bound, bound), "m/yr")
+    project.addMapLayer(residual)
+    png = _export_map(step, out / "mass_balance.png", [residual], "", "mass balance")
+    return [Path(heights["OUTPUT"]), Path(dhdt["OUTPUT"]), Path(balance["OUTPUT"]), png]
 
 
 def _crs(text):

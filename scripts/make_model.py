@@ -5,7 +5,8 @@
 using the PyQGIS model API, so the model is reviewed as code and never edited by hand.
 
 The model: findcubes -> downloadsubset -> invert -> strainrates, and (when a thickness raster
-is given) fluxdivergence; each analysis file is then loaded styled into the project by
+is given) fluxdivergence, and (when a height-change source is given too) elevationchange on the
+flux grid -> massbalance; each analysis file is then loaded styled into the project by
 itslive:loadresult.
 """
 
@@ -31,11 +32,13 @@ DEFAULT_END = "2100-01-01"
 DEFAULT_INTERVAL_DAYS = 30.0
 #: name of the conditional-branch output that lets the flux branch run
 HAS_THICKNESS = "thickness given"
+#: the same for the height-change branch (elevationchange -> massbalance)
+HAS_HEIGHT_CHANGE = "height change given"
 
 #: diagram layout (pixels): item centres, columns left to right in data-flow order
 COLUMN_X = (150.0, 460.0, 770.0, 1080.0, 1390.0, 1700.0)
-ROW_Y = {"top": 100.0, "main": 300.0, "strain": 190.0, "flux": 520.0, "load_inversion": 410.0}
-INPUT_ROWS_Y = (100.0, 200.0, 300.0, 400.0, 520.0)
+ROW_Y = {"top": 100.0, "main": 300.0, "strain": 190.0, "flux": 520.0, "load_inversion": 410.0, "dhdt": 700.0}
+INPUT_ROWS_Y = (100.0, 200.0, 300.0, 400.0, 520.0, 700.0)
 COMPONENT_SIZE = (240.0, 46.0)
 OUTPUT_DX, OUTPUT_DY = 40.0, 85.0
 
@@ -47,15 +50,18 @@ downloads their clean image-pair velocities under EXTENT with mid_date in [START
 (3) itslive:invert turns the pairs into a regular time series with INTERVAL_DAYS steps (automatic \
 regularisation by cross-validation over images); (4) itslive:strainrates computes strain rates of \
 every step; (5) when THICKNESS is given, itslive:fluxdivergence computes the flux divergence and \
-the dynamic dh/dt; (6) itslive:loadresult adds the time series, strain and flux files to the \
-project, each in its own group, as temporal rasters.
+the dynamic dh/dt; (6) when HEIGHT_CHANGE is given too, itslive:elevationchange computes the \
+observed dh/dt on the flux grid and itslive:massbalance the part the flow does not explain \
+(dhdt_observed - dynamic_dhdt); (7) itslive:loadresult adds the time series, strain, flux and mass \
+balance files to the project, each in its own group, as temporal rasters.
 
 Inputs: EXTENT: the area, in any CRS (the result is on the 120 m grid of the datacube covering \
 most of it). START_DATE, END_DATE: YYYY-MM-DD, inclusive, on the pairs' mid_date (default \
 2014-01-01 .. 2100-01-01: everything since Landsat 8). INTERVAL_DAYS: time step of the series, \
 days (default 30). THICKNESS: ice thickness raster, metres, any CRS and resolution (reprojected \
 bilinearly); optional, but dh/dt needs it: without it the flux branch is skipped and no FLUX \
-file is written.
+file is written. HEIGHT_CHANGE (optional, needs THICKNESS): an ATL15 .nc, an ITS_LIVE \
+height-change cube (path or URL) or ATL06 files / a folder, as itslive:elevationchange takes them.
 
 Outputs (command-line names): footprints: datacube footprints (polygons, EPSG:4326, with \
 zarr_url). subset: pair velocities (NetCDF; vx, vy, v in m/yr on mid_date, y, x; date_dt in days). \
@@ -63,7 +69,9 @@ inversion: time series (NetCDF; vx, vy, v and their 1-sigma in m/yr on time, y, 
 centres with time_bnds). strain: strain rates (NetCDF; exx, eyy, exy, e_eff, e1, e2, e_lon, e_trn, \
 e_shr in 1/yr, positive = extension). flux: flux_divergence and dynamic_dhdt (NetCDF; m/yr; \
 dynamic_dhdt = -flux_divergence, negative = dynamic thinning; surface and basal mass balance not \
-included).
+included). dhdt: observed dh/dt, dhdt_sigma, count (NetCDF; m/yr) on the flux grid. mass_balance: \
+residual_dhdt = dhdt_observed - dynamic_dhdt and its sigma (NetCDF; m/yr of ice; positive = gain \
+the flow does not explain).
 
 Conventions: velocities are ground distances per year along the grid axes (x east, y north of \
 the grid); y descends like in ITS_LIVE files; dates are UTC. Data: NASA MEaSUREs ITS_LIVE \
@@ -131,6 +139,15 @@ def build_model():
             "THICKNESS", "Ice thickness (m; optional, needed for dh/dt)", optional=True
         ),
         4,
+    )
+    _add_input(
+        model,
+        QgsProcessingParameterString(
+            "HEIGHT_CHANGE",
+            "Height change (optional; ATL15, height-change cube or ATL06 files; needs THICKNESS)",
+            optional=True,
+        ),
+        5,
     )
 
     param = QgsProcessingModelChildParameterSource.fromModelParameter
@@ -206,10 +223,12 @@ def build_model():
     )
     flux.setDependencies([QgsProcessingModelChildDependency(condition.childId(), HAS_THICKNESS)])
     model.setChildAlgorithm(flux)
+    _add_height_change_branch(model, param, child_output)
     for child_id, source, group, row in (
         ("load_inversion", "invert", "ITS_LIVE workflow — velocity time series", ROW_Y["load_inversion"]),
         ("load_strain", "strainrates", "ITS_LIVE workflow — strain rates", ROW_Y["strain"]),
         ("load_flux", "fluxdivergence", "ITS_LIVE workflow — flux divergence", ROW_Y["flux"]),
+        ("load_mass_balance", "massbalance", "ITS_LIVE workflow — mass balance", ROW_Y["dhdt"]),
     ):
         _add_child(
             model,
@@ -221,6 +240,59 @@ def build_model():
             {},
         )
     return model
+
+
+def _add_height_change_branch(model, param, child_output) -> None:
+    """elevationchange on the flux grid -> massbalance, when HEIGHT_CHANGE and THICKNESS are given."""
+    from qgis.core import QgsProcessingModelChildDependency
+
+    condition = _add_child(
+        model,
+        "has_height_change",
+        "native:condition",
+        "Height change given?",
+        {},
+        (2, ROW_Y["dhdt"]),
+        {},
+        configuration={
+            "conditions": [
+                {
+                    "name": HAS_HEIGHT_CHANGE,
+                    "expression": (
+                        "@HEIGHT_CHANGE IS NOT NULL AND @HEIGHT_CHANGE <> '' AND @THICKNESS IS NOT NULL"
+                    ),
+                }
+            ]
+        },
+    )
+    dhdt = _add_child(
+        model,
+        "elevationchange",
+        "itslive:elevationchange",
+        "Observed dh/dt on the flux grid",
+        {
+            "INPUT": [param("HEIGHT_CHANGE")],
+            "REFERENCE_GRID": [child_output("fluxdivergence", "OUTPUT")],
+            "START_DATE": [param("START_DATE")],
+            "END_DATE": [param("END_DATE")],
+        },
+        (3, ROW_Y["dhdt"]),
+        {"OUTPUT": ("DHDT", "dhdt")},
+    )
+    dhdt.setDependencies([QgsProcessingModelChildDependency(condition.childId(), HAS_HEIGHT_CHANGE)])
+    model.setChildAlgorithm(dhdt)
+    _add_child(
+        model,
+        "massbalance",
+        "itslive:massbalance",
+        "Mass balance (observed - dynamic dh/dt)",
+        {
+            "DHDT": [child_output("elevationchange", "OUTPUT")],
+            "FLUX_DIVERGENCE": [child_output("fluxdivergence", "OUTPUT")],
+        },
+        (4, ROW_Y["dhdt"]),
+        {"OUTPUT": ("MASS_BALANCE", "mass_balance")},
+    )
 
 
 def model_problems(model) -> list[str]:

@@ -94,6 +94,9 @@ class ItsLiveOptionsPage(QgsOptionsPageWidget):
         )
         self.other_hosts.setChecked(values["allow_other_hosts"])
         form.addRow("", self.other_hosts)
+        from .earthdata_options import add_earthdata_rows
+
+        add_earthdata_rows(self, form)
 
         override = os.environ.get(ENV_ENDPOINT)
         self.env_label = QLabel(
@@ -134,6 +137,9 @@ class ItsLiveOptionsPage(QgsOptionsPageWidget):
                 "allow_other_hosts": self.other_hosts.isChecked(),
             }
         )
+        from .earthdata_options import apply_earthdata
+
+        apply_earthdata(self)
 
 
 def _spin(widget, name: str, values: dict):

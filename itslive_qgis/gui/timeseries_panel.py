@@ -215,6 +215,9 @@ class TimeSeriesPanel(QWidget):
             self.colour_combo.currentData(),
             self.error_bars.isChecked(),
         )
+        from .point_elevation import draw_elevation
+
+        draw_elevation(self)
         self.plotUpdated.emit()
 
     def is_busy(self) -> bool:
@@ -476,6 +479,9 @@ class TimeSeriesPanel(QWidget):
             self.plot = SeriesPlot(self, on_hover=self._hovered, on_click=lambda url: self.open_url(url))
             self.plot.canvas.setMinimumHeight(280)
             self._plot_slot.addWidget(self.plot.canvas)
+            from .point_elevation import attach_elevation_plot
+
+            attach_elevation_plot(self, self._plot_slot)  # ICESat-2 heights under the velocity
         return self.plot
 
     def showEvent(self, event):

@@ -24,6 +24,9 @@ ALGORITHMS = (
     ("alg_export_map", "ExportMapAlgorithm"),
     ("alg_export_animation", "ExportAnimationAlgorithm"),
     ("alg_install_dependencies", "InstallDependenciesAlgorithm"),  # standard library and pip only
+    ("alg_icesat2_heights", "Icesat2HeightsAlgorithm"),
+    ("alg_elevation_change", "ElevationChangeAlgorithm"),
+    ("alg_mass_balance", "MassBalanceAlgorithm"),
 )
 
 
@@ -117,6 +120,10 @@ def _model_algorithms() -> list:
                 has_thickness = parameters.get("THICKNESS") not in (None, "")
                 if has_thickness and parameters.get("flux") in (None, ""):
                     problem = tr("flux: THICKNESS is given, so choose a file for the flux divergence (flux).")
+            if not problem and "HEIGHT_CHANGE" in names:
+                from .elevation_outputs import height_change_problem
+
+                problem = height_change_problem(parameters)
             if problem:
                 return False, problem
             return super().checkParameterValues(parameters, context)
