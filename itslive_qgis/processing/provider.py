@@ -24,6 +24,8 @@ ALGORITHMS = (
     ("alg_export_map", "ExportMapAlgorithm"),
     ("alg_export_animation", "ExportAnimationAlgorithm"),
     ("alg_install_dependencies", "InstallDependenciesAlgorithm"),  # standard library and pip only
+    ("alg_composite", "CompositeAlgorithm"),
+    ("alg_seasonal_fit", "SeasonalFitAlgorithm"),
 )
 
 

@@ -10,6 +10,7 @@ _FACE = {
     "composite_dataset": "api",
     "composite_to_file": "api",
     "composite_url": "api",
+    "composites_for_area": "api",
 }
 __all__ = sorted(_FACE)
 

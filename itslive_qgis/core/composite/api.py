@@ -209,3 +209,17 @@ def _dataset(xr, grid, tiles, arrays, names, sources):
         )
     )  # fmt: skip
     return ds
+
+
+def composites_for_area(area, area_crs, config: StoreConfig | None = None, progress=None):
+    """(cube zarr_urls, their catalog composite_zarr_url or None) of the catalog's cubes covering ``area``."""
+    from ..catalog import load_catalog
+
+    progress = progress or NullProgress()
+    loaded = load_catalog(config, progress=progress)
+    progress.log(loaded.message)
+    records = loaded.catalog.find(area, area_crs)
+    if not records:
+        raise InputError("No ITS_LIVE datacube covers the area: check its position and CRS.")
+    progress.log("Datacubes covering the area: " + ", ".join(r.tile_name for r in records))
+    return [r.zarr_url for r in records], [r.composite_zarr_url for r in records]
