@@ -161,3 +161,24 @@ def test_missing_composite_and_bad_years_are_refused(mirror, tmp_path):
         composite_to_file("s3://its-live-data/datacubes/v2/N60W040/ITS_LIVE_vel_EPSG3413_G0120_X0_Y0.zarr",
                           area, "EPSG:3413", tmp_path / "b.nc", config=_config(mirror, tmp_path))  # fmt: skip
     assert not list(tmp_path.glob("*.nc"))
+
+
+def test_composite_point_gives_the_annual_values_and_the_seasonal_curve(mirror, tmp_path):
+    from itslive_qgis.core.composite import composite_point
+    from tests.fixtures.composites import seasonal_truth_curve
+
+    iy, ix = 24, 20
+    point = composite_point(
+        f"{HTTP_BUCKET}/{TILE_A.key}", TILE_A.x[ix] + 30.0, TILE_A.y[iy] - 40.0, _config(mirror, tmp_path)
+    )
+    truth = composite_truth(TILE_A)
+    assert (point.x_m, point.y_m) == (TILE_A.x[ix], TILE_A.y[iy])
+    np.testing.assert_allclose(point.annual["v"], truth["v"][:, iy, ix], rtol=1e-6)
+    assert point.year_start_days.size == len(YEARS) and np.all(point.annual_error["v"] > 0)
+    t = np.linspace(17000.0, 19000.0, 400)
+    curve = point.curve("v", t)
+    # the composite's model against the truth's annual model (amplitude and phase rounded on disk)
+    full = seasonal_truth_curve(TILE_A, t, TILE_A.y[iy], TILE_A.x[ix])
+    amp = truth["v_amp"][iy, ix]
+    assert np.max(np.abs(curve - full)) < 1.0 + 0.01 * amp
+    assert abs(t[np.argmax(curve[:183])] % 365.25 + 1 - 196) < 3  # the maximum in mid-July

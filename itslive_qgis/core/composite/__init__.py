@@ -11,6 +11,8 @@ _FACE = {
     "composite_to_file": "api",
     "composite_url": "api",
     "composites_for_area": "api",
+    "CompositePoint": "point",
+    "composite_point": "point",
 }
 __all__ = sorted(_FACE)
 
