@@ -159,3 +159,16 @@ def test_seasonal_fit_writes_cf_netcdf_and_refuses_empty_input(tmp_path, tile_pa
     with pytest.raises(InputError, match="START_DATE"):
         seasonal_fit(str(cube), tmp_path / "none.nc", start_date="2030-01-01")
     assert not (tmp_path / "none.nc").exists()
+
+
+def test_column_median_equals_numpy_nanmedian():
+    from itslive_qgis.core.seasonal.fit import column_median
+
+    rng = np.random.default_rng(3)
+    values = rng.normal(size=(57, 40))
+    ok = rng.random((57, 40)) > 0.4
+    ok[:, 0] = False  # an empty column
+    ok[:, 1] = False
+    ok[5, 1] = True  # a single value
+    ref = np.array([np.median(values[ok[:, j], j]) if ok[:, j].any() else np.nan for j in range(40)])
+    np.testing.assert_allclose(column_median(values, ok), ref, equal_nan=True)
