@@ -19,7 +19,7 @@ def _run(alg, params):
     return processing.run(alg, params)
 
 
-def test_composite_from_the_catalog_loads_as_styled_layers(plugin, mirror, tmp_path):
+def test_composite_from_the_catalog_loads_as_styled_layers(plugin, mirror, tmp_path, output_dir):
     import xarray as xr
 
     from itslive_qgis.layers import load_result
@@ -40,6 +40,17 @@ def test_composite_from_the_catalog_loads_as_styled_layers(plugin, mirror, tmp_p
     layers = load_result(out, project)
     names = [layer.name() for layer in layers]
     assert names[0] == "Flow vectors" and names[1].startswith("v (")  # arrows over the annual speed
+    # the arrows are drawn from velocities only (the only long names saying "x/y component")
+    from qgis.core import QgsMeshDatasetIndex
+
+    mesh = layers[0]
+    vector_groups = [
+        mesh.datasetGroupMetadata(QgsMeshDatasetIndex(i)).name()
+        for i in mesh.datasetGroupsIndexes()
+        if mesh.datasetGroupMetadata(QgsMeshDatasetIndex(i)).isVector()
+    ]
+    print("vector groups:", vector_groups)
+    assert vector_groups and not any(("error" in n or "amp" in n or "dt" in n) for n in vector_groups)
     speed = layers[1]
     assert speed.temporalProperties().isActive() and speed.bandCount() == 3
     phase = next(layer for layer in layers if layer.name().startswith("v_phase"))
@@ -48,6 +59,20 @@ def test_composite_from_the_catalog_loads_as_styled_layers(plugin, mirror, tmp_p
     items = renderer.shader().rasterShaderFunction().colorRampItemList()
     assert [i.label for i in items][:2] == ["Jan", "Feb"] and len(items) == 12  # cyclic, by month
     assert items[0].color.hue() != items[6].color.hue()
+    # the figures, for a person to look at: annual speed with arrows (2019), and the phase
+    from itslive_qgis.layers import render_png
+
+    frame = (17897.0, 18262.0)  # 2019
+    png = render_png(
+        [layers[0], speed], None, "EPSG:3413", (900, 400), frame, output_dir / "composite_speed.png"
+    )
+    assert png.stat().st_size > 10000
+    png = render_png([phase], None, "EPSG:3413", (900, 400), None, output_dir / "composite_phase.png")
+    from qgis.PyQt.QtGui import QImage
+
+    centre = QImage(str(png)).pixelColor(450, 200)  # v_phase is 196 (15 July) on the whole glacier
+    july = items[6].color
+    assert (centre.red(), centre.green(), centre.blue()) == (july.red(), july.green(), july.blue())
 
 
 def test_seasonalfit_of_a_mirror_cube_matches_the_composite(plugin, mirror, tmp_path):

@@ -12,14 +12,22 @@ VELOCITY_UNITS = "meter/year"
 TREND_UNITS = "meter/year^2"
 PHASE_UNITS = "day of year"
 COMPONENTS = ("v", "vx", "vy")
-_WHAT = {"v": "ice speed along the mean flow direction", "vx": "x component of velocity",
+_WHAT = {"v": "ice speed", "vx": "x component of velocity",
          "vy": "y component of velocity"}  # fmt: skip
+#: names of the components for every other quantity: QGIS's mesh reader (MDAL) pairs any two
+#: variables whose long names say "x component" / "y component" into flow arrows, so only the
+#: velocities themselves may say so (otherwise the arrows are drawn from errors or amplitudes)
+_SHORT = {
+    "v": "speed v (along the mean flow)",
+    "vx": "vx (along the grid x axis)",
+    "vy": "vy (along the grid y axis)",
+}
 
 
 def variable_attrs(name: str) -> dict:
     """CF attributes (units, long_name, grid_mapping) of a composite/seasonal variable ``name``."""
     base, error = (name[: -len("_error")], True) if name.endswith("_error") else (name, False)
-    attrs = _describe(base)
+    attrs = _describe(base, short=error)
     if error:
         attrs["long_name"] = "1-sigma uncertainty of the " + attrs["long_name"]
         if attrs.get("units") == PHASE_UNITS:
@@ -54,7 +62,7 @@ def global_attrs(title: str, extra: dict | None = None) -> dict:
     return attrs
 
 
-def _describe(base: str) -> dict:
+def _describe(base: str, short: bool = False) -> dict:
     if base in ("count", "count0"):
         return {"units": "1", "long_name": "number of image pairs"}
     if base == "outlier_percent":
@@ -62,17 +70,17 @@ def _describe(base: str) -> dict:
     if base in ("landice", "floatingice"):
         return {"units": "1", "long_name": f"{base} mask (1 = {base})"}
     for comp in ("vx", "vy", "v"):  # vx/vy before v: "vx_amp" starts with "v"
-        what = _WHAT[comp]
+        what = _SHORT[comp] if short else _WHAT[comp]
         if base == comp:
             return {"units": VELOCITY_UNITS, "long_name": f"annual mean {what}"}
         if base == f"{comp}0":
             return {"units": VELOCITY_UNITS, "long_name": f"climatological {what} at the reference date"}
         if base == f"d{comp}_dt":
-            return {"units": TREND_UNITS, "long_name": f"trend of the {what}"}
+            return {"units": TREND_UNITS, "long_name": f"trend of {_SHORT[comp]}"}
         if base in (f"{comp}_amp", f"{comp}_amp2"):
             kind = "semi-annual" if base.endswith("2") else "annual"
-            return {"units": VELOCITY_UNITS, "long_name": f"{kind} amplitude of the {what}"}
+            return {"units": VELOCITY_UNITS, "long_name": f"{kind} amplitude of {_SHORT[comp]}"}
         if base in (f"{comp}_phase", f"{comp}_phase2"):
             kind = "semi-annual" if base.endswith("2") else "annual"
-            return {"units": PHASE_UNITS, "long_name": f"day of year of the {kind} maximum of the {what}"}
+            return {"units": PHASE_UNITS, "long_name": f"day of year of the {kind} maximum of {_SHORT[comp]}"}
     return {"long_name": base.replace("_", " ")}
