@@ -182,3 +182,41 @@ def test_composite_point_gives_the_annual_values_and_the_seasonal_curve(mirror, 
     amp = truth["v_amp"][iy, ix]
     assert np.max(np.abs(curve - full)) < 1.0 + 0.01 * amp
     assert abs(t[np.argmax(curve[:183])] % 365.25 + 1 - 196) < 3  # the maximum in mid-July
+
+
+def test_seasonal_fit_of_a_downloaded_subset_agrees_with_the_composite(mirror, tmp_path):
+    """The same comparison from a subset file (itslive:downloadsubset's output) instead of the cube."""
+    import xarray as xr
+
+    from itslive_qgis.core.seasonal import seasonal_dataset
+    from itslive_qgis.core.subset import subset_cubes
+
+    comp = xr.open_zarr(mirror.roots[composite_key(TILE_A)])
+    ix = 25
+    iy = int(np.nanargmax(comp["v_amp"].values[:, ix]))
+    area = (TILE_A.x[ix - 1] - 1, TILE_A.y[iy + 1] - 1, TILE_A.x[ix + 1] + 1, TILE_A.y[iy - 1] + 1)
+    result = subset_cubes(
+        [f"{HTTP_BUCKET}/{TILE_A.key}"], area, "EPSG:3413", "2013-01-01", "2025-01-01",
+        output_path=tmp_path / "subset.nc", config=_config(mirror, tmp_path),
+    )  # fmt: skip
+    fit = seasonal_dataset(str(result.path), semiannual=True)
+    sel = comp.sel(x=fit["x"], y=fit["y"])
+    rel = np.abs(fit["v_amp"].values - sel["v_amp"].values) / sel["v_amp"].values
+    dphase = np.abs(fit["v_phase"].values - sel["v_phase"].values)
+    print(f"subset fit vs composite: amplitude max {rel.max():.2%}, phase max {dphase.max():.2f} d")
+    assert fit.sizes == {"y": 3, "x": 3} and rel.max() < 0.03 and dphase.max() < 2.0
+
+
+def test_seasonal_fit_refuses_what_it_cannot_fit(tmp_path):
+    from itslive_qgis.core.errors import DataError
+    from itslive_qgis.core.seasonal import seasonal_fit
+
+    path = tmp_path / "flat.nc"
+    import xarray as xr
+
+    xr.Dataset({"vx": (("y", "x"), np.ones((2, 2)))}, coords={"x": [0.0, 1.0], "y": [1.0, 0.0]}).to_netcdf(
+        path
+    )
+    with pytest.raises(DataError, match="mid_date"):
+        seasonal_fit(str(path), tmp_path / "out.nc")
+    assert not (tmp_path / "out.nc").exists()
