@@ -220,3 +220,34 @@ def test_seasonal_fit_refuses_what_it_cannot_fit(tmp_path):
     with pytest.raises(DataError, match="mid_date"):
         seasonal_fit(str(path), tmp_path / "out.nc")
     assert not (tmp_path / "out.nc").exists()
+
+
+def test_generator_writes_the_composite_layout(mirror):
+    """Dims, dtypes and fill values of the served composite, as the 2025 production writes them."""
+    import zarr
+
+    key = composite_key(TILE_UTM)
+    assert key == (
+        "composites/annual/v2-updated-september2025/N60W040/ITS_LIVE_velocity_EPSG32622_120m_X"
+        f"{TILE_UTM.x_centre_m}_Y{TILE_UTM.y_centre_m}.zarr"
+    )
+    assert any(k.startswith(key + "/") for k in mirror.keys)
+    group = zarr.open_group(str(mirror.roots[key]), mode="r", zarr_format=2)
+    spec = {
+        ("time", "y", "x"): {"v": ("f4", -32767), "vx": ("f4", -32767), "vy": ("f4", -32767),
+                             "v_error": ("u2", 32767), "vx_error": ("u2", 32767), "count": ("u4", 0)},
+        ("y", "x"): {"v0": ("f4", -32767), "vx0_error": ("u2", 32767), "dvy_dt": ("f4", -32767),
+                     "v_amp": ("u2", 32767), "vy_amp_error": ("u2", 32767), "vx_phase": ("u2", 32767),
+                     "count0": ("u4", 0), "outlier_percent": ("u1", 255), "landice": ("u1", 0),
+                     "floatingice": ("u1", 0)},
+        ("sensor", "y", "x"): {"dt_max": ("u2", 0), "sensor_flag": ("u1", 0)},
+    }  # fmt: skip
+    for dims, names in spec.items():
+        for name, (dtype, fill) in names.items():
+            arr = group[name]
+            assert tuple(arr.attrs["_ARRAY_DIMENSIONS"]) == dims, name
+            assert arr.dtype == np.dtype(dtype) and arr.fill_value == fill, (name, arr.dtype, arr.fill_value)
+    assert group["v"].chunks == (1, TILE_UTM.ny, TILE_UTM.nx)
+    assert group["time"].attrs["units"] == "days since 1970-01-01"
+    days = np.asarray(group["time"][:])
+    assert days[0] == (np.datetime64(f"{YEARS[0]}-01-01") - np.datetime64("1970-01-01")).astype(int)
