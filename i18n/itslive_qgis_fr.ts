@@ -625,7 +625,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Emprise (par défaut : celle des couches)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="66" />
+      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="77" />
       <source>Extent (optional)</source>
       <translation>Emprise (facultative)</translation>
     </message>
@@ -650,12 +650,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Première année</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="74" />
+      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="85" />
       <source>Fit a semi-annual term too</source>
       <translation>Ajuster aussi un terme semi-annuel</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="37" />
+      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="46" />
       <source>Fits, per pixel, v(t) = v0 + dv_dt (t - t0) + A cos(w t) + B sin(w t) (w = 2 pi / 365.25 d; t0 = 2018-01-01, the composites' reference date), optionally with a semi-annual term, to vx and vy separately.
 
 INPUT: a subset (.nc, .zarr), a datacube path or URL, or an inversion result (itslive:invert). With image pairs, each pair observes the AVERAGE of the model over its interval (the sinusoid integrated over [acquisition_date_img1, acquisition_date_img2], as ITS_LIVE's composites do), weighted by 1/vx_error^2 (1/vy_error^2); an inversion result's steps average over time_bnds, weighted by 1/vx_sigma^2. ROBUST (default): iteratively reweighted least squares with Huber weights (c = 1.345, residuals scaled by the pair error and a per-pixel MAD), then observations beyond 5 robust sigmas are dropped. Uncertainties: 1-sigma from the covariance, scaled by the reduced chi-square when above 1.
@@ -747,7 +747,7 @@ Omettre un vrai cycle semi-annuel biaise l'amplitude annuelle là où l'hiver n'
       <translation>Granules</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="104" />
+      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="116" />
       <source>INPUT: give a subset, a datacube path or URL, or an inversion result.</source>
       <translation>INPUT : donnez un extrait, le chemin ou l'URL d'un cube de données, ou un résultat d'inversion.</translation>
     </message>
@@ -1438,7 +1438,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Robuste (réduire le poids des valeurs aberrantes)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="79" />
+      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="90" />
       <source>Robust to outliers (Huber, clipping)</source>
       <translation>Robuste aux valeurs aberrantes (Huber, écrêtage)</translation>
     </message>
@@ -1473,12 +1473,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Satellites (p. ex. 8,9,2A)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="34" />
+      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="43" />
       <source>Seasonal cycle fit</source>
       <translation>Ajustement du cycle saisonnier</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="83" />
+      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="94" />
       <source>Seasonal fit</source>
       <translation>Ajustement saisonnier</translation>
     </message>
@@ -1613,7 +1613,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Extrait ou cube</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="63" />
+      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="74" />
+      <source>Subset or inversion result (*.nc *.zarr);;All files (*)</source>
+      <translation>Extrait ou résultat d'inversion (*.nc *.zarr);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="73" />
       <source>Subset, datacube (path or URL) or inversion result</source>
       <translation>Extrait, cube de données (chemin ou URL) ou résultat d'inversion</translation>
     </message>

@@ -6,12 +6,21 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterExtent,
+    QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterString,
 )
 
+from .. import settings
 from ..i18n import tr
-from .base import ItsLiveAlgorithm, dates_problem, extent_in_crs, output_path_value, progress_for
+from .base import (
+    ItsLiveAlgorithm,
+    dataset_problem,
+    dates_problem,
+    extent_in_crs,
+    output_path_value,
+    progress_for,
+)
 
 
 class SeasonalFitAlgorithm(ItsLiveAlgorithm):
@@ -59,8 +68,10 @@ class SeasonalFitAlgorithm(ItsLiveAlgorithm):
 
     def initAlgorithm(self, config=None):
         self.addParameter(
-            QgsProcessingParameterString(
-                self.INPUT, tr("Subset, datacube (path or URL) or inversion result"), multiLine=False
+            QgsProcessingParameterFile(  # a file picker; a datacube URL may still be typed
+                self.INPUT,
+                tr("Subset, datacube (path or URL) or inversion result"),
+                fileFilter=tr("Subset or inversion result (*.nc *.zarr);;All files (*)"),
             )
         )
         self.addParameter(QgsProcessingParameterExtent(self.EXTENT, tr("Extent (optional)"), optional=True))
@@ -92,7 +103,7 @@ class SeasonalFitAlgorithm(ItsLiveAlgorithm):
 
     def _problem(self, parameters, context) -> str:
         from ..core.errors import InputError
-        from ..core.io import check_output
+        from ..core.io import check_output, confine_url, is_remote
 
         start = self.parameterAsString(parameters, self.START_DATE, context).strip()
         end = self.parameterAsString(parameters, self.END_DATE, context).strip()
@@ -100,10 +111,17 @@ class SeasonalFitAlgorithm(ItsLiveAlgorithm):
             problem = dates_problem(start or "1984-01-01", end or "2100-01-01")
             if problem:
                 return problem
-        if not self.parameterAsString(parameters, self.INPUT, context).strip():
+        source = self.parameterAsString(parameters, self.INPUT, context).strip()
+        if not source:
             return tr("INPUT: give a subset, a datacube path or URL, or an inversion result.")
         path = output_path_value(parameters.get(self.OUTPUT))
         try:
+            if is_remote(source) or "://" in source:
+                confine_url(source, settings.checked_store_config(), settings.allow_other_hosts(), self.INPUT)
+            else:
+                problem = dataset_problem(source, self.INPUT)
+                if problem:
+                    return problem
             if path is not None:
                 check_output(path, self.OUTPUT, (".nc", ".nc4"))
         except InputError as exc:
@@ -116,8 +134,12 @@ class SeasonalFitAlgorithm(ItsLiveAlgorithm):
         problem = self._problem(parameters, context)
         if problem:
             raise QgsProcessingException(problem)
+        from ..core.io import confine_url, is_remote
+
         source = self.parameterAsString(parameters, self.INPUT, context).strip()
         config = self.store_config()
+        if is_remote(source):
+            source = self.run_core(confine_url, source, config, settings.allow_other_hosts(), self.INPUT)
         extent = None
         if parameters.get(self.EXTENT):
             from ..core.geo import crs_from_dataset

@@ -101,6 +101,14 @@ def test_seasonalfit_of_a_mirror_cube_matches_the_composite(plugin, mirror, tmp_
 
 
 def test_seasonalfit_refuses_a_missing_input(plugin, tmp_path):
-    with pytest.raises(QgsProcessingException, match="no such file"):
+    with pytest.raises(QgsProcessingException, match="No ITS_LIVE datacube or file at"):
         _run("itslive:seasonalfit", {"INPUT": str(tmp_path / "nothing.nc"), "OUTPUT": str(tmp_path / "o.nc")})
     assert not (tmp_path / "o.nc").exists()
+
+
+def test_seasonalfit_refuses_another_host_before_any_request(plugin, tmp_path):
+    with pytest.raises(QgsProcessingException, match="was not contacted"):
+        _run(
+            "itslive:seasonalfit",
+            {"INPUT": "https://example.org/cube.zarr", "OUTPUT": str(tmp_path / "o.nc")},
+        )
