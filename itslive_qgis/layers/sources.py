@@ -418,7 +418,7 @@ def _guess_kind(source: ResultSource) -> str:
         return "strain"
     if names & set(FLUX_VARIABLES):
         return "flux"
-    if names & {"v0", "v_amp", "vx_amp"}:  # annual composite or seasonal fit
+    if source.file_format == "netcdf" and names & {"v0", "v_amp", "vx_amp"}:  # composite or seasonal fit
         return "composite"
     dims = {variable.time_dimension for variable in source.variables}
     if "mid_date" in dims:
