@@ -178,8 +178,7 @@ def _variables(variables) -> list[str]:
 
 
 def _dataset(xr, grid, tiles, arrays, names, sources):
-    from ..seasonal import grid_mapping_attrs, variable_attrs
-    from ..seasonal.attrs import global_attrs
+    from ..seasonal import global_attrs, grid_mapping_attrs, variable_attrs
 
     times = tiles[0].times
     data = {}

@@ -9,6 +9,7 @@ _FACE = {
     "along_flow": "fit",
     "amplitude_phase": "fit",
     "fit_component": "fit",
+    "global_attrs": "attrs",
     "grid_mapping_attrs": "attrs",
     "interval_design": "fit",
     "open_velocity_source": "api",
