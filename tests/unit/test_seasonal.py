@@ -172,3 +172,32 @@ def test_column_median_equals_numpy_nanmedian():
     ok[5, 1] = True  # a single value
     ref = np.array([np.median(values[ok[:, j], j]) if ok[:, j].any() else np.nan for j in range(40)])
     np.testing.assert_allclose(column_median(values, ok), ref, equal_nan=True)
+
+
+def test_mixed_short_and_year_long_pairs_need_the_interval_average():
+    """Noise-free pairs from an analytic model (5-day to 1-year pairs): the interval-averaged model recovers
+    it exactly; treating each pair as its midpoint value does not (year-long pairs average the cycle out)."""
+    from itslive_qgis.core.seasonal import amplitude_phase, fit_component, interval_design
+
+    rng = np.random.default_rng(7)
+    d1 = rng.uniform(16000.0, 19500.0, 600)
+    dt = np.where(rng.random(600) < 0.5, rng.uniform(5.0, 40.0, 600), rng.uniform(300.0, 400.0, 600))
+    d2 = d1 + dt
+    w = 2 * np.pi / 365.25
+    c0, trend, amp, peak_doy = 800.0, 12.0, 150.0, 200.0  # m/yr, m/yr^2, m/yr, day of year
+
+    def mean_model(a, b):  # exact average of c0 + trend (t - t0)/365.25 + amp cos(w (t - t*)) over [a, b]
+        t_star = peak_doy - 1.0
+        lin = c0 + trend * (0.5 * (a + b) - 17532.0) / 365.25
+        return lin + amp * (np.sin(w * (b - t_star)) - np.sin(w * (a - t_star))) / (w * (b - a))
+
+    values = mean_model(d1, d2)[:, None]
+    fit = fit_component(values, np.full(600, 10.0), interval_design(d1, d2), robust=False)
+    got_amp, _, got_phase, _ = amplitude_phase(*fit.coef[0, 2:4], *np.diag(fit.cov[0])[2:4], fit.cov[0, 2, 3])
+    np.testing.assert_allclose([fit.coef[0, 0], fit.coef[0, 1], got_amp, got_phase],
+                               [c0, trend, amp, peak_doy], rtol=1e-8)  # fmt: skip
+    mid = 0.5 * (d1 + d2)
+    naive = fit_component(values, np.full(600, 10.0), interval_design(mid, mid), robust=False)
+    naive_amp = np.hypot(*naive.coef[0, 2:4])
+    print(f"midpoint model: amplitude {naive_amp:.1f} m/yr instead of {amp:.1f}")
+    assert abs(naive_amp - amp) > 20.0
