@@ -19,7 +19,7 @@
       <translation> (intervalles des paires {:.0f} à {:.0f} jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="106" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="113" />
       <source> d</source>
       <translation> j</translation>
     </message>
@@ -34,7 +34,7 @@
       <translation> m</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="116" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="123" />
       <source> m/yr</source>
       <translation> m/an</translation>
     </message>
@@ -44,7 +44,7 @@
       <translation>(choisir un raster d'épaisseur de glace)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="83" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="90" />
       <source>(use the extent above)</source>
       <translation>(utiliser l'emprise ci-dessus)</translation>
     </message>
@@ -148,17 +148,17 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Un autre traitement est encore en cours : attendez sa fin ou annulez-le.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="53" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="60" />
       <source>Area</source>
       <translation>Zone</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="172" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="179" />
       <source>Area CRS: not set</source>
       <translation>SCR de la zone : non défini</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="174" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="181" />
       <source>Area CRS: {} - {}</source>
       <translation>SCR de la zone : {} - {}</translation>
     </message>
@@ -263,7 +263,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Impossible de créer le dossier de sortie {} (OUTPUT_FOLDER) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="304" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="314" />
       <source>Cannot estimate: {}</source>
       <translation>Estimation impossible : {}</translation>
     </message>
@@ -308,7 +308,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche de vitesse (un NetCDF/Zarr contenant vx et vy, ou une paire de GeoTIFF vx/vy).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="202" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="209" />
       <source>Choose an area: the canvas extent, a drawn extent or polygons.</source>
       <translation>Choisissez une zone : l'emprise du canevas, une emprise dessinée ou des polygones.</translation>
     </message>
@@ -507,12 +507,12 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Téléchargé (Mio)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="262" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="269" />
       <source>Downloading the subset from every datacube under the area...</source>
       <translation>Téléchargement de l'extrait de tous les cubes de données sous la zone...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="258" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="265" />
       <source>Downloading the subset from {} cube(s): {}</source>
       <translation>Téléchargement de l'extrait de {} cube(s) : {}</translation>
     </message>
@@ -570,17 +570,17 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Date de fin (AAAA-MM-JJ)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="127" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="134" />
       <source>Estimate size</source>
       <translation>Estimer la taille</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="298" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="308" />
       <source>Estimating the ITS_LIVE subset</source>
       <translation>Estimation de l'extrait ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="297" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="307" />
       <source>Estimating...</source>
       <translation>Estimation...</translation>
     </message>
@@ -1079,7 +1079,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>date_dt maximal (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="119" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="126" />
       <source>Maximum v_error</source>
       <translation>v_error maximale</translation>
     </message>
@@ -1104,7 +1104,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>roi_valid_percentage minimal (%)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="114" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="121" />
       <source>Minimum valid pixels</source>
       <translation>Part minimale de pixels valides</translation>
     </message>
@@ -1124,7 +1124,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>NetCDF (*.nc)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="122" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="129" />
       <source>NetCDF (*.nc);;Zarr (*.zarr)</source>
       <translation>NetCDF (*.nc);;Zarr (*.zarr)</translation>
     </message>
@@ -1139,7 +1139,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Pas de composite annuel pour le point : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="193" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="200" />
       <source>No feature of {} is selected.</source>
       <translation>Aucune entité de {} n'est sélectionnée.</translation>
     </message>
@@ -1184,7 +1184,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun des {} point(s) de départ n'a pu être suivi ({}).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="56" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="63" />
       <source>Not set: use the map canvas extent button or draw one</source>
       <translation>Non définie : utiliser l'emprise du canevas ou en dessiner une</translation>
     </message>
@@ -1219,7 +1219,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Ou un fichier de résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="85" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="92" />
       <source>Or polygons</source>
       <translation>Ou des polygones</translation>
     </message>
@@ -1234,7 +1234,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Contour : {} polygone(s) reprojeté(s) en {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="123" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="130" />
       <source>Output file</source>
       <translation>Fichier de sortie</translation>
     </message>
@@ -1308,7 +1308,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Choisir un point sur la carte</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="118" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="125" />
       <source>Pixels whose v_error is larger are blanked (MAX_V_ERROR)</source>
       <translation>Les pixels dont la v_error est plus grande sont masqués (MAX_V_ERROR)</translation>
     </message>
@@ -1338,7 +1338,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>L'algorithme de traitement {} n'est pas disponible.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="80" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="87" />
       <source>Product</source>
       <translation>Produit</translation>
     </message>
@@ -1358,9 +1358,9 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Région RGI (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="254" />
-      <source>Reading the annual composites of the area...</source>
-      <translation>Lecture des composites annuels de la zone...</translation>
+      <location filename="../itslive_qgis/gui/composite_form.py" line="36" />
+      <source>Reading the annual composites of the area (years of the time window; pair filters do not apply)...</source>
+      <translation>Lecture des composites annuels de la zone (années de la fenêtre temporelle ; les filtres de paires ne s'appliquent pas)...</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="143" />
@@ -1368,12 +1368,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Lecture des paires d'images sous le point...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="149" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="156" />
       <source>Reads the {} cube(s) selected in Datacubes: {}</source>
       <translation>Lit les {} cube(s) sélectionné(s) dans Cubes de données : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="144" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="151" />
       <source>Reads: every datacube under the area (none selected in Datacubes).</source>
       <translation>Lit : tous les cubes de données sous la zone (aucun sélectionné dans Cubes de données).</translation>
     </message>
@@ -1463,7 +1463,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Satellite (un point) / point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="103" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="110" />
       <source>Satellites</source>
       <translation>Satellites</translation>
     </message>
@@ -1493,7 +1493,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Points de départ (n'importe quel SCR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="86" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="93" />
       <source>Selected features only</source>
       <translation>Entités sélectionnées uniquement</translation>
     </message>
@@ -1743,6 +1743,11 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>La couche de points de départ ne contient aucun point.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/composite_form.py" line="42" />
+      <source>The size estimate is for image pairs: an annual composite holds one layer per year (a few MB).</source>
+      <translation>L'estimation de taille vaut pour les paires d'images : un composite annuel contient une couche par année (quelques Mo).</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/velocity_inputs.py" line="148" />
       <source>The vx raster has no CRS: assign one or set the CRS parameter.</source>
       <translation>Le raster vx n'a pas de SCR : attribuez-lui-en un ou renseignez le paramètre CRS.</translation>
@@ -1778,7 +1783,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Pas de temps (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="96" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="103" />
       <source>Time window (mid_date)</source>
       <translation>Fenêtre temporelle (mid_date)</translation>
     </message>
@@ -1835,7 +1840,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Variable : {} ({}), unités : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="100" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="107" />
       <source>Variables</source>
       <translation>Variables</translation>
     </message>
@@ -1910,7 +1915,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>un nombre fini</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="102" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="109" />
       <source>all; e.g. 8,9,2A,2B</source>
       <translation>tous ; p. ex. 8,9,2A,2B</translation>
     </message>
@@ -1995,12 +2000,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>cuda</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="111" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="118" />
       <source>date_dt min / max</source>
       <translation>date_dt min / max</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="99" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="106" />
       <source>default: v, vx, vy, v_error and pair metadata</source>
       <translation>par défaut : v, vx, vy, v_error et métadonnées des paires</translation>
     </message>
@@ -2085,7 +2090,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>sans date</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="108" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="115" />
       <source>no limit</source>
       <translation>sans limite</translation>
     </message>

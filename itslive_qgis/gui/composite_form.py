@@ -32,6 +32,18 @@ def wants_composite(combo: QComboBox) -> bool:
     return combo.currentData() == ANNUAL_COMPOSITE
 
 
+def composite_message() -> str:
+    return tr(
+        "Reading the annual composites of the area (years of the time window; pair filters do not apply)..."
+    )
+
+
+def composite_estimate_note() -> str:
+    return tr(
+        "The size estimate is for image pairs: an annual composite holds one layer per year (a few MB)."
+    )
+
+
 def composite_parameters(subset_params: dict) -> dict:
     """itslive:composite's parameters from the subset form's: area, cubes, years of the window, output."""
     params = {

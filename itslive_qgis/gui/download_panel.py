@@ -31,7 +31,14 @@ from ..i18n import tr
 from ..processing.alg_download_subset import DownloadSubsetAlgorithm as Subset
 from ..processing.base import split_list
 from ..tasks.base import CallableTask, start
-from .composite_form import COMPOSITE_ALGORITHM_ID, composite_parameters, product_combo, wants_composite
+from .composite_form import (
+    COMPOSITE_ALGORITHM_ID,
+    composite_estimate_note,
+    composite_message,
+    composite_parameters,
+    product_combo,
+    wants_composite,
+)
 from .panel_base import AlgorithmPanel
 
 ALGORITHM_ID = "itslive:downloadsubset"
@@ -251,7 +258,7 @@ class DownloadPanel(AlgorithmPanel):
     def download(self) -> bool:
         """Run itslive:downloadsubset (or itslive:composite) in the background; the result is loaded."""
         if wants_composite(self.product):
-            message = tr("Reading the annual composites of the area...")
+            message = composite_message()
             build = lambda: composite_parameters(self.parameters())  # noqa: E731
             return self.start_algorithm(COMPOSITE_ALGORITHM_ID, build, message, "composite")
         if self.selected_cubes:
@@ -267,6 +274,9 @@ class DownloadPanel(AlgorithmPanel):
         from ..core.catalog import cube_urls_for_area
         from ..core.subset import estimate_subset
 
+        if wants_composite(self.product):
+            self._show(composite_estimate_note())
+            return False
         try:
             params = self.parameters()
             area = self._area(params)

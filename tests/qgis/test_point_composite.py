@@ -79,6 +79,7 @@ def test_download_panel_offers_the_annual_composite(iface, tmp_path):
         assert params["CUBES"] == "s3://its-live-data/" + TILE_A.key
         assert params["OUTPUT"] == str(tmp_path / "pairs_composite.nc")
         assert params["START_YEAR"] == 2014 and "EXTENT" in params
+        assert panel.estimate() is False and "one layer per year" in panel.status_label.text()
     finally:
         panel.shutdown()
         panel.deleteLater()
