@@ -1134,7 +1134,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun datacube ITS_LIVE ni fichier à {} ({}) : vérifiez le chemin.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_composite.py" line="88" />
+      <location filename="../itslive_qgis/gui/point_composite.py" line="87" />
       <source>No annual composite for the point: {}</source>
       <translation>Pas de composite annuel pour le point : {}</translation>
     </message>
@@ -1935,9 +1935,9 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>et raster vy (m/yr, nord de la grille)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_composite.py" line="67" />
-      <source>annual composite</source>
-      <translation>composite annuel</translation>
+      <location filename="../itslive_qgis/gui/point_composite.py" line="107" />
+      <source>annual composite (± 1σ)</source>
+      <translation>composite annuel (± 1σ)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="191" />
@@ -1985,7 +1985,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>terminées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_composite.py" line="72" />
+      <location filename="../itslive_qgis/gui/point_composite.py" line="107" />
       <source>composite seasonal model</source>
       <translation>modèle saisonnier du composite</translation>
     </message>

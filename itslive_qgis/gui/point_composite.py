@@ -64,15 +64,14 @@ class CompositeOverlay:
             ax.errorbar(
                 t[ok], values[ok], yerr=np.nan_to_num(errors[ok]), fmt="s", ms=5, color=p.colour, mec="black",
                 mew=0.7, ecolor="black", elinewidth=0.9, capsize=2.5, zorder=6,
-                label=tr("annual composite"),
             )  # fmt: skip
             lo, hi = ax.get_xlim()
             curve_t = np.linspace(lo, hi, 800)
-            ax.plot(curve_t, comp.curve(component, curve_t), ls="--", lw=1.2, color=p.colour, zorder=5,
-                    label=tr("composite seasonal model"))  # fmt: skip
+            ax.plot(curve_t, comp.curve(component, curve_t), ls="--", lw=1.2, color=p.colour, zorder=5)
             ax.set_xlim(lo, hi)
             drawn = True
         if drawn:
+            _extend_legend(ax)
             plot.canvas.draw_idle()
 
     def shutdown(self) -> None:
@@ -90,3 +89,21 @@ class CompositeOverlay:
             return
         self.points[key] = result
         self.panel.redraw()
+
+
+def _extend_legend(ax) -> None:
+    """The plot's legend (below the axes) with the composite's two symbols added."""
+    from matplotlib.lines import Line2D
+
+    legend = ax.get_legend()
+    if legend is None:
+        return
+    handles = list(getattr(legend, "legend_handles", None) or legend.legendHandles)
+    labels = [text.get_text() for text in legend.get_texts()]
+    handles += [
+        Line2D([], [], marker="s", ls="none", color="#999999", mec="black", label=""),
+        Line2D([], [], ls="--", lw=1.2, color="#666666"),
+    ]
+    labels += [tr("annual composite (± 1σ)"), tr("composite seasonal model")]
+    ax.legend(handles, labels, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2,
+              frameon=False)  # fmt: skip
