@@ -19,7 +19,7 @@
       <translation> (intervalles des paires {:.0f} à {:.0f} jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="103" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="113" />
       <source> d</source>
       <translation> j</translation>
     </message>
@@ -34,7 +34,7 @@
       <translation> m</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="113" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="123" />
       <source> m/yr</source>
       <translation> m/an</translation>
     </message>
@@ -44,12 +44,12 @@
       <translation>(choisir un raster d'épaisseur de glace)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="80" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="90" />
       <source>(use the extent above)</source>
       <translation>(utiliser l'emprise ci-dessus)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="514" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="519" />
       <source>, {:.0f} m from the click</source>
       <translation>, à {:.0f} m du clic</translation>
     </message>
@@ -98,7 +98,7 @@ LAYERS : les couches à dessiner, celle du dessus d'abord ; ou INPUT : un fichie
       <translation>Décalage ATL15 (0 = tendance de delta_h ; k = moyenne de dhdt_lag k)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="296" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="301" />
       <source>Active layer (subset or inversion file)</source>
       <translation>Couche active (fichier d'extrait ou d'inversion)</translation>
     </message>
@@ -148,6 +148,16 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Fichier d'animation</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/composite_form.py" line="23" />
+      <source>Annual composite</source>
+      <translation>Composite annuel</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/composite_form.py" line="25" />
+      <source>Annual composite: annual mean velocities of the years in the time window, with the climatology, trend and seasonal amplitude and phase (itslive:composite)</source>
+      <translation>Composite annuel : vitesses moyennes annuelles des années de la fenêtre temporelle, avec la climatologie, la tendance, l'amplitude et la phase saisonnières (itslive:composite)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/options.py" line="64" />
       <source>Anonymous requests (the public bucket needs no account)</source>
       <translation>Requêtes anonymes (le compartiment public ne nécessite pas de compte)</translation>
@@ -158,17 +168,17 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Un autre traitement est encore en cours : attendez sa fin ou annulez-le.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="52" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="60" />
       <source>Area</source>
       <translation>Zone</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="169" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="179" />
       <source>Area CRS: not set</source>
       <translation>SCR de la zone : non défini</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="171" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="181" />
       <source>Area CRS: {} - {}</source>
       <translation>SCR de la zone : {} - {}</translation>
     </message>
@@ -178,12 +188,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Polygones de la zone (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="93" />
+      <location filename="../itslive_qgis/processing/alg_composite.py" line="69" />
       <source>Area polygons (optional, instead of the extent)</source>
       <translation>Polygones de la zone (facultatif, à la place de l'emprise)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="326" />
+      <location filename="../itslive_qgis/layers/loader.py" line="328" />
       <source>Arrows from vx/vy drawn by the mesh layer (MDAL), sized by speed.</source>
       <translation>Flèches tracées à partir de vx/vy par la couche maillage (MDAL), dimensionnées selon la vitesse.</translation>
     </message>
@@ -203,7 +213,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Vers l'amont</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="329" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="334" />
       <source>Baseline (date_dt)</source>
       <translation>Intervalle entre images (date_dt)</translation>
     </message>
@@ -243,7 +253,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>SCR de la grille de vitesse (seulement si le fichier n'en indique pas)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="231" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="235" />
       <source>CSV files (*.csv)</source>
       <translation>Fichiers CSV (*.csv)</translation>
     </message>
@@ -293,7 +303,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Impossible de créer le dossier de sortie {} (OUTPUT_FOLDER) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="297" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="314" />
       <source>Cannot estimate: {}</source>
       <translation>Estimation impossible : {}</translation>
     </message>
@@ -338,7 +348,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche de vitesse (un NetCDF/Zarr contenant vx et vy, ou une paire de GeoTIFF vx/vy).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="199" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="209" />
       <source>Choose an area: the canvas extent, a drawn extent or polygons.</source>
       <translation>Choisissez une zone : l'emprise du canevas, une emprise dessinée ou des polygones.</translation>
     </message>
@@ -353,12 +363,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche raster d'épaisseur de glace.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="297" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="302" />
       <source>Clear</source>
       <translation>Effacer</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/plugin.py" line="64" />
+      <location filename="../itslive_qgis/plugin.py" line="66" />
       <source>Click a glacier: its ITS_LIVE velocity history in the ITS_LIVE panel</source>
       <translation>Cliquez sur un glacier : son historique de vitesse ITS_LIVE s'affiche dans le panneau ITS_LIVE</translation>
     </message>
@@ -403,12 +413,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Corriger le facteur d'échelle de la projection</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="57" />
+      <location filename="../itslive_qgis/processing/provider.py" line="59" />
       <source>Could not load algorithm {}: {}</source>
       <translation>Impossible de charger l'algorithme {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="139" />
+      <location filename="../itslive_qgis/processing/provider.py" line="141" />
       <source>Could not read the model {}</source>
       <translation>Impossible de lire le modèle {}</translation>
     </message>
@@ -418,7 +428,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Couverture %</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="146" />
+      <location filename="../itslive_qgis/processing/alg_composite.py" line="75" />
       <source>Datacube URLs (optional)</source>
       <translation>URL des cubes de données (facultatif)</translation>
     </message>
@@ -448,7 +458,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="295" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="300" />
       <source>Datacubes (network)</source>
       <translation>Cubes de données (réseau)</translation>
     </message>
@@ -537,12 +547,12 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Téléchargé (Mio)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="255" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="269" />
       <source>Downloading the subset from every datacube under the area...</source>
       <translation>Téléchargement de l'extrait de tous les cubes de données sous la zone...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="251" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="265" />
       <source>Downloading the subset from {} cube(s): {}</source>
       <translation>Téléchargement de l'extrait de {} cube(s) : {}</translation>
     </message>
@@ -573,6 +583,11 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <location filename="../itslive_qgis/processing/alg_track.py" line="114" />
       <source>Duration (days)</source>
       <translation>Durée (jours)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_composite.py" line="117" />
+      <source>END_YEAR ({}) is before START_YEAR ({}).</source>
+      <translation>END_YEAR ({}) précède START_YEAR ({}).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/cube_list.py" line="49" />
@@ -615,27 +630,27 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Date de fin (AAAA-MM-JJ, UTC)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="124" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="134" />
       <source>Estimate size</source>
       <translation>Estimer la taille</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="291" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="308" />
       <source>Estimating the ITS_LIVE subset</source>
       <translation>Estimation de l'extrait ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="290" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="307" />
       <source>Estimating...</source>
       <translation>Estimation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="391" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="396" />
       <source>Export CSV...</source>
       <translation>Exporter en CSV...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="393" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="398" />
       <source>Export PNG...</source>
       <translation>Exporter en PNG...</translation>
     </message>
@@ -650,12 +665,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter une carte (PNG ou PDF)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="242" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="246" />
       <source>Export the plot (PNG)</source>
       <translation>Exporter le graphique (PNG)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="231" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="235" />
       <source>Export the time series (CSV)</source>
       <translation>Exporter la série temporelle (CSV)</translation>
     </message>
@@ -665,7 +680,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Emprise</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="89" />
+      <location filename="../itslive_qgis/processing/alg_composite.py" line="65" />
       <source>Extent (any CRS)</source>
       <translation>Emprise (n'importe quel SCR)</translation>
     </message>
@@ -673,6 +688,11 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="131" />
       <source>Extent (default: the layers)</source>
       <translation>Emprise (par défaut : celle des couches)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="77" />
+      <source>Extent (optional)</source>
+      <translation>Emprise (facultative)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="100" />
@@ -690,7 +710,34 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Première date (AAAA-MM-JJ)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="319" />
+      <location filename="../itslive_qgis/processing/alg_composite.py" line="77" />
+      <source>First year</source>
+      <translation>Première année</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="85" />
+      <source>Fit a semi-annual term too</source>
+      <translation>Ajuster aussi un terme semi-annuel</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="46" />
+      <source>Fits, per pixel, v(t) = v0 + dv_dt (t - t0) + A cos(w t) + B sin(w t) (w = 2 pi / 365.25 d; t0 = 2018-01-01, the composites' reference date), optionally with a semi-annual term, to vx and vy separately.
+
+INPUT: a subset (.nc, .zarr), a datacube path or URL, or an inversion result (itslive:invert). With image pairs, each pair observes the AVERAGE of the model over its interval (the sinusoid integrated over [acquisition_date_img1, acquisition_date_img2], as ITS_LIVE's composites do), weighted by 1/vx_error^2 (1/vy_error^2); an inversion result's steps average over time_bnds, weighted by 1/vx_sigma^2. ROBUST (default): iteratively reweighted least squares with Huber weights (c = 1.345, residuals scaled by the pair error and a per-pixel MAD), then observations beyond 5 robust sigmas are dropped. Uncertainties: 1-sigma from the covariance, scaled by the reduced chi-square when above 1.
+
+Outputs (CF NetCDF on the input's grid, names and units of the annual composite, so the two compare layer for layer): vx0, vy0 (m/yr at t0), dvx_dt, dvy_dt (m/yr^2), vx_amp, vy_amp (m/yr), vx_phase, vy_phase (day of year of the maximum, 1 + (t mod 365.25) with t in days since 1970-01-01), each with _error; the speed along the mean flow direction u = (vx0, vy0)/|v0|: v0 = |(vx0, vy0)|, dv_dt = u . (dvx_dt, dvy_dt), v_amp and v_phase from u . (A, B); count0 (observations used) and outlier_percent. SEMIANNUAL adds *_amp2, *_phase2. EXTENT limits the pixels; START_DATE/END_DATE (YYYY-MM-DD) keep the observations inside the window.
+
+Leaving out a real semi-annual cycle biases the annual amplitude where winter has no optical pairs; the semi-annual option removes that bias.</source>
+      <translation>Ajuste, par pixel, v(t) = v0 + dv_dt (t - t0) + A cos(w t) + B sin(w t) (w = 2 pi / 365.25 j ; t0 = 2018-01-01, la date de référence des composites), avec en option un terme semi-annuel, à vx et vy séparément.
+
+INPUT : un extrait (.nc, .zarr), le chemin ou l'URL d'un cube de données, ou un résultat d'inversion (itslive:invert). Avec des paires d'images, chaque paire observe la MOYENNE du modèle sur son intervalle (la sinusoïde intégrée sur [acquisition_date_img1, acquisition_date_img2], comme les composites d'ITS_LIVE), pondérée par 1/vx_error^2 (1/vy_error^2) ; les pas d'un résultat d'inversion moyennent sur time_bnds, pondérés par 1/vx_sigma^2. ROBUST (par défaut) : moindres carrés itérativement repondérés avec des poids de Huber (c = 1.345, résidus divisés par l'erreur de la paire et une MAD par pixel), puis les observations au-delà de 5 sigmas robustes sont écartées. Incertitudes : 1 sigma de la covariance, multipliée par le khi-deux réduit quand il dépasse 1.
+
+Sorties (NetCDF CF sur la grille de l'entrée, noms et unités du composite annuel, pour comparer couche à couche) : vx0, vy0 (m/an à t0), dvx_dt, dvy_dt (m/an^2), vx_amp, vy_amp (m/an), vx_phase, vy_phase (jour de l'année du maximum, 1 + (t mod 365.25) avec t en jours depuis 1970-01-01), chacune avec _error ; la vitesse le long de la direction moyenne de l'écoulement u = (vx0, vy0)/|v0| : v0 = |(vx0, vy0)|, dv_dt = u . (dvx_dt, dvy_dt), v_amp et v_phase d'après u . (A, B) ; count0 (observations utilisées) et outlier_percent. SEMIANNUAL ajoute *_amp2, *_phase2. EXTENT limite les pixels ; START_DATE/END_DATE (AAAA-MM-JJ) gardent les observations à l'intérieur de la fenêtre.
+
+Omettre un vrai cycle semi-annuel biaise l'amplitude annuelle là où l'hiver n'a pas de paires optiques ; l'option semi-annuelle supprime ce biais.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/loader.py" line="321" />
       <source>Flow vectors</source>
       <translation>Vecteurs d'écoulement</translation>
     </message>
@@ -839,6 +886,11 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Altitudes ICESat-2 à moins de {:.0f} m de chaque point : {} segment(s)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="116" />
+      <source>INPUT: give a subset, a datacube path or URL, or an inversion result.</source>
+      <translation>INPUT : donnez un extrait, le chemin ou l'URL d'un cube de données, ou un résultat d'inversion.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="149" />
       <source>INPUT: {} is a folder: choose {}.</source>
       <translation>INPUT : {} est un dossier : choisissez {}.</translation>
@@ -869,37 +921,47 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>ITS_LIVE</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/point_composite.py" line="44" />
+      <source>ITS_LIVE annual composite at the point</source>
+      <translation>Composite annuel ITS_LIVE au point</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/loader.py" line="193" />
+      <source>ITS_LIVE composite — {}</source>
+      <translation>Composite ITS_LIVE — {}</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/cube_list.py" line="54" />
       <source>ITS_LIVE datacube footprints</source>
       <translation>Emprises des cubes de données ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="188" />
+      <location filename="../itslive_qgis/layers/loader.py" line="189" />
       <source>ITS_LIVE flux divergence — {}</source>
       <translation>ITS_LIVE divergence du flux — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="43" />
+      <location filename="../itslive_qgis/processing/provider.py" line="45" />
       <source>ITS_LIVE glacier and ice-sheet velocities</source>
       <translation>Vitesses ITS_LIVE des glaciers et des calottes polaires</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="186" />
+      <location filename="../itslive_qgis/layers/loader.py" line="187" />
       <source>ITS_LIVE inversion — {}</source>
       <translation>ITS_LIVE inversion — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="190" />
+      <location filename="../itslive_qgis/layers/loader.py" line="191" />
       <source>ITS_LIVE mosaic — {}</source>
       <translation>ITS_LIVE mosaïque — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="447" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="452" />
       <source>ITS_LIVE point inversion</source>
       <translation>Inversion ITS_LIVE en un point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="193" />
+      <location filename="../itslive_qgis/layers/loader.py" line="195" />
       <source>ITS_LIVE result — {}</source>
       <translation>ITS_LIVE résultat — {}</translation>
     </message>
@@ -909,27 +971,27 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Résultats ITS_LIVE (*.nc *.nc4 *.tif *.tiff *.gpkg);;Tous les fichiers (*)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="187" />
+      <location filename="../itslive_qgis/layers/loader.py" line="188" />
       <source>ITS_LIVE strain rates — {}</source>
       <translation>ITS_LIVE vitesses de déformation — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="189" />
+      <location filename="../itslive_qgis/layers/loader.py" line="190" />
       <source>ITS_LIVE subset — {}</source>
       <translation>ITS_LIVE extrait — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="136" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="138" />
       <source>ITS_LIVE time series at {:.6g}, {:.6g}</source>
       <translation>Série temporelle ITS_LIVE en {:.6g}, {:.6g}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="191" />
+      <location filename="../itslive_qgis/layers/loader.py" line="192" />
       <source>ITS_LIVE tracks — {}</source>
       <translation>ITS_LIVE trajectoires — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/plugin.py" line="51" />
+      <location filename="../itslive_qgis/plugin.py" line="53" />
       <source>ITS_LIVE velocities</source>
       <translation>Vitesses ITS_LIVE</translation>
     </message>
@@ -942,6 +1004,11 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="113" />
       <source>Ice thickness uncertainty (m, 1-sigma)</source>
       <translation>Incertitude sur l'épaisseur de glace (m, 1 sigma)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/composite_form.py" line="22" />
+      <source>Image pairs</source>
+      <translation>Paires d'images</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="39" />
@@ -1001,7 +1068,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inversion</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="461" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="466" />
       <source>Inversion failed: {}</source>
       <translation>Échec de l'inversion : {}</translation>
     </message>
@@ -1034,6 +1101,11 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <location filename="../itslive_qgis/processing/alg_export_animation.py" line="70" />
       <source>Last date (YYYY-MM-DD)</source>
       <translation>Dernière date (AAAA-MM-JJ)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_composite.py" line="77" />
+      <source>Last year</source>
+      <translation>Dernière année</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="86" />
@@ -1111,12 +1183,12 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Chargement du catalogue des cubes de données...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="215" />
+      <location filename="../itslive_qgis/layers/loader.py" line="217" />
       <source>Loading {}</source>
       <translation>Chargement de {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="261" />
+      <location filename="../itslive_qgis/layers/loader.py" line="263" />
       <source>Loading {} was cancelled.</source>
       <translation>Le chargement de {} a été annulé.</translation>
     </message>
@@ -1176,7 +1248,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>date_dt maximal (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="116" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="126" />
       <source>Maximum v_error</source>
       <translation>v_error maximale</translation>
     </message>
@@ -1201,7 +1273,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>roi_valid_percentage minimal (%)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="111" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="121" />
       <source>Minimum valid pixels</source>
       <translation>Part minimale de pixels valides</translation>
     </message>
@@ -1226,7 +1298,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>NetCDF (*.nc)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="119" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="129" />
       <source>NetCDF (*.nc);;Zarr (*.zarr)</source>
       <translation>NetCDF (*.nc);;Zarr (*.zarr)</translation>
     </message>
@@ -1241,12 +1313,17 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun datacube ITS_LIVE ni fichier à {} ({}) : vérifiez le chemin.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="190" />
+      <location filename="../itslive_qgis/gui/point_composite.py" line="87" />
+      <source>No annual composite for the point: {}</source>
+      <translation>Pas de composite annuel pour le point : {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="200" />
       <source>No feature of {} is selected.</source>
       <translation>Aucune entité de {} n'est sélectionnée.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="333" />
+      <location filename="../itslive_qgis/layers/loader.py" line="335" />
       <source>No flow arrows for {}: {}</source>
       <translation>Pas de flèches d'écoulement pour {} : {}</translation>
     </message>
@@ -1286,7 +1363,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun des {} point(s) de départ n'a pu être suivi ({}).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="55" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="63" />
       <source>Not set: use the map canvas extent button or draw one</source>
       <translation>Non définie : utiliser l'emprise du canevas ou en dessiner une</translation>
     </message>
@@ -1331,7 +1408,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Ou un fichier de résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="82" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="92" />
       <source>Or polygons</source>
       <translation>Ou des polygones</translation>
     </message>
@@ -1346,7 +1423,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Contour : {} polygone(s) reprojeté(s) en {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="120" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="130" />
       <source>Output file</source>
       <translation>Fichier de sortie</translation>
     </message>
@@ -1361,7 +1438,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Image PNG (*.png);;Document PDF (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="242" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="246" />
       <source>PNG images (*.png)</source>
       <translation>Images PNG (*.png)</translation>
     </message>
@@ -1415,7 +1492,7 @@ Une particule s'arrête à sa dernière position pourvue de données lorsqu'elle
 OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier sommet au point de départ ; M = jours écoulés depuis le 1970-01-01 à chaque sommet (décroissant pour les trajectoires vers l'amont). Champs : seed_id (identifiant de l'entité du point de départ), start et end (dates-heures : premier et dernier instant de la trajectoire), direction, stop_reason. Pour l'animer avec le contrôleur temporel, réglez le mode temporel de la couche sur des champs séparés pour la date/heure de début et de fin, avec start et end (la boîte à outils le fait lorsqu'elle charge la couche).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="290" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="295" />
       <source>Pick a point on the map</source>
       <translation>Choisir un point sur la carte</translation>
     </message>
@@ -1425,17 +1502,17 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Taille de pixel (mètres)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="115" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="125" />
       <source>Pixels whose v_error is larger are blanked (MAX_V_ERROR)</source>
       <translation>Les pixels dont la v_error est plus grande sont masqués (MAX_V_ERROR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="474" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="479" />
       <source>Plotting needs matplotlib: install python3-matplotlib (or pip install matplotlib).</source>
       <translation>Le tracé nécessite matplotlib : installez python3-matplotlib (ou pip install matplotlib).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="309" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="314" />
       <source>Point</source>
       <translation>Point</translation>
     </message>
@@ -1445,7 +1522,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Série en un point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="100" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="102" />
       <source>Preparing the time-series plot</source>
       <translation>Préparation du graphique de série temporelle</translation>
     </message>
@@ -1455,7 +1532,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>L'algorithme de traitement {} n'est pas disponible.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="511" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="87" />
+      <source>Product</source>
+      <translation>Produit</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="516" />
       <source>P{} {} px ({}, {})</source>
       <translation>P{} {} px ({}, {})</translation>
     </message>
@@ -1489,17 +1571,22 @@ Sources (INPUT, ou INPUT_POINTS) :
 Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (p. ex. un résultat de vitesses, pour que itslive:massbalance puisse soustraire la divergence du flux), sinon EXTENT dans CRS (un SCR projeté en mètres, EPSG:3413 par défaut) avec PIXEL_SIZE_M. Les entrées maillées y sont portées par interpolation bilinéaire. START_DATE, END_DATE : AAAA-MM-JJ (inclus).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="141" />
+      <location filename="../itslive_qgis/gui/composite_form.py" line="36" />
+      <source>Reading the annual composites of the area (years of the time window; pair filters do not apply)...</source>
+      <translation>Lecture des composites annuels de la zone (années de la fenêtre temporelle ; les filtres de paires ne s'appliquent pas)...</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="143" />
       <source>Reading the image pairs under the point...</source>
       <translation>Lecture des paires d'images sous le point...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="146" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="156" />
       <source>Reads the {} cube(s) selected in Datacubes: {}</source>
       <translation>Lit les {} cube(s) sélectionné(s) dans Cubes de données : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="141" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="151" />
       <source>Reads: every datacube under the area (none selected in Datacubes).</source>
       <translation>Lit : tous les cubes de données sous la zone (aucun sélectionné dans Cubes de données).</translation>
     </message>
@@ -1519,7 +1606,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Poids de régularisation (0 = automatique, validation croisée)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="357" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="362" />
       <source>Regularisation weight lambda; larger is smoother. 0 = chosen by cross-validation over images.</source>
       <translation>Poids de régularisation lambda ; plus il est grand, plus la série est lisse. 0 = choisi par validation croisée sur les images.</translation>
     </message>
@@ -1569,6 +1656,11 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Robuste (réduire le poids des valeurs aberrantes)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="90" />
+      <source>Robust to outliers (Huber, clipping)</source>
+      <translation>Robuste aux valeurs aberrantes (Huber, écrêtage)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/options.py" line="55" />
       <source>S3 bucket holding the ITS_LIVE archive (default: its-live-data).</source>
       <translation>Compartiment S3 contenant l'archive ITS_LIVE (par défaut : its-live-data).</translation>
@@ -1579,17 +1671,17 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>URL du point de terminaison compatible S3</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="308" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="313" />
       <source>Satellite</source>
       <translation>Satellite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="308" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="313" />
       <source>Satellite (one point) / point</source>
       <translation>Satellite (un point) / point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="100" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="110" />
       <source>Satellites</source>
       <translation>Satellites</translation>
     </message>
@@ -1597,6 +1689,16 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="111" />
       <source>Satellites (e.g. 8,9,2A)</source>
       <translation>Satellites (p. ex. 8,9,2A)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="43" />
+      <source>Seasonal cycle fit</source>
+      <translation>Ajustement du cycle saisonnier</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="94" />
+      <source>Seasonal fit</source>
+      <translation>Ajustement saisonnier</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="141" />
@@ -1609,7 +1711,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Points de départ (n'importe quel SCR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="83" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="93" />
       <source>Selected features only</source>
       <translation>Entités sélectionnées uniquement</translation>
     </message>
@@ -1619,7 +1721,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Sentinel-{}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="317" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="322" />
       <source>Show</source>
       <translation>Afficher</translation>
     </message>
@@ -1629,7 +1731,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Afficher toutes les emprises des cubes de données sur la carte</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/plugin.py" line="54" />
+      <location filename="../itslive_qgis/plugin.py" line="56" />
       <source>Show or hide the ITS_LIVE panel</source>
       <translation>Afficher ou masquer le panneau ITS_LIVE</translation>
     </message>
@@ -1644,7 +1746,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Taille maximale, Go (téléchargement ou sortie non compressée ; vide = option de l'extension, 0 = sans limite)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="366" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="371" />
       <source>Smoothing</source>
       <translation>Lissage</translation>
     </message>
@@ -1654,7 +1756,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Lisser la</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="378" />
+      <location filename="../itslive_qgis/layers/loader.py" line="380" />
       <source>Source file: {}</source>
       <translation>Fichier source : {}</translation>
     </message>
@@ -1664,7 +1766,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="305" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="310" />
       <source>Speed v</source>
       <translation>Vitesse v</translation>
     </message>
@@ -1739,6 +1841,16 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Extrait ou cube</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="74" />
+      <source>Subset or inversion result (*.nc *.zarr);;All files (*)</source>
+      <translation>Extrait ou résultat d'inversion (*.nc *.zarr);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="73" />
+      <source>Subset, datacube (path or URL) or inversion result</source>
+      <translation>Extrait, cube de données (chemin ou URL) ou résultat d'inversion</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="52" />
       <source>Surface strain rates (1/yr) of a velocity field.
 
@@ -1766,7 +1878,7 @@ OUTPUT : NetCDF (.nc, toutes les variables, axe temporel conservé) ou GeoTIFF (
 Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic strain rates from Landsat 8-derived velocity grids, J. Glaciol. 64(244), 321-332, doi:10.1017/jog.2018.23.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="157" />
+      <location filename="../itslive_qgis/processing/alg_composite.py" line="94" />
       <source>Target CRS (optional)</source>
       <translation>SCR cible (facultatif)</translation>
     </message>
@@ -1776,7 +1888,26 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>La configuration d'authentification Earthdata {} choisie dans Préférences &gt; Options &gt; ITS_LIVE n'a pas pu être lue (supprimée, ou mot de passe principal de QGIS non saisi), ou n'a ni nom d'utilisateur ni mot de passe : choisissez-en une autre.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="120" />
+      <location filename="../itslive_qgis/processing/alg_composite.py" line="42" />
+      <source>The ITS_LIVE annual composites of the datacubes under an area (EXTENT, or the polygons of AOI; any CRS), mosaicked onto one 120 m grid and written as CF NetCDF.
+
+Variables (the composite's names and units): annual mean v, vx, vy (m/yr) with v_error, vx_error, vy_error and count on (time, y, x), time = 1 January of each year; the climatology v0, vx0, vy0 (m/yr, at the composite's reference date 2018-01-01) with errors; the trends dv_dt, dvx_dt, dvy_dt (m/yr^2); the seasonal amplitude v_amp, vx_amp, vy_amp (m/yr) with errors and phase v_phase, vx_phase, vy_phase (day of year of the maximum); count0, outlier_percent (%), landice, floatingice. The seasonal model is v0 + dv_dt (t - t0) + v_amp cos(2 pi (doy - v_phase) / 365.25).
+
+CUBES: optional comma-separated datacube URLs (the dock's selection); default every cube of the catalog covering the area. Each cube's composite is the catalog's composite_zarr_url, else composites/annual/v2-updated-september2025/&lt;region&gt;/ITS_LIVE_velocity_EPSG&lt;epsg&gt;_120m_X&lt;x&gt;_Y&lt;y&gt;.zarr beside it. Tiles of another projection than TARGET_CRS (default: the tile covering most of the area) are resampled by nearest neighbour and their vectors, errors and seasonal cycles rotated into the output's axes; speeds are unchanged.
+START_YEAR, END_YEAR: the annual layers kept (inclusive). VARIABLES: comma-separated (default all).
+
+Reference: Gardner, A. S. et al., ITS_LIVE global glacier velocity data in near real time, doi:10.5194/egusphere-2025-392.</source>
+      <translation>Les composites annuels ITS_LIVE des cubes de données sous une zone (EXTENT, ou les polygones d'AOI ; tout SCR), mosaïqués sur une grille unique de 120 m et écrits en NetCDF CF.
+
+Variables (noms et unités du composite) : moyennes annuelles v, vx, vy (m/an) avec v_error, vx_error, vy_error et count sur (time, y, x), time = 1er janvier de chaque année ; la climatologie v0, vx0, vy0 (m/an, à la date de référence du composite, 2018-01-01) avec erreurs ; les tendances dv_dt, dvx_dt, dvy_dt (m/an^2) ; l'amplitude saisonnière v_amp, vx_amp, vy_amp (m/an) avec erreurs et la phase v_phase, vx_phase, vy_phase (jour de l'année du maximum) ; count0, outlier_percent (%), landice, floatingice. Le modèle saisonnier est v0 + dv_dt (t - t0) + v_amp cos(2 pi (doy - v_phase) / 365.25).
+
+CUBES : URL de cubes séparées par des virgules, facultatives (la sélection du panneau) ; par défaut chaque cube du catalogue couvrant la zone. Le composite de chaque cube est le composite_zarr_url du catalogue, sinon composites/annual/v2-updated-september2025/&lt;region&gt;/ITS_LIVE_velocity_EPSG&lt;epsg&gt;_120m_X&lt;x&gt;_Y&lt;y&gt;.zarr à côté de lui. Les tuiles d'une autre projection que TARGET_CRS (par défaut : la tuile couvrant la plus grande part de la zone) sont rééchantillonnées au plus proche voisin, et leurs vecteurs, erreurs et cycles saisonniers tournés dans les axes de la sortie ; les vitesses ne changent pas.
+START_YEAR, END_YEAR : les couches annuelles gardées (incluses). VARIABLES : séparées par des virgules (par défaut toutes).
+
+Référence : Gardner, A. S. et al., ITS_LIVE global glacier velocity data in near real time, doi:10.5194/egusphere-2025-392.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="122" />
       <source>The active layer is not a subset or inversion file (.nc or .zarr): select one.</source>
       <translation>La couche active n'est pas un fichier d'extrait ou d'inversion (.nc ou .zarr) : sélectionnez-en un.</translation>
     </message>
@@ -1845,6 +1976,11 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>La couche de points de départ ne contient aucun point.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/composite_form.py" line="42" />
+      <source>The size estimate is for image pairs: an annual composite holds one layer per year (a few MB).</source>
+      <translation>L'estimation de taille vaut pour les paires d'images : un composite annuel contient une couche par année (quelques Mo).</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/velocity_inputs.py" line="148" />
       <source>The vx raster has no CRS: assign one or set the CRS parameter.</source>
       <translation>Le raster vx n'a pas de SCR : attribuez-lui-en un ou renseignez le paramètre CRS.</translation>
@@ -1855,7 +1991,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>La couche {} « {} » ne peut pas être lue comme fichier raster ({}) : enregistrez-la d'abord en GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="339" />
+      <location filename="../itslive_qgis/layers/loader.py" line="341" />
       <source>Thinned arrows of the first time step (MDAL found no vx/vy vector pair).</source>
       <translation>Flèches éclaircies du premier pas de temps (MDAL n'a trouvé aucune paire vectorielle vx/vy).</translation>
     </message>
@@ -1880,7 +2016,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Pas de temps (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="93" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="103" />
       <source>Time window (mid_date)</source>
       <translation>Fenêtre temporelle (mid_date)</translation>
     </message>
@@ -1927,19 +2063,24 @@ OUTPUT : NetCDF CF de dimensions (time, y, x), temps au centre des pas avec time
 Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels sur tous les cœurs ; sur un GPU CUDA (DEVICE auto ou cuda), ce sont des solveurs torch par lots.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="242" />
+      <location filename="../itslive_qgis/layers/loader.py" line="244" />
       <source>Unexpected error while loading {}: {}</source>
       <translation>Erreur inattendue lors du chargement de {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="381" />
+      <location filename="../itslive_qgis/layers/loader.py" line="383" />
       <source>Variable: {} ({}), units: {}</source>
       <translation>Variable : {} ({}), unités : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="97" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="107" />
       <source>Variables</source>
       <translation>Variables</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_composite.py" line="90" />
+      <source>Variables (comma-separated; empty = all)</source>
+      <translation>Variables (séparées par des virgules ; vide = toutes)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="107" />
@@ -1957,7 +2098,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Couche de vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/plugin.py" line="60" />
+      <location filename="../itslive_qgis/plugin.py" line="62" />
       <source>Velocity time series at a point</source>
       <translation>Série temporelle de vitesse en un point</translation>
     </message>
@@ -1967,7 +2108,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Pondération</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="103" />
+      <location filename="../itslive_qgis/processing/provider.py" line="105" />
       <source>Workflow: cubes, subset, time series, strain rates, dh/dt</source>
       <translation>Chaîne de traitement : cubes, extrait, série temporelle, vitesses de déformation, dh/dt</translation>
     </message>
@@ -1977,7 +2118,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Fichier {} écrit, mais son chargement a échoué : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="235" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="239" />
       <source>Wrote {}</source>
       <translation>Fichier écrit : {}</translation>
     </message>
@@ -2007,7 +2148,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>un nombre fini</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="99" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="109" />
       <source>all; e.g. 8,9,2A,2B</source>
       <translation>tous ; p. ex. 8,9,2A,2B</translation>
     </message>
@@ -2025,6 +2166,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <location filename="../itslive_qgis/processing/velocity_inputs.py" line="74" />
       <source>and vy raster (m/yr, grid north)</source>
       <translation>et raster vy (m/yr, nord de la grille)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_composite.py" line="107" />
+      <source>annual composite (± 1σ)</source>
+      <translation>composite annuel (± 1σ)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="191" />
@@ -2062,7 +2208,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>différences centrées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="313" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="318" />
       <source>colour pairs by</source>
       <translation>colorer les paires par</translation>
     </message>
@@ -2070,6 +2216,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <location filename="../itslive_qgis/processing/alg_track.py" line="357" />
       <source>completed</source>
       <translation>terminées</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_composite.py" line="107" />
+      <source>composite seasonal model</source>
+      <translation>modèle saisonnier du composite</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="155" />
@@ -2082,12 +2233,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>cuda</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="108" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="118" />
       <source>date_dt min / max</source>
       <translation>date_dt min / max</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="96" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="106" />
       <source>default: v, vx, vy, v_error and pair metadata</source>
       <translation>par défaut : v, vx, vy, v_error et métadonnées des paires</translation>
     </message>
@@ -2102,7 +2253,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>vide = CMR de la NASA (https://cmr.earthdata.nasa.gov)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="315" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="320" />
       <source>error bars</source>
       <translation>barres d'erreur</translation>
     </message>
@@ -2117,7 +2268,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>dérivée première</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="122" />
+      <location filename="../itslive_qgis/processing/provider.py" line="124" />
       <source>flux: THICKNESS is given, so choose a file for the flux divergence (flux).</source>
       <translation>flux : THICKNESS est donné, choisissez donc un fichier pour la divergence du flux (flux).</translation>
     </message>
@@ -2132,7 +2283,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>paire d'images (barre = intervalle d'acquisition)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="337" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="342" />
       <source>inverted series, step</source>
       <translation>série inversée, pas</translation>
     </message>
@@ -2177,7 +2328,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>sans date</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="105" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="115" />
       <source>no limit</source>
       <translation>sans limite</translation>
     </message>
@@ -2250,7 +2401,7 @@ Convention de signe (celle de itslive:fluxdivergence) : dynamic_dhdt = -flux_div
 DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté par interpolation bilinéaire sur la grille du flux si les grilles diffèrent). FLUX_DIVERGENCE : le NetCDF écrit par itslive:fluxdivergence (dynamic_dhdt, dynamic_dhdt_error ; un axe temporel est moyenné). OUTPUT : NetCDF CF avec residual_dhdt, residual_dhdt_sigma, dhdt_observed et dynamic_dhdt, et la convention de signe dans ses attributs.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="346" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="351" />
       <source>robust</source>
       <translation>robuste</translation>
     </message>
@@ -2275,12 +2426,12 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>la couche d'altitudes</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="327" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="332" />
       <source>to</source>
       <translation>à</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="362" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="367" />
       <source>weight pairs by their errors</source>
       <translation>pondérer les paires par leurs erreurs</translation>
     </message>
@@ -2380,7 +2531,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} paires écrites dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="222" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="226" />
       <source>{} pairs, {} x {} pixels</source>
       <translation>{} paires, {} x {} pixels</translation>
     </message>
@@ -2405,7 +2556,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} cube(s) sélectionné(s) absent(s) du catalogue, désélectionné(s) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="412" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="417" />
       <source>{} series, {} image pairs ({} objects read)</source>
       <translation>{} série(s), {} paires d'images ({} objets lus)</translation>
     </message>
@@ -2415,7 +2566,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} pas de {:g} jours, du {} au {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="386" />
+      <location filename="../itslive_qgis/layers/loader.py" line="388" />
       <source>{} time steps from {} to {}</source>
       <translation>{} pas de temps du {} au {}</translation>
     </message>

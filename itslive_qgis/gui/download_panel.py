@@ -31,6 +31,14 @@ from ..i18n import tr
 from ..processing.alg_download_subset import DownloadSubsetAlgorithm as Subset
 from ..processing.base import split_list
 from ..tasks.base import CallableTask, start
+from .composite_form import (
+    COMPOSITE_ALGORITHM_ID,
+    composite_estimate_note,
+    composite_message,
+    composite_parameters,
+    product_combo,
+    wants_composite,
+)
 from .panel_base import AlgorithmPanel
 
 ALGORITHM_ID = "itslive:downloadsubset"
@@ -75,6 +83,8 @@ class DownloadPanel(AlgorithmPanel):
         self.set_selected_cubes([])
 
         form = QFormLayout()
+        self.product = product_combo(self)  # image pairs or the annual composite
+        form.addRow(tr("Product"), self.product)
         self.aoi_combo = QgsMapLayerComboBox(self)
         self.aoi_combo.setFilters(Qgis.LayerFilter.PolygonLayer)
         self.aoi_combo.setAllowEmptyLayer(True, tr("(use the extent above)"))
@@ -246,7 +256,11 @@ class DownloadPanel(AlgorithmPanel):
 
     # -- actions ---------------------------------------------------------------------------------
     def download(self) -> bool:
-        """Run itslive:downloadsubset in the background; the subset is loaded when written."""
+        """Run itslive:downloadsubset (or itslive:composite) in the background; the result is loaded."""
+        if wants_composite(self.product):
+            message = composite_message()
+            build = lambda: composite_parameters(self.parameters())  # noqa: E731
+            return self.start_algorithm(COMPOSITE_ALGORITHM_ID, build, message, "composite")
         if self.selected_cubes:
             message = tr("Downloading the subset from {} cube(s): {}").format(
                 len(self.selected_cubes), ", ".join(_cube_name(url) for url in self.selected_cubes)
@@ -260,6 +274,9 @@ class DownloadPanel(AlgorithmPanel):
         from ..core.catalog import cube_urls_for_area
         from ..core.subset import estimate_subset
 
+        if wants_composite(self.product):
+            self._show(composite_estimate_note())
+            return False
         try:
             params = self.parameters()
             area = self._area(params)

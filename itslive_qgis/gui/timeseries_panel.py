@@ -37,6 +37,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..i18n import tr
 from ..tasks.base import CallableTask, start
+from .point_composite import CompositeOverlay
 from .point_tool import PointTool
 
 SOURCE_CUBES = 0
@@ -95,6 +96,7 @@ class TimeSeriesPanel(QWidget):
         self._status_timer.setInterval(8000)
         self._status_timer.timeout.connect(lambda: self.status.setStyleSheet(""))
         self._build()
+        self.composites = CompositeOverlay(self)  # the annual composite at each point (point_composite.py)
         self.canvas.destinationCrsChanged.connect(self._place_markers)
         # matplotlib takes ~0.5 s to import: do it in the background, not when the tab first shows
         self.warm_task = start(CallableTask(tr("Preparing the time-series plot"), _import_matplotlib))
@@ -155,6 +157,7 @@ class TimeSeriesPanel(QWidget):
             self.points.append(point)
         self._place_markers()
         self._update_satellite_list()
+        self.composites.fetch(self.points)
         self.refresh()
 
     def clear(self):
@@ -215,9 +218,10 @@ class TimeSeriesPanel(QWidget):
             self.colour_combo.currentData(),
             self.error_bars.isChecked(),
         )
+        self.composites.draw(self.plot, self.points, self.component_combo.currentData())
         from .point_elevation import draw_elevation
 
-        draw_elevation(self)
+        draw_elevation(self)  # after the composites: it takes the velocity plot's time axis
         self.plotUpdated.emit()
 
     def is_busy(self) -> bool:
@@ -262,6 +266,7 @@ class TimeSeriesPanel(QWidget):
         """Release the map tool, cancel running tasks and remove the markers (plugin unload)."""
         self._inversion_timer.stop()
         self._status_timer.stop()
+        self.composites.shutdown()
         self._generation += 1
         for task in list(self.pick_tasks) + ([self.inversion_task] if self.inversion_task else []):
             task.on_done = None

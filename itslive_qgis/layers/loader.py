@@ -48,6 +48,7 @@ PRIMARY_VARIABLES = {
     "subset": ("v", "speed"),
     "strain": ("e_eff", "e1"),
     "flux": ("dynamic_dhdt", "flux_divergence"),
+    "composite": ("v", "v0"),
 }
 PROPERTY_PREFIX = "itslive/"
 #: short unit labels for layer names (ITS_LIVE files say "meter/year")
@@ -189,6 +190,7 @@ def default_group_name(kind: str, stem: str) -> str:
         "subset": tr("ITS_LIVE subset — {}"),
         "mosaic": tr("ITS_LIVE mosaic — {}"),
         "tracks": tr("ITS_LIVE tracks — {}"),
+        "composite": tr("ITS_LIVE composite — {}"),
     }
     return labels.get(kind, tr("ITS_LIVE result — {}")).format(stem)
 
@@ -314,7 +316,7 @@ def _raster_layer(source: ResultSource, variable: VariableSource) -> QgsRasterLa
 def _arrow_layer(source: ResultSource, style: str, spacing_px: int, crs) -> QgsMapLayer | None:
     """Mesh arrows for NetCDF velocities; thinned point arrows when MDAL finds no vector pair."""
     vx, vy = source.variable("vx"), source.variable("vy")
-    if vx is None or vy is None or source.kind not in ("inversion", "mosaic"):
+    if vx is None or vy is None or source.kind not in ("inversion", "mosaic", "composite"):
         return None
     name = tr("Flow vectors")
     layer = None

@@ -17,7 +17,7 @@ import numpy as np
 from ..core.errors import DataError, InputError
 
 #: Result kinds understood by the loader.
-KINDS = ("inversion", "strain", "flux", "subset", "mosaic", "tracks", "raster")
+KINDS = ("inversion", "strain", "flux", "subset", "mosaic", "tracks", "raster", "composite")
 STRAIN_VARIABLES = ("e_eff", "exx", "eyy", "exy", "e1", "e2", "e_lon", "e_trn", "e_shr")
 FLUX_VARIABLES = ("dynamic_dhdt", "flux_divergence")
 VELOCITY_VARIABLES = ("v", "vx", "vy", "v_error", "v_sigma", "vx_error", "vy_error", "count")
@@ -420,6 +420,8 @@ def _guess_kind(source: ResultSource) -> str:
         return "strain"
     if names & set(FLUX_VARIABLES):
         return "flux"
+    if source.file_format == "netcdf" and names & {"v0", "v_amp", "vx_amp"}:  # composite or seasonal fit
+        return "composite"
     dims = {variable.time_dimension for variable in source.variables}
     if "mid_date" in dims:
         return "subset"

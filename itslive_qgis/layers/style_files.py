@@ -88,7 +88,31 @@ def _raster_renderers(raster: QgsRasterLayer) -> dict:
         "dhdt": _pseudocolor(provider, list(zip(np.linspace(-10, 10, 11), red_to_blue)), "m/yr"),
         "sequential": _pseudocolor(provider, [(f, magma.color(f)) for f in fractions], ""),
         "error": _gray(provider, 0.0, 100.0),
+        "phase": _phase(provider),
     }
+
+
+#: first day of year of each month (non-leap) and the year's end: the phase classes
+MONTH_START_DOY = (1, 32, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 367)
+MONTH_LABELS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _phase(provider) -> QgsSingleBandPseudoColorRenderer:
+    """Day of year of the seasonal maximum: one class per month on a CYCLIC hue ramp (Dec next to Jan)."""
+    shader = QgsColorRampShader(1.0, 367.0)
+    shader.setColorRampType(QgsColorRampShader.Type.Discrete)
+    shader.setClip(True)
+    items = []
+    for month, (label, upper) in enumerate(zip(MONTH_LABELS, MONTH_START_DOY[1:])):
+        colour = QColor.fromHsvF((month / 12.0 + 0.55) % 1.0, 0.7, 0.92)  # summer (Jun-Aug) warm
+        items.append(QgsColorRampShader.ColorRampItem(upper - 0.5, colour, label))  # integer days
+    shader.setColorRampItemList(items)
+    raster_shader = QgsRasterShader()
+    raster_shader.setRasterShaderFunction(shader)
+    renderer = QgsSingleBandPseudoColorRenderer(provider, 1, raster_shader)
+    renderer.setClassificationMin(1.0)
+    renderer.setClassificationMax(367.0)
+    return renderer
 
 
 def _pseudocolor(provider, items, units: str, continuous: bool = True) -> QgsSingleBandPseudoColorRenderer:

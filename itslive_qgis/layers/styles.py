@@ -34,6 +34,7 @@ STYLES = {
     "dhdt": ("dhdt.qml", "symmetric"),
     "sequential": ("sequential.qml", "linear"),
     "error": ("error.qml", "gray"),
+    "phase": ("phase.qml", "fixed"),
     "arrows": ("arrows.qml", "vector"),
     "tracks": ("tracks.qml", "vector"),
 }
@@ -48,6 +49,8 @@ def style_for_variable(name: str, long_name: str = "") -> str:
         return "error"
     if any(word in lower for word in ("error", "sigma", "_err", "std")) or "uncertainty" in described:
         return "error"
+    if lower.endswith(("_phase", "_phase2")) or "day of year" in described:
+        return "phase"  # cyclic, one class per month (the .qml's fixed classes)
     if lower in ("v", "v0", "speed", "v_mean", "v_median") or described in ("ice speed", "speed"):
         return "speed"
     if lower == "e_eff" or "effective" in described:
@@ -72,6 +75,8 @@ def value_range(style: str, variable: VariableSource) -> tuple[float, float] | N
         return None
     low, high = variable.percentiles
     mode = STYLES[style][1]
+    if mode == "fixed":
+        return None
     if mode == "log":
         lower = _round_125(max(low, LOG_FLOOR), up=False)
         upper = max(_round_125(max(high, LOG_FLOOR), up=True), _next_125(lower))

@@ -27,6 +27,8 @@ ALGORITHMS = (
     ("alg_icesat2_heights", "Icesat2HeightsAlgorithm"),
     ("alg_elevation_change", "ElevationChangeAlgorithm"),
     ("alg_mass_balance", "MassBalanceAlgorithm"),
+    ("alg_composite", "CompositeAlgorithm"),
+    ("alg_seasonal_fit", "SeasonalFitAlgorithm"),
 )
 
 

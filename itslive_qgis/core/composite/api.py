@@ -1,0 +1,224 @@
+"""itslive:composite's core: the ITS_LIVE annual composites under an area, mosaicked onto one grid.
+
+ITS_LIVE publishes one annual-composite Zarr per datacube tile
+(``composites/annual/v2-updated-september2025/{N60W040}/ITS_LIVE_velocity_EPSG{epsg}_120m_X{x}_Y{y}.zarr``):
+annual ``v vx vy`` (+ ``_error``, ``count``) on (time, y, x) and the climatology ``v0 vx0 vy0``, trends
+``dv*_dt`` (m/yr^2), seasonal amplitude ``*_amp`` and phase ``*_phase`` (day of year of the maximum) on
+(y, x). :func:`composite_to_file` reads the composites of the given cubes (the catalog's
+``composite_zarr_url``, else the URL derived from the cube's: :func:`composite_url`), places every tile
+on one output grid with core/subset's grid functions (:mod:`itslive_qgis.core.subset.grid`: tiles of
+the output's projection are copied, others resampled by NEAREST neighbour: counts, masks and phases are
+not interpolable) and rotates the vector quantities into the output axes: (vx, vy), (vx0, vy0),
+(dvx_dt, dvy_dt), errors as ``sqrt(c^2 sx^2 + s^2 sy^2)``, and the seasonal cycle through its cos/sin
+coefficients (amp, phase) -> (A, B) -> rotated -> (amp, phase). Speeds (``v*``) are invariant.
+Output: CF NetCDF (names and units of the composite; see :mod:`itslive_qgis.core.seasonal.attrs`).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DataError, InputError
+from ..io import StoreConfig, atomic_output, confine_url
+from ..progress import NullProgress, check_cancelled
+from .mosaic import ERROR_PAIRS, SEASON_PAIR, VECTOR_PAIRS
+
+COMPOSITE_PREFIX = "composites/annual/v2-updated-september2025"
+ANNUAL_VARIABLES = ("v", "vx", "vy", "v_error", "vx_error", "vy_error", "count")
+SUMMARY_VARIABLES = (
+    "v0", "vx0", "vy0", "v0_error", "vx0_error", "vy0_error", "dv_dt", "dvx_dt", "dvy_dt",
+    "v_amp", "vx_amp", "vy_amp", "v_amp_error", "vx_amp_error", "vy_amp_error",
+    "v_phase", "vx_phase", "vy_phase", "count0", "outlier_percent", "landice", "floatingice",
+)  # fmt: skip
+DEFAULT_VARIABLES = ANNUAL_VARIABLES + SUMMARY_VARIABLES
+DAYS_PER_YEAR = 365.25
+_CUBE_NAME = re.compile(r"ITS_LIVE_vel_EPSG(?P<epsg>\d+)_G0120_X(?P<x>-?\d+)_Y(?P<y>-?\d+)\.zarr$")
+
+
+def composite_url(cube_url: str) -> str:
+    """The annual-composite URL of the datacube ``cube_url`` (same bucket and region folder).
+
+    ``.../datacubes/v2-updated-october2024/N60W040/ITS_LIVE_vel_EPSG3413_G0120_X-180000_Y-2280000.zarr`` ->
+    ``.../composites/annual/v2-updated-september2025/N60W040/ITS_LIVE_velocity_EPSG3413_120m_X-180000_Y-2280000.zarr``
+    """
+    text = str(cube_url).rstrip("/")
+    head, _, name = text.rpartition("/")
+    m = _CUBE_NAME.match(name)
+    if m is None or "/datacubes/" not in f"/{head}/":
+        raise InputError(
+            f"{cube_url} is not an ITS_LIVE datacube URL (…/datacubes/<version>/<region>/ITS_LIVE_vel_EPSG…"
+            ".zarr): give the composite URL itself."
+        )
+    root, _, rest = f"/{head}".rpartition("/datacubes/")
+    region = rest.rsplit("/", 1)[-1]
+    new = f"ITS_LIVE_velocity_EPSG{m['epsg']}_120m_X{m['x']}_Y{m['y']}.zarr"
+    return f"{root[1:]}/{COMPOSITE_PREFIX}/{region}/{new}" if root else f"{COMPOSITE_PREFIX}/{region}/{new}"
+
+
+def composite_to_file(
+    cube_urls,
+    area,
+    area_crs,
+    output_path,
+    start_year: int | None = None,
+    end_year: int | None = None,
+    variables=None,
+    target_crs=None,
+    composite_urls=None,
+    config: StoreConfig | None = None,
+    progress=None,
+) -> Path:
+    """Mosaic the annual composites of ``cube_urls`` over ``area`` and write a CF NetCDF (atomic).
+
+    Parameters
+    ----------
+    cube_urls : str or list of str
+        Datacube URLs (catalog ``zarr_url``); their composites are read.
+    area, area_crs
+        The area (shapely geometry or (xmin, ymin, xmax, ymax)) and its CRS.
+    output_path : str or Path
+        ``.nc``.
+    start_year, end_year : int, optional
+        Years of the annual layers kept (inclusive); default all.
+    variables : list of str, optional
+        Default :data:`DEFAULT_VARIABLES`; the x/y partner of a vector variable is read too.
+    target_crs : optional
+        Output CRS; default that of the tile covering most of the area.
+    composite_urls : list of str, optional
+        The catalog's ``composite_zarr_url`` of each cube (None entries: derived).
+    """
+    progress = progress or NullProgress()
+    path = Path(output_path)
+    if path.suffix.lower() not in (".nc", ".nc4"):
+        raise InputError(f"OUTPUT must be a NetCDF file (.nc), got {path.name}.")
+    ds = composite_dataset(
+        cube_urls,
+        area,
+        area_crs,
+        start_year,
+        end_year,
+        variables,
+        target_crs,
+        composite_urls,
+        config,
+        progress,
+    )
+    encoding = {n: {"zlib": True, "complevel": 4, "_FillValue": np.float32(np.nan)}
+                for n, v in ds.data_vars.items() if v.ndim >= 2}  # fmt: skip
+    if "time" in ds.coords:
+        encoding["time"] = {
+            "units": "days since 1970-01-01",
+            "calendar": "proleptic_gregorian",
+            "dtype": "f8",
+        }
+    check_cancelled(progress)
+    with atomic_output(path) as tmp:
+        ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
+    progress.report(1.0)
+    progress.log(f"Wrote the annual composite ({', '.join(ds.data_vars)}) to {path}")
+    return path
+
+
+def composite_dataset(
+    cube_urls,
+    area,
+    area_crs,
+    start_year=None,
+    end_year=None,
+    variables=None,
+    target_crs=None,
+    composite_urls=None,
+    config=None,
+    progress=None,
+):
+    """The mosaicked composite as an xarray Dataset (see :func:`composite_to_file`)."""
+    from ..cube import require_xarray
+    from .mosaic import mosaic_variables, open_composites, place_tiles
+
+    xr = require_xarray()
+    progress = progress or NullProgress()
+    config = config or StoreConfig.from_env()
+    urls = [cube_urls] if isinstance(cube_urls, str) else [str(u) for u in cube_urls or []]
+    if not urls:
+        raise InputError("No datacube given: choose at least one cube from the catalog.")
+    extra = list(composite_urls or [None] * len(urls))
+    if len(extra) != len(urls):
+        raise InputError("composite_urls must give one URL (or None) per cube.")
+    sources = [confine_url(c or composite_url(u), config, parameter="CUBES") for u, c in zip(urls, extra)]
+    names = _variables(variables)
+    tiles = open_composites(sources, config, names, start_year, end_year)
+    progress.report(0.1)
+    grid, mask, tiles = place_tiles(tiles, area, area_crs, target_crs)
+    arrays = mosaic_variables(tiles, grid, mask, names, progress)
+    return _dataset(xr, grid, tiles, arrays, names, sources)
+
+
+def _variables(variables) -> list[str]:
+    if not variables:
+        return list(DEFAULT_VARIABLES)
+    names = [variables] if isinstance(variables, str) else [str(v) for v in variables]
+    unknown = [n for n in names if n not in DEFAULT_VARIABLES]
+    if unknown:
+        raise InputError(
+            f"VARIABLES: unknown composite variable(s) {', '.join(unknown)}; choose among "
+            f"{', '.join(DEFAULT_VARIABLES)}."
+        )
+    out = list(dict.fromkeys(names))
+    for group in (
+        VECTOR_PAIRS + ERROR_PAIRS + ((SEASON_PAIR[0], SEASON_PAIR[2]), (SEASON_PAIR[1], SEASON_PAIR[3]))
+    ):
+        if any(n in out for n in group):
+            out += [n for n in group if n not in out]
+    if any(n in out for n in SEASON_PAIR):  # amplitudes and phases rotate together
+        out += [n for n in SEASON_PAIR if n not in out]
+    return out
+
+
+def _dataset(xr, grid, tiles, arrays, names, sources):
+    from ..seasonal import global_attrs, grid_mapping_attrs, variable_attrs
+
+    times = tiles[0].times
+    data = {}
+    for name in names:
+        values = arrays[name]
+        dims = ("time", "y", "x") if values.ndim == 3 else ("y", "x")
+        data[name] = (dims, values.astype("float32"), variable_attrs(name))
+    coords = {
+        "x": ("x", grid.x, {"units": "m", "standard_name": "projection_x_coordinate", "axis": "X"}),
+        "y": ("y", grid.y, {"units": "m", "standard_name": "projection_y_coordinate", "axis": "Y"}),
+    }
+    if any(a.ndim == 3 for a in arrays.values()):
+        time_attrs = {"standard_name": "time", "axis": "T", "long_name": "1 January of the composite's year"}
+        coords["time"] = ("time", times, time_attrs)
+    ds = xr.Dataset(data, coords=coords)
+    finite = [np.isfinite(ds[n].values).any() for n in ("v", "v0", "vx", "vx0") if n in ds]
+    if finite and not any(finite):
+        raise DataError(
+            "The composites hold no velocity over the area (every value is missing): nothing written."
+        )
+    ds["mapping"] = xr.DataArray(np.int32(0), attrs=grid_mapping_attrs(grid.crs))
+    ds.attrs.update(
+        global_attrs(
+            "ITS_LIVE annual composites of image pair velocities (mosaic)",
+            {"composites": ", ".join(sources), "resampling": "nearest",
+             "climatology_centre_date": tiles[0].attrs.get("climatology_centre_date", "2018-01-01")},
+        )
+    )  # fmt: skip
+    return ds
+
+
+def composites_for_area(area, area_crs, config: StoreConfig | None = None, progress=None):
+    """(cube zarr_urls, their catalog composite_zarr_url or None) of the catalog's cubes covering ``area``."""
+    from ..catalog import load_catalog
+
+    progress = progress or NullProgress()
+    loaded = load_catalog(config, progress=progress)
+    progress.log(loaded.message)
+    records = loaded.catalog.find(area, area_crs)
+    if not records:
+        raise InputError("No ITS_LIVE datacube covers the area: check its position and CRS.")
+    progress.log("Datacubes covering the area: " + ", ".join(r.tile_name for r in records))
+    return [r.zarr_url for r in records], [r.composite_zarr_url for r in records]
