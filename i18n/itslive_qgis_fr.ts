@@ -363,12 +363,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Corriger le facteur d'échelle de la projection</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="54" />
+      <location filename="../itslive_qgis/processing/provider.py" line="56" />
       <source>Could not load algorithm {}: {}</source>
       <translation>Impossible de charger l'algorithme {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="132" />
+      <location filename="../itslive_qgis/processing/provider.py" line="134" />
       <source>Could not read the model {}</source>
       <translation>Impossible de lire le modèle {}</translation>
     </message>
@@ -376,6 +376,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <location filename="../itslive_qgis/gui/cube_list.py" line="49" />
       <source>Coverage %</source>
       <translation>Couverture %</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_granules.py" line="74" />
+      <source>Datacube URL or path</source>
+      <translation>URL ou chemin du cube de données</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="146" />
@@ -610,9 +615,19 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Emprise (par défaut : celle des couches)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_granules.py" line="76" />
+      <source>Extent (optional, any CRS)</source>
+      <translation>Emprise (facultative, tout SCR)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="100" />
       <source>Extent (part of a cube)</source>
       <translation>Emprise (partie d'un cube)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_granules.py" line="58" />
+      <source>Field holding the granule URL</source>
+      <translation>Champ contenant l'URL du granule</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="39" />
@@ -625,7 +640,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Première date (AAAA-MM-JJ)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="319" />
+      <location filename="../itslive_qgis/processing/alg_granules.py" line="79" />
+      <source>First mid_date (YYYY-MM-DD)</source>
+      <translation>Premier mid_date (AAAA-MM-JJ)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/granule.py" line="217" />
       <source>Flow vectors</source>
       <translation>Vecteurs d'écoulement</translation>
     </message>
@@ -670,6 +690,11 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Images écrites</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/layers/granule.py" line="118" />
+      <source>GDAL cannot read the granule {}: {}</source>
+      <translation>GDAL ne peut pas lire le granule {} : {}</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/base.py" line="417" />
       <source>Give an area: an extent or a polygon layer.</source>
       <translation>Indiquez une zone : une emprise ou une couche de polygones.</translation>
@@ -695,9 +720,24 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Contour du glacier (polygones, n'importe quel SCR)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_load_granules.py" line="53" />
+      <source>Granule table</source>
+      <translation>Table des granules</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/granule.py" line="183" />
+      <source>Granule: {}</source>
+      <translation>Granule : {}</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/cube_list.py" line="49" />
       <source>Granules</source>
       <translation>Granules</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_granules.py" line="71" />
+      <source>Granules loaded</source>
+      <translation>Granules chargés</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="149" />
@@ -725,7 +765,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>ITS_LIVE divergence du flux — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="40" />
+      <location filename="../itslive_qgis/processing/provider.py" line="42" />
       <source>ITS_LIVE glacier and ice-sheet velocities</source>
       <translation>Vitesses ITS_LIVE des glaciers et des calottes polaires</translation>
     </message>
@@ -738,6 +778,11 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <location filename="../itslive_qgis/layers/loader.py" line="190" />
       <source>ITS_LIVE mosaic — {}</source>
       <translation>ITS_LIVE mosaïque — {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/granule.py" line="109" />
+      <source>ITS_LIVE pair {} — {}</source>
+      <translation>Paire ITS_LIVE {} — {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="444" />
@@ -788,6 +833,21 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="113" />
       <source>Ice thickness uncertainty (m, 1-sigma)</source>
       <translation>Incertitude sur l'épaisseur de glace (m, 1 sigma)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_granules.py" line="98" />
+      <source>Image-pair granules</source>
+      <translation>Granules des paires d'images</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_granules.py" line="56" />
+      <source>Image-pair granules of a datacube</source>
+      <translation>Granules des paires d'images d'un cube de données</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/granule.py" line="182" />
+      <source>Image-pair velocity {}</source>
+      <translation>Vitesse de la paire d'images {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="39" />
@@ -882,6 +942,11 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Dernière date (AAAA-MM-JJ)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_granules.py" line="80" />
+      <source>Last mid_date (YYYY-MM-DD)</source>
+      <translation>Dernier mid_date (AAAA-MM-JJ)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="86" />
       <source>Layer group name (optional)</source>
       <translation>Nom du groupe de couches (facultatif)</translation>
@@ -942,9 +1007,24 @@ OUTPUT : un polygone par cube en EPSG:4326 avec zarr_url, epsg, granule_count et
 Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-392).</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/layers/granule.py" line="255" />
+      <source>Load image-pair granule</source>
+      <translation>Charger le granule de la paire d'images</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_granules.py" line="35" />
+      <source>Load image-pair granules</source>
+      <translation>Charger les granules des paires d'images</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="57" />
       <source>Load result into project</source>
       <translation>Charger le résultat dans le projet</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_granules.py" line="103" />
+      <source>Loaded {}</source>
+      <translation>Chargé : {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/cube_list.py" line="136" />
@@ -970,6 +1050,15 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <location filename="../itslive_qgis/gui/panel_base.py" line="99" />
       <source>Loading {}...</source>
       <translation>Chargement de {}...</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_granules.py" line="38" />
+      <source>Loads the granules named by the granule_url field of a table (the output of 'Image-pair granules of a datacube'; check 'Selected features only' to load the selected rows) as groups holding the pair's speed (m/yr, log colours) and flow arrows. Granules are read by HTTP range requests (GDAL /vsis3/) from the configured store: only the header and the chunks drawn are fetched. MAX_GRANULES guards against loading a whole table by mistake.
+
+Data: NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-392).</source>
+      <translation>Charge les granules nommés par le champ granule_url d'une table (la sortie de « Granules des paires d'images d'un cube de données » ; cochez « Entités sélectionnées uniquement » pour charger les lignes sélectionnées) en groupes contenant la vitesse de la paire (m/an, couleurs logarithmiques) et les flèches d'écoulement. Les granules sont lus par requêtes HTTP partielles (GDAL /vsis3/) depuis le stockage configuré : seuls l'en-tête et les blocs affichés sont téléchargés. MAX_GRANULES évite de charger toute une table par erreur.
+
+Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-392).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="96" />
@@ -1047,6 +1136,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Paquets Python manquants : {}. Installez-les avec « Installer les paquets manquants » dans le panneau ITS_LIVE ou dans Préférences &gt; Options &gt; ITS_LIVE (pip, dans un dossier de ce profil QGIS ; numpy, GDAL, PROJ et GEOS de QGIS restent tels quels), ou depuis un terminal (la seconde commande pour votre propre environnement) : {}</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_load_granules.py" line="64" />
+      <source>Most granules loaded</source>
+      <translation>Nombre maximal de granules chargés</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/invert_panel.py" line="74" />
       <source>NetCDF (*.nc)</source>
       <translation>NetCDF (*.nc)</translation>
@@ -1062,6 +1156,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun datacube ITS_LIVE ni fichier à {} ({}) : vérifiez le chemin.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/layers/granule.py" line="147" />
+      <source>No browse image beside this granule ({}).</source>
+      <translation>Aucune image d'aperçu à côté de ce granule ({}).</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/download_panel.py" line="190" />
       <source>No feature of {} is selected.</source>
       <translation>Aucune entité de {} n'est sélectionnée.</translation>
@@ -1072,9 +1171,19 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Pas de flèches d'écoulement pour {} : {}</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_load_granules.py" line="86" />
+      <source>No granule URL in the table (or in its selected rows).</source>
+      <translation>Aucune URL de granule dans la table (ou dans ses lignes sélectionnées).</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="181" />
       <source>No outline CSV at {}: check the path.</source>
       <translation>Aucun CSV de contour à l'emplacement {} : vérifiez le chemin.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_granules.py" line="95" />
+      <source>No project to load the granules into.</source>
+      <translation>Aucun projet où charger les granules.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="96" />
@@ -1115,6 +1224,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="199" />
       <source>Nothing to draw: choose LAYERS, give a result file as INPUT, or switch layers on.</source>
       <translation>Rien à dessiner : choisissez LAYERS, donnez un fichier de résultat en INPUT ou activez des couches.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_granules.py" line="101" />
+      <source>Number of granules</source>
+      <translation>Nombre de granules</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_export_animation.py" line="109" />
@@ -1264,6 +1378,11 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="505" />
       <source>P{} {} px ({}, {})</source>
       <translation>P{} {} px ({}, {})</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/granule.py" line="167" />
+      <source>QGIS cannot open {}: {}</source>
+      <translation>QGIS ne peut pas ouvrir {} : {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="67" />
@@ -1593,6 +1712,28 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>L'emprise est vide : dessinez ou choisissez une zone sur la carte.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/layers/granule.py" line="173" />
+      <source>The granule {} holds no valid velocity (every cell is missing): nothing to show.</source>
+      <translation>Le granule {} ne contient aucune vitesse valide (toutes les cellules manquent) : rien à afficher.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_granules.py" line="59" />
+      <source>The image pairs (velocity_image_pair granules) behind a datacube: one row per pair with its acquisition dates, mid_date, date_dt (days), satellites, sensors, missions, roi_valid_percentage (%), the cells with a valid v in the extent, and granule_url.
+
+CUBE: datacube URL (zarr_url from itslive:findcubes) or local .zarr. EXTENT (optional): keep the pairs with at least one valid velocity in it. START_DATE, END_DATE (YYYY-MM-DD, inclusive): window on mid_date. SATELLITES (e.g. 8,9,2A): both images from these. MIN_DT_DAYS / MAX_DT_DAYS bound date_dt; MIN_VALID_PCT the valid-pixel percentage.
+
+Load a granule from the table with its action 'Load image-pair granule', or the selected rows with 'Load image-pair granules' (selected features only). Granules are read by HTTP range requests from the configured store.
+
+Data: NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-392).</source>
+      <translation>Les paires d'images (granules velocity_image_pair) derrière un cube de données : une ligne par paire avec ses dates d'acquisition, mid_date, date_dt (jours), satellites, capteurs, missions, roi_valid_percentage (%), les cellules de l'emprise où v est valide, et granule_url.
+
+CUBE : URL du cube (zarr_url de itslive:findcubes) ou .zarr local. EXTENT (facultatif) : garder les paires ayant au moins une vitesse valide dans l'emprise. START_DATE, END_DATE (AAAA-MM-JJ, inclus) : fenêtre sur mid_date. SATELLITES (p. ex. 8,9,2A) : les deux images de ces satellites. MIN_DT_DAYS / MAX_DT_DAYS bornent date_dt ; MIN_VALID_PCT le pourcentage de pixels valides.
+
+Chargez un granule depuis la table avec son action « Charger le granule de la paire d'images », ou les lignes sélectionnées avec « Charger les granules des paires d'images » (entités sélectionnées uniquement). Les granules sont lus par requêtes HTTP partielles depuis le stockage configuré.
+
+Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-392).</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_export_animation.py" line="45" />
       <source>The layout of 'Export map' (legend with units, scale bar, true-north arrow, title, ITS_LIVE citation) for every frame of a time range, written as an animated GIF whose date label changes per frame.
 
@@ -1734,7 +1875,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Pondération</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="100" />
+      <location filename="../itslive_qgis/processing/provider.py" line="102" />
       <source>Workflow: cubes, subset, time series, strain rates, dh/dt</source>
       <translation>Chaîne de traitement : cubes, extrait, série temporelle, vitesses de déformation, dh/dt</translation>
     </message>
@@ -1879,7 +2020,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>dérivée première</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="119" />
+      <location filename="../itslive_qgis/processing/provider.py" line="121" />
       <source>flux: THICKNESS is given, so choose a file for the flux divergence (flux).</source>
       <translation>flux : THICKNESS est donné, choisissez donc un fichier pour la divergence du flux (flux).</translation>
     </message>
@@ -2014,6 +2155,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>à</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/layers/granule.py" line="164" />
+      <source>v (m/yr) — pair {}</source>
+      <translation>v (m/an) — paire {}</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="359" />
       <source>weight pairs by their errors</source>
       <translation>pondérer les paires par leurs erreurs</translation>
@@ -2074,6 +2220,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} images : plus de {} ; choisissez une période plus courte.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_load_granules.py" line="89" />
+      <source>{} granules: more than MAX_GRANULES ({}); select fewer rows or raise it.</source>
+      <translation>{} granules : plus que MAX_GRANULES ({}) ; sélectionnez moins de lignes ou augmentez-le.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="178" />
       <source>{} has no vx/vy velocities: choose a NetCDF/Zarr with vx and vy or a *_vx.tif layer.</source>
       <translation>{} n'a pas de vitesses vx/vy : choisissez un NetCDF/Zarr contenant vx et vy ou une couche *_vx.tif.</translation>
@@ -2082,6 +2233,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <location filename="../itslive_qgis/layers/legend.py" line="28" />
       <source>{} image pairs by mid_date, {} to {}</source>
       <translation>{} paires d'images par mid_date, du {} au {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_granules.py" line="157" />
+      <source>{} image-pair granule(s) of {}.</source>
+      <translation>{} granule(s) de paires d'images de {}.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="106" />
@@ -2149,7 +2305,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} trajectoire(s) écrite(s).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/layout.py" line="268" />
+      <location filename="../itslive_qgis/layers/granule.py" line="232" />
       <source>{} – {}</source>
       <translation>{} – {}</translation>
     </message>
@@ -2176,6 +2332,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <location filename="../itslive_qgis/processing/velocity_inputs.py" line="238" />
       <source>{}: no output file given: choose a .nc or .tif file.</source>
       <translation>{} : aucun fichier de sortie : choisissez un fichier .nc ou .tif.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_granules.py" line="82" />
+      <source>{}: the table has no field {}.</source>
+      <translation>{} : la table n'a pas de champ {}.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="454" />

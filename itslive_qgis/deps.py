@@ -145,6 +145,7 @@ CAPABILITIES = {
     "strain": ("numpy", "xarray", "pyproj", "rasterio", "netCDF4"),
     "tracking": ("numpy", "xarray", "pyproj"),
     "timeseries": ("numpy", "xarray", "zarr", "s3fs", "torch", "pyproj", "shapely", "matplotlib"),
+    "granules": ("numpy", "xarray", "zarr", "s3fs", "pyproj"),
 }
 
 #: capability -> the sets that provide it (installed together); optional sets that speed it up
@@ -156,6 +157,7 @@ CAPABILITY_SETS = {
     "strain": ("core",),
     "tracking": ("core",),
     "timeseries": ("core", "torch"),
+    "granules": ("core",),
 }
 RECOMMENDED_SETS = {"inversion": ("numba",), "timeseries": ("numba",)}
 
