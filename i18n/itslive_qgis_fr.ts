@@ -49,7 +49,7 @@
       <translation>(utiliser l'emprise ci-dessus)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="508" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="511" />
       <source>, {:.0f} m from the click</source>
       <translation>, à {:.0f} m du clic</translation>
     </message>
@@ -191,6 +191,16 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <location filename="../itslive_qgis/processing/velocity_inputs.py" line="104" />
       <source>Both VX and VY rasters are needed (only one was given).</source>
       <translation>Les deux rasters VX et VY sont nécessaires (un seul a été fourni).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_granule.py" line="137" />
+      <source>Browse image of {}</source>
+      <translation>Image d'aperçu de {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_granule.py" line="125" />
+      <source>Browse image — {}</source>
+      <translation>Image d'aperçu — {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/options.py" line="56" />
@@ -625,6 +635,11 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Emprise (partie d'un cube)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/point_granule.py" line="88" />
+      <source>Fetching the browse image</source>
+      <translation>Téléchargement de l'image d'aperçu</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_load_granules.py" line="58" />
       <source>Field holding the granule URL</source>
       <translation>Champ contenant l'URL du granule</translation>
@@ -835,7 +850,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Incertitude sur l'épaisseur de glace (m, 1 sigma)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_granules.py" line="98" />
+      <location filename="../itslive_qgis/processing/alg_granules.py" line="103" />
       <source>Image-pair granules</source>
       <translation>Granules des paires d'images</translation>
     </message>
@@ -1022,7 +1037,12 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Charger le résultat dans le projet</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_granules.py" line="103" />
+      <location filename="../itslive_qgis/gui/point_granule.py" line="54" />
+      <source>Load this pair's granule (speed and arrows)</source>
+      <translation>Charger le granule de cette paire (vitesse et flèches)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_granule.py" line="115" />
       <source>Loaded {}</source>
       <translation>Chargé : {}</translation>
     </message>
@@ -1035,6 +1055,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <location filename="../itslive_qgis/gui/cube_list.py" line="86" />
       <source>Loading the datacube catalog...</source>
       <translation>Chargement du catalogue des cubes de données...</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_granule.py" line="79" />
+      <source>Loading the image-pair granule</source>
+      <translation>Chargement du granule de la paire d'images</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="215" />
@@ -1226,7 +1251,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Rien à dessiner : choisissez LAYERS, donnez un fichier de résultat en INPUT ou activez des couches.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_granules.py" line="101" />
+      <location filename="../itslive_qgis/processing/alg_granules.py" line="106" />
       <source>Number of granules</source>
       <translation>Nombre de granules</translation>
     </message>
@@ -1249,6 +1274,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="63" />
       <source>Only show the pip command</source>
       <translation>Afficher seulement la commande pip</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_granule.py" line="60" />
+      <source>Open the granule URL</source>
+      <translation>Ouvrir l'URL du granule</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="124" />
@@ -1375,7 +1405,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>L'algorithme de traitement {} n'est pas disponible.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="505" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="508" />
       <source>P{} {} px ({}, {})</source>
       <translation>P{} {} px ({}, {})</translation>
     </message>
@@ -1530,6 +1560,11 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Afficher toutes les emprises des cubes de données sur la carte</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/point_granule.py" line="57" />
+      <source>Show its browse image</source>
+      <translation>Afficher son image d'aperçu</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/plugin.py" line="54" />
       <source>Show or hide the ITS_LIVE panel</source>
       <translation>Afficher ou masquer le panneau ITS_LIVE</translation>
@@ -1680,6 +1715,11 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <location filename="../itslive_qgis/processing/base.py" line="412" />
       <source>The area layer has no polygon features (or none selected).</source>
       <translation>La couche de zone ne contient aucune entité polygonale (ou aucune n'est sélectionnée).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_granule.py" line="121" />
+      <source>The browse image of this granule is not a readable image.</source>
+      <translation>L'image d'aperçu de ce granule n'est pas une image lisible.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/cube_list.py" line="323" />
@@ -1960,6 +2000,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>entre {} et {}</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/point_granule.py" line="97" />
+      <source>cancelled</source>
+      <translation>annulé</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="157" />
       <source>cannot be read</source>
       <translation>ne peut pas être lu</translation>
@@ -2235,7 +2280,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} paires d'images par mid_date, du {} au {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_granules.py" line="157" />
+      <location filename="../itslive_qgis/processing/alg_granules.py" line="166" />
       <source>{} image-pair granule(s) of {}.</source>
       <translation>{} granule(s) de paires d'images de {}.</translation>
     </message>
@@ -2352,6 +2397,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="304" />
       <source>{}: {!r} is not a date: use YYYY-MM-DD (e.g. 2020-01-31).</source>
       <translation>{} : {!r} n'est pas une date : utilisez AAAA-MM-JJ (p. ex. 2020-01-31).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_granule.py" line="97" />
+      <source>{}: {}</source>
+      <translation>{} : {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="293" />
