@@ -118,12 +118,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Analyse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="95" />
-      <source>Animated GIF (*.gif)</source>
-      <translation>GIF animé (*.gif)</translation>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="99" />
+      <source>Animated GIF (*.gif);;MP4 video (*.mp4)</source>
+      <translation>GIF animé (*.gif);;Vidéo MP4 (*.mp4)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="95" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="98" />
       <source>Animation file</source>
       <translation>Fichier d'animation</translation>
     </message>
@@ -228,7 +228,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Annuler</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="128" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="136" />
       <source>Cancelled: no animation was written.</source>
       <translation>Annulé : aucune animation n'a été écrite.</translation>
     </message>
@@ -438,7 +438,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Étiquette de date</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="99" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="103" />
       <source>Date labels of the frames</source>
       <translation>Étiquettes de date des images</translation>
     </message>
@@ -595,9 +595,9 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter en PNG...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="42" />
-      <source>Export animation (GIF)</source>
-      <translation>Exporter une animation (GIF)</translation>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="43" />
+      <source>Export animation (GIF or MP4)</source>
+      <translation>Exporter une animation (GIF ou MP4)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="83" />
@@ -650,7 +650,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Rechercher les cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="69" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="71" />
       <source>First date (YYYY-MM-DD)</source>
       <translation>Première date (AAAA-MM-JJ)</translation>
     </message>
@@ -690,17 +690,17 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Vers l'aval</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="86" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="88" />
       <source>Frame duration (ms)</source>
       <translation>Durée d'une image (ms)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="76" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="78" />
       <source>Frame step (days; 0 = the result's time steps)</source>
       <translation>Pas entre images (jours ; 0 = les pas de temps du résultat)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="98" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="102" />
       <source>Frames written</source>
       <translation>Images écrites</translation>
     </message>
@@ -952,7 +952,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Plus grand téléchargement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="70" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="72" />
       <source>Last date (YYYY-MM-DD)</source>
       <translation>Dernière date (AAAA-MM-JJ)</translation>
     </message>
@@ -982,7 +982,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Mise en page « {} » enregistrée dans le projet.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="100" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="104" />
       <source>Layout name</source>
       <translation>Nom de la mise en page</translation>
     </message>
@@ -1101,6 +1101,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Recherche des cubes de données ITS_LIVE</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="122" />
+      <source>MP4 needs the Python package imageio-ffmpeg (it brings its own ffmpeg): install it with: python -m pip install imageio-ffmpeg (or write a .gif).</source>
+      <translation>Le MP4 demande le paquet Python imageio-ffmpeg (il apporte son propre ffmpeg) : installez-le avec : python -m pip install imageio-ffmpeg (ou écrivez un .gif).</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="134" />
       <source>Map CRS (default: the project's)</source>
       <translation>SCR de la carte (par défaut : celui du projet)</translation>
@@ -1151,7 +1156,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Part minimale de pixels valides</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="60" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="62" />
       <source>Missing Python package: Pillow (it writes the GIF). Install it with: python -m pip install pillow</source>
       <translation>Paquet Python manquant : Pillow (il écrit le GIF). Installez-le avec : python -m pip install pillow</translation>
     </message>
@@ -1216,12 +1221,12 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun fichier résultat à l'emplacement {} : vérifiez le chemin.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="187" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="195" />
       <source>No time step between {} and {}.</source>
       <translation>Aucun pas de temps entre {} et {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="161" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="169" />
       <source>No time steps in these layers: give START_DATE, END_DATE and STEP_DAYS.</source>
       <translation>Aucun pas de temps dans ces couches : donnez START_DATE, END_DATE et STEP_DAYS.</translation>
     </message>
@@ -1256,9 +1261,9 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Nombre de granules</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="109" />
-      <source>OUTPUT must end in .gif (MP4 needs an ffmpeg encoder, not available); got {}.</source>
-      <translation>OUTPUT doit se terminer par .gif (le MP4 demande un encodeur ffmpeg, non disponible) ; reçu {}.</translation>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="112" />
+      <source>OUTPUT must end in .gif or .mp4; got {}.</source>
+      <translation>OUTPUT doit se terminer par .gif ou .mp4 ; reçu {}.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="168" />
@@ -1707,7 +1712,7 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>L'algorithme a échoué.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="135" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="143" />
       <source>The animation could not be written: {}</source>
       <translation>L'animation n'a pas pu être écrite : {}</translation>
     </message>
@@ -1774,13 +1779,13 @@ Chargez un granule depuis la table avec son action « Charger le granule de la p
 Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-392).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="45" />
-      <source>The layout of 'Export map' (legend with units, scale bar, true-north arrow, title, ITS_LIVE citation) for every frame of a time range, written as an animated GIF whose date label changes per frame.
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="46" />
+      <source>The layout of 'Export map' (legend with units, scale bar, true-north arrow, title, ITS_LIVE citation) for every frame of a time range, written as an animated GIF or an H.264 MP4 video whose date label changes per frame.
 
-START_DATE, END_DATE (YYYY-MM-DD): the range (default: the whole result). STEP_DAYS: 0 = one frame per time step of the result, else windows of that many days. FRAME_MS: display time of a frame. Frames are written one at a time (memory stays bounded); cancelling leaves no file. MP4 is not offered: it needs an ffmpeg encoder, which QGIS does not ship.</source>
-      <translation>La mise en page de « Exporter une carte » (légende avec unités, échelle graphique, flèche du nord géographique, titre, citation ITS_LIVE) pour chaque image d'une période, écrite en GIF animé dont l'étiquette de date change à chaque image.
+START_DATE, END_DATE (YYYY-MM-DD): the range (default: the whole result). STEP_DAYS: 0 = one frame per time step of the result, else windows of that many days. FRAME_MS: display time of a frame. OUTPUT: .gif, or .mp4 (needs the Python package imageio-ffmpeg, which brings its own ffmpeg). Frames are written one at a time (memory stays bounded); cancelling leaves no file.</source>
+      <translation>La mise en page de « Exporter une carte » (légende avec unités, barre d'échelle, flèche du nord vrai, titre, citation ITS_LIVE) pour chaque image d'une période, écrite en GIF animé ou en vidéo MP4 H.264 dont l'étiquette de date change à chaque image.
 
-START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat). STEP_DAYS : 0 = une image par pas de temps du résultat, sinon des fenêtres de ce nombre de jours. FRAME_MS : durée d'affichage d'une image. Les images sont écrites une à une (la mémoire reste bornée) ; une annulation ne laisse aucun fichier. Le MP4 n'est pas proposé : il faut un encodeur ffmpeg, que QGIS ne fournit pas.</translation>
+START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat). STEP_DAYS : 0 = une image par pas de temps du résultat, sinon des fenêtres de ce nombre de jours. FRAME_MS : durée d'affichage d'une image. OUTPUT : .gif, ou .mp4 (demande le paquet Python imageio-ffmpeg, qui apporte son propre ffmpeg). Les images sont écrites une à une (la mémoire reste bornée) ; une annulation ne laisse aucun fichier.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="203" />
@@ -2250,17 +2255,17 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} a échoué : {} : {}. Si {} est endommagé (téléchargement tronqué, chunk supprimé ou coupé), écrivez-le ou téléchargez-le à nouveau ; ITSLIVE_DEBUG=1 donne les détails.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="137" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="145" />
       <source>{} frames ({} to {}) written to {}.</source>
       <translation>{} images ({} à {}) écrites dans {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="173" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="181" />
       <source>{} frames: more than {}; choose a longer STEP_DAYS or a shorter range.</source>
       <translation>{} images : plus de {} ; choisissez un STEP_DAYS plus long ou une période plus courte.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="190" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="198" />
       <source>{} frames: more than {}; choose a shorter range.</source>
       <translation>{} images : plus de {} ; choisissez une période plus courte.</translation>
     </message>
@@ -2290,7 +2295,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} est un résultat {} lisible ; aucun projet dans lequel le charger, rien n'a été chargé.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="167" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="175" />
       <source>{} is not after {}: swap them.</source>
       <translation>{} n'est pas après {} : inversez-les.</translation>
     </message>

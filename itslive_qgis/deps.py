@@ -56,6 +56,7 @@ TESTED_PINS = {
     "shapely": "2.0.1",
     "geopandas": "1.0.1",
     "distributed": "2026.8.0",
+    "imageio-ffmpeg": "0.8.1",
 }
 #: the Python the pins were tested on
 TESTED_PYTHON = (3, 11)
@@ -121,6 +122,14 @@ SETS = {
     ),
     "distributed": PackageSet(
         "distributed", "A local dask cluster for large subsets", ("distributed",), ("distributed",), True, 2.2
+    ),
+    "video": PackageSet(
+        "video",
+        "MP4 animations (imageio-ffmpeg: a static ffmpeg with libx264 inside the wheel)",
+        ("imageio-ffmpeg",),
+        ("imageio_ffmpeg",),
+        True,
+        29.0,  # NOT measured (no registry here): re-run scripts/measure_sets.py
     ),
 }
 

@@ -240,6 +240,77 @@ def test_exportanimation_gif_frames_dates_and_data(plugin, project, loaded, tmp_
     Image.fromarray(frames[-1]).save(output_dir / f"export_animation_frame{NT}.png")
 
 
+def _mp4_frames(path):
+    """(frames as uint8 arrays, size, the container's comment) decoded by imageio-ffmpeg's ffmpeg."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    reader = imageio_ffmpeg.read_frames(str(path), pix_fmt="rgb24")
+    meta = next(reader)
+    width, height = meta["size"]
+    frames = [np.frombuffer(data, np.uint8).reshape(height, width, 3) for data in reader]
+    dump = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "ffmetadata", "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    comment = dump.split("comment=", 1)[1] if "comment=" in dump else ""
+    lines = []
+    for line in comment.splitlines():  # ffmetadata escapes newlines as a trailing backslash
+        lines.append(line.rstrip("\\"))
+        if not line.endswith("\\"):
+            break
+    return frames, (width, height), lines
+
+
+def test_exportanimation_mp4_frames_dates_and_data(plugin, project, loaded, tmp_path, output_dir):
+    pytest.importorskip("imageio_ffmpeg")
+    from PIL import Image
+
+    output = tmp_path / "animation.mp4"
+    result = _run("itslive:exportanimation", {"DPI": DPI, "FRAME_MS": 250, "OUTPUT": str(output)}, project)
+    shutil.copy(output, output_dir / "export_animation.mp4")
+    expected = [_expected_label(step) for step in range(NT)]
+    assert result["FRAMES"] == NT and result["DATES"].split("\n") == expected
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    frames, (width, height), comment = _mp4_frames(output)
+    assert len(frames) == NT and comment == expected
+    layout = project.layoutManager().layoutByName("ITS_LIVE animation")
+    page = layouts.render_frame(layout, DPI)
+    assert (width - page.width(), height - page.height()) in ((0, 0), (1, 0), (0, 1), (1, 1))  # even sizes
+    # each frame shows its own date: nearest (lossy video) to the layout rendered at that step
+    x0, y0, x1, y1 = _px_rect(layout.itemById("date"))
+    references = []
+    for step in range(NT):
+        layouts.set_frame(layout, layouts.step_frames(layout.itemById("map").layers())[step])
+        references.append(_array(layouts.render_frame(layout, DPI))[y0:y1, x0:x1].astype(int))
+    for step, frame in enumerate(frames):
+        distances = [np.abs(frame[y0:y1, x0:x1].astype(int) - ref).mean() for ref in references]
+        assert int(np.argmin(distances)) == step, distances
+    map_item = layout.itemById("map")
+    trunk = _rows_box(map_item, FAST_ROWS.start + 1, FAST_ROWS.stop - 1)
+    slow = _rows_box(map_item, FAST_ROWS.stop + 4, FAST_ROWS.stop + 20)
+    first, last = frames[0].astype(int), frames[-1].astype(int)
+    assert (np.abs(first[trunk] - last[trunk]).sum(axis=2) > 30).mean() > 0.8
+    assert (np.abs(first[slow] - last[slow]).sum(axis=2) > 30).mean() < 0.01
+    Image.fromarray(frames[0]).save(output_dir / "export_animation_mp4_frame1.png")
+    Image.fromarray(frames[-1]).save(output_dir / f"export_animation_mp4_frame{NT}.png")
+
+
+def test_exportanimation_mp4_cancel_leaves_no_file(plugin, project, loaded, tmp_path):
+    pytest.importorskip("imageio_ffmpeg")
+    output = tmp_path / "cancelled.mp4"
+    feedback = QgsProcessingFeedback()
+    feedback.progressChanged.connect(lambda value: value >= 30 and feedback.cancel())
+    with pytest.raises(QgsProcessingException, match="Cancelled"):
+        _run("itslive:exportanimation", {"DPI": 40, "OUTPUT": str(output)}, project, feedback)
+    assert feedback.progress() < 100
+    left = [p.name for p in tmp_path.iterdir() if p.suffix == ".mp4" or p.name.startswith(".")]
+    assert not output.exists() and left == []  # nor the temporary name
+
+
 def test_exportanimation_cancel_leaves_no_file(plugin, project, loaded, tmp_path):
     output = tmp_path / "cancelled.gif"
     feedback = QgsProcessingFeedback()
