@@ -9,7 +9,7 @@
       <translation> (ou donnez deux rasters VX et VY)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="285" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="287" />
       <source> (inverted ± 1σ)</source>
       <translation> (inversion ± 1σ)</translation>
     </message>
@@ -333,7 +333,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cliquez sur un glacier : son historique de vitesse ITS_LIVE s'affiche dans le panneau ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="259" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="261" />
       <source>Click on the map to plot the velocity history of a point</source>
       <translation>Cliquez sur la carte pour tracer l'historique de vitesse d'un point</translation>
     </message>
@@ -428,7 +428,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cubes de données (réseau)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="266" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="268" />
       <source>Date (acquisition interval of each image pair)</source>
       <translation>Date (intervalle d'acquisition de chaque paire d'images)</translation>
     </message>
@@ -942,7 +942,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inversion en cours...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="339" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="341" />
       <source>Landsat {}</source>
       <translation>Landsat {}</translation>
     </message>
@@ -1550,7 +1550,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Entités sélectionnées uniquement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="341" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="343" />
       <source>Sentinel-{}</source>
       <translation>Sentinel-{}</translation>
     </message>
@@ -1600,7 +1600,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Fichier source : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="321" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="323" />
       <source>Speed</source>
       <translation>Vitesse</translation>
     </message>
@@ -2080,7 +2080,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>vitesse de la glace (m/an)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="279" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="281" />
       <source>image pair (bar = acquisition interval)</source>
       <translation>paire d'images (barre = intervalle d'acquisition)</translation>
     </message>
@@ -2220,9 +2220,14 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} (ITS_LIVE)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="267" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="269" />
       <source>{} (m/yr)</source>
       <translation>{} (m/an)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_figure.py" line="33" />
+      <source>{} (m/yr) from ITS_LIVE image pairs</source>
+      <translation>{} (m/an) des paires d'images ITS_LIVE</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="475" />
@@ -2240,9 +2245,19 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} et {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="291" />
+      <location filename="../itslive_qgis/gui/point_figure.py" line="37" />
+      <source>{} at {}</source>
+      <translation>{} en {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="293" />
       <source>{} at {} point(s): {} image pairs</source>
       <translation>{} en {} point(s) : {} paires d'images</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_figure.py" line="38" />
+      <source>{} at {} points</source>
+      <translation>{} en {} points</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="98" />
@@ -2365,7 +2380,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} — {} (environ {:.0f} Mio)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="182" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="184" />
       <source>{} → {} (baseline {:.1f} days)
 {} {:.0f}{} m/yr, satellites {}/{}
 {}</source>

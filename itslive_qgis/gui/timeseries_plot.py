@@ -141,7 +141,9 @@ class SeriesPlot:
         path = Path(path)
         if self._annotation is not None:
             self._annotation.set_visible(False)
-        with atomic_output(path, "PNG") as tmp:
+        from .point_figure import export_title, figure_labels  # title and ITS_LIVE citation
+
+        with atomic_output(path, "PNG") as tmp, figure_labels(self.figure, export_title(self)):
             self.figure.savefig(tmp, format="png", dpi=dpi)
         return path
 

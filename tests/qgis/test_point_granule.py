@@ -84,3 +84,42 @@ def test_context_menu_and_double_click_load_the_pair_granule(panel, iface, mirro
     assert str(series.granule_url[other]).rsplit("/", 1)[-1] in _groups()[0].name()
     for start in _groups():
         QgsProject.instance().layerTreeRoot().removeChildNode(start)
+
+
+@pytest.mark.mirror
+def test_exported_point_plot_has_a_title_and_the_citation(panel, iface, mirror, output_dir):  # noqa: F811
+    from itslive_qgis.gui.point_figure import export_title, figure_labels
+    from itslive_qgis.layers.layout import CITATION
+
+    panel.start_pick()
+    _click(iface.mapCanvas(), panel.tool, *TRUNK_3413)
+    wait_until(lambda: panel.points and not panel.is_busy())
+    plot = panel.plot
+    title = export_title(plot)
+    assert title == f"Speed (m/yr) from ITS_LIVE image pairs at {len(panel.points)} points"
+    with figure_labels(plot.figure, title) as (title_text, citation_text):
+        plot.figure.canvas.draw()
+        renderer = plot.figure.canvas.get_renderer()
+        boxes = {
+            "title": title_text.get_window_extent(renderer),
+            "citation": citation_text.get_window_extent(renderer),
+            "axes": plot.ax.get_tightbbox(renderer),
+            "legend": plot.ax.get_legend().get_window_extent(renderer),
+        }
+        assert citation_text.get_text() == CITATION and "Gardner" in CITATION
+        for text in ("title", "citation"):
+            for other in ("axes", "legend"):
+                assert not boxes[text].overlaps(boxes[other]), (text, other)
+        assert boxes["title"].y0 > boxes["axes"].y1 - 1 and boxes["citation"].y1 < boxes["legend"].y0 + 1
+    assert plot.figure.texts == []  # the figure on screen is as it was
+    png = panel.export_png(output_dir / "point_plot_with_title_and_citation.png")
+    panel.clear()
+    panel.start_pick()
+    _click(iface.mapCanvas(), panel.tool, TILE_A.x[10], TILE_A.y[45])  # GRE_A only
+    wait_until(lambda: panel.points and not panel.is_busy())
+    assert len(panel.points) == 1
+    label = plot.entries[0].label
+    assert label.endswith(" m from the click") and " px (10, 45), " in label
+    assert export_title(plot) == "Speed (m/yr) from ITS_LIVE image pairs at " + label.split(", ")[0] + ", 45)"
+    panel.export_png(output_dir / "point_plot_one_point_title.png")
+    assert png.stat().st_size > 20000 and plot.figure.texts == []
