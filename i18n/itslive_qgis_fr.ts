@@ -59,13 +59,22 @@
       <translation>Une couche NetCDF/Zarr contenant vx et vy, ou un *_vx.tif accompagné de son *_vy.tif</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="86" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="93" />
       <source>A figure of ITS_LIVE result layers for a paper or a talk, made as a QGIS print layout: the map over an extent at one date, a legend of the layers with their units, a scale bar, a north arrow pointing to TRUE north (polar stereographic maps are rotated relative to north), an optional graticule, the date range of the time step, a title and the ITS_LIVE data citation (Gardner et al., 2025).
 
-LAYERS: the layers to draw, top first; or INPUT: a result file, loaded styled; default: the project's visible layers. DATE (YYYY-MM-DD): the time step containing that date (default: the first step). OUTPUT: .png (at DPI) or .pdf (vector legend and text). The layout is saved in the project as LAYOUT_NAME, to adjust in the layout designer.</source>
+LAYERS: the layers to draw, top first; or INPUT: a result file, loaded styled; default: the project's visible layers. DATE (YYYY-MM-DD): the time step containing that date (default: the first step). OUTPUT: .png (at DPI) or .pdf (vector legend and text). The layout is saved in the project as LAYOUT_NAME, to adjust in the layout designer.
+
+BASEMAP (under the layers): none; the ITS_LIVE static velocity mosaic clipped to the map (speed in grey, read from the configured store: works with a mirror, offline); a hillshade of the DEM raster layer given as DEM (offline); or the ITS_LIVE web tiles (vel_web_tiles/, online only).</source>
       <translation>Une figure des couches de résultats ITS_LIVE pour un article ou un exposé, faite comme une mise en page QGIS : la carte sur une emprise à une date, une légende des couches avec leurs unités, une échelle graphique, une flèche pointant vers le nord GÉOGRAPHIQUE (les cartes stéréographiques polaires sont tournées par rapport au nord), un canevas géographique facultatif, les dates du pas de temps, un titre et la citation des données ITS_LIVE (Gardner et al., 2025).
 
-LAYERS : les couches à dessiner, celle du dessus d'abord ; ou INPUT : un fichier de résultat, chargé avec son style ; par défaut : les couches visibles du projet. DATE (AAAA-MM-JJ) : le pas de temps contenant cette date (par défaut : le premier pas). OUTPUT : .png (à DPI) ou .pdf (légende et texte vectoriels). La mise en page est enregistrée dans le projet sous LAYOUT_NAME, à retoucher dans l'éditeur de mise en page.</translation>
+LAYERS : les couches à dessiner, celle du dessus d'abord ; ou INPUT : un fichier de résultat, chargé avec son style ; par défaut : les couches visibles du projet. DATE (AAAA-MM-JJ) : le pas de temps contenant cette date (par défaut : le premier pas). OUTPUT : .png (à DPI) ou .pdf (légende et texte vectoriels). La mise en page est enregistrée dans le projet sous LAYOUT_NAME, à retoucher dans l'éditeur de mise en page.
+
+BASEMAP (sous les couches) : aucun ; la mosaïque statique de vitesse ITS_LIVE découpée sur la carte (vitesse en gris, lue depuis le stockage configuré : fonctionne avec un miroir, hors ligne) ; un ombrage de la couche raster MNT donnée en DEM (hors ligne) ; ou les tuiles web ITS_LIVE (vel_web_tiles/, en ligne seulement).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/export_button.py" line="24" />
+      <source>A figure of this result: legend with units, scale bar, north arrow, date, citation</source>
+      <translation>Une figure de ce résultat : légende avec unités, barre d'échelle, flèche du nord, date, citation</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="150" />
@@ -133,7 +142,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Requêtes anonymes (le compartiment public ne nécessite pas de compte)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="70" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="73" />
       <source>Another run is still going: wait or cancel it.</source>
       <translation>Un autre traitement est encore en cours : attendez sa fin ou annulez-le.</translation>
     </message>
@@ -178,9 +187,19 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Tentatives par requête ; les échecs (429, 5xx, coupures) sont relancés avec attente croissante et aléa.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="280" />
+      <source>BASEMAP hillshade needs a DEM raster layer as DEM.</source>
+      <translation>L'ombrage de BASEMAP demande une couche raster MNT en DEM.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="154" />
       <source>Backward</source>
       <translation>Vers l'amont</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="174" />
+      <source>Base map under the layers</source>
+      <translation>Fond de carte sous les couches</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="326" />
@@ -253,7 +272,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Annulation ...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="63" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="66" />
       <source>Cancelling...</source>
       <translation>Annulation...</translation>
     </message>
@@ -388,6 +407,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Couverture %</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="185" />
+      <source>DEM for the hillshade (metres)</source>
+      <translation>MNT pour l'ombrage (mètres)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_granules.py" line="74" />
       <source>Datacube URL or path</source>
       <translation>URL ou chemin du cube de données</translation>
@@ -433,7 +457,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Date (intervalle d'acquisition de chaque paire d'images)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="111" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="122" />
       <source>Date label</source>
       <translation>Étiquette de date</translation>
     </message>
@@ -443,7 +467,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Étiquettes de date des images</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="104" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="115" />
       <source>Date of the frame (YYYY-MM-DD)</source>
       <translation>Date de l'image (AAAA-MM-JJ)</translation>
     </message>
@@ -487,7 +511,7 @@ CRS : le SCR de la grille lorsque le fichier de vitesse ne l'indique pas (p. ex.
 OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs) ou GeoTIFF (.tif, entrée 2D uniquement).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="122" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="128" />
       <source>Done: {} ({} layer(s) added)</source>
       <translation>Terminé : {} ({} couche(s) ajoutée(s))</translation>
     </message>
@@ -535,7 +559,7 @@ Seuls les blocs (chunks) sous la zone sont lus, plusieurs à la fois, avec de no
 CUBES : URL zarr facultatives séparées par des virgules (la sélection du panneau ITS_LIVE), ou CUBES_LAYER : la sortie de itslive:findcubes ; par défaut : tous les cubes du catalogue qui couvrent la zone. VARIABLES : par défaut v, vx, vy, v_error et les métadonnées de chaque paire. SATELLITES : p. ex. 8,9,2A,2B (première image). MIN_DT_DAYS/MAX_DT_DAYS bornent date_dt (jours) ; MIN_VALID_PCT borne roi_valid_percentage (%) ; MAX_V_ERROR (m/yr) masque les pixels dont l'erreur est supérieure.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="153" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="164" />
       <source>Draw a graticule (WGS 84)</source>
       <translation>Dessiner un canevas géographique (WGS 84)</translation>
     </message>
@@ -555,7 +579,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>EPSG</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="219" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="246" />
       <source>EXTENT is empty: draw or choose an area on the map.</source>
       <translation>EXTENT est vide : dessinez ou choisissez une zone sur la carte.</translation>
     </message>
@@ -600,9 +624,14 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter une animation (GIF ou MP4)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="83" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="90" />
       <source>Export map (PNG or PDF)</source>
       <translation>Exporter une carte (PNG ou PDF)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/export_button.py" line="21" />
+      <source>Export map…</source>
+      <translation>Exporter une carte…</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="239" />
@@ -620,7 +649,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Emprise (n'importe quel SCR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="131" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="142" />
       <source>Extent (default: the layers)</source>
       <translation>Emprise (par défaut : celle des couches)</translation>
     </message>
@@ -755,6 +784,16 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Granules chargés</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="178" />
+      <source>Hillshade of the DEM</source>
+      <translation>Ombrage du MNT</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/basemap.py" line="51" />
+      <source>Hillshade of {}</source>
+      <translation>Ombrage de {}</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="149" />
       <source>INPUT: {} is a folder: choose {}.</source>
       <translation>INPUT : {} est un dossier : choisissez {}.</translation>
@@ -790,6 +829,11 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>ITS_LIVE inversion — {}</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/export_button.py" line="51" />
+      <source>ITS_LIVE map — {}</source>
+      <translation>Carte ITS_LIVE — {}</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/layers/loader.py" line="190" />
       <source>ITS_LIVE mosaic — {}</source>
       <translation>ITS_LIVE mosaïque — {}</translation>
@@ -810,9 +854,19 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>ITS_LIVE résultat — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="126" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="137" />
       <source>ITS_LIVE results (*.nc *.nc4 *.tif *.tiff *.gpkg);;All files (*)</source>
       <translation>Résultats ITS_LIVE (*.nc *.nc4 *.tif *.tiff *.gpkg);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/basemap.py" line="39" />
+      <source>ITS_LIVE static mosaic, v (m/yr)</source>
+      <translation>Mosaïque statique ITS_LIVE, v (m/an)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="177" />
+      <source>ITS_LIVE static velocity mosaic (grey, offline-safe)</source>
+      <translation>Mosaïque statique de vitesse ITS_LIVE (gris, hors ligne)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="187" />
@@ -838,6 +892,16 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <location filename="../itslive_qgis/plugin.py" line="51" />
       <source>ITS_LIVE velocities</source>
       <translation>Vitesses ITS_LIVE</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/basemap.py" line="71" />
+      <source>ITS_LIVE velocity web tiles (online)</source>
+      <translation>Tuiles web de vitesse ITS_LIVE (en ligne)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="179" />
+      <source>ITS_LIVE web tiles (online)</source>
+      <translation>Tuiles web ITS_LIVE (en ligne)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="121" />
@@ -967,7 +1031,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Nom du groupe de couches (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="118" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="129" />
       <source>Layers (top first; default: the visible layers)</source>
       <translation>Couches (celle du dessus d'abord ; par défaut : les couches visibles)</translation>
     </message>
@@ -977,7 +1041,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Couches chargées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="284" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="338" />
       <source>Layout '{}' saved in the project.</source>
       <translation>Mise en page « {} » enregistrée dans le projet.</translation>
     </message>
@@ -987,7 +1051,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Nom de la mise en page</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="157" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="168" />
       <source>Layout name in the project</source>
       <translation>Nom de la mise en page dans le projet</translation>
     </message>
@@ -1072,7 +1136,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Le chargement de {} a été annulé.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="99" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="102" />
       <source>Loading {}...</source>
       <translation>Chargement de {}...</translation>
     </message>
@@ -1106,17 +1170,17 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Le MP4 demande le paquet Python imageio-ffmpeg (il apporte son propre ffmpeg) : installez-le avec : python -m pip install imageio-ffmpeg (ou écrivez un .gif).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="134" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="145" />
       <source>Map CRS (default: the project's)</source>
       <translation>SCR de la carte (par défaut : celui du projet)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="108" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="119" />
       <source>Map file</source>
       <translation>Fichier de la carte</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="172" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="199" />
       <source>Map written to {} ({}).</source>
       <translation>Carte écrite dans {} ({}).</translation>
     </message>
@@ -1241,6 +1305,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun jeu de données de vitesse à l'emplacement {} : vérifiez le chemin.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="176" />
+      <source>None</source>
+      <translation>Aucun</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="340" />
       <source>None of the {} seed(s) could be tracked ({}).</source>
       <translation>Aucun des {} point(s) de départ n'a pu être suivi ({}).</translation>
@@ -1251,7 +1320,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Non définie : utiliser l'emprise du canevas ou en dessiner une</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="199" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="226" />
       <source>Nothing to draw: choose LAYERS, give a result file as INPUT, or switch layers on.</source>
       <translation>Rien à dessiner : choisissez LAYERS, donnez un fichier de résultat en INPUT ou activez des couches.</translation>
     </message>
@@ -1266,7 +1335,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>OUTPUT doit se terminer par .gif ou .mp4 ; reçu {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="168" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="195" />
       <source>OUTPUT must end in .png or .pdf; got {}.</source>
       <translation>OUTPUT doit se terminer par .png ou .pdf ; reçu {}.</translation>
     </message>
@@ -1286,7 +1355,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Ouvrir l'URL du granule</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="124" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="135" />
       <source>Or a result file (NetCDF, GeoTIFF or GeoPackage)</source>
       <translation>Ou un fichier de résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
     </message>
@@ -1316,7 +1385,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Dossier de sortie</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="108" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="119" />
       <source>PNG image (*.png);;PDF document (*.pdf)</source>
       <translation>Image PNG (*.png);;Document PDF (*.pdf)</translation>
     </message>
@@ -1336,12 +1405,12 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Dossier des paquets</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="139" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="150" />
       <source>Page height (mm)</source>
       <translation>Hauteur de la page (mm)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="138" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="149" />
       <source>Page width (mm)</source>
       <translation>Largeur de la page (mm)</translation>
     </message>
@@ -1415,6 +1484,16 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>P{} {} px ({}, {})</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/layers/basemap.py" line="53" />
+      <source>QGIS cannot open the DEM {}.</source>
+      <translation>QGIS ne peut pas ouvrir le MNT {}.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/basemap.py" line="41" />
+      <source>QGIS cannot open the mosaic clip {}.</source>
+      <translation>QGIS ne peut pas ouvrir le découpage de mosaïque {}.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/layers/granule.py" line="167" />
       <source>QGIS cannot open {}: {}</source>
       <translation>QGIS ne peut pas ouvrir {} : {}</translation>
@@ -1475,7 +1554,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Requêtes simultanées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="140" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="151" />
       <source>Resolution (dpi)</source>
       <translation>Résolution (ppp)</translation>
     </message>
@@ -1707,7 +1786,7 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>La couche active n'est pas un fichier d'extrait ou d'inversion (.nc ou .zarr) : sélectionnez-en un.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="93" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="96" />
       <source>The algorithm failed.</source>
       <translation>L'algorithme a échoué.</translation>
     </message>
@@ -1838,7 +1917,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Fenêtre temporelle (mid_date)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="136" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="147" />
       <source>Title</source>
       <translation>Titre</translation>
     </message>
@@ -1925,7 +2004,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Chaîne de traitement : cubes, extrait, série temporelle, vitesses de déformation, dh/dt</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="119" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="125" />
       <source>Written {}, but loading failed: {}</source>
       <translation>Fichier {} écrit, mais son chargement a échoué : {}</translation>
     </message>
@@ -2125,7 +2204,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>déformation logarithmique, L = {} m</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="172" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="199" />
       <source>no date</source>
       <translation>sans date</translation>
     </message>
@@ -2215,7 +2294,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>pondérer les paires par leurs erreurs</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="295" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="349" />
       <source>{} (ITS_LIVE)</source>
       <translation>{} (ITS_LIVE)</translation>
     </message>
@@ -2414,7 +2493,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} : format de sortie non pris en charge {} : utilisez .nc (NetCDF) ou .tif (GeoTIFF).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="304" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="358" />
       <source>{}: {!r} is not a date: use YYYY-MM-DD (e.g. 2020-01-31).</source>
       <translation>{} : {!r} n'est pas une date : utilisez AAAA-MM-JJ (p. ex. 2020-01-31).</translation>
     </message>
@@ -2439,7 +2518,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} : {} est un dossier mais pas un store Zarr : choisissez {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="254" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="308" />
       <source>{}: {} is outside the result's time steps ({} to {}).</source>
       <translation>{} : {} est hors des pas de temps du résultat ({} à {}).</translation>
     </message>
