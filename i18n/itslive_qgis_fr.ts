@@ -689,7 +689,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Premier mid_date (AAAA-MM-JJ)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/granule.py" line="217" />
+      <location filename="../itslive_qgis/layers/granule.py" line="233" />
       <source>Flow vectors</source>
       <translation>Vecteurs d'écoulement</translation>
     </message>
@@ -734,7 +734,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Images écrites</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/granule.py" line="118" />
+      <location filename="../itslive_qgis/layers/granule.py" line="134" />
       <source>GDAL cannot read the granule {}: {}</source>
       <translation>GDAL ne peut pas lire le granule {} : {}</translation>
     </message>
@@ -764,12 +764,17 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Contour du glacier (polygones, n'importe quel SCR)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/layers/granule.py" line="74" />
+      <source>Granule reads not configured: {}</source>
+      <translation>Lecture des granules non configurée : {}</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_load_granules.py" line="53" />
       <source>Granule table</source>
       <translation>Table des granules</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/granule.py" line="183" />
+      <location filename="../itslive_qgis/layers/granule.py" line="199" />
       <source>Granule: {}</source>
       <translation>Granule : {}</translation>
     </message>
@@ -839,7 +844,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>ITS_LIVE mosaïque — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/granule.py" line="109" />
+      <location filename="../itslive_qgis/layers/granule.py" line="125" />
       <source>ITS_LIVE pair {} — {}</source>
       <translation>Paire ITS_LIVE {} — {}</translation>
     </message>
@@ -924,7 +929,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Granules des paires d'images d'un cube de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/granule.py" line="182" />
+      <location filename="../itslive_qgis/layers/granule.py" line="198" />
       <source>Image-pair velocity {}</source>
       <translation>Vitesse de la paire d'images {}</translation>
     </message>
@@ -1086,7 +1091,7 @@ OUTPUT : un polygone par cube en EPSG:4326 avec zarr_url, epsg, granule_count et
 Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-392).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/granule.py" line="255" />
+      <location filename="../itslive_qgis/layers/granule.py" line="271" />
       <source>Load image-pair granule</source>
       <translation>Charger le granule de la paire d'images</translation>
     </message>
@@ -1250,7 +1255,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun datacube ITS_LIVE ni fichier à {} ({}) : vérifiez le chemin.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/granule.py" line="147" />
+      <location filename="../itslive_qgis/layers/granule.py" line="163" />
       <source>No browse image beside this granule ({}).</source>
       <translation>Aucune image d'aperçu à côté de ce granule ({}).</translation>
     </message>
@@ -1494,7 +1499,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>QGIS ne peut pas ouvrir le découpage de mosaïque {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/granule.py" line="167" />
+      <location filename="../itslive_qgis/layers/granule.py" line="183" />
       <source>QGIS cannot open {}: {}</source>
       <translation>QGIS ne peut pas ouvrir {} : {}</translation>
     </message>
@@ -1836,7 +1841,7 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>L'emprise est vide : dessinez ou choisissez une zone sur la carte.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/granule.py" line="173" />
+      <location filename="../itslive_qgis/layers/granule.py" line="189" />
       <source>The granule {} holds no valid velocity (every cell is missing): nothing to show.</source>
       <translation>Le granule {} ne contient aucune vitesse valide (toutes les cellules manquent) : rien à afficher.</translation>
     </message>
@@ -2284,7 +2289,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>à</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/granule.py" line="164" />
+      <location filename="../itslive_qgis/layers/granule.py" line="180" />
       <source>v (m/yr) — pair {}</source>
       <translation>v (m/an) — paire {}</translation>
     </message>
@@ -2449,7 +2454,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} trajectoire(s) écrite(s).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/granule.py" line="232" />
+      <location filename="../itslive_qgis/layers/granule.py" line="248" />
       <source>{} – {}</source>
       <translation>{} – {}</translation>
     </message>

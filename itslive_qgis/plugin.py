@@ -71,6 +71,9 @@ class ItsLivePlugin:
 
         self.options_factory = ItsLiveOptionsFactory()
         self.iface.registerOptionsWidgetFactory(self.options_factory)
+        from .layers.granule import configure_gdal_from_settings
+
+        configure_gdal_from_settings()  # granule layers of a saved project read the configured store
 
     def _ensure_dock(self):
         if self.dock is None:

@@ -61,6 +61,22 @@ def configure_gdal(config: StoreConfig) -> None:
         gdal.SetPathSpecificOption(prefix, key, value)
 
 
+def configure_gdal_from_settings() -> bool:
+    """:func:`configure_gdal` with the plugin's store settings (False, logged, when they are unusable)."""
+    from qgis.core import Qgis, QgsMessageLog
+
+    from .. import settings
+
+    try:
+        configure_gdal(settings.store_config())
+    except Exception as exc:  # a bad endpoint setting must not stop the plugin from starting
+        QgsMessageLog.logMessage(
+            tr("Granule reads not configured: {}").format(exc), "ITS_LIVE", Qgis.MessageLevel.Warning
+        )
+        return False
+    return True
+
+
 def granule_layers(
     url: str, config: StoreConfig | None = None, allow_other_hosts: bool = False
 ) -> list[QgsMapLayer]:

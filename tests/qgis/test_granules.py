@@ -110,6 +110,21 @@ def test_granule_table_and_loading_the_selected_rows(plugin, mirror, project, pa
         got = _cell_value(speed, TILE_A.x[ix], TILE_A.y[iy])
         assert (got is None) if v[iy, ix] == -32767 else got == pytest.approx(float(v[iy, ix]))
     assert speed.width() == TILE_A.nx + 2 * MARGIN and speed.crs().authid() == "EPSG:3413"
+    # the table's action loads one row's granule into the current project (as from the attribute table)
+    from itslive_qgis.layers.granule import load_feature_granule
+
+    current = QgsProject.instance()
+    current.addMapLayer(table.clone())
+    clone = next(lyr for lyr in current.mapLayers().values() if lyr.name() == table.name())
+    group = None
+    try:
+        group = load_feature_granule(clone.id(), row.id())
+        assert group is not None and url.rsplit("/", 1)[-1] in group.name()
+        assert {node.layer().customProperty("itslive/granule_url") for node in group.findLayers()} == {url}
+    finally:
+        if group is not None:
+            current.layerTreeRoot().removeChildNode(group)
+        current.removeMapLayers(list(current.mapLayers()))
 
 
 @pytest.mark.mirror
@@ -224,3 +239,26 @@ def test_the_real_empty_granule_is_refused(qgis_app, shared_data, project):
     with pytest.raises(DataError, match="no valid velocity"):
         load_granule(str(shared_data / "granules" / REAL_V2), project)
     assert not project.mapLayers()
+
+
+@pytest.mark.mirror
+def test_a_saved_project_with_a_granule_reopens(qgis_app, mirror, pairs, tmp_path):
+    """The plugin's start sets the store's GDAL options again, so a saved granule layer reads the store."""
+    from osgeo import gdal
+
+    from itslive_qgis.layers.granule import configure_gdal_from_settings
+
+    url = str(pairs.meta["granule_url"][pick_pairs(pairs)[0]])
+    project = QgsProject()
+    load_granule(url, project, StoreConfig(endpoint_url=mirror.endpoint_url, cache_dir=tmp_path))
+    path = tmp_path / "with_granule.qgz"
+    assert project.write(str(path))
+    project.clear()
+    gdal.ClearPathSpecificOptions()
+    gdal.VSICurlClearCache()
+    assert configure_gdal_from_settings()  # what initGui does (ITSLIVE_S3_ENDPOINT_URL = the mirror)
+    reopened = QgsProject()
+    assert reopened.read(str(path))
+    speed = next(lyr for lyr in reopened.mapLayers().values() if isinstance(lyr, QgsRasterLayer))
+    assert speed.isValid() and speed.source().startswith('NETCDF:"/vsis3/its-live-data/velocity_image_pair/')
+    reopened.clear()
