@@ -177,3 +177,31 @@ def test_a_cube_without_granule_url_is_refused():
     )
     with pytest.raises(DataError, match="granule_url"):
         list_granules(ds)
+
+
+def test_the_real_block_first_pair_at_a_pixel_and_a_filtered_year(shared_data):
+    """The real 10x10 clip: the first pair with a valid v at pixel (5, 5) is the one ITSLIVE_FORMAT_SPEC.md
+    section 5 names; the Landsat 8/9 pairs of 2020 are those an independent xarray read selects."""
+    import xarray as xr
+
+    from tests.fixtures.generator import real_block_path
+
+    path = real_block_path()
+    if path is None:
+        pytest.skip("the real block is not in ../shared/data")
+    x, y = 787252.5, 3312787.5
+    first = list_granules(str(path), end_days=6240.0, extent=(x - 1, y - 1, x + 1, y + 1))[0]
+    when = np.datetime64("1970-01-01") + np.timedelta64(int(round(first.mid_date * 86400)), "s")
+    assert str(when) == "1986-11-22T03:29:27"
+    assert first.date_dt_days == pytest.approx(47.9998, abs=1e-3) and first.satellite_img1 == "5"
+    assert first.valid_cells_in_extent == 1 and first.granule_url.endswith(".nc")
+    start, end = 18262.0, 18627.0  # 2020-01-01 .. 2020-12-31
+    found = list_granules(str(path), start, end, PairFilter.create(satellites="8,9"))
+    raw = xr.open_zarr(path, decode_timedelta=False)
+    mid = (raw.mid_date.values.astype("datetime64[ns]").astype("int64") / 86400e9).astype(float)
+    sats = lambda name: np.char.strip(raw[name].values.astype(str))  # noqa: E731
+    keep = (mid >= start) & (mid <= end) & np.isin(sats("satellite_img1"), ["8", "9"])
+    keep &= np.isin(sats("satellite_img2"), ["8", "9"])
+    urls = raw.granule_url.values[keep]
+    assert len(found) == keep.sum() > 20
+    assert sorted(g.granule_url for g in found) == sorted(str(u).strip() for u in urls)
