@@ -23,16 +23,15 @@ def citation() -> str:
     return CITATION
 
 
-def export_title(plot) -> str:
+def export_title(labels: list[str], component: str) -> str:
     """'Speed (m/yr) from ITS_LIVE image pairs at P1 EPSG:3413 ... px (37, 28)' (or 'at 2 points').
 
-    One line: the points' full labels are in the legend below the axes.
+    ``labels``: the plotted points' legend labels; ``component``: 'Speed', 'vx' or 'vy'. One line:
+    the points' full labels are in the legend below the axes.
     """
-    from .timeseries_plot import component_label
-
-    name = tr("{} (m/yr) from ITS_LIVE image pairs").format(component_label(plot.component))
+    name = tr("{} (m/yr) from ITS_LIVE image pairs").format(component)
     # 'P1 EPSG:3413 X-180 Y-2280 px (10, 45), 5 m from the click': up to the pixel's ')'
-    labels = [entry.label[: entry.label.find(")") + 1] or entry.label for entry in plot.entries]
+    labels = [label[: label.find(")") + 1] or label for label in labels]
     if len(labels) == 1:
         return tr("{} at {}").format(name, labels[0])
     return tr("{} at {} points").format(name, len(labels)) if labels else name

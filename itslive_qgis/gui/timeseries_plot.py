@@ -143,7 +143,8 @@ class SeriesPlot:
             self._annotation.set_visible(False)
         from .point_figure import export_title, figure_labels  # title and ITS_LIVE citation
 
-        with atomic_output(path, "PNG") as tmp, figure_labels(self.figure, export_title(self)):
+        title = export_title([entry.label for entry in self.entries], component_label(self.component))
+        with atomic_output(path, "PNG") as tmp, figure_labels(self.figure, title):
             self.figure.savefig(tmp, format="png", dpi=dpi)
         return path
 

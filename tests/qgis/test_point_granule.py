@@ -95,7 +95,7 @@ def test_exported_point_plot_has_a_title_and_the_citation(panel, iface, mirror, 
     _click(iface.mapCanvas(), panel.tool, *TRUNK_3413)
     wait_until(lambda: panel.points and not panel.is_busy())
     plot = panel.plot
-    title = export_title(plot)
+    title = export_title([e.label for e in plot.entries], "Speed")
     assert title == f"Speed (m/yr) from ITS_LIVE image pairs at {len(panel.points)} points"
     with figure_labels(plot.figure, title) as (title_text, citation_text):
         plot.figure.canvas.draw()
@@ -120,6 +120,9 @@ def test_exported_point_plot_has_a_title_and_the_citation(panel, iface, mirror, 
     assert len(panel.points) == 1
     label = plot.entries[0].label
     assert label.endswith(" m from the click") and " px (10, 45), " in label
-    assert export_title(plot) == "Speed (m/yr) from ITS_LIVE image pairs at " + label.split(", ")[0] + ", 45)"
+    assert (
+        export_title([e.label for e in plot.entries], "Speed")
+        == "Speed (m/yr) from ITS_LIVE image pairs at " + label.split(", ")[0] + ", 45)"
+    )
     panel.export_png(output_dir / "point_plot_one_point_title.png")
     assert png.stat().st_size > 20000 and plot.figure.texts == []
