@@ -137,7 +137,7 @@ class GranulesAlgorithm(ItsLiveAlgorithm):
         extent = None
         if parameters.get(self.EXTENT) not in (None, ""):
             crs = self.run_core(crs_from_dataset, ds, source=self.CUBE)
-            extent = extent_in_crs(self, parameters, self.EXTENT, context, crs.to_wkt())
+            extent = extent_in_crs(self, parameters, self.EXTENT, context, crs)
         granules = self.run_core(
             list_granules,
             ds,

@@ -262,3 +262,36 @@ def test_a_saved_project_with_a_granule_reopens(qgis_app, mirror, pairs, tmp_pat
     speed = next(lyr for lyr in reopened.mapLayers().values() if isinstance(lyr, QgsRasterLayer))
     assert speed.isValid() and speed.source().startswith('NETCDF:"/vsis3/its-live-data/velocity_image_pair/')
     reopened.clear()
+
+
+@pytest.mark.mirror
+def test_granule_table_of_an_extent_in_lon_lat(plugin, mirror, project, pairs):
+    """EXTENT in EPSG:4326 around three trunk cells: the rows are the pairs with a valid v there."""
+    from tests.fixtures.truth import to_lonlat
+
+    ix, iy = slice(20, 23), slice(25, 28)
+    xs, ys = TILE_A.x[ix], TILE_A.y[iy]
+    corners_x = np.array([xs.min(), xs.max(), xs.min(), xs.max()])
+    corners_y = np.array([ys.min(), ys.min(), ys.max(), ys.max()])
+    lon, lat = to_lonlat(3413, corners_x, corners_y)  # the box of the four corners (the grid is rotated)
+    result = _run(
+        "itslive:granules",
+        {
+            "CUBE": mirror.url(TILE_A.key),
+            "EXTENT": f"{lon.min()},{lon.max()},{lat.min()},{lat.max()} [EPSG:4326]",
+            "MIN_DT_DAYS": 100,
+            "OUTPUT": "memory:",
+        },
+        project,
+    )
+    table = result["OUTPUT"]
+    table = table if isinstance(table, QgsVectorLayer) else QgsProject.instance().mapLayer(table)
+    rows = list(table.getFeatures())
+    assert result["COUNT"] == len(rows) > 0
+    assert all(row["valid_cells_in_extent"] > 0 and row["date_dt_days"] >= 100 for row in rows)
+    # the lon/lat box, projected, holds at least the three cells: every pair valid there is listed
+    cells = (pairs.v[:, iy, ix] != -32767).reshape(pairs.v.shape[0], -1).sum(axis=1)
+    want = {
+        str(u) for u, n, dt in zip(pairs.meta["granule_url"], cells, pairs.meta["date_dt"]) if n and dt >= 100
+    }
+    assert want <= {row["granule_url"] for row in rows}
