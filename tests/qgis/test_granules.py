@@ -214,7 +214,7 @@ def test_the_real_v1_granule_through_s3_reads_a_fraction_of_it(qgis_app, mirror,
     assert window_bytes < 0.5 * size
 
 
-def test_the_real_v1_granule_loads(qgis_app, shared_data, project):
+def test_the_real_v1_granule_loads(qgis_app, shared_data, project, output_dir):
     path = shared_data / "granules" / REAL_V1
     group = load_granule(str(path), project)
     layers = [node.layer() for node in group.findLayers()]
@@ -233,6 +233,9 @@ def test_the_real_v1_granule_loads(qgis_app, shared_data, project):
     abstract = speed.metadata().abstract()
     assert "aquisition_date_img1: 20121118" in abstract and "satellite_img1: 7\n" in abstract
     assert speed.name() == "v (m/yr) — pair 2012-11-04 – 2012-11-18 (7/7)"
+    from itslive_qgis.layers import render_png
+
+    render_png([arrows, speed], None, "EPSG:3031", (636, 592), None, output_dir / "granule_real_v1.png")
 
 
 def test_the_real_empty_granule_is_refused(qgis_app, shared_data, project):
