@@ -9,7 +9,7 @@
       <translation> (ou donnez deux rasters VX et VY)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="285" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="288" />
       <source> (inverted ± 1σ)</source>
       <translation> (inversion ± 1σ)</translation>
     </message>
@@ -49,7 +49,7 @@
       <translation>(utiliser l'emprise ci-dessus)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="519" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="522" />
       <source>, {:.0f} m from the click</source>
       <translation>, à {:.0f} m du clic</translation>
     </message>
@@ -59,13 +59,22 @@
       <translation>Une couche NetCDF/Zarr contenant vx et vy, ou un *_vx.tif accompagné de son *_vy.tif</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="86" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="93" />
       <source>A figure of ITS_LIVE result layers for a paper or a talk, made as a QGIS print layout: the map over an extent at one date, a legend of the layers with their units, a scale bar, a north arrow pointing to TRUE north (polar stereographic maps are rotated relative to north), an optional graticule, the date range of the time step, a title and the ITS_LIVE data citation (Gardner et al., 2025).
 
-LAYERS: the layers to draw, top first; or INPUT: a result file, loaded styled; default: the project's visible layers. DATE (YYYY-MM-DD): the time step containing that date (default: the first step). OUTPUT: .png (at DPI) or .pdf (vector legend and text). The layout is saved in the project as LAYOUT_NAME, to adjust in the layout designer.</source>
+LAYERS: the layers to draw, top first; or INPUT: a result file, loaded styled; default: the project's visible layers. DATE (YYYY-MM-DD): the time step containing that date (default: the first step). OUTPUT: .png (at DPI) or .pdf (vector legend and text). The layout is saved in the project as LAYOUT_NAME, to adjust in the layout designer.
+
+BASEMAP (under the layers): none; the ITS_LIVE static velocity mosaic clipped to the map (speed in grey, read from the configured store: works with a mirror, offline); a hillshade of the DEM raster layer given as DEM (offline); or the ITS_LIVE web tiles (vel_web_tiles/, online only).</source>
       <translation>Une figure des couches de résultats ITS_LIVE pour un article ou un exposé, faite comme une mise en page QGIS : la carte sur une emprise à une date, une légende des couches avec leurs unités, une échelle graphique, une flèche pointant vers le nord GÉOGRAPHIQUE (les cartes stéréographiques polaires sont tournées par rapport au nord), un canevas géographique facultatif, les dates du pas de temps, un titre et la citation des données ITS_LIVE (Gardner et al., 2025).
 
-LAYERS : les couches à dessiner, celle du dessus d'abord ; ou INPUT : un fichier de résultat, chargé avec son style ; par défaut : les couches visibles du projet. DATE (AAAA-MM-JJ) : le pas de temps contenant cette date (par défaut : le premier pas). OUTPUT : .png (à DPI) ou .pdf (légende et texte vectoriels). La mise en page est enregistrée dans le projet sous LAYOUT_NAME, à retoucher dans l'éditeur de mise en page.</translation>
+LAYERS : les couches à dessiner, celle du dessus d'abord ; ou INPUT : un fichier de résultat, chargé avec son style ; par défaut : les couches visibles du projet. DATE (AAAA-MM-JJ) : le pas de temps contenant cette date (par défaut : le premier pas). OUTPUT : .png (à DPI) ou .pdf (légende et texte vectoriels). La mise en page est enregistrée dans le projet sous LAYOUT_NAME, à retoucher dans l'éditeur de mise en page.
+
+BASEMAP (sous les couches) : aucun ; la mosaïque statique de vitesse ITS_LIVE découpée sur la carte (vitesse en gris, lue depuis le stockage configuré : fonctionne avec un miroir, hors ligne) ; un ombrage de la couche raster MNT donnée en DEM (hors ligne) ; ou les tuiles web ITS_LIVE (vel_web_tiles/, en ligne seulement).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/export_button.py" line="24" />
+      <source>A figure of this result: legend with units, scale bar, north arrow, date, citation</source>
+      <translation>Une figure de ce résultat : légende avec unités, barre d'échelle, flèche du nord, date, citation</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="150" />
@@ -138,12 +147,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Analyse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="95" />
-      <source>Animated GIF (*.gif)</source>
-      <translation>GIF animé (*.gif)</translation>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="99" />
+      <source>Animated GIF (*.gif);;MP4 video (*.mp4)</source>
+      <translation>GIF animé (*.gif);;Vidéo MP4 (*.mp4)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="95" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="98" />
       <source>Animation file</source>
       <translation>Fichier d'animation</translation>
     </message>
@@ -163,7 +172,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Requêtes anonymes (le compartiment public ne nécessite pas de compte)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="70" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="73" />
       <source>Another run is still going: wait or cancel it.</source>
       <translation>Un autre traitement est encore en cours : attendez sa fin ou annulez-le.</translation>
     </message>
@@ -208,9 +217,19 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Tentatives par requête ; les échecs (429, 5xx, coupures) sont relancés avec attente croissante et aléa.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="280" />
+      <source>BASEMAP hillshade needs a DEM raster layer as DEM.</source>
+      <translation>L'ombrage de BASEMAP demande une couche raster MNT en DEM.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="154" />
       <source>Backward</source>
       <translation>Vers l'amont</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="174" />
+      <source>Base map under the layers</source>
+      <translation>Fond de carte sous les couches</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="334" />
@@ -226,6 +245,16 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <location filename="../itslive_qgis/processing/velocity_inputs.py" line="104" />
       <source>Both VX and VY rasters are needed (only one was given).</source>
       <translation>Les deux rasters VX et VY sont nécessaires (un seul a été fourni).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_granule.py" line="137" />
+      <source>Browse image of {}</source>
+      <translation>Image d'aperçu de {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_granule.py" line="125" />
+      <source>Browse image — {}</source>
+      <translation>Image d'aperçu — {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/options.py" line="56" />
@@ -268,7 +297,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Annuler</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="128" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="136" />
       <source>Cancelled: no animation was written.</source>
       <translation>Annulé : aucune animation n'a été écrite.</translation>
     </message>
@@ -293,7 +322,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Annulation ...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="63" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="66" />
       <source>Cancelling...</source>
       <translation>Annulation...</translation>
     </message>
@@ -373,7 +402,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cliquez sur un glacier : son historique de vitesse ITS_LIVE s'affiche dans le panneau ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="259" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="262" />
       <source>Click on the map to plot the velocity history of a point</source>
       <translation>Cliquez sur la carte pour tracer l'historique de vitesse d'un point</translation>
     </message>
@@ -413,12 +442,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Corriger le facteur d'échelle de la projection</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="59" />
+      <location filename="../itslive_qgis/processing/provider.py" line="61" />
       <source>Could not load algorithm {}: {}</source>
       <translation>Impossible de charger l'algorithme {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="141" />
+      <location filename="../itslive_qgis/processing/provider.py" line="143" />
       <source>Could not read the model {}</source>
       <translation>Impossible de lire le modèle {}</translation>
     </message>
@@ -426,6 +455,16 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <location filename="../itslive_qgis/gui/cube_list.py" line="49" />
       <source>Coverage %</source>
       <translation>Couverture %</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="185" />
+      <source>DEM for the hillshade (metres)</source>
+      <translation>MNT pour l'ombrage (mètres)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_granules.py" line="74" />
+      <source>Datacube URL or path</source>
+      <translation>URL ou chemin du cube de données</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_composite.py" line="75" />
@@ -463,22 +502,22 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cubes de données (réseau)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="266" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="269" />
       <source>Date (acquisition interval of each image pair)</source>
       <translation>Date (intervalle d'acquisition de chaque paire d'images)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="111" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="122" />
       <source>Date label</source>
       <translation>Étiquette de date</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="99" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="103" />
       <source>Date labels of the frames</source>
       <translation>Étiquettes de date des images</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="104" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="115" />
       <source>Date of the frame (YYYY-MM-DD)</source>
       <translation>Date de l'image (AAAA-MM-JJ)</translation>
     </message>
@@ -522,7 +561,7 @@ CRS : le SCR de la grille lorsque le fichier de vitesse ne l'indique pas (p. ex.
 OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs) ou GeoTIFF (.tif, entrée 2D uniquement).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="122" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="128" />
       <source>Done: {} ({} layer(s) added)</source>
       <translation>Terminé : {} ({} couche(s) ajoutée(s))</translation>
     </message>
@@ -570,7 +609,7 @@ Seuls les blocs (chunks) sous la zone sont lus, plusieurs à la fois, avec de no
 CUBES : URL zarr facultatives séparées par des virgules (la sélection du panneau ITS_LIVE), ou CUBES_LAYER : la sortie de itslive:findcubes ; par défaut : tous les cubes du catalogue qui couvrent la zone. VARIABLES : par défaut v, vx, vy, v_error et les métadonnées de chaque paire. SATELLITES : p. ex. 8,9,2A,2B (première image). MIN_DT_DAYS/MAX_DT_DAYS bornent date_dt (jours) ; MIN_VALID_PCT borne roi_valid_percentage (%) ; MAX_V_ERROR (m/yr) masque les pixels dont l'erreur est supérieure.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="153" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="164" />
       <source>Draw a graticule (WGS 84)</source>
       <translation>Dessiner un canevas géographique (WGS 84)</translation>
     </message>
@@ -595,7 +634,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>EPSG</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="219" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="246" />
       <source>EXTENT is empty: draw or choose an area on the map.</source>
       <translation>EXTENT est vide : dessinez ou choisissez une zone sur la carte.</translation>
     </message>
@@ -655,14 +694,19 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter en PNG...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="42" />
-      <source>Export animation (GIF)</source>
-      <translation>Exporter une animation (GIF)</translation>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="43" />
+      <source>Export animation (GIF or MP4)</source>
+      <translation>Exporter une animation (GIF ou MP4)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="83" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="90" />
       <source>Export map (PNG or PDF)</source>
       <translation>Exporter une carte (PNG ou PDF)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/export_button.py" line="21" />
+      <source>Export map…</source>
+      <translation>Exporter une carte…</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="246" />
@@ -685,7 +729,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Emprise (n'importe quel SCR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="131" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="142" />
       <source>Extent (default: the layers)</source>
       <translation>Emprise (par défaut : celle des couches)</translation>
     </message>
@@ -695,9 +739,24 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Emprise (facultative)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_granules.py" line="76" />
+      <source>Extent (optional, any CRS)</source>
+      <translation>Emprise (facultative, tout SCR)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="100" />
       <source>Extent (part of a cube)</source>
       <translation>Emprise (partie d'un cube)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_granule.py" line="88" />
+      <source>Fetching the browse image</source>
+      <translation>Téléchargement de l'image d'aperçu</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_granules.py" line="58" />
+      <source>Field holding the granule URL</source>
+      <translation>Champ contenant l'URL du granule</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="39" />
@@ -705,9 +764,14 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Rechercher les cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="69" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="71" />
       <source>First date (YYYY-MM-DD)</source>
       <translation>Première date (AAAA-MM-JJ)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_granules.py" line="79" />
+      <source>First mid_date (YYYY-MM-DD)</source>
+      <translation>Premier mid_date (AAAA-MM-JJ)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_composite.py" line="77" />
@@ -737,7 +801,7 @@ Sorties (NetCDF CF sur la grille de l'entrée, noms et unités du composite annu
 Omettre un vrai cycle semi-annuel biaise l'amplitude annuelle là où l'hiver n'a pas de paires optiques ; l'option semi-annuelle supprime ce biais.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="321" />
+      <location filename="../itslive_qgis/layers/granule.py" line="233" />
       <source>Flow vectors</source>
       <translation>Vecteurs d'écoulement</translation>
     </message>
@@ -772,19 +836,24 @@ Omettre un vrai cycle semi-annuel biaise l'amplitude annuelle là où l'hiver n'
       <translation>Vers l'aval</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="86" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="88" />
       <source>Frame duration (ms)</source>
       <translation>Durée d'une image (ms)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="76" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="78" />
       <source>Frame step (days; 0 = the result's time steps)</source>
       <translation>Pas entre images (jours ; 0 = les pas de temps du résultat)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="98" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="102" />
       <source>Frames written</source>
       <translation>Images écrites</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/granule.py" line="134" />
+      <source>GDAL cannot read the granule {}: {}</source>
+      <translation>GDAL ne peut pas lire le granule {} : {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="130" />
@@ -827,9 +896,29 @@ Omettre un vrai cycle semi-annuel biaise l'amplitude annuelle là où l'hiver n'
       <translation>Contour du glacier (polygones, n'importe quel SCR)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/layers/granule.py" line="74" />
+      <source>Granule reads not configured: {}</source>
+      <translation>Lecture des granules non configurée : {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_granules.py" line="53" />
+      <source>Granule table</source>
+      <translation>Table des granules</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/granule.py" line="199" />
+      <source>Granule: {}</source>
+      <translation>Granule : {}</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/cube_list.py" line="49" />
       <source>Granules</source>
       <translation>Granules</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_granules.py" line="71" />
+      <source>Granules loaded</source>
+      <translation>Granules chargés</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/elevation_outputs.py" line="30" />
@@ -845,6 +934,16 @@ Omettre un vrai cycle semi-annuel biaise l'amplitude annuelle là où l'hiver n'
       <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="190" />
       <source>Height change from {} ICESat-2 segments</source>
       <translation>Variation d'altitude à partir de {} segments ICESat-2</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="178" />
+      <source>Hillshade of the DEM</source>
+      <translation>Ombrage du MNT</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/basemap.py" line="51" />
+      <source>Hillshade of {}</source>
+      <translation>Ombrage de {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="61" />
@@ -941,7 +1040,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>ITS_LIVE divergence du flux — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="45" />
+      <location filename="../itslive_qgis/processing/provider.py" line="47" />
       <source>ITS_LIVE glacier and ice-sheet velocities</source>
       <translation>Vitesses ITS_LIVE des glaciers et des calottes polaires</translation>
     </message>
@@ -951,9 +1050,19 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>ITS_LIVE inversion — {}</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/export_button.py" line="51" />
+      <source>ITS_LIVE map — {}</source>
+      <translation>Carte ITS_LIVE — {}</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/layers/loader.py" line="191" />
       <source>ITS_LIVE mosaic — {}</source>
       <translation>ITS_LIVE mosaïque — {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/granule.py" line="125" />
+      <source>ITS_LIVE pair {} — {}</source>
+      <translation>Paire ITS_LIVE {} — {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="452" />
@@ -966,9 +1075,19 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>ITS_LIVE résultat — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="126" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="137" />
       <source>ITS_LIVE results (*.nc *.nc4 *.tif *.tiff *.gpkg);;All files (*)</source>
       <translation>Résultats ITS_LIVE (*.nc *.nc4 *.tif *.tiff *.gpkg);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/basemap.py" line="39" />
+      <source>ITS_LIVE static mosaic, v (m/yr)</source>
+      <translation>Mosaïque statique ITS_LIVE, v (m/an)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="177" />
+      <source>ITS_LIVE static velocity mosaic (grey, offline-safe)</source>
+      <translation>Mosaïque statique de vitesse ITS_LIVE (gris, hors ligne)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="188" />
@@ -996,6 +1115,16 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Vitesses ITS_LIVE</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/layers/basemap.py" line="71" />
+      <source>ITS_LIVE velocity web tiles (online)</source>
+      <translation>Tuiles web de vitesse ITS_LIVE (en ligne)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="179" />
+      <source>ITS_LIVE web tiles (online)</source>
+      <translation>Tuiles web ITS_LIVE (en ligne)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="121" />
       <source>Ice thickness (m)</source>
       <translation>Épaisseur de glace (m)</translation>
@@ -1009,6 +1138,21 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <location filename="../itslive_qgis/gui/composite_form.py" line="22" />
       <source>Image pairs</source>
       <translation>Paires d'images</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_granules.py" line="103" />
+      <source>Image-pair granules</source>
+      <translation>Granules des paires d'images</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_granules.py" line="56" />
+      <source>Image-pair granules of a datacube</source>
+      <translation>Granules des paires d'images d'un cube de données</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/granule.py" line="198" />
+      <source>Image-pair velocity {}</source>
+      <translation>Vitesse de la paire d'images {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="39" />
@@ -1088,7 +1232,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inversion en cours...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="339" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="342" />
       <source>Landsat {}</source>
       <translation>Landsat {}</translation>
     </message>
@@ -1098,9 +1242,14 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Plus grand téléchargement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="70" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="72" />
       <source>Last date (YYYY-MM-DD)</source>
       <translation>Dernière date (AAAA-MM-JJ)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_granules.py" line="80" />
+      <source>Last mid_date (YYYY-MM-DD)</source>
+      <translation>Dernier mid_date (AAAA-MM-JJ)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_composite.py" line="77" />
@@ -1113,7 +1262,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Nom du groupe de couches (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="118" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="129" />
       <source>Layers (top first; default: the visible layers)</source>
       <translation>Couches (celle du dessus d'abord ; par défaut : les couches visibles)</translation>
     </message>
@@ -1123,17 +1272,17 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Couches chargées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="284" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="338" />
       <source>Layout '{}' saved in the project.</source>
       <translation>Mise en page « {} » enregistrée dans le projet.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="100" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="104" />
       <source>Layout name</source>
       <translation>Nom de la mise en page</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="157" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="168" />
       <source>Layout name in the project</source>
       <translation>Nom de la mise en page dans le projet</translation>
     </message>
@@ -1168,9 +1317,29 @@ OUTPUT : un polygone par cube en EPSG:4326 avec zarr_url, epsg, granule_count et
 Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-392).</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/layers/granule.py" line="271" />
+      <source>Load image-pair granule</source>
+      <translation>Charger le granule de la paire d'images</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_granules.py" line="35" />
+      <source>Load image-pair granules</source>
+      <translation>Charger les granules des paires d'images</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="57" />
       <source>Load result into project</source>
       <translation>Charger le résultat dans le projet</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_granule.py" line="54" />
+      <source>Load this pair's granule (speed and arrows)</source>
+      <translation>Charger le granule de cette paire (vitesse et flèches)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_granule.py" line="115" />
+      <source>Loaded {}</source>
+      <translation>Chargé : {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/cube_list.py" line="136" />
@@ -1183,6 +1352,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Chargement du catalogue des cubes de données...</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/point_granule.py" line="79" />
+      <source>Loading the image-pair granule</source>
+      <translation>Chargement du granule de la paire d'images</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/layers/loader.py" line="217" />
       <source>Loading {}</source>
       <translation>Chargement de {}</translation>
@@ -1193,9 +1367,18 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Le chargement de {} a été annulé.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="99" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="102" />
       <source>Loading {}...</source>
       <translation>Chargement de {}...</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_granules.py" line="38" />
+      <source>Loads the granules named by the granule_url field of a table (the output of 'Image-pair granules of a datacube'; check 'Selected features only' to load the selected rows) as groups holding the pair's speed (m/yr, log colours) and flow arrows. Granules are read by HTTP range requests (GDAL /vsis3/) from the configured store: only the header and the chunks drawn are fetched. MAX_GRANULES guards against loading a whole table by mistake.
+
+Data: NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-392).</source>
+      <translation>Charge les granules nommés par le champ granule_url d'une table (la sortie de « Granules des paires d'images d'un cube de données » ; cochez « Entités sélectionnées uniquement » pour charger les lignes sélectionnées) en groupes contenant la vitesse de la paire (m/an, couleurs logarithmiques) et les flèches d'écoulement. Les granules sont lus par requêtes HTTP partielles (GDAL /vsis3/) depuis le stockage configuré : seuls l'en-tête et les blocs affichés sont téléchargés. MAX_GRANULES évite de charger toute une table par erreur.
+
+Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-392).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="96" />
@@ -1213,17 +1396,22 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Recherche des cubes de données ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="134" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="122" />
+      <source>MP4 needs the Python package imageio-ffmpeg (it brings its own ffmpeg): install it with: python -m pip install imageio-ffmpeg (or write a .gif).</source>
+      <translation>Le MP4 demande le paquet Python imageio-ffmpeg (il apporte son propre ffmpeg) : installez-le avec : python -m pip install imageio-ffmpeg (ou écrivez un .gif).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="145" />
       <source>Map CRS (default: the project's)</source>
       <translation>SCR de la carte (par défaut : celui du projet)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="108" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="119" />
       <source>Map file</source>
       <translation>Fichier de la carte</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="172" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="199" />
       <source>Map written to {} ({}).</source>
       <translation>Carte écrite dans {} ({}).</translation>
     </message>
@@ -1278,7 +1466,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Part minimale de pixels valides</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="60" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="62" />
       <source>Missing Python package: Pillow (it writes the GIF). Install it with: python -m pip install pillow</source>
       <translation>Paquet Python manquant : Pillow (il écrit le GIF). Installez-le avec : python -m pip install pillow</translation>
     </message>
@@ -1286,6 +1474,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <location filename="../itslive_qgis/i18n.py" line="38" />
       <source>Missing Python packages: {}. Install them with "Install the missing packages" in the ITS_LIVE panel or in Settings &gt; Options &gt; ITS_LIVE (pip, into a folder of this QGIS profile; QGIS's own numpy, GDAL, PROJ and GEOS stay as they are), or from a terminal (the second command for an environment of your own): {}</source>
       <translation>Paquets Python manquants : {}. Installez-les avec « Installer les paquets manquants » dans le panneau ITS_LIVE ou dans Préférences &gt; Options &gt; ITS_LIVE (pip, dans un dossier de ce profil QGIS ; numpy, GDAL, PROJ et GEOS de QGIS restent tels quels), ou depuis un terminal (la seconde commande pour votre propre environnement) : {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_granules.py" line="64" />
+      <source>Most granules loaded</source>
+      <translation>Nombre maximal de granules chargés</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/earthdata_options.py" line="22" />
@@ -1318,6 +1511,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Pas de composite annuel pour le point : {}</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/layers/granule.py" line="163" />
+      <source>No browse image beside this granule ({}).</source>
+      <translation>Aucune image d'aperçu à côté de ce granule ({}).</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/download_panel.py" line="200" />
       <source>No feature of {} is selected.</source>
       <translation>Aucune entité de {} n'est sélectionnée.</translation>
@@ -1328,9 +1526,19 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Pas de flèches d'écoulement pour {} : {}</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_load_granules.py" line="86" />
+      <source>No granule URL in the table (or in its selected rows).</source>
+      <translation>Aucune URL de granule dans la table (ou dans ses lignes sélectionnées).</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="181" />
       <source>No outline CSV at {}: check the path.</source>
       <translation>Aucun CSV de contour à l'emplacement {} : vérifiez le chemin.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_granules.py" line="95" />
+      <source>No project to load the granules into.</source>
+      <translation>Aucun projet où charger les granules.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="96" />
@@ -1338,12 +1546,12 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun fichier résultat à l'emplacement {} : vérifiez le chemin.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="187" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="195" />
       <source>No time step between {} and {}.</source>
       <translation>Aucun pas de temps entre {} et {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="161" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="169" />
       <source>No time steps in these layers: give START_DATE, END_DATE and STEP_DAYS.</source>
       <translation>Aucun pas de temps dans ces couches : donnez START_DATE, END_DATE et STEP_DAYS.</translation>
     </message>
@@ -1358,6 +1566,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun jeu de données de vitesse à l'emplacement {} : vérifiez le chemin.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="176" />
+      <source>None</source>
+      <translation>Aucun</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="340" />
       <source>None of the {} seed(s) could be tracked ({}).</source>
       <translation>Aucun des {} point(s) de départ n'a pu être suivi ({}).</translation>
@@ -1368,17 +1581,22 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Non définie : utiliser l'emprise du canevas ou en dessiner une</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="199" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="226" />
       <source>Nothing to draw: choose LAYERS, give a result file as INPUT, or switch layers on.</source>
       <translation>Rien à dessiner : choisissez LAYERS, donnez un fichier de résultat en INPUT ou activez des couches.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="109" />
-      <source>OUTPUT must end in .gif (MP4 needs an ffmpeg encoder, not available); got {}.</source>
-      <translation>OUTPUT doit se terminer par .gif (le MP4 demande un encodeur ffmpeg, non disponible) ; reçu {}.</translation>
+      <location filename="../itslive_qgis/processing/alg_granules.py" line="106" />
+      <source>Number of granules</source>
+      <translation>Nombre de granules</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="168" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="112" />
+      <source>OUTPUT must end in .gif or .mp4; got {}.</source>
+      <translation>OUTPUT doit se terminer par .gif ou .mp4 ; reçu {}.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="195" />
       <source>OUTPUT must end in .png or .pdf; got {}.</source>
       <translation>OUTPUT doit se terminer par .png ou .pdf ; reçu {}.</translation>
     </message>
@@ -1403,7 +1621,12 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Afficher seulement la commande pip</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="124" />
+      <location filename="../itslive_qgis/gui/point_granule.py" line="60" />
+      <source>Open the granule URL</source>
+      <translation>Ouvrir l'URL du granule</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="135" />
       <source>Or a result file (NetCDF, GeoTIFF or GeoPackage)</source>
       <translation>Ou un fichier de résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
     </message>
@@ -1433,7 +1656,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Dossier de sortie</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="108" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="119" />
       <source>PNG image (*.png);;PDF document (*.pdf)</source>
       <translation>Image PNG (*.png);;Document PDF (*.pdf)</translation>
     </message>
@@ -1453,12 +1676,12 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Dossier des paquets</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="139" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="150" />
       <source>Page height (mm)</source>
       <translation>Hauteur de la page (mm)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="138" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="149" />
       <source>Page width (mm)</source>
       <translation>Largeur de la page (mm)</translation>
     </message>
@@ -1537,9 +1760,24 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Produit</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="516" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="519" />
       <source>P{} {} px ({}, {})</source>
       <translation>P{} {} px ({}, {})</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/basemap.py" line="53" />
+      <source>QGIS cannot open the DEM {}.</source>
+      <translation>QGIS ne peut pas ouvrir le MNT {}.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/basemap.py" line="41" />
+      <source>QGIS cannot open the mosaic clip {}.</source>
+      <translation>QGIS ne peut pas ouvrir le découpage de mosaïque {}.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/granule.py" line="183" />
+      <source>QGIS cannot open {}: {}</source>
+      <translation>QGIS ne peut pas ouvrir {} : {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="67" />
@@ -1626,7 +1864,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Requêtes simultanées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="140" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="151" />
       <source>Resolution (dpi)</source>
       <translation>Résolution (ppp)</translation>
     </message>
@@ -1716,7 +1954,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Entités sélectionnées uniquement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="341" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="344" />
       <source>Sentinel-{}</source>
       <translation>Sentinel-{}</translation>
     </message>
@@ -1729,6 +1967,11 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <location filename="../itslive_qgis/gui/cube_list.py" line="108" />
       <source>Show all datacube footprints on the map</source>
       <translation>Afficher toutes les emprises des cubes de données sur la carte</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_granule.py" line="57" />
+      <source>Show its browse image</source>
+      <translation>Afficher son image d'aperçu</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/plugin.py" line="56" />
@@ -1761,7 +2004,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Fichier source : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="321" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="324" />
       <source>Speed</source>
       <translation>Vitesse</translation>
     </message>
@@ -1912,12 +2155,12 @@ Référence : Gardner, A. S. et al., ITS_LIVE global glacier velocity data in ne
       <translation>La couche active n'est pas un fichier d'extrait ou d'inversion (.nc ou .zarr) : sélectionnez-en un.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="93" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="96" />
       <source>The algorithm failed.</source>
       <translation>L'algorithme a échoué.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="135" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="143" />
       <source>The animation could not be written: {}</source>
       <translation>L'animation n'a pas pu être écrite : {}</translation>
     </message>
@@ -1925,6 +2168,11 @@ Référence : Gardner, A. S. et al., ITS_LIVE global glacier velocity data in ne
       <location filename="../itslive_qgis/processing/base.py" line="412" />
       <source>The area layer has no polygon features (or none selected).</source>
       <translation>La couche de zone ne contient aucune entité polygonale (ou aucune n'est sélectionnée).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_granule.py" line="121" />
+      <source>The browse image of this granule is not a readable image.</source>
+      <translation>L'image d'aperçu de ce granule n'est pas une image lisible.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/cube_list.py" line="323" />
@@ -1957,13 +2205,35 @@ Référence : Gardner, A. S. et al., ITS_LIVE global glacier velocity data in ne
       <translation>L'emprise est vide : dessinez ou choisissez une zone sur la carte.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="45" />
-      <source>The layout of 'Export map' (legend with units, scale bar, true-north arrow, title, ITS_LIVE citation) for every frame of a time range, written as an animated GIF whose date label changes per frame.
+      <location filename="../itslive_qgis/layers/granule.py" line="189" />
+      <source>The granule {} holds no valid velocity (every cell is missing): nothing to show.</source>
+      <translation>Le granule {} ne contient aucune vitesse valide (toutes les cellules manquent) : rien à afficher.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_granules.py" line="59" />
+      <source>The image pairs (velocity_image_pair granules) behind a datacube: one row per pair with its acquisition dates, mid_date, date_dt (days), satellites, sensors, missions, roi_valid_percentage (%), the cells with a valid v in the extent, and granule_url.
 
-START_DATE, END_DATE (YYYY-MM-DD): the range (default: the whole result). STEP_DAYS: 0 = one frame per time step of the result, else windows of that many days. FRAME_MS: display time of a frame. Frames are written one at a time (memory stays bounded); cancelling leaves no file. MP4 is not offered: it needs an ffmpeg encoder, which QGIS does not ship.</source>
-      <translation>La mise en page de « Exporter une carte » (légende avec unités, échelle graphique, flèche du nord géographique, titre, citation ITS_LIVE) pour chaque image d'une période, écrite en GIF animé dont l'étiquette de date change à chaque image.
+CUBE: datacube URL (zarr_url from itslive:findcubes) or local .zarr. EXTENT (optional): keep the pairs with at least one valid velocity in it. START_DATE, END_DATE (YYYY-MM-DD, inclusive): window on mid_date. SATELLITES (e.g. 8,9,2A): both images from these. MIN_DT_DAYS / MAX_DT_DAYS bound date_dt; MIN_VALID_PCT the valid-pixel percentage.
 
-START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat). STEP_DAYS : 0 = une image par pas de temps du résultat, sinon des fenêtres de ce nombre de jours. FRAME_MS : durée d'affichage d'une image. Les images sont écrites une à une (la mémoire reste bornée) ; une annulation ne laisse aucun fichier. Le MP4 n'est pas proposé : il faut un encodeur ffmpeg, que QGIS ne fournit pas.</translation>
+Load a granule from the table with its action 'Load image-pair granule', or the selected rows with 'Load image-pair granules' (selected features only). Granules are read by HTTP range requests from the configured store.
+
+Data: NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-392).</source>
+      <translation>Les paires d'images (granules velocity_image_pair) derrière un cube de données : une ligne par paire avec ses dates d'acquisition, mid_date, date_dt (jours), satellites, capteurs, missions, roi_valid_percentage (%), les cellules de l'emprise où v est valide, et granule_url.
+
+CUBE : URL du cube (zarr_url de itslive:findcubes) ou .zarr local. EXTENT (facultatif) : garder les paires ayant au moins une vitesse valide dans l'emprise. START_DATE, END_DATE (AAAA-MM-JJ, inclus) : fenêtre sur mid_date. SATELLITES (p. ex. 8,9,2A) : les deux images de ces satellites. MIN_DT_DAYS / MAX_DT_DAYS bornent date_dt ; MIN_VALID_PCT le pourcentage de pixels valides.
+
+Chargez un granule depuis la table avec son action « Charger le granule de la paire d'images », ou les lignes sélectionnées avec « Charger les granules des paires d'images » (entités sélectionnées uniquement). Les granules sont lus par requêtes HTTP partielles depuis le stockage configuré.
+
+Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-392).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="46" />
+      <source>The layout of 'Export map' (legend with units, scale bar, true-north arrow, title, ITS_LIVE citation) for every frame of a time range, written as an animated GIF or an H.264 MP4 video whose date label changes per frame.
+
+START_DATE, END_DATE (YYYY-MM-DD): the range (default: the whole result). STEP_DAYS: 0 = one frame per time step of the result, else windows of that many days. FRAME_MS: display time of a frame. OUTPUT: .gif, or .mp4 (needs the Python package imageio-ffmpeg, which brings its own ffmpeg). Frames are written one at a time (memory stays bounded); cancelling leaves no file.</source>
+      <translation>La mise en page de « Exporter une carte » (légende avec unités, barre d'échelle, flèche du nord vrai, titre, citation ITS_LIVE) pour chaque image d'une période, écrite en GIF animé ou en vidéo MP4 H.264 dont l'étiquette de date change à chaque image.
+
+START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat). STEP_DAYS : 0 = une image par pas de temps du résultat, sinon des fenêtres de ce nombre de jours. FRAME_MS : durée d'affichage d'une image. OUTPUT : .gif, ou .mp4 (demande le paquet Python imageio-ffmpeg, qui apporte son propre ffmpeg). Les images sont écrites une à une (la mémoire reste bornée) ; une annulation ne laisse aucun fichier.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="203" />
@@ -2021,7 +2291,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Fenêtre temporelle (mid_date)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="136" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="147" />
       <source>Title</source>
       <translation>Titre</translation>
     </message>
@@ -2108,12 +2378,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Pondération</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="105" />
+      <location filename="../itslive_qgis/processing/provider.py" line="107" />
       <source>Workflow: cubes, subset, time series, strain rates, dh/dt</source>
       <translation>Chaîne de traitement : cubes, extrait, série temporelle, vitesses de déformation, dh/dt</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="119" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="125" />
       <source>Written {}, but loading failed: {}</source>
       <translation>Fichier {} écrit, mais son chargement a échoué : {}</translation>
     </message>
@@ -2198,6 +2468,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>entre {} et {}</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/point_granule.py" line="97" />
+      <source>cancelled</source>
+      <translation>annulé</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="157" />
       <source>cannot be read</source>
       <translation>ne peut pas être lu</translation>
@@ -2268,7 +2543,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>dérivée première</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="124" />
+      <location filename="../itslive_qgis/processing/provider.py" line="126" />
       <source>flux: THICKNESS is given, so choose a file for the flux divergence (flux).</source>
       <translation>flux : THICKNESS est donné, choisissez donc un fichier pour la divergence du flux (flux).</translation>
     </message>
@@ -2278,7 +2553,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>vitesse de la glace (m/an)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="279" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="282" />
       <source>image pair (bar = acquisition interval)</source>
       <translation>paire d'images (barre = intervalle d'acquisition)</translation>
     </message>
@@ -2323,7 +2598,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>déformation logarithmique, L = {} m</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="172" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="199" />
       <source>no date</source>
       <translation>sans date</translation>
     </message>
@@ -2431,19 +2706,29 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>à</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/layers/granule.py" line="180" />
+      <source>v (m/yr) — pair {}</source>
+      <translation>v (m/an) — paire {}</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="367" />
       <source>weight pairs by their errors</source>
       <translation>pondérer les paires par leurs erreurs</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="295" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="349" />
       <source>{} (ITS_LIVE)</source>
       <translation>{} (ITS_LIVE)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="267" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="270" />
       <source>{} (m/yr)</source>
       <translation>{} (m/an)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_figure.py" line="32" />
+      <source>{} (m/yr) from ITS_LIVE image pairs</source>
+      <translation>{} (m/an) des paires d'images ITS_LIVE</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="475" />
@@ -2466,9 +2751,19 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} et {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="291" />
+      <location filename="../itslive_qgis/gui/point_figure.py" line="36" />
+      <source>{} at {}</source>
+      <translation>{} en {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="294" />
       <source>{} at {} point(s): {} image pairs</source>
       <translation>{} en {} point(s) : {} paires d'images</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_figure.py" line="37" />
+      <source>{} at {} points</source>
+      <translation>{} en {} points</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="98" />
@@ -2481,19 +2776,24 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} a échoué : {} : {}. Si {} est endommagé (téléchargement tronqué, chunk supprimé ou coupé), écrivez-le ou téléchargez-le à nouveau ; ITSLIVE_DEBUG=1 donne les détails.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="137" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="145" />
       <source>{} frames ({} to {}) written to {}.</source>
       <translation>{} images ({} à {}) écrites dans {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="173" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="181" />
       <source>{} frames: more than {}; choose a longer STEP_DAYS or a shorter range.</source>
       <translation>{} images : plus de {} ; choisissez un STEP_DAYS plus long ou une période plus courte.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="190" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="198" />
       <source>{} frames: more than {}; choose a shorter range.</source>
       <translation>{} images : plus de {} ; choisissez une période plus courte.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_granules.py" line="89" />
+      <source>{} granules: more than MAX_GRANULES ({}); select fewer rows or raise it.</source>
+      <translation>{} granules : plus que MAX_GRANULES ({}) ; sélectionnez moins de lignes ou augmentez-le.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="178" />
@@ -2506,12 +2806,17 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} paires d'images par mid_date, du {} au {}</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_granules.py" line="166" />
+      <source>{} image-pair granule(s) of {}.</source>
+      <translation>{} granule(s) de paires d'images de {}.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="106" />
       <source>{} is a readable {} result; no project to load it into, nothing loaded.</source>
       <translation>{} est un résultat {} lisible ; aucun projet dans lequel le charger, rien n'a été chargé.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="167" />
+      <location filename="../itslive_qgis/processing/alg_export_animation.py" line="175" />
       <source>{} is not after {}: swap them.</source>
       <translation>{} n'est pas après {} : inversez-les.</translation>
     </message>
@@ -2576,7 +2881,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} trajectoire(s) écrite(s).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/layout.py" line="268" />
+      <location filename="../itslive_qgis/layers/granule.py" line="248" />
       <source>{} – {}</source>
       <translation>{} – {}</translation>
     </message>
@@ -2586,7 +2891,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} — {} (environ {:.0f} Mio)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="182" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="185" />
       <source>{} → {} (baseline {:.1f} days)
 {} {:.0f}{} m/yr, satellites {}/{}
 {}</source>
@@ -2615,6 +2920,11 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} : aucun fichier de sortie : choisissez un fichier .nc ou .tif.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_load_granules.py" line="82" />
+      <source>{}: the table has no field {}.</source>
+      <translation>{} : la table n'a pas de champ {}.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/base.py" line="454" />
       <source>{}: unknown satellite(s) {}: use Landsat 4, 5, 7, 8, 9 or Sentinel 1A, 1B, 2A, 2B, comma-separated (e.g. 8,9,2A).</source>
       <translation>{} : satellite(s) inconnu(s) {} : utilisez Landsat 4, 5, 7, 8, 9 ou Sentinel 1A, 1B, 2A, 2B, séparés par des virgules (p. ex. 8,9,2A).</translation>
@@ -2625,9 +2935,14 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} : format de sortie non pris en charge {} : utilisez .nc (NetCDF) ou .tif (GeoTIFF).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="304" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="358" />
       <source>{}: {!r} is not a date: use YYYY-MM-DD (e.g. 2020-01-31).</source>
       <translation>{} : {!r} n'est pas une date : utilisez AAAA-MM-JJ (p. ex. 2020-01-31).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_granule.py" line="97" />
+      <source>{}: {}</source>
+      <translation>{} : {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="293" />
@@ -2645,7 +2960,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} : {} est un dossier mais pas un store Zarr : choisissez {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_export_map.py" line="254" />
+      <location filename="../itslive_qgis/processing/alg_export_map.py" line="308" />
       <source>{}: {} is outside the result's time steps ({} to {}).</source>
       <translation>{} : {} est hors des pas de temps du résultat ({} à {}).</translation>
     </message>

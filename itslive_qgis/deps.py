@@ -62,6 +62,7 @@ TESTED_PINS = {
     "geopandas": "1.0.1",
     "distributed": "2026.8.0",
     "h5coro": "1.0.7",
+    "imageio-ffmpeg": "0.8.1",
 }
 #: the Python the pins were tested on
 TESTED_PYTHON = (3, 11)
@@ -136,6 +137,14 @@ SETS = {
         True,
         0.0,  # not measured (no registry here): h5coro's wheel is small, earthaccess comes with it
     ),
+    "video": PackageSet(
+        "video",
+        "MP4 animations (imageio-ffmpeg: a static ffmpeg with libx264 inside the wheel)",
+        ("imageio-ffmpeg",),
+        ("imageio_ffmpeg",),
+        True,
+        29.0,  # NOT measured (no registry here): re-run scripts/measure_sets.py
+    ),
 }
 
 
@@ -160,6 +169,7 @@ CAPABILITIES = {
     "tracking": ("numpy", "xarray", "pyproj"),
     "timeseries": ("numpy", "xarray", "zarr", "s3fs", "numba", "pyproj", "shapely", "matplotlib"),
     "elevation": ("numpy", "pandas", "xarray", "pyproj", "netCDF4", "h5py"),
+    "granules": ("numpy", "xarray", "zarr", "s3fs", "pyproj"),
 }
 
 #: capability -> the sets that provide it (installed together); optional sets that speed it up
@@ -172,6 +182,7 @@ CAPABILITY_SETS = {
     "tracking": ("core",),
     "timeseries": ("core", "numba"),
     "elevation": ("core", "icesat2"),
+    "granules": ("core",),
 }
 RECOMMENDED_SETS = {"inversion": ("torch",)}  # only where an NVIDIA GPU is there to use (CUDA)
 

@@ -73,6 +73,9 @@ class ItsLivePlugin:
 
         self.options_factory = ItsLiveOptionsFactory()
         self.iface.registerOptionsWidgetFactory(self.options_factory)
+        from .layers.granule import configure_gdal_from_settings
+
+        configure_gdal_from_settings()  # granule layers of a saved project read the configured store
 
         # the data stack is imported in the background once QGIS has started, not inside the
         # first task, whose imports would hold the GIL while the user watches (see warmup.py)

@@ -170,22 +170,31 @@ def run_pipeline(out: Path) -> list[Path]:
     dhdt = next(layer for layer in loaded["flux"] if "dynamic_dhdt" in layer.name())
     made.append(_export_map(step, out / "dynamic_dhdt.png", [dhdt], "", "dynamic dh/dt"))
     year = frames[-1][0][:4]
+    animation_params = {
+        "LAYERS": inv_layers,
+        "EXTENT": extent,
+        "START_DATE": f"{year}-01-01",
+        "END_DATE": f"{year}-12-31",
+        "FRAME_MS": 400,
+        "DPI": 100,
+        "LAYOUT_NAME": f"ITS_LIVE animation {year}",
+    }
     animation = step(
         f"animation of the inversion, {year}",
         "itslive:exportanimation",
-        {
-            "LAYERS": inv_layers,
-            "EXTENT": extent,
-            "START_DATE": f"{year}-01-01",
-            "END_DATE": f"{year}-12-31",
-            "FRAME_MS": 400,
-            "DPI": 100,
-            "LAYOUT_NAME": f"ITS_LIVE animation {year}",
-            "OUTPUT": str(out / f"inversion_{year}.gif"),
-        },
+        {**animation_params, "OUTPUT": str(out / f"inversion_{year}.gif")},
     )
     print(f"           {animation['FRAMES']} frames")
     made.append(Path(animation["OUTPUT"]))
+    import importlib.util
+
+    if importlib.util.find_spec("imageio_ffmpeg") is not None:  # the same frames as an H.264 video
+        video = step(
+            f"video of the inversion, {year}",
+            "itslive:exportanimation",
+            {**animation_params, "OUTPUT": str(out / f"inversion_{year}.mp4")},
+        )
+        made.append(Path(video["OUTPUT"]))
     made += _timeseries_outputs(out)
     made += _workflow_with_qgis_process(out, thickness)
     qgz = out / "itslive_demo.qgz"

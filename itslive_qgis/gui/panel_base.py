@@ -45,6 +45,9 @@ class AlgorithmPanel(QWidget):
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
         row.addWidget(self.cancel_button)
+        from .export_button import add_export_button  # "Export map…" for the loaded result
+
+        self.export_button = add_export_button(self, row)
         layout.addLayout(row)
         self.status_label = QLabel("", self)
         self.status_label.setObjectName(status_name)
@@ -109,6 +112,9 @@ class AlgorithmPanel(QWidget):
     def _loaded(self, layers, error_message: str):
         task, self.load_task = self.load_task, None
         self.last_layers = list(layers)
+        from .export_button import result_loaded
+
+        result_loaded(self, layers)
         source = getattr(task, "source", None)
         if layers and source is not None and self.iface is not None:
             from .temporal_setup import show_time_grid

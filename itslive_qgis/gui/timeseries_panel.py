@@ -482,6 +482,9 @@ class TimeSeriesPanel(QWidget):
                 self._plot_slot.addWidget(missing)
                 return None
             self.plot = SeriesPlot(self, on_hover=self._hovered, on_click=lambda url: self.open_url(url))
+            from .point_granule import attach  # the pair's granule: context menu, double click
+
+            self.granules = attach(self, self.plot)
             self.plot.canvas.setMinimumHeight(280)
             self._plot_slot.addWidget(self.plot.canvas)
             from .point_elevation import attach_elevation_plot

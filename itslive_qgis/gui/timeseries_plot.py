@@ -141,7 +141,10 @@ class SeriesPlot:
         path = Path(path)
         if self._annotation is not None:
             self._annotation.set_visible(False)
-        with atomic_output(path, "PNG") as tmp:
+        from .point_figure import export_title, figure_labels  # title and ITS_LIVE citation
+
+        title = export_title([entry.label for entry in self.entries], component_label(self.component))
+        with atomic_output(path, "PNG") as tmp, figure_labels(self.figure, title):
             self.figure.savefig(tmp, format="png", dpi=dpi)
         return path
 

@@ -425,6 +425,11 @@ def _svg_path(name: str) -> str:
     return name
 
 
+def full_extent(layers, crs: QgsCoordinateReferenceSystem, project: QgsProject) -> QgsRectangle:
+    """The combined extent of ``layers`` in ``crs``."""
+    return _full_extent(layers, crs, project)
+
+
 def _full_extent(layers, crs: QgsCoordinateReferenceSystem, project: QgsProject) -> QgsRectangle:
     extent = QgsRectangle()
     extent.setNull()

@@ -24,12 +24,15 @@ from qgis.core import (
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterCrs,
+    QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
+    QgsProcessingUtils,
     QgsProject,
     QgsRectangle,
 )
@@ -73,6 +76,10 @@ class ExportMapAlgorithm(ItsLiveAlgorithm):
     DPI = "DPI"
     GRATICULE = "GRATICULE"
     LAYOUT_NAME = "LAYOUT_NAME"
+    BASEMAP = "BASEMAP"
+    DEM = "DEM"
+    #: BASEMAP choices, in order
+    BASEMAPS = ("none", "mosaic", "hillshade", "web_tiles")
     OUTPUT = "OUTPUT"
     DATE_LABEL = "DATE_LABEL"
     LAYOUT = "LAYOUT"
@@ -92,7 +99,11 @@ class ExportMapAlgorithm(ItsLiveAlgorithm):
             "LAYERS: the layers to draw, top first; or INPUT: a result file, loaded styled; default: "
             "the project's visible layers. DATE (YYYY-MM-DD): the time step containing that date "
             "(default: the first step). OUTPUT: .png (at DPI) or .pdf (vector legend and text). The "
-            "layout is saved in the project as LAYOUT_NAME, to adjust in the layout designer."
+            "layout is saved in the project as LAYOUT_NAME, to adjust in the layout designer.\n\n"
+            "BASEMAP (under the layers): none; the ITS_LIVE static velocity mosaic clipped to the map "
+            "(speed in grey, read from the configured store: works with a mirror, offline); a hillshade "
+            "of the DEM raster layer given as DEM (offline); or the ITS_LIVE web tiles (vel_web_tiles/, "
+            "online only)."
         )
 
     def flags(self):
@@ -157,6 +168,22 @@ class ExportMapAlgorithm(ItsLiveAlgorithm):
                 self.LAYOUT_NAME, tr("Layout name in the project"), defaultValue=self.DEFAULT_LAYOUT
             )
         )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.BASEMAP,
+                tr("Base map under the layers"),
+                options=[
+                    tr("None"),
+                    tr("ITS_LIVE static velocity mosaic (grey, offline-safe)"),
+                    tr("Hillshade of the DEM"),
+                    tr("ITS_LIVE web tiles (online)"),
+                ],
+                defaultValue=0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterRasterLayer(self.DEM, tr("DEM for the hillshade (metres)"), optional=True)
+        )
 
     def processAlgorithm(self, parameters, context, feedback):
         from ..layers import layout as layouts
@@ -218,6 +245,10 @@ class ExportMapAlgorithm(ItsLiveAlgorithm):
             if extent.isNull() or extent.isEmpty():
                 raise QgsProcessingException(tr("EXTENT is empty: draw or choose an area on the map."))
         title = self.parameterAsString(parameters, self.TITLE, context).strip() or default_title(layers)
+        basemap = self.basemap(parameters, context, extent, crs, layers, project)
+        if basemap is not None:
+            project.addMapLayer(basemap, False)  # drawn by the layout only, not in the layer tree
+            layers = [*layers, basemap]
         name = self.parameterAsString(parameters, self.LAYOUT_NAME, context).strip()
         return MapSpec(
             project=project,
@@ -233,6 +264,29 @@ class ExportMapAlgorithm(ItsLiveAlgorithm):
             save_in=save_in,
             steps=layouts.step_frames(layers),
         )
+
+    def basemap(self, parameters, context, extent, crs, layers, project):
+        """The BASEMAP layer (None for 'none'); QgsProcessingException when it cannot be made."""
+        from ..layers import basemap as basemaps
+
+        choice = self.BASEMAPS[self.parameterAsEnum(parameters, self.BASEMAP, context)]
+        if choice == "none":
+            return None
+        if choice == "web_tiles":
+            return basemaps.web_tiles_layer()
+        if choice == "hillshade":
+            dem = self.parameterAsRasterLayer(parameters, self.DEM, context)
+            if dem is None:
+                raise QgsProcessingException(tr("BASEMAP hillshade needs a DEM raster layer as DEM."))
+            return self.run_core(
+                basemaps.hillshade_layer, dem.source(), tr("Hillshade of {}").format(dem.name())
+            )
+        from ..layers.layout import full_extent
+
+        area = extent if extent is not None else full_extent(layers, crs, project)
+        bounds = (area.xMinimum(), area.yMinimum(), area.xMaximum(), area.yMaximum())
+        folder = QgsProcessingUtils.tempFolder()
+        return self.run_core(basemaps.mosaic_basemap_layer, bounds, crs.toWkt(), folder, self.store_config())
 
     def frame_at(self, spec: MapSpec, text: str) -> QgsDateTimeRange | None:
         """The time step containing the date ``text`` (a one-day range without steps); first step if ''."""

@@ -23,6 +23,8 @@ ALGORITHMS = (
     ("alg_load_result", "LoadResultAlgorithm"),
     ("alg_export_map", "ExportMapAlgorithm"),
     ("alg_export_animation", "ExportAnimationAlgorithm"),
+    ("alg_granules", "GranulesAlgorithm"),
+    ("alg_load_granules", "LoadGranulesAlgorithm"),
     ("alg_install_dependencies", "InstallDependenciesAlgorithm"),  # standard library and pip only
     ("alg_icesat2_heights", "Icesat2HeightsAlgorithm"),
     ("alg_elevation_change", "ElevationChangeAlgorithm"),

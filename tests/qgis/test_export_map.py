@@ -18,6 +18,7 @@ from qgis.core import (
     QgsLayoutItemLegend,
     QgsLayoutItemPicture,
     QgsLayoutItemScaleBar,
+    QgsPointXY,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
@@ -240,6 +241,77 @@ def test_exportanimation_gif_frames_dates_and_data(plugin, project, loaded, tmp_
     Image.fromarray(frames[-1]).save(output_dir / f"export_animation_frame{NT}.png")
 
 
+def _mp4_frames(path):
+    """(frames as uint8 arrays, size, the container's comment) decoded by imageio-ffmpeg's ffmpeg."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    reader = imageio_ffmpeg.read_frames(str(path), pix_fmt="rgb24")
+    meta = next(reader)
+    width, height = meta["size"]
+    frames = [np.frombuffer(data, np.uint8).reshape(height, width, 3) for data in reader]
+    dump = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "ffmetadata", "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    comment = dump.split("comment=", 1)[1] if "comment=" in dump else ""
+    lines = []
+    for line in comment.splitlines():  # ffmetadata escapes newlines as a trailing backslash
+        lines.append(line.rstrip("\\"))
+        if not line.endswith("\\"):
+            break
+    return frames, (width, height), lines
+
+
+def test_exportanimation_mp4_frames_dates_and_data(plugin, project, loaded, tmp_path, output_dir):
+    pytest.importorskip("imageio_ffmpeg")
+    from PIL import Image
+
+    output = tmp_path / "animation.mp4"
+    result = _run("itslive:exportanimation", {"DPI": DPI, "FRAME_MS": 250, "OUTPUT": str(output)}, project)
+    shutil.copy(output, output_dir / "export_animation.mp4")
+    expected = [_expected_label(step) for step in range(NT)]
+    assert result["FRAMES"] == NT and result["DATES"].split("\n") == expected
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    frames, (width, height), comment = _mp4_frames(output)
+    assert len(frames) == NT and comment == expected
+    layout = project.layoutManager().layoutByName("ITS_LIVE animation")
+    page = layouts.render_frame(layout, DPI)
+    assert (width - page.width(), height - page.height()) in ((0, 0), (1, 0), (0, 1), (1, 1))  # even sizes
+    # each frame shows its own date: nearest (lossy video) to the layout rendered at that step
+    x0, y0, x1, y1 = _px_rect(layout.itemById("date"))
+    references = []
+    for step in range(NT):
+        layouts.set_frame(layout, layouts.step_frames(layout.itemById("map").layers())[step])
+        references.append(_array(layouts.render_frame(layout, DPI))[y0:y1, x0:x1].astype(int))
+    for step, frame in enumerate(frames):
+        distances = [np.abs(frame[y0:y1, x0:x1].astype(int) - ref).mean() for ref in references]
+        assert int(np.argmin(distances)) == step, distances
+    map_item = layout.itemById("map")
+    trunk = _rows_box(map_item, FAST_ROWS.start + 1, FAST_ROWS.stop - 1)
+    slow = _rows_box(map_item, FAST_ROWS.stop + 4, FAST_ROWS.stop + 20)
+    first, last = frames[0].astype(int), frames[-1].astype(int)
+    assert (np.abs(first[trunk] - last[trunk]).sum(axis=2) > 30).mean() > 0.8
+    assert (np.abs(first[slow] - last[slow]).sum(axis=2) > 30).mean() < 0.01
+    Image.fromarray(frames[0]).save(output_dir / "export_animation_mp4_frame1.png")
+    Image.fromarray(frames[-1]).save(output_dir / f"export_animation_mp4_frame{NT}.png")
+
+
+def test_exportanimation_mp4_cancel_leaves_no_file(plugin, project, loaded, tmp_path):
+    pytest.importorskip("imageio_ffmpeg")
+    output = tmp_path / "cancelled.mp4"
+    feedback = QgsProcessingFeedback()
+    feedback.progressChanged.connect(lambda value: value >= 30 and feedback.cancel())
+    with pytest.raises(QgsProcessingException, match="Cancelled"):
+        _run("itslive:exportanimation", {"DPI": 40, "OUTPUT": str(output)}, project, feedback)
+    assert feedback.progress() < 100
+    left = [p.name for p in tmp_path.iterdir() if p.suffix == ".mp4" or p.name.startswith(".")]
+    assert not output.exists() and left == []  # nor the temporary name
+
+
 def test_exportanimation_cancel_leaves_no_file(plugin, project, loaded, tmp_path):
     output = tmp_path / "cancelled.gif"
     feedback = QgsProcessingFeedback()
@@ -302,3 +374,121 @@ def test_exportmap_strain_legend_says_its_units_once(plugin, project, tmp_path):
         else:
             texts.append(str(legend_node.data(Qt.ItemDataRole.DisplayRole)))
     assert texts and all(text.count("1/yr") == 1 for text in texts), texts
+
+
+def test_dock_export_button_opens_the_filled_export_dialog(plugin, iface, tmp_path, output_dir):
+    """The analysis section's "Export map…" button: enabled once a result is loaded; its dialog gets
+    the result's visible layers, the canvas extent and a layout name, and that run writes the map."""
+    import time
+
+    from qgis.core import QgsCoordinateReferenceSystem, QgsRasterLayer
+    from qgis.PyQt.QtCore import QCoreApplication
+    from qgis.PyQt.QtWidgets import QPushButton
+
+    from itslive_qgis.gui.analysis_panel import AnalysisPanel
+    from tests.fixtures.velocity_fields import CASES, affine_field, write_velocity
+
+    project = QgsProject.instance()
+    source = write_velocity(tmp_path / "clip.nc", *affine_field(*CASES["extension"][:2]))
+    layer = QgsRasterLayer(f'NETCDF:"{source}":vx', "clip vx", "gdal")
+    project.addMapLayer(layer)
+    iface.setActiveLayer(layer)
+    panel = AnalysisPanel(iface, None, project)
+    opened = []
+    panel.exec_dialog = lambda algorithm, params: opened.append((algorithm, params))
+    try:
+        button = panel.findChild(QPushButton, "itslive_export_map")
+        assert button is not None and not button.isEnabled()
+        finished = []
+        panel.runFinished.connect(lambda ok, message: finished.append((ok, message)))
+        assert panel.run_strain()
+        deadline = time.monotonic() + 60
+        while not finished and time.monotonic() < deadline:
+            QCoreApplication.processEvents()
+            time.sleep(0.01)
+        assert finished and finished[0][0], finished
+        assert button.isEnabled()
+        canvas = iface.mapCanvas()
+        canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3413"))
+        canvas.setExtent(layer.extent())
+        button.click()
+        ((algorithm, params),) = opened
+        assert algorithm == "itslive:exportmap"
+        shown = [
+            lyr.id() for lyr in panel.last_layers if project.layerTreeRoot().findLayer(lyr.id()).isVisible()
+        ]
+        assert params["LAYERS"] == shown and shown
+        assert params["LAYOUT_NAME"] == "ITS_LIVE map — clip_strain"
+        assert params["EXTENT"].endswith("[EPSG:3413]")
+        png = tmp_path / "strain_map.png"
+        result = _run("itslive:exportmap", {**params, "DPI": DPI, "OUTPUT": str(png)}, project)
+        assert png.stat().st_size > 10000 and result["LAYOUT"] == "ITS_LIVE map — clip_strain"
+        assert project.layoutManager().layoutByName("ITS_LIVE map — clip_strain") is not None
+        shutil.copy(png, output_dir / "dock_export_strain_map.png")
+    finally:
+        panel.shutdown()
+        for item in project.layoutManager().printLayouts():
+            project.layoutManager().removeLayout(item)
+        project.removeMapLayers(list(project.mapLayers()))
+        for group in project.layerTreeRoot().findGroups():
+            project.layerTreeRoot().removeChildNode(group)
+
+
+def test_exportmap_hillshade_basemap_shows_under_the_result(plugin, project, loaded, tmp_path, output_dir):
+    """A DEM (a Gaussian hill) larger than the result: with BASEMAP=hillshade the margin around the
+    result is shaded (grey, varying), without it the margin is white; the layout lists it last."""
+    from qgis.core import QgsHillshadeRenderer, QgsRasterLayer
+
+    from tests.fixtures.velocity_fields import write_geotiff
+
+    n, cell = 200, 120.0
+    x0, y0 = X0_M - 40 * cell, Y0_M + 40 * cell
+    yy, xx = np.mgrid[0:n, 0:n]
+    dem = 1500.0 * np.exp(-(((xx - 90) / 35.0) ** 2 + ((yy - 70) / 30.0) ** 2))
+    dem_path = write_geotiff(tmp_path / "dem.tif", dem, x0, y0, cell)
+    dem_layer = QgsRasterLayer(str(dem_path), "dem", "gdal")
+    project.addMapLayer(dem_layer, False)
+    xmin, xmax, ymin, ymax = X0_M - 30 * cell, X0_M + (NX + 30) * cell, Y0_M - 70 * cell, Y0_M + 30 * cell
+    extent = f"{xmin},{xmax},{ymin},{ymax} [EPSG:3413]"
+    layers = [lyr.id() for lyr in layouts.visible_layers(project)]
+    pngs = {}
+    for basemap in (0, 2):
+        png = tmp_path / f"basemap{basemap}.png"
+        params = {"LAYERS": layers, "EXTENT": extent, "DPI": DPI, "GRATICULE": False, "OUTPUT": str(png)}
+        params.update({"BASEMAP": basemap, "DEM": dem_layer.id(), "LAYOUT_NAME": f"b{basemap}"})
+        _run("itslive:exportmap", params, project)
+        pngs[basemap] = png
+    layout = project.layoutManager().layoutByName("b2")
+    map_item = layout.itemById("map")
+    bottom = map_item.layers()[-1]
+    assert isinstance(bottom.renderer(), QgsHillshadeRenderer) and bottom.source() == str(dem_path)
+    box = _rows_box(map_item, -25, -5)  # rows north of the result: only the base map there
+    without = _array(QImage(str(pngs[0])))[box].astype(int)
+    shaded = _array(QImage(str(pngs[2])))[box].astype(int)
+    assert (without > 245).all(axis=2).mean() > 0.95  # white without a base map
+    grey = shaded.mean(axis=2)
+    assert grey.std() > 5 and (np.abs(shaded[..., 0] - shaded[..., 2]) < 8).mean() > 0.95  # varying grey
+    shutil.copy(pngs[2], output_dir / "export_map_hillshade_basemap.png")
+
+
+@pytest.mark.mirror
+def test_mosaic_basemap_is_the_static_mosaic_clip(qgis_app, mirror, project, tmp_path, output_dir):
+    """The static mosaic base map read from the mirror: its speed is the mosaic generator's truth."""
+    from itslive_qgis.core.io import StoreConfig
+    from itslive_qgis.layers.basemap import WEB_TILES_URL, mosaic_basemap_layer, web_tiles_layer
+    from tests.fixtures.products import MOSAIC_X_MIN_M, MOSAIC_Y_MAX_M, mosaic_grid, mosaic_truth
+
+    area = (MOSAIC_X_MIN_M + 3000, MOSAIC_Y_MAX_M - 9000, MOSAIC_X_MIN_M + 12000, MOSAIC_Y_MAX_M - 3000)
+    config = StoreConfig(endpoint_url=mirror.endpoint_url, cache_dir=tmp_path / "cache")
+    layer = mosaic_basemap_layer(area, "EPSG:3413", tmp_path, config)
+    assert layer.isValid() and layer.crs().authid() == "EPSG:3413"
+    x, y = mosaic_grid()
+    for ix, iy in ((40, 30), (60, 40), (90, 60)):
+        vx, vy = mosaic_truth(None, np.array([y[iy]]), np.array([x[ix]]))
+        value, ok = layer.dataProvider().sample(QgsPointXY(x[ix], y[iy]), 1)
+        assert ok and value == pytest.approx(float(np.hypot(vx, vy)[0]), rel=1e-5)
+    from itslive_qgis.layers import render_png
+
+    render_png([layer], None, "EPSG:3413", (500, 330), None, output_dir / "basemap_static_mosaic.png")
+    tiles = web_tiles_layer()
+    assert tiles.providerType() == "wms" and "type=xyz" in tiles.source() and "vel_web_tiles" in WEB_TILES_URL
