@@ -526,3 +526,59 @@ def solve_members(
                     sig[c, m, i] = 0.0
                 else:
                     sig[c, m, i] = np.nan
+
+
+@jit
+def _usable_at(values, weights, wkind, fill, p, k, pair_ok):
+    """Pixel-major (C, P, K) ``values`` (per-pixel weights (Cw, P, K)): pair ``k`` usable by ``p``."""
+    if not pair_ok:
+        return False
+    for c in range(values.shape[0]):
+        v = values[c, p, k]
+        if not (v > fill and v < np.inf):
+            return False
+    if wkind >= 2:
+        for c in range(weights.shape[0]):
+            wk = _weight(weights, wkind, c, p, k)
+            if not (wk > 0.0 and wk < np.inf):
+                return False
+    return True
+
+
+@jit
+def compact_rows(values, weights, wkind, fill):
+    """:func:`compact` for pixel-major ``values`` (C, P, K) (and per-pixel weights (Cw, P, K)).
+
+    Reads each pixel's row in memory order (a pixels-last reading of these arrays would touch
+    one cache line per pixel and pair). Per-pair weights are (Cw, K, 1) as for :func:`compact`.
+    """
+    n_comp, n_pix, n_pairs = values.shape
+    n_w = max(weights.shape[0], 1) if wkind != 0 else 1
+    pair_ok = np.empty(n_pairs, dtype=np.bool_)
+    for k in range(n_pairs):
+        pair_ok[k] = _pair_usable(weights, wkind, k)
+    indptr = np.zeros(n_pix + 1, dtype=np.int64)
+    for p in range(n_pix):
+        n = 0
+        for k in range(n_pairs):
+            n += _usable_at(values, weights, wkind, fill, p, k, pair_ok[k])
+        indptr[p + 1] = indptr[p] + n
+    nnz = indptr[n_pix]
+    idx = np.empty(nnz, dtype=np.int64)
+    vals = np.empty((n_comp, nnz))
+    w = np.ones((n_w, nnz))
+    for p in range(n_pix):
+        j = indptr[p]
+        for k in range(n_pairs):
+            if _usable_at(values, weights, wkind, fill, p, k, pair_ok[k]):
+                idx[j] = k
+                for c in range(n_comp):
+                    vals[c, j] = values[c, p, k]
+                if wkind == 1:
+                    for c in range(n_w):
+                        w[c, j] = weights[c, k, 0]
+                elif wkind >= 2:
+                    for c in range(n_w):
+                        w[c, j] = _weight(weights, wkind, c, p, k)
+                j += 1
+    return indptr, idx, vals, w

@@ -73,7 +73,7 @@ def column_weights(weights):
         return np.ascontiguousarray(rows[:, :, None]), PER_PAIR
     if w.shape[0] > 1 and all(np.array_equal(w[0], w[i]) for i in range(1, w.shape[0])):
         w = w[:1]
-    return w.transpose(0, 2, 1), PER_PIXEL
+    return w, PER_PIXEL  # pixel-major like the values (see ColumnPath.run_columns)
 
 
 class ColumnPath:
@@ -85,16 +85,21 @@ class ColumnPath:
             return False
         return lam_global is not None or self.opt.lam > 0 or self.opt.lam_mode == "global"
 
-    def run_columns(self, values, weights, kind, fill=-np.inf, progress=None, lam_global=None):
+    def run_columns(
+        self, values, weights, kind, fill=-np.inf, progress=None, lam_global=None, pixel_major=False
+    ):
         """Invert ``values`` (C, K, P) (pixels last, any float dtype, NaN or ``<= fill`` = missing).
 
         ``weights``/``kind``: see :func:`column_weights` (or (Cw, K, P) 1-sigma errors with
-        ``kind`` :data:`PER_PIXEL_ERRORS`). Returns the dict of :meth:`Engine.run`.
+        ``kind`` :data:`PER_PIXEL_ERRORS`). With ``pixel_major`` the values (and per-pixel
+        weights) are (C, P, K) instead, read row by row. Returns the dict of :meth:`Engine.run`.
         """
         kern = _kernels()
-        n_comp, _, n_pix = values.shape
+        n_comp = values.shape[0]
+        n_pix = values.shape[1] if pixel_major else values.shape[2]
         t_start = time.perf_counter()
-        indptr, idx, vals, w = kern.compact(values, weights, kind, float(fill))
+        compact = kern.compact_rows if pixel_major else kern.compact
+        indptr, idx, vals, w = compact(values, weights, kind, float(fill))
         self.add_time("layout", time.perf_counter() - t_start)
         n_pairs = np.diff(indptr)
         solvable = np.flatnonzero(n_pairs >= self.opt.min_pairs)

@@ -217,7 +217,7 @@ class Engine(LambdaSearch, ColumnPath):
         if self.columns_apply(lam_global):  # band solver, one lambda: no gathers, shared factors
             w_arr, kind = column_weights(weights)
             return self.run_columns(
-                values.transpose(0, 2, 1), w_arr, kind, progress=progress, lam_global=lam_global
+                values, w_arr, kind, progress=progress, lam_global=lam_global, pixel_major=True
             )
         inputs = _Inputs.from_arrays(values, weights)
         n_pairs, active = inputs.usable.sum(axis=1), inputs.active
