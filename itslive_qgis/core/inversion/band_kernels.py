@@ -401,7 +401,7 @@ def _factor_group(nodes, coefs, idx, wl, lam, reg, dt, bw, want_inverse, ab, sf,
     n_steps = ab.shape[0]
     der = reg.shape[1] - 1
     mb = np.zeros((n_steps + 1, bw + 2))
-    qb = np.zeros((n_steps + 1, bw + 3))
+    qb = np.empty((n_steps + 1, bw + 3))  # columns 0 and bw + 2 are never read
     cb = np.empty((n_steps + 1, bw + 2))
     for j in range(idx.shape[0]):
         k = idx[j]
@@ -431,8 +431,8 @@ def _factor_group(nodes, coefs, idx, wl, lam, reg, dt, bw, want_inverse, ab, sf,
 
 
 @jit
-def _solve_member(nodes, coefs, idx, wl, yl, dt, ab, g, x, xe):
-    """Velocity ``x`` (T,) of one pixel and component on a factored ``N``; returns the weighted RSS."""
+def _solve_member(nodes, coefs, idx, wl, yl, dt, ab, g, x, xe, want_rss):
+    """Velocity ``x`` (T,) of one pixel and component on a factored ``N``; the weighted RSS if wanted."""
     g[:] = 0.0
     for j in range(idx.shape[0]):
         k = idx[j]
@@ -444,6 +444,8 @@ def _solve_member(nodes, coefs, idx, wl, yl, dt, ab, g, x, xe):
         acc += g[i + 1]
         x[i] = dt * acc
     solve_factored(ab, x)
+    if not want_rss:
+        return 0.0
     xe[0] = 0.0
     acc = 0.0
     for i in range(x.shape[0]):
@@ -476,7 +478,7 @@ def factor_pixel(nodes, coefs, first, last, ridx, wl, lam, reg, dt):
         if span > bw:
             bw = span
     ab = np.empty((n_steps, bw + 1))
-    sf = np.zeros((n_steps, 2 * bw + 1))
+    sf = np.empty((n_steps, 2 * bw + 1))  # the recursion writes each entry before reading it
     y = np.empty(bw + 1)
     good, tr = _factor_group(nodes, coefs, ridx, wl, lam, reg, dt, bw, True, ab, sf, y)
     ninv = np.empty(n_steps)
@@ -513,7 +515,8 @@ def solve_members(
         for ci in range(comps.shape[0]):
             c = comps[ci]
             wm = w[wr, mlo:mhi]
-            rss = _solve_member(nodes, coefs, idx[mlo:mhi], wm, vals[c, mlo:mhi], dt, ab, g, x, xe)
+            yl = vals[c, mlo:mhi]
+            rss = _solve_member(nodes, coefs, idx[mlo:mhi], wm, yl, dt, ab, g, x, xe, not errors_given)
             s2 = 1.0
             if not errors_given:
                 s2 = rss / dof if dof > 0.0 else np.nan
@@ -529,20 +532,28 @@ def solve_members(
 
 
 @jit
-def _usable_at(values, weights, wkind, fill, p, k, pair_ok):
-    """Pixel-major (C, P, K) ``values`` (per-pixel weights (Cw, P, K)): pair ``k`` usable by ``p``."""
-    if not pair_ok:
-        return False
+def _row_mask(values, weights, wkind, fill, p, pair_ok, m):
+    """``m[k]`` = pair ``k`` usable by pixel ``p`` of pixel-major (C, P, K) ``values``; returns how many.
+
+    Branch-free along the row (vectorises; real masks are irregular along the pairs).
+    """
+    n_pairs = m.shape[0]
+    for k in range(n_pairs):
+        m[k] = pair_ok[k]
     for c in range(values.shape[0]):
-        v = values[c, p, k]
-        if not (v > fill and v < np.inf):
-            return False
+        row = values[c, p]
+        for k in range(n_pairs):
+            v = row[k]
+            m[k] = m[k] & (v > fill) & (v < np.inf)
     if wkind >= 2:
         for c in range(weights.shape[0]):
-            wk = _weight(weights, wkind, c, p, k)
-            if not (wk > 0.0 and wk < np.inf):
-                return False
-    return True
+            for k in range(n_pairs):
+                wk = _weight(weights, wkind, c, p, k)
+                m[k] = m[k] & (wk > 0.0) & (wk < np.inf)
+    n = 0
+    for k in range(n_pairs):
+        n += m[k]
+    return n
 
 
 @jit
@@ -557,28 +568,32 @@ def compact_rows(values, weights, wkind, fill):
     pair_ok = np.empty(n_pairs, dtype=np.bool_)
     for k in range(n_pairs):
         pair_ok[k] = _pair_usable(weights, wkind, k)
+    m = np.empty(n_pairs, dtype=np.bool_)
     indptr = np.zeros(n_pix + 1, dtype=np.int64)
     for p in range(n_pix):
-        n = 0
-        for k in range(n_pairs):
-            n += _usable_at(values, weights, wkind, fill, p, k, pair_ok[k])
-        indptr[p + 1] = indptr[p] + n
+        indptr[p + 1] = indptr[p] + _row_mask(values, weights, wkind, fill, p, pair_ok, m)
     nnz = indptr[n_pix]
     idx = np.empty(nnz, dtype=np.int64)
     vals = np.empty((n_comp, nnz))
     w = np.ones((n_w, nnz))
     for p in range(n_pix):
+        _row_mask(values, weights, wkind, fill, p, pair_ok, m)
         j = indptr[p]
         for k in range(n_pairs):
-            if _usable_at(values, weights, wkind, fill, p, k, pair_ok[k]):
+            if m[k]:
                 idx[j] = k
-                for c in range(n_comp):
-                    vals[c, j] = values[c, p, k]
-                if wkind == 1:
-                    for c in range(n_w):
-                        w[c, j] = weights[c, k, 0]
-                elif wkind >= 2:
-                    for c in range(n_w):
-                        w[c, j] = _weight(weights, wkind, c, p, k)
                 j += 1
+        lo = indptr[p]
+        for c in range(n_comp):
+            row = values[c, p]
+            for q in range(lo, j):
+                vals[c, q] = row[idx[q]]
+        if wkind == 1:
+            for c in range(n_w):
+                for q in range(lo, j):
+                    w[c, q] = weights[c, idx[q], 0]
+        elif wkind >= 2:
+            for c in range(n_w):
+                for q in range(lo, j):
+                    w[c, q] = _weight(weights, wkind, c, p, idx[q])
     return indptr, idx, vals, w

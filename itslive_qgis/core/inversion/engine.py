@@ -30,7 +30,7 @@ import numpy as np
 from ..errors import InputError, MissingDependencyError
 from ..progress import NullProgress, check_cancelled
 from . import band as inversion_band
-from .columns import ColumnPath, column_weights
+from .columns import PER_PIXEL, ColumnPath, column_weights
 from .smoothing import LambdaSearch, lambda_sample
 from .solver import NumpyFace, build_structure
 
@@ -216,8 +216,13 @@ class Engine(LambdaSearch, ColumnPath):
             raise InputError(f"values have {k} pairs but {self.d1.size} pair dates were given.")
         if self.columns_apply(lam_global):  # band solver, one lambda: no gathers, shared factors
             w_arr, kind = column_weights(weights)
+            # read in memory order: rows of pairs per pixel, or rows of pixels per pair
+            pixel_major = abs(values.strides[2]) <= abs(values.strides[1])
+            if not pixel_major:
+                values = values.transpose(0, 2, 1)
+                w_arr = w_arr.transpose(0, 2, 1) if kind == PER_PIXEL else w_arr
             return self.run_columns(
-                values, w_arr, kind, progress=progress, lam_global=lam_global, pixel_major=True
+                values, w_arr, kind, progress=progress, lam_global=lam_global, pixel_major=pixel_major
             )
         inputs = _Inputs.from_arrays(values, weights)
         n_pairs, active = inputs.usable.sum(axis=1), inputs.active
