@@ -122,7 +122,9 @@ class ColumnPath:
         reps, mptr, members = _groups(indptr, idx, wbits, keys, solvable, self.opt.block_size)
         self.add_time("layout", time.perf_counter() - t_start)
         self.add_time("pixels", solvable.size)
-        cache = self.__dict__.setdefault("_factor_cache", FactorCache(self))
+        cache = self.__dict__.get("_factor_cache")
+        if cache is None:
+            cache = self.__dict__.setdefault("_factor_cache", FactorCache(self))
         lam = float(lam)
         comps = [np.arange(n_comp)] if w.shape[0] == 1 else [np.array([c]) for c in range(n_comp)]
 
@@ -170,8 +172,8 @@ class ColumnPath:
             return float(lam_global), "cv-global" if self.opt.lam <= 0 else "fixed"
         if self.opt.lam > 0:
             return float(self.opt.lam), "fixed"
-        if solvable.size == 0:
-            return 1.0, "cv-global"
+        if solvable.size == 0:  # nothing to solve (as the batch path says it)
+            return 1.0, "cv-per-pixel"
         sample = lambda_sample(solvable)
         n_comp, n_pairs = vals.shape[0], self.d1.size
         sv = np.full((n_comp, sample.size, n_pairs), np.nan)
