@@ -69,9 +69,13 @@ gaps but does not invent velocities over long ones. Pixels with fewer than ``min
 
 Speed: on the CPU, :mod:`itslive_qgis.core.inversion.band` (compiled numba kernels: O(T w)
 assembly, band Cholesky and band Takahashi selected inverse per pixel, pixel batches on all
-cores); on CUDA, or without numba, :mod:`itslive_qgis.core.inversion.solver` (batched
-block-tridiagonal LDL^T and block Takahashi selected inverse in torch float64). Both are exact
-to rounding against a dense normal-equation solver. Memory is bounded by the pixel batch size.
+cores; with one lambda and no robust weights the pixels-last chunk columns go to the kernels
+as read and pixels with the same pairs and weights share one factorisation,
+:mod:`itslive_qgis.core.inversion.columns`); on CUDA, or without numba where torch is
+installed, :mod:`itslive_qgis.core.inversion.solver` (batched block-tridiagonal LDL^T and block
+Takahashi selected inverse in torch float64). The CPU path needs numpy and numba only. Both are
+exact to rounding against a dense normal-equation solver. Memory is bounded by the pixel batch
+size.
 
 Public API
 ----------

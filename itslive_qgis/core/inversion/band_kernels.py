@@ -234,3 +234,366 @@ def counts(first, last, valid, out):
         for i in range(n_steps):
             acc += diff[i]
             out[p, i] = acc
+
+
+# --- chunk columns: usable pairs per pixel, pixels sharing a factorisation ---------------------
+
+
+@jit
+def _weight(weights, wkind, c, k, p):
+    """Weight of pair ``k`` for pixel ``p`` and weight row ``c`` (see :func:`compact`)."""
+    if wkind == 0:
+        return 1.0
+    if wkind == 1:
+        return weights[c, k, 0]
+    if wkind == 2:
+        return weights[c, k, p]
+    e = weights[c, k, p]  # wkind 3: 1-sigma errors (m/yr), ITS_LIVE fills (>= 32000) unusable
+    if e > 0.0 and e < 32000.0:
+        return 1.0 / (e * e)
+    return 0.0
+
+
+@jit
+def _pair_usable(weights, wkind, k):
+    """Per-pair weights (``wkind`` 0 or 1): True when every weight row of pair ``k`` is usable."""
+    if wkind == 1:
+        for c in range(weights.shape[0]):
+            wk = weights[c, k, 0]
+            if not (np.isfinite(wk) and wk > 0.0):
+                return False
+    return True
+
+
+@jit
+def _usable_row(values, weights, wkind, fill, k, pair_ok, row):
+    """``row[p]`` = pair ``k`` usable by pixel ``p`` (see :func:`compact`); returns how many."""
+    n_comp, _, n_pix = values.shape
+    for p in range(n_pix):
+        row[p] = pair_ok
+    if not pair_ok:
+        return 0
+    for c in range(n_comp):  # branch-free, along the row: vectorises
+        vr = values[c, k]
+        for p in range(n_pix):
+            v = vr[p]
+            row[p] = row[p] & (v > fill) & (v < np.inf)  # NaN fails both
+    if wkind >= 2:
+        for c in range(weights.shape[0]):
+            for p in range(n_pix):
+                wk = _weight(weights, wkind, c, k, p)
+                row[p] = row[p] & (wk > 0.0) & (wk < np.inf)
+    n = 0
+    for p in range(n_pix):
+        n += row[p]
+    return n
+
+
+@jit
+def compact(values, weights, wkind, fill):
+    """The usable pairs of every pixel, pixel by pixel (CSR), from pixels-last columns.
+
+    ``values`` (C, K, P) any float dtype (a Zarr chunk column is (K, ny, nx): (K, P) as it is
+    read, no transpose); ``weights`` (Cw, K, 1) per pair (``wkind`` 1), (Cw, K, P) per pixel
+    (2), (Cw, K, P) 1-sigma errors (3), or unused (0: unit weights). A pair is usable by a
+    pixel when every component is finite and ``> fill`` and every weight row is finite and
+    > 0. Returns ``indptr`` (P + 1), ``idx`` (nnz,) pair indices ascending per pixel, ``vals``
+    (C, nnz) float64, ``w`` (max(Cw, 1), nnz) float64. Reads the columns row by row (pairs
+    outer, pixels inner: the memory order of a chunk column); the usable mask of the first
+    pass (one byte per pair and pixel) drives the second.
+    """
+    n_comp, n_pairs, n_pix = values.shape
+    n_w = max(weights.shape[0], 1) if wkind != 0 else 1
+    mask = np.empty((n_pairs, n_pix), dtype=np.bool_)
+    counts = np.zeros(n_pix, dtype=np.int64)
+    for k in range(n_pairs):
+        row = mask[k]
+        if _usable_row(values, weights, wkind, fill, k, _pair_usable(weights, wkind, k), row):
+            for p in range(n_pix):
+                counts[p] += row[p]
+    indptr = np.zeros(n_pix + 1, dtype=np.int64)
+    for p in range(n_pix):
+        indptr[p + 1] = indptr[p] + counts[p]
+    nnz = indptr[n_pix]
+    idx = np.empty(nnz, dtype=np.int64)
+    vals = np.empty((n_comp, nnz))
+    w = np.ones((n_w, nnz))
+    pos = indptr[:n_pix].copy()
+    for k in range(n_pairs):
+        row = mask[k]
+        for p in range(n_pix):
+            if row[p]:
+                j = pos[p]
+                idx[j] = k
+                for c in range(n_comp):
+                    vals[c, j] = values[c, k, p]
+                if wkind != 0:
+                    for c in range(n_w):
+                        w[c, j] = _weight(weights, wkind, c, k, p)
+                pos[p] = j + 1
+    return indptr, idx, vals, w
+
+
+@jit
+def pixel_keys(indptr, idx, wbits):
+    """64-bit hash per pixel of its used pairs and their weights (bit patterns ``wbits`` (Cw, nnz))."""
+    n_pix = indptr.shape[0] - 1
+    keys = np.empty(n_pix, dtype=np.uint64)
+    prime = np.uint64(1099511628211)
+    for p in range(n_pix):
+        h = np.uint64(14695981039346656037)
+        h = (h ^ np.uint64(indptr[p + 1] - indptr[p])) * prime
+        for j in range(indptr[p], indptr[p + 1]):
+            h = (h ^ np.uint64(idx[j])) * prime
+            for c in range(wbits.shape[0]):
+                h = (h ^ np.uint64(wbits[c, j])) * prime
+        keys[p] = h
+    return keys
+
+
+@jit
+def same_pairs(indptr, idx, wbits, a, b):
+    """True when pixels ``a`` and ``b`` use exactly the same pairs with exactly the same weights."""
+    n = indptr[a + 1] - indptr[a]
+    if indptr[b + 1] - indptr[b] != n:
+        return False
+    ja, jb = indptr[a], indptr[b]
+    for i in range(n):
+        if idx[ja + i] != idx[jb + i]:
+            return False
+        for c in range(wbits.shape[0]):
+            if wbits[c, ja + i] != wbits[c, jb + i]:
+                return False
+    return True
+
+
+@jit
+def _band_from_m(mb, qb, cb, ab, dt, bw):
+    """``ab`` (band of ``N = A^T W A``) from ``mb`` (band of ``M = G^T W G``), see :func:`assemble`."""
+    n_edges = mb.shape[0]
+    n_steps = n_edges - 1
+    for a in range(n_edges):
+        acc = 0.0
+        for v in range(bw + 1, 0, -1):
+            acc += mb[a, v]
+            qb[a, v] = acc
+    for t in range(bw + 2):
+        cb[n_steps, t] = 0.0
+    for i in range(n_steps - 1, -1, -1):
+        for t in range(bw + 1):
+            cb[i, t] = qb[i + 1, t + 1] + cb[i + 1, t + 1]
+        cb[i, bw + 1] = 0.0
+    scale = -dt * dt
+    for j in range(n_steps):
+        m = min(bw, n_steps - 1 - j)
+        for t in range(m + 1):
+            ab[j, t] = scale * cb[j + t, t]
+        for t in range(m + 1, bw + 1):
+            ab[j, t] = 0.0
+
+
+@jit
+def _factor_group(nodes, coefs, idx, wl, lam, reg, dt, bw, want_inverse, ab, sf, y):
+    """Assemble ``N`` of one pixel's pair list, add ``lam D^T D``, factor; selected inverse if wanted.
+
+    Returns ``(ok, trace(N^-1 D^T D))``; ``sf[:, bw]`` is then ``diag(N^-1)``.
+    """
+    n_steps = ab.shape[0]
+    der = reg.shape[1] - 1
+    mb = np.zeros((n_steps + 1, bw + 2))
+    qb = np.empty((n_steps + 1, bw + 3))  # columns 0 and bw + 2 are never read
+    cb = np.empty((n_steps + 1, bw + 2))
+    for j in range(idx.shape[0]):
+        k = idx[j]
+        wk = wl[j]
+        for x in range(3):
+            for z in range(x + 1, 4):
+                a = nodes[k, x]
+                b = nodes[k, z]
+                if a == b:
+                    continue
+                if a < b:
+                    a, b = b, a
+                mb[a, a - b] += wk * coefs[k, x] * coefs[k, z]
+    _band_from_m(mb, qb, cb, ab, dt, bw)
+    for j in range(n_steps):
+        for t in range(min(der, n_steps - 1 - j) + 1):
+            ab[j, t] += lam * reg[j, t]
+    good = cholesky(ab)
+    tr = 0.0
+    if want_inverse:
+        selected_inverse(ab, sf, y)
+        for j in range(n_steps):
+            tr += sf[j, bw] * reg[j, 0]
+            for t in range(1, min(der, n_steps - 1 - j) + 1):
+                tr += 2.0 * sf[j, bw + t] * reg[j, t]
+    return good, tr
+
+
+@jit
+def _solve_member(nodes, coefs, idx, wl, yl, dt, ab, g, x, xe, want_rss):
+    """Velocity ``x`` (T,) of one pixel and component on a factored ``N``; the weighted RSS if wanted."""
+    g[:] = 0.0
+    for j in range(idx.shape[0]):
+        k = idx[j]
+        wy = wl[j] * yl[j]
+        for c in range(4):
+            g[nodes[k, c]] += wy * coefs[k, c]
+    acc = 0.0
+    for i in range(x.shape[0] - 1, -1, -1):
+        acc += g[i + 1]
+        x[i] = dt * acc
+    solve_factored(ab, x)
+    if not want_rss:
+        return 0.0
+    xe[0] = 0.0
+    acc = 0.0
+    for i in range(x.shape[0]):
+        acc += x[i]
+        xe[i + 1] = dt * acc
+    rss = 0.0
+    for j in range(idx.shape[0]):
+        k = idx[j]
+        s = 0.0
+        for c in range(4):
+            s += coefs[k, c] * xe[nodes[k, c]]
+        r = yl[j] - s
+        rss += wl[j] * r * r
+    return rss
+
+
+@jit
+def factor_pixel(nodes, coefs, first, last, ridx, wl, lam, reg, dt):
+    """The factorisation one pixel's pairs give: ``(ab, ninv, trace, ok, count)``.
+
+    ``ridx``/``wl``: the pixel's used pairs and weights; the bandwidth is that of its longest
+    pair (exact: the band beyond is zero). ``ab`` is the band Cholesky factor, ``ninv`` =
+    ``diag(N^-1)``, ``trace`` = ``trace(N^-1 D^T D)``, ``count`` (T,) the pairs over each step.
+    """
+    n_steps = reg.shape[0]
+    der = reg.shape[1] - 1
+    bw = max(der, 1)
+    for j in range(ridx.shape[0]):
+        span = nodes[ridx[j], 2] - nodes[ridx[j], 0]
+        if span > bw:
+            bw = span
+    ab = np.empty((n_steps, bw + 1))
+    sf = np.empty((n_steps, 2 * bw + 1))  # the recursion writes each entry before reading it
+    y = np.empty(bw + 1)
+    good, tr = _factor_group(nodes, coefs, ridx, wl, lam, reg, dt, bw, True, ab, sf, y)
+    ninv = np.empty(n_steps)
+    for i in range(n_steps):
+        ninv[i] = sf[i, bw]
+    diff = np.zeros(n_steps + 1, dtype=np.int64)
+    for j in range(ridx.shape[0]):
+        diff[first[ridx[j]]] += 1
+        diff[last[ridx[j]] + 1] -= 1
+    count = np.empty(n_steps, dtype=np.int32)
+    acc = 0
+    for i in range(n_steps):
+        acc += diff[i]
+        count[i] = acc
+    return ab, ninv, tr, good, count
+
+
+@jit
+def solve_members(
+    nodes, coefs, indptr, idx, vals, w, wr, comps, ab, ninv, dt, dof, errors_given, members, vel, sig,
+):  # fmt: skip
+    """Velocity and posterior sigma of the components ``comps`` of pixels ``members`` on one factor.
+
+    Weight row ``wr``; sigma is ``sqrt(ninv)`` with given errors, else scaled by
+    ``RSS / dof`` (NaN when ``dof <= 0``). Writes ``vel``/``sig`` (C, P, T).
+    """
+    n_steps = vel.shape[2]
+    g = np.empty(n_steps + 1)
+    x = np.empty(n_steps)
+    xe = np.empty(n_steps + 1)
+    for mi in range(members.shape[0]):
+        m = members[mi]
+        mlo, mhi = indptr[m], indptr[m + 1]
+        for ci in range(comps.shape[0]):
+            c = comps[ci]
+            wm = w[wr, mlo:mhi]
+            yl = vals[c, mlo:mhi]
+            rss = _solve_member(nodes, coefs, idx[mlo:mhi], wm, yl, dt, ab, g, x, xe, not errors_given)
+            s2 = 1.0
+            if not errors_given:
+                s2 = rss / dof if dof > 0.0 else np.nan
+            for i in range(n_steps):
+                vel[c, m, i] = x[i]
+                var = ninv[i] * s2
+                if var > 0.0:
+                    sig[c, m, i] = np.sqrt(var)
+                elif var <= 0.0:
+                    sig[c, m, i] = 0.0
+                else:
+                    sig[c, m, i] = np.nan
+
+
+@jit
+def _row_mask(values, weights, wkind, fill, p, pair_ok, m):
+    """``m[k]`` = pair ``k`` usable by pixel ``p`` of pixel-major (C, P, K) ``values``; returns how many.
+
+    Branch-free along the row (vectorises; real masks are irregular along the pairs).
+    """
+    n_pairs = m.shape[0]
+    for k in range(n_pairs):
+        m[k] = pair_ok[k]
+    for c in range(values.shape[0]):
+        row = values[c, p]
+        for k in range(n_pairs):
+            v = row[k]
+            m[k] = m[k] & (v > fill) & (v < np.inf)
+    if wkind >= 2:
+        for c in range(weights.shape[0]):
+            for k in range(n_pairs):
+                wk = _weight(weights, wkind, c, p, k)
+                m[k] = m[k] & (wk > 0.0) & (wk < np.inf)
+    n = 0
+    for k in range(n_pairs):
+        n += m[k]
+    return n
+
+
+@jit
+def compact_rows(values, weights, wkind, fill):
+    """:func:`compact` for pixel-major ``values`` (C, P, K) (and per-pixel weights (Cw, P, K)).
+
+    Reads each pixel's row in memory order (a pixels-last reading of these arrays would touch
+    one cache line per pixel and pair). Per-pair weights are (Cw, K, 1) as for :func:`compact`.
+    """
+    n_comp, n_pix, n_pairs = values.shape
+    n_w = max(weights.shape[0], 1) if wkind != 0 else 1
+    pair_ok = np.empty(n_pairs, dtype=np.bool_)
+    for k in range(n_pairs):
+        pair_ok[k] = _pair_usable(weights, wkind, k)
+    m = np.empty(n_pairs, dtype=np.bool_)
+    indptr = np.zeros(n_pix + 1, dtype=np.int64)
+    for p in range(n_pix):
+        indptr[p + 1] = indptr[p] + _row_mask(values, weights, wkind, fill, p, pair_ok, m)
+    nnz = indptr[n_pix]
+    idx = np.empty(nnz, dtype=np.int64)
+    vals = np.empty((n_comp, nnz))
+    w = np.ones((n_w, nnz))
+    for p in range(n_pix):
+        _row_mask(values, weights, wkind, fill, p, pair_ok, m)
+        j = indptr[p]
+        for k in range(n_pairs):
+            if m[k]:
+                idx[j] = k
+                j += 1
+        lo = indptr[p]
+        for c in range(n_comp):
+            row = values[c, p]
+            for q in range(lo, j):
+                vals[c, q] = row[idx[q]]
+        if wkind == 1:
+            for c in range(n_w):
+                for q in range(lo, j):
+                    w[c, q] = weights[c, idx[q], 0]
+        elif wkind >= 2:
+            for c in range(n_w):
+                for q in range(lo, j):
+                    w[c, q] = _weight(weights, wkind, c, p, idx[q])
+    return indptr, idx, vals, w

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 from pathlib import Path
 
 import numpy as np
@@ -322,17 +323,97 @@ def _invert_in_process(engine, sub, pair_w, lam_global, progress):
     out = {name: np.full((t, ny, nx), np.nan, dtype="float32") for name in OUTPUT_VARS if name != "count"}
     out["count"] = np.zeros((t, ny, nx), dtype="int32")
     n_pairs = sub.sizes[PAIR_DIM]
-    tile_pixels = int(np.clip(TILE_BYTES // (24 * n_pairs), engine.batch_size(n_pairs), 4096))
+    columns = engine.columns_apply(lam_global)
+    per_cell = 12 if columns else 24  # bytes per pair and pixel held for a tile
+    tile_pixels = int(np.clip(TILE_BYTES // (per_cell * n_pairs), engine.batch_size(n_pairs), 4096))
     tiles = list(_tiles(sub, tile_pixels))
-    for i, (ys, xs) in enumerate(tiles):
-        check_cancelled(progress)
-        vals, weights = _tile_arrays(sub, pair_w, ys, xs)
-        sp = SubProgress(progress, i / len(tiles), (i + 1) / len(tiles))
-        res = engine.run(vals, weights, progress=sp, lam_global=lam_global)
-        shape = (t, ys.stop - ys.start, xs.stop - xs.start)
-        for name, arr in _outputs(res).items():
-            out[name][:, ys, xs] = arr.T.reshape(shape)
+    reader = _ColumnReader(sub, pair_w, tiles) if columns else None
+    try:
+        for i, (ys, xs) in enumerate(tiles):
+            check_cancelled(progress)
+            sp = SubProgress(progress, i / len(tiles), (i + 1) / len(tiles))
+            if reader is not None:  # the chunk columns as read, pixels last (see inversion.columns)
+                vals, weights, kind = reader.read(i)
+                res = engine.run_columns(vals, weights, kind, FILL_INT16, progress=sp, lam_global=lam_global)
+            else:
+                vals, weights = _tile_arrays(sub, pair_w, ys, xs)
+                res = engine.run(vals, weights, progress=sp, lam_global=lam_global)
+            shape = (t, ys.stop - ys.start, xs.stop - xs.start)
+            for name, arr in _outputs(res).items():
+                out[name][:, ys, xs] = arr.T.reshape(shape)
+    finally:
+        if reader is not None:
+            reader.close()
+    if reader is not None:
+        engine.add_time("read", reader.seconds)
+        engine.add_time("read_wait", reader.waited)
+        tm = engine.timings
+        progress.log(
+            f"Inversion: {int(tm.get('pixels', 0))} pixels solved with {int(tm.get('factorisations', 0))} "
+            f"factorisations (pixels with the same pairs and weights share one); read {tm['read']:.2f} s "
+            f"(ahead of the solve; {tm['read_wait']:.2f} s waited), layout {tm.get('layout', 0.0):.2f} s, "
+            f"solve {tm.get('solve', 0.0):.2f} s."
+        )
     return out
+
+
+class _ColumnReader:
+    """``read(i)`` -> ``(values (2, K, P), weights, kind)`` of tile ``i`` as stored (pixels last).
+
+    Tile ``i + 1`` is read in a background thread while tile ``i`` is solved (decompression and
+    the solve overlap: the codecs and the kernels release the GIL).
+    """
+
+    def __init__(self, sub, pair_w, tiles):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.sub, self.pair_w, self.tiles = sub, pair_w, tiles
+        self.names = ["vx", "vy"] + ([pair_w] if isinstance(pair_w, str) else [])
+        if pair_w is not None and not isinstance(pair_w, str) and np.array_equal(pair_w[0], pair_w[1]):
+            self.pair_w = pair_w[:1]  # equal errors: vx and vy share the factorisation
+        self.seconds = self.waited = 0.0
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.pending = {0: self.pool.submit(self._load, 0)} if tiles else {}
+
+    def _load(self, i):
+        start = time.perf_counter()
+        try:
+            return self._load_tile(i)
+        finally:
+            self.seconds += time.perf_counter() - start
+
+    def _load_tile(self, i):
+        from .columns import PER_PAIR, PER_PIXEL_ERRORS, UNIT
+
+        ys, xs = self.tiles[i]
+        tile = self.sub.isel(y=ys, x=xs)
+        arrays = [np.asarray(tile[n].values) for n in self.names]
+        k = arrays[0].shape[0]
+        dtype = np.result_type(arrays[0].dtype, arrays[1].dtype, np.float32)
+        vals = np.empty((2, k, arrays[0][0].size), dtype=dtype)
+        for c in range(2):
+            vals[c] = arrays[c].reshape(k, -1)
+        if isinstance(self.pair_w, str):
+            return vals, arrays[2].reshape(1, k, -1), PER_PIXEL_ERRORS
+        if self.pair_w is None:
+            return vals, np.zeros((0, 1, 1)), UNIT
+        return vals, np.ascontiguousarray(self.pair_w[:, :, None], dtype="float64"), PER_PAIR
+
+    def read(self, i):
+        """Tile ``i`` (read ahead: the next one starts loading now)."""
+        if i + 1 < len(self.tiles):
+            self.pending[i + 1] = self.pool.submit(self._load, i + 1)
+        start = time.perf_counter()
+        try:
+            return self.pending.pop(i).result()
+        finally:
+            self.waited += time.perf_counter() - start
+
+    def close(self):
+        """Stop reading ahead."""
+        for fut in self.pending.values():
+            fut.cancel()
+        self.pool.shutdown(wait=True)
 
 
 def _tiles(sub, n_pixels):

@@ -30,6 +30,7 @@ import numpy as np
 from ..errors import InputError, MissingDependencyError
 from ..progress import NullProgress, check_cancelled
 from . import band as inversion_band
+from .columns import PER_PIXEL, ColumnPath, column_weights
 from .smoothing import LambdaSearch, lambda_sample
 from .solver import NumpyFace, build_structure
 
@@ -139,7 +140,7 @@ def cpu_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-class Engine(LambdaSearch):
+class Engine(LambdaSearch, ColumnPath):
     """Invert ``(C, P, K)`` pair velocities on a fixed grid, batch by batch.
 
     Parameters
@@ -213,6 +214,16 @@ class Engine(LambdaSearch):
         c, p, k = values.shape
         if k != self.d1.size:
             raise InputError(f"values have {k} pairs but {self.d1.size} pair dates were given.")
+        if self.columns_apply(lam_global):  # band solver, one lambda: no gathers, shared factors
+            w_arr, kind = column_weights(weights)
+            # read in memory order: rows of pairs per pixel, or rows of pixels per pair
+            pixel_major = abs(values.strides[2]) <= abs(values.strides[1])
+            if not pixel_major:
+                values = values.transpose(0, 2, 1)
+                w_arr = w_arr.transpose(0, 2, 1) if kind == PER_PIXEL else w_arr
+            return self.run_columns(
+                values, w_arr, kind, progress=progress, lam_global=lam_global, pixel_major=pixel_major
+            )
         inputs = _Inputs.from_arrays(values, weights)
         n_pairs, active = inputs.usable.sum(axis=1), inputs.active
         # pairs no pixel uses are never copied (batches gather the others)
@@ -222,7 +233,8 @@ class Engine(LambdaSearch):
     def with_pairs(self, pairs) -> Engine:
         """This engine (device, solver, options) on the pairs ``pairs`` (indices) only."""
         clone = copy.copy(self)
-        clone.__dict__.pop("_folds", None)  # the image folds of the cross-validation follow the pairs
+        for name in ("_folds", "_factor_cache"):  # both follow the pairs
+            clone.__dict__.pop(name, None)
         clone.d1, clone.d2 = self.d1[pairs], self.d2[pairs]
         return clone
 

@@ -1,0 +1,272 @@
+"""The band path on chunk columns: no transposes, one factorisation per group of identical pixels.
+
+A mixin of :class:`~itslive_qgis.core.inversion.engine.Engine` (it uses the engine's ``d1``,
+``d2``, ``edges``, ``n_steps``, ``opt``, ``_pmap``, ``_parallel``, ``_hidden_steps`` and
+``choose_global_lambda``), used on the CPU with the band solver whenever every pixel has the
+same, known lambda and no robust re-weighting (the default of ``invert_dataset``,
+``itslive:invert`` and ``invert_pixels`` with a fixed or global lambda).
+
+Why (measured on the real 10 x 10 block tiled to 40 x 40, 47,892 pairs, 2 cores): the earlier
+path turned every tile into pixel-major float64 arrays (``(K, ny, nx)`` -> ``(P, K)``: a float64
+copy, a ``where`` for the fill value, a transpose and a contiguous copy per component, then a
+gather per batch): 2.6 s of 4.9 s in process. Here the arrays go to the kernels as they are
+read (a Zarr chunk column is ``(K, ny, nx)``, i.e. ``(K, P)`` pixels last, any float dtype), and
+one compiled pass (:func:`~itslive_qgis.core.inversion.band_kernels.compact`) keeps, per pixel,
+only its usable pairs (about 10 % of the pairs on the real block) with their values and
+weights, reading the column in memory order.
+
+Pixels that use exactly the same pairs with exactly the same weights have the same normal
+matrix, so they share its Cholesky factor and selected inverse; only the right-hand side, the
+triangular solves and the residuals are per pixel. Groups are found by a 64-bit hash of each
+pixel's pair list and weight bits and then checked pair by pair (a hash collision never merges
+two different pixels). On the real 10 x 10 block the 100 pixels have 90 distinct pair masks
+(the 11 equal ones are pixels without data), so real data gain little; a region where a scene
+is missing over a whole area, or the tiled benchmark block (1,600 pixels, 90 masks), gains up
+to the group size. Each group also gets its own bandwidth (its longest pair), which is exact:
+the band beyond it is zero.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+
+import numpy as np
+
+from ..progress import check_cancelled
+from .design import edge_coefficients, step_ranges
+from .smoothing import lambda_sample
+
+#: memory for the factorisations shared between the tiles of one run (band factor + diag of the
+#: inverse: about 0.45 MB per pixel on the real block's grid, so a few hundred distinct ones)
+FACTOR_CACHE_BYTES = 256 * 2**20
+
+#: weight kinds of :func:`~itslive_qgis.core.inversion.band_kernels.compact`
+UNIT, PER_PAIR, PER_PIXEL, PER_PIXEL_ERRORS = 0, 1, 2, 3
+
+
+@functools.cache
+def _kernels():
+    from . import band_kernels as inversion_band_kernels
+
+    return inversion_band_kernels
+
+
+def column_weights(weights):
+    """``(array, kind)`` for :meth:`ColumnPath.run_columns` from (P, K), (C, P, K) or (K,) weights.
+
+    Broadcast views (a per-pair row repeated over the pixels) become per-pair weights without
+    a copy; rows equal for every component become one row (the components then share the
+    factorisation).
+    """
+    if weights is None:
+        return np.zeros((0, 1, 1)), UNIT
+    w = np.asarray(weights, dtype="float64")
+    if w.ndim == 1:
+        return np.ascontiguousarray(w[None, :, None]), PER_PAIR
+    if w.ndim == 2:
+        w = w[None]
+    if w.shape[1] == 1 or w.strides[1] == 0:  # one row per component, repeated over the pixels
+        rows = w[:, 0, :]
+        if all(np.array_equal(rows[0], rows[i]) for i in range(1, rows.shape[0])):
+            rows = rows[:1]
+        return np.ascontiguousarray(rows[:, :, None]), PER_PAIR
+    if w.shape[0] > 1 and all(np.array_equal(w[0], w[i]) for i in range(1, w.shape[0])):
+        w = w[:1]
+    return w, PER_PIXEL  # pixel-major like the values (see ColumnPath.run_columns)
+
+
+class ColumnPath:
+    """Invert pixels-last columns with the band kernels (mixin of the engine)."""
+
+    def columns_apply(self, lam_global) -> bool:
+        """True when :meth:`run_columns` can run these options (band solver, one lambda, not robust)."""
+        if self.solver_kind != "band" or self.opt.robust:
+            return False
+        return lam_global is not None or self.opt.lam > 0 or self.opt.lam_mode == "global"
+
+    def run_columns(
+        self, values, weights, kind, fill=-np.inf, progress=None, lam_global=None, pixel_major=False
+    ):
+        """Invert ``values`` (C, K, P) (pixels last, any float dtype, NaN or ``<= fill`` = missing).
+
+        ``weights``/``kind``: see :func:`column_weights` (or (Cw, K, P) 1-sigma errors with
+        ``kind`` :data:`PER_PIXEL_ERRORS`). With ``pixel_major`` the values (and per-pixel
+        weights) are (C, P, K) instead, read row by row. Returns the dict of :meth:`Engine.run`.
+        """
+        kern = _kernels()
+        n_comp = values.shape[0]
+        n_pix = values.shape[1] if pixel_major else values.shape[2]
+        t_start = time.perf_counter()
+        compact = kern.compact_rows if pixel_major else kern.compact
+        indptr, idx, vals, w = compact(values, weights, kind, float(fill))
+        self.add_time("layout", time.perf_counter() - t_start)
+        n_pairs = np.diff(indptr)
+        solvable = np.flatnonzero(n_pairs >= self.opt.min_pairs)
+        lam, lam_method = self._column_lambda(indptr, idx, vals, w, solvable, lam_global, progress)
+        out = {
+            "velocity": np.full((n_comp, n_pix, self.n_steps), np.nan),
+            "sigma": np.full((n_comp, n_pix, self.n_steps), np.nan),
+            "count": np.zeros((n_pix, self.n_steps), dtype="int32"),
+            "lam": np.full((n_comp, n_pix), np.nan),
+            "n_pairs": n_pairs.astype("int64"),
+            "lam_method": lam_method,
+        }
+        if solvable.size == 0:
+            return out
+        out["lam"][:, solvable] = lam
+        ok = np.zeros((n_comp, n_pix), dtype=bool)
+        t_start = time.perf_counter()
+        wbits = np.ascontiguousarray(w).view(np.int64)
+        keys = kern.pixel_keys(indptr, idx, wbits)
+        reps, mptr, members = _groups(indptr, idx, wbits, keys, solvable, self.opt.block_size)
+        self.add_time("layout", time.perf_counter() - t_start)
+        self.add_time("pixels", solvable.size)
+        cache = self.__dict__.get("_factor_cache")
+        if cache is None:
+            cache = self.__dict__.setdefault("_factor_cache", FactorCache(self))
+        lam = float(lam)
+        comps = [np.arange(n_comp)] if w.shape[0] == 1 else [np.array([c]) for c in range(n_comp)]
+
+        def work(bounds):
+            for gi in range(*bounds):
+                rep, mem = int(reps[gi]), members[mptr[gi] : mptr[gi + 1]]
+                lo, hi = indptr[rep], indptr[rep + 1]
+                for wr in range(w.shape[0]):
+                    ab, ninv, trace, fine, count = cache.factor(keys[rep], wr, idx[lo:hi], w[wr, lo:hi], lam)
+                    dof = (hi - lo) - (self.n_steps - lam * trace)
+                    kern.solve_members(
+                        cache.nodes, cache.coefs, indptr, idx, vals, w, wr, comps[wr], ab, ninv, cache.dt,
+                        float(dof), bool(self.opt.errors_given), mem, out["velocity"], out["sigma"],
+                    )  # fmt: skip
+                    ok[comps[wr][:, None], mem[None, :]] = fine
+                out["count"][mem] = count
+            return int(mptr[bounds[1]] - mptr[bounds[0]])
+
+        done = 0
+        t_start = time.perf_counter()
+        with self._parallel():
+            for _, n_done in self._pmap(work, _chunks(mptr, w.shape[0], self), progress):
+                done += n_done
+                if progress is not None:
+                    progress.report(done / solvable.size)
+        check_cancelled(progress)
+        self.add_time("solve", time.perf_counter() - t_start)
+        count = out["count"][solvable]
+        hide = self._hidden_steps(count)
+        for key in ("velocity", "sigma"):
+            arr = out[key][:, solvable]
+            arr[:, hide] = np.nan
+            arr[~ok[:, solvable]] = np.nan
+            out[key][:, solvable] = arr
+        return out
+
+    def add_time(self, key: str, value: float) -> None:
+        """Add to ``self.timings[key]`` (seconds, or counts: the split the benchmark prints)."""
+        timings = self.__dict__.setdefault("timings", {})
+        timings[key] = timings.get(key, 0.0) + value
+
+    def _column_lambda(self, indptr, idx, vals, w, solvable, lam_global, progress):
+        """``(lambda, method)`` as :meth:`Engine.run` chooses them (cross-validation on a sample)."""
+        if lam_global is not None:
+            return float(lam_global), "cv-global" if self.opt.lam <= 0 else "fixed"
+        if self.opt.lam > 0:
+            return float(self.opt.lam), "fixed"
+        if solvable.size == 0:  # nothing to solve (as the batch path says it)
+            return 1.0, "cv-per-pixel"
+        sample = lambda_sample(solvable)
+        n_comp, n_pairs = vals.shape[0], self.d1.size
+        sv = np.full((n_comp, sample.size, n_pairs), np.nan)
+        sw = np.zeros((n_comp, sample.size, n_pairs))
+        for i, p in enumerate(sample):
+            lo, hi = indptr[p], indptr[p + 1]
+            sv[:, i, idx[lo:hi]] = vals[:, lo:hi]
+            sw[:, i, idx[lo:hi]] = w[:, lo:hi]
+        return self.choose_global_lambda(sv, sw, progress), "cv-global"
+
+
+class FactorCache:
+    """Factorisations by pair list and weights, shared by the tiles of one run (bounded in bytes).
+
+    An entry is found by the 64-bit key of :func:`~itslive_qgis.core.inversion.band_kernels.
+    pixel_keys` and the weight row, and used only when its pairs and weights are equal to the
+    pixel's (compared in full), so a collision costs a factorisation, never a wrong result.
+    """
+
+    def __init__(self, engine, budget_bytes: int = FACTOR_CACHE_BYTES):
+        from .solver import regularisation_band
+
+        nodes, coefs = edge_coefficients(engine.d1, engine.d2, engine.edges)
+        self.nodes = np.ascontiguousarray(nodes, dtype=np.int64)
+        self.coefs = np.ascontiguousarray(coefs, dtype=np.float64)
+        self.first, self.last = step_ranges(self.nodes, self.coefs)
+        self.reg = np.ascontiguousarray(regularisation_band(engine.n_steps, 1, engine.opt.derivative))
+        self.dt = float(engine.edges[1] - engine.edges[0])
+        self.engine = engine
+        self.budget = budget_bytes
+        self.used = 0
+        self.entries = {}
+
+    def factor(self, key, row, pairs, weights, lam):
+        """``(ab, ninv, trace, ok, count)`` of the pixel whose pairs and weights are given."""
+        entry = self.entries.get((int(key), row))
+        if (
+            entry is not None
+            and entry[0] == lam
+            and np.array_equal(entry[1], pairs)
+            and np.array_equal(entry[2], weights)
+        ):
+            return entry[3]
+        result = _kernels().factor_pixel(
+            self.nodes, self.coefs, self.first, self.last, pairs, weights, lam, self.reg, self.dt
+        )
+        self.engine.add_time("factorisations", 1)
+        size = result[0].nbytes + result[1].nbytes + pairs.nbytes + weights.nbytes
+        if self.used + size <= self.budget:
+            self.entries[(int(key), row)] = (lam, pairs.copy(), weights.copy(), result)
+            self.used += size
+        return result
+
+
+def _groups(indptr, idx, wbits, keys, solvable, block_size=None):
+    """``(reps, mptr, members)``: pixels of ``solvable`` grouped by identical pairs and weights.
+
+    With ``block_size``, groups are cut into pieces of at most that many pixels (each piece
+    factors again), so that batches, progress reports and cancellation checks come at most
+    every ``block_size`` pixels as the option says.
+    """
+    kern = _kernels()
+    order = solvable[np.argsort(keys[solvable], kind="stable")]
+    sorted_keys = keys[order]
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    ends = np.r_[starts[1:], order.size]
+    groups = []
+    for s, e in zip(starts, ends):
+        rep, rest = int(order[s]), order[s + 1 : e]
+        same = [int(m) for m in rest if kern.same_pairs(indptr, idx, wbits, rep, int(m))]
+        groups.append([rep, *same])
+        groups.extend([int(m)] for m in rest if int(m) not in set(same))  # a collision: alone
+    if block_size:
+        size = max(1, int(block_size))
+        groups = [g[i : i + size] for g in groups for i in range(0, len(g), size)]
+    reps = np.array([g[0] for g in groups], dtype=np.int64)
+    mptr = np.zeros(len(groups) + 1, dtype=np.int64)
+    mptr[1:] = np.cumsum([len(g) for g in groups])
+    members = np.array([m for g in groups for m in g], dtype=np.int64)
+    return reps, mptr, members
+
+
+def _chunks(mptr, n_rows, engine):
+    """Contiguous ranges of groups of about equal cost, four per worker (the last round is short)."""
+    n_groups = mptr.size - 1
+    sizes = np.diff(mptr)
+    cost = n_rows * (1.0 + 0.15 * sizes)  # a factorisation ~ 7 pixels' solves and residuals
+    if engine.opt.block_size:  # one chunk per block_size pixels (see _groups)
+        ends = np.flatnonzero(np.diff(mptr // max(1, int(engine.opt.block_size))) > 0) + 1
+        bounds = np.unique(np.r_[0, ends, n_groups])
+        return [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+    workers = getattr(engine, "_workers", None) or 1
+    n_chunks = max(1, min(n_groups, 4 * workers))
+    edges = np.searchsorted(np.cumsum(cost), np.linspace(0, cost.sum(), n_chunks + 1)[1:-1], side="right")
+    bounds = np.unique(np.r_[0, edges, n_groups])
+    return [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
