@@ -17,6 +17,7 @@ _FACE = {
     "NASA_BUCKET": "sources",
     "dhdt_from_gridded": "dhdt",
     "dhdt_from_points": "dhdt",
+    "dhdt_series_from_gridded": "dhdt",
     "find_granules": "sources",
     "gps_to_utc": "atl06",
     "login_from_netrc": "earthdata",
