@@ -54,6 +54,11 @@
       <translation>, à {:.0f} m du clic</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="85" />
+      <source>; lines: height change dh at the point's cell (right axis)</source>
+      <translation>; lignes : variation d'altitude dh dans la cellule du point (axe de droite)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="84" />
       <source>A NetCDF/Zarr layer with vx and vy, or a *_vx.tif with its *_vy.tif</source>
       <translation>Une couche NetCDF/Zarr contenant vx et vy, ou un *_vx.tif accompagné de son *_vy.tif</translation>
@@ -819,7 +824,7 @@ EXTENT : n'importe quel SCR (reprojeté en longitude/latitude). START_DATE, END_
 Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for NASA's ICESat-2 photon-counting laser altimeter, Remote Sens. Environ. 233, 111352, doi:10.1016/j.rse.2019.111352.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="65" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="79" />
       <source>ICESat-2 h_li (m)</source>
       <translation>h_li ICESat-2 (m)</translation>
     </message>
@@ -834,7 +839,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Altitudes ICESat-2 (ATL06)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="68" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="81" />
       <source>ICESat-2 heights within {:.0f} m of each point: {} segment(s)</source>
       <translation>Altitudes ICESat-2 à moins de {:.0f} m de chaque point : {} segment(s)</translation>
     </message>
@@ -2134,6 +2139,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <location filename="../itslive_qgis/processing/provider.py" line="122" />
       <source>flux: THICKNESS is given, so choose a file for the flux divergence (flux).</source>
       <translation>flux : THICKNESS est donné, choisissez donc un fichier pour la divergence du flux (flux).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="125" />
+      <source>height change dh (m)</source>
+      <translation>variation d'altitude dh (m)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/layout.py" line="386" />

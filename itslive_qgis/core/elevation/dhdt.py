@@ -182,14 +182,14 @@ def dhdt_from_gridded(path, grid: GridSpec, start=None, end=None, lag: int = 0, 
         path = confine_url(str(path), config, parameter="INPUT")
         storage = config.storage_options()
     if lag:
-        ds = _open_group(path, f"dhdt_lag{int(lag)}", storage)
+        ds = open_group(path, f"dhdt_lag{int(lag)}", storage)
         if ds is None or "dhdt" not in ds:
             raise DataError(
                 f"INPUT: {path} has no group dhdt_lag{int(lag)} with a dhdt variable (ATL15 layout)."
             )
         return _lagged(ds, path, grid, start, end, lag)
     for group, value, sigma in SERIES_LAYOUTS:
-        ds = _open_group(path, group, storage)
+        ds = open_group(path, group, storage)
         if ds is not None and value in ds:
             check_cancelled(progress)
             return _series(ds, value, sigma, path, grid, start, end)
@@ -217,14 +217,14 @@ def dhdt_series_from_gridded(path, grid: GridSpec, start=None, end=None, lag: in
         path = confine_url(str(path), config, parameter="INPUT")
         storage = config.storage_options()
     if lag:
-        ds = _open_group(path, f"dhdt_lag{int(lag)}", storage)
+        ds = open_group(path, f"dhdt_lag{int(lag)}", storage)
         if ds is None or "dhdt" not in ds:
             raise DataError(
                 f"INPUT: {path} has no group dhdt_lag{int(lag)} with a dhdt variable (ATL15 layout)."
             )
         return _lagged_series(ds, path, grid, start, end, int(lag))
     for group, value, sigma in SERIES_LAYOUTS:
-        ds = _open_group(path, group, storage)
+        ds = open_group(path, group, storage)
         if ds is not None and value in ds:
             out = _epochs(ds, value, sigma, path, grid, start, end)
             out.update(dhdt_from_gridded(path, grid, start, end, 0, config=config))
@@ -285,7 +285,8 @@ def _lagged_series(ds, path, grid, start, end, lag):
     }
 
 
-def _open_group(path, group, storage=None):
+def open_group(path, group, storage=None):
+    """The dataset of ``group`` (None: the root) of ``path``, or None when it has no such group."""
     try:
         return open_dataset(path, group=group, storage_options=storage)
     except (OSError, KeyError, ValueError):
