@@ -83,6 +83,9 @@ class ElevationPlot:
         )
         if self._draw_height_change(points, xlim, project):
             title += tr("; lines: height change dh at the point's cell (right axis)")
+            if not sum(self.counts):  # no heights: no empty left axis beside the height change
+                ax.set_yticks([])
+                ax.set_ylabel("")
         ax.set_title(title, fontsize=8)
         self.canvas.draw_idle()
 
