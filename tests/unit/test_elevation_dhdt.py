@@ -251,6 +251,28 @@ def test_mass_balance_recovers_the_surface_term(tmp_path):
         assert np.nanmax(ds["dynamic_dhdt"].values) < 0
 
 
+def test_mass_balance_of_rates_per_window_uses_their_mean(tmp_path):
+    """An elevationchange output with a time axis (dh/dt per lag window): the residual of their mean."""
+    import xarray as xr
+
+    from itslive_qgis.core.elevation.dhdt import dhdt_series_from_gridded
+
+    atl15 = write_atl15(tmp_path / "ATL15.nc")
+    grid = GridSpec.from_extent(*TILES, 1000.0, "EPSG:3413")
+    windows = write_dhdt(tmp_path / "w.nc", grid, dhdt_series_from_gridded(atl15, grid, lag=1), str(atl15))
+    xx, _ = np.meshgrid(grid.x, grid.y)
+    dyn = -0.5 + 0 * xx
+    flux = write_grid(
+        tmp_path / "flux.nc", grid, {"dynamic_dhdt": dyn}, {"dynamic_dhdt": ("d", "m/yr", None)}, "test"
+    )
+    out = mass_balance_to_file(windows, flux, tmp_path / "mb.nc")
+    with xr.open_dataset(windows) as w, xr.open_dataset(out) as ds:
+        mean = w["dhdt"].mean("time").values  # independent: xarray's mean of the written windows
+        np.testing.assert_allclose(ds["residual_dhdt"].values, mean + 0.5, atol=1e-5)
+        assert ds.attrs["dhdt_observed_time_mean"].startswith("yes")
+        assert ds.attrs["algorithm"] == "itslive:massbalance"
+
+
 def test_mass_balance_refuses_files_that_are_not_its_inputs(tmp_path):
     from itslive_qgis.core.errors import DataError
 
