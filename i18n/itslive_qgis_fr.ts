@@ -54,6 +54,11 @@
       <translation>, à {:.0f} m du clic</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="85" />
+      <source>; lines: height change dh at the point's cell (right axis)</source>
+      <translation>; lignes : variation d'altitude dh dans la cellule du point (axe de droite)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="84" />
       <source>A NetCDF/Zarr layer with vx and vy, or a *_vx.tif with its *_vy.tif</source>
       <translation>Une couche NetCDF/Zarr contenant vx et vy, ou un *_vx.tif accompagné de son *_vy.tif</translation>
@@ -97,12 +102,12 @@ BASEMAP (sous les couches) : aucun ; la mosaïque statique de vitesse ITS_LIVE d
       <translation>Fichiers ATL06, un dossier ou un emplacement s3:// (séparés par « ; » ; vide = recherche dans le CMR de la NASA)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="78" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="84" />
       <source>ATL15 .nc, height-change .zarr (path or URL), or ATL06 files / folder / s3:// (';'-separated)</source>
       <translation>ATL15 .nc, .zarr de variation d'altitude (chemin ou URL), ou fichiers / dossier / s3:// ATL06 (séparés par « ; »)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="121" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="127" />
       <source>ATL15 lag (0 = trend of delta_h; k = mean of dhdt_lag k)</source>
       <translation>Décalage ATL15 (0 = tendance de delta_h ; k = moyenne de dhdt_lag k)</translation>
     </message>
@@ -272,7 +277,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>URL de recherche de granules CMR</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="103" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="109" />
       <source>CRS of the grid (projected, metres)</source>
       <translation>SCR de la grille (projeté, mètres)</translation>
     </message>
@@ -307,7 +312,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Annulé : aucune couche n'a été chargée.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="268" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="293" />
       <source>Cancelled: no output was written.</source>
       <translation>Annulé : aucune sortie n'a été écrite.</translation>
     </message>
@@ -644,12 +649,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Identifiant Earthdata (ICESat-2)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="133" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="146" />
       <source>Elevation change</source>
       <translation>Variation d'altitude</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="50" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="52" />
       <source>Elevation change (dh/dt)</source>
       <translation>Variation d'altitude (dh/dt)</translation>
     </message>
@@ -861,7 +866,7 @@ Omettre un vrai cycle semi-annuel biaise l'amplitude annuelle là où l'hiver n'
       <translation>Donnez des fichiers ATL06 dans INPUT, ou une EXTENT pour chercher des granules dans le CMR de la NASA.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="154" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="167" />
       <source>Give a REFERENCE_GRID, or an EXTENT and PIXEL_SIZE_M for the output grid.</source>
       <translation>Donnez une REFERENCE_GRID, ou une EXTENT et PIXEL_SIZE_M pour la grille de sortie.</translation>
     </message>
@@ -871,7 +876,7 @@ Omettre un vrai cycle semi-annuel biaise l'amplitude annuelle là où l'hiver n'
       <translation>Indiquez une zone : une emprise ou une couche de polygones.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="151" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="164" />
       <source>Give either INPUT (files or an s3:// location) or INPUT_POINTS (a heights layer).</source>
       <translation>Donnez soit INPUT (des fichiers ou un emplacement s3://), soit INPUT_POINTS (une couche d'altitudes).</translation>
     </message>
@@ -926,12 +931,12 @@ Omettre un vrai cycle semi-annuel biaise l'amplitude annuelle là où l'hiver n'
       <translation>HEIGHT_CHANGE demande THICKNESS : le bilan de masse soustrait le dh/dt dynamique de la divergence du flux.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="176" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="189" />
       <source>Height change from the gridded file {}</source>
       <translation>Variation d'altitude à partir du fichier maillé {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="190" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="214" />
       <source>Height change from {} ICESat-2 segments</source>
       <translation>Variation d'altitude à partir de {} segments ICESat-2</translation>
     </message>
@@ -965,7 +970,7 @@ EXTENT : n'importe quel SCR (reprojeté en longitude/latitude). START_DATE, END_
 Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for NASA's ICESat-2 photon-counting laser altimeter, Remote Sens. Environ. 233, 111352, doi:10.1016/j.rse.2019.111352.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="65" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="79" />
       <source>ICESat-2 h_li (m)</source>
       <translation>h_li ICESat-2 (m)</translation>
     </message>
@@ -980,7 +985,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Altitudes ICESat-2 (ATL06)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="68" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="81" />
       <source>ICESat-2 heights within {:.0f} m of each point: {} segment(s)</source>
       <translation>Altitudes ICESat-2 à moins de {:.0f} m de chaque point : {} segment(s)</translation>
     </message>
@@ -1000,17 +1005,17 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>INPUT : {} {} : choisissez {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="253" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="278" />
       <source>INPUT_POINTS could not be read.</source>
       <translation>INPUT_POINTS n'a pas pu être lu.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="258" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="283" />
       <source>INPUT_POINTS has no field {}: give the layer itslive:icesat2heights wrote.</source>
       <translation>INPUT_POINTS n'a pas de champ {} : donnez la couche écrite par itslive:icesat2heights.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="289" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="314" />
       <source>INPUT_POINTS holds no point with a height and a time.</source>
       <translation>INPUT_POINTS ne contient aucun point avec une altitude et une date.</translation>
     </message>
@@ -1230,6 +1235,11 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <location filename="../itslive_qgis/gui/invert_panel.py" line="144" />
       <source>Inverting...</source>
       <translation>Inversion en cours...</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="138" />
+      <source>Keep the time axis (time, y, x): dh per epoch, or dh/dt per lag window</source>
+      <translation>Garder l'axe temporel (time, y, x) : dh par époque, ou dh/dt par fenêtre de décalage</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/timeseries_plot.py" line="342" />
@@ -1720,7 +1730,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Choisir un point sur la carte</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="108" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="114" />
       <source>Pixel size (metres)</source>
       <translation>Taille de pixel (mètres)</translation>
     </message>
@@ -1790,7 +1800,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Région RGI (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="53" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="55" />
       <source>Rate of surface height change dh/dt (m/yr) on a grid, with its 1-sigma uncertainty dhdt_sigma (m/yr) and count, written as CF NetCDF (y, x) with its grid mapping.
 
 Sources (INPUT, or INPUT_POINTS):
@@ -1798,7 +1808,9 @@ Sources (INPUT, or INPUT_POINTS):
 - the ITS_LIVE height-change cube (a local .zarr, or its URL in the its-live-data bucket, read anonymously like the velocity cubes, e.g. s3://its-live-data/height_change/Antarctica/Grounded/ANT_G1920V01_GroundedIceHeight.zarr; dh, rmse, quality_flag; time in days since 1950-01-01): a weighted trend of dh, flagged values left out;
 - ATL06 files, a folder or an s3:// location (as in itslive:icesat2heights), or INPUT_POINTS, the layer itslive:icesat2heights wrote: in each cell a robust weighted fit of a plane (the surface slope, since repeat tracks wander across it) plus a linear trend; outliers beyond 3 scaled MADs are dropped; count = repeat passes (rgt, cycle) kept; a cell needs 3 passes over 180 days.
 
-Grid: REFERENCE_GRID, a raster or NetCDF whose grid the output takes (e.g. a velocity result, so that itslive:massbalance can subtract the flux divergence), else EXTENT in CRS (a projected CRS in metres, default EPSG:3413) with PIXEL_SIZE_M. Gridded inputs are carried onto it bilinearly. START_DATE, END_DATE: YYYY-MM-DD (inclusive).</source>
+Grid: REFERENCE_GRID, a raster or NetCDF whose grid the output takes (e.g. a velocity result, so that itslive:massbalance can subtract the flux divergence), else EXTENT in CRS (a projected CRS in metres, default EPSG:3413) with PIXEL_SIZE_M. Gridded inputs are carried onto it bilinearly. START_DATE, END_DATE: YYYY-MM-DD (inclusive).
+
+TIME_AXIS (ATL15 and the height-change cube only): the output also has a time axis: with LAG = 0, dh (m, relative to the input's own reference epoch) and dh_sigma at each epoch in the window, beside the 2-D trend dhdt; with LAG = k, dhdt and dhdt_sigma (m/yr) per lag window, time at its centre and time_bnds its start and end (CF).</source>
       <translation>Taux de variation de l'altitude de surface dh/dt (m/an) sur une grille, avec son incertitude à 1 sigma dhdt_sigma (m/an) et count, écrit en NetCDF CF (y, x) avec sa projection.
 
 Sources (INPUT, ou INPUT_POINTS) :
@@ -1806,7 +1818,9 @@ Sources (INPUT, ou INPUT_POINTS) :
 - le cube ITS_LIVE de variation d'altitude (un .zarr local, ou son URL dans le bucket its-live-data, lu anonymement comme les cubes de vitesse, p. ex. s3://its-live-data/height_change/Antarctica/Grounded/ANT_G1920V01_GroundedIceHeight.zarr ; dh, rmse, quality_flag ; temps en jours depuis le 1950-01-01) : une tendance pondérée de dh, valeurs signalées exclues ;
 - des fichiers ATL06, un dossier ou un emplacement s3:// (comme pour itslive:icesat2heights), ou INPUT_POINTS, la couche écrite par itslive:icesat2heights : dans chaque cellule un ajustement pondéré robuste d'un plan (la pente de la surface, car les traces répétées s'en écartent) et d'une tendance linéaire ; les valeurs aberrantes au-delà de 3 MAD normalisées sont écartées ; count = passages répétés (rgt, cycle) gardés ; une cellule demande 3 passages sur 180 jours.
 
-Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (p. ex. un résultat de vitesses, pour que itslive:massbalance puisse soustraire la divergence du flux), sinon EXTENT dans CRS (un SCR projeté en mètres, EPSG:3413 par défaut) avec PIXEL_SIZE_M. Les entrées maillées y sont portées par interpolation bilinéaire. START_DATE, END_DATE : AAAA-MM-JJ (inclus).</translation>
+Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (p. ex. un résultat de vitesses, pour que itslive:massbalance puisse soustraire la divergence du flux), sinon EXTENT dans CRS (un SCR projeté en mètres, EPSG:3413 par défaut) avec PIXEL_SIZE_M. Les entrées maillées y sont portées par interpolation bilinéaire. START_DATE, END_DATE : AAAA-MM-JJ (inclus).
+
+TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aussi un axe temporel : avec LAG = 0, dh (m, relatif à l'époque de référence propre à l'entrée) et dh_sigma à chaque époque de la fenêtre, à côté de la tendance 2-D dhdt ; avec LAG = k, dhdt et dhdt_sigma (m/an) par fenêtre de décalage, time en son centre et time_bnds son début et sa fin (CF).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/composite_form.py" line="36" />
@@ -1829,7 +1843,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Lit : tous les cubes de données sous la zone (aucun sélectionné dans Cubes de données).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="96" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="102" />
       <source>Reference grid (raster or NetCDF; optional)</source>
       <translation>Grille de référence (raster ou NetCDF ; facultatif)</translation>
     </message>
@@ -2119,6 +2133,11 @@ CRS : le SCR de la grille lorsque le fichier ne l'indique pas (p. ex. découpes 
 OUTPUT : NetCDF (.nc, toutes les variables, axe temporel conservé) ou GeoTIFF (.tif, entrée 2D uniquement, une bande par variable, décrite 'name: long name').
 
 Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic strain rates from Landsat 8-derived velocity grids, J. Glaciol. 64(244), 321-332, doi:10.1017/jog.2018.23.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="211" />
+      <source>TIME_AXIS needs a gridded input with a time axis (ATL15 or the height-change cube).</source>
+      <translation>TIME_AXIS demande une entrée maillée avec un axe temporel (ATL15 ou le cube de variation d'altitude).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_composite.py" line="94" />
@@ -2548,6 +2567,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>flux : THICKNESS est donné, choisissez donc un fichier pour la divergence du flux (flux).</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="128" />
+      <source>height change dh (m)</source>
+      <translation>variation d'altitude dh (m)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/layers/layout.py" line="386" />
       <source>ice velocity (m/yr)</source>
       <translation>vitesse de la glace (m/an)</translation>
@@ -2618,12 +2642,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>sur des cellules sans donnée</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="88" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="94" />
       <source>or: ICESat-2 heights layer (itslive:icesat2heights)</source>
       <translation>ou : couche d'altitudes ICESat-2 (itslive:icesat2heights)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="101" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="107" />
       <source>or: extent</source>
       <translation>ou : emprise</translation>
     </message>
@@ -2696,7 +2720,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>le zarr_url du catalogue</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="209" />
+      <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="234" />
       <source>the heights layer</source>
       <translation>la couche d'altitudes</translation>
     </message>

@@ -5,11 +5,20 @@ Heights come from the project's ICESat-2 layers (those with ``h_li`` and ``time`
 clicked point, drawn in that point's colour with their ``h_li_sigma`` as error bars, on the
 velocity plot's time axis (the same x limits; matplotlib dates are days since 1970-01-01, as
 the velocity plot's).
+
+Where a height-change source is loaded or configured, its series at each clicked point's cell
+(``core.elevation.height_change_at``: dh in m against time) is drawn on the same time axis, on a
+second y axis (dh is relative to the source's own reference epoch, the heights are absolute).
+Sources: the project's layers whose file is an ATL15 file, a height-change cube or an
+``itslive:elevationchange`` output with a time axis, and the paths in the project entry
+``itslive/height_change_sources`` (';'-separated; ``make demo`` sets it).
 """
 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from qgis.core import (
@@ -25,6 +34,8 @@ from ..i18n import tr
 
 RADIUS_M = 500.0
 MS_PER_DAY = 86_400_000.0
+#: project entry (scope, key) of configured height-change sources, ';'-separated
+SOURCES_ENTRY = ("itslive", "height_change_sources")
 
 
 class ElevationPlot:
@@ -41,8 +52,11 @@ class ElevationPlot:
             self.canvas.setParent(parent)
         self.canvas.setMinimumHeight(150)
         self.ax = self.figure.add_subplot()
+        self.dh_ax = None
         #: segments drawn at the last redraw, per point
         self.counts: list[int] = []
+        #: height-change values drawn at the last redraw, per point
+        self.dh_counts: list[int] = []
 
     def draw(self, points, xlim, project: QgsProject | None = None) -> None:
         """Heights near each point (``PlottedPoint`` with ``click`` and ``colour``), on ``xlim``."""
@@ -64,13 +78,56 @@ class ElevationPlot:
         ax.xaxis_date()
         ax.set_ylabel(tr("ICESat-2 h_li (m)"), fontsize=8)
         ax.tick_params(labelsize=7)
-        ax.set_title(
-            tr("ICESat-2 heights within {:.0f} m of each point: {} segment(s)").format(
-                RADIUS_M, sum(self.counts)
-            ),
-            fontsize=8,
+        title = tr("ICESat-2 heights within {:.0f} m of each point: {} segment(s)").format(
+            RADIUS_M, sum(self.counts)
         )
+        if self._draw_height_change(points, xlim, project):
+            title += tr("; lines: height change dh at the point's cell (right axis)")
+            if not sum(self.counts):  # no heights: no empty left axis beside the height change
+                ax.set_yticks([])
+                ax.set_ylabel("")
+        ax.set_title(title, fontsize=8)
         self.canvas.draw_idle()
+
+    def _draw_height_change(self, points, xlim, project) -> bool:
+        """The height-change series of each point on a right-hand axis; True when one was drawn."""
+        if self.dh_ax is not None:
+            self.dh_ax.remove()
+            self.dh_ax = None
+        self.dh_counts = []
+        sources = height_change_sources(project)
+        if not sources:
+            return False
+        from ..core.elevation import height_change_at
+
+        series = []
+        for p in points:
+            got = []
+            if p.click is not None:
+                x, y, crs = p.click
+                for source in sources:
+                    try:
+                        s = height_change_at(source, x, y, crs.toWkt())
+                    except (OSError, ValueError, KeyError) as exc:  # a damaged source: said, not hidden
+                        self.ax.text(0.01, 0.02, str(exc)[:80], transform=self.ax.transAxes, fontsize=6)
+                        continue
+                    if len(s):
+                        got.append(s)
+            series.append(got)
+            self.dh_counts.append(sum(len(s) for s in got))
+        if not any(self.dh_counts):
+            return False
+        self.dh_ax = self.ax.twinx()
+        for p, got in zip(points, series, strict=True):
+            for s in got:
+                self.dh_ax.plot(s.days, s.dh, "-", color=p.colour, lw=1.2, marker="s", ms=2.5)
+                if np.isfinite(s.sigma).any():
+                    band = (s.dh - s.sigma, s.dh + s.sigma)
+                    self.dh_ax.fill_between(s.days, *band, color=p.colour, alpha=0.15)
+        self.dh_ax.set_xlim(*xlim)
+        self.dh_ax.set_ylabel(tr("height change dh (m)"), fontsize=8)
+        self.dh_ax.tick_params(labelsize=7)
+        return True
 
 
 def heights_near(project: QgsProject, click, radius_m: float = RADIUS_M):
@@ -98,6 +155,38 @@ def heights_near(project: QgsProject, click, radius_m: float = RADIUS_M):
             sigma = feature["h_li_sigma"] if has_sigma else None
             sigmas.append(float(sigma) if sigma not in (None, "") else 0.0)
     return np.asarray(days), np.asarray(heights), np.asarray(sigmas)
+
+
+def height_change_sources(project: QgsProject) -> list[str]:
+    """Files of the project's height-change layers, then the configured ones (each once)."""
+    found: list[str] = []
+    for layer in project.mapLayers().values():
+        path = _file_of(layer.source())
+        if path and path not in found and _is_source(path, Path(path).stat().st_mtime):
+            found.append(path)
+    text, _ = project.readEntry(*SOURCES_ENTRY, "")
+    for path in (p.strip() for p in (text or "").split(";")):
+        if path and path not in found:
+            found.append(path)
+    return found
+
+
+@lru_cache(maxsize=64)
+def _is_source(path: str, mtime: float) -> bool:
+    """Whether ``path`` (as of ``mtime``: a rewritten file is looked at again) is a height-change source."""
+    from ..core.elevation import is_height_change_source
+
+    del mtime
+    return is_height_change_source(path)
+
+
+def _file_of(source: str) -> str:
+    """The NetCDF/Zarr file behind a layer source (``NETCDF:"f.nc":var``, ``f.nc``, ``f.zarr``), or ''."""
+    import re
+
+    match = re.match(r'^(?:NETCDF|ZARR):"([^"]+)"', source)
+    path = match.group(1) if match else source.split("|")[0]
+    return path if Path(path).suffix.lower() in (".nc", ".nc4", ".zarr") and Path(path).exists() else ""
 
 
 def attach_elevation_plot(panel, slot):

@@ -10,6 +10,7 @@ from qgis.core import (
     QgsCoordinateTransform,
     QgsProcessing,
     QgsProcessingException,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterCrs,
     QgsProcessingParameterExtent,
     QgsProcessingParameterFeatureSource,
@@ -40,6 +41,7 @@ class ElevationChangeAlgorithm(ItsLiveAlgorithm):
     START_DATE = "START_DATE"
     END_DATE = "END_DATE"
     LAG = "LAG"
+    TIME_AXIS = "TIME_AXIS"
     OUTPUT = "OUTPUT"
     DEFAULT_PIXEL_SIZE_M = 500.0
     MIN_PIXEL_SIZE_M = 20.0
@@ -68,7 +70,11 @@ class ElevationChangeAlgorithm(ItsLiveAlgorithm):
             "Grid: REFERENCE_GRID, a raster or NetCDF whose grid the output takes (e.g. a velocity "
             "result, so that itslive:massbalance can subtract the flux divergence), else EXTENT in CRS "
             "(a projected CRS in metres, default EPSG:3413) with PIXEL_SIZE_M. Gridded inputs are "
-            "carried onto it bilinearly. START_DATE, END_DATE: YYYY-MM-DD (inclusive)."
+            "carried onto it bilinearly. START_DATE, END_DATE: YYYY-MM-DD (inclusive).\n\n"
+            "TIME_AXIS (ATL15 and the height-change cube only): the output also has a time axis: with "
+            "LAG = 0, dh (m, relative to the input's own reference epoch) and dh_sigma at each epoch in "
+            "the window, beside the 2-D trend dhdt; with LAG = k, dhdt and dhdt_sigma (m/yr) per lag "
+            "window, time at its centre and time_bnds its start and end (CF)."
         )
 
     def initAlgorithm(self, config=None):
@@ -127,6 +133,13 @@ class ElevationChangeAlgorithm(ItsLiveAlgorithm):
         lag.setFlags(lag.flags() | Qgis.ProcessingParameterFlag.Advanced)
         self.addParameter(lag)
         self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.TIME_AXIS,
+                tr("Keep the time axis (time, y, x): dh per epoch, or dh/dt per lag window"),
+                defaultValue=False,
+            )
+        )
+        self.addParameter(
             # optional only so that the workflow model need not ask for it when its height-change branch
             # is off; run alone, a missing OUTPUT is refused (nc_output)
             QgsProcessingParameterFileDestination(
@@ -174,22 +187,34 @@ class ElevationChangeAlgorithm(ItsLiveAlgorithm):
         if inputs and len(inputs) == 1 and _is_gridded(inputs[0]):
             lag = self.parameterAsInt(parameters, self.LAG, context)
             feedback.pushInfo(tr("Height change from the gridded file {}").format(inputs[0]))
-            result = self.run_core(
-                dhdt_from_gridded,
-                inputs[0],
-                grid,
-                start,
-                end,
-                lag,
-                progress=progress,
-                config=self.store_config(),
-            )
+            if self.parameterAsBoolean(parameters, self.TIME_AXIS, context):
+                from ..core.elevation import dhdt_series_from_gridded
+
+                result = self.run_core(
+                    dhdt_series_from_gridded, inputs[0], grid, start, end, lag, config=self.store_config()
+                )
+            else:
+                result = self.run_core(
+                    dhdt_from_gridded,
+                    inputs[0],
+                    grid,
+                    start,
+                    end,
+                    lag,
+                    progress=progress,
+                    config=self.store_config(),
+                )
             source = inputs[0]
         else:
+            if self.parameterAsBoolean(parameters, self.TIME_AXIS, context):
+                raise QgsProcessingException(
+                    tr("TIME_AXIS needs a gridded input with a time axis (ATL15 or the height-change cube).")
+                )
             points, source = self._points(parameters, context, feedback, inputs, grid, start, end)
             feedback.pushInfo(tr("Height change from {} ICESat-2 segments").format(len(points)))
             result = self.run_core(dhdt_from_points, points, grid, start, end, progress=progress)
-        path = self.run_core(write_dhdt, output, grid, result, source, start, end)
+        params = {"lag": self.parameterAsInt(parameters, self.LAG, context), "pixel_m": grid.pixel_m}
+        path = self.run_core(write_dhdt, output, grid, result, source, start, end, params)
         return {self.OUTPUT: str(path)}
 
     def _grid(self, parameters, context):

@@ -129,6 +129,33 @@ def test_elevation_change_from_the_heights_layer_and_from_atl15(plugin, granules
     with xr.open_dataset(out15["OUTPUT"]) as ds:
         err = ds["dhdt"].values - gen.true_dhdt(xx, yy)
         assert np.isfinite(err).all() and np.sqrt(np.mean(err**2)) < 0.03
+    # TIME_AXIS with LAG 1: dh/dt per window (time, y, x) with time_bnds, each window near the truth
+    windows = _run(
+        "elevationchange",
+        {
+            "INPUT": str(atl15),
+            "REFERENCE_GRID": out["OUTPUT"],
+            "LAG": 1,
+            "TIME_AXIS": True,
+            "OUTPUT": str(tmp_path / "windows.nc"),
+        },
+    )
+    with xr.open_dataset(windows["OUTPUT"]) as ds:
+        assert ds["dhdt"].dims == ("time", "y", "x") and ds.sizes["time"] == 11
+        assert ds["time"].attrs["bounds"] == "time_bnds" and ds["time_bnds"].shape == (11, 2)
+        err = ds["dhdt"].values - gen.true_dhdt(xx, yy)[None]
+        assert np.sqrt(np.mean(err**2)) < float(ds["dhdt_sigma"].mean())  # within the stated 1-sigma
+    with pytest.raises(Exception, match="TIME_AXIS"):
+        _run(
+            "elevationchange",
+            {
+                "INPUT_POINTS": heights["OUTPUT"],
+                "EXTENT": TILES_3413,
+                "TIME_AXIS": True,
+                "OUTPUT": str(tmp_path / "no.nc"),
+            },
+        )
+    assert not (tmp_path / "no.nc").exists()
 
 
 def test_elevation_change_says_what_is_missing(plugin, tmp_path):

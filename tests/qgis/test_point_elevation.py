@@ -63,3 +63,45 @@ def test_heights_under_the_velocity_on_the_same_time_axis(plugin, panel, tmp_pat
         panel.grab().save(str(output_dir / "point_panel_with_icesat2.png"))
     finally:
         QgsProject.instance().removeMapLayer(layer.id())
+
+
+def test_height_change_series_at_the_clicked_cell_on_the_same_time_axis(plugin, panel, tmp_path, output_dir):
+    """A configured ATL15 file and a loaded elevationchange (time, y, x) output: dh at the cell vs truth."""
+    from qgis.core import QgsRasterLayer
+
+    from itslive_qgis.core.elevation import GridSpec
+    from itslive_qgis.core.elevation.dhdt import dhdt_series_from_gridded, write_dhdt
+    from itslive_qgis.gui.point_elevation import SOURCES_ENTRY
+    from tests.fixtures.height_change import ATL15_STEP_DAYS, write_atl15
+
+    atl15 = write_atl15(tmp_path / "ATL15_GL_0314_01km_002_01.nc")
+    grid = GridSpec.from_extent(-181000.0, -2283000.0, -176000.0, -2278000.0, 500.0, "EPSG:3413")
+    own = write_dhdt(tmp_path / "dh.nc", grid, dhdt_series_from_gridded(atl15, grid), str(atl15))
+    project = QgsProject.instance()
+    project.writeEntry(*SOURCES_ENTRY, str(atl15))
+    layer = QgsRasterLayer(f'NETCDF:"{own}":dh', "dh per epoch")
+    assert layer.isValid()
+    project.addMapLayer(layer)
+    try:
+        loaded = []
+        panel.seriesLoaded.connect(loaded.append)
+        panel.pick_point(QgsPointXY(*TRUNK_3413), QgsCoordinateReferenceSystem("EPSG:3413"))
+        wait_until(lambda: loaded and not panel.is_busy())
+        plot = panel.elevation
+        assert plot.dh_ax is not None and plot.dh_counts[0] == 2 * 12  # both sources, 12 epochs each
+        assert plot.dh_ax.get_xlim() == plot.ax.get_xlim() == panel.plot.ax.get_xlim()
+        epochs = 273.0 + ATL15_STEP_DAYS * np.arange(12)  # days since 2018-01-01 (the generator's)
+        days = (np.datetime64("2018-01-01") - np.datetime64("1970-01-01")).astype(float) + epochs
+        for cell_x, cell_y, line in (
+            (-178750.0, -2280250.0, plot.dh_ax.lines[0]),  # the loaded output: 500 m cell (layers first)
+            (-179000.0, -2280000.0, plot.dh_ax.lines[1]),  # the configured ATL15: its 1 km cell
+        ):
+            np.testing.assert_allclose(line.get_xdata(), days, atol=1e-6)
+            truth = gen.true_dhdt(cell_x, cell_y) * (epochs - epochs[0]) / 365.25
+            err = np.asarray(line.get_ydata()) - truth
+            assert np.abs(err).max() < 0.2, err  # the generator's noise is 0.05 m
+        assert np.ptp(truth) > 0.5  # the glacier really thins here over the three years
+        panel.grab().save(str(output_dir / "point_panel_with_height_change.png"))
+    finally:
+        project.removeEntry(*SOURCES_ENTRY)
+        project.removeMapLayer(layer.id())

@@ -4,8 +4,10 @@ The checker (``compliance-checker==6.1.0``) lives in its own venv, ``.venv-cf`` 
 cf-tools``): it pulls the pip netCDF4 wheel and cf-units, which must not enter the project's
 venv (they break QGIS). It runs in a subprocess on fresh outputs of every algorithm that writes
 NetCDF or Zarr: subset (.nc and .zarr, from the moto mirror), inversion, strain rates and flux
-divergence (y descending as ITS_LIVE writes it, and y ascending). Any error or warning that is
-not in :data:`ALLOWED` fails (the allowed ones are explained in the README, "CF-1.8 outputs").
+divergence (y descending as ITS_LIVE writes it, and y ascending), elevation change (from ATL06
+repeats, an ATL15-like file, a height-change cube; (y, x) and (time, y, x)) and mass balance.
+Any error or warning that is not in :data:`ALLOWED` fails (the allowed ones are explained in the
+README, "CF-1.8 outputs").
 
 Also here: the CF standard names the plugin keeps are in the checker's own table; GDAL and
 rasterio read the CRS and geotransform xarray reads (and the same value in the top-left cell);
@@ -46,6 +48,13 @@ OUTPUTS = (
     "strain.nc",
     "strain_ascending.nc",
     "flux.nc",
+    "elevationchange_atl06.nc",
+    "elevationchange_atl15.nc",
+    "elevationchange_atl15_epochs.nc",
+    "elevationchange_atl15_windows.nc",
+    "elevationchange_cube.nc",
+    "elevationchange_cube_epochs.nc",
+    "massbalance.nc",
 )
 
 
@@ -78,6 +87,47 @@ def outputs(mirror, tmp_path_factory) -> dict[str, Path]:
         out[f"strain{tag}.nc"] = strain_rates_to_file(str(out[src]), root / f"strain{tag}.nc")
     thickness = _thickness(root / "thickness.tif")
     out["flux.nc"] = flux_divergence_to_file(str(out["inversion.nc"]), str(thickness), root / "flux.nc")
+    out.update(_elevation_outputs(root, out["flux.nc"]))
+    return out
+
+
+def _elevation_outputs(root: Path, flux: Path) -> dict[str, Path]:
+    """itslive:elevationchange from ATL06 repeats, an ATL15-like file and a height-change cube (with and
+    without a time axis), and itslive:massbalance of the ATL15 rate and the flux divergence."""
+    from itslive_qgis.core.elevation import HeightQuery, find_granules, open_granules, read_heights
+    from itslive_qgis.core.elevation.dhdt import (
+        dhdt_from_gridded,
+        dhdt_from_points,
+        dhdt_series_from_gridded,
+        write_dhdt,
+    )
+    from itslive_qgis.core.elevation.grids import GridSpec
+    from itslive_qgis.core.elevation.massbalance import mass_balance_to_file
+    from tests.fixtures import atl06
+    from tests.fixtures.height_change import write_atl15, write_height_change_cube
+
+    out = {}
+    granules = atl06.write_granules(root / "atl06", seed=5)
+    query = HeightQuery()
+    with open_granules(find_granules([granules[0].path.parent], query)) as readers:
+        heights = read_heights(readers, query)
+    tiles = GridSpec.from_extent(-183000.0, -2283000.0, -171000.0, -2277000.0, 1000.0, "EPSG:3413")
+    name = "elevationchange_atl06.nc"
+    out[name] = write_dhdt(root / name, tiles, dhdt_from_points(heights, tiles), "generated ATL06 granules")
+    atl15 = str(write_atl15(root / "ATL15_GL_0314_01km_002_01.nc"))
+    on_flux = GridSpec.from_file(flux)
+    out["elevationchange_atl15.nc"] = write_dhdt(
+        root / "dhdt_atl15.nc", on_flux, dhdt_from_gridded(atl15, on_flux), atl15
+    )
+    for tag, lag in (("epochs", 0), ("windows", 4)):
+        name = f"elevationchange_atl15_{tag}.nc"
+        out[name] = write_dhdt(root / name, tiles, dhdt_series_from_gridded(atl15, tiles, lag=lag), atl15)
+    cube = str(write_height_change_cube(root / "ANT_G1920V01_GroundedIceHeight.zarr"))
+    ant = GridSpec.from_extent(-1_520_000.0, -420_000.0, -1_480_000.0, -385_000.0, 2000.0, "EPSG:3031")
+    out["elevationchange_cube.nc"] = write_dhdt(root / "cube.nc", ant, dhdt_from_gridded(cube, ant), cube)
+    name = "elevationchange_cube_epochs.nc"
+    out[name] = write_dhdt(root / name, ant, dhdt_series_from_gridded(cube, ant), cube)
+    out["massbalance.nc"] = mass_balance_to_file(out["elevationchange_atl15.nc"], flux, root / "mb.nc")
     return out
 
 
@@ -181,6 +231,12 @@ def _xarray_view(path: Path, var: str):
         ("strain.nc", "exx"),
         ("strain_ascending.nc", "exx"),
         ("flux.nc", "flux_divergence"),
+        ("elevationchange_atl06.nc", "dhdt"),
+        ("elevationchange_atl15.nc", "dhdt"),
+        ("elevationchange_atl15_windows.nc", "dhdt"),
+        ("elevationchange_cube.nc", "dhdt"),
+        ("elevationchange_cube_epochs.nc", "dh"),
+        ("massbalance.nc", "residual_dhdt"),
     ],
 )
 def test_gdal_and_rasterio_read_the_crs_and_geotransform_xarray_reads(outputs, name, var):
@@ -251,6 +307,8 @@ def test_history_and_provenance_on_every_output(outputs):
         "inversion.nc": "itslive:invert",
         "strain.nc": "itslive:strainrates",
         "flux.nc": "itslive:fluxdivergence",
+        "elevationchange_atl15.nc": "itslive:elevationchange",
+        "massbalance.nc": "itslive:massbalance",
     }
     for name, algorithm in expected.items():
         with xr.open_dataset(outputs[name], decode_timedelta=False) as ds:
@@ -269,7 +327,7 @@ def test_history_and_provenance_on_every_output(outputs):
 def test_interval_quantities_carry_time_bounds(outputs):
     import xarray as xr
 
-    for name in ("inversion.nc", "strain.nc"):
+    for name in ("inversion.nc", "strain.nc", "elevationchange_atl15_windows.nc"):
         with xr.open_dataset(outputs[name], decode_times=False) as ds:
             t = ds["time"]
             assert t.attrs["standard_name"] == "time" and t.attrs["calendar"] == "proleptic_gregorian"
@@ -277,7 +335,8 @@ def test_interval_quantities_carry_time_bounds(outputs):
             bounds = ds[t.attrs["bounds"]].values
             centres = t.values
             assert np.all(bounds[:, 0] < centres) and np.all(centres < bounds[:, 1])
-            np.testing.assert_allclose(bounds[:, 1] - bounds[:, 0], 30.0)
+            width = 4 * 91.3125 if name.startswith("elevationchange") else 30.0  # lag-4 ATL15 windows
+            np.testing.assert_allclose(bounds[:, 1] - bounds[:, 0], width, atol=1e-3)
 
 
 # ------------------------------------------------------------------ old and new pair layouts

@@ -97,6 +97,69 @@ def test_dhdt_from_atl15_like_file(tmp_path):
     assert (short["count"] == 4).all()
 
 
+def test_atl15_with_a_time_axis_dh_per_epoch_and_dhdt_per_window(tmp_path):
+    """(time, y, x) outputs: dh at each ATL15 epoch, and dh/dt per lag window with its time_bnds."""
+    import xarray as xr
+
+    from itslive_qgis.core.elevation.dhdt import dhdt_series_from_gridded
+    from tests.fixtures.height_change import ATL15_STEP_DAYS
+
+    path = write_atl15(tmp_path / "ATL15.nc")
+    grid = GridSpec.from_extent(*TILES, 500.0, "EPSG:3413")
+    xx, yy = np.meshgrid(grid.x, grid.y)
+    rate = gen.true_dhdt(xx, yy)
+    epochs = np.datetime64("2018-01-01") + (273.0 + ATL15_STEP_DAYS * np.arange(12)) * np.timedelta64(
+        86400, "s"
+    )
+    got = dhdt_series_from_gridded(path, grid, start="2019-01-01")
+    keep = epochs >= np.datetime64("2019-01-01")
+    assert got["dh"].shape == (keep.sum(), *grid.shape) and "time_bnds" not in got
+    np.testing.assert_array_equal(got["time"], epochs[keep].astype("datetime64[ns]"))
+    years = (epochs[keep] - epochs[0]) / np.timedelta64(1, "D") / 365.25
+    truth = rate[None] * years[:, None, None]  # the generator's dh, relative to its first epoch
+    rms = float(np.sqrt(np.mean((got["dh"] - truth) ** 2)))
+    print(f"ATL15 dh per epoch: {keep.sum()} epochs, RMS error {rms:.4f} m (noise 0.05 m)")
+    assert rms < 0.05 and got["dhdt"].shape == grid.shape
+    out = write_dhdt(tmp_path / "dh.nc", grid, got, str(path), "2019-01-01")
+    with xr.open_dataset(out) as ds:
+        assert ds["dh"].dims == ("time", "y", "x") and ds["dh"].attrs["units"] == "m"
+        assert ds["time"].attrs["standard_name"] == "time" and ds["dhdt"].dims == ("y", "x")
+    lag = dhdt_series_from_gridded(path, grid, lag=4)
+    assert lag["dhdt"].shape == (8, *grid.shape)
+    err = lag["dhdt"] - rate[None]
+    print(f"ATL15 dh/dt per lag-4 window: RMS error {np.sqrt(np.mean(err**2)):.4f} m/yr")
+    assert np.sqrt(np.mean(err**2)) < np.mean(lag["dhdt_sigma"])  # within the stated 1-sigma
+    width = (lag["time_bnds"][:, 1] - lag["time_bnds"][:, 0]) / np.timedelta64(1, "D")
+    np.testing.assert_allclose(width, 4 * ATL15_STEP_DAYS, atol=1e-3)  # the window a lag-4 rate spans
+    # the window starts and ends at the epochs it differences
+    np.testing.assert_allclose(
+        (lag["time_bnds"][:, 0] - epochs[:8].astype("datetime64[ns]")) / np.timedelta64(1, "s"), 0, atol=1
+    )
+    out = write_dhdt(tmp_path / "lag.nc", grid, lag, str(path))
+    with xr.open_dataset(out, decode_times=False) as ds:
+        assert ds["dhdt"].dims == ("time", "y", "x") and ds["time"].attrs["bounds"] == "time_bnds"
+        assert ds["time"].attrs["units"] == "days since 1970-01-01" and "_FillValue" not in ds["time"].attrs
+        assert ds["time_bnds"].shape == (8, 2) and (ds["count"].values == 8).all()
+
+
+def test_height_change_cube_with_a_time_axis(tmp_path):
+    from itslive_qgis.core.elevation.dhdt import dhdt_series_from_gridded
+
+    path = write_height_change_cube(tmp_path / "cube.zarr")
+    grid = GridSpec.from_extent(-1_520_000.0, -420_000.0, -1_480_000.0, -385_000.0, 2000.0, "EPSG:3031")
+    got = dhdt_series_from_gridded(path, grid)
+    xx, yy = np.meshgrid(grid.x, grid.y)
+    years = np.arange(20.0)  # the generator's yearly epochs from 1993-01-01
+    assert str(got["time"][0])[:10] == "1993-01-01" and got["dh"].shape == (20, *grid.shape)
+    truth = antarctic_dhdt(xx, yy)[None] * years[:, None, None]
+    err = got["dh"] - truth
+    ok = np.isfinite(err)
+    assert 0.6 < ok.mean() < 1.0  # flagged values (5 %) blank their neighbours, never enter
+    rms = float(np.sqrt(np.mean(err[ok] ** 2)))
+    print(f"height-change cube dh per epoch: RMS error {rms:.3f} m over {ok.sum()} values (noise 0.2 m)")
+    assert rms < 0.2 and np.abs(err[ok]).max() < 1.5
+
+
 def test_dhdt_from_height_change_cube_skips_flagged_values(tmp_path):
     path = write_height_change_cube(tmp_path / "ANT_G1920V01_GroundedIceHeight.zarr")
     grid = GridSpec.from_extent(-1_520_000.0, -420_000.0, -1_480_000.0, -385_000.0, 2000.0, "EPSG:3031")
@@ -116,14 +179,14 @@ def _flux_inputs(tmp_path):
     import xarray as xr
     from affine import Affine
 
-    from itslive_qgis.core.elevation.grids import cf_attributes
+    from itslive_qgis.core.io import cf
 
     x = -180000.0 + 120.0 * np.arange(60) + 60.0
     y = -2276000.0 - 120.0 * np.arange(50) - 60.0
     xc, yc = x.mean(), y.mean()
     a, g = 2e-3, 0.05
     xx, yy = np.meshgrid(x, y)
-    _, mapping, _ = cf_attributes("EPSG:3413", {}, "")
+    mapping = cf.grid_mapping_attrs("EPSG:3413", x, y)
     vel = xr.Dataset(
         {
             "vx": (("y", "x"), 100.0 + a * (xx - xc), {"units": "m/yr", "grid_mapping": "mapping"}),
@@ -186,6 +249,28 @@ def test_mass_balance_recovers_the_surface_term(tmp_path):
         assert ds.attrs["sign_convention"] == SIGN_CONVENTION and "-flux_divergence" in SIGN_CONVENTION
         # the dynamic term really is thinning here (negative), so a sign slip would double it
         assert np.nanmax(ds["dynamic_dhdt"].values) < 0
+
+
+def test_mass_balance_of_rates_per_window_uses_their_mean(tmp_path):
+    """An elevationchange output with a time axis (dh/dt per lag window): the residual of their mean."""
+    import xarray as xr
+
+    from itslive_qgis.core.elevation.dhdt import dhdt_series_from_gridded
+
+    atl15 = write_atl15(tmp_path / "ATL15.nc")
+    grid = GridSpec.from_extent(*TILES, 1000.0, "EPSG:3413")
+    windows = write_dhdt(tmp_path / "w.nc", grid, dhdt_series_from_gridded(atl15, grid, lag=1), str(atl15))
+    xx, _ = np.meshgrid(grid.x, grid.y)
+    dyn = -0.5 + 0 * xx
+    flux = write_grid(
+        tmp_path / "flux.nc", grid, {"dynamic_dhdt": dyn}, {"dynamic_dhdt": ("d", "m/yr", None)}, "test"
+    )
+    out = mass_balance_to_file(windows, flux, tmp_path / "mb.nc")
+    with xr.open_dataset(windows) as w, xr.open_dataset(out) as ds:
+        mean = w["dhdt"].mean("time").values  # independent: xarray's mean of the written windows
+        np.testing.assert_allclose(ds["residual_dhdt"].values, mean + 0.5, atol=1e-5)
+        assert ds.attrs["dhdt_observed_time_mean"].startswith("yes")
+        assert ds.attrs["algorithm"] == "itslive:massbalance"
 
 
 def test_mass_balance_refuses_files_that_are_not_its_inputs(tmp_path):

@@ -36,9 +36,11 @@ MIN_PASSES = 3
 MIN_SPAN_DAYS = 180.0
 ROBUST_ROUNDS = 3
 DHDT_VARIABLES = {
-    "dhdt": ("rate of surface height change", "m/yr", "tendency_of_land_ice_surface_altitude"),
+    "dhdt": ("rate of surface height change", "m/yr", None),
     "dhdt_sigma": ("1-sigma uncertainty of dhdt", "m/yr", None),
     "count": ("number of repeat passes (ICESat-2) or dates (gridded input) in the fit", "1", None),
+    "dh": ("surface height change relative to the input's reference epoch", "m", None),
+    "dh_sigma": ("1-sigma uncertainty of dh", "m", None),
 }
 
 
@@ -180,14 +182,14 @@ def dhdt_from_gridded(path, grid: GridSpec, start=None, end=None, lag: int = 0, 
         path = confine_url(str(path), config, parameter="INPUT")
         storage = config.storage_options()
     if lag:
-        ds = _open_group(path, f"dhdt_lag{int(lag)}", storage)
+        ds = open_group(path, f"dhdt_lag{int(lag)}", storage)
         if ds is None or "dhdt" not in ds:
             raise DataError(
                 f"INPUT: {path} has no group dhdt_lag{int(lag)} with a dhdt variable (ATL15 layout)."
             )
         return _lagged(ds, path, grid, start, end, lag)
     for group, value, sigma in SERIES_LAYOUTS:
-        ds = _open_group(path, group, storage)
+        ds = open_group(path, group, storage)
         if ds is not None and value in ds:
             check_cancelled(progress)
             return _series(ds, value, sigma, path, grid, start, end)
@@ -196,7 +198,95 @@ def dhdt_from_gridded(path, grid: GridSpec, start=None, end=None, lag: int = 0, 
     )
 
 
-def _open_group(path, group, storage=None):
+def dhdt_series_from_gridded(path, grid: GridSpec, start=None, end=None, lag: int = 0, config=None):
+    """A (time, y, x) result on ``grid`` from an ATL15-like file or a height-change cube.
+
+    - ``lag`` 0: ``dh`` and ``dh_sigma`` (m) at each epoch of the input in the window (relative to
+      the input's own reference: ATL15's reference DEM, the cube's), plus the 2-D trend ``dhdt``,
+      ``dhdt_sigma`` and ``count`` of :func:`dhdt_from_gridded`; ``time`` = the epochs (instants,
+      no bounds).
+    - ``lag`` k >= 1 (ATL15 ``dhdt_lag{k}``): ``dhdt`` and ``dhdt_sigma`` (m/yr) per window;
+      ``time`` = the window's centre and ``time_bnds`` its start and end (centre -+ k steps / 2,
+      the step being the spacing of the rates), ``count`` (y, x) = windows with a rate.
+    """
+    storage = None
+    if is_remote(str(path)):
+        from ..io import StoreConfig, confine_url
+
+        config = config or StoreConfig.from_env()
+        path = confine_url(str(path), config, parameter="INPUT")
+        storage = config.storage_options()
+    if lag:
+        ds = open_group(path, f"dhdt_lag{int(lag)}", storage)
+        if ds is None or "dhdt" not in ds:
+            raise DataError(
+                f"INPUT: {path} has no group dhdt_lag{int(lag)} with a dhdt variable (ATL15 layout)."
+            )
+        return _lagged_series(ds, path, grid, start, end, int(lag))
+    for group, value, sigma in SERIES_LAYOUTS:
+        ds = open_group(path, group, storage)
+        if ds is not None and value in ds:
+            out = _epochs(ds, value, sigma, path, grid, start, end)
+            out.update(dhdt_from_gridded(path, grid, start, end, 0, config=config))
+            return out
+    raise DataError(
+        f"INPUT: {path} is neither an ATL15 file (group delta_h) nor a height-change cube (dh, rmse, time)."
+    )
+
+
+def _epochs(ds, value, sigma_name, path, grid, start, end):
+    from ..geo import crs_from_dataset
+
+    times, sel = _window(ds, start, end)
+    if sel.sum() < 2:
+        raise InputError(
+            f"{path}: fewer than 2 dates of {value} between START_DATE and END_DATE: widen them."
+        )
+    crs = crs_from_dataset(ds, source=str(path))
+    x, y = ds["x"].values, ds["y"].values
+    dh, dh_sigma = [], []
+    for i in np.flatnonzero(sel):
+        step = ds[value].isel(time=i).values.astype(float)
+        if "quality_flag" in ds:  # ITS_LIVE height-change cube: 0 = good
+            step = np.where(ds["quality_flag"].isel(time=i).values == 0, step, np.nan)
+        sig = np.full_like(step, np.nan)
+        if sigma_name in ds:
+            sig = ds[sigma_name].isel(time=i).values.astype(float)
+        dh.append(sample_onto(step, x, y, crs, grid))
+        dh_sigma.append(sample_onto(sig, x, y, crs, grid))
+    ds.close()
+    return {"time": times[sel], "dh": np.stack(dh), "dh_sigma": np.stack(dh_sigma)}
+
+
+def _lagged_series(ds, path, grid, start, end, lag):
+    from ..geo import crs_from_dataset
+
+    times, sel = _window(ds, start, end)
+    if not sel.any():
+        raise InputError(f"{path}: no rate of this lag between START_DATE and END_DATE: widen them.")
+    crs = crs_from_dataset(ds, source=str(path))
+    x, y = ds["x"].values, ds["y"].values
+    step = np.median(np.diff(times)) if times.size > 1 else np.timedelta64(int(91.3125 * 86400), "s")
+    half = (step * lag) / 2
+    rates, sigmas = [], []
+    for i in np.flatnonzero(sel):
+        rates.append(sample_onto(ds["dhdt"].isel(time=i).values.astype(float), x, y, crs, grid))
+        sig = ds["dhdt_sigma"].isel(time=i).values.astype(float) if "dhdt_sigma" in ds else None
+        sigmas.append(sample_onto(sig, x, y, crs, grid) if sig is not None else np.full(grid.shape, np.nan))
+    ds.close()
+    centre = times[sel]
+    rate = np.stack(rates)
+    return {
+        "time": centre,
+        "time_bnds": np.stack([centre - half, centre + half], axis=1),
+        "dhdt": rate,
+        "dhdt_sigma": np.stack(sigmas),
+        "count": np.isfinite(rate).sum(0),
+    }
+
+
+def open_group(path, group, storage=None):
+    """The dataset of ``group`` (None: the root) of ``path``, or None when it has no such group."""
     try:
         return open_dataset(path, group=group, storage_options=storage)
     except (OSError, KeyError, ValueError):
@@ -287,19 +377,32 @@ def _onto(grid, fields, x, y, crs):
 # --- files ---------------------------------------------------------------------------------------
 
 
-def write_dhdt(path, grid: GridSpec, result: dict, source: str, start=None, end=None):
-    """Write ``result`` (dhdt, dhdt_sigma, count) to CF NetCDF; an all-NaN result is refused."""
-    if not np.isfinite(result["dhdt"]).any():
+def write_dhdt(path, grid: GridSpec, result: dict, source: str, start=None, end=None, parameters=None):
+    """Write ``result`` to CF NetCDF; an all-NaN result is refused.
+
+    ``result``: ``dhdt``, ``dhdt_sigma``, ``count`` ((y, x), or (time, y, x) for rates per window),
+    optionally ``dh``, ``dh_sigma`` (time, y, x) and ``time`` / ``time_bnds`` (datetime64) of
+    :func:`dhdt_series_from_gridded`.
+    """
+    rates = result.get("dhdt")
+    if rates is None or not np.isfinite(rates).any():
         raise InputError(
             f"No cell of the output grid has a height-change rate (every cell lacks {MIN_PASSES} passes over "
             f"{MIN_SPAN_DAYS:.0f} days, or lies outside the input): widen the dates, or enlarge PIXEL_SIZE_M."
         )
+    fields = {k: v for k, v in result.items() if k not in ("time", "time_bnds")}
     window = f"{start or 'start'} to {end or 'end'}"
+    params = {"start_date": start or "", "end_date": end or "", **(parameters or {})}
     return write_grid(
         path,
         grid,
-        result,
+        fields,
         DHDT_VARIABLES,
-        f"itslive:elevationchange from {source}, dates {window}",
+        f"Rate of surface height change dh/dt (m/yr) from {source}, dates {window}",
         {"time_coverage_start": str(start or ""), "time_coverage_end": str(end or "")},
+        algorithm="itslive:elevationchange",
+        parameters=params,
+        sources=[source],
+        time=result.get("time"),
+        time_bnds=result.get("time_bnds"),
     )

@@ -6,8 +6,8 @@ projected CRS) onto a :class:`GridSpec` by bilinear interpolation at the target 
 (transformed into the source CRS through :func:`core.geo.transform_xy`); cells whose four
 neighbours are not all valid are NaN (no extrapolation, no filling).
 
-The CF attributes of the outputs are written by :func:`cf_attributes` only (one place to switch
-to the shared CF writer later).
+Outputs are written by :func:`write_grid` through :mod:`core.io.cf` (the one CF writer: grid
+mapping, provenance and history, CF time with ``time_bnds``, no fill on coordinates).
 """
 
 from __future__ import annotations
@@ -134,54 +134,71 @@ def sample_onto(values, x, y, crs, grid: GridSpec) -> np.ndarray:
     return np.where(inside, out, np.nan)
 
 
-def cf_attributes(crs, variables: dict, history: str, extra: dict | None = None) -> tuple[dict, dict, dict]:
-    """(global attributes, grid-mapping attributes, {variable: attributes}) of an elevation output.
+def variable_attrs(variables: dict, name: str) -> dict:
+    """CF attributes of one output variable from ``variables[name] = (long_name, units, standard_name)``.
 
-    ``variables``: name -> (long_name, units, standard_name or None).
+    A ``standard_name`` that is not in the CF table is moved to ``itslive_standard_name`` by
+    :func:`core.io.cf.finalize` (the one CF writer).
     """
-    crs = as_crs(crs)
-    mapping = {k: v for k, v in crs.to_cf().items() if isinstance(v, str | int | float)}
-    wkt = crs.to_wkt()
-    mapping.update(crs_wkt=wkt, spatial_ref=wkt)
-    epsg = crs.to_epsg()
-    if epsg is not None:
-        mapping["spatial_epsg"] = int(epsg)
-    per_var = {}
-    for name, (long_name, units, standard_name) in variables.items():
-        attrs = {"long_name": long_name, "units": units, "grid_mapping": "mapping"}
-        if standard_name:
-            attrs["standard_name"] = standard_name
-        per_var[name] = attrs
-    glob = {"Conventions": "CF-1.8", "source": "itslive_qgis", "history": history, **(extra or {})}
-    if epsg is not None:
-        glob["projection"] = str(epsg)
-    return glob, mapping, per_var
+    long_name, units, standard_name = variables.get(name, (name, "", None))
+    attrs = {"long_name": long_name, "units": units, "grid_mapping": "mapping"}
+    if standard_name:
+        attrs["standard_name"] = standard_name
+    return attrs
 
 
-def write_grid(path, grid: GridSpec, fields: dict, variables: dict, history: str, extra=None) -> Path:
-    """Write ``fields`` (name -> (y, x) array) on ``grid`` to a CF NetCDF file, atomically."""
+def write_grid(
+    path,
+    grid: GridSpec,
+    fields: dict,
+    variables: dict,
+    title: str,
+    extra: dict | None = None,
+    *,
+    algorithm: str = "itslive:elevationchange",
+    parameters: dict | None = None,
+    sources=(),
+    time=None,
+    time_bnds=None,
+    previous: str | None = None,
+) -> Path:
+    """Write ``fields`` (name -> (y, x) or (time, y, x) array) on ``grid`` to CF-1.8 NetCDF, atomically.
+
+    Attributes, grid mapping, provenance (``history``, ``algorithm``, ``parameters``,
+    ``source_urls``), CF time and encodings come from :mod:`core.io.cf`. ``time``: datetime64
+    values of a (time, y, x) output; ``time_bnds`` (time, 2) for interval quantities (a rate over a
+    window). ``previous``: an input's ``history``, kept under the new line.
+    """
     import xarray as xr
 
-    from ..io import NETCDF_WRITE_LOCK, atomic_output
+    from ..io import NETCDF_WRITE_LOCK, atomic_output, cf
 
-    glob, mapping, per_var = cf_attributes(grid.crs, variables, history, extra)
     coords = {
-        "x": ("x", grid.x, {"units": "m", "standard_name": "projection_x_coordinate", "axis": "X"}),
-        "y": ("y", grid.y, {"units": "m", "standard_name": "projection_y_coordinate", "axis": "Y"}),
+        "x": ("x", np.asarray(grid.x, float), cf.coordinate_attrs("x")),
+        "y": ("y", np.asarray(grid.y, float), cf.coordinate_attrs("y")),
     }
-    data = {}
-    encoding = {}
+    if time is not None:
+        bounds = "time_bnds" if time_bnds is not None else None
+        coords["time"] = ("time", np.asarray(time, "datetime64[ns]"), cf.time_attrs("time", bounds))
+    data, base = {}, {}
     for name, values in fields.items():
         arr = np.asarray(values)
-        if name == "count":
-            data[name] = (("y", "x"), arr.astype("int32"), per_var[name])
-            encoding[name] = {"zlib": True, "complevel": 4}
+        dims = ("time", "y", "x")[3 - arr.ndim :]
+        if name == "count" or arr.dtype.kind in "iub":
+            data[name] = (dims, arr.astype("int32"), variable_attrs(variables, name))
+            base[name] = {"zlib": True, "complevel": 4}
         else:
-            data[name] = (("y", "x"), arr.astype("float32"), per_var[name])
-            encoding[name] = {"zlib": True, "complevel": 4, "_FillValue": np.float32(np.nan)}
-    data["mapping"] = ((), np.int32(0), mapping)
-    ds = xr.Dataset(data, coords=coords, attrs=glob)
+            data[name] = (dims, arr.astype("float32"), variable_attrs(variables, name))
+            base[name] = {"zlib": True, "complevel": 4, "_FillValue": np.float32(np.nan)}
+    if time_bnds is not None:
+        data["time_bnds"] = (("time", "nv"), np.asarray(time_bnds, "datetime64[ns]"))
+    data["mapping"] = ((), np.int32(0), cf.grid_mapping_attrs(grid.crs, grid.x, grid.y))
+    attrs = {"title": title, "source": "itslive_qgis", **(extra or {})}
+    if previous:
+        attrs["history"] = previous
+    ds = xr.Dataset(data, coords=coords, attrs=attrs)
+    ds = cf.finalize(ds, algorithm, parameters, [str(s) for s in sources])
     path = Path(path)
     with NETCDF_WRITE_LOCK, atomic_output(path, suffixes=(".nc",)) as tmp:
-        ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
+        ds.to_netcdf(tmp, engine="netcdf4", encoding=cf.encoding(ds, False, base))
     return path

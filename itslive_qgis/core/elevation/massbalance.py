@@ -49,6 +49,7 @@ def mass_balance(dhdt_path, flux_path) -> tuple[GridSpec, dict, dict]:
             flux["y"].values.astype(float),
             crs_from_dataset(flux, source=str(flux_path)),
         )
+        history = flux.attrs.get("history")
         dyn = flux["dynamic_dhdt"].values.astype(float)
         dyn_err = (
             flux["dynamic_dhdt_error"].values.astype(float)
@@ -75,6 +76,12 @@ def mass_balance(dhdt_path, flux_path) -> tuple[GridSpec, dict, dict]:
         rate_sigma = obs["dhdt_sigma"].values.astype(float) if "dhdt_sigma" in obs else np.zeros_like(rate)
     finally:
         obs.close()
+    if rate.ndim == 3:  # rates per window (itslive:elevationchange with a time axis): their mean
+        with np.errstate(invalid="ignore"):
+            n = np.maximum(np.isfinite(rate).sum(0), 1)
+            rate = np.nanmean(rate, axis=0)
+            rate_sigma = np.sqrt(np.nansum(rate_sigma**2, axis=0)) / n
+        extra["dhdt_observed_time_mean"] = "yes: mean of the rates per window of the elevation-change file"
     same = (
         ox.size == grid.x.size
         and oy.size == grid.y.size
@@ -91,6 +98,8 @@ def mass_balance(dhdt_path, flux_path) -> tuple[GridSpec, dict, dict]:
             "The observed dh/dt and the flux divergence share no valid cell: check that both cover the same "
             "glacier."
         )
+    if isinstance(history, str):
+        extra["history"] = history
     fields = {
         "residual_dhdt": residual,
         "residual_dhdt_sigma": sigma,
@@ -103,11 +112,16 @@ def mass_balance(dhdt_path, flux_path) -> tuple[GridSpec, dict, dict]:
 def mass_balance_to_file(dhdt_path, flux_path, output):
     """Write :func:`mass_balance` of the two files to the CF NetCDF ``output``; returns its path."""
     grid, fields, extra = mass_balance(dhdt_path, flux_path)
+    previous = extra.pop("history", None)
     return write_grid(
         output,
         grid,
         fields,
         MASS_BALANCE_VARIABLES,
-        f"itslive:massbalance of {dhdt_path} and {flux_path}",
+        "Height change not explained by the flow (dhdt_observed - dynamic_dhdt, m/yr of ice)",
         extra,
+        algorithm="itslive:massbalance",
+        parameters={"dhdt": str(dhdt_path), "flux_divergence": str(flux_path)},
+        sources=[str(dhdt_path), str(flux_path)],
+        previous=previous,
     )
