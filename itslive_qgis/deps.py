@@ -145,6 +145,8 @@ CAPABILITIES = {
     "strain": ("numpy", "xarray", "pyproj", "rasterio", "netCDF4"),
     "tracking": ("numpy", "xarray", "pyproj"),
     "timeseries": ("numpy", "xarray", "zarr", "s3fs", "torch", "pyproj", "shapely", "matplotlib"),
+    "profile": ("numpy", "xarray", "zarr", "pyproj", "rasterio", "netCDF4"),
+    "glacier": ("numpy", "xarray", "zarr", "pyproj", "shapely", "pandas"),
 }
 
 #: capability -> the sets that provide it (installed together); optional sets that speed it up
@@ -156,6 +158,8 @@ CAPABILITY_SETS = {
     "strain": ("core",),
     "tracking": ("core",),
     "timeseries": ("core", "torch"),
+    "profile": ("core",),
+    "glacier": ("core",),
 }
 RECOMMENDED_SETS = {"inversion": ("numba",), "timeseries": ("numba",)}
 

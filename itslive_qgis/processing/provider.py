@@ -24,6 +24,9 @@ ALGORITHMS = (
     ("alg_export_map", "ExportMapAlgorithm"),
     ("alg_export_animation", "ExportAnimationAlgorithm"),
     ("alg_install_dependencies", "InstallDependenciesAlgorithm"),  # standard library and pip only
+    ("alg_flowline", "FlowlineAlgorithm"),
+    ("alg_profile", "ProfileAlgorithm"),
+    ("alg_glacier_stats", "GlacierStatsAlgorithm"),
 )
 
 

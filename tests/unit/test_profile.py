@@ -177,3 +177,26 @@ def test_flowline_from_a_gap_is_refused():
     vx[18:23, 22:27] = np.nan
     with pytest.raises(DataError, match="No flowline"):
         trace_flowline(_dataset(vx, vy), (vf.XC, vf.YC))
+
+
+def test_hovmoller_bins_time_and_keeps_regular_columns(tmp_path):
+    import rasterio
+
+    from itslive_qgis.core.profile import hovmoller, write_hovmoller
+
+    (vx, vy), v0, grad = _extension()
+    times = np.datetime64("2020-01-01") + np.array([0, 10, 40, 75]).astype("timedelta64[D]")
+    scale = np.array([1.0, 3.0, 2.0, 4.0])[:, None, None]
+    ds = _dataset(vx * scale, vy * scale, times)
+    prof = profile_dataset(ds, [[vf.X[5], vf.YC], [vf.X[5] + 1000.0, vf.YC]], 120.0)  # 0..960 m + end
+    values, edges, km = hovmoller(prof, "v_along", 30.0)
+    np.testing.assert_allclose(km, 0.12 * np.arange(9))
+    base = prof["v_along"].values[0, :9]
+    np.testing.assert_allclose(values, [2 * base, 2 * base, 4 * base], rtol=1e-6)  # (1+3)/2, 2, 4
+    assert np.diff(edges).tolist() == [30.0] * 3
+    path = write_hovmoller(prof, tmp_path / "hov.tif", "v_along", 30.0)
+    with rasterio.open(path) as src:
+        band = src.read(1)
+        assert src.crs is None and band.shape == (3, 9)
+        np.testing.assert_allclose(band[0], 4 * base, rtol=1e-6)  # the latest bin at the top
+        assert src.transform.a == pytest.approx(0.12) and src.units[0] == "m/yr"

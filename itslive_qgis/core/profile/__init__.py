@@ -6,11 +6,14 @@ from .. import lazy_face
 _FACE = {
     "DEFAULT_SPACING_M": "line",
     "Flowline": "flowline",
+    "hovmoller": "hovmoller",
     "LineSamples": "line",
     "profile_dataset": "profile",
     "profile_to_file": "profile",
     "sample_line": "line",
     "trace_flowline": "flowline",
+    "write_hovmoller": "hovmoller",
+    "write_profile": "profile",
 }
 __all__ = sorted(_FACE)
 

@@ -71,16 +71,21 @@ def profile_dataset(
 
 def profile_to_file(source, output, line_xy, spacing_m: float = DEFAULT_SPACING_M, **kwargs) -> Path:
     """Write :func:`profile_dataset` to a NetCDF file ``output`` (.nc), atomically; returns its path."""
+    from ..io import check_output
+
+    check_output(output, "OUTPUT", suffixes=(".nc",))
+    return write_profile(profile_dataset(source, line_xy, spacing_m, **kwargs), output)
+
+
+def write_profile(profile, output) -> Path:
+    """Write a profile dataset to NetCDF (.nc, compressed float32 velocities), atomically."""
     from ..io import atomic_output, check_output
 
     output = check_output(output, "OUTPUT", suffixes=(".nc",))
-    ds = profile_dataset(source, line_xy, spacing_m, **kwargs)
-    encoding = {
-        n: {"zlib": True, "complevel": 4, "_FillValue": np.float32(np.nan)}
-        for n in ("v", "v_along", "v_across")
-    }
+    fill = np.float32(np.nan)
+    encoding = {n: {"zlib": True, "complevel": 4, "_FillValue": fill} for n in ("v", "v_along", "v_across")}
     with atomic_output(output, "OUTPUT", suffixes=(".nc",)) as tmp:
-        ds.to_netcdf(tmp, encoding=encoding)
+        profile.to_netcdf(tmp, encoding=encoding)
     return output
 
 
