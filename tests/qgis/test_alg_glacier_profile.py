@@ -126,3 +126,45 @@ def test_glacier_stats_of_the_real_outline_on_the_real_block(plugin, shared_data
     got = np.array([float(r["v_mean"]) for r in rows])
     np.testing.assert_allclose(got, expected["v_mean"].to_numpy(), rtol=1e-6)
     assert rows[0]["date_start"] <= rows[0]["date_end"]
+
+
+def test_invert_with_an_outline_inverts_only_the_pixels_inside(plugin, shared_data, tmp_path):
+    import xarray as xr
+
+    block = str(shared_data / BLOCK)
+    with xr.open_zarr(block) as ds:
+        x, y = ds["x"].values, ds["y"].values
+    # a triangle over the block's north-west half, drawn in EPSG:4326
+    transform = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem("EPSG:32646"),
+        QgsCoordinateReferenceSystem("EPSG:4326"),
+        QgsProject.instance(),
+    )
+    corners = [(x[0] - 60, y[0] + 60), (x[-1] + 60, y[0] + 60), (x[0] - 60, y[-1] - 60)]
+    ring = [transform.transform(QgsPointXY(a, b)) for a, b in corners]
+    layer = QgsVectorLayer("Polygon?crs=EPSG:4326", "outline", "memory")
+    feature = QgsFeature()
+    feature.setGeometry(QgsGeometry.fromPolygonXY([ring + [ring[0]]]))
+    layer.dataProvider().addFeatures([feature])
+    common = {
+        "INPUT": block,
+        "INTERVAL_DAYS": 60,
+        "LAMBDA": 10.0,
+        "START_DATE": "2017-01-01",
+        "END_DATE": "2019-12-31",
+    }
+    _run("itslive:invert", {**common, "OUTLINE": layer, "OUTPUT": str(tmp_path / "outline.nc")})
+    _run("itslive:invert", {**common, "OUTPUT": str(tmp_path / "all.nc")})
+    got, ref = read_dataset(tmp_path / "outline.nc"), read_dataset(tmp_path / "all.nc")
+    xx, yy = np.meshgrid(got["x"].values, got["y"].values)
+    # cells wholly beyond the hypotenuse (their nearest corner is past it) are outside
+    u = (xx - 60 - (x[0] - 60)) / (x[-1] - x[0] + 120) + ((y[0] + 60) - (yy + 60)) / (y[0] - y[-1] + 120)
+    outside = u > 1.0 + 1e-3  # cells touching the hypotenuse at a corner are neither (round trip in 4326)
+    assert outside.any() and (~outside).any()
+    assert np.isnan(got["v"].values[:, outside]).all() and (got["count"].values[:, outside] == 0).all()
+    sub = ref.sel(x=got["x"], y=got["y"])
+    inside = u < 1.0 - 1e-3
+    np.testing.assert_allclose(
+        got["v"].values[:, inside], sub["v"].values[:, inside], rtol=1e-5, equal_nan=True
+    )
+    assert np.isfinite(got["v"].values[:, inside]).any()

@@ -186,3 +186,34 @@ def test_an_outline_with_no_observation_is_refused():
     ds["vx"][:] = np.nan
     with pytest.raises(DataError, match="No outline is observed"):
         glacier_stats(ds, [("g", box(X[2], Y[10], X[8], Y[2]))])
+
+
+def test_mask_dataset_sets_the_outside_to_nan_and_never_reads_chunks_wholly_outside(tmp_path):
+    import dask
+    import xarray as xr
+    from dask.core import flatten
+    from dask.optimization import cull
+
+    from itslive_qgis.core.glacier import mask_dataset
+    from tests.fixtures import truth
+    from tests.fixtures.generator import write_cube
+
+    tile = truth.default_tiles()[0]
+    cube = write_cube(tmp_path / "gre_a.zarr", tile, n_pairs=40)
+    ds = xr.open_zarr(cube)
+    x0, y1 = float(ds.x.min()), float(ds.y.max())
+    # a triangle over the north-west 3 x 3 chunks (1200 m): the 3 beyond its hypotenuse are outside
+    tri = Polygon([(x0, y1), (x0 + 3300, y1), (x0, y1 - 3300)])
+    masked, m = mask_dataset(ds, tri)
+    assert 20 < masked.sizes["x"] == masked.sizes["y"] <= 30
+    source = ds["vx"].data
+    graph = dict(masked["vx"].data.__dask_graph__())
+    needed, _ = cull(graph, list(flatten(masked["vx"].data.__dask_keys__())))
+    read = {k[1:] for k in needed if isinstance(k, tuple) and k[0] == source.name}
+    assert read == {(0, i, j) for i in range(3) for j in range(3) if i + j <= 2}  # 6 of the 9 chunks
+    with dask.config.set(scheduler="synchronous"):
+        got = masked["vx"].values
+    want = ds["vx"].isel(x=slice(0, masked.sizes["x"]), y=slice(0, masked.sizes["y"])).values
+    np.testing.assert_array_equal(got[:, m.inside], want[:, m.inside])
+    assert np.isnan(got[:, ~m.inside]).all() and (~m.inside).any()
+    assert masked["vx"].dims == ds["vx"].dims

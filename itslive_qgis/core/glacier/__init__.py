@@ -6,6 +6,7 @@ from .. import lazy_face
 _FACE = {
     "OutlineMask": "outline",
     "glacier_stats": "stats",
+    "mask_dataset": "mask",
     "weighted_median": "stats",
     "write_stats_csv": "stats",
     "outline_mask": "outline",
