@@ -200,3 +200,24 @@ def test_hovmoller_bins_time_and_keeps_regular_columns(tmp_path):
         assert src.crs is None and band.shape == (3, 9)
         np.testing.assert_allclose(band[0], 4 * base, rtol=1e-6)  # the latest bin at the top
         assert src.transform.a == pytest.approx(0.12) and src.units[0] == "m/yr"
+
+
+def test_profile_curves_by_calendar_year_and_by_date(tmp_path):
+    from itslive_qgis.core.profile import curves_to_csv, profile_curves
+
+    (vx, vy), _, _ = _extension()
+    times = np.array(
+        ["2019-12-31T23:00", "2020-01-01T01:00", "2020-06-01", "2021-03-01"], dtype="datetime64[ns]"
+    )
+    scale = np.array([1.0, 2.0, 4.0, 8.0])[:, None, None]
+    prof = profile_dataset(_dataset(vx * scale, vy * scale, times), [[vf.X[5], vf.YC], [vf.X[9], vf.YC]])
+    base = prof["v_along"].values[0]
+    years = profile_curves(prof, "v_along", "year")
+    assert years.labels == ["2019", "2020", "2021"]  # calendar years, not floor(days / 365.25)
+    np.testing.assert_allclose(years.values, [base, 3 * base, 8 * base], rtol=1e-6)
+    dates = profile_curves(prof, "v_across", "date", dates=["2020-06-02"])
+    assert dates.labels == ["2020-06-01"]
+    path = curves_to_csv(years, tmp_path / "c.csv")
+    head = path.read_text().splitlines()
+    assert head[0] == "distance_km,v_along_2019_m_per_yr,v_along_2020_m_per_yr,v_along_2021_m_per_yr"
+    assert len(head) == 1 + years.distance_km.size
