@@ -49,7 +49,7 @@
       <translation>(utiliser l'emprise ci-dessus)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="508" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="512" />
       <source>, {:.0f} m from the click</source>
       <translation>, à {:.0f} m du clic</translation>
     </message>
@@ -73,6 +73,24 @@ LAYERS : les couches à dessiner, celle du dessus d'abord ; ou INPUT : un fichie
       <translation>Un fichier n'a pas pu être lu ou écrit{} : {}. Vérifiez le chemin, ses droits et l'espace libre ; rien n'a été remplacé.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_flowline.py" line="59" />
+      <source>A flowline (a line everywhere parallel to the flow) through START, traced upstream and downstream through the velocity field (INPUT dataset or VX/VY rasters, m/yr). A time-varying field (a cube, a subset, an inversion) is averaged over time first, component by component.
+
+The particle tracker of itslive:track follows the flow DIRECTION with steps of STEP_M map metres (4th-order Runge-Kutta, bilinear interpolation), so the vertex spacing is the same in fast and slow ice. Each direction stops after MAX_LENGTH_M metres, at the grid's edge, at missing data, or on ice slower than MIN_SPEED m/yr (no defined direction).
+
+OUTPUT: one LineStringM from the upstream to the downstream end, M = distance along the line from its upstream end (metres); fields length_m, upstream_m, downstream_m (from START) and why each end stopped. Sample velocities along it with itslive:profile.</source>
+      <translation>Une ligne d'écoulement (partout parallèle à l'écoulement) passant par START, tracée vers l'amont et vers l'aval dans le champ de vitesse (jeu de données INPUT ou rasters VX/VY, m/yr). Un champ variable dans le temps (un cube, un extrait, une inversion) est d'abord moyenné dans le temps, composante par composante.
+
+Le suivi de particules d'itslive:track suit la DIRECTION de l'écoulement par pas de STEP_M mètres de carte (Runge-Kutta d'ordre 4, interpolation bilinéaire) : l'espacement des sommets est le même en glace rapide et lente. Chaque sens s'arrête après MAX_LENGTH_M mètres, au bord de la grille, sur une donnée manquante ou sur de la glace plus lente que MIN_SPEED m/yr (direction non définie).
+
+OUTPUT : une LineStringM de l'extrémité amont à l'extrémité aval, M = distance le long de la ligne depuis l'amont (mètres) ; champs length_m, upstream_m, downstream_m (depuis START) et la raison de l'arrêt de chaque extrémité. Échantillonnez les vitesses le long de la ligne avec itslive:profile.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_gp.py" line="28" />
+      <source>A second smoother: trend + seasonal (quasi-periodic) + noise Gaussian process in which each pair observes the mean velocity over its interval; hyper-parameters by marginal likelihood. Dashed line: posterior step means, band: 1 sigma.</source>
+      <translation>Un second lissage : processus gaussien tendance + saison (quasi périodique) + bruit, où chaque paire observe la vitesse moyenne sur son intervalle ; hyperparamètres par vraisemblance marginale. Tirets : moyennes a posteriori par pas, bande : 1 sigma.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/options.py" line="86" />
       <source>A subset estimated above this is refused before any velocity is read (0 = no limit).</source>
       <translation>Un sous-ensemble estimé au-delà est refusé avant la lecture de toute vitesse (0 = sans limite).</translation>
@@ -83,7 +101,12 @@ LAYERS : les couches à dessiner, celle du dessus d'abord ; ou INPUT : un fichie
       <translation>Un fichier d'extrait, ou saisissez le chemin ou l'URL d'un cube de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="293" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="141" />
+      <source>Across the line</source>
+      <translation>En travers de la ligne</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="294" />
       <source>Active layer (subset or inversion file)</source>
       <translation>Couche active (fichier d'extrait ou d'inversion)</translation>
     </message>
@@ -111,6 +134,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <location filename="../itslive_qgis/gui/options.py" line="90" />
       <source>Allow datacube URLs on other hosts than the ITS_LIVE bucket or the endpoint above</source>
       <translation>Autoriser les URL de cubes sur d'autres hôtes que le bucket ITS_LIVE ou le point d'accès ci-dessus</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="141" />
+      <source>Along the line</source>
+      <translation>Le long de la ligne</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/dock.py" line="84" />
@@ -183,7 +211,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Vers l'amont</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="326" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="327" />
       <source>Baseline (date_dt)</source>
       <translation>Intervalle entre images (date_dt)</translation>
     </message>
@@ -203,7 +231,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>SCR de la grille de vitesse (seulement si le fichier n'en indique pas)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="228" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="229" />
       <source>CSV files (*.csv)</source>
       <translation>Fichiers CSV (*.csv)</translation>
     </message>
@@ -278,6 +306,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Vérifiez que les points de départ se trouvent sur des cellules ayant des données de vitesse (SCR du champ {}, x de {:.0f} à {:.0f} m, y de {:.0f} à {:.0f} m)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="158" />
+      <source>Choose a line layer (LINE).</source>
+      <translation>Choisissez une couche de lignes (LINE).</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="178" />
       <source>Choose a point layer of seeds (SEEDS).</source>
       <translation>Choisissez une couche de points de départ (SEEDS).</translation>
@@ -286,6 +319,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="219" />
       <source>Choose a point layer of seeds.</source>
       <translation>Choisissez une couche de points de départ.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="162" />
+      <source>Choose a polygon layer of glacier outlines (OUTLINE).</source>
+      <translation>Choisissez une couche de polygones de contours de glaciers (OUTLINE).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/invert_panel.py" line="93" />
@@ -313,7 +351,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche raster d'épaisseur de glace.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="294" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="295" />
       <source>Clear</source>
       <translation>Effacer</translation>
     </message>
@@ -363,12 +401,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Corriger le facteur d'échelle de la projection</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="54" />
+      <location filename="../itslive_qgis/processing/provider.py" line="57" />
       <source>Could not load algorithm {}: {}</source>
       <translation>Impossible de charger l'algorithme {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="132" />
+      <location filename="../itslive_qgis/processing/provider.py" line="135" />
       <source>Could not read the model {}</source>
       <translation>Impossible de lire le modèle {}</translation>
     </message>
@@ -408,7 +446,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="292" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="293" />
       <source>Datacubes (network)</source>
       <translation>Cubes de données (réseau)</translation>
     </message>
@@ -451,6 +489,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="156" />
       <source>Direction</source>
       <translation>Sens</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="142" />
+      <source>Distance along the line (km)</source>
+      <translation>Distance le long de la ligne (km)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="59" />
@@ -570,12 +613,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Estimation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="388" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="204" />
       <source>Export CSV...</source>
       <translation>Exporter en CSV...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="390" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="217" />
       <source>Export PNG...</source>
       <translation>Exporter en PNG...</translation>
     </message>
@@ -590,12 +633,27 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter une carte (PNG ou PDF)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="239" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="113" />
+      <source>Export the glacier statistics plot</source>
+      <translation>Exporter le graphique des statistiques du glacier</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="240" />
       <source>Export the plot (PNG)</source>
       <translation>Exporter le graphique (PNG)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="228" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="102" />
+      <source>Export the profile curves</source>
+      <translation>Exporter les courbes du profil</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="109" />
+      <source>Export the profile plot</source>
+      <translation>Exporter le graphique du profil</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="229" />
       <source>Export the time series (CSV)</source>
       <translation>Exporter la série temporelle (CSV)</translation>
     </message>
@@ -610,9 +668,14 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Emprise (par défaut : celle des couches)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="100" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="104" />
       <source>Extent (part of a cube)</source>
       <translation>Emprise (partie d'un cube)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="94" />
+      <source>Field naming each outline (e.g. rgi_id)</source>
+      <translation>Champ qui nomme chaque contour (p. ex. rgi_id)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="39" />
@@ -628,6 +691,21 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <location filename="../itslive_qgis/layers/loader.py" line="319" />
       <source>Flow vectors</source>
       <translation>Vecteurs d'écoulement</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_flowline.py" line="103" />
+      <source>Flowline</source>
+      <translation>Ligne d'écoulement</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_flowline.py" line="56" />
+      <source>Flowline from a point</source>
+      <translation>Ligne d'écoulement depuis un point</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_flowline.py" line="152" />
+      <source>Flowline of {:.0f} m ({:.0f} m upstream: {}; {:.0f} m downstream: {})</source>
+      <translation>Ligne d'écoulement de {:.0f} m ({:.0f} m vers l'amont : {} ; {:.0f} m vers l'aval : {})</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="114" />
@@ -650,9 +728,31 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Pour votre propre environnement (conda, un venv, le shell OSGeo4W) :</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="55" />
+      <source>For each polygon of OUTLINE (e.g. RGI outlines; the selected features only when you tick 'Selected features only'), the time series of the glacier's velocity from INPUT: a datacube (.zarr, one row per image pair, time = mid_date, with date_start and date_end), a subset, an inversion result (one row per step) or a static field (one row).
+
+Columns: area_km2 (the outline's area on the grid), observed_fraction (area of pixels with both components valid / area of the outline), n_pixels_observed, vx_mean, vy_mean and v_mean (area-weighted mean of the components, then the speed, m/yr), vx_median, vy_median, v_median (weighted medians of the components, then the speed), and v_mean_of_speeds.
+
+Why the components are averaged first: a pixel's speed is always positive, so its noise does not cancel; on slow or noisy ice the mean of the pixels' speeds is biased UP (by about 1.25 times the error where the true speed is near zero). Averaging vx and vy first lets the noise cancel; v_mean_of_speeds is given only to show the difference.
+Weights: the exact area of each pixel inside the outline (pixels partly inside count by their fraction). MIN_OBSERVED: leave out times when less of the glacier is observed (0 keeps every time with any observation).
+OUTPUT: a table (CSV, GeoPackage, ...), without geometry; outline_id from ID_FIELD (or the feature id).</source>
+      <translation>Pour chaque polygone d'OUTLINE (p. ex. des contours RGI ; seulement les entités sélectionnées si vous cochez « Entités sélectionnées uniquement »), la série temporelle de la vitesse du glacier d'après INPUT : un cube de données (.zarr, une ligne par paire d'images, time = mid_date, avec date_start et date_end), un extrait, un résultat d'inversion (une ligne par pas) ou un champ statique (une ligne).
+
+Colonnes : area_km2 (surface du contour sur la grille), observed_fraction (surface des pixels dont les deux composantes sont valides / surface du contour), n_pixels_observed, vx_mean, vy_mean et v_mean (moyenne des composantes pondérée par la surface, puis la norme, m/yr), vx_median, vy_median, v_median (médianes pondérées des composantes, puis la norme) et v_mean_of_speeds.
+
+Pourquoi moyenner d'abord les composantes : la norme d'un pixel est toujours positive, son bruit ne se compense donc pas ; sur de la glace lente ou bruitée, la moyenne des normes des pixels est biaisée VERS LE HAUT (d'environ 1,25 fois l'erreur là où la vitesse vraie est proche de zéro). Moyenner vx et vy d'abord laisse le bruit se compenser ; v_mean_of_speeds n'est donné que pour montrer la différence.
+Poids : la surface exacte de chaque pixel à l'intérieur du contour (les pixels partiellement à l'intérieur comptent pour leur fraction). MIN_OBSERVED : écarte les dates où une plus petite part du glacier est observée (0 garde toute date ayant une observation).
+OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'après ID_FIELD (ou l'identifiant de l'entité).</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="154" />
       <source>Forward</source>
       <translation>Vers l'aval</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="175" />
+      <source>Fraction observed</source>
+      <translation>Fraction observée</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_export_animation.py" line="86" />
@@ -668,6 +768,21 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <location filename="../itslive_qgis/processing/alg_export_animation.py" line="98" />
       <source>Frames written</source>
       <translation>Images écrites</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_gp.py" line="104" />
+      <source>Gaussian process</source>
+      <translation>Processus gaussien</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_gp.py" line="26" />
+      <source>Gaussian process (pairs as interval means)</source>
+      <translation>Processus gaussien (paires = moyennes sur l'intervalle)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_gp.py" line="78" />
+      <source>Gaussian process failed: {}</source>
+      <translation>Échec du processus gaussien : {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="417" />
@@ -695,9 +810,54 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Contour du glacier (polygones, n'importe quel SCR)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="87" />
+      <source>Glacier outlines (polygons, any CRS)</source>
+      <translation>Contours de glaciers (polygones, tout SCR)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/outlines.py" line="25" />
+      <source>Glacier outlines: only pixels inside these polygons (optional, any CRS)</source>
+      <translation>Contours de glaciers : seulement les pixels dans ces polygones (facultatif, tout SCR)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="174" />
+      <source>Glacier speed (m/yr)</source>
+      <translation>Vitesse du glacier (m/an)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="113" />
+      <source>Glacier statistics</source>
+      <translation>Statistiques du glacier</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="212" />
+      <source>Glacier statistics (itslive:glacierstats)</source>
+      <translation>Statistiques du glacier (itslive:glacierstats)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="52" />
+      <source>Glacier statistics over time</source>
+      <translation>Statistiques de glacier dans le temps</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/dock.py" line="90" />
+      <source>Glaciers</source>
+      <translation>Glaciers</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/cube_list.py" line="49" />
       <source>Granules</source>
       <translation>Granules</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="108" />
+      <source>Hovmoller diagram (distance x time, m/yr)</source>
+      <translation>Diagramme de Hovmöller (distance x temps, m/yr)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="89" />
+      <source>Hovmoller time bin (days)</source>
+      <translation>Classe de temps du diagramme de Hovmöller (jours)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_load_result.py" line="149" />
@@ -725,7 +885,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>ITS_LIVE divergence du flux — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="40" />
+      <location filename="../itslive_qgis/processing/provider.py" line="43" />
       <source>ITS_LIVE glacier and ice-sheet velocities</source>
       <translation>Vitesses ITS_LIVE des glaciers et des calottes polaires</translation>
     </message>
@@ -740,7 +900,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>ITS_LIVE mosaïque — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="444" />
+      <location filename="../itslive_qgis/gui/point_gp.py" line="83" />
+      <source>ITS_LIVE point Gaussian process</source>
+      <translation>Processus gaussien ITS_LIVE d'un point</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="448" />
       <source>ITS_LIVE point inversion</source>
       <translation>Inversion ITS_LIVE en un point</translation>
     </message>
@@ -847,7 +1012,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inversion</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="458" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="462" />
       <source>Inversion failed: {}</source>
       <translation>Échec de l'inversion : {}</translation>
     </message>
@@ -857,7 +1022,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inverser</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="67" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="69" />
       <source>Invert pair velocities to a time series</source>
       <translation>Inverser les vitesses des paires en série temporelle</translation>
     </message>
@@ -865,6 +1030,16 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <location filename="../itslive_qgis/gui/invert_panel.py" line="144" />
       <source>Inverting...</source>
       <translation>Inversion en cours...</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="173" />
+      <source>LINE holds no line with at least two vertices.</source>
+      <translation>LINE ne contient aucune ligne d'au moins deux sommets.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="168" />
+      <source>LINE: the first feature has {} parts; use a single line (explode it first).</source>
+      <translation>LINE : la première entité a {} parties ; utilisez une ligne simple (éclatez-la d'abord).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/timeseries_plot.py" line="339" />
@@ -912,6 +1087,11 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Nom de la mise en page dans le projet</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="102" />
+      <source>Leave out times when less of the glacier is observed (fraction 0-1)</source>
+      <translation>Écarter les dates où une plus petite part du glacier est observée (fraction 0-1)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/layers/layout.py" line="173" />
       <source>Legend</source>
       <translation>Légende</translation>
@@ -925,6 +1105,11 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="92" />
       <source>Length scale for the logarithmic method (metres)</source>
       <translation>Échelle de longueur pour la méthode logarithmique (mètres)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="78" />
+      <source>Line (first or selected feature, any CRS)</source>
+      <translation>Ligne (première entité ou entité sélectionnée, tout SCR)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="42" />
@@ -980,6 +1165,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="84" />
       <source>Logarithmic strain over a length scale (Alley et al. 2018)</source>
       <translation>Déformation logarithmique sur une échelle de longueur (Alley et al. 2018)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_flowline.py" line="79" />
+      <source>Longest trace each way (metres)</source>
+      <translation>Tracé le plus long dans chaque sens (mètres)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/cube_list.py" line="184" />
@@ -1117,6 +1307,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Rien à dessiner : choisissez LAYERS, donnez un fichier de résultat en INPUT ou activez des couches.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="172" />
+      <source>OUTLINE holds no polygon.</source>
+      <translation>OUTLINE ne contient aucun polygone.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_export_animation.py" line="109" />
       <source>OUTPUT must end in .gif (MP4 needs an ffmpeg encoder, not available); got {}.</source>
       <translation>OUTPUT doit se terminer par .gif (le MP4 demande un encodeur ffmpeg, non disponible) ; reçu {}.</translation>
@@ -1135,6 +1330,26 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="63" />
       <source>Only show the pip command</source>
       <translation>Afficher seulement la commande pip</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="280" />
+      <source>Open a profile</source>
+      <translation>Ouvrir un profil</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="285" />
+      <source>Open glacier statistics</source>
+      <translation>Ouvrir des statistiques de glacier</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="189" />
+      <source>Open profile...</source>
+      <translation>Ouvrir un profil...</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="215" />
+      <source>Open statistics table...</source>
+      <translation>Ouvrir une table de statistiques...</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="124" />
@@ -1172,7 +1387,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Image PNG (*.png);;Document PDF (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="239" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="240" />
       <source>PNG images (*.png)</source>
       <translation>Images PNG (*.png)</translation>
     </message>
@@ -1197,7 +1412,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Largeur de la page (mm)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="132" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="137" />
       <source>Pair weighting</source>
       <translation>Pondération des paires</translation>
     </message>
@@ -1226,7 +1441,7 @@ Une particule s'arrête à sa dernière position pourvue de données lorsqu'elle
 OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier sommet au point de départ ; M = jours écoulés depuis le 1970-01-01 à chaque sommet (décroissant pour les trajectoires vers l'amont). Champs : seed_id (identifiant de l'entité du point de départ), start et end (dates-heures : premier et dernier instant de la trajectoire), direction, stop_reason. Pour l'animer avec le contrôleur temporel, réglez le mode temporel de la couche sur des champs séparés pour la date/heure de début et de fin, avec start et end (la boîte à outils le fait lorsqu'elle charge la couche).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="287" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="288" />
       <source>Pick a point on the map</source>
       <translation>Choisir un point sur la carte</translation>
     </message>
@@ -1236,12 +1451,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Les pixels dont la v_error est plus grande sont masqués (MAX_V_ERROR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="471" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="475" />
       <source>Plotting needs matplotlib: install python3-matplotlib (or pip install matplotlib).</source>
       <translation>Le tracé nécessite matplotlib : installez python3-matplotlib (ou pip install matplotlib).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="306" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="307" />
       <source>Point</source>
       <translation>Point</translation>
     </message>
@@ -1261,7 +1476,17 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>L'algorithme de traitement {} n'est pas disponible.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="505" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="103" />
+      <source>Profile (NetCDF)</source>
+      <translation>Profil (NetCDF)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="259" />
+      <source>Profile {}: {} samples</source>
+      <translation>Profil {} : {} échantillons</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="509" />
       <source>P{} {} px ({}, {})</source>
       <translation>P{} {} px ({}, {})</translation>
     </message>
@@ -1281,6 +1506,11 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Lecture des paires d'images sous le point...</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="57" />
+      <source>Reading the profile</source>
+      <translation>Lecture du profil</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/download_panel.py" line="146" />
       <source>Reads the {} cube(s) selected in Datacubes: {}</source>
       <translation>Lit les {} cube(s) sélectionné(s) dans Cubes de données : {}</translation>
@@ -1296,17 +1526,17 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Poids de régularisation</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="115" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="120" />
       <source>Regularisation weight (0 = automatic, cross-validation)</source>
       <translation>Poids de régularisation (0 = automatique, validation croisée)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="354" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="355" />
       <source>Regularisation weight lambda; larger is smoother. 0 = chosen by cross-validation over images.</source>
       <translation>Poids de régularisation lambda ; plus il est grand, plus la série est lisse. 0 = choisi par validation croisée sur les images.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="124" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="129" />
       <source>Regularised derivative</source>
       <translation>Dérivée régularisée</translation>
     </message>
@@ -1346,7 +1576,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Fichier résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="139" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="144" />
       <source>Robust (down-weight outliers)</source>
       <translation>Robuste (réduire le poids des valeurs aberrantes)</translation>
     </message>
@@ -1361,12 +1591,22 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>URL du point de terminaison compatible S3</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="305" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="85" />
+      <source>Sample spacing along the line (metres)</source>
+      <translation>Espacement des échantillons le long de la ligne (mètres)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="132" />
+      <source>Sampling {} every {} m along a {}-vertex line</source>
+      <translation>Échantillonnage de {} tous les {} m le long d'une ligne de {} sommets</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="306" />
       <source>Satellite</source>
       <translation>Satellite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="305" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="306" />
       <source>Satellite (one point) / point</source>
       <translation>Satellite (un point) / point</translation>
     </message>
@@ -1379,6 +1619,11 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="111" />
       <source>Satellites (e.g. 8,9,2A)</source>
       <translation>Satellites (p. ex. 8,9,2A)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_gp.py" line="35" />
+      <source>Second smoother</source>
+      <translation>Second lissage</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="141" />
@@ -1401,7 +1646,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Sentinel-{}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="314" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="315" />
       <source>Show</source>
       <translation>Afficher</translation>
     </message>
@@ -1426,7 +1671,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Taille maximale, Go (téléchargement ou sortie non compressée ; vide = option de l'extension, 0 = sans limite)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="363" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="364" />
       <source>Smoothing</source>
       <translation>Lissage</translation>
     </message>
@@ -1441,12 +1686,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Fichier source : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="321" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="141" />
       <source>Speed</source>
       <translation>Vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="302" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="303" />
       <source>Speed v</source>
       <translation>Vitesse v</translation>
     </message>
@@ -1471,9 +1716,29 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>La date de début {} n'est pas une date : écrivez-la sous la forme AAAA-MM-JJ, p. ex. 2018-01-01.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_flowline.py" line="74" />
+      <source>Start point</source>
+      <translation>Point de départ</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="260" />
       <source>Static field and no start date: the tracks start on 2000-01-01.</source>
       <translation>Champ statique et aucune date de début : les trajectoires commencent le 2000-01-01.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="132" />
+      <source>Statistics of {} outline(s) over {}</source>
+      <translation>Statistiques de {} contour(s) sur {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="266" />
+      <source>Statistics {}: {} rows, {} outline(s)</source>
+      <translation>Statistiques {} : {} lignes, {} contour(s)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_flowline.py" line="85" />
+      <source>Stop on ice slower than (m/yr)</source>
+      <translation>S'arrêter sur la glace plus lente que (m/yr)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="93" />
@@ -1496,12 +1761,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Extrait (*.nc *.zarr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="96" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="100" />
       <source>Subset (*.nc *.zarr);;All files (*)</source>
       <translation>Extrait (*.nc *.zarr);;Tous les fichiers (*)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="95" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="99" />
       <source>Subset file or datacube (path or URL)</source>
       <translation>Fichier d'extrait ou cube de données (chemin ou URL)</translation>
     </message>
@@ -1612,6 +1877,11 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>La couche de points de départ ne contient aucun point.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="145" />
+      <source>The velocity field is static: no Hovmoller diagram (it needs a time axis).</source>
+      <translation>Le champ de vitesse est statique : pas de diagramme de Hovmöller (il faut un axe temporel).</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/velocity_inputs.py" line="148" />
       <source>The vx raster has no CRS: assign one or set the CRS parameter.</source>
       <translation>Le raster vx n'a pas de SCR : attribuez-lui-en un ou renseignez le paramètre CRS.</translation>
@@ -1632,7 +1902,12 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Tuile (centre)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="160" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="151" />
+      <source>Time (year)</source>
+      <translation>Temps (année)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="165" />
       <source>Time series</source>
       <translation>Série temporelle</translation>
     </message>
@@ -1642,7 +1917,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Pas de temps</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="105" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="110" />
       <source>Time step (days)</source>
       <translation>Pas de temps (jours)</translation>
     </message>
@@ -1655,6 +1930,11 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="136" />
       <source>Title</source>
       <translation>Titre</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_flowline.py" line="122" />
+      <source>Tracing the flowline through ({:.1f}, {:.1f}) in {}</source>
+      <translation>Tracé de la ligne d'écoulement passant par ({:.1f}, {:.1f}) dans {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="72" />
@@ -1677,10 +1957,11 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Suivi de {} point(s) de départ ({}) pendant {} jours à partir du {} dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="70" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="72" />
       <source>Turns ITS_LIVE image-pair velocities (each the mean over its acquisition interval) into velocities on a regular grid of INTERVAL_DAYS steps, per pixel, for vx and vy (m/yr); speed v is derived. Each pair observes the exact fraction of every step its interval covers. The problem is regularised least squares with a penalty on the first or second time derivative (DERIVATIVE) weighted by LAMBDA; LAMBDA = 0 chooses it by cross-validation that leaves out whole images (every pair sharing an image), because ITS_LIVE errors are correlated through shared images. WEIGHTING 'pair errors' (the default) weights pairs by 1/sigma^2 from vx_error/vy_error (v_error when those are absent); 'none' weights every pair alike, which lets the noisy short pairs dominate real ITS_LIVE data. ROBUST re-weights outliers (IRLS). Steps no pair informs are NaN.
 
 INPUT: a subset written by itslive:downloadsubset (.nc/.zarr) or an ITS_LIVE datacube (Zarr path or URL, read from the configured endpoint); EXTENT takes part of a cube.
+OUTLINE (optional polygons, e.g. selected glacier outlines): only the pixels inside them are inverted; the others are NaN and chunks wholly outside are not read.
 SATELLITES: comma-separated list (e.g. 8,9,2A,2B); START_DATE/END_DATE: YYYY-MM-DD.
 OUTPUT: CF NetCDF with dims (time, y, x), time at step centres with time_bnds; vx, vy, v, count (pairs touching the step), vx_sigma, vy_sigma, v_sigma (posterior 1-sigma, m/yr).
 
@@ -1688,6 +1969,7 @@ On the CPU, compiled band solvers (numba) run pixel batches on every core; on a 
       <translation>Transforme les vitesses ITS_LIVE par paire d'images (chacune étant la moyenne sur son intervalle d'acquisition) en vitesses sur une grille temporelle régulière de pas INTERVAL_DAYS, pixel par pixel, pour vx et vy (m/yr) ; la norme v en est déduite. Chaque paire observe la fraction exacte de chaque pas couverte par son intervalle. Le problème est résolu par moindres carrés régularisés, avec une pénalité sur la dérivée temporelle première ou seconde (DERIVATIVE) pondérée par LAMBDA ; avec LAMBDA = 0, ce poids est choisi par une validation croisée qui écarte des images entières (toutes les paires qui partagent une image), car les erreurs ITS_LIVE sont corrélées par les images partagées. WEIGHTING 'pair errors' (par défaut) pondère les paires par 1/sigma^2 d'après vx_error/vy_error (v_error à défaut) ; 'none' donne le même poids à toutes les paires, ce qui laisse les paires courtes et bruitées dominer sur les données ITS_LIVE réelles. ROBUST réduit le poids des valeurs aberrantes (IRLS). Les pas qu'aucune paire ne renseigne valent NaN.
 
 INPUT : un extrait écrit par itslive:downloadsubset (.nc/.zarr) ou un cube de données ITS_LIVE (chemin ou URL Zarr, lu depuis le point de terminaison configuré) ; EXTENT permet de n'en prendre qu'une partie.
+OUTLINE (polygones facultatifs, p. ex. des contours de glaciers sélectionnés) : seuls les pixels à l'intérieur sont inversés ; les autres valent NaN et les blocs entièrement à l'extérieur ne sont pas lus.
 SATELLITES : liste séparée par des virgules (p. ex. 8,9,2A,2B) ; START_DATE/END_DATE : AAAA-MM-JJ.
 OUTPUT : NetCDF CF de dimensions (time, y, x), temps au centre des pas avec time_bnds ; vx, vy, v, count (nombre de paires recouvrant le pas), vx_sigma, vy_sigma, v_sigma (écart type a posteriori à 1 sigma, m/yr).
 
@@ -1714,7 +1996,20 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Variables (séparées par des virgules ; vide = valeurs par défaut)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="64" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="49" />
+      <source>Velocity along a line, over time: samples every SPACING_M metres (map metres in the velocity grid's CRS, default 120 m = one ITS_LIVE cell) along the first feature of LINE (or the first selected one), from a datacube (.zarr), a subset, an inversion result or a static field (NetCDF/Zarr with vx, vy in m/yr).
+
+OUTPUT (.nc): dims (time, distance), or (distance) for a static field; v = speed of the interpolated components (m/yr), v_along = component along the line, positive in the line's direction (the flow-parallel speed a flowline model wants when the line is a flowline), v_across = component across it, positive to the left; distance_m (metres from the first vertex), x and y of each sample. Bilinear interpolation of vx and vy; a sample next to a missing cell that carries weight is NaN. Cube pairs keep their mid_date (sorted) and date_dt.
+HOVMOLLER (optional GeoTIFF): a distance x time raster of v_along (m/yr): x = km along the line (one pixel per sample), y = decimal year (rows of BIN_DAYS days, the latest on top, the mean of the profiles in each bin); it has no map CRS.
+Draw the line with the digitizing tools, or make a flowline with itslive:flowline.</source>
+      <translation>Vitesse le long d'une ligne, dans le temps : échantillons tous les SPACING_M mètres (mètres de carte dans le SCR de la grille de vitesse, 120 m par défaut = une cellule ITS_LIVE) le long de la première entité de LINE (ou de la première sélectionnée), d'après un cube de données (.zarr), un extrait, un résultat d'inversion ou un champ statique (NetCDF/Zarr avec vx, vy en m/yr).
+
+OUTPUT (.nc) : dimensions (time, distance), ou (distance) pour un champ statique ; v = norme des composantes interpolées (m/yr), v_along = composante le long de la ligne, positive dans le sens de la ligne (la vitesse parallèle à l'écoulement qu'attend un modèle de ligne d'écoulement quand la ligne en est une), v_across = composante en travers, positive vers la gauche ; distance_m (mètres depuis le premier sommet), x et y de chaque échantillon. Interpolation bilinéaire de vx et vy ; un échantillon voisin d'une cellule manquante qui a du poids vaut NaN. Les paires d'un cube gardent leur mid_date (triée) et date_dt.
+HOVMOLLER (GeoTIFF facultatif) : un raster distance x temps de v_along (m/yr) : x = km le long de la ligne (un pixel par échantillon), y = année décimale (lignes de BIN_DAYS jours, la plus récente en haut, moyenne des profils de chaque classe) ; il n'a pas de SCR de carte.
+Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoulement avec itslive:flowline.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="79" />
       <source>Velocity dataset (NetCDF file or .zarr folder path; vx, vy in m/yr)</source>
       <translation>Jeu de données de vitesse (fichier NetCDF ou chemin d'un dossier .zarr ; vx, vy en m/yr)</translation>
     </message>
@@ -1724,9 +2019,24 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Couche de vitesse</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="46" />
+      <source>Velocity profile along a line</source>
+      <translation>Profil de vitesse le long d'une ligne</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="186" />
+      <source>Velocity profile along a line (itslive:profile)</source>
+      <translation>Profil de vitesse le long d'une ligne (itslive:profile)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/plugin.py" line="60" />
       <source>Velocity time series at a point</source>
       <translation>Série temporelle de vitesse en un point</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_flowline.py" line="76" />
+      <source>Vertex spacing (metres)</source>
+      <translation>Espacement des sommets (mètres)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/invert_panel.py" line="61" />
@@ -1734,7 +2044,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Pondération</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="100" />
+      <location filename="../itslive_qgis/processing/provider.py" line="103" />
       <source>Workflow: cubes, subset, time series, strain rates, dh/dt</source>
       <translation>Chaîne de traitement : cubes, extrait, série temporelle, vitesses de déformation, dh/dt</translation>
     </message>
@@ -1744,7 +2054,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Fichier {} écrit, mais son chargement a échoué : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="232" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="233" />
       <source>Wrote {}</source>
       <translation>Fichier écrit : {}</translation>
     </message>
@@ -1774,9 +2084,19 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>un nombre fini</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="192" />
+      <source>across</source>
+      <translation>en travers</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/download_panel.py" line="99" />
       <source>all; e.g. 8,9,2A,2B</source>
       <translation>tous ; p. ex. 8,9,2A,2B</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="192" />
+      <source>along the line</source>
+      <translation>le long de la ligne</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="167" />
@@ -1829,7 +2149,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>différences centrées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="310" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="311" />
       <source>colour pairs by</source>
       <translation>colorer les paires par</translation>
     </message>
@@ -1839,12 +2159,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>terminées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="155" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="160" />
       <source>cpu</source>
       <translation>cpu</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="155" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="160" />
       <source>cuda</source>
       <translation>cuda</translation>
     </message>
@@ -1864,12 +2184,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>vide = AWS S3 (us-west-2) ; p. ex. http://127.0.0.1:9000 pour un miroir</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="312" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="313" />
       <source>error bars</source>
       <translation>barres d'erreur</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="125" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="130" />
       <source>first</source>
       <translation>première</translation>
     </message>
@@ -1879,7 +2199,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>dérivée première</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="119" />
+      <location filename="../itslive_qgis/processing/provider.py" line="122" />
       <source>flux: THICKNESS is given, so choose a file for the flux divergence (flux).</source>
       <translation>flux : THICKNESS est donné, choisissez donc un fichier pour la divergence du flux (flux).</translation>
     </message>
@@ -1894,7 +2214,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>paire d'images (barre = intervalle d'acquisition)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="334" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="335" />
       <source>inverted series, step</source>
       <translation>série inversée, pas</translation>
     </message>
@@ -1954,6 +2274,16 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>sur des cellules sans donnée</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="196" />
+      <source>one curve per date</source>
+      <translation>une courbe par date</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="195" />
+      <source>one curve per year</source>
+      <translation>une courbe par année</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="96" />
       <source>or: outline vertices CSV (x, y in the velocity CRS)</source>
       <translation>ou : CSV des sommets du contour (x, y dans le SCR des vitesses)</translation>
@@ -1974,7 +2304,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>hors de la grille de vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="133" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="138" />
       <source>pair errors</source>
       <translation>erreurs des paires</translation>
     </message>
@@ -1989,12 +2319,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Commande pip pour votre propre environnement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="343" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="344" />
       <source>robust</source>
       <translation>robuste</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="125" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="130" />
       <source>second</source>
       <translation>seconde</translation>
     </message>
@@ -2004,17 +2334,22 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>dérivée seconde</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="192" />
+      <source>speed</source>
+      <translation>norme</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="243" />
       <source>the catalog's zarr_url</source>
       <translation>le zarr_url du catalogue</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="324" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="325" />
       <source>to</source>
       <translation>à</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="359" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="360" />
       <source>weight pairs by their errors</source>
       <translation>pondérer les paires par leurs erreurs</translation>
     </message>
@@ -2024,7 +2359,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} (ITS_LIVE)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="267" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="143" />
       <source>{} (m/yr)</source>
       <translation>{} (m/an)</translation>
     </message>
@@ -2047,6 +2382,16 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <location filename="../itslive_qgis/gui/timeseries_plot.py" line="291" />
       <source>{} at {} point(s): {} image pairs</source>
       <translation>{} en {} point(s) : {} paires d'images</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="71" />
+      <source>{} cannot be read as a table: {}</source>
+      <translation>{} ne peut pas être lu comme une table : {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="154" />
+      <source>{} curve(s) along a {:.1f} km line</source>
+      <translation>{} courbe(s) le long d'une ligne de {:.1f} km</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="98" />
@@ -2089,6 +2434,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} est un résultat {} lisible ; aucun projet dans lequel le charger, rien n'a été chargé.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="76" />
+      <source>{} is not a glacier statistics table (no {}).</source>
+      <translation>{} n'est pas une table de statistiques de glacier (pas de {}).</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_export_animation.py" line="167" />
       <source>{} is not after {}: swap them.</source>
       <translation>{} n'est pas après {} : inversez-les.</translation>
@@ -2109,7 +2459,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} paires écrites dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="222" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="228" />
       <source>{} pairs, {} x {} pixels</source>
       <translation>{} paires, {} x {} pixels</translation>
     </message>
@@ -2117,6 +2467,16 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <location filename="../itslive_qgis/processing/alg_mosaic.py" line="89" />
       <source>{} raster</source>
       <translation>raster {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="154" />
+      <source>{} rows written.</source>
+      <translation>{} lignes écrites.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="149" />
+      <source>{} samples over {:.0f} m, {} valid values written to {}</source>
+      <translation>{} échantillons sur {:.0f} m, {} valeurs valides écrites dans {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="223" />
@@ -2129,7 +2489,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} cube(s) sélectionné(s) absent(s) du catalogue, désélectionné(s) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="409" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="413" />
       <source>{} series, {} image pairs ({} objects read)</source>
       <translation>{} série(s), {} paires d'images ({} objets lus)</translation>
     </message>
@@ -2168,6 +2528,16 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
 {}</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="164" />
+      <source>{}: mean</source>
+      <translation>{} : moyenne</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="170" />
+      <source>{}: median</source>
+      <translation>{} : médiane</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/base.py" line="281" />
       <source>{}: no input given: choose {}.</source>
       <translation>{} : aucune entrée : choisissez {}.</translation>
@@ -2176,6 +2546,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <location filename="../itslive_qgis/processing/velocity_inputs.py" line="238" />
       <source>{}: no output file given: choose a .nc or .tif file.</source>
       <translation>{} : aucun fichier de sortie : choisissez un fichier .nc ou .tif.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/outlines.py" line="46" />
+      <source>{}: the layer has no polygon (or none selected).</source>
+      <translation>{} : la couche n'a aucun polygone (ou aucun sélectionné).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="454" />
@@ -2211,6 +2586,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="254" />
       <source>{}: {} is outside the result's time steps ({} to {}).</source>
       <translation>{} : {} est hors des pas de temps du résultat ({} à {}).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/outlines.py" line="62" />
+      <source>{}: {} pixels inside the outline(s), {:.2f} km2</source>
+      <translation>{} : {} pixels dans le(s) contour(s), {:.2f} km2</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="307" />
