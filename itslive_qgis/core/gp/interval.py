@@ -125,7 +125,8 @@ def fit_interval_gp(
     rng = np.random.default_rng(seed)
     window = _fit_window(d1, d2, fit_window_yr)
     hyper = _fit_hyper(d1[window], d2[window], r[window], s[window], scale, fit_pairs, rng)
-    lml, mean, chol = _posterior(phi, r, s, hyper, basis, scale)
+    stats = _sufficient(phi, r, s**2 + hyper.tau**2)  # the O(N M^2) step, done once
+    lml, mean, chol = _log_ml(hyper, stats, basis.omega, basis.trend_var(scale), posterior=True)
     n_out = 0
     if outlier_sigma is not None:
         # the noise's standard deviation only (the posterior's is much smaller and costs N M^2)
@@ -135,7 +136,10 @@ def fit_interval_gp(
         if n_out and keep.sum() >= 10:
             w = window & keep
             hyper = _fit_hyper(d1[w], d2[w], r[w], s[w], scale, fit_pairs, rng, first=hyper)
-            lml, mean, chol = _posterior(phi[keep], r[keep], s[keep], hyper, basis, scale)
+            # the refit keeps tau, so the statistics of the kept pairs are a downdate by the outliers
+            out = ~keep
+            stats = _downdate(stats, _sufficient(phi[out], r[out], s[out] ** 2 + hyper.tau**2))
+            lml, mean, chol = _log_ml(hyper, stats, basis.omega, basis.trend_var(scale), posterior=True)
     hyper.log_marginal_likelihood = float(lml)
     return IntervalGP(hyper, basis.t0, basis.half, basis.n, mean, chol, offset, int(y.size), n_out)
 
@@ -215,9 +219,9 @@ def _fit_hyper(d1, d2, r, s, scale, fit_pairs, rng, first: GPHyper | None = None
     return _hyper(best[1], best[2])
 
 
-def _posterior(phi, r, s, hyper, basis, scale):
-    stats = _sufficient(phi, r, s**2 + hyper.tau**2)
-    return _log_ml(hyper, stats, basis.omega, basis.trend_var(scale), posterior=True)
+def _downdate(stats, removed):
+    """Sufficient statistics without the pairs whose statistics are ``removed``."""
+    return tuple(a - b for a, b in zip(stats, removed))
 
 
 def design(start_days, end_days, t0_days, half_domain_yr, n_basis) -> np.ndarray:
