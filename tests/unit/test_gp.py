@@ -111,6 +111,7 @@ def test_agrees_with_the_inversion_where_both_are_well_constrained():
     series = _point_series(d1, d2, y, vy, s, s)
     inv = invert_point(series, interval_days=12.0)
     gp = gp_point(series, edges_days=inv.edges_days)
+    np.testing.assert_array_equal(gp.count, inv.count)  # pairs overlapping each step, as the inversion counts
     well = (inv.count >= 8) & (inv.v_sigma < 15) & (gp.v_sigma < 15)
     assert well.sum() > 0.5 * well.size
     diff = gp.v[well] - inv.v[well]

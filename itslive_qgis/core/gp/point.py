@@ -47,7 +47,9 @@ def gp_point(series, interval_days: float = 12.0, edges_days=None, weighting: st
         sv = np.where(
             speed > 0, np.sqrt((vx * sx) ** 2 + (vy * sy) ** 2) / speed, np.hypot(sx, sy) / np.sqrt(2)
         )
-    count = np.array([np.sum((d1 < b) & (d2 > a)) for a, b in zip(edges[:-1], edges[1:])])
+    ok = np.isfinite(d1) & np.isfinite(d2)
+    starts, ends = np.sort(d1[ok]), np.sort(d2[ok])  # pairs overlapping [a, b): d1 < b minus d2 <= a
+    count = np.searchsorted(starts, edges[1:], side="left") - np.searchsorted(ends, edges[:-1], side="right")
     result = RegularSeries(
         edges_days=edges,
         centres_days=0.5 * (edges[:-1] + edges[1:]),
