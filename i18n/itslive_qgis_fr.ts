@@ -101,7 +101,7 @@ OUTPUT : une LineStringM de l'extrémité amont à l'extrémité aval, M = dista
       <translation>Un fichier d'extrait, ou saisissez le chemin ou l'URL d'un cube de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="141" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="143" />
       <source>Across the line</source>
       <translation>En travers de la ligne</translation>
     </message>
@@ -136,7 +136,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Autoriser les URL de cubes sur d'autres hôtes que le bucket ITS_LIVE ou le point d'accès ci-dessus</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="141" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="143" />
       <source>Along the line</source>
       <translation>Le long de la ligne</translation>
     </message>
@@ -491,7 +491,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Sens</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="142" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="144" />
       <source>Distance along the line (km)</source>
       <translation>Distance le long de la ligne (km)</translation>
     </message>
@@ -613,12 +613,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Estimation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="204" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="211" />
       <source>Export CSV...</source>
       <translation>Exporter en CSV...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="217" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="224" />
       <source>Export PNG...</source>
       <translation>Exporter en PNG...</translation>
     </message>
@@ -633,7 +633,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter une carte (PNG ou PDF)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="113" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="115" />
       <source>Export the glacier statistics plot</source>
       <translation>Exporter le graphique des statistiques du glacier</translation>
     </message>
@@ -643,12 +643,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter le graphique (PNG)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="102" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="104" />
       <source>Export the profile curves</source>
       <translation>Exporter les courbes du profil</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="109" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="111" />
       <source>Export the profile plot</source>
       <translation>Exporter le graphique du profil</translation>
     </message>
@@ -750,7 +750,7 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <translation>Vers l'aval</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="175" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="177" />
       <source>Fraction observed</source>
       <translation>Fraction observée</translation>
     </message>
@@ -820,7 +820,7 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <translation>Contours de glaciers : seulement les pixels dans ces polygones (facultatif, tout SCR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="174" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="176" />
       <source>Glacier speed (m/yr)</source>
       <translation>Vitesse du glacier (m/an)</translation>
     </message>
@@ -830,7 +830,7 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <translation>Statistiques du glacier</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="212" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="219" />
       <source>Glacier statistics (itslive:glacierstats)</source>
       <translation>Statistiques du glacier (itslive:glacierstats)</translation>
     </message>
@@ -1332,22 +1332,22 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Afficher seulement la commande pip</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="280" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="288" />
       <source>Open a profile</source>
       <translation>Ouvrir un profil</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="285" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="293" />
       <source>Open glacier statistics</source>
       <translation>Ouvrir des statistiques de glacier</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="189" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="191" />
       <source>Open profile...</source>
       <translation>Ouvrir un profil...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="215" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="222" />
       <source>Open statistics table...</source>
       <translation>Ouvrir une table de statistiques...</translation>
     </message>
@@ -1481,7 +1481,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Profil (NetCDF)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="259" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="267" />
       <source>Profile {}: {} samples</source>
       <translation>Profil {} : {} échantillons</translation>
     </message>
@@ -1506,7 +1506,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Lecture des paires d'images sous le point...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="57" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="58" />
       <source>Reading the profile</source>
       <translation>Lecture du profil</translation>
     </message>
@@ -1686,7 +1686,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Fichier source : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="141" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="143" />
       <source>Speed</source>
       <translation>Vitesse</translation>
     </message>
@@ -1731,7 +1731,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Statistiques de {} contour(s) sur {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="266" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="274" />
       <source>Statistics {}: {} rows, {} outline(s)</source>
       <translation>Statistiques {} : {} lignes, {} contour(s)</translation>
     </message>
@@ -1872,6 +1872,11 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>La couche de contour ne contient aucun polygone.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="202" />
+      <source>The profiles nearest to these dates, one curve each (one curve per date).</source>
+      <translation>Les profils les plus proches de ces dates, une courbe chacun (une courbe par date).</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="276" />
       <source>The seed layer holds no point.</source>
       <translation>La couche de points de départ ne contient aucun point.</translation>
@@ -1902,7 +1907,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Tuile (centre)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="151" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="153" />
       <source>Time (year)</source>
       <translation>Temps (année)</translation>
     </message>
@@ -2024,7 +2029,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>Profil de vitesse le long d'une ligne</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="186" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="188" />
       <source>Velocity profile along a line (itslive:profile)</source>
       <translation>Profil de vitesse le long d'une ligne (itslive:profile)</translation>
     </message>
@@ -2084,7 +2089,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>un nombre fini</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="192" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="194" />
       <source>across</source>
       <translation>en travers</translation>
     </message>
@@ -2094,7 +2099,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>tous ; p. ex. 8,9,2A,2B</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="192" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="194" />
       <source>along the line</source>
       <translation>le long de la ligne</translation>
     </message>
@@ -2172,6 +2177,11 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <location filename="../itslive_qgis/gui/download_panel.py" line="108" />
       <source>date_dt min / max</source>
       <translation>date_dt min / max</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="200" />
+      <source>dates YYYY-MM-DD, comma-separated (empty: 24 spread)</source>
+      <translation>dates AAAA-MM-JJ, séparées par des virgules (vide : 24 réparties)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/download_panel.py" line="96" />
@@ -2274,12 +2284,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>sur des cellules sans donnée</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="196" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="198" />
       <source>one curve per date</source>
       <translation>une courbe par date</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="195" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="197" />
       <source>one curve per year</source>
       <translation>une courbe par année</translation>
     </message>
@@ -2334,7 +2344,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>dérivée seconde</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="192" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="194" />
       <source>speed</source>
       <translation>norme</translation>
     </message>
@@ -2359,7 +2369,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>{} (ITS_LIVE)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="143" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="145" />
       <source>{} (m/yr)</source>
       <translation>{} (m/an)</translation>
     </message>
@@ -2384,12 +2394,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>{} en {} point(s) : {} paires d'images</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="71" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="72" />
       <source>{} cannot be read as a table: {}</source>
       <translation>{} ne peut pas être lu comme une table : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="154" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="156" />
       <source>{} curve(s) along a {:.1f} km line</source>
       <translation>{} courbe(s) le long d'une ligne de {:.1f} km</translation>
     </message>
@@ -2434,7 +2444,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>{} est un résultat {} lisible ; aucun projet dans lequel le charger, rien n'a été chargé.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="76" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="77" />
       <source>{} is not a glacier statistics table (no {}).</source>
       <translation>{} n'est pas une table de statistiques de glacier (pas de {}).</translation>
     </message>
@@ -2528,12 +2538,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
 {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="164" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="166" />
       <source>{}: mean</source>
       <translation>{} : moyenne</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="170" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="172" />
       <source>{}: median</source>
       <translation>{} : médiane</translation>
     </message>

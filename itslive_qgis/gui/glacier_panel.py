@@ -17,6 +17,7 @@ from qgis.PyQt.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -86,11 +87,12 @@ class GlacierPanel(QWidget):
             return
         from ..core.profile import profile_curves
 
+        by = self.by_combo.currentData()
+        text = self.dates_edit.text().strip()
+        dates = [d.strip() for d in text.split(",") if d.strip()] if by == "date" and text else None
         try:
-            self.curves = profile_curves(
-                self.profile, self.variable_combo.currentData(), self.by_combo.currentData()
-            )
-        except Exception as exc:  # a message, not a traceback
+            self.curves = profile_curves(self.profile, self.variable_combo.currentData(), by, dates=dates)
+        except Exception as exc:  # a message, not a traceback (a date that does not parse, ...)
             self.status.setText(str(exc))
             return
         self._draw_profile()
@@ -194,7 +196,12 @@ class GlacierPanel(QWidget):
         self.by_combo = QComboBox()
         self.by_combo.addItem(tr("one curve per year"), "year")
         self.by_combo.addItem(tr("one curve per date"), "date")
-        for w in (open_profile, self.variable_combo, self.by_combo):
+        self.dates_edit = QLineEdit()
+        self.dates_edit.setPlaceholderText(tr("dates YYYY-MM-DD, comma-separated (empty: 24 spread)"))
+        self.dates_edit.setToolTip(
+            tr("The profiles nearest to these dates, one curve each (one curve per date).")
+        )
+        for w in (open_profile, self.variable_combo, self.by_combo, self.dates_edit):
             row.addWidget(w)
         p_layout.addLayout(row)
         self._profile_slot = QVBoxLayout()
@@ -227,6 +234,7 @@ class GlacierPanel(QWidget):
         layout.addWidget(self.status)
         self.variable_combo.currentIndexChanged.connect(self.redraw_profile)
         self.by_combo.currentIndexChanged.connect(self.redraw_profile)
+        self.dates_edit.editingFinished.connect(self.redraw_profile)
 
     def _figure(self, which: str):
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg

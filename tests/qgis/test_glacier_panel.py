@@ -61,6 +61,12 @@ def test_profile_of_the_real_block_in_the_panel(plugin, panel, shared_data, outp
     assert len(rows) == 1 + c.distance_km.size
     panel.by_combo.setCurrentIndex(1)  # one curve per date: 24 dates spread over the profiles with data
     assert len(panel.curves.labels) == 24
+    panel.dates_edit.setText("2018-07-01, 2019-01-15")  # chosen dates: the nearest profiles
+    panel.redraw_profile()
+    assert len(panel.curves.labels) == 2 and panel.curves.labels[0].startswith("2018-")
+    panel.dates_edit.setText("not a date")
+    panel.redraw_profile()
+    assert panel.status.text() and len(panel.curves.labels) == 2  # a message; the last curves stay
 
 
 def test_glacier_statistics_in_the_panel(plugin, panel, shared_data, output_dir, tmp_path):

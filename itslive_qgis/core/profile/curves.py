@@ -37,7 +37,8 @@ def profile_curves(
 
     ``by``: ``"year"`` (mean of the profiles of each calendar year, NaN-aware) or ``"date"`` (the
     profiles nearest to each of ``dates``, ISO strings or datetime64; default ``max_curves`` of the
-    profiles with data, evenly spread over them in time).
+    profiles with data, evenly spread over them in time); for each date the nearest profile that has
+    data.
     ``min_valid``: leave out curves with less than this fraction of valid samples. A static profile
     gives one curve.
     """
@@ -66,15 +67,18 @@ def profile_curves(
             times.append((y + 0.5 - 1970.0) * DAYS_PER_YEAR)
         out = ProfileCurves(labels, np.array(times), np.array(rows), km, variable)
     elif by == "date":
+        with_data = np.flatnonzero(np.isfinite(values).any(axis=1))
+        if with_data.size == 0:
+            raise InputError(f"No profile of '{variable}' has valid values along the line.")
         if dates is None:
-            with_data = np.flatnonzero(np.isfinite(values).any(axis=1))
-            pick = np.unique(
-                np.linspace(0, with_data.size - 1, min(max_curves, with_data.size)).round().astype(int)
-            )
-            idx = with_data[pick] if with_data.size else np.arange(0)
-        else:
-            wanted = to_days(np.asarray(dates, dtype="datetime64[ns]"))
-            idx = np.array([int(np.argmin(np.abs(days - w))) for w in wanted])
+            pick = np.linspace(0, with_data.size - 1, min(max_curves, with_data.size)).round().astype(int)
+            idx = with_data[np.unique(pick)]
+        else:  # the profile WITH DATA nearest to each date
+            try:
+                wanted = to_days(np.asarray(dates, dtype="datetime64[ns]"))
+            except ValueError as exc:
+                raise InputError(f"Dates must be YYYY-MM-DD: {exc}") from exc
+            idx = np.array([with_data[int(np.argmin(np.abs(days[with_data] - w)))] for w in wanted])
         stamps = np.datetime_as_string(np.asarray(profile["time"].values)[idx].astype("datetime64[D]"))
         out = ProfileCurves([str(s) for s in stamps], days[idx], values[idx], km, variable)
     else:
