@@ -306,7 +306,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Vérifiez que les points de départ se trouvent sur des cellules ayant des données de vitesse (SCR du champ {}, x de {:.0f} à {:.0f} m, y de {:.0f} à {:.0f} m)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="158" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="193" />
       <source>Choose a line layer (LINE).</source>
       <translation>Choisissez une couche de lignes (LINE).</translation>
     </message>
@@ -850,12 +850,12 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <translation>Granules</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="108" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="118" />
       <source>Hovmoller diagram (distance x time, m/yr)</source>
       <translation>Diagramme de Hovmöller (distance x temps, m/yr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="89" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="99" />
       <source>Hovmoller time bin (days)</source>
       <translation>Classe de temps du diagramme de Hovmöller (jours)</translation>
     </message>
@@ -1032,12 +1032,12 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inversion en cours...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="173" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="208" />
       <source>LINE holds no line with at least two vertices.</source>
       <translation>LINE ne contient aucune ligne d'au moins deux sommets.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="168" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="203" />
       <source>LINE: the first feature has {} parts; use a single line (explode it first).</source>
       <translation>LINE : la première entité a {} parties ; utilisez une ligne simple (éclatez-la d'abord).</translation>
     </message>
@@ -1107,7 +1107,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Échelle de longueur pour la méthode logarithmique (mètres)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="78" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="88" />
       <source>Line (first or selected feature, any CRS)</source>
       <translation>Ligne (première entité ou entité sélectionnée, tout SCR)</translation>
     </message>
@@ -1476,7 +1476,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>L'algorithme de traitement {} n'est pas disponible.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="103" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="113" />
       <source>Profile (NetCDF)</source>
       <translation>Profil (NetCDF)</translation>
     </message>
@@ -1591,12 +1591,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>URL du point de terminaison compatible S3</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="85" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="95" />
       <source>Sample spacing along the line (metres)</source>
       <translation>Espacement des échantillons le long de la ligne (mètres)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="132" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="152" />
       <source>Sampling {} every {} m along a {}-vertex line</source>
       <translation>Échantillonnage de {} tous les {} m le long d'une ligne de {} sommets</translation>
     </message>
@@ -1882,7 +1882,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>La couche de points de départ ne contient aucun point.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="145" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="165" />
       <source>The velocity field is static: no Hovmoller diagram (it needs a time axis).</source>
       <translation>Le champ de vitesse est statique : pas de diagramme de Hovmöller (il faut un axe temporel).</translation>
     </message>
@@ -2001,13 +2001,13 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Variables (séparées par des virgules ; vide = valeurs par défaut)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="49" />
-      <source>Velocity along a line, over time: samples every SPACING_M metres (map metres in the velocity grid's CRS, default 120 m = one ITS_LIVE cell) along the first feature of LINE (or the first selected one), from a datacube (.zarr), a subset, an inversion result or a static field (NetCDF/Zarr with vx, vy in m/yr).
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="58" />
+      <source>Velocity along a line, over time: samples every SPACING_M metres (map metres in the velocity grid's CRS, default 120 m = one ITS_LIVE cell) along the first feature of LINE (or the first selected one), from a datacube (.zarr), a subset, an inversion result or a static field (NetCDF/Zarr with vx, vy in m/yr); a datacube URL is read from the configured store, only the chunks under the line.
 
 OUTPUT (.nc): dims (time, distance), or (distance) for a static field; v = speed of the interpolated components (m/yr), v_along = component along the line, positive in the line's direction (the flow-parallel speed a flowline model wants when the line is a flowline), v_across = component across it, positive to the left; distance_m (metres from the first vertex), x and y of each sample. Bilinear interpolation of vx and vy; a sample next to a missing cell that carries weight is NaN. Cube pairs keep their mid_date (sorted) and date_dt.
 HOVMOLLER (optional GeoTIFF): a distance x time raster of v_along (m/yr): x = km along the line (one pixel per sample), y = decimal year (rows of BIN_DAYS days, the latest on top, the mean of the profiles in each bin); it has no map CRS.
 Draw the line with the digitizing tools, or make a flowline with itslive:flowline.</source>
-      <translation>Vitesse le long d'une ligne, dans le temps : échantillons tous les SPACING_M mètres (mètres de carte dans le SCR de la grille de vitesse, 120 m par défaut = une cellule ITS_LIVE) le long de la première entité de LINE (ou de la première sélectionnée), d'après un cube de données (.zarr), un extrait, un résultat d'inversion ou un champ statique (NetCDF/Zarr avec vx, vy en m/yr).
+      <translation>Vitesse le long d'une ligne, dans le temps : échantillons tous les SPACING_M mètres (mètres de carte dans le SCR de la grille de vitesse, 120 m par défaut = une cellule ITS_LIVE) le long de la première entité de LINE (ou de la première sélectionnée), d'après un cube de données (.zarr), un extrait, un résultat d'inversion ou un champ statique (NetCDF/Zarr avec vx, vy en m/yr) ; l'URL d'un cube de données est lue depuis le stockage configuré, seulement les blocs sous la ligne.
 
 OUTPUT (.nc) : dimensions (time, distance), ou (distance) pour un champ statique ; v = norme des composantes interpolées (m/yr), v_along = composante le long de la ligne, positive dans le sens de la ligne (la vitesse parallèle à l'écoulement qu'attend un modèle de ligne d'écoulement quand la ligne en est une), v_across = composante en travers, positive vers la gauche ; distance_m (mètres depuis le premier sommet), x et y de chaque échantillon. Interpolation bilinéaire de vx et vy ; un échantillon voisin d'une cellule manquante qui a du poids vaut NaN. Les paires d'un cube gardent leur mid_date (triée) et date_dt.
 HOVMOLLER (GeoTIFF facultatif) : un raster distance x temps de v_along (m/yr) : x = km le long de la ligne (un pixel par échantillon), y = année décimale (lignes de BIN_DAYS jours, la plus récente en haut, moyenne des profils de chaque classe) ; il n'a pas de SCR de carte.
@@ -2024,7 +2024,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>Couche de vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="46" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="55" />
       <source>Velocity profile along a line</source>
       <translation>Profil de vitesse le long d'une ligne</translation>
     </message>
@@ -2484,7 +2484,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>{} lignes écrites.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="149" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="169" />
       <source>{} samples over {:.0f} m, {} valid values written to {}</source>
       <translation>{} échantillons sur {:.0f} m, {} valeurs valides écrites dans {}</translation>
     </message>

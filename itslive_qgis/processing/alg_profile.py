@@ -15,9 +15,18 @@ from qgis.core import (
     QgsProcessingParameterRasterDestination,
 )
 
+from .. import settings
 from ..i18n import tr
 from .base import ItsLiveAlgorithm, dataset_problem
-from .velocity_inputs import CRS, DATASET_FILTER, VelocityInput, add_crs_parameters, crs_spec, velocity_crs
+from .velocity_inputs import (
+    CRS,
+    DATASET_FILTER,
+    VelocityInput,
+    add_crs_parameters,
+    crs_spec,
+    qgis_crs,
+    velocity_crs,
+)
 
 
 class ProfileAlgorithm(ItsLiveAlgorithm):
@@ -50,7 +59,8 @@ class ProfileAlgorithm(ItsLiveAlgorithm):
             "Velocity along a line, over time: samples every SPACING_M metres (map metres in the velocity "
             "grid's CRS, default 120 m = one ITS_LIVE cell) along the first feature of LINE (or the first "
             "selected one), from a datacube (.zarr), a subset, an inversion result or a static field "
-            "(NetCDF/Zarr with vx, vy in m/yr).\n\n"
+            "(NetCDF/Zarr with vx, vy in m/yr); a datacube URL is read from the configured store, only the "
+            "chunks under the line.\n\n"
             "OUTPUT (.nc): dims (time, distance), or (distance) for a static field; v = speed of the "
             "interpolated components (m/yr), v_along = component along the line, positive in the line's "
             "direction (the flow-parallel speed a flowline model wants when the line is a flowline), "
@@ -115,7 +125,17 @@ class ProfileAlgorithm(ItsLiveAlgorithm):
         ok, message = super().checkParameterValues(parameters, context)
         if not ok:
             return ok, message
-        problem = dataset_problem(self.parameterAsFile(parameters, self.INPUT, context).strip(), self.INPUT)
+        source = self.parameterAsFile(parameters, self.INPUT, context).strip()
+        if "://" in source:  # a datacube URL: checked against the configured store
+            from ..core.errors import InputError
+            from ..core.io import confine_url
+
+            try:
+                confine_url(source, settings.checked_store_config(), settings.allow_other_hosts(), self.INPUT)
+            except InputError as exc:
+                return False, str(exc)
+            return True, ""
+        problem = dataset_problem(source, self.INPUT)
         return (False, problem) if problem else (True, "")
 
     def processAlgorithm(self, parameters, context, feedback):
@@ -124,7 +144,7 @@ class ProfileAlgorithm(ItsLiveAlgorithm):
         path = self.parameterAsFile(parameters, self.INPUT, context).strip()
         crs_param = self.parameterAsCrs(parameters, self.CRS, context)
         velocity = VelocityInput(source=path, crs=crs_spec(crs_param) if crs_param.isValid() else None)
-        grid_crs = velocity_crs(self, velocity)
+        source, grid_crs = self._source(velocity)
         line = self._line(parameters, context, grid_crs)
         spacing = self.parameterAsDouble(parameters, self.SPACING_M, context)
         output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
@@ -132,7 +152,7 @@ class ProfileAlgorithm(ItsLiveAlgorithm):
             tr("Sampling {} every {} m along a {}-vertex line").format(path, spacing, len(line))
         )
         profile = self.run_core(
-            profile_dataset, path, line, spacing, crs=velocity.crs, data_parameter=self.INPUT
+            profile_dataset, source, line, spacing, crs=velocity.crs, data_parameter=self.INPUT
         )
         self.run_core(write_profile, profile, output)
         results = {self.OUTPUT: output}
@@ -151,6 +171,21 @@ class ProfileAlgorithm(ItsLiveAlgorithm):
             )
         )
         return results
+
+    def _source(self, velocity):
+        """(what profile_dataset reads, QGIS CRS of the grid): a local file, or a cube URL opened lazily."""
+        if "://" not in str(velocity.source):
+            return velocity.source, velocity_crs(self, velocity)
+        from ..core.cube import open_pairs
+        from ..core.geo import crs_from_dataset
+        from ..core.io import confine_url
+
+        config = self.store_config()
+        url = self.run_core(confine_url, velocity.source, config, settings.allow_other_hosts(), self.INPUT)
+        ds = self.run_core(
+            open_pairs, url, config, data_parameter=self.INPUT
+        )  # only the line's strip is read
+        return ds, qgis_crs(self.run_core(crs_from_dataset, ds, velocity.crs))
 
     def _line(self, parameters, context, grid_crs):
         source = self.parameterAsSource(parameters, self.LINE, context)

@@ -168,3 +168,28 @@ def test_invert_with_an_outline_inverts_only_the_pixels_inside(plugin, shared_da
         got["v"].values[:, inside], sub["v"].values[:, inside], rtol=1e-5, equal_nan=True
     )
     assert np.isfinite(got["v"].values[:, inside]).any()
+
+
+def test_profile_of_a_mirror_cube_by_url_equals_its_cells(plugin, mirror, tmp_path):
+    import xarray as xr
+
+    from tests.fixtures.truth import default_tiles
+
+    tile = next(t for t in default_tiles() if t.label == "GRE_A")
+    url = "http://its-live-data.s3.amazonaws.com/" + tile.key  # as written in the catalog
+    raw = xr.open_zarr(mirror.roots[tile.key])
+    x, y = raw["x"].values, raw["y"].values
+    row = 25
+    layer = QgsVectorLayer("LineString?crs=EPSG:3413", "row", "memory")
+    feature = QgsFeature()
+    feature.setGeometry(QgsGeometry.fromPolylineXY([QgsPointXY(x[10], y[row]), QgsPointXY(x[20], y[row])]))
+    layer.dataProvider().addFeatures([feature])
+    out = _run("itslive:profile", {"INPUT": url, "LINE": layer, "OUTPUT": str(tmp_path / "p.nc")})
+    prof = read_dataset(out["OUTPUT"])
+    order = np.argsort(raw["mid_date"].values, kind="stable")
+    vx = raw["vx"].isel(y=row, x=slice(10, 21)).values[order].astype(float)
+    vy = raw["vy"].isel(y=row, x=slice(10, 21)).values[order].astype(float)
+    assert prof["v_along"].shape == vx.shape
+    np.testing.assert_allclose(prof["v_along"].values, vx, atol=1e-3, equal_nan=True)  # a line due east
+    np.testing.assert_allclose(prof["v_across"].values, vy, atol=1e-3, equal_nan=True)
+    assert np.isfinite(prof["v"].values).mean() > 0.3
