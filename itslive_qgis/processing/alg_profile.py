@@ -8,11 +8,13 @@ from qgis.core import (
     QgsFeatureRequest,
     QgsProcessing,
     QgsProcessingException,
+    QgsProcessingLayerPostProcessorInterface,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
+    QgsRasterLayer,
 )
 
 from .. import settings
@@ -27,6 +29,9 @@ from .velocity_inputs import (
     qgis_crs,
     velocity_crs,
 )
+
+#: post-processors must outlive the algorithm run (Python would delete them)
+_POST_PROCESSORS: list = []
 
 
 class ProfileAlgorithm(ItsLiveAlgorithm):
@@ -160,6 +165,10 @@ class ProfileAlgorithm(ItsLiveAlgorithm):
         if hov and "time" in profile.dims:
             bin_days = self.parameterAsDouble(parameters, self.BIN_DAYS, context)
             results[self.HOVMOLLER] = str(self.run_core(write_hovmoller, profile, hov, "v_along", bin_days))
+            if context.willLoadLayerOnCompletion(hov):
+                processor = HovmollerPostProcessor()
+                _POST_PROCESSORS.append(processor)
+                context.layerToLoadOnCompletionDetails(hov).setPostProcessor(processor)
         elif hov:
             feedback.pushWarning(
                 tr("The velocity field is static: no Hovmoller diagram (it needs a time axis).")
@@ -206,3 +215,30 @@ class ProfileAlgorithm(ItsLiveAlgorithm):
                     )
                 return [(p.x(), p.y()) for p in parts[0]]
         raise QgsProcessingException(tr("LINE holds no line with at least two vertices."))
+
+
+class HovmollerPostProcessor(QgsProcessingLayerPostProcessorInterface):
+    """Styles a loaded Hovmoller raster: the diverging ramp (v_along is signed), symmetric around 0."""
+
+    def postProcessLayer(self, layer, context, feedback):
+        if not isinstance(layer, QgsRasterLayer):
+            return
+        import numpy as np
+
+        from ..layers import apply_style
+
+        block = layer.dataProvider().block(1, layer.extent(), layer.width(), layer.height())
+        values = np.array(
+            [
+                block.value(r, c)
+                for r in range(block.height())
+                for c in range(block.width())
+                if not block.isNoData(r, c)
+            ]
+        )
+        values = values[np.isfinite(values)]
+        bound = float(np.percentile(np.abs(values), 98)) if values.size else 1.0
+        try:
+            apply_style(layer, "diverging", (-bound, bound), units="m/yr")
+        except FileNotFoundError:
+            return

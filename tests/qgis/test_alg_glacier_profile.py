@@ -75,6 +75,16 @@ def test_profile_of_an_affine_field_along_a_line_drawn_in_another_crs(plugin, tm
         np.testing.assert_allclose(ds["v_across"].values[k], f * v0[1], atol=2e-3)
     hov = QgsRasterLayer(out["HOVMOLLER"], "hov")
     assert hov.isValid() and hov.height() == 5 and hov.width() == ds.sizes["distance"] - 1
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsSingleBandPseudoColorRenderer
+
+    from itslive_qgis.processing.alg_profile import HovmollerPostProcessor
+
+    HovmollerPostProcessor().postProcessLayer(hov, QgsProcessingContext(), QgsProcessingFeedback())
+    renderer = hov.renderer()
+    assert isinstance(renderer, QgsSingleBandPseudoColorRenderer)
+    top = 3 * float(np.max(np.abs(truth)))  # the largest |v_along|: the x3 step
+    assert renderer.classificationMin() == pytest.approx(-renderer.classificationMax())
+    assert 0.5 * top < renderer.classificationMax() <= top * 1.001
 
 
 def test_profile_refuses_a_line_off_the_grid(plugin, tmp_path):
