@@ -89,8 +89,13 @@ def _noise_dataset(sigma, n_time=400, seed=0):
 def test_averaging_components_is_unbiased_and_averaging_speeds_is_not():
     sigma = 40.0  # m/yr of noise on a 5 m/yr glacier
     poly = box(X[2], Y[17], X[27], Y[2])
-    frame = glacier_stats(_noise_dataset(sigma), [("slow", poly)])
+    ds = _noise_dataset(sigma)
+    frame = glacier_stats(ds, [("slow", poly)])  # an inversion-like result: one row per step
     assert frame["observed_fraction"].eq(1.0).all()
+    assert len(frame) == ds.sizes["time"] and frame["date_start"].isna().all()
+    static = glacier_stats(ds.isel(time=0), [("slow", poly)])  # a static field: one row, no time
+    assert len(static) == 1 and static["time"].isna().all()
+    np.testing.assert_allclose(static["vx_mean"], frame["vx_mean"].iloc[0])
     print(
         f"\nslow glacier, true speed 5 m/yr, noise {sigma} m/yr: mean of components "
         f"{frame['v_mean'].mean():.2f}, mean of speeds {frame['v_mean_of_speeds'].mean():.1f} m/yr"
