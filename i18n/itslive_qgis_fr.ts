@@ -49,7 +49,7 @@
       <translation>(utiliser l'emprise ci-dessus)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="522" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="526" />
       <source>, {:.0f} m from the click</source>
       <translation>, à {:.0f} m du clic</translation>
     </message>
@@ -87,6 +87,24 @@ BASEMAP (sous les couches) : aucun ; la mosaïque statique de vitesse ITS_LIVE d
       <translation>Un fichier n'a pas pu être lu ou écrit{} : {}. Vérifiez le chemin, ses droits et l'espace libre ; rien n'a été remplacé.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_flowline.py" line="59" />
+      <source>A flowline (a line everywhere parallel to the flow) through START, traced upstream and downstream through the velocity field (INPUT dataset or VX/VY rasters, m/yr). A time-varying field (a cube, a subset, an inversion) is averaged over time first, component by component.
+
+The particle tracker of itslive:track follows the flow DIRECTION with steps of STEP_M map metres (4th-order Runge-Kutta, bilinear interpolation), so the vertex spacing is the same in fast and slow ice. Each direction stops after MAX_LENGTH_M metres, at the grid's edge, at missing data, or on ice slower than MIN_SPEED m/yr (no defined direction).
+
+OUTPUT: one LineStringM from the upstream to the downstream end, M = distance along the line from its upstream end (metres); fields length_m, upstream_m, downstream_m (from START) and why each end stopped. Sample velocities along it with itslive:profile.</source>
+      <translation>Une ligne d'écoulement (partout parallèle à l'écoulement) passant par START, tracée vers l'amont et vers l'aval dans le champ de vitesse (jeu de données INPUT ou rasters VX/VY, m/yr). Un champ variable dans le temps (un cube, un extrait, une inversion) est d'abord moyenné dans le temps, composante par composante.
+
+Le suivi de particules d'itslive:track suit la DIRECTION de l'écoulement par pas de STEP_M mètres de carte (Runge-Kutta d'ordre 4, interpolation bilinéaire) : l'espacement des sommets est le même en glace rapide et lente. Chaque sens s'arrête après MAX_LENGTH_M mètres, au bord de la grille, sur une donnée manquante ou sur de la glace plus lente que MIN_SPEED m/yr (direction non définie).
+
+OUTPUT : une LineStringM de l'extrémité amont à l'extrémité aval, M = distance le long de la ligne depuis l'amont (mètres) ; champs length_m, upstream_m, downstream_m (depuis START) et la raison de l'arrêt de chaque extrémité. Échantillonnez les vitesses le long de la ligne avec itslive:profile.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_gp.py" line="28" />
+      <source>A second smoother: trend + seasonal (quasi-periodic) + noise Gaussian process in which each pair observes the mean velocity over its interval; hyper-parameters by marginal likelihood. Dashed line: posterior step means, band: 1 sigma.</source>
+      <translation>Un second lissage : processus gaussien tendance + saison (quasi périodique) + bruit, où chaque paire observe la vitesse moyenne sur son intervalle ; hyperparamètres par vraisemblance marginale. Tirets : moyennes a posteriori par pas, bande : 1 sigma.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/options.py" line="86" />
       <source>A subset estimated above this is refused before any velocity is read (0 = no limit).</source>
       <translation>Un sous-ensemble estimé au-delà est refusé avant la lecture de toute vitesse (0 = sans limite).</translation>
@@ -112,7 +130,12 @@ BASEMAP (sous les couches) : aucun ; la mosaïque statique de vitesse ITS_LIVE d
       <translation>Décalage ATL15 (0 = tendance de delta_h ; k = moyenne de dhdt_lag k)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="301" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="143" />
+      <source>Across the line</source>
+      <translation>En travers de la ligne</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="302" />
       <source>Active layer (subset or inversion file)</source>
       <translation>Couche active (fichier d'extrait ou d'inversion)</translation>
     </message>
@@ -145,6 +168,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <location filename="../itslive_qgis/gui/options.py" line="90" />
       <source>Allow datacube URLs on other hosts than the ITS_LIVE bucket or the endpoint above</source>
       <translation>Autoriser les URL de cubes sur d'autres hôtes que le bucket ITS_LIVE ou le point d'accès ci-dessus</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="143" />
+      <source>Along the line</source>
+      <translation>Le long de la ligne</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/dock.py" line="84" />
@@ -237,7 +265,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Fond de carte sous les couches</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="334" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="335" />
       <source>Baseline (date_dt)</source>
       <translation>Intervalle entre images (date_dt)</translation>
     </message>
@@ -287,7 +315,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>SCR de la grille de vitesse (seulement si le fichier n'en indique pas)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="235" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="236" />
       <source>CSV files (*.csv)</source>
       <translation>Fichiers CSV (*.csv)</translation>
     </message>
@@ -362,6 +390,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Vérifiez que les points de départ se trouvent sur des cellules ayant des données de vitesse (SCR du champ {}, x de {:.0f} à {:.0f} m, y de {:.0f} à {:.0f} m)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="202" />
+      <source>Choose a line layer (LINE).</source>
+      <translation>Choisissez une couche de lignes (LINE).</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="178" />
       <source>Choose a point layer of seeds (SEEDS).</source>
       <translation>Choisissez une couche de points de départ (SEEDS).</translation>
@@ -370,6 +403,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="219" />
       <source>Choose a point layer of seeds.</source>
       <translation>Choisissez une couche de points de départ.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="162" />
+      <source>Choose a polygon layer of glacier outlines (OUTLINE).</source>
+      <translation>Choisissez une couche de polygones de contours de glaciers (OUTLINE).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/invert_panel.py" line="93" />
@@ -397,7 +435,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche raster d'épaisseur de glace.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="302" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="303" />
       <source>Clear</source>
       <translation>Effacer</translation>
     </message>
@@ -447,12 +485,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Corriger le facteur d'échelle de la projection</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="61" />
+      <location filename="../itslive_qgis/processing/provider.py" line="64" />
       <source>Could not load algorithm {}: {}</source>
       <translation>Impossible de charger l'algorithme {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="143" />
+      <location filename="../itslive_qgis/processing/provider.py" line="146" />
       <source>Could not read the model {}</source>
       <translation>Impossible de lire le modèle {}</translation>
     </message>
@@ -502,7 +540,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="300" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="301" />
       <source>Datacubes (network)</source>
       <translation>Cubes de données (réseau)</translation>
     </message>
@@ -545,6 +583,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="156" />
       <source>Direction</source>
       <translation>Sens</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="144" />
+      <source>Distance along the line (km)</source>
+      <translation>Distance le long de la ligne (km)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="59" />
@@ -689,12 +732,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Estimation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="396" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="211" />
       <source>Export CSV...</source>
       <translation>Exporter en CSV...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="398" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="224" />
       <source>Export PNG...</source>
       <translation>Exporter en PNG...</translation>
     </message>
@@ -714,12 +757,27 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter une carte…</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="246" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="115" />
+      <source>Export the glacier statistics plot</source>
+      <translation>Exporter le graphique des statistiques du glacier</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="247" />
       <source>Export the plot (PNG)</source>
       <translation>Exporter le graphique (PNG)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="235" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="104" />
+      <source>Export the profile curves</source>
+      <translation>Exporter les courbes du profil</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="111" />
+      <source>Export the profile plot</source>
+      <translation>Exporter le graphique du profil</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="236" />
       <source>Export the time series (CSV)</source>
       <translation>Exporter la série temporelle (CSV)</translation>
     </message>
@@ -749,7 +807,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Emprise (facultative, tout SCR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="100" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="104" />
       <source>Extent (part of a cube)</source>
       <translation>Emprise (partie d'un cube)</translation>
     </message>
@@ -762,6 +820,11 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <location filename="../itslive_qgis/processing/alg_load_granules.py" line="58" />
       <source>Field holding the granule URL</source>
       <translation>Champ contenant l'URL du granule</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="94" />
+      <source>Field naming each outline (e.g. rgi_id)</source>
+      <translation>Champ qui nomme chaque contour (p. ex. rgi_id)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="39" />
@@ -811,6 +874,21 @@ Omettre un vrai cycle semi-annuel biaise l'amplitude annuelle là où l'hiver n'
       <translation>Vecteurs d'écoulement</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_flowline.py" line="103" />
+      <source>Flowline</source>
+      <translation>Ligne d'écoulement</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_flowline.py" line="56" />
+      <source>Flowline from a point</source>
+      <translation>Ligne d'écoulement depuis un point</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_flowline.py" line="152" />
+      <source>Flowline of {:.0f} m ({:.0f} m upstream: {}; {:.0f} m downstream: {})</source>
+      <translation>Ligne d'écoulement de {:.0f} m ({:.0f} m vers l'amont : {} ; {:.0f} m vers l'aval : {})</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="114" />
       <source>Flux divergence</source>
       <translation>Divergence du flux</translation>
@@ -836,9 +914,31 @@ Omettre un vrai cycle semi-annuel biaise l'amplitude annuelle là où l'hiver n'
       <translation>Pour votre propre environnement (conda, un venv, le shell OSGeo4W) :</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="55" />
+      <source>For each polygon of OUTLINE (e.g. RGI outlines; the selected features only when you tick 'Selected features only'), the time series of the glacier's velocity from INPUT: a datacube (.zarr, one row per image pair, time = mid_date, with date_start and date_end), a subset, an inversion result (one row per step) or a static field (one row).
+
+Columns: area_km2 (the outline's area on the grid), observed_fraction (area of pixels with both components valid / area of the outline), n_pixels_observed, vx_mean, vy_mean and v_mean (area-weighted mean of the components, then the speed, m/yr), vx_median, vy_median, v_median (weighted medians of the components, then the speed), and v_mean_of_speeds.
+
+Why the components are averaged first: a pixel's speed is always positive, so its noise does not cancel; on slow or noisy ice the mean of the pixels' speeds is biased UP (by about 1.25 times the error where the true speed is near zero). Averaging vx and vy first lets the noise cancel; v_mean_of_speeds is given only to show the difference.
+Weights: the exact area of each pixel inside the outline (pixels partly inside count by their fraction). MIN_OBSERVED: leave out times when less of the glacier is observed (0 keeps every time with any observation).
+OUTPUT: a table (CSV, GeoPackage, ...), without geometry; outline_id from ID_FIELD (or the feature id).</source>
+      <translation>Pour chaque polygone d'OUTLINE (p. ex. des contours RGI ; seulement les entités sélectionnées si vous cochez « Entités sélectionnées uniquement »), la série temporelle de la vitesse du glacier d'après INPUT : un cube de données (.zarr, une ligne par paire d'images, time = mid_date, avec date_start et date_end), un extrait, un résultat d'inversion (une ligne par pas) ou un champ statique (une ligne).
+
+Colonnes : area_km2 (surface du contour sur la grille), observed_fraction (surface des pixels dont les deux composantes sont valides / surface du contour), n_pixels_observed, vx_mean, vy_mean et v_mean (moyenne des composantes pondérée par la surface, puis la norme, m/yr), vx_median, vy_median, v_median (médianes pondérées des composantes, puis la norme) et v_mean_of_speeds.
+
+Pourquoi moyenner d'abord les composantes : la norme d'un pixel est toujours positive, son bruit ne se compense donc pas ; sur de la glace lente ou bruitée, la moyenne des normes des pixels est biaisée VERS LE HAUT (d'environ 1,25 fois l'erreur là où la vitesse vraie est proche de zéro). Moyenner vx et vy d'abord laisse le bruit se compenser ; v_mean_of_speeds n'est donné que pour montrer la différence.
+Poids : la surface exacte de chaque pixel à l'intérieur du contour (les pixels partiellement à l'intérieur comptent pour leur fraction). MIN_OBSERVED : écarte les dates où une plus petite part du glacier est observée (0 garde toute date ayant une observation).
+OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'après ID_FIELD (ou l'identifiant de l'entité).</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="154" />
       <source>Forward</source>
       <translation>Vers l'aval</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="177" />
+      <source>Fraction observed</source>
+      <translation>Fraction observée</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_export_animation.py" line="88" />
@@ -859,6 +959,21 @@ Omettre un vrai cycle semi-annuel biaise l'amplitude annuelle là où l'hiver n'
       <location filename="../itslive_qgis/layers/granule.py" line="134" />
       <source>GDAL cannot read the granule {}: {}</source>
       <translation>GDAL ne peut pas lire le granule {} : {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_gp.py" line="104" />
+      <source>Gaussian process</source>
+      <translation>Processus gaussien</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_gp.py" line="26" />
+      <source>Gaussian process (pairs as interval means)</source>
+      <translation>Processus gaussien (paires = moyennes sur l'intervalle)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/point_gp.py" line="78" />
+      <source>Gaussian process failed: {}</source>
+      <translation>Échec du processus gaussien : {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="130" />
@@ -899,6 +1014,41 @@ Omettre un vrai cycle semi-annuel biaise l'amplitude annuelle là où l'hiver n'
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="88" />
       <source>Glacier outline (polygons, any CRS)</source>
       <translation>Contour du glacier (polygones, n'importe quel SCR)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="87" />
+      <source>Glacier outlines (polygons, any CRS)</source>
+      <translation>Contours de glaciers (polygones, tout SCR)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/outlines.py" line="25" />
+      <source>Glacier outlines: only pixels inside these polygons (optional, any CRS)</source>
+      <translation>Contours de glaciers : seulement les pixels dans ces polygones (facultatif, tout SCR)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="176" />
+      <source>Glacier speed (m/yr)</source>
+      <translation>Vitesse du glacier (m/an)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="113" />
+      <source>Glacier statistics</source>
+      <translation>Statistiques du glacier</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="219" />
+      <source>Glacier statistics (itslive:glacierstats)</source>
+      <translation>Statistiques du glacier (itslive:glacierstats)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="52" />
+      <source>Glacier statistics over time</source>
+      <translation>Statistiques de glacier dans le temps</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/dock.py" line="90" />
+      <source>Glaciers</source>
+      <translation>Glaciers</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/granule.py" line="74" />
@@ -949,6 +1099,16 @@ Omettre un vrai cycle semi-annuel biaise l'amplitude annuelle là où l'hiver n'
       <location filename="../itslive_qgis/layers/basemap.py" line="51" />
       <source>Hillshade of {}</source>
       <translation>Ombrage de {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="123" />
+      <source>Hovmoller diagram (distance x time, m/yr)</source>
+      <translation>Diagramme de Hovmöller (distance x temps, m/yr)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="104" />
+      <source>Hovmoller time bin (days)</source>
+      <translation>Classe de temps du diagramme de Hovmöller (jours)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="61" />
@@ -1045,7 +1205,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>ITS_LIVE divergence du flux — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="47" />
+      <location filename="../itslive_qgis/processing/provider.py" line="50" />
       <source>ITS_LIVE glacier and ice-sheet velocities</source>
       <translation>Vitesses ITS_LIVE des glaciers et des calottes polaires</translation>
     </message>
@@ -1070,7 +1230,12 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Paire ITS_LIVE {} — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="452" />
+      <location filename="../itslive_qgis/gui/point_gp.py" line="83" />
+      <source>ITS_LIVE point Gaussian process</source>
+      <translation>Processus gaussien ITS_LIVE d'un point</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="456" />
       <source>ITS_LIVE point inversion</source>
       <translation>Inversion ITS_LIVE en un point</translation>
     </message>
@@ -1217,7 +1382,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inversion</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="466" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="470" />
       <source>Inversion failed: {}</source>
       <translation>Échec de l'inversion : {}</translation>
     </message>
@@ -1227,7 +1392,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inverser</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="67" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="69" />
       <source>Invert pair velocities to a time series</source>
       <translation>Inverser les vitesses des paires en série temporelle</translation>
     </message>
@@ -1240,6 +1405,16 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="138" />
       <source>Keep the time axis (time, y, x): dh per epoch, or dh/dt per lag window</source>
       <translation>Garder l'axe temporel (time, y, x) : dh par époque, ou dh/dt par fenêtre de décalage</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="217" />
+      <source>LINE holds no line with at least two vertices.</source>
+      <translation>LINE ne contient aucune ligne d'au moins deux sommets.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="212" />
+      <source>LINE: the first feature has {} parts; use a single line (explode it first).</source>
+      <translation>LINE : la première entité a {} parties ; utilisez une ligne simple (éclatez-la d'abord).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/timeseries_plot.py" line="342" />
@@ -1297,6 +1472,11 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Nom de la mise en page dans le projet</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="102" />
+      <source>Leave out times when less of the glacier is observed (fraction 0-1)</source>
+      <translation>Écarter les dates où une plus petite part du glacier est observée (fraction 0-1)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/layers/layout.py" line="173" />
       <source>Legend</source>
       <translation>Légende</translation>
@@ -1310,6 +1490,11 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="92" />
       <source>Length scale for the logarithmic method (metres)</source>
       <translation>Échelle de longueur pour la méthode logarithmique (mètres)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="93" />
+      <source>Line (first or selected feature, any CRS)</source>
+      <translation>Ligne (première entité ou entité sélectionnée, tout SCR)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="42" />
@@ -1399,6 +1584,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="84" />
       <source>Logarithmic strain over a length scale (Alley et al. 2018)</source>
       <translation>Déformation logarithmique sur une échelle de longueur (Alley et al. 2018)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_flowline.py" line="79" />
+      <source>Longest trace each way (metres)</source>
+      <translation>Tracé le plus long dans chaque sens (mètres)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/cube_list.py" line="184" />
@@ -1601,6 +1791,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Nombre de granules</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="172" />
+      <source>OUTLINE holds no polygon.</source>
+      <translation>OUTLINE ne contient aucun polygone.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_export_animation.py" line="112" />
       <source>OUTPUT must end in .gif or .mp4; got {}.</source>
       <translation>OUTPUT doit se terminer par .gif ou .mp4 ; reçu {}.</translation>
@@ -1629,6 +1824,26 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <location filename="../itslive_qgis/processing/alg_install_dependencies.py" line="63" />
       <source>Only show the pip command</source>
       <translation>Afficher seulement la commande pip</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="288" />
+      <source>Open a profile</source>
+      <translation>Ouvrir un profil</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="293" />
+      <source>Open glacier statistics</source>
+      <translation>Ouvrir des statistiques de glacier</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="191" />
+      <source>Open profile...</source>
+      <translation>Ouvrir un profil...</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="222" />
+      <source>Open statistics table...</source>
+      <translation>Ouvrir une table de statistiques...</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/point_granule.py" line="60" />
@@ -1671,7 +1886,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Image PNG (*.png);;Document PDF (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="246" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="247" />
       <source>PNG images (*.png)</source>
       <translation>Images PNG (*.png)</translation>
     </message>
@@ -1696,7 +1911,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Largeur de la page (mm)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="132" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="137" />
       <source>Pair weighting</source>
       <translation>Pondération des paires</translation>
     </message>
@@ -1725,7 +1940,7 @@ Une particule s'arrête à sa dernière position pourvue de données lorsqu'elle
 OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier sommet au point de départ ; M = jours écoulés depuis le 1970-01-01 à chaque sommet (décroissant pour les trajectoires vers l'amont). Champs : seed_id (identifiant de l'entité du point de départ), start et end (dates-heures : premier et dernier instant de la trajectoire), direction, stop_reason. Pour l'animer avec le contrôleur temporel, réglez le mode temporel de la couche sur des champs séparés pour la date/heure de début et de fin, avec start et end (la boîte à outils le fait lorsqu'elle charge la couche).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="295" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="296" />
       <source>Pick a point on the map</source>
       <translation>Choisir un point sur la carte</translation>
     </message>
@@ -1740,12 +1955,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Les pixels dont la v_error est plus grande sont masqués (MAX_V_ERROR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="479" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="483" />
       <source>Plotting needs matplotlib: install python3-matplotlib (or pip install matplotlib).</source>
       <translation>Le tracé nécessite matplotlib : installez python3-matplotlib (ou pip install matplotlib).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="314" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="315" />
       <source>Point</source>
       <translation>Point</translation>
     </message>
@@ -1770,7 +1985,17 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Produit</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="519" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="118" />
+      <source>Profile (NetCDF)</source>
+      <translation>Profil (NetCDF)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="267" />
+      <source>Profile {}: {} samples</source>
+      <translation>Profil {} : {} échantillons</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="523" />
       <source>P{} {} px ({}, {})</source>
       <translation>P{} {} px ({}, {})</translation>
     </message>
@@ -1833,6 +2058,11 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Lecture des paires d'images sous le point...</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="58" />
+      <source>Reading the profile</source>
+      <translation>Lecture du profil</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/download_panel.py" line="156" />
       <source>Reads the {} cube(s) selected in Datacubes: {}</source>
       <translation>Lit les {} cube(s) sélectionné(s) dans Cubes de données : {}</translation>
@@ -1853,17 +2083,17 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Poids de régularisation</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="115" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="120" />
       <source>Regularisation weight (0 = automatic, cross-validation)</source>
       <translation>Poids de régularisation (0 = automatique, validation croisée)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="362" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="363" />
       <source>Regularisation weight lambda; larger is smoother. 0 = chosen by cross-validation over images.</source>
       <translation>Poids de régularisation lambda ; plus il est grand, plus la série est lisse. 0 = choisi par validation croisée sur les images.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="124" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="129" />
       <source>Regularised derivative</source>
       <translation>Dérivée régularisée</translation>
     </message>
@@ -1903,7 +2133,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Fichier résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="139" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="144" />
       <source>Robust (down-weight outliers)</source>
       <translation>Robuste (réduire le poids des valeurs aberrantes)</translation>
     </message>
@@ -1923,12 +2153,22 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>URL du point de terminaison compatible S3</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="313" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="100" />
+      <source>Sample spacing along the line (metres)</source>
+      <translation>Espacement des échantillons le long de la ligne (mètres)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="157" />
+      <source>Sampling {} every {} m along a {}-vertex line</source>
+      <translation>Échantillonnage de {} tous les {} m le long d'une ligne de {} sommets</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="314" />
       <source>Satellite</source>
       <translation>Satellite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="313" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="314" />
       <source>Satellite (one point) / point</source>
       <translation>Satellite (un point) / point</translation>
     </message>
@@ -1953,6 +2193,11 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Ajustement saisonnier</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/point_gp.py" line="35" />
+      <source>Second smoother</source>
+      <translation>Second lissage</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="141" />
       <source>Seed points</source>
       <translation>Points de départ</translation>
@@ -1973,7 +2218,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Sentinel-{}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="322" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="323" />
       <source>Show</source>
       <translation>Afficher</translation>
     </message>
@@ -2003,7 +2248,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Taille maximale, Go (téléchargement ou sortie non compressée ; vide = option de l'extension, 0 = sans limite)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="371" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="372" />
       <source>Smoothing</source>
       <translation>Lissage</translation>
     </message>
@@ -2018,12 +2263,12 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Fichier source : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="324" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="143" />
       <source>Speed</source>
       <translation>Vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="310" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="311" />
       <source>Speed v</source>
       <translation>Vitesse v</translation>
     </message>
@@ -2053,9 +2298,29 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>La date de début {} n'est pas une date : écrivez-la sous la forme AAAA-MM-JJ, p. ex. 2018-01-01.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_flowline.py" line="74" />
+      <source>Start point</source>
+      <translation>Point de départ</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="260" />
       <source>Static field and no start date: the tracks start on 2000-01-01.</source>
       <translation>Champ statique et aucune date de début : les trajectoires commencent le 2000-01-01.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="132" />
+      <source>Statistics of {} outline(s) over {}</source>
+      <translation>Statistiques de {} contour(s) sur {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="274" />
+      <source>Statistics {}: {} rows, {} outline(s)</source>
+      <translation>Statistiques {} : {} lignes, {} contour(s)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_flowline.py" line="85" />
+      <source>Stop on ice slower than (m/yr)</source>
+      <translation>S'arrêter sur la glace plus lente que (m/yr)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="93" />
@@ -2083,12 +2348,12 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Extrait (*.nc *.zarr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="96" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="100" />
       <source>Subset (*.nc *.zarr);;All files (*)</source>
       <translation>Extrait (*.nc *.zarr);;Tous les fichiers (*)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="95" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="99" />
       <source>Subset file or datacube (path or URL)</source>
       <translation>Fichier d'extrait ou cube de données (chemin ou URL)</translation>
     </message>
@@ -2260,6 +2525,11 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>La couche de contour ne contient aucun polygone.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="202" />
+      <source>The profiles nearest to these dates, one curve each (one curve per date).</source>
+      <translation>Les profils les plus proches de ces dates, une courbe chacun (une courbe par date).</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="276" />
       <source>The seed layer holds no point.</source>
       <translation>La couche de points de départ ne contient aucun point.</translation>
@@ -2268,6 +2538,11 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <location filename="../itslive_qgis/gui/composite_form.py" line="42" />
       <source>The size estimate is for image pairs: an annual composite holds one layer per year (a few MB).</source>
       <translation>L'estimation de taille vaut pour les paires d'images : un composite annuel contient une couche par année (quelques Mo).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="174" />
+      <source>The velocity field is static: no Hovmoller diagram (it needs a time axis).</source>
+      <translation>Le champ de vitesse est statique : pas de diagramme de Hovmöller (il faut un axe temporel).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/velocity_inputs.py" line="148" />
@@ -2290,7 +2565,12 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Tuile (centre)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="160" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="153" />
+      <source>Time (year)</source>
+      <translation>Temps (année)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="165" />
       <source>Time series</source>
       <translation>Série temporelle</translation>
     </message>
@@ -2300,7 +2580,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Pas de temps</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="105" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="110" />
       <source>Time step (days)</source>
       <translation>Pas de temps (jours)</translation>
     </message>
@@ -2313,6 +2593,11 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="147" />
       <source>Title</source>
       <translation>Titre</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_flowline.py" line="122" />
+      <source>Tracing the flowline through ({:.1f}, {:.1f}) in {}</source>
+      <translation>Tracé de la ligne d'écoulement passant par ({:.1f}, {:.1f}) dans {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="72" />
@@ -2335,10 +2620,11 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Suivi de {} point(s) de départ ({}) pendant {} jours à partir du {} dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="70" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="72" />
       <source>Turns ITS_LIVE image-pair velocities (each the mean over its acquisition interval) into velocities on a regular grid of INTERVAL_DAYS steps, per pixel, for vx and vy (m/yr); speed v is derived. Each pair observes the exact fraction of every step its interval covers. The problem is regularised least squares with a penalty on the first or second time derivative (DERIVATIVE) weighted by LAMBDA; LAMBDA = 0 chooses it by cross-validation that leaves out whole images (every pair sharing an image), because ITS_LIVE errors are correlated through shared images. WEIGHTING 'pair errors' (the default) weights pairs by 1/sigma^2 from vx_error/vy_error (v_error when those are absent); 'none' weights every pair alike, which lets the noisy short pairs dominate real ITS_LIVE data. ROBUST re-weights outliers (IRLS). Steps no pair informs are NaN.
 
 INPUT: a subset written by itslive:downloadsubset (.nc/.zarr) or an ITS_LIVE datacube (Zarr path or URL, read from the configured endpoint); EXTENT takes part of a cube.
+OUTLINE (optional polygons, e.g. selected glacier outlines): only the pixels inside them are inverted; the others are NaN and chunks wholly outside are not read.
 SATELLITES: comma-separated list (e.g. 8,9,2A,2B); START_DATE/END_DATE: YYYY-MM-DD.
 OUTPUT: CF NetCDF with dims (time, y, x), time at step centres with time_bnds; vx, vy, v, count (pairs touching the step), vx_sigma, vy_sigma, v_sigma (posterior 1-sigma, m/yr).
 
@@ -2346,6 +2632,7 @@ On the CPU, compiled band solvers (numba) run pixel batches on every core; on a 
       <translation>Transforme les vitesses ITS_LIVE par paire d'images (chacune étant la moyenne sur son intervalle d'acquisition) en vitesses sur une grille temporelle régulière de pas INTERVAL_DAYS, pixel par pixel, pour vx et vy (m/yr) ; la norme v en est déduite. Chaque paire observe la fraction exacte de chaque pas couverte par son intervalle. Le problème est résolu par moindres carrés régularisés, avec une pénalité sur la dérivée temporelle première ou seconde (DERIVATIVE) pondérée par LAMBDA ; avec LAMBDA = 0, ce poids est choisi par une validation croisée qui écarte des images entières (toutes les paires qui partagent une image), car les erreurs ITS_LIVE sont corrélées par les images partagées. WEIGHTING 'pair errors' (par défaut) pondère les paires par 1/sigma^2 d'après vx_error/vy_error (v_error à défaut) ; 'none' donne le même poids à toutes les paires, ce qui laisse les paires courtes et bruitées dominer sur les données ITS_LIVE réelles. ROBUST réduit le poids des valeurs aberrantes (IRLS). Les pas qu'aucune paire ne renseigne valent NaN.
 
 INPUT : un extrait écrit par itslive:downloadsubset (.nc/.zarr) ou un cube de données ITS_LIVE (chemin ou URL Zarr, lu depuis le point de terminaison configuré) ; EXTENT permet de n'en prendre qu'une partie.
+OUTLINE (polygones facultatifs, p. ex. des contours de glaciers sélectionnés) : seuls les pixels à l'intérieur sont inversés ; les autres valent NaN et les blocs entièrement à l'extérieur ne sont pas lus.
 SATELLITES : liste séparée par des virgules (p. ex. 8,9,2A,2B) ; START_DATE/END_DATE : AAAA-MM-JJ.
 OUTPUT : NetCDF CF de dimensions (time, y, x), temps au centre des pas avec time_bnds ; vx, vy, v, count (nombre de paires recouvrant le pas), vx_sigma, vy_sigma, v_sigma (écart type a posteriori à 1 sigma, m/yr).
 
@@ -2377,7 +2664,20 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Variables (séparées par des virgules ; vide = valeurs par défaut)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/velocity_inputs.py" line="64" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="63" />
+      <source>Velocity along a line, over time: samples every SPACING_M metres (map metres in the velocity grid's CRS, default 120 m = one ITS_LIVE cell) along the first feature of LINE (or the first selected one), from a datacube (.zarr), a subset, an inversion result or a static field (NetCDF/Zarr with vx, vy in m/yr); a datacube URL is read from the configured store, only the chunks under the line.
+
+OUTPUT (.nc): dims (time, distance), or (distance) for a static field; v = speed of the interpolated components (m/yr), v_along = component along the line, positive in the line's direction (the flow-parallel speed a flowline model wants when the line is a flowline), v_across = component across it, positive to the left; distance_m (metres from the first vertex), x and y of each sample. Bilinear interpolation of vx and vy; a sample next to a missing cell that carries weight is NaN. Cube pairs keep their mid_date (sorted) and date_dt.
+HOVMOLLER (optional GeoTIFF): a distance x time raster of v_along (m/yr): x = km along the line (one pixel per sample), y = decimal year (rows of BIN_DAYS days, the latest on top, the mean of the profiles in each bin); it has no map CRS.
+Draw the line with the digitizing tools, or make a flowline with itslive:flowline.</source>
+      <translation>Vitesse le long d'une ligne, dans le temps : échantillons tous les SPACING_M mètres (mètres de carte dans le SCR de la grille de vitesse, 120 m par défaut = une cellule ITS_LIVE) le long de la première entité de LINE (ou de la première sélectionnée), d'après un cube de données (.zarr), un extrait, un résultat d'inversion ou un champ statique (NetCDF/Zarr avec vx, vy en m/yr) ; l'URL d'un cube de données est lue depuis le stockage configuré, seulement les blocs sous la ligne.
+
+OUTPUT (.nc) : dimensions (time, distance), ou (distance) pour un champ statique ; v = norme des composantes interpolées (m/yr), v_along = composante le long de la ligne, positive dans le sens de la ligne (la vitesse parallèle à l'écoulement qu'attend un modèle de ligne d'écoulement quand la ligne en est une), v_across = composante en travers, positive vers la gauche ; distance_m (mètres depuis le premier sommet), x et y de chaque échantillon. Interpolation bilinéaire de vx et vy ; un échantillon voisin d'une cellule manquante qui a du poids vaut NaN. Les paires d'un cube gardent leur mid_date (triée) et date_dt.
+HOVMOLLER (GeoTIFF facultatif) : un raster distance x temps de v_along (m/yr) : x = km le long de la ligne (un pixel par échantillon), y = année décimale (lignes de BIN_DAYS jours, la plus récente en haut, moyenne des profils de chaque classe) ; il n'a pas de SCR de carte.
+Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoulement avec itslive:flowline.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="79" />
       <source>Velocity dataset (NetCDF file or .zarr folder path; vx, vy in m/yr)</source>
       <translation>Jeu de données de vitesse (fichier NetCDF ou chemin d'un dossier .zarr ; vx, vy en m/yr)</translation>
     </message>
@@ -2387,9 +2687,24 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Couche de vitesse</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="60" />
+      <source>Velocity profile along a line</source>
+      <translation>Profil de vitesse le long d'une ligne</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="188" />
+      <source>Velocity profile along a line (itslive:profile)</source>
+      <translation>Profil de vitesse le long d'une ligne (itslive:profile)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/plugin.py" line="62" />
       <source>Velocity time series at a point</source>
       <translation>Série temporelle de vitesse en un point</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_flowline.py" line="76" />
+      <source>Vertex spacing (metres)</source>
+      <translation>Espacement des sommets (mètres)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/invert_panel.py" line="61" />
@@ -2397,7 +2712,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Pondération</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="107" />
+      <location filename="../itslive_qgis/processing/provider.py" line="110" />
       <source>Workflow: cubes, subset, time series, strain rates, dh/dt</source>
       <translation>Chaîne de traitement : cubes, extrait, série temporelle, vitesses de déformation, dh/dt</translation>
     </message>
@@ -2407,7 +2722,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Fichier {} écrit, mais son chargement a échoué : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="239" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="240" />
       <source>Wrote {}</source>
       <translation>Fichier écrit : {}</translation>
     </message>
@@ -2437,9 +2752,19 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>un nombre fini</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="194" />
+      <source>across</source>
+      <translation>en travers</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/download_panel.py" line="109" />
       <source>all; e.g. 8,9,2A,2B</source>
       <translation>tous ; p. ex. 8,9,2A,2B</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="194" />
+      <source>along the line</source>
+      <translation>le long de la ligne</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="167" />
@@ -2502,7 +2827,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>différences centrées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="318" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="319" />
       <source>colour pairs by</source>
       <translation>colorer les paires par</translation>
     </message>
@@ -2517,12 +2842,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>modèle saisonnier du composite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="155" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="160" />
       <source>cpu</source>
       <translation>cpu</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="155" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="160" />
       <source>cuda</source>
       <translation>cuda</translation>
     </message>
@@ -2530,6 +2855,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <location filename="../itslive_qgis/gui/download_panel.py" line="118" />
       <source>date_dt min / max</source>
       <translation>date_dt min / max</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="200" />
+      <source>dates YYYY-MM-DD, comma-separated (empty: 24 spread)</source>
+      <translation>dates AAAA-MM-JJ, séparées par des virgules (vide : 24 réparties)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/download_panel.py" line="106" />
@@ -2547,12 +2877,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>vide = CMR de la NASA (https://cmr.earthdata.nasa.gov)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="320" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="321" />
       <source>error bars</source>
       <translation>barres d'erreur</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="125" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="130" />
       <source>first</source>
       <translation>première</translation>
     </message>
@@ -2562,7 +2892,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>dérivée première</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/provider.py" line="126" />
+      <location filename="../itslive_qgis/processing/provider.py" line="129" />
       <source>flux: THICKNESS is given, so choose a file for the flux divergence (flux).</source>
       <translation>flux : THICKNESS est donné, choisissez donc un fichier pour la divergence du flux (flux).</translation>
     </message>
@@ -2582,7 +2912,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>paire d'images (barre = intervalle d'acquisition)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="342" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="343" />
       <source>inverted series, step</source>
       <translation>série inversée, pas</translation>
     </message>
@@ -2642,6 +2972,16 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>sur des cellules sans donnée</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="198" />
+      <source>one curve per date</source>
+      <translation>une courbe par date</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="197" />
+      <source>one curve per year</source>
+      <translation>une courbe par année</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="94" />
       <source>or: ICESat-2 heights layer (itslive:icesat2heights)</source>
       <translation>ou : couche d'altitudes ICESat-2 (itslive:icesat2heights)</translation>
@@ -2672,7 +3012,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>hors de la grille de vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="133" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="138" />
       <source>pair errors</source>
       <translation>erreurs des paires</translation>
     </message>
@@ -2700,12 +3040,12 @@ Convention de signe (celle de itslive:fluxdivergence) : dynamic_dhdt = -flux_div
 DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté par interpolation bilinéaire sur la grille du flux si les grilles diffèrent). FLUX_DIVERGENCE : le NetCDF écrit par itslive:fluxdivergence (dynamic_dhdt, dynamic_dhdt_error ; un axe temporel est moyenné). OUTPUT : NetCDF CF avec residual_dhdt, residual_dhdt_sigma, dhdt_observed et dynamic_dhdt, et la convention de signe dans ses attributs.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="351" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="352" />
       <source>robust</source>
       <translation>robuste</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="125" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="130" />
       <source>second</source>
       <translation>seconde</translation>
     </message>
@@ -2713,6 +3053,11 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <location filename="../itslive_qgis/gui/invert_panel.py" line="55" />
       <source>second derivative</source>
       <translation>dérivée seconde</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="194" />
+      <source>speed</source>
+      <translation>norme</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="243" />
@@ -2725,7 +3070,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>la couche d'altitudes</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="332" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="333" />
       <source>to</source>
       <translation>à</translation>
     </message>
@@ -2735,7 +3080,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>v (m/an) — paire {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="367" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="368" />
       <source>weight pairs by their errors</source>
       <translation>pondérer les paires par leurs erreurs</translation>
     </message>
@@ -2745,7 +3090,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} (ITS_LIVE)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="270" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="145" />
       <source>{} (m/yr)</source>
       <translation>{} (m/an)</translation>
     </message>
@@ -2788,6 +3133,16 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <location filename="../itslive_qgis/gui/point_figure.py" line="37" />
       <source>{} at {} points</source>
       <translation>{} en {} points</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="72" />
+      <source>{} cannot be read as a table: {}</source>
+      <translation>{} ne peut pas être lu comme une table : {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="156" />
+      <source>{} curve(s) along a {:.1f} km line</source>
+      <translation>{} courbe(s) le long d'une ligne de {:.1f} km</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="98" />
@@ -2840,6 +3195,11 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} est un résultat {} lisible ; aucun projet dans lequel le charger, rien n'a été chargé.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="77" />
+      <source>{} is not a glacier statistics table (no {}).</source>
+      <translation>{} n'est pas une table de statistiques de glacier (pas de {}).</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_export_animation.py" line="175" />
       <source>{} is not after {}: swap them.</source>
       <translation>{} n'est pas après {} : inversez-les.</translation>
@@ -2860,7 +3220,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} paires écrites dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="226" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="232" />
       <source>{} pairs, {} x {} pixels</source>
       <translation>{} paires, {} x {} pixels</translation>
     </message>
@@ -2868,6 +3228,16 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <location filename="../itslive_qgis/processing/alg_mosaic.py" line="89" />
       <source>{} raster</source>
       <translation>raster {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="154" />
+      <source>{} rows written.</source>
+      <translation>{} lignes écrites.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="178" />
+      <source>{} samples over {:.0f} m, {} valid values written to {}</source>
+      <translation>{} échantillons sur {:.0f} m, {} valeurs valides écrites dans {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="223" />
@@ -2885,7 +3255,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} cube(s) sélectionné(s) absent(s) du catalogue, désélectionné(s) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="417" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="421" />
       <source>{} series, {} image pairs ({} objects read)</source>
       <translation>{} série(s), {} paires d'images ({} objets lus)</translation>
     </message>
@@ -2929,6 +3299,16 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} : HEIGHT_CHANGE est donné, choisissez donc un fichier pour {}.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="166" />
+      <source>{}: mean</source>
+      <translation>{} : moyenne</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="172" />
+      <source>{}: median</source>
+      <translation>{} : médiane</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/base.py" line="281" />
       <source>{}: no input given: choose {}.</source>
       <translation>{} : aucune entrée : choisissez {}.</translation>
@@ -2942,6 +3322,11 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <location filename="../itslive_qgis/processing/velocity_inputs.py" line="238" />
       <source>{}: no output file given: choose a .nc or .tif file.</source>
       <translation>{} : aucun fichier de sortie : choisissez un fichier .nc ou .tif.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/outlines.py" line="46" />
+      <source>{}: the layer has no polygon (or none selected).</source>
+      <translation>{} : la couche n'a aucun polygone (ou aucun sélectionné).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_load_granules.py" line="82" />
@@ -2987,6 +3372,11 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="308" />
       <source>{}: {} is outside the result's time steps ({} to {}).</source>
       <translation>{} : {} est hors des pas de temps du résultat ({} à {}).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/outlines.py" line="62" />
+      <source>{}: {} pixels inside the outline(s), {:.2f} km2</source>
+      <translation>{} : {} pixels dans le(s) contour(s), {:.2f} km2</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="307" />

@@ -170,6 +170,8 @@ CAPABILITIES = {
     "timeseries": ("numpy", "xarray", "zarr", "s3fs", "numba", "pyproj", "shapely", "matplotlib"),
     "elevation": ("numpy", "pandas", "xarray", "pyproj", "netCDF4", "h5py"),
     "granules": ("numpy", "xarray", "zarr", "s3fs", "pyproj"),
+    "profile": ("numpy", "xarray", "zarr", "pyproj", "rasterio", "netCDF4"),
+    "glacier": ("numpy", "xarray", "zarr", "pyproj", "shapely", "pandas"),
 }
 
 #: capability -> the sets that provide it (installed together); optional sets that speed it up
@@ -183,6 +185,8 @@ CAPABILITY_SETS = {
     "timeseries": ("core", "numba"),
     "elevation": ("core", "icesat2"),
     "granules": ("core",),
+    "profile": ("core",),
+    "glacier": ("core",),
 }
 RECOMMENDED_SETS = {"inversion": ("torch",)}  # only where an NVIDIA GPU is there to use (CUDA)
 

@@ -82,6 +82,12 @@ class ItsLiveDock(QDockWidget):
 
             self.analysis = AnalysisPanel(iface, body)
             self.tabs.addTab(self.analysis, tr("Analysis"))
+        self.glaciers = None
+        if not deps.missing("profile"):
+            from .glacier_panel import GlacierPanel  # profile curves and glacier statistics
+
+            self.glaciers = GlacierPanel(iface, body)
+            self.tabs.addTab(self.glaciers, tr("Glaciers"))
         self.setWidget(body)
 
         project = QgsProject.instance()
@@ -151,6 +157,6 @@ class ItsLiveDock(QDockWidget):
                 signal.disconnect(slot)
             except TypeError:
                 pass
-        for panel in (self.cubes, self.download, self.invert, self.timeseries, self.analysis):
+        for panel in (self.cubes, self.download, self.invert, self.timeseries, self.analysis, self.glaciers):
             if panel is not None:
                 panel.shutdown()

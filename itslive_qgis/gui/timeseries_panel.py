@@ -201,6 +201,7 @@ class TimeSeriesPanel(QWidget):
         """Redraw the pairs now and re-run the inversions (in the background) when the filters changed."""
         self.redraw()
         self._inversion_timer.start()
+        self.gp.update()
 
     def redraw(self):
         """Redraw the plot from the current state."""
@@ -369,6 +370,9 @@ class TimeSeriesPanel(QWidget):
         smooth.addWidget(self.lam_spin)
         smooth.addWidget(self.errors_check)
         form.addRow(tr("Smoothing"), smooth)
+        from .point_gp import PointGP  # the second smoother (interval-mean Gaussian process)
+
+        self.gp = PointGP(self, form)
         self.invert_check.toggled.connect(self.refresh)
         self.interval.valueChanged.connect(self.refresh)
         self.robust_check.toggled.connect(self.refresh)

@@ -24,6 +24,7 @@ from .base import (
     progress_for,
     satellites_problem,
 )
+from .outlines import OUTLINE, add_outline_parameter, apply_outline
 
 DERIVATIVES = (1, 2)
 WEIGHTINGS = ("none", "errors")
@@ -37,6 +38,7 @@ class InvertAlgorithm(ItsLiveAlgorithm):
     CAPABILITY = "inversion"
     INPUT = "INPUT"
     EXTENT = "EXTENT"
+    OUTLINE = OUTLINE
     INTERVAL_DAYS = "INTERVAL_DAYS"
     LAMBDA = "LAMBDA"
     DERIVATIVE = "DERIVATIVE"
@@ -81,6 +83,8 @@ class InvertAlgorithm(ItsLiveAlgorithm):
             "are NaN.\n\n"
             "INPUT: a subset written by itslive:downloadsubset (.nc/.zarr) or an ITS_LIVE datacube "
             "(Zarr path or URL, read from the configured endpoint); EXTENT takes part of a cube.\n"
+            "OUTLINE (optional polygons, e.g. selected glacier outlines): only the pixels inside them are "
+            "inverted; the others are NaN and chunks wholly outside are not read.\n"
             "SATELLITES: comma-separated list (e.g. 8,9,2A,2B); START_DATE/END_DATE: YYYY-MM-DD.\n"
             "OUTPUT: CF NetCDF with dims (time, y, x), time at step centres with time_bnds; vx, vy, v, "
             "count (pairs touching the step), vx_sigma, vy_sigma, v_sigma (posterior 1-sigma, m/yr).\n\n"
@@ -99,6 +103,7 @@ class InvertAlgorithm(ItsLiveAlgorithm):
         self.addParameter(
             QgsProcessingParameterExtent(self.EXTENT, tr("Extent (part of a cube)"), optional=True)
         )
+        add_outline_parameter(self)
         self.addParameter(
             QgsProcessingParameterNumber(
                 self.INTERVAL_DAYS,
@@ -222,6 +227,7 @@ class InvertAlgorithm(ItsLiveAlgorithm):
             bounds = extent_in_crs(self, parameters, self.EXTENT, context, crs)
         if bounds is not None:
             ds = self.run_core(select_extent, ds, *bounds)
+        ds = apply_outline(self, parameters, context, ds, feedback)  # pixels outside NaN: not inverted
         feedback.pushInfo(
             tr("{} pairs, {} x {} pixels").format(ds.sizes["mid_date"], ds.sizes["y"], ds.sizes["x"])
         )

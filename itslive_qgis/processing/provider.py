@@ -31,6 +31,9 @@ ALGORITHMS = (
     ("alg_mass_balance", "MassBalanceAlgorithm"),
     ("alg_composite", "CompositeAlgorithm"),
     ("alg_seasonal_fit", "SeasonalFitAlgorithm"),
+    ("alg_flowline", "FlowlineAlgorithm"),
+    ("alg_profile", "ProfileAlgorithm"),
+    ("alg_glacier_stats", "GlacierStatsAlgorithm"),
 )
 
 

@@ -5,6 +5,7 @@ from .. import lazy_face
 #: this room's public face: name -> the module that defines it (lazy, see core.lazy_face)
 _FACE = {
     "FlowField": "tracking",
+    "GridSampler": "grid",
     "Track": "tracking",
     "check_step_count": "tracking",
     "flux_divergence_dataset": "flux",
