@@ -76,8 +76,30 @@ def warm() -> dict[str, float | None]:
             REPORT[name] = None
     REPORT["numba target"] = _numba_target()
     REPORT["band kernels"] = _band_kernels()
+    REPORT["matplotlib text"] = _matplotlib_text()
     done.set()
     return REPORT
+
+
+def _matplotlib_text() -> float | None:
+    """Draw a tiny figure off screen: loads matplotlib, its font cache and FreeType once, which the
+    point plot's first draw on the main thread otherwise pays (the figure is this thread's own)."""
+    if importlib.util.find_spec("matplotlib") is None:
+        return None
+    began = time.perf_counter()
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        figure = Figure(figsize=(2, 1), dpi=50)
+        FigureCanvasAgg(figure)
+        axes = figure.add_subplot()
+        axes.errorbar([0.0, 1.0], [1.0, 2.0], yerr=[0.1, 0.2], label="v (m/yr)")
+        axes.legend()
+        figure.canvas.draw()
+    except Exception:  # the point plot reports a broken matplotlib itself
+        return None
+    return time.perf_counter() - began
 
 
 def _band_kernels() -> float | None:

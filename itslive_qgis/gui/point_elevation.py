@@ -57,6 +57,11 @@ class ElevationPlot:
         self.counts: list[int] = []
         #: height-change values drawn at the last redraw, per point
         self.dh_counts: list[int] = []
+        #: (click, sources) -> ([HeightChangeSeries], [error message]) once read; None while reading
+        self.dh_cache: dict[tuple, tuple | None] = {}
+        self.tasks: set = set()
+        #: called on the main thread when a read came back (the panel redraws)
+        self.on_series = None
 
     def draw(self, points, xlim, project: QgsProject | None = None) -> None:
         """Heights near each point (``PlottedPoint`` with ``click`` and ``colour``), on ``xlim``."""
@@ -90,29 +95,33 @@ class ElevationPlot:
         self.canvas.draw_idle()
 
     def _draw_height_change(self, points, xlim, project) -> bool:
-        """The height-change series of each point on a right-hand axis; True when one was drawn."""
+        """The height-change series of each point on a right-hand axis; True when one was drawn.
+
+        The series are read in a background task (:meth:`_fetch`): finding which of the project's
+        files are height-change sources, and reading a cell's series, open NetCDF/Zarr files, which
+        on the main thread froze the window (0.3-0.5 s per redraw, measured in the scenario suite)
+        and raced QGIS's own GDAL readers of the same files. Until a point's read has come back it
+        is drawn without its height change; the plot redraws when it has.
+        """
         if self.dh_ax is not None:
             self.dh_ax.remove()
             self.dh_ax = None
         self.dh_counts = []
-        sources = height_change_sources(project)
-        if not sources:
+        candidates = tuple(candidate_sources(project))
+        if not candidates:
             return False
-        from ..core.elevation import height_change_at
-
         series = []
         for p in points:
             got = []
             if p.click is not None:
-                x, y, crs = p.click
-                for source in sources:
-                    try:
-                        s = height_change_at(source, x, y, crs.toWkt())
-                    except (OSError, ValueError, KeyError) as exc:  # a damaged source: said, not hidden
-                        self.ax.text(0.01, 0.02, str(exc)[:80], transform=self.ax.transAxes, fontsize=6)
-                        continue
-                    if len(s):
-                        got.append(s)
+                key = _series_key(p.click, candidates)
+                if key not in self.dh_cache:
+                    self._fetch(key, p.click, candidates)
+                found = self.dh_cache.get(key)
+                if found is not None:
+                    got, errors = found
+                    for message in errors:  # a damaged source: said, not hidden
+                        self.ax.text(0.01, 0.02, message[:80], transform=self.ax.transAxes, fontsize=6)
             series.append(got)
             self.dh_counts.append(sum(len(s) for s in got))
         if not any(self.dh_counts):
@@ -128,6 +137,51 @@ class ElevationPlot:
         self.dh_ax.set_ylabel(tr("height change dh (m)"), fontsize=8)
         self.dh_ax.tick_params(labelsize=7)
         return True
+
+    def _fetch(self, key, click, candidates) -> None:
+        """Read the height-change series at ``click`` from every source among ``candidates``."""
+        from ..tasks.base import CallableTask, start
+
+        self.dh_cache[key] = None  # pending
+        x, y, crs = click
+        wkt = crs.toWkt()
+
+        def work(_progress):
+            from ..core.elevation import height_change_at
+
+            got, errors = [], []
+            for path in candidates:
+                try:
+                    if not _is_source(path, _mtime(path)):
+                        continue
+                    s = height_change_at(path, x, y, wkt)
+                except (OSError, ValueError, KeyError) as exc:
+                    errors.append(str(exc))
+                    continue
+                if len(s):
+                    got.append(s)
+            return got, errors
+
+        task = CallableTask(tr("ITS_LIVE height change at the point"), work)
+        task.on_done = lambda result, error, task=task: self._read(task, key, result, error)
+        self.tasks.add(task)
+        start(task)
+
+    def _read(self, task, key, result, error) -> None:
+        self.tasks.discard(task)
+        self.dh_cache[key] = result if error is None else ([], [str(error)])
+        if self.on_series is not None:
+            self.on_series()
+
+    def busy(self) -> bool:
+        """True while a height-change read is running."""
+        return bool(self.tasks)
+
+    def shutdown(self) -> None:
+        for task in list(self.tasks):
+            task.on_done = None
+            task.cancel()
+        self.tasks.clear()
 
 
 def heights_near(project: QgsProject, click, radius_m: float = RADIUS_M):
@@ -157,18 +211,34 @@ def heights_near(project: QgsProject, click, radius_m: float = RADIUS_M):
     return np.asarray(days), np.asarray(heights), np.asarray(sigmas)
 
 
-def height_change_sources(project: QgsProject) -> list[str]:
-    """Files of the project's height-change layers, then the configured ones (each once)."""
+def candidate_sources(project: QgsProject) -> list[str]:
+    """Files of the project's NetCDF/Zarr layers, then the configured sources (each once).
+
+    Cheap (no file is opened): which of them hold a height-change series is found in the
+    background (:func:`_is_source`).
+    """
     found: list[str] = []
     for layer in project.mapLayers().values():
         path = _file_of(layer.source())
-        if path and path not in found and _is_source(path, Path(path).stat().st_mtime):
+        if path and path not in found:
             found.append(path)
     text, _ = project.readEntry(*SOURCES_ENTRY, "")
     for path in (p.strip() for p in (text or "").split(";")):
         if path and path not in found:
             found.append(path)
     return found
+
+
+def _series_key(click, candidates) -> tuple:
+    x, y, crs = click
+    return (round(float(x), 3), round(float(y), 3), crs.authid() or crs.toWkt(), candidates)
+
+
+def _mtime(path: str) -> float:
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 @lru_cache(maxsize=64)
@@ -194,6 +264,7 @@ def attach_elevation_plot(panel, slot):
     plot = ElevationPlot(panel)
     slot.addWidget(plot.canvas)
     panel.elevation = plot
+    plot.on_series = lambda: draw_elevation(panel)
     return plot
 
 

@@ -227,7 +227,13 @@ class TimeSeriesPanel(QWidget):
 
     def is_busy(self) -> bool:
         """True while a pick or an inversion is running or scheduled."""
-        return bool(self.pick_tasks) or self.inversion_task is not None or self._inversion_timer.isActive()
+        elevation = getattr(self, "elevation", None)
+        return (
+            bool(self.pick_tasks)
+            or self.inversion_task is not None
+            or self._inversion_timer.isActive()
+            or (elevation is not None and elevation.busy())
+        )
 
     def export_csv(self, path=None):
         """Write the filtered pairs and inverted series of every point to ``path`` (CSV)."""
@@ -268,6 +274,8 @@ class TimeSeriesPanel(QWidget):
         self._inversion_timer.stop()
         self._status_timer.stop()
         self.composites.shutdown()
+        if getattr(self, "elevation", None) is not None:
+            self.elevation.shutdown()
         self._generation += 1
         for task in list(self.pick_tasks) + ([self.inversion_task] if self.inversion_task else []):
             task.on_done = None

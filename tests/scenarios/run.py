@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import select
+import shlex
 import shutil
 import signal
 import subprocess
@@ -101,6 +102,10 @@ def run_language(language: str, out: Path, endpoint_url: str) -> bool:
             "--code",
             str(DRIVER),
         ]
+        # e.g. SCENARIO_WRAP="gdb -batch -ex run -ex 'thread apply all bt 20' --args": a crash's C stacks
+        wrap = shlex.split(os.environ.get("SCENARIO_WRAP", ""))
+        if wrap:  # a debugger needs the binary the /usr/bin/qgis script execs
+            command = [*wrap, shutil.which("qgis") + ".bin", *command[1:]]
         with open(log, "wb") as handle:
             qgis = subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT,
                                     start_new_session=True)  # fmt: skip
