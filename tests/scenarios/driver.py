@@ -510,7 +510,7 @@ def download(s):
     check_no_gap(
         s,
         "download and loading of the subset",
-        known_limit="the subset task's Python work (pair matching, CF encoding) convoys the main thread's slots",
+        known_limit="the subset task's Python work (pair matching, CF encoding) convoys the main thread",
     )
 
 
