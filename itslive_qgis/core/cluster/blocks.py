@@ -1,0 +1,63 @@
+"""Block plan: whole chunk columns (every pair of a few ``cy x cx`` footprints) per task.
+
+A cube chunk holds every pair of ``cy x cx`` pixels (ITS_LIVE: (20000, 10, 10)), so a block
+made of whole chunk columns is read with no byte wasted and handed to the kernel as is.
+Blocks also follow the result store's chunks (``(time, cy, cx)``), so no two tasks ever
+write the same output chunk (zarr writes whole chunks: two writers of one chunk would race).
+"""
+
+from __future__ import annotations
+
+import math
+
+#: peak bytes a worker holds per pixel and pair while inverting a block (float64 values and
+#: weights of vx and vy, their pixels-last copies and the raw float32 read), measured on the
+#: real block: see docs/scaling.md
+BYTES_PER_PIXEL_PAIR = 64
+#: default memory a block may take on a worker
+DEFAULT_BLOCK_BYTES = 512 * 2**20
+
+
+def plan_blocks(
+    ny: int,
+    nx: int,
+    chunk_y: int,
+    chunk_x: int,
+    n_pairs: int,
+    block_bytes: int = DEFAULT_BLOCK_BYTES,
+    min_blocks: int = 1,
+    max_block_pixels: int | None = None,
+) -> list[tuple[slice, slice]]:
+    """(y slice, x slice) blocks covering ``ny x nx`` pixels, each a whole number of chunks.
+
+    Parameters
+    ----------
+    ny, nx : int
+        Pixels of the grid.
+    chunk_y, chunk_x : int
+        Chunk size (pixels) along y and x; blocks start on chunk boundaries.
+    n_pairs : int
+        Pairs per pixel (sets the memory per pixel, :data:`BYTES_PER_PIXEL_PAIR` each).
+    block_bytes : int
+        Memory one block may take on a worker; at least one chunk column per block.
+    min_blocks : int
+        Split further (down to one chunk column per block) until there are this many blocks.
+    max_block_pixels : int, optional
+        Upper bound on the pixels of a block.
+    """
+    cy, cx = max(1, int(chunk_y)), max(1, int(chunk_x))
+    grid_y, grid_x = math.ceil(ny / cy), math.ceil(nx / cx)
+    per_chunk = BYTES_PER_PIXEL_PAIR * max(1, int(n_pairs)) * cy * cx
+    k = max(1, int(block_bytes // per_chunk))
+    if max_block_pixels:
+        k = min(k, max(1, int(max_block_pixels) // (cy * cx)))
+    k = min(k, max(1, (grid_y * grid_x) // max(1, int(min_blocks))))
+    kx = min(k, grid_x)
+    ky = max(1, min(grid_y, k // kx))
+    blocks = []
+    for by in range(0, grid_y, ky):
+        for bx in range(0, grid_x, kx):
+            ys = slice(by * cy, min(ny, (by + ky) * cy))
+            xs = slice(bx * cx, min(nx, (bx + kx) * cx))
+            blocks.append((ys, xs))
+    return blocks
