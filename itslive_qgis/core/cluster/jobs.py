@@ -44,26 +44,36 @@ class ClusterRun:
     def gather(self, futures, start: float = 0.0, stop: float = 1.0) -> list:
         """Results of ``futures`` in their order; progress runs from ``start`` to ``stop``.
 
-        On cancellation the futures are cancelled, tasks already running are waited for (up to
-        :data:`CANCEL_GRACE_S`, so none writes after the caller cleans up) and
-        :class:`CancelledError` is raised. A task's exception is raised as is.
+        Each result is fetched as soon as its task finishes and the future is released: a result
+        kept on a worker that dies would make the scheduler run its task again (for the template
+        task, that would wipe the blocks already written). On cancellation the futures are
+        cancelled, tasks already running are waited for (up to :data:`CANCEL_GRACE_S`, so none
+        writes after the caller cleans up) and :class:`CancelledError` is raised. A task's
+        exception is raised as is.
         """
         total = max(1, len(futures))
-        while True:
+        results: dict[int, object] = {}
+        while len(results) < len(futures):
             if self.progress.is_cancelled():
                 self.cancel()
                 raise CancelledError("Cancelled: the cluster's tasks were cancelled.")
-            states = [f.status for f in futures]
-            if "error" in states or "cancelled" in states:
-                bad = futures[states.index("error" if "error" in states else "cancelled")]
-                self.cancel()
-                bad.result()  # raises the task's exception (or CancelledError of dask)
-            n_done = states.count("finished")
-            self.progress.report(start + (stop - start) * n_done / total)
-            if n_done == len(futures):
-                break
-            time.sleep(POLL_S)
-        return [f.result() for f in futures]
+            for i, future in enumerate(futures):
+                if i in results:
+                    continue
+                if future.status in ("error", "cancelled"):
+                    self.cancel()
+                    future.result()  # raises the task's exception (or dask's cancelled error)
+                if future.status == "finished":
+                    results[i] = future.result()
+                    self._forget(future)
+            self.progress.report(start + (stop - start) * len(results) / total)
+            if len(results) < len(futures):
+                time.sleep(POLL_S)
+        return [results[i] for i in range(len(futures))]
+
+    def _forget(self, future) -> None:
+        future.release()
+        self.futures = [f for f in self.futures if f.key != future.key]
 
     def cancel(self) -> None:
         """Cancel every task of this run and wait until none of them runs on a worker."""
