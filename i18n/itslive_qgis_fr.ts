@@ -378,6 +378,16 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Couverture %</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="300" />
+      <source>DASK_SCHEDULER (advanced; default from the plugin settings): empty runs in process; 'local' (or 'local:4') starts a dask LocalCluster of 2 (4) worker processes on this machine; an address (tcp://host:8786) uses a running dask.distributed scheduler (Coiled, Dask Gateway, dask-scheduler). The workers read the cube chunks themselves (give the cube's s3:// or ITS_LIVE URL, or a path they can see), invert one block of whole chunk columns each and write the result as a Zarr store: OUTPUT is then a .zarr folder (a local cluster) or an s3:// URL the workers can write. The store is marked complete only when every block is written; a worker lost in the middle has its blocks run again. Needs the optional package distributed.</source>
+      <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le calcul se fait dans le processus ; « local » (ou « local:4 ») démarre sur cette machine un LocalCluster dask de 2 (4) processus de calcul ; une adresse (tcp://hôte:8786) utilise un ordonnanceur dask.distributed déjà lancé (Coiled, Dask Gateway, dask-scheduler). Les processus de calcul lisent eux-mêmes les blocs du cube (donnez l'URL s3:// ou ITS_LIVE du cube, ou un chemin qu'ils voient), inversent chacun un bloc de colonnes entières de blocs Zarr et écrivent le résultat dans un magasin Zarr : OUTPUT est alors un dossier .zarr (grappe locale) ou une URL s3:// où ils peuvent écrire. Le magasin n'est déclaré complet qu'une fois tous les blocs écrits ; les blocs d'un processus perdu en cours de route sont recalculés. Nécessite le paquet facultatif distributed.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="164" />
+      <source>Dask scheduler (empty = in process, local = this machine, or tcp://host:8786)</source>
+      <translation>Ordonnanceur Dask (vide = dans le processus, local = cette machine, ou tcp://hôte:8786)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="146" />
       <source>Datacube URLs (optional)</source>
       <translation>URL des cubes de données (facultatif)</translation>
@@ -610,7 +620,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Emprise (par défaut : celle des couches)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="100" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="103" />
       <source>Extent (part of a cube)</source>
       <translation>Emprise (partie d'un cube)</translation>
     </message>
@@ -857,7 +867,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inverser</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="67" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="69" />
       <source>Invert pair velocities to a time series</source>
       <translation>Inverser les vitesses des paires en série temporelle</translation>
     </message>
@@ -1057,6 +1067,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>NetCDF (*.nc);;Zarr (*.zarr)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="174" />
+      <source>NetCDF (*.nc);;Zarr store, with a Dask scheduler (*.zarr)</source>
+      <translation>NetCDF (*.nc);;Magasin Zarr, avec un ordonnanceur Dask (*.zarr)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/base.py" line="284" />
       <source>No ITS_LIVE datacube or file at {} ({}): check the path.</source>
       <translation>Aucun datacube ITS_LIVE ni fichier à {} ({}) : vérifiez le chemin.</translation>
@@ -1197,7 +1212,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Largeur de la page (mm)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="132" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="135" />
       <source>Pair weighting</source>
       <translation>Pondération des paires</translation>
     </message>
@@ -1296,7 +1311,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Poids de régularisation</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="115" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="118" />
       <source>Regularisation weight (0 = automatic, cross-validation)</source>
       <translation>Poids de régularisation (0 = automatique, validation croisée)</translation>
     </message>
@@ -1306,7 +1321,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Poids de régularisation lambda ; plus il est grand, plus la série est lisse. 0 = choisi par validation croisée sur les images.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="124" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="127" />
       <source>Regularised derivative</source>
       <translation>Dérivée régularisée</translation>
     </message>
@@ -1346,9 +1361,14 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Fichier résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="139" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="142" />
       <source>Robust (down-weight outliers)</source>
       <translation>Robuste (réduire le poids des valeurs aberrantes)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="264" />
+      <source>Running on {}.</source>
+      <translation>Calcul sur {}.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/options.py" line="55" />
@@ -1496,12 +1516,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Extrait (*.nc *.zarr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="96" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="99" />
       <source>Subset (*.nc *.zarr);;All files (*)</source>
       <translation>Extrait (*.nc *.zarr);;Tous les fichiers (*)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="95" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="98" />
       <source>Subset file or datacube (path or URL)</source>
       <translation>Fichier d'extrait ou cube de données (chemin ou URL)</translation>
     </message>
@@ -1632,7 +1652,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Tuile (centre)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="160" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="173" />
       <source>Time series</source>
       <translation>Série temporelle</translation>
     </message>
@@ -1642,7 +1662,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Pas de temps</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="105" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="108" />
       <source>Time step (days)</source>
       <translation>Pas de temps (jours)</translation>
     </message>
@@ -1677,7 +1697,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Suivi de {} point(s) de départ ({}) pendant {} jours à partir du {} dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="70" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="72" />
       <source>Turns ITS_LIVE image-pair velocities (each the mean over its acquisition interval) into velocities on a regular grid of INTERVAL_DAYS steps, per pixel, for vx and vy (m/yr); speed v is derived. Each pair observes the exact fraction of every step its interval covers. The problem is regularised least squares with a penalty on the first or second time derivative (DERIVATIVE) weighted by LAMBDA; LAMBDA = 0 chooses it by cross-validation that leaves out whole images (every pair sharing an image), because ITS_LIVE errors are correlated through shared images. WEIGHTING 'pair errors' (the default) weights pairs by 1/sigma^2 from vx_error/vy_error (v_error when those are absent); 'none' weights every pair alike, which lets the noisy short pairs dominate real ITS_LIVE data. ROBUST re-weights outliers (IRLS). Steps no pair informs are NaN.
 
 INPUT: a subset written by itslive:downloadsubset (.nc/.zarr) or an ITS_LIVE datacube (Zarr path or URL, read from the configured endpoint); EXTENT takes part of a cube.
@@ -1839,12 +1859,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>terminées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="155" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="158" />
       <source>cpu</source>
       <translation>cpu</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="155" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="158" />
       <source>cuda</source>
       <translation>cuda</translation>
     </message>
@@ -1869,7 +1889,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>barres d'erreur</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="125" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="128" />
       <source>first</source>
       <translation>première</translation>
     </message>
@@ -1974,7 +1994,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>hors de la grille de vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="133" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="136" />
       <source>pair errors</source>
       <translation>erreurs des paires</translation>
     </message>
@@ -1994,7 +2014,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>robuste</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="125" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="128" />
       <source>second</source>
       <translation>seconde</translation>
     </message>
@@ -2047,6 +2067,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <location filename="../itslive_qgis/gui/timeseries_plot.py" line="291" />
       <source>{} at {} point(s): {} image pairs</source>
       <translation>{} en {} point(s) : {} paires d'images</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="277" />
+      <source>{} blocks on the cluster in {:.1f} s; the result store is complete: {}</source>
+      <translation>{} blocs calculés sur la grappe en {:.1f} s ; le magasin résultat est complet : {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="98" />
@@ -2109,7 +2134,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>{} paires écrites dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="222" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="246" />
       <source>{} pairs, {} x {} pixels</source>
       <translation>{} paires, {} x {} pixels</translation>
     </message>

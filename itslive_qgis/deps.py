@@ -12,7 +12,9 @@ Sets (``itslive:installdependencies SETS=core,numba``):
   the registry's build brings CUDA). The engine's batches are torch tensors on the CPU too, so
   the inversion and point series still need it even with numba (see the report of issue 22);
 - ``frames``: GeoDataFrames for notebook users (geopandas);
-- ``distributed``: a local dask cluster for large subsets.
+- ``distributed``: DASK_SCHEDULER of itslive:invert (core.cluster): a LocalCluster on this machine
+  or a remote dask cluster. Optional: without it the plugin loads and runs in process, and a run
+  asking for a scheduler says what to install.
 """
 
 from __future__ import annotations
@@ -120,7 +122,12 @@ SETS = {
         "frames", "GeoDataFrames for notebook users (geopandas)", ("geopandas",), ("geopandas",), True, 0.3
     ),
     "distributed": PackageSet(
-        "distributed", "A local dask cluster for large subsets", ("distributed",), ("distributed",), True, 2.2
+        "distributed",
+        "Dask clusters (DASK_SCHEDULER: a local cluster or a remote scheduler)",
+        ("distributed",),
+        ("distributed",),
+        True,
+        2.2,
     ),
 }
 

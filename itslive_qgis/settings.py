@@ -85,6 +85,13 @@ MAX_DOWNLOAD_GB = _entry(
     5.0,
     "Size budget of one subset download (GB; 0 = no limit)",
 )
+#: default DASK_SCHEDULER of itslive:invert, itslive:strainrates and itslive:downloadsubset
+DASK_SCHEDULER = _entry(
+    QgsSettingsEntryString,
+    "dask_scheduler",
+    "",
+    "Dask scheduler of the heavy algorithms (empty: in process; local: this machine; or an address)",
+)
 #: every entry, by the key read() and write() use
 ENTRIES = {
     "bucket": BUCKET,
@@ -96,6 +103,7 @@ ENTRIES = {
     "concurrency": CONCURRENCY,
     "allow_other_hosts": ALLOW_OTHER_HOSTS,
     "max_download_gb": MAX_DOWNLOAD_GB,
+    "dask_scheduler": DASK_SCHEDULER,
 }
 
 
@@ -119,7 +127,7 @@ def write(values: dict) -> None:
             raise KeyError(f"unknown ITS_LIVE setting {name!r}")
         if name == "bucket":
             value = value or DEFAULT_BUCKET
-        elif name in ("endpoint_url", "cache_dir"):
+        elif name in ("endpoint_url", "cache_dir", "dask_scheduler"):
             value = value or ""
         elif isinstance(entry, QgsSettingsEntryBool):
             value = bool(value)
@@ -128,6 +136,11 @@ def write(values: dict) -> None:
             lo, hi = RANGES[name]
             value = min(max(kind(value), lo), hi)
         entry.setValue(value)
+
+
+def dask_scheduler() -> str:
+    """The default DASK_SCHEDULER ('' = in process)."""
+    return str(DASK_SCHEDULER.value() or "").strip()
 
 
 def allow_other_hosts() -> bool:

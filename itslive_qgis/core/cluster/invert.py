@@ -205,6 +205,7 @@ def _prepare(source, config, bounds, params, target, storage_options) -> dict:
     res = invert_dataset(tile, **params)
     lam = res.attrs.get("lambda")
     lam_block = float(lam) if isinstance(lam, (int, float, np.floating)) else 0.0
+    res.attrs["source"] = str(source)
     chunk_y, chunk_x = _chunk_shape(ds)
     create_template(target, _template(res, ds, chunk_y, chunk_x), storage_options)
     return {
