@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 
-#: peak bytes a worker holds per pixel and pair while inverting a block (float64 values and
-#: weights of vx and vy, their pixels-last copies and the raw float32 read), measured on the
-#: real block: see docs/scaling.md
-BYTES_PER_PIXEL_PAIR = 64
+#: peak bytes a worker holds per pixel and pair while inverting a block (the float32 block read,
+#: invert_dataset's pair selection copy, float64 values and weights of vx and vy and their
+#: pixels-last copies), measured on the real block: peak worker RSS 1,165 MiB for 100-px blocks of
+#: 47,892 pairs over a 550 MiB base (bench/bench_cluster.py, docs/scaling.md)
+BYTES_PER_PIXEL_PAIR = 128
 #: default memory a block may take on a worker
-DEFAULT_BLOCK_BYTES = 512 * 2**20
+DEFAULT_BLOCK_BYTES = 1024 * 2**20
 
 
 def plan_blocks(

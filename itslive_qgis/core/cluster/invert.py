@@ -252,9 +252,16 @@ def _open(source, config, bounds):
     return ds
 
 
+#: the (pair, y, x) variables an inversion reads (v_error: per-pixel errors of older cubes)
+PIXEL_VARIABLES = ("vx", "vy", "v_error")
+
+
 def _load(ds):
-    """Read a block: its chunks fetched in parallel by the worker's own threads (not the cluster)."""
-    return ds.load()
+    """Read a block: vx, vy (and per-pixel v_error) and the pair metadata, chunks fetched in parallel
+    by the worker's own threads (not the cluster); the cube's other (pair, y, x) variables (v, M11,
+    M12, ...) are not read."""
+    drop = [n for n, v in ds.data_vars.items() if v.ndim >= 3 and n not in PIXEL_VARIABLES]
+    return ds.drop_vars(drop).load()
 
 
 def _chunk_shape(ds) -> tuple[int, int]:
