@@ -26,9 +26,10 @@ from itslive_qgis.core.progress import NullProgress
 distributed = pytest.importorskip("distributed", reason="the optional package distributed is not installed")
 
 VARS = ("vx", "vy", "v", "count", "vx_sigma", "vy_sigma", "v_sigma")
-#: peak resident memory of a worker process (imports of torch, numba, xarray, zarr, s3fs and one
-#: block) for blocks of 10 x 10 pixels of the 1,200-pair GRE_A cube: measured 0.53-0.56 GiB
-WORKER_RSS_BOUND_BYTES = 1.0 * 2**30
+#: peak resident memory of a worker process for blocks of 10 x 10 pixels of the 1,200-pair GRE_A
+#: cube: its imports (torch, numba, xarray, zarr, s3fs: 0.55 GiB) plus a block (blocks.BYTES_PER_PAIR
+#: per pair, BYTES_PER_PIXEL_PAIR per pixel and pair: 16 MB here) and margin; measured 0.52 GiB
+WORKER_RSS_BOUND_BYTES = 0.75 * 2**30
 
 
 # --- no cluster needed ------------------------------------------------------------------------
@@ -62,7 +63,7 @@ def test_bad_scheduler_values_name_the_parameter(text):
     (7, 3, 10, 2**20, 100),
 ])  # fmt: skip
 def test_block_plan_covers_every_pixel_once_on_chunk_boundaries(ny, nx, pairs, budget, min_blocks):
-    from itslive_qgis.core.cluster.blocks import BYTES_PER_PIXEL_PAIR
+    from itslive_qgis.core.cluster.blocks import BYTES_PER_PAIR, BYTES_PER_PIXEL_PAIR
 
     blocks = plan_blocks(ny, nx, 10, 10, pairs, budget, min_blocks=min_blocks)
     seen = np.zeros((ny, nx), dtype=int)
@@ -71,7 +72,7 @@ def test_block_plan_covers_every_pixel_once_on_chunk_boundaries(ny, nx, pairs, b
         assert (ys.stop % 10 == 0 or ys.stop == ny) and (xs.stop % 10 == 0 or xs.stop == nx)
         seen[ys, xs] += 1
         pixels = (ys.stop - ys.start) * (xs.stop - xs.start)
-        assert pixels <= 100 or pixels * pairs * BYTES_PER_PIXEL_PAIR <= budget
+        assert pixels <= 100 or pairs * (BYTES_PER_PAIR + pixels * BYTES_PER_PIXEL_PAIR) <= budget
     assert (seen == 1).all()
     n_chunks = -(-ny // 10) * -(-nx // 10)
     assert len(blocks) >= min(min_blocks, n_chunks)

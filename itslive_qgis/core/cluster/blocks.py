@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import math
 
-#: peak bytes a worker holds per pixel and pair while inverting a block (the float32 block read,
-#: invert_dataset's pair selection copy, float64 values and weights of vx and vy and their
-#: pixels-last copies), measured on the real block: peak worker RSS 1,165 MiB for 100-px blocks of
-#: 47,892 pairs over a 550 MiB base (bench/bench_cluster.py, docs/scaling.md)
-BYTES_PER_PIXEL_PAIR = 128
+#: memory of a block on a worker, measured on the real block (47,892 pairs; bench/bench_cluster.py,
+#: docs/scaling.md): peak worker RSS 1,164 MiB with 100-px blocks and 1,590 MiB with 400-px blocks
+#: over a 550 MiB base (imports), i.e. about 10 kB per pair whatever the block (the time grid's
+#: design, the pair metadata) plus about 30 bytes per pixel and pair (the float32 block read,
+#: invert_dataset's float64 values and weights of vx and vy and their copies)
+BYTES_PER_PAIR = 10_000
+BYTES_PER_PIXEL_PAIR = 32
 #: default memory a block may take on a worker
 DEFAULT_BLOCK_BYTES = 1024 * 2**20
 
@@ -38,9 +40,11 @@ def plan_blocks(
     chunk_y, chunk_x : int
         Chunk size (pixels) along y and x; blocks start on chunk boundaries.
     n_pairs : int
-        Pairs per pixel (sets the memory per pixel, :data:`BYTES_PER_PIXEL_PAIR` each).
+        Pairs per pixel (a block takes :data:`BYTES_PER_PAIR` per pair plus
+        :data:`BYTES_PER_PIXEL_PAIR` per pixel and pair).
     block_bytes : int
-        Memory one block may take on a worker; at least one chunk column per block.
+        Memory one block may take on a worker (besides the worker's imports, about 0.55 GiB); at
+        least one chunk column per block.
     min_blocks : int
         Split further (down to one chunk column per block) until there are this many blocks.
     max_block_pixels : int, optional
@@ -48,8 +52,9 @@ def plan_blocks(
     """
     cy, cx = max(1, int(chunk_y)), max(1, int(chunk_x))
     grid_y, grid_x = math.ceil(ny / cy), math.ceil(nx / cx)
-    per_chunk = BYTES_PER_PIXEL_PAIR * max(1, int(n_pairs)) * cy * cx
-    k = max(1, int(block_bytes // per_chunk))
+    pairs = max(1, int(n_pairs))
+    per_chunk = BYTES_PER_PIXEL_PAIR * pairs * cy * cx
+    k = max(1, int((block_bytes - BYTES_PER_PAIR * pairs) // per_chunk))
     if max_block_pixels:
         k = min(k, max(1, int(max_block_pixels) // (cy * cx)))
     k = min(k, max(1, (grid_y * grid_x) // max(1, int(min_blocks))))
