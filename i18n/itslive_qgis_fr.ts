@@ -378,6 +378,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Couverture %</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="83" />
+      <source>DASK_SCHEDULER (advanced; default from the plugin settings): empty runs in process; 'local' (or 'local:4') a dask LocalCluster on this machine; or a scheduler address (tcp://host:8786). The workers read INPUT (a NetCDF path they see, or a Zarr store at a path or s3:// URL) in blocks with a halo of neighbours, so the result equals the in-process one, and write a Zarr store: OUTPUT is then a .zarr folder or an s3:// URL, marked complete only at the end.</source>
+      <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le calcul se fait dans le processus ; « local » (ou « local:4 ») un LocalCluster dask sur cette machine ; ou l'adresse d'un ordonnanceur (tcp://hôte:8786). Les processus de calcul lisent INPUT (un chemin NetCDF qu'ils voient, ou un magasin Zarr à un chemin ou une URL s3://) par blocs entourés d'une marge de voisins, si bien que le résultat est celui du calcul dans le processus, et écrivent un magasin Zarr : OUTPUT est alors un dossier .zarr ou une URL s3://, déclaré complet seulement à la fin.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="300" />
       <source>DASK_SCHEDULER (advanced; default from the plugin settings): empty runs in process; 'local' (or 'local:4') starts a dask LocalCluster of 2 (4) worker processes on this machine; an address (tcp://host:8786) uses a running dask.distributed scheduler (Coiled, Dask Gateway, dask-scheduler). The workers read the cube chunks themselves (give the cube's s3:// or ITS_LIVE URL, or a path they can see), invert one block of whole chunk columns each and write the result as a Zarr store: OUTPUT is then a .zarr folder (a local cluster) or an s3:// URL the workers can write. The store is marked complete only when every block is written; a worker lost in the middle has its blocks run again. Needs the optional package distributed.</source>
       <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le calcul se fait dans le processus ; « local » (ou « local:4 ») démarre sur cette machine un LocalCluster dask de 2 (4) processus de calcul ; une adresse (tcp://hôte:8786) utilise un ordonnanceur dask.distributed déjà lancé (Coiled, Dask Gateway, dask-scheduler). Les processus de calcul lisent eux-mêmes les blocs du cube (donnez l'URL s3:// ou ITS_LIVE du cube, ou un chemin qu'ils voient), inversent chacun un bloc de colonnes entières de blocs Zarr et écrivent le résultat dans un magasin Zarr : OUTPUT est alors un dossier .zarr (grappe locale) ou une URL s3:// où ils peuvent écrire. Le magasin n'est déclaré complet qu'une fois tous les blocs écrits ; les blocs d'un processus perdu en cours de route sont recalculés. Nécessite le paquet facultatif distributed.</translation>
@@ -932,7 +937,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Échelle de longueur</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="92" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="109" />
       <source>Length scale for the logarithmic method (metres)</source>
       <translation>Échelle de longueur pour la méthode logarithmique (mètres)</translation>
     </message>
@@ -987,7 +992,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Logarithmique (Alley et al. 2018)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="84" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="101" />
       <source>Logarithmic strain over a length scale (Alley et al. 2018)</source>
       <translation>Déformation logarithmique sur une échelle de longueur (Alley et al. 2018)</translation>
     </message>
@@ -1501,7 +1506,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Vitesses de déformation</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="118" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="182" />
       <source>Strain rates by {} of {}</source>
       <translation>Vitesses de déformation par {} pour {}</translation>
     </message>
@@ -1531,7 +1536,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Extrait ou cube</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="52" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="57" />
       <source>Surface strain rates (1/yr) of a velocity field.
 
 Velocities: INPUT, a NetCDF or Zarr dataset with vx and vy (m/yr) on (y, x) or (time, y, x): a subset, an inversion result or a mosaic clip; OR the two rasters VX and VY (single band, same grid). Give one or the other.
@@ -1779,6 +1784,11 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Année (0 = mosaïque statique)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="128" />
+      <source>Zarr store, with a Dask scheduler (*.zarr)</source>
+      <translation>Magasin Zarr, avec un ordonnanceur Dask (*.zarr)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/installer_panel.py" line="93" />
       <source>[installed]</source>
       <translation>[installé]</translation>
@@ -1844,7 +1854,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>ne peut pas être lu</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="119" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="183" />
       <source>central differences</source>
       <translation>différences centrées</translation>
     </message>
@@ -1949,7 +1959,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>n'est pas un fichier NetCDF, GeoTIFF ni GeoPackage</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="121" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="185" />
       <source>logarithmic strain, L = {} m</source>
       <translation>déformation logarithmique, L = {} m</translation>
     </message>
@@ -2211,6 +2221,16 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <location filename="../itslive_qgis/processing/velocity_inputs.py" line="240" />
       <source>{}: unsupported output format {}: use .nc (NetCDF) or .tif (GeoTIFF).</source>
       <translation>{} : format de sortie non pris en charge {} : utilisez .nc (NetCDF) ou .tif (GeoTIFF).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="208" />
+      <source>{}: with DASK_SCHEDULER give INPUT, a NetCDF or Zarr velocity dataset (not rasters).</source>
+      <translation>{} : avec DASK_SCHEDULER, donnez INPUT, un jeu de vitesses NetCDF ou Zarr (pas des rasters).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="162" />
+      <source>{}: with DASK_SCHEDULER the result is a Zarr store: give a .zarr folder or an s3:// URL.</source>
+      <translation>{} : avec DASK_SCHEDULER, le résultat est un magasin Zarr : donnez un dossier .zarr ou une URL s3://.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="304" />

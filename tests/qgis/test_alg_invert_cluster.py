@@ -56,3 +56,28 @@ def test_dask_scheduler_values_are_checked_before_any_work(plugin, mirror, tmp_p
     with pytest.raises(QgsProcessingException, match=r"\.zarr"):
         _run({"INPUT": url, "DASK_SCHEDULER": "local", "OUTPUT": str(tmp_path / "a.nc")})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_strain_rates_with_dask_scheduler_local_equal_the_in_process_run(plugin, tmp_path):
+    import processing
+    import xarray as xr
+
+    from itslive_qgis.core.cluster import open_result
+    from tests.fixtures.velocity_fields import XX, YY, write_velocity
+
+    vx = 300 * np.sin(XX / 900.0) * np.cos(YY / 700.0)
+    vy = 200 * np.cos(XX / 800.0) * np.sin(YY / 600.0)
+    times = np.array(["2020-01-15", "2020-02-15"], dtype="datetime64[ns]")
+    src = write_velocity(tmp_path / "series.nc", [vx, 0.5 * vx], [vy, 0.5 * vy], times=times)
+    nc = tmp_path / "strain.nc"
+    processing.run("itslive:strainrates", {"INPUT": src, "OUTPUT": str(nc)})
+    store = tmp_path / "strain.zarr"
+    result = processing.run(
+        "itslive:strainrates", {"INPUT": src, "DASK_SCHEDULER": "local", "OUTPUT": str(store)}
+    )
+    got = open_result(result["OUTPUT"])
+    with xr.open_dataset(nc) as ref:
+        for name in ("exx", "eyy", "exy", "e_eff"):
+            a, b = got[name].values.astype("float64"), ref[name].values.astype("float64")
+            np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
+            np.testing.assert_allclose(a[np.isfinite(b)], b[np.isfinite(b)], rtol=0, atol=1e-10)

@@ -273,3 +273,36 @@ def test_a_local_cluster_is_refused_for_a_folder_that_is_not_a_store(tmp_path):
     with pytest.raises(InputError, match="Zarr store"):
         invert_on_cluster("s3://its-live-data/x.zarr", tmp_path / "out.nc", "local")
     assert Path(folder).is_dir()
+
+
+@pytest.mark.parametrize(("method", "length_scale_m"), [(0, None), (1, 300.0)])
+def test_strain_rates_on_the_cluster_equal_in_process_across_block_edges(
+    cluster, tmp_path, method, length_scale_m
+):
+    """A smooth non-affine field with gaps, 3 time steps, in 10 x 10 blocks: halo = every neighbour."""
+    from itslive_qgis.core.cluster import strain_on_cluster
+    from itslive_qgis.core.fields import strain_rates_dataset
+    from tests.fixtures.velocity_fields import XX, YY, write_velocity
+
+    rng = np.random.default_rng(5)
+    steps = []
+    for k in range(3):
+        vx = 300 * np.sin(XX / 900.0 + k) * np.cos(YY / 700.0) + rng.normal(0, 2, XX.shape)
+        vy = 200 * np.cos(XX / 800.0) * np.sin(YY / 600.0 - k) + rng.normal(0, 2, XX.shape)
+        vx[5:9, 17:23] = np.nan  # a gap straddling a block edge: one-sided differences around it
+        steps.append((vx, vy))
+    times = np.array(["2020-01-15", "2020-02-15", "2020-03-15"], dtype="datetime64[ns]")
+    src = write_velocity(tmp_path / "series.nc", [s[0] for s in steps], [s[1] for s in steps], times=times)
+    params = {"method": method, "length_scale_m": length_scale_m}
+    ref = strain_rates_dataset(src, **params)
+    out = tmp_path / "strain.zarr"
+    result = strain_on_cluster(src, out, cluster.scheduler_address, block_side=10, **params)
+    assert result.n_blocks == 20
+    got = open_result(out)
+    names = [n for n, v in ref.data_vars.items() if v.dims == ("time", "y", "x")]
+    assert len(names) >= 8 and set(names) <= set(got.data_vars)
+    for name in names:
+        a, b = got[name].values.astype("float64"), ref[name].values.astype("float64")
+        np.testing.assert_array_equal(np.isnan(a), np.isnan(b), err_msg=name)
+        np.testing.assert_allclose(a[np.isfinite(b)], b[np.isfinite(b)], rtol=0, atol=1e-10, err_msg=name)
+    assert got["mapping"].attrs["GeoTransform"] == ref["mapping"].attrs["GeoTransform"]

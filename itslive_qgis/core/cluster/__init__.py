@@ -19,6 +19,7 @@ _FACE = {
     "parse_scheduler": "scheduler",
     "plan_blocks": "blocks",
     "require_distributed": "scheduler",
+    "strain_on_cluster": "strain",
 }
 __all__ = sorted(_FACE)
 

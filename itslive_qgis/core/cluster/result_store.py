@@ -45,8 +45,8 @@ def create_template(target: str, template, storage_options: dict | None = None) 
 
 
 def write_region(target: str, block, ys: slice, xs: slice, storage_options: dict | None = None) -> None:
-    """Write the (time, y, x) variables of ``block`` into rows ``ys``, columns ``xs`` of the store."""
-    names = [n for n, v in block.data_vars.items() if v.dims == ("time", "y", "x")]
+    """Write the (..., y, x) variables of ``block`` into rows ``ys``, columns ``xs`` of the store."""
+    names = [n for n, v in block.data_vars.items() if "y" in v.dims and "x" in v.dims]
     part = block[names].drop_vars([c for c in block.coords])
     part.attrs = {}
     for name in names:
@@ -54,7 +54,7 @@ def write_region(target: str, block, ys: slice, xs: slice, storage_options: dict
         part[name].encoding = {}
     part.to_zarr(
         target,
-        region={"time": slice(0, block.sizes["time"]), "y": ys, "x": xs},
+        region={d: ys if d == "y" else xs if d == "x" else slice(0, part.sizes[d]) for d in part.dims},
         zarr_format=2,
         consolidated=False,
         storage_options=storage_options,
