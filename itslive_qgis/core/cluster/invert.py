@@ -31,7 +31,7 @@ from ..errors import DataError, InputError
 from ..progress import NullProgress
 from .blocks import DEFAULT_BLOCK_BYTES, plan_blocks
 from .jobs import ClusterRun
-from .result_store import check_target, create_template, finalize, write_region
+from .result_store import check_target, create_template, final_target, finalize, write_region
 from .scheduler import connect, parse_scheduler
 
 #: pixels of the central tile on which invert_dataset chooses lambda (its LAMBDA_TILE_PIXELS; the
@@ -144,7 +144,7 @@ def invert_on_cluster(
         run.result(run.submit(finalize, target, storage_options, name="finalize"))
     progress.report(1.0)
     return ClusterResult(
-        target=output if "://" in output else str(_final_path(output)),
+        target=final_target(output),
         n_blocks=len(blocks),
         n_pixels=info["ny"] * info["nx"],
         n_pairs=info["n_pairs"],
@@ -295,9 +295,3 @@ def _template(res, ds, chunk_y: int, chunk_x: int):
         else:
             data_vars[name] = var.variable
     return xr.Dataset(data_vars, coords=coords, attrs=dict(res.attrs))
-
-
-def _final_path(output):
-    from pathlib import Path
-
-    return Path(str(output).strip()).expanduser().absolute()

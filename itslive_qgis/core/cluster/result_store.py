@@ -127,3 +127,11 @@ def check_target(target: str, parameter: str = "OUTPUT") -> None:
             f"{parameter}: a cluster run writes a Zarr store: give a .zarr folder or an s3:// URL, "
             f"got {target}."
         )
+
+
+def final_target(output) -> str:
+    """Where a run's result ends: the URL as given, or the absolute local path."""
+    from pathlib import Path
+
+    text = str(output).strip()
+    return text if "://" in text else str(Path(text).expanduser().absolute())

@@ -21,9 +21,9 @@ import time
 from ..errors import InputError
 from ..progress import NullProgress
 from .blocks import plan_blocks
-from .invert import ClusterResult, _final_path
+from .invert import ClusterResult
 from .jobs import ClusterRun
-from .result_store import check_target, create_template, finalize, write_region
+from .result_store import check_target, create_template, final_target, finalize, write_region
 from .scheduler import connect, parse_scheduler
 
 #: pixels per block side when the input is not chunked
@@ -74,7 +74,7 @@ def strain_on_cluster(
         run.result(run.submit(finalize, target, storage_options, name="finalize"))
     progress.report(1.0)
     return ClusterResult(
-        target=output if "://" in output else str(_final_path(output)),
+        target=final_target(output),
         n_blocks=len(blocks),
         n_pixels=info["ny"] * info["nx"],
         n_pairs=0,
