@@ -306,3 +306,14 @@ def test_strain_rates_on_the_cluster_equal_in_process_across_block_edges(
         np.testing.assert_array_equal(np.isnan(a), np.isnan(b), err_msg=name)
         np.testing.assert_allclose(a[np.isfinite(b)], b[np.isfinite(b)], rtol=0, atol=1e-10, err_msg=name)
     assert got["mapping"].attrs["GeoTransform"] == ref["mapping"].attrs["GeoTransform"]
+
+
+def test_the_local_cluster_is_started_with_a_python_not_the_qgis_binary(monkeypatch):
+    """Inside qgis_process sys.executable is the QGIS binary: the child must be a Python interpreter."""
+    import sys
+
+    from itslive_qgis.core.cluster.scheduler import python_executable
+
+    monkeypatch.setattr(sys, "executable", "/usr/bin/qgis_process.bin")
+    exe = python_executable()
+    assert Path(exe).name.startswith("python") and os.access(exe, os.X_OK), exe

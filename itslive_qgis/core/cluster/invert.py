@@ -250,7 +250,9 @@ def _open(source, config, bounds):
     if bounds is not None:
         ds = select_extent(ds, *bounds)
     # the pair metadata (1-D) once per worker, not again with every block (about 50 GETs a block)
-    return ds.assign({n: v.load() for n, v in ds.data_vars.items() if v.ndim <= 1})
+    # (one load of them all: their chunks are fetched concurrently, not one variable after another)
+    meta = ds[[n for n, v in ds.data_vars.items() if v.ndim <= 1]].load()
+    return ds.assign(dict(meta.data_vars))
 
 
 #: the (pair, y, x) variables an inversion reads (v_error: per-pixel errors of older cubes)
