@@ -49,12 +49,12 @@
       <translation>(utiliser l'emprise ci-dessus)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="526" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="534" />
       <source>, {:.0f} m from the click</source>
       <translation>, à {:.0f} m du clic</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="85" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="90" />
       <source>; lines: height change dh at the point's cell (right axis)</source>
       <translation>; lignes : variation d'altitude dh dans la cellule du point (axe de droite)</translation>
     </message>
@@ -135,7 +135,7 @@ OUTPUT : une LineStringM de l'extrémité amont à l'extrémité aval, M = dista
       <translation>En travers de la ligne</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="302" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="310" />
       <source>Active layer (subset or inversion file)</source>
       <translation>Couche active (fichier d'extrait ou d'inversion)</translation>
     </message>
@@ -265,7 +265,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Fond de carte sous les couches</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="335" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="343" />
       <source>Baseline (date_dt)</source>
       <translation>Intervalle entre images (date_dt)</translation>
     </message>
@@ -315,7 +315,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>SCR de la grille de vitesse (seulement si le fichier n'en indique pas)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="236" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="242" />
       <source>CSV files (*.csv)</source>
       <translation>Fichiers CSV (*.csv)</translation>
     </message>
@@ -435,7 +435,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche raster d'épaisseur de glace.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="303" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="311" />
       <source>Clear</source>
       <translation>Effacer</translation>
     </message>
@@ -500,9 +500,24 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Couverture %</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="83" />
+      <source>DASK_SCHEDULER (advanced; default from the plugin settings): empty runs in process; 'local' (or 'local:4') a dask LocalCluster on this machine; or a scheduler address (tcp://host:8786). The workers read INPUT (a NetCDF path they see, or a Zarr store at a path or s3:// URL) in blocks with a halo of neighbours, so the result equals the in-process one, and write a Zarr store: OUTPUT is then a .zarr folder or an s3:// URL, marked complete only at the end.</source>
+      <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le calcul se fait dans le processus ; « local » (ou « local:4 ») un LocalCluster dask sur cette machine ; ou l'adresse d'un ordonnanceur (tcp://hôte:8786). Les processus de calcul lisent INPUT (un chemin NetCDF qu'ils voient, ou un magasin Zarr à un chemin ou une URL s3://) par blocs entourés d'une marge de voisins, si bien que le résultat est celui du calcul dans le processus, et écrivent un magasin Zarr : OUTPUT est alors un dossier .zarr ou une URL s3://, déclaré complet seulement à la fin.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="310" />
+      <source>DASK_SCHEDULER (advanced; default from the plugin settings): empty runs in process; 'local' (or 'local:4') starts a dask LocalCluster of 2 (4) worker processes on this machine; an address (tcp://host:8786) uses a running dask.distributed scheduler (Coiled, Dask Gateway, dask-scheduler). The workers read the cube chunks themselves (give the cube's s3:// or ITS_LIVE URL, or a path they can see), invert one block of whole chunk columns each and write the result as a Zarr store: OUTPUT is then a .zarr folder (a local cluster) or an s3:// URL the workers can write. The store is marked complete only when every block is written; a worker lost in the middle has its blocks run again. Needs the optional package distributed.</source>
+      <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le calcul se fait dans le processus ; « local » (ou « local:4 ») démarre sur cette machine un LocalCluster dask de 2 (4) processus de calcul ; une adresse (tcp://hôte:8786) utilise un ordonnanceur dask.distributed déjà lancé (Coiled, Dask Gateway, dask-scheduler). Les processus de calcul lisent eux-mêmes les blocs du cube (donnez l'URL s3:// ou ITS_LIVE du cube, ou un chemin qu'ils voient), inversent chacun un bloc de colonnes entières de blocs Zarr et écrivent le résultat dans un magasin Zarr : OUTPUT est alors un dossier .zarr (grappe locale) ou une URL s3:// où ils peuvent écrire. Le magasin n'est déclaré complet qu'une fois tous les blocs écrits ; les blocs d'un processus perdu en cours de route sont recalculés. Nécessite le paquet facultatif distributed.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="185" />
       <source>DEM for the hillshade (metres)</source>
       <translation>MNT pour l'ombrage (mètres)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="169" />
+      <source>Dask scheduler (empty = in process, local = this machine, or tcp://host:8786)</source>
+      <translation>Ordonnanceur Dask (vide = dans le processus, local = cette machine, ou tcp://hôte:8786)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_granules.py" line="74" />
@@ -540,7 +555,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="301" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="309" />
       <source>Datacubes (network)</source>
       <translation>Cubes de données (réseau)</translation>
     </message>
@@ -762,7 +777,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter le graphique des statistiques du glacier</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="247" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="253" />
       <source>Export the plot (PNG)</source>
       <translation>Exporter le graphique (PNG)</translation>
     </message>
@@ -777,7 +792,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter le graphique du profil</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="236" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="242" />
       <source>Export the time series (CSV)</source>
       <translation>Exporter la série temporelle (CSV)</translation>
     </message>
@@ -807,7 +822,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Emprise (facultative, tout SCR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="104" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="107" />
       <source>Extent (part of a cube)</source>
       <translation>Emprise (partie d'un cube)</translation>
     </message>
@@ -1130,7 +1145,7 @@ EXTENT : n'importe quel SCR (reprojeté en longitude/latitude). START_DATE, END_
 Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for NASA's ICESat-2 photon-counting laser altimeter, Remote Sens. Environ. 233, 111352, doi:10.1016/j.rse.2019.111352.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="79" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="84" />
       <source>ICESat-2 h_li (m)</source>
       <translation>h_li ICESat-2 (m)</translation>
     </message>
@@ -1145,7 +1160,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Altitudes ICESat-2 (ATL06)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="81" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="86" />
       <source>ICESat-2 heights within {:.0f} m of each point: {} segment(s)</source>
       <translation>Altitudes ICESat-2 à moins de {:.0f} m de chaque point : {} segment(s)</translation>
     </message>
@@ -1210,6 +1225,11 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Vitesses ITS_LIVE des glaciers et des calottes polaires</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="165" />
+      <source>ITS_LIVE height change at the point</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../itslive_qgis/layers/loader.py" line="187" />
       <source>ITS_LIVE inversion — {}</source>
       <translation>ITS_LIVE inversion — {}</translation>
@@ -1235,7 +1255,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Processus gaussien ITS_LIVE d'un point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="456" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="464" />
       <source>ITS_LIVE point inversion</source>
       <translation>Inversion ITS_LIVE en un point</translation>
     </message>
@@ -1382,7 +1402,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inversion</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="470" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="478" />
       <source>Inversion failed: {}</source>
       <translation>Échec de l'inversion : {}</translation>
     </message>
@@ -1392,7 +1412,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inverser</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="69" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="71" />
       <source>Invert pair velocities to a time series</source>
       <translation>Inverser les vitesses des paires en série temporelle</translation>
     </message>
@@ -1487,7 +1507,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Échelle de longueur</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="92" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="109" />
       <source>Length scale for the logarithmic method (metres)</source>
       <translation>Échelle de longueur pour la méthode logarithmique (mètres)</translation>
     </message>
@@ -1581,7 +1601,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Logarithmique (Alley et al. 2018)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="84" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="101" />
       <source>Logarithmic strain over a length scale (Alley et al. 2018)</source>
       <translation>Déformation logarithmique sur une échelle de longueur (Alley et al. 2018)</translation>
     </message>
@@ -1694,6 +1714,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <location filename="../itslive_qgis/gui/download_panel.py" line="129" />
       <source>NetCDF (*.nc);;Zarr (*.zarr)</source>
       <translation>NetCDF (*.nc);;Zarr (*.zarr)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="179" />
+      <source>NetCDF (*.nc);;Zarr store, with a Dask scheduler (*.zarr)</source>
+      <translation>NetCDF (*.nc);;Magasin Zarr, avec un ordonnanceur Dask (*.zarr)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="168" />
@@ -1886,7 +1911,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Image PNG (*.png);;Document PDF (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="247" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="253" />
       <source>PNG images (*.png)</source>
       <translation>Images PNG (*.png)</translation>
     </message>
@@ -1911,7 +1936,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Largeur de la page (mm)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="137" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="140" />
       <source>Pair weighting</source>
       <translation>Pondération des paires</translation>
     </message>
@@ -1940,7 +1965,7 @@ Une particule s'arrête à sa dernière position pourvue de données lorsqu'elle
 OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier sommet au point de départ ; M = jours écoulés depuis le 1970-01-01 à chaque sommet (décroissant pour les trajectoires vers l'amont). Champs : seed_id (identifiant de l'entité du point de départ), start et end (dates-heures : premier et dernier instant de la trajectoire), direction, stop_reason. Pour l'animer avec le contrôleur temporel, réglez le mode temporel de la couche sur des champs séparés pour la date/heure de début et de fin, avec start et end (la boîte à outils le fait lorsqu'elle charge la couche).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="296" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="304" />
       <source>Pick a point on the map</source>
       <translation>Choisir un point sur la carte</translation>
     </message>
@@ -1955,12 +1980,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Les pixels dont la v_error est plus grande sont masqués (MAX_V_ERROR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="483" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="491" />
       <source>Plotting needs matplotlib: install python3-matplotlib (or pip install matplotlib).</source>
       <translation>Le tracé nécessite matplotlib : installez python3-matplotlib (ou pip install matplotlib).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="315" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="323" />
       <source>Point</source>
       <translation>Point</translation>
     </message>
@@ -1995,7 +2020,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Profil {} : {} échantillons</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="523" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="531" />
       <source>P{} {} px ({}, {})</source>
       <translation>P{} {} px ({}, {})</translation>
     </message>
@@ -2083,17 +2108,17 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Poids de régularisation</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="120" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="123" />
       <source>Regularisation weight (0 = automatic, cross-validation)</source>
       <translation>Poids de régularisation (0 = automatique, validation croisée)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="363" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="371" />
       <source>Regularisation weight lambda; larger is smoother. 0 = chosen by cross-validation over images.</source>
       <translation>Poids de régularisation lambda ; plus il est grand, plus la série est lisse. 0 = choisi par validation croisée sur les images.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="129" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="132" />
       <source>Regularised derivative</source>
       <translation>Dérivée régularisée</translation>
     </message>
@@ -2133,7 +2158,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Fichier résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="144" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="147" />
       <source>Robust (down-weight outliers)</source>
       <translation>Robuste (réduire le poids des valeurs aberrantes)</translation>
     </message>
@@ -2141,6 +2166,11 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="90" />
       <source>Robust to outliers (Huber, clipping)</source>
       <translation>Robuste aux valeurs aberrantes (Huber, écrêtage)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="274" />
+      <source>Running on {}.</source>
+      <translation>Calcul sur {}.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/options.py" line="55" />
@@ -2163,12 +2193,12 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Échantillonnage de {} tous les {} m le long d'une ligne de {} sommets</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="314" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="322" />
       <source>Satellite</source>
       <translation>Satellite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="314" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="322" />
       <source>Satellite (one point) / point</source>
       <translation>Satellite (un point) / point</translation>
     </message>
@@ -2218,7 +2248,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Sentinel-{}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="323" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="331" />
       <source>Show</source>
       <translation>Afficher</translation>
     </message>
@@ -2248,7 +2278,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Taille maximale, Go (téléchargement ou sortie non compressée ; vide = option de l'extension, 0 = sans limite)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="372" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="380" />
       <source>Smoothing</source>
       <translation>Lissage</translation>
     </message>
@@ -2268,7 +2298,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="311" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="319" />
       <source>Speed v</source>
       <translation>Vitesse v</translation>
     </message>
@@ -2328,7 +2358,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Vitesses de déformation</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="118" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="182" />
       <source>Strain rates by {} of {}</source>
       <translation>Vitesses de déformation par {} pour {}</translation>
     </message>
@@ -2348,12 +2378,12 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Extrait (*.nc *.zarr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="100" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="103" />
       <source>Subset (*.nc *.zarr);;All files (*)</source>
       <translation>Extrait (*.nc *.zarr);;Tous les fichiers (*)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="99" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="102" />
       <source>Subset file or datacube (path or URL)</source>
       <translation>Fichier d'extrait ou cube de données (chemin ou URL)</translation>
     </message>
@@ -2373,7 +2403,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Extrait, cube de données (chemin ou URL) ou résultat d'inversion</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="52" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="57" />
       <source>Surface strain rates (1/yr) of a velocity field.
 
 Velocities: INPUT, a NetCDF or Zarr dataset with vx and vy (m/yr) on (y, x) or (time, y, x): a subset, an inversion result or a mosaic clip; OR the two rasters VX and VY (single band, same grid). Give one or the other.
@@ -2570,7 +2600,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Temps (année)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="165" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="178" />
       <source>Time series</source>
       <translation>Série temporelle</translation>
     </message>
@@ -2580,7 +2610,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Pas de temps</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="110" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="113" />
       <source>Time step (days)</source>
       <translation>Pas de temps (jours)</translation>
     </message>
@@ -2620,7 +2650,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Suivi de {} point(s) de départ ({}) pendant {} jours à partir du {} dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="72" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="74" />
       <source>Turns ITS_LIVE image-pair velocities (each the mean over its acquisition interval) into velocities on a regular grid of INTERVAL_DAYS steps, per pixel, for vx and vy (m/yr); speed v is derived. Each pair observes the exact fraction of every step its interval covers. The problem is regularised least squares with a penalty on the first or second time derivative (DERIVATIVE) weighted by LAMBDA; LAMBDA = 0 chooses it by cross-validation that leaves out whole images (every pair sharing an image), because ITS_LIVE errors are correlated through shared images. WEIGHTING 'pair errors' (the default) weights pairs by 1/sigma^2 from vx_error/vy_error (v_error when those are absent); 'none' weights every pair alike, which lets the noisy short pairs dominate real ITS_LIVE data. ROBUST re-weights outliers (IRLS). Steps no pair informs are NaN.
 
 INPUT: a subset written by itslive:downloadsubset (.nc/.zarr) or an ITS_LIVE datacube (Zarr path or URL, read from the configured endpoint); EXTENT takes part of a cube.
@@ -2722,7 +2752,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>Fichier {} écrit, mais son chargement a échoué : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="240" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="246" />
       <source>Wrote {}</source>
       <translation>Fichier écrit : {}</translation>
     </message>
@@ -2735,6 +2765,11 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <location filename="../itslive_qgis/processing/alg_mosaic.py" line="72" />
       <source>Year (0 = static mosaic)</source>
       <translation>Année (0 = mosaïque statique)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="128" />
+      <source>Zarr store, with a Dask scheduler (*.zarr)</source>
+      <translation>Magasin Zarr, avec un ordonnanceur Dask (*.zarr)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/installer_panel.py" line="93" />
@@ -2822,12 +2857,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>ne peut pas être lu</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="119" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="183" />
       <source>central differences</source>
       <translation>différences centrées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="319" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="327" />
       <source>colour pairs by</source>
       <translation>colorer les paires par</translation>
     </message>
@@ -2842,12 +2877,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>modèle saisonnier du composite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="160" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="163" />
       <source>cpu</source>
       <translation>cpu</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="160" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="163" />
       <source>cuda</source>
       <translation>cuda</translation>
     </message>
@@ -2877,12 +2912,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>vide = CMR de la NASA (https://cmr.earthdata.nasa.gov)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="321" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="329" />
       <source>error bars</source>
       <translation>barres d'erreur</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="130" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="133" />
       <source>first</source>
       <translation>première</translation>
     </message>
@@ -2897,7 +2932,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>flux : THICKNESS est donné, choisissez donc un fichier pour la divergence du flux (flux).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="128" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="137" />
       <source>height change dh (m)</source>
       <translation>variation d'altitude dh (m)</translation>
     </message>
@@ -2912,7 +2947,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>paire d'images (barre = intervalle d'acquisition)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="343" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="351" />
       <source>inverted series, step</source>
       <translation>série inversée, pas</translation>
     </message>
@@ -2947,7 +2982,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>n'est pas un fichier NetCDF, GeoTIFF ni GeoPackage</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="121" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="185" />
       <source>logarithmic strain, L = {} m</source>
       <translation>déformation logarithmique, L = {} m</translation>
     </message>
@@ -3012,7 +3047,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>hors de la grille de vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="138" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="141" />
       <source>pair errors</source>
       <translation>erreurs des paires</translation>
     </message>
@@ -3040,12 +3075,12 @@ Convention de signe (celle de itslive:fluxdivergence) : dynamic_dhdt = -flux_div
 DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté par interpolation bilinéaire sur la grille du flux si les grilles diffèrent). FLUX_DIVERGENCE : le NetCDF écrit par itslive:fluxdivergence (dynamic_dhdt, dynamic_dhdt_error ; un axe temporel est moyenné). OUTPUT : NetCDF CF avec residual_dhdt, residual_dhdt_sigma, dhdt_observed et dynamic_dhdt, et la convention de signe dans ses attributs.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="352" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="360" />
       <source>robust</source>
       <translation>robuste</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="130" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="133" />
       <source>second</source>
       <translation>seconde</translation>
     </message>
@@ -3070,7 +3105,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>la couche d'altitudes</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="333" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="341" />
       <source>to</source>
       <translation>à</translation>
     </message>
@@ -3080,7 +3115,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>v (m/an) — paire {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="368" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="376" />
       <source>weight pairs by their errors</source>
       <translation>pondérer les paires par leurs erreurs</translation>
     </message>
@@ -3133,6 +3168,11 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <location filename="../itslive_qgis/gui/point_figure.py" line="37" />
       <source>{} at {} points</source>
       <translation>{} en {} points</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="287" />
+      <source>{} blocks on the cluster in {:.1f} s; the result store is complete: {}</source>
+      <translation>{} blocs calculés sur la grappe en {:.1f} s ; le magasin résultat est complet : {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/glacier_panel.py" line="72" />
@@ -3220,7 +3260,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} paires écrites dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="232" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="256" />
       <source>{} pairs, {} x {} pixels</source>
       <translation>{} paires, {} x {} pixels</translation>
     </message>
@@ -3255,7 +3295,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} cube(s) sélectionné(s) absent(s) du catalogue, désélectionné(s) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="421" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="429" />
       <source>{} series, {} image pairs ({} objects read)</source>
       <translation>{} série(s), {} paires d'images ({} objets lus)</translation>
     </message>
@@ -3342,6 +3382,16 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <location filename="../itslive_qgis/processing/velocity_inputs.py" line="240" />
       <source>{}: unsupported output format {}: use .nc (NetCDF) or .tif (GeoTIFF).</source>
       <translation>{} : format de sortie non pris en charge {} : utilisez .nc (NetCDF) ou .tif (GeoTIFF).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="208" />
+      <source>{}: with DASK_SCHEDULER give INPUT, a NetCDF or Zarr velocity dataset (not rasters).</source>
+      <translation>{} : avec DASK_SCHEDULER, donnez INPUT, un jeu de vitesses NetCDF ou Zarr (pas des rasters).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="162" />
+      <source>{}: with DASK_SCHEDULER the result is a Zarr store: give a .zarr folder or an s3:// URL.</source>
+      <translation>{} : avec DASK_SCHEDULER, le résultat est un magasin Zarr : donnez un dossier .zarr ou une URL s3://.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="358" />

@@ -12,7 +12,9 @@ Sets (``itslive:installdependencies SETS=core,numba``):
 - ``torch``: only for CUDA (the inversion on an NVIDIA GPU; the registry's Linux build brings
   CUDA). Without numba, an installed torch is also used as a slower CPU solver;
 - ``frames``: GeoDataFrames for notebook users (geopandas);
-- ``distributed``: a local dask cluster for large subsets;
+- ``distributed``: DASK_SCHEDULER of itslive:invert (core.cluster): a LocalCluster on this machine
+  or a remote dask cluster. Optional: without it the plugin loads and runs in process, and a run
+  asking for a scheduler says what to install;
 - ``icesat2``: ICESat-2 ATL06 granules: h5py reads local files (Debian's python3-h5py; protected:
   never replaced by a wheel), h5coro reads granules on S3 (only the bytes needed). h5coro is
   optional: without it local files still work and an S3 or CMR source says what to install.
@@ -127,7 +129,12 @@ SETS = {
         "frames", "GeoDataFrames for notebook users (geopandas)", ("geopandas",), ("geopandas",), True, 0.3
     ),
     "distributed": PackageSet(
-        "distributed", "A local dask cluster for large subsets", ("distributed",), ("distributed",), True, 2.2
+        "distributed",
+        "Dask clusters (DASK_SCHEDULER: a local cluster or a remote scheduler)",
+        ("distributed",),
+        ("distributed",),
+        True,
+        2.2,
     ),
     "icesat2": PackageSet(
         "icesat2",

@@ -94,6 +94,13 @@ EARTHDATA_AUTHCFG = _entry(
     "",
     "QGIS authentication configuration of the Earthdata login",
 )
+#: default DASK_SCHEDULER of itslive:invert, itslive:strainrates and itslive:downloadsubset
+DASK_SCHEDULER = _entry(
+    QgsSettingsEntryString,
+    "dask_scheduler",
+    "",
+    "Dask scheduler of the heavy algorithms (empty: in process; local: this machine; or an address)",
+)
 #: every entry, by the key read() and write() use
 ENTRIES = {
     "bucket": BUCKET,
@@ -105,6 +112,7 @@ ENTRIES = {
     "concurrency": CONCURRENCY,
     "allow_other_hosts": ALLOW_OTHER_HOSTS,
     "max_download_gb": MAX_DOWNLOAD_GB,
+    "dask_scheduler": DASK_SCHEDULER,
 }
 
 
@@ -128,7 +136,7 @@ def write(values: dict) -> None:
             raise KeyError(f"unknown ITS_LIVE setting {name!r}")
         if name == "bucket":
             value = value or DEFAULT_BUCKET
-        elif name in ("endpoint_url", "cache_dir"):
+        elif name in ("endpoint_url", "cache_dir", "dask_scheduler"):
             value = value or ""
         elif isinstance(entry, QgsSettingsEntryBool):
             value = bool(value)
@@ -137,6 +145,11 @@ def write(values: dict) -> None:
             lo, hi = RANGES[name]
             value = min(max(kind(value), lo), hi)
         entry.setValue(value)
+
+
+def dask_scheduler() -> str:
+    """The default DASK_SCHEDULER ('' = in process)."""
+    return str(DASK_SCHEDULER.value() or "").strip()
 
 
 def allow_other_hosts() -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessingException,
     QgsProcessingParameterBoolean,
+    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
     QgsProcessingParameterFile,
@@ -48,6 +49,7 @@ class InvertAlgorithm(ItsLiveAlgorithm):
     START_DATE = "START_DATE"
     END_DATE = "END_DATE"
     DEVICE = "DEVICE"
+    DASK_SCHEDULER = "DASK_SCHEDULER"
     OUTPUT = "OUTPUT"
     #: the one default time step (days) of the algorithm, the dock's Inversion tab and the point plot
     DEFAULT_INTERVAL_DAYS = 30.0
@@ -69,7 +71,7 @@ class InvertAlgorithm(ItsLiveAlgorithm):
         return tr("Invert pair velocities to a time series")
 
     def shortHelpString(self):
-        return tr(
+        text = tr(
             "Turns ITS_LIVE image-pair velocities (each the mean over its acquisition interval) into "
             "velocities on a regular grid of INTERVAL_DAYS steps, per pixel, for vx and vy (m/yr); speed v "
             "is derived. Each pair observes the exact fraction of every step its interval covers. The "
@@ -91,6 +93,7 @@ class InvertAlgorithm(ItsLiveAlgorithm):
             "On the CPU, compiled band solvers (numba) run pixel batches on every core; on a CUDA GPU "
             "(DEVICE auto or cuda) batched torch solvers run."
         )
+        return text + "\n\n" + cluster_help()
 
     def initAlgorithm(self, config=None):
         self.addParameter(
@@ -161,8 +164,20 @@ class InvertAlgorithm(ItsLiveAlgorithm):
                 defaultValue=self.DEFAULT_DEVICE,
             )
         )
+        scheduler = QgsProcessingParameterString(
+            self.DASK_SCHEDULER,
+            tr("Dask scheduler (empty = in process, local = this machine, or tcp://host:8786)"),
+            defaultValue=settings.dask_scheduler(),
+            optional=True,
+        )
+        scheduler.setFlags(scheduler.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
+        self.addParameter(scheduler)
         self.addParameter(
-            QgsProcessingParameterFileDestination(self.OUTPUT, tr("Time series"), tr("NetCDF (*.nc)"))
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT,
+                tr("Time series"),
+                tr("NetCDF (*.nc);;Zarr store, with a Dask scheduler (*.zarr)"),
+            )
         )
 
     def checkParameterValues(self, parameters, context):
@@ -191,12 +206,21 @@ class InvertAlgorithm(ItsLiveAlgorithm):
                 problem = dataset_problem(source, self.INPUT)
                 if problem:
                     return problem
+            on_cluster = not self._scheduler(parameters, context).in_process
             path = output_path_value(parameters.get(self.OUTPUT))
-            if path is not None:
-                check_output(path, self.OUTPUT, (".nc", ".nc4", ".netcdf"))
+            if path is not None and not (on_cluster and "://" in path):
+                check_output(path, self.OUTPUT, (".zarr",) if on_cluster else (".nc", ".nc4", ".netcdf"))
         except InputError as exc:
             return str(exc)
         return ""
+
+    def _scheduler(self, parameters, context):
+        """The parsed DASK_SCHEDULER (InputError naming it when it is not a scheduler value)."""
+        from ..core.cluster import parse_scheduler
+
+        return parse_scheduler(
+            self.parameterAsString(parameters, self.DASK_SCHEDULER, context), self.DASK_SCHEDULER
+        )
 
     def processAlgorithm(self, parameters, context, feedback):
         from .. import deps
@@ -231,9 +255,44 @@ class InvertAlgorithm(ItsLiveAlgorithm):
         feedback.pushInfo(
             tr("{} pairs, {} x {} pixels").format(ds.sizes["mid_date"], ds.sizes["y"], ds.sizes["x"])
         )
+        options = self._options(parameters, context)
+        scheduler = self._scheduler(parameters, context)
+        if not scheduler.in_process:
+            return self._run_on_cluster(parameters, context, feedback, source, bounds, options, scheduler)
+        result = self.run_core(invert_dataset, ds, progress=progress, data_parameter=self.INPUT, **options)
+        result.attrs["source"] = source
+        self.run_core(write_netcdf, result, output)
+        return {self.OUTPUT: output}
+
+    def _run_on_cluster(self, parameters, context, feedback, source, bounds, options, scheduler):
+        """The same inversion on a dask cluster: the workers read, invert and write the Zarr store."""
+        from ..core.cluster import invert_on_cluster
+
+        output = output_path_value(parameters.get(self.OUTPUT)) or ""
+        if "://" not in output:
+            output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        feedback.pushInfo(tr("Running on {}.").format(scheduler.describe()))
         result = self.run_core(
-            invert_dataset,
-            ds,
+            invert_on_cluster,
+            source,
+            output,
+            scheduler.address or f"local:{scheduler.n_workers}",
+            config=self.store_config(),
+            bounds=bounds,
+            progress=progress_for(feedback),
+            data_parameter=self.INPUT,
+            **options,
+        )
+        feedback.pushInfo(
+            tr("{} blocks on the cluster in {:.1f} s; the result store is complete: {}").format(
+                result.n_blocks, result.wall_s, result.target
+            )
+        )
+        return {self.OUTPUT: result.target}
+
+    def _options(self, parameters, context) -> dict:
+        """The inversion's keyword arguments from the parameters."""
+        return dict(
             interval_days=self.parameterAsDouble(parameters, self.INTERVAL_DAYS, context),
             lam=self.parameterAsDouble(parameters, self.LAMBDA, context),
             derivative=DERIVATIVES[self.parameterAsEnum(parameters, self.DERIVATIVE, context)],
@@ -243,9 +302,18 @@ class InvertAlgorithm(ItsLiveAlgorithm):
             start_date=self.parameterAsString(parameters, self.START_DATE, context).strip() or None,
             end_date=self.parameterAsString(parameters, self.END_DATE, context).strip() or None,
             device=DEVICES[self.parameterAsEnum(parameters, self.DEVICE, context)],
-            progress=progress,
-            data_parameter=self.INPUT,
         )
-        result.attrs["source"] = source
-        self.run_core(write_netcdf, result, output)
-        return {self.OUTPUT: output}
+
+
+def cluster_help() -> str:
+    """The DASK_SCHEDULER paragraph of the help."""
+    return tr(
+        "DASK_SCHEDULER (advanced; default from the plugin settings): empty runs in process; 'local' "
+        "(or 'local:4') starts a dask LocalCluster of 2 (4) worker processes on this machine; an "
+        "address (tcp://host:8786) uses a running dask.distributed scheduler (Coiled, Dask Gateway, "
+        "dask-scheduler). The workers read the cube chunks themselves (give the cube's s3:// or ITS_LIVE "
+        "URL, or a path they can see), invert one block of whole chunk columns each and write the result "
+        "as a Zarr store: OUTPUT is then a .zarr folder (a local cluster) or an s3:// URL the workers can "
+        "write. The store is marked complete only when every block is written; a worker lost in the "
+        "middle has its blocks run again. Needs the optional package distributed."
+    )

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from qgis.core import (
     Qgis,
+    QgsProcessingException,
+    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
 )
 
+from .. import settings
 from ..i18n import tr
-from .base import ItsLiveAlgorithm, progress_for
+from .base import ItsLiveAlgorithm, output_path_value, progress_for
 from .velocity_inputs import (
     GRID_OUTPUT_FILTER,
     VelocityParameterIds,
@@ -38,6 +42,7 @@ class StrainRatesAlgorithm(VelocityParameterIds, ItsLiveAlgorithm):
     GROUP_ID = "analysis"
     METHOD = "METHOD"
     LENGTH_SCALE = "LENGTH_SCALE"
+    DASK_SCHEDULER = "DASK_SCHEDULER"
     OUTPUT = "OUTPUT"
     #: METHOD option 0: central differences; 1: logarithmic strain over LENGTH_SCALE
     DEFAULT_METHOD = 0
@@ -49,7 +54,7 @@ class StrainRatesAlgorithm(VelocityParameterIds, ItsLiveAlgorithm):
         return tr("Strain rates")
 
     def shortHelpString(self):
-        return tr(
+        text = tr(
             "Surface strain rates (1/yr) of a velocity field.\n\n"
             "Velocities: INPUT, a NetCDF or Zarr dataset with vx and vy (m/yr) on (y, x) or (time, y, x): "
             "a subset, an inversion result or a mosaic clip; OR the two rasters VX and VY (single band, "
@@ -71,6 +76,18 @@ class StrainRatesAlgorithm(VelocityParameterIds, ItsLiveAlgorithm):
             "Reference: Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic strain rates "
             "from Landsat 8-derived velocity grids, J. Glaciol. 64(244), 321-332, "
             "doi:10.1017/jog.2018.23."
+        )
+        return (
+            text
+            + "\n\n"
+            + tr(
+                "DASK_SCHEDULER (advanced; default from the plugin settings): empty runs in process; 'local' "
+                "(or 'local:4') a dask LocalCluster on this machine; or a scheduler address (tcp://host:8786)."
+                " "
+                "The workers read INPUT (a NetCDF path they see, or a Zarr store at a path or s3:// URL) in "
+                "blocks with a halo of neighbours, so the result equals the in-process one, and write a Zarr "
+                "store: OUTPUT is then a .zarr folder or an s3:// URL, marked complete only at the end."
+            )
         )
 
     def initAlgorithm(self, config=None):
@@ -96,23 +113,70 @@ class StrainRatesAlgorithm(VelocityParameterIds, ItsLiveAlgorithm):
             )
         )
         add_crs_parameters(self)
+        scheduler = QgsProcessingParameterString(
+            self.DASK_SCHEDULER,
+            tr("Dask scheduler (empty = in process, local = this machine, or tcp://host:8786)"),
+            defaultValue=settings.dask_scheduler(),
+            optional=True,
+        )
+        scheduler.setFlags(scheduler.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
+        self.addParameter(scheduler)
         self.addParameter(
-            QgsProcessingParameterFileDestination(self.OUTPUT, tr("Strain rates"), GRID_OUTPUT_FILTER)
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT,
+                tr("Strain rates"),
+                GRID_OUTPUT_FILTER + ";;" + tr("Zarr store, with a Dask scheduler (*.zarr)"),
+            )
         )
 
     def checkParameterValues(self, parameters, context):
         ok, message = super().checkParameterValues(parameters, context)
         if not ok:
             return ok, message
-        problem = velocity_input_problem(self, parameters, context) or output_suffix_problem(parameters)
+        problem = velocity_input_problem(self, parameters, context) or self._output_problem(
+            parameters, context
+        )
         return (False, problem) if problem else (True, "")
+
+    def _scheduler(self, parameters, context):
+        """The parsed DASK_SCHEDULER (InputError naming it when it is not a scheduler value)."""
+        from ..core.cluster import parse_scheduler
+
+        return parse_scheduler(
+            self.parameterAsString(parameters, self.DASK_SCHEDULER, context), self.DASK_SCHEDULER
+        )
+
+    def _output_problem(self, parameters, context) -> str:
+        """OUTPUT's problem: .nc/.tif in process, a .zarr folder or an fsspec URL on a cluster."""
+        from ..core.errors import InputError
+
+        try:
+            on_cluster = not self._scheduler(parameters, context).in_process
+        except InputError as exc:
+            return str(exc)
+        if not on_cluster:
+            return output_suffix_problem(parameters)
+        path = output_path_value(parameters.get(self.OUTPUT))
+        if path is None or "://" in path or path.lower().rstrip("/").endswith(".zarr"):
+            return ""
+        return tr(
+            "{}: with DASK_SCHEDULER the result is a Zarr store: give a .zarr folder or an s3:// URL."
+        ).format(self.OUTPUT)
 
     def processAlgorithm(self, parameters, context, feedback):
         from ..core.fields import strain_rates_to_file
 
+        problem = self._output_problem(parameters, context)
+        if problem:
+            raise QgsProcessingException(problem)
         velocity = read_velocity_input(self, parameters, context, feedback)
         method = self.parameterAsEnum(parameters, self.METHOD, context)
         length_scale_m = self.parameterAsDouble(parameters, self.LENGTH_SCALE, context)
+        scheduler = self._scheduler(parameters, context)
+        if not scheduler.in_process:
+            return self._run_on_cluster(
+                parameters, context, feedback, velocity, method, length_scale_m, scheduler
+            )
         output = grid_output_path(self, parameters, self.OUTPUT, context)
         feedback.pushInfo(
             tr("Strain rates by {} of {}").format(
@@ -134,3 +198,36 @@ class StrainRatesAlgorithm(VelocityParameterIds, ItsLiveAlgorithm):
             **velocity.names,
         )
         return {self.OUTPUT: str(path)}
+
+    def _run_on_cluster(self, parameters, context, feedback, velocity, method, length_scale_m, scheduler):
+        """The same strain rates on a dask cluster: blocks with a halo, written to a Zarr store."""
+        from ..core.cluster import strain_on_cluster
+
+        if not isinstance(velocity.source, str):
+            raise QgsProcessingException(
+                tr(
+                    "{}: with DASK_SCHEDULER give INPUT, a NetCDF or Zarr velocity dataset (not rasters)."
+                ).format(self.DASK_SCHEDULER)
+            )
+        output = output_path_value(parameters.get(self.OUTPUT)) or ""
+        if "://" not in output:
+            output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        feedback.pushInfo(tr("Running on {}.").format(scheduler.describe()))
+        result = self.run_core(
+            strain_on_cluster,
+            velocity.source,
+            output,
+            scheduler.address or f"local:{scheduler.n_workers}",
+            progress=progress_for(feedback),
+            method=method,
+            length_scale_m=length_scale_m if method == 1 else None,
+            crs=velocity.crs,
+            scale_correction=velocity.scale_correction,
+            **velocity.names,
+        )
+        feedback.pushInfo(
+            tr("{} blocks on the cluster in {:.1f} s; the result store is complete: {}").format(
+                result.n_blocks, result.wall_s, result.target
+            )
+        )
+        return {self.OUTPUT: result.target}

@@ -1,0 +1,83 @@
+"""itslive:invert with DASK_SCHEDULER through real Processing runs (LocalCluster started from QGIS)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("distributed", reason="the optional package distributed is not installed")
+
+
+def _run(params):
+    import processing
+
+    return processing.run("itslive:invert", params)
+
+
+def test_dask_scheduler_local_equals_the_in_process_run(plugin, mirror, tmp_path):
+    import xarray as xr
+
+    from itslive_qgis.core.cluster import COMPLETE_ATTR, open_result
+    from tests.fixtures.generator import default_tiles
+
+    tile = next(t for t in default_tiles() if t.label == "GRE_A")
+    url = "http://its-live-data.s3.amazonaws.com/" + tile.key  # as written in the catalog
+    x0, y0 = -178507.5, -2280402.3  # on the trunk
+    params = {
+        "INPUT": url,
+        "EXTENT": f"{x0 - 1300},{x0 + 1300},{y0 - 700},{y0 + 700} [EPSG:3413]",
+        "INTERVAL_DAYS": 30,
+        "LAMBDA": 20,
+    }
+    nc = tmp_path / "inv.nc"
+    _run({**params, "OUTPUT": str(nc)})
+    store = tmp_path / "inv.zarr"
+    result = _run({**params, "DASK_SCHEDULER": "local", "OUTPUT": str(store)})
+    assert result["OUTPUT"] == str(store)
+    got = open_result(store)
+    assert got.attrs[COMPLETE_ATTR] == "yes" and got.attrs["source"].startswith("s3://its-live-data/")
+    with xr.open_dataset(nc) as ref:
+        assert got.sizes == ref.sizes and ref.sizes["x"] > 10  # more than one chunk column
+        for name in ("vx", "vy", "v", "count", "v_sigma"):
+            a, b = got[name].values.astype("float64"), ref[name].values.astype("float64")
+            np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
+            np.testing.assert_allclose(a[np.isfinite(b)], b[np.isfinite(b)], rtol=0, atol=1e-10)
+
+
+def test_dask_scheduler_values_are_checked_before_any_work(plugin, mirror, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    from tests.fixtures.generator import default_tiles
+
+    tile = next(t for t in default_tiles() if t.label == "GRE_A")
+    url = "http://its-live-data.s3.amazonaws.com/" + tile.key
+    with pytest.raises(QgsProcessingException, match="DASK_SCHEDULER"):
+        _run({"INPUT": url, "DASK_SCHEDULER": "localhost", "OUTPUT": str(tmp_path / "a.zarr")})
+    with pytest.raises(QgsProcessingException, match=r"\.zarr"):
+        _run({"INPUT": url, "DASK_SCHEDULER": "local", "OUTPUT": str(tmp_path / "a.nc")})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_strain_rates_with_dask_scheduler_local_equal_the_in_process_run(plugin, tmp_path):
+    import processing
+    import xarray as xr
+
+    from itslive_qgis.core.cluster import open_result
+    from tests.fixtures.velocity_fields import XX, YY, write_velocity
+
+    vx = 300 * np.sin(XX / 900.0) * np.cos(YY / 700.0)
+    vy = 200 * np.cos(XX / 800.0) * np.sin(YY / 600.0)
+    times = np.array(["2020-01-15", "2020-02-15"], dtype="datetime64[ns]")
+    src = write_velocity(tmp_path / "series.nc", [vx, 0.5 * vx], [vy, 0.5 * vy], times=times)
+    nc = tmp_path / "strain.nc"
+    processing.run("itslive:strainrates", {"INPUT": src, "OUTPUT": str(nc)})
+    store = tmp_path / "strain.zarr"
+    result = processing.run(
+        "itslive:strainrates", {"INPUT": src, "DASK_SCHEDULER": "local", "OUTPUT": str(store)}
+    )
+    got = open_result(result["OUTPUT"])
+    with xr.open_dataset(nc) as ref:
+        for name in ("exx", "eyy", "exy", "e_eff"):
+            a, b = got[name].values.astype("float64"), ref[name].values.astype("float64")
+            np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
+            np.testing.assert_allclose(a[np.isfinite(b)], b[np.isfinite(b)], rtol=0, atol=1e-10)
