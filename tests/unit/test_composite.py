@@ -59,7 +59,7 @@ def test_two_tiles_of_one_projection_join_exactly(mirror, tmp_path):
         config=_config(mirror, tmp_path),
     )
     with xr.open_dataset(out) as ds:
-        assert ds.sizes == {"time": 5, "y": 31, "x": 40}
+        assert ds.sizes == {"time": 5, "y": 31, "x": 40, "nv": 2}  # nv: time_bnds, each year
         assert [t.year for t in ds["time"].values.astype("datetime64[Y]").tolist()] == list(range(2016, 2021))
         assert ds["v_amp"].attrs["units"] == "meter/year" and ds["dv_dt"].attrs["units"] == "meter/year^2"
         assert ds["mapping"].attrs["spatial_epsg"] == 3413

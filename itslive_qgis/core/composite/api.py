@@ -11,7 +11,8 @@ the output's projection are copied, others resampled by NEAREST neighbour: count
 not interpolable) and rotates the vector quantities into the output axes: (vx, vy), (vx0, vy0),
 (dvx_dt, dvy_dt), errors as ``sqrt(c^2 sx^2 + s^2 sy^2)``, and the seasonal cycle through its cos/sin
 coefficients (amp, phase) -> (A, B) -> rotated -> (amp, phase). Speeds (``v*``) are invariant.
-Output: CF NetCDF (names and units of the composite; see :mod:`itslive_qgis.core.seasonal.attrs`).
+Output: CF NetCDF (names and units of the composite: :mod:`itslive_qgis.core.seasonal.attrs`; CF attributes,
+time_bnds of each year, provenance: :mod:`itslive_qgis.core.io.cf`).
 """
 
 from __future__ import annotations
@@ -107,16 +108,21 @@ def composite_to_file(
         progress,
     )
     encoding = {n: {"zlib": True, "complevel": 4, "_FillValue": np.float32(np.nan)}
-                for n, v in ds.data_vars.items() if v.ndim >= 2}  # fmt: skip
-    if "time" in ds.coords:
-        encoding["time"] = {
-            "units": "days since 1970-01-01",
-            "calendar": "proleptic_gregorian",
-            "dtype": "f8",
-        }
+                for n, v in ds.data_vars.items() if v.ndim >= 2 and n != "time_bnds"}  # fmt: skip
+    from ..seasonal.attrs import write_cf_netcdf
+
+    parameters = {
+        "area": _area_text(area),
+        "area_crs": str(area_crs),
+        "start_year": start_year,
+        "end_year": end_year,
+        "variables": [n for n in ds.data_vars if n not in ("mapping", "time_bnds")],
+        "target_crs": str(target_crs) if target_crs is not None else None,
+    }
+    sources = [s.strip() for s in ds.attrs.get("composites", "").split(",") if s.strip()]
     check_cancelled(progress)
     with atomic_output(path) as tmp:
-        ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
+        write_cf_netcdf(ds, tmp, "itslive:composite", parameters, sources, base=encoding)
     progress.report(1.0)
     progress.log(f"Wrote the annual composite ({', '.join(ds.data_vars)}) to {path}")
     return path
@@ -156,6 +162,18 @@ def composite_dataset(
     return _dataset(xr, grid, tiles, arrays, names, sources)
 
 
+def _area_text(area) -> str:
+    """The area as WKT (a geometry or a geo.Area) or its four numbers (a box), for the provenance."""
+    geometry = getattr(area, "geometry", area)
+    wkt = getattr(geometry, "wkt", None)
+    if wkt:
+        return wkt
+    try:
+        return ", ".join(str(float(v)) for v in area)
+    except (TypeError, ValueError):
+        return str(area)
+
+
 def _variables(variables) -> list[str]:
     if not variables:
         return list(DEFAULT_VARIABLES)
@@ -178,7 +196,13 @@ def _variables(variables) -> list[str]:
 
 
 def _dataset(xr, grid, tiles, arrays, names, sources):
-    from ..seasonal import global_attrs, grid_mapping_attrs, variable_attrs
+    from ..seasonal.attrs import (
+        annual_time,
+        coordinate_attrs,
+        global_attrs,
+        grid_mapping_attrs,
+        variable_attrs,
+    )
 
     times = tiles[0].times
     data = {}
@@ -186,20 +210,18 @@ def _dataset(xr, grid, tiles, arrays, names, sources):
         values = arrays[name]
         dims = ("time", "y", "x") if values.ndim == 3 else ("y", "x")
         data[name] = (dims, values.astype("float32"), variable_attrs(name))
-    coords = {
-        "x": ("x", grid.x, {"units": "m", "standard_name": "projection_x_coordinate", "axis": "X"}),
-        "y": ("y", grid.y, {"units": "m", "standard_name": "projection_y_coordinate", "axis": "Y"}),
-    }
+    coords = {"x": ("x", grid.x, coordinate_attrs("x")), "y": ("y", grid.y, coordinate_attrs("y"))}
     if any(a.ndim == 3 for a in arrays.values()):
-        time_attrs = {"standard_name": "time", "axis": "T", "long_name": "1 January of the composite's year"}
-        coords["time"] = ("time", times, time_attrs)
+        time_coords, bounds = annual_time(times)
+        coords.update(time_coords)
+        data.update(bounds)
     ds = xr.Dataset(data, coords=coords)
     finite = [np.isfinite(ds[n].values).any() for n in ("v", "v0", "vx", "vx0") if n in ds]
     if finite and not any(finite):
         raise DataError(
             "The composites hold no velocity over the area (every value is missing): nothing written."
         )
-    ds["mapping"] = xr.DataArray(np.int32(0), attrs=grid_mapping_attrs(grid.crs))
+    ds["mapping"] = xr.DataArray(np.int32(0), attrs=grid_mapping_attrs(grid.crs, grid.x, grid.y))
     ds.attrs.update(
         global_attrs(
             "ITS_LIVE annual composites of image pair velocities (mosaic)",
