@@ -400,7 +400,7 @@ def comp_outputs(outputs, mirror, tmp_path_factory) -> dict[str, Path]:
     from shapely.geometry import box
 
     from itslive_qgis.core.catalog.catalog import cube_urls_for_area
-    from itslive_qgis.core.composite import composite_to_file
+    from itslive_qgis.core.composite import KNOWN_VARIABLES, composite_to_file
     from itslive_qgis.core.io import StoreConfig
     from itslive_qgis.core.seasonal import seasonal_fit
 
@@ -408,7 +408,9 @@ def comp_outputs(outputs, mirror, tmp_path_factory) -> dict[str, Path]:
     config = StoreConfig(endpoint_url=mirror.endpoint_url, cache_dir=root / "cache", retries=2)
     urls = cube_urls_for_area(box(*EXTENT), "EPSG:3413", config)
     out = {"composite.nc": root / "composite.nc"}
-    composite_to_file(urls, EXTENT, "EPSG:3413", out["composite.nc"], 2016, 2020, config=config)
+    composite_to_file(
+        urls, EXTENT, "EPSG:3413", out["composite.nc"], 2016, 2020, KNOWN_VARIABLES, config=config
+    )
     for name, src in (("seasonal_pairs.nc", "subset.nc"), ("seasonal_inversion.nc", "inversion.nc"),
                       ("seasonal_ascending.nc", "inversion_ascending.nc")):  # fmt: skip
         out[name] = seasonal_fit(str(outputs[src]), root / name)

@@ -251,3 +251,41 @@ def test_generator_writes_the_composite_layout(mirror):
     assert group["time"].attrs["units"] == "days since 1970-01-01"
     days = np.asarray(group["time"][:])
     assert days[0] == (np.datetime64(f"{YEARS[0]}-01-01") - np.datetime64("1970-01-01")).astype(int)
+
+
+def test_dt_max_and_sensor_flag_when_asked_for(mirror, tmp_path):
+    """(sensor, y, x) dt_max and sensor_flag across GRE_A/GRE_B equal the generator's per-sensor values."""
+    import xarray as xr
+
+    from itslive_qgis.core.composite import composite_to_file
+    from tests.fixtures.composites import SENSORS
+    from tests.fixtures.composites import composite_dataset as generator_composite
+    from tests.fixtures.pairs import synthesize_pairs
+
+    x0, x1 = TILE_A.x[30] - 10, TILE_B.x[9] + 10
+    y0, y1 = TILE_A.y[30] - 10, TILE_A.y[20] + 10
+    cubes = [f"{HTTP_BUCKET}/{TILE_A.key}", f"{HTTP_BUCKET}/{TILE_B.key}"]
+    asked = ["v", "dt_max", "sensor_flag"]
+    config = _config(mirror, tmp_path)
+    out = composite_to_file(
+        cubes, (x0, y0, x1, y1), "EPSG:3413", tmp_path / "c.nc", 2016, 2017, asked, config=config
+    )
+    with xr.open_dataset(out) as ds:
+        got = ds.load()
+    assert got["dt_max"].dims == ("sensor", "y", "x") and list(got["sensor"].values) == list(SENSORS)
+    assert got["dt_max"].attrs["units"] == "days" and "time" in got.dims
+    checked = 0
+    for tile in (TILE_A, TILE_B):
+        ref = generator_composite(tile, synthesize_pairs(tile))
+        xs = [x for x in got["x"].values if tile.x.min() <= x <= tile.x.max()]
+        truth = ref[["dt_max", "sensor_flag"]].sel(x=xs, y=got["y"].values)
+        flag = got["sensor_flag"].sel(x=xs).values
+        np.testing.assert_array_equal(flag, truth["sensor_flag"].values)  # 0 where the group gave no pair
+        dt = got["dt_max"].sel(x=xs).values
+        np.testing.assert_array_equal(np.nan_to_num(dt), truth["dt_max"].values)
+        checked += dt.size
+    assert checked == got["dt_max"].size and np.nanmax(got["dt_max"].values) > 300  # year-long pairs present
+    assert set(np.unique(got["sensor_flag"].values)) <= {0.0, 1.0}
+    with pytest.raises(InputError, match="unknown composite variable"):
+        composite_to_file(cubes, (x0, y0, x1, y1), "EPSG:3413", tmp_path / "d.nc", variables=["dt_min"],
+                          config=_config(mirror, tmp_path))  # fmt: skip

@@ -35,6 +35,10 @@ SUMMARY_VARIABLES = (
     "v_phase", "vx_phase", "vy_phase", "count0", "outlier_percent", "landice", "floatingice",
 )  # fmt: skip
 DEFAULT_VARIABLES = ANNUAL_VARIABLES + SUMMARY_VARIABLES
+#: on (sensor, y, x), written only when asked for in ``variables``: the longest valid pair (days) and
+#: whether the sensor group contributed (1) or not (0), per sensor group (``sensor`` coordinate)
+SENSOR_VARIABLES = ("dt_max", "sensor_flag")
+KNOWN_VARIABLES = DEFAULT_VARIABLES + SENSOR_VARIABLES
 DAYS_PER_YEAR = 365.25
 _CUBE_NAME = re.compile(r"ITS_LIVE_vel_EPSG(?P<epsg>\d+)_G0120_X(?P<x>-?\d+)_Y(?P<y>-?\d+)\.zarr$")
 
@@ -178,11 +182,11 @@ def _variables(variables) -> list[str]:
     if not variables:
         return list(DEFAULT_VARIABLES)
     names = [variables] if isinstance(variables, str) else [str(v) for v in variables]
-    unknown = [n for n in names if n not in DEFAULT_VARIABLES]
+    unknown = [n for n in names if n not in KNOWN_VARIABLES]
     if unknown:
         raise InputError(
             f"VARIABLES: unknown composite variable(s) {', '.join(unknown)}; choose among "
-            f"{', '.join(DEFAULT_VARIABLES)}."
+            f"{', '.join(KNOWN_VARIABLES)}."
         )
     out = list(dict.fromkeys(names))
     for group in (
@@ -208,10 +212,18 @@ def _dataset(xr, grid, tiles, arrays, names, sources):
     data = {}
     for name in names:
         values = arrays[name]
-        dims = ("time", "y", "x") if values.ndim == 3 else ("y", "x")
+        dims = ("y", "x")
+        if values.ndim == 3:
+            dims = ("sensor", "y", "x") if name in SENSOR_VARIABLES else ("time", "y", "x")
         data[name] = (dims, values.astype("float32"), variable_attrs(name))
     coords = {"x": ("x", grid.x, coordinate_attrs("x")), "y": ("y", grid.y, coordinate_attrs("y"))}
-    if any(a.ndim == 3 for a in arrays.values()):
+    if any(n in SENSOR_VARIABLES for n in names):
+        coords["sensor"] = (
+            "sensor",
+            _sensors(tiles),
+            {"long_name": "sensor group (L7, L8 = Landsat 8/9, S1, S2)"},
+        )
+    if any(arrays[n].ndim == 3 for n in names if n not in SENSOR_VARIABLES):
         time_coords, bounds = annual_time(times)
         coords.update(time_coords)
         data.update(bounds)
@@ -230,6 +242,19 @@ def _dataset(xr, grid, tiles, arrays, names, sources):
         )
     )  # fmt: skip
     return ds
+
+
+def _sensors(tiles) -> np.ndarray:
+    """The sensor groups of the tiles (the same in every tile, else the mosaic would mix them)."""
+    first = [str(s) for s in np.asarray(tiles[0].ds["sensor"].values).astype(str)]
+    for tile in tiles[1:]:
+        other = [str(s) for s in np.asarray(tile.ds["sensor"].values).astype(str)]
+        if other != first:
+            raise DataError(
+                f"{tile.url} has the sensor groups {other}, {tiles[0].url} {first}: dt_max and sensor_flag "
+                "need composites of one version; leave them out of VARIABLES."
+            )
+    return np.array(first)
 
 
 def composites_for_area(area, area_crs, config: StoreConfig | None = None, progress=None):

@@ -122,6 +122,8 @@ def mosaic_variables(tiles, grid, mask, names, progress) -> dict[str, np.ndarray
         if not take.any():
             continue
         values = _read_tile(tile, names, take)
+        if "sensor_flag" in values:  # 0 (the on-disk fill) = the sensor group gave no pair: 0, not missing
+            values["sensor_flag"] = np.nan_to_num(values["sensor_flag"], nan=0.0)
         if tile.placement.cos is not None:
             _rotate_tile(values, tile.placement.cos[take], tile.placement.sin[take])
         for name, v in values.items():

@@ -101,6 +101,13 @@ def _describe(base: str, short: bool = False) -> dict:
         return {"units": "1", "long_name": "number of image pairs"}
     if base == "outlier_percent":
         return {"units": "percent", "long_name": "share of the observations rejected as outliers"}
+    if base == "dt_max":
+        return {
+            "units": "days",
+            "long_name": "longest time separation of the valid image pairs of the sensor group",
+        }
+    if base == "sensor_flag":
+        return {"units": "1", "long_name": "1 where the sensor group contributed image pairs, else 0"}
     if base in ("landice", "floatingice"):
         return {"units": "1", "long_name": f"{base} mask (1 = {base})"}
     for comp in ("vx", "vy", "v"):  # vx/vy before v: "vx_amp" starts with "v"
