@@ -289,3 +289,50 @@ def test_dt_max_and_sensor_flag_when_asked_for(mirror, tmp_path):
     with pytest.raises(InputError, match="unknown composite variable"):
         composite_to_file(cubes, (x0, y0, x1, y1), "EPSG:3413", tmp_path / "d.nc", variables=["dt_min"],
                           config=_config(mirror, tmp_path))  # fmt: skip
+
+
+def test_the_older_v02_composite_layout_is_read(mirror, tmp_path):
+    """A cube without a 2025 composite: the older ``composites/annual/v02/...`` key is read (on the mirror and
+    from a local tree); the values are the generator's truth; the log says which was read."""
+    import xarray as xr
+
+    from itslive_qgis.core.composite import composite_to_file, composite_url
+    from tests.fixtures.composites import composite_key, write_composite
+    from tests.fixtures.mirror import _upload
+
+    region = "N70W050"  # a region folder of no 2025 composite on the mirror
+    old_key = composite_key(TILE_A, "v02", region=region)
+    assert old_key == (f"composites/annual/v02/{region}/ITS_LIVE_vel_annual_EPSG3413_G0120_"
+                       f"X{TILE_A.x_centre_m}_Y{TILE_A.y_centre_m}.zarr")  # fmt: skip
+    cube = f"{HTTP_BUCKET}/{TILE_A.key}".replace(f"/{TILE_A.bin_name}/", f"/{region}/")
+    assert composite_url(cube, "v02") == f"{HTTP_BUCKET}/{old_key}"
+    local_root = tmp_path / "bucket"
+    write_composite(local_root / old_key, TILE_A)
+    _upload(mirror.endpoint_url, {old_key: local_root / old_key})
+    local_cube = str(local_root / TILE_A.key.replace(f"/{TILE_A.bin_name}/", f"/{region}/"))
+    area = (TILE_A.x[10] - 10, TILE_A.y[20] - 10, TILE_A.x[19] + 10, TILE_A.y[10] + 10)
+    truth = {k: v[..., 10:21, 10:20] for k, v in composite_truth(TILE_A).items()}
+
+    class Log:
+        lines: list[str] = []
+
+        def log(self, text):
+            self.lines.append(text)
+
+        def report(self, *_):
+            pass
+
+        def is_cancelled(self):
+            return False
+
+    for tag, source in (("mirror", cube), ("local", local_cube)):
+        log = Log()
+        out = composite_to_file(source, area, "EPSG:3413", tmp_path / f"{tag}.nc", 2016, 2018,
+                                config=_config(mirror, tmp_path), progress=log)  # fmt: skip
+        with xr.open_dataset(out) as ds:
+            np.testing.assert_allclose(ds["v0"].values, truth["v0"], rtol=1e-6, atol=1e-3)
+            np.testing.assert_allclose(
+                ds["vx"].values, truth["vx"][2016 - YEARS[0] : 2019 - YEARS[0]], atol=1e-3
+            )
+            assert "composites/annual/v02/" in ds.attrs["source_urls"]
+        assert any("reading the older one" in line and "v02" in line for line in log.lines), log.lines

@@ -23,11 +23,13 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError, InputError
-from ..io import StoreConfig, atomic_output, confine_url
+from ..io import StoreConfig, atomic_output
 from ..progress import NullProgress, check_cancelled
 from .mosaic import ERROR_PAIRS, SEASON_PAIR, VECTOR_PAIRS
 
 COMPOSITE_PREFIX = "composites/annual/v2-updated-september2025"
+#: the older composites (2023 production), read where a cube has no composite in the 2025 layout
+COMPOSITE_PREFIX_V02 = "composites/annual/v02"
 ANNUAL_VARIABLES = ("v", "vx", "vy", "v_error", "vx_error", "vy_error", "count")
 SUMMARY_VARIABLES = (
     "v0", "vx0", "vy0", "v0_error", "vx0_error", "vy0_error", "dv_dt", "dvx_dt", "dvy_dt",
@@ -43,8 +45,11 @@ DAYS_PER_YEAR = 365.25
 _CUBE_NAME = re.compile(r"ITS_LIVE_vel_EPSG(?P<epsg>\d+)_G0120_X(?P<x>-?\d+)_Y(?P<y>-?\d+)\.zarr$")
 
 
-def composite_url(cube_url: str) -> str:
+def composite_url(cube_url: str, layout: str = "v2025") -> str:
     """The annual-composite URL of the datacube ``cube_url`` (same bucket and region folder).
+
+    ``layout="v02"``: the older key,
+    ``composites/annual/v02/<region>/ITS_LIVE_vel_annual_EPSG<epsg>_G0120_X<x>_Y<y>.zarr``.
 
     ``.../datacubes/v2-updated-october2024/N60W040/ITS_LIVE_vel_EPSG3413_G0120_X-180000_Y-2280000.zarr`` ->
     ``.../composites/annual/v2-updated-september2025/N60W040/ITS_LIVE_velocity_EPSG3413_120m_X-180000_Y-2280000.zarr``
@@ -59,8 +64,16 @@ def composite_url(cube_url: str) -> str:
         )
     root, _, rest = f"/{head}".rpartition("/datacubes/")
     region = rest.rsplit("/", 1)[-1]
-    new = f"ITS_LIVE_velocity_EPSG{m['epsg']}_120m_X{m['x']}_Y{m['y']}.zarr"
-    return f"{root[1:]}/{COMPOSITE_PREFIX}/{region}/{new}" if root else f"{COMPOSITE_PREFIX}/{region}/{new}"
+    if layout == "v02":
+        prefix, new = (
+            COMPOSITE_PREFIX_V02,
+            f"ITS_LIVE_vel_annual_EPSG{m['epsg']}_G0120_X{m['x']}_Y{m['y']}.zarr",
+        )
+    elif layout == "v2025":
+        prefix, new = COMPOSITE_PREFIX, f"ITS_LIVE_velocity_EPSG{m['epsg']}_120m_X{m['x']}_Y{m['y']}.zarr"
+    else:
+        raise InputError(f"layout must be 'v2025' or 'v02', got {layout!r}.")
+    return f"{root[1:]}/{prefix}/{region}/{new}" if root else f"{prefix}/{region}/{new}"
 
 
 def composite_to_file(
@@ -157,9 +170,10 @@ def composite_dataset(
     extra = list(composite_urls or [None] * len(urls))
     if len(extra) != len(urls):
         raise InputError("composite_urls must give one URL (or None) per cube.")
-    sources = [confine_url(c or composite_url(u), config, parameter="CUBES") for u, c in zip(urls, extra)]
+    candidates = [[c] if c else [composite_url(u), composite_url(u, "v02")] for u, c in zip(urls, extra)]
     names = _variables(variables)
-    tiles = open_composites(sources, config, names, start_year, end_year)
+    tiles = open_composites(candidates, config, names, start_year, end_year, progress)
+    sources = [t.url for t in tiles]
     progress.report(0.1)
     grid, mask, tiles = place_tiles(tiles, area, area_crs, target_crs)
     arrays = mosaic_variables(tiles, grid, mask, names, progress)
