@@ -96,6 +96,13 @@ def test_seasonal_fit_action_on_a_loaded_result(plugin, iface, sources, kind, pr
         assert labels[:2] == ["Jan", "Feb"], labels
         with xr.open_dataset(output) as ds:
             got = ds.load()
+        # QGIS reads the CRS and extent xarray reads (io.cf's grid mapping and GeoTransform)
+        from qgis.core import QgsCoordinateReferenceSystem
+
+        assert phase.crs() == QgsCoordinateReferenceSystem("EPSG:3413")
+        x, y, ext = got["x"].values, got["y"].values, phase.extent()
+        assert (ext.xMinimum(), ext.xMaximum()) == pytest.approx((x.min() - 60, x.max() + 60))
+        assert (ext.yMinimum(), ext.yMaximum()) == pytest.approx((y.min() - 60, y.max() + 60))
         expected = sources["expected"][kind]
         for name in ("v0", "v_amp", "v_phase", "dv_dt", "v_amp2"):
             np.testing.assert_allclose(got[name].values, expected[name].values, rtol=1e-6)
