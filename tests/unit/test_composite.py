@@ -336,3 +336,9 @@ def test_the_older_v02_composite_layout_is_read(mirror, tmp_path):
             )
             assert "composites/annual/v02/" in ds.attrs["source_urls"]
         assert any("reading the older one" in line and "v02" in line for line in log.lines), log.lines
+    # the point panel's reader finds the older composite too
+    from itslive_qgis.core.composite import composite_point
+
+    point = composite_point(cube, TILE_A.x[15], TILE_A.y[15], _config(mirror, tmp_path))
+    assert "composites/annual/v02/" in point.url
+    np.testing.assert_allclose(point.annual["v"], composite_truth(TILE_A)["v"][:, 15, 15], rtol=1e-6)

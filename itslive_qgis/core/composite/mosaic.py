@@ -42,7 +42,7 @@ def open_composites(urls, config, names, start_year, end_year, progress=None) ->
     require_xarray()
     tiles = []
     for entry in urls:
-        url, ds = _open_first([entry] if isinstance(entry, str) else list(entry), config)
+        url, ds = _open_first([entry] if isinstance(entry, str) else list(entry), config, chunks={})
         if progress is not None and not isinstance(entry, str) and url != entry[0]:
             progress.log(f"No composite at {entry[0]}; reading the older one at {url}")
         missing = [n for n in names if n not in ds.variables]
@@ -74,8 +74,8 @@ def open_composites(urls, config, names, start_year, end_year, progress=None) ->
     return tiles
 
 
-def _open_first(candidates, config):
-    """(url, dataset) of the first candidate composite that exists."""
+def _open_first(candidates, config, chunks=None, parameter: str = "CUBES"):
+    """(url, dataset) of the first candidate composite that exists (``chunks``: see open_cube_dataset)."""
     from pathlib import Path
 
     from ..io import confine_url, is_remote, open_cube_dataset
@@ -86,9 +86,9 @@ def _open_first(candidates, config):
         if not is_remote(text) and not Path(text.removeprefix("file://")).exists():
             problems.append(FileNotFoundError(f"no such folder: {text}"))
             continue
-        url = confine_url(text, config, parameter="CUBES")  # a refused host is an error, not a miss
+        url = confine_url(text, config, parameter=parameter)  # a refused host is an error, not a miss
         try:
-            return url, open_cube_dataset(url, config, chunks={})
+            return url, open_cube_dataset(url, config, chunks=chunks)
         except FileNotFoundError as exc:
             problems.append(exc)
         except Exception as exc:
