@@ -720,7 +720,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Première année</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/seasonal_action.py" line="28" />
+      <location filename="../itslive_qgis/gui/seasonal_action.py" line="29" />
       <source>Fit a semi-annual term too</source>
       <translation>Ajuster aussi un terme semi-annuel</translation>
     </message>
@@ -742,7 +742,7 @@ Sorties (NetCDF CF sur la grille de l'entrée, noms et unités du composite annu
 Omettre un vrai cycle semi-annuel biaise l'amplitude annuelle là où l'hiver n'a pas de paires optiques ; l'option semi-annuelle supprime ce biais.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/seasonal_action.py" line="62" />
+      <location filename="../itslive_qgis/gui/seasonal_action.py" line="63" />
       <source>Fitting the seasonal cycle...</source>
       <translation>Ajustement du cycle saisonnier...</translation>
     </message>
@@ -1268,7 +1268,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>v_error maximal (m/yr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/seasonal_action.py" line="34" />
+      <location filename="../itslive_qgis/gui/seasonal_action.py" line="35" />
       <source>Mean, trend, annual amplitude and phase of every pixel of the velocity layer (a subset or an inversion result), with their 1-sigma errors (itslive:seasonalfit)</source>
       <translation>Moyenne, tendance, amplitude et phase annuelles de chaque pixel de la couche de vitesses (un sous-ensemble ou un résultat d'inversion), avec leurs erreurs à 1 sigma (itslive:seasonalfit)</translation>
     </message>
@@ -1706,7 +1706,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Satellites (p. ex. 8,9,2A)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/seasonal_action.py" line="26" />
+      <location filename="../itslive_qgis/gui/seasonal_action.py" line="27" />
       <source>Seasonal cycle</source>
       <translation>Cycle saisonnier</translation>
     </message>
@@ -1716,7 +1716,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Ajustement du cycle saisonnier</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/seasonal_action.py" line="31" />
+      <location filename="../itslive_qgis/gui/seasonal_action.py" line="32" />
       <source>Seasonal fit</source>
       <translation>Ajustement saisonnier</translation>
     </message>
@@ -1991,7 +1991,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>La couche de contour ne contient aucun polygone.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/seasonal_action.py" line="49" />
+      <location filename="../itslive_qgis/gui/seasonal_action.py" line="50" />
       <source>The seasonal fit needs a subset or an inversion result (NetCDF or Zarr), not a GeoTIFF pair.</source>
       <translation>L'ajustement saisonnier demande un sous-ensemble ou un résultat d'inversion (NetCDF ou Zarr), pas une paire de GeoTIFF.</translation>
     </message>

@@ -5,6 +5,7 @@ its background run (:meth:`gui.panel_base.AlgorithmPanel.start_algorithm`) are r
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -64,12 +65,16 @@ def run_seasonal_fit(panel) -> bool:
 
 
 def _output_path(panel, source: str) -> str:
-    from .analysis_panel import _unique, _writable
-
+    """``<stem>_seasonal.nc`` in the panel's output folder (else beside the source, else the temporary
+    folder), never an existing file (``_2``, ``_3``, ... as the panel's other actions)."""
     folder = panel.output_folder.filePath().strip()
     path = Path(str(source).rstrip("/"))
     target = Path(folder) if folder else path.parent
-    if not _writable(target):
+    if not (target.is_dir() and os.access(target, os.W_OK)):
         target = Path(tempfile.gettempdir()) / "itslive_qgis"
         target.mkdir(parents=True, exist_ok=True)
-    return str(_unique(target / (path.stem + OUTPUT_SUFFIX)))
+    candidate, n = target / (path.stem + OUTPUT_SUFFIX), 2
+    while candidate.exists():
+        candidate = target / f"{path.stem}{OUTPUT_SUFFIX[:-3]}_{n}.nc"
+        n += 1
+    return str(candidate)

@@ -42,7 +42,7 @@ def open_composites(urls, config, names, start_year, end_year, progress=None) ->
     require_xarray()
     tiles = []
     for entry in urls:
-        url, ds = _open_first([entry] if isinstance(entry, str) else list(entry), config, chunks={})
+        url, ds = open_first_composite([entry] if isinstance(entry, str) else list(entry), config, chunks={})
         if progress is not None and not isinstance(entry, str) and url != entry[0]:
             progress.log(f"No composite at {entry[0]}; reading the older one at {url}")
         missing = [n for n in names if n not in ds.variables]
@@ -74,7 +74,7 @@ def open_composites(urls, config, names, start_year, end_year, progress=None) ->
     return tiles
 
 
-def _open_first(candidates, config, chunks=None, parameter: str = "CUBES"):
+def open_first_composite(candidates, config, chunks=None, parameter: str = "CUBES"):
     """(url, dataset) of the first candidate composite that exists (``chunks``: see open_cube_dataset)."""
     from pathlib import Path
 

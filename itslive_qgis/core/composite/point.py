@@ -48,12 +48,12 @@ def composite_point(
 ) -> CompositePoint:
     """The composite of the cube ``cube_url`` at its pixel nearest to (x_m, y_m) (metres, cube CRS)."""
     from .api import composite_url
-    from .mosaic import _open_first
+    from .mosaic import open_first_composite
 
     config = config or StoreConfig.from_env()
     # the 2025 layout, else the older composites/annual/v02/ one (as itslive:composite reads them)
     candidates = [composite_url(cube_url), composite_url(cube_url, "v02")]
-    url, ds = _open_first(candidates, config, chunks=None, parameter="composite")
+    url, ds = open_first_composite(candidates, config, chunks=None, parameter="composite")
     xs, ys = ds["x"].values, ds["y"].values
     col, row = int(np.argmin(np.abs(xs - x_m))), int(np.argmin(np.abs(ys - y_m)))
     if abs(xs[col] - x_m) > 120 or abs(ys[row] - y_m) > 120:
