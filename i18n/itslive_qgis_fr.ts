@@ -19,7 +19,7 @@
       <translation> (intervalles des paires {:.0f} à {:.0f} jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="113" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="115" />
       <source> d</source>
       <translation> j</translation>
     </message>
@@ -34,7 +34,7 @@
       <translation> m</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="123" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="125" />
       <source> m/yr</source>
       <translation> m/an</translation>
     </message>
@@ -44,7 +44,7 @@
       <translation>(choisir un raster d'épaisseur de glace)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="90" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="92" />
       <source>(use the extent above)</source>
       <translation>(utiliser l'emprise ci-dessus)</translation>
     </message>
@@ -175,6 +175,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Le long de la ligne</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_composite.py" line="63" />
+      <source>Also on request in VARIABLES: dt_max (days, the longest valid image pair) and sensor_flag (1 where the sensor group contributed, else 0), per sensor group on (sensor, y, x). A cube without a composite in the 2025 layout is read from the older composites/annual/v02/&lt;region&gt;/ITS_LIVE_vel_annual_EPSG&lt;epsg&gt;_G0120_X&lt;x&gt;_Y&lt;y&gt;.zarr when there is one (the log says so).</source>
+      <translation>Aussi sur demande dans VARIABLES : dt_max (jours, la plus longue paire d'images valide) et sensor_flag (1 là où le groupe de capteurs a contribué, sinon 0), par groupe de capteurs sur (sensor, y, x). Un cube sans composite dans la disposition de 2025 est lu depuis l'ancienne composites/annual/v02/&lt;region&gt;/ITS_LIVE_vel_annual_EPSG&lt;epsg&gt;_G0120_X&lt;x&gt;_Y&lt;y&gt;.zarr s'il en existe une (le journal l'indique).</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/dock.py" line="84" />
       <source>Analysis</source>
       <translation>Analyse</translation>
@@ -210,17 +215,17 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Un autre traitement est encore en cours : attendez sa fin ou annulez-le.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="60" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="62" />
       <source>Area</source>
       <translation>Zone</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="179" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="181" />
       <source>Area CRS: not set</source>
       <translation>SCR de la zone : non défini</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="181" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="183" />
       <source>Area CRS: {} - {}</source>
       <translation>SCR de la zone : {} - {}</translation>
     </message>
@@ -230,7 +235,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Polygones de la zone (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_composite.py" line="69" />
+      <location filename="../itslive_qgis/processing/alg_composite.py" line="76" />
       <source>Area polygons (optional, instead of the extent)</source>
       <translation>Polygones de la zone (facultatif, à la place de l'emprise)</translation>
     </message>
@@ -365,7 +370,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Impossible de créer le dossier de sortie {} (OUTPUT_FOLDER) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="314" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="318" />
       <source>Cannot estimate: {}</source>
       <translation>Estimation impossible : {}</translation>
     </message>
@@ -400,7 +405,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche de points de départ (SEEDS).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="219" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="222" />
       <source>Choose a point layer of seeds.</source>
       <translation>Choisissez une couche de points de départ.</translation>
     </message>
@@ -415,12 +420,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez un fichier d'extrait (téléchargez-en un d'abord) ou indiquez l'URL d'un cube de données.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="173" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="176" />
       <source>Choose a velocity layer (a NetCDF/Zarr with vx and vy, or a vx/vy GeoTIFF pair).</source>
       <translation>Choisissez une couche de vitesse (un NetCDF/Zarr contenant vx et vy, ou une paire de GeoTIFF vx/vy).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="209" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="211" />
       <source>Choose an area: the canvas extent, a drawn extent or polygons.</source>
       <translation>Choisissez une zone : l'emprise du canevas, une emprise dessinée ou des polygones.</translation>
     </message>
@@ -430,7 +435,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez un raster d'épaisseur de glace (THICKNESS).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="204" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="207" />
       <source>Choose an ice thickness raster layer.</source>
       <translation>Choisissez une couche raster d'épaisseur de glace.</translation>
     </message>
@@ -465,12 +470,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Découpe les mosaïques de vitesse ITS_LIVE v2 (GeoTIFF optimisés pour le cloud, sous velocity_mosaic/v2/{annual,static}/cog/) sur une zone par lectures HTTP partielles (requêtes range) : seules les tuiles sous la zone sont lues, jamais les fichiers entiers. YEAR 0 = la mosaïque statique (de synthèse), sinon la mosaïque annuelle de cette année (1985-2022). REGION : région RGI (p. ex. 5 ou RGI05A) ; par défaut, déduite de la zone. VARIABLES : p. ex. v,vx,vy,v_error,count (les mosaïques statiques ont aussi dv_dt, v_amp, v_phase, ...). Un GeoTIFF par variable dans OUTPUT_FOLDER, dans la projection de la mosaïque, avec les unités (m/yr) et la valeur nodata. Les sorties VX/VY s'enchaînent avec itslive:strainrates.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="236" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="239" />
       <source>Computing strain rates...</source>
       <translation>Calcul des vitesses de déformation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="242" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="245" />
       <source>Computing the flux divergence...</source>
       <translation>Calcul de la divergence du flux...</translation>
     </message>
@@ -525,7 +530,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>URL ou chemin du cube de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_composite.py" line="75" />
+      <location filename="../itslive_qgis/processing/alg_composite.py" line="82" />
       <source>Datacube URLs (optional)</source>
       <translation>URL des cubes de données (facultatif)</translation>
     </message>
@@ -649,12 +654,12 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Téléchargé (Mio)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="269" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="273" />
       <source>Downloading the subset from every datacube under the area...</source>
       <translation>Téléchargement de l'extrait de tous les cubes de données sous la zone...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="265" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="269" />
       <source>Downloading the subset from {} cube(s): {}</source>
       <translation>Téléchargement de l'extrait de {} cube(s) : {}</translation>
     </message>
@@ -687,7 +692,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Durée (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_composite.py" line="117" />
+      <location filename="../itslive_qgis/processing/alg_composite.py" line="124" />
       <source>END_YEAR ({}) is before START_YEAR ({}).</source>
       <translation>END_YEAR ({}) précède START_YEAR ({}).</translation>
     </message>
@@ -732,17 +737,17 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Date de fin (AAAA-MM-JJ, UTC)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="134" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="136" />
       <source>Estimate size</source>
       <translation>Estimer la taille</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="308" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="312" />
       <source>Estimating the ITS_LIVE subset</source>
       <translation>Estimation de l'extrait ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="307" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="311" />
       <source>Estimating...</source>
       <translation>Estimation...</translation>
     </message>
@@ -802,7 +807,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Emprise</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_composite.py" line="65" />
+      <location filename="../itslive_qgis/processing/alg_composite.py" line="72" />
       <source>Extent (any CRS)</source>
       <translation>Emprise (n'importe quel SCR)</translation>
     </message>
@@ -857,12 +862,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Premier mid_date (AAAA-MM-JJ)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_composite.py" line="77" />
+      <location filename="../itslive_qgis/processing/alg_composite.py" line="84" />
       <source>First year</source>
       <translation>Première année</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="85" />
+      <location filename="../itslive_qgis/gui/seasonal_action.py" line="29" />
       <source>Fit a semi-annual term too</source>
       <translation>Ajuster aussi un terme semi-annuel</translation>
     </message>
@@ -882,6 +887,11 @@ INPUT : un extrait (.nc, .zarr), le chemin ou l'URL d'un cube de données, ou un
 Sorties (NetCDF CF sur la grille de l'entrée, noms et unités du composite annuel, pour comparer couche à couche) : vx0, vy0 (m/an à t0), dvx_dt, dvy_dt (m/an^2), vx_amp, vy_amp (m/an), vx_phase, vy_phase (jour de l'année du maximum, 1 + (t mod 365.25) avec t en jours depuis 1970-01-01), chacune avec _error ; la vitesse le long de la direction moyenne de l'écoulement u = (vx0, vy0)/|v0| : v0 = |(vx0, vy0)|, dv_dt = u . (dvx_dt, dvy_dt), v_amp et v_phase d'après u . (A, B) ; count0 (observations utilisées) et outlier_percent. SEMIANNUAL ajoute *_amp2, *_phase2. EXTENT limite les pixels ; START_DATE/END_DATE (AAAA-MM-JJ) gardent les observations à l'intérieur de la fenêtre.
 
 Omettre un vrai cycle semi-annuel biaise l'amplitude annuelle là où l'hiver n'a pas de paires optiques ; l'option semi-annuelle supprime ce biais.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/seasonal_action.py" line="63" />
+      <source>Fitting the seasonal cycle...</source>
+      <translation>Ajustement du cycle saisonnier...</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/granule.py" line="233" />
@@ -1457,7 +1467,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Dernier mid_date (AAAA-MM-JJ)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_composite.py" line="77" />
+      <location filename="../itslive_qgis/processing/alg_composite.py" line="84" />
       <source>Last year</source>
       <translation>Dernière année</translation>
     </message>
@@ -1656,7 +1666,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>date_dt maximal (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="126" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="128" />
       <source>Maximum v_error</source>
       <translation>v_error maximale</translation>
     </message>
@@ -1664,6 +1674,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <location filename="../itslive_qgis/processing/alg_download_subset.py" line="139" />
       <source>Maximum v_error (m/yr)</source>
       <translation>v_error maximal (m/yr)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/seasonal_action.py" line="35" />
+      <source>Mean, trend, annual amplitude and phase of every pixel of the velocity layer (a subset or an inversion result), with their 1-sigma errors (itslive:seasonalfit)</source>
+      <translation>Moyenne, tendance, amplitude et phase annuelles de chaque pixel de la couche de vitesses (un sous-ensemble ou un résultat d'inversion), avec leurs erreurs à 1 sigma (itslive:seasonalfit)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="97" />
@@ -1681,7 +1696,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>roi_valid_percentage minimal (%)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="121" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="123" />
       <source>Minimum valid pixels</source>
       <translation>Part minimale de pixels valides</translation>
     </message>
@@ -1711,7 +1726,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>NetCDF (*.nc)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="129" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="131" />
       <source>NetCDF (*.nc);;Zarr (*.zarr)</source>
       <translation>NetCDF (*.nc);;Zarr (*.zarr)</translation>
     </message>
@@ -1741,7 +1756,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucune image d'aperçu à côté de ce granule ({}).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="200" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="202" />
       <source>No feature of {} is selected.</source>
       <translation>Aucune entité de {} n'est sélectionnée.</translation>
     </message>
@@ -1801,7 +1816,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun des {} point(s) de départ n'a pu être suivi ({}).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="63" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="65" />
       <source>Not set: use the map canvas extent button or draw one</source>
       <translation>Non définie : utiliser l'emprise du canevas ou en dessiner une</translation>
     </message>
@@ -1881,7 +1896,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Ou un fichier de résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="92" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="94" />
       <source>Or polygons</source>
       <translation>Ou des polygones</translation>
     </message>
@@ -1896,7 +1911,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Contour : {} polygone(s) reprojeté(s) en {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="130" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="132" />
       <source>Output file</source>
       <translation>Fichier de sortie</translation>
     </message>
@@ -1975,7 +1990,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Taille de pixel (mètres)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="125" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="127" />
       <source>Pixels whose v_error is larger are blanked (MAX_V_ERROR)</source>
       <translation>Les pixels dont la v_error est plus grande sont masqués (MAX_V_ERROR)</translation>
     </message>
@@ -2005,7 +2020,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>L'algorithme de traitement {} n'est pas disponible.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="87" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="89" />
       <source>Product</source>
       <translation>Produit</translation>
     </message>
@@ -2073,7 +2088,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
 TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aussi un axe temporel : avec LAG = 0, dh (m, relatif à l'époque de référence propre à l'entrée) et dh_sigma à chaque époque de la fenêtre, à côté de la tendance 2-D dhdt ; avec LAG = k, dhdt et dhdt_sigma (m/an) par fenêtre de décalage, time en son centre et time_bnds son début et sa fin (CF).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/composite_form.py" line="36" />
+      <location filename="../itslive_qgis/gui/composite_form.py" line="53" />
       <source>Reading the annual composites of the area (years of the time window; pair filters do not apply)...</source>
       <translation>Lecture des composites annuels de la zone (années de la fenêtre temporelle ; les filtres de paires ne s'appliquent pas)...</translation>
     </message>
@@ -2088,12 +2103,12 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Lecture du profil</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="156" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="158" />
       <source>Reads the {} cube(s) selected in Datacubes: {}</source>
       <translation>Lit les {} cube(s) sélectionné(s) dans Cubes de données : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="151" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="153" />
       <source>Reads: every datacube under the area (none selected in Datacubes).</source>
       <translation>Lit : tous les cubes de données sous la zone (aucun sélectionné dans Cubes de données).</translation>
     </message>
@@ -2203,7 +2218,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Satellite (un point) / point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="110" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="112" />
       <source>Satellites</source>
       <translation>Satellites</translation>
     </message>
@@ -2213,12 +2228,17 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Satellites (p. ex. 8,9,2A)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/seasonal_action.py" line="27" />
+      <source>Seasonal cycle</source>
+      <translation>Cycle saisonnier</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="43" />
       <source>Seasonal cycle fit</source>
       <translation>Ajustement du cycle saisonnier</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="94" />
+      <location filename="../itslive_qgis/gui/seasonal_action.py" line="32" />
       <source>Seasonal fit</source>
       <translation>Ajustement saisonnier</translation>
     </message>
@@ -2238,7 +2258,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Points de départ (n'importe quel SCR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="93" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="95" />
       <source>Selected features only</source>
       <translation>Entités sélectionnées uniquement</translation>
     </message>
@@ -2435,7 +2455,7 @@ Référence : Alley, K. E. et al. (2018), Continent-wide estimates of Antarctic 
       <translation>TIME_AXIS demande une entrée maillée avec un axe temporel (ATL15 ou le cube de variation d'altitude).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_composite.py" line="94" />
+      <location filename="../itslive_qgis/processing/alg_composite.py" line="101" />
       <source>Target CRS (optional)</source>
       <translation>SCR cible (facultatif)</translation>
     </message>
@@ -2560,12 +2580,17 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Les profils les plus proches de ces dates, une courbe chacun (une courbe par date).</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/seasonal_action.py" line="50" />
+      <source>The seasonal fit needs a subset or an inversion result (NetCDF or Zarr), not a GeoTIFF pair.</source>
+      <translation>L'ajustement saisonnier demande un sous-ensemble ou un résultat d'inversion (NetCDF ou Zarr), pas une paire de GeoTIFF.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="276" />
       <source>The seed layer holds no point.</source>
       <translation>La couche de points de départ ne contient aucun point.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/composite_form.py" line="42" />
+      <location filename="../itslive_qgis/gui/composite_form.py" line="59" />
       <source>The size estimate is for image pairs: an annual composite holds one layer per year (a few MB).</source>
       <translation>L'estimation de taille vaut pour les paires d'images : un composite annuel contient une couche par année (quelques Mo).</translation>
     </message>
@@ -2615,7 +2640,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Pas de temps (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="103" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="105" />
       <source>Time window (mid_date)</source>
       <translation>Fenêtre temporelle (mid_date)</translation>
     </message>
@@ -2640,7 +2665,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Suivre des particules...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="247" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="250" />
       <source>Tracking particles...</source>
       <translation>Suivi des particules...</translation>
     </message>
@@ -2679,12 +2704,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Variable : {} ({}), unités : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="107" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="109" />
       <source>Variables</source>
       <translation>Variables</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_composite.py" line="90" />
+      <location filename="../itslive_qgis/processing/alg_composite.py" line="97" />
       <source>Variables (comma-separated; empty = all)</source>
       <translation>Variables (séparées par des virgules ; vide = toutes)</translation>
     </message>
@@ -2792,7 +2817,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>en travers</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="109" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="111" />
       <source>all; e.g. 8,9,2A,2B</source>
       <translation>tous ; p. ex. 8,9,2A,2B</translation>
     </message>
@@ -2887,7 +2912,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>cuda</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="118" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="120" />
       <source>date_dt min / max</source>
       <translation>date_dt min / max</translation>
     </message>
@@ -2897,7 +2922,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>dates AAAA-MM-JJ, séparées par des virgules (vide : 24 réparties)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="106" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="108" />
       <source>default: v, vx, vy, v_error and pair metadata</source>
       <translation>par défaut : v, vx, vy, v_error et métadonnées des paires</translation>
     </message>
@@ -2992,7 +3017,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>sans date</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="115" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="117" />
       <source>no limit</source>
       <translation>sans limite</translation>
     </message>
@@ -3215,7 +3240,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} granules : plus que MAX_GRANULES ({}) ; sélectionnez moins de lignes ou augmentez-le.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/analysis_panel.py" line="178" />
+      <location filename="../itslive_qgis/gui/analysis_panel.py" line="181" />
       <source>{} has no vx/vy velocities: choose a NetCDF/Zarr with vx and vy or a *_vx.tif layer.</source>
       <translation>{} n'a pas de vitesses vx/vy : choisissez un NetCDF/Zarr contenant vx et vy ou une couche *_vx.tif.</translation>
     </message>

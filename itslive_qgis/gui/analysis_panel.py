@@ -160,8 +160,11 @@ class AnalysisPanel(AlgorithmPanel):
         track_form.addRow(self.track_button)
         layout.addWidget(track)
 
+        from .seasonal_action import add_seasonal_fit
+
+        self.seasonal_button = add_seasonal_fit(self, layout)
         self.add_status_row(layout, "itslive_analysis_status")
-        self.action_buttons = [self.strain_button, self.flux_button, self.track_button]
+        self.action_buttons = [self.strain_button, self.flux_button, self.track_button, self.seasonal_button]
         layout.addStretch(1)
 
     # -- parameters ------------------------------------------------------------------------------

@@ -28,6 +28,23 @@ def product_combo(parent) -> QComboBox:
     return combo
 
 
+#: the product choice as saved with the project (a name, not an index: stable if items are added)
+PRODUCT_NAMES = {IMAGE_PAIRS: "image_pairs", ANNUAL_COMPOSITE: "annual_composite"}
+
+
+def product_state(combo: QComboBox) -> dict:
+    """The product choice for the panel's project state."""
+    return {"product": PRODUCT_NAMES.get(combo.currentData(), "image_pairs")}
+
+
+def set_product_state(combo: QComboBox, state: dict) -> None:
+    """Restore :func:`product_state` (an unknown or missing name leaves the choice as it is)."""
+    wanted = {name: data for data, name in PRODUCT_NAMES.items()}.get(str(state.get("product", "")))
+    index = combo.findData(wanted) if wanted is not None else -1
+    if index >= 0:
+        combo.setCurrentIndex(index)
+
+
 def wants_composite(combo: QComboBox) -> bool:
     return combo.currentData() == ANNUAL_COMPOSITE
 

@@ -37,6 +37,8 @@ from .composite_form import (
     composite_message,
     composite_parameters,
     product_combo,
+    product_state,
+    set_product_state,
     wants_composite,
 )
 from .panel_base import AlgorithmPanel
@@ -234,6 +236,7 @@ class DownloadPanel(AlgorithmPanel):
             "min_valid_pct": self.min_valid.value(),
             "max_v_error": self.max_v_error.value(),
             "output": self.output.filePath(),
+            **product_state(self.product),
         }
 
     def set_state(self, state: dict) -> None:
@@ -253,6 +256,7 @@ class DownloadPanel(AlgorithmPanel):
             if isinstance(state.get(key), int | float):
                 spin.setValue(float(state[key]))
         self.output.setFilePath(str(state.get("output", self.output.filePath())))
+        set_product_state(self.product, state)
 
     # -- actions ---------------------------------------------------------------------------------
     def download(self) -> bool:

@@ -39,7 +39,7 @@ class CompositeAlgorithm(ItsLiveAlgorithm):
         return tr("Annual composite")
 
     def shortHelpString(self):
-        return tr(
+        text = tr(
             "The ITS_LIVE annual composites of the datacubes under an area (EXTENT, or the polygons of AOI; "
             "any CRS), mosaicked onto one 120 m grid and written as CF NetCDF.\n\n"
             "Variables (the composite's names and units): annual mean v, vx, vy (m/yr) with v_error, "
@@ -60,6 +60,13 @@ class CompositeAlgorithm(ItsLiveAlgorithm):
             "Reference: Gardner, A. S. et al., ITS_LIVE global glacier velocity data in near real time, "
             "doi:10.5194/egusphere-2025-392."
         )
+        more = tr(
+            "Also on request in VARIABLES: dt_max (days, the longest valid image pair) and sensor_flag (1 "
+            "where the sensor group contributed, else 0), per sensor group on (sensor, y, x). A cube without "
+            "a composite in the 2025 layout is read from the older composites/annual/v02/<region>/"
+            "ITS_LIVE_vel_annual_EPSG<epsg>_G0120_X<x>_Y<y>.zarr when there is one (the log says so)."
+        )
+        return f"{text}\n\n{more}"
 
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterExtent(self.EXTENT, tr("Extent (any CRS)"), optional=True))

@@ -53,6 +53,12 @@ def test_composite_from_the_catalog_loads_as_styled_layers(plugin, mirror, tmp_p
     assert vector_groups and not any(("error" in n or "amp" in n or "dt" in n) for n in vector_groups)
     speed = layers[1]
     assert speed.temporalProperties().isActive() and speed.bandCount() == 3
+    with xr.open_dataset(out) as ds:  # QGIS reads the CRS and extent xarray reads (io.cf)
+        x, y = ds["x"].values, ds["y"].values
+    ext = speed.extent()
+    assert speed.crs().authid() == "EPSG:3413"
+    assert (ext.xMinimum(), ext.xMaximum()) == pytest.approx((x.min() - 60, x.max() + 60))
+    assert (ext.yMinimum(), ext.yMaximum()) == pytest.approx((y.min() - 60, y.max() + 60))
     phase = next(layer for layer in layers if layer.name().startswith("v_phase"))
     renderer = phase.renderer()
     assert isinstance(renderer, QgsSingleBandPseudoColorRenderer)
@@ -97,7 +103,9 @@ def test_seasonalfit_of_a_mirror_cube_matches_the_composite(plugin, mirror, tmp_
         rel = np.abs(ds["v_amp"].values - sel["v_amp"].values) / sel["v_amp"].values
         assert rel.max() < 0.03
         assert np.abs(ds["v_phase"].values - sel["v_phase"].values).max() < 2.0
-        assert ds["v_phase"].attrs["units"] == "day of year"
+        assert ds["v_phase"].attrs["units"] == "day" and ds["v_phase"].attrs["long_name"].startswith(
+            "day of year"
+        )
 
 
 def test_seasonalfit_refuses_a_missing_input(plugin, tmp_path):

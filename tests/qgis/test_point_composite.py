@@ -83,3 +83,27 @@ def test_download_panel_offers_the_annual_composite(iface, tmp_path):
     finally:
         panel.shutdown()
         panel.deleteLater()
+
+
+def test_product_choice_is_saved_with_the_project(plugin, tmp_path):
+    """The Datacubes tab's "Annual composite" choice is written into the .qgz and read back from it."""
+    from qgis.core import QgsProject
+
+    from itslive_qgis.gui.composite_form import ANNUAL_COMPOSITE, IMAGE_PAIRS, wants_composite
+
+    QgsProject.instance().clear()
+    plugin.action.trigger()
+    dock = plugin.dock
+    dock.cubes.cancel_loading()
+    panel = dock.download
+    for chosen, other in ((ANNUAL_COMPOSITE, IMAGE_PAIRS), (IMAGE_PAIRS, ANNUAL_COMPOSITE)):
+        panel.product.setCurrentIndex(panel.product.findData(chosen))
+        path = tmp_path / f"product_{chosen}.qgz"
+        assert QgsProject.instance().write(str(path))
+        panel.product.setCurrentIndex(panel.product.findData(other))
+        assert QgsProject.instance().read(str(path))
+        assert panel.product.currentData() == chosen
+        assert wants_composite(panel.product) == (chosen == ANNUAL_COMPOSITE)
+    panel.set_state({"product": "no such product"})  # an unknown name leaves the choice as it is
+    assert panel.product.currentData() == IMAGE_PAIRS
+    assert panel.state()["product"] == "image_pairs"

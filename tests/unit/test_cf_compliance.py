@@ -446,3 +446,80 @@ def test_point_series_reads_old_and_new_zarr_subsets_alike(old_and_new):
     np.testing.assert_array_equal(a.mid_date_days, b.mid_date_days)
     np.testing.assert_array_equal(a.vx, b.vx)
     np.testing.assert_array_equal(a.satellite, b.satellite)
+
+
+# ------------------------------------------------------------------ composites and seasonal fits
+#: itslive:composite (the mirror's annual composites under EXTENT) and itslive:seasonalfit (of the subset's
+#: pairs, of the inversion result, and of the y-ascending inversion result)
+COMP_OUTPUTS = ("composite.nc", "seasonal_pairs.nc", "seasonal_inversion.nc", "seasonal_ascending.nc")
+
+
+@pytest.fixture(scope="module")
+def comp_outputs(outputs, mirror, tmp_path_factory) -> dict[str, Path]:
+    from shapely.geometry import box
+
+    from itslive_qgis.core.catalog.catalog import cube_urls_for_area
+    from itslive_qgis.core.composite import KNOWN_VARIABLES, composite_to_file
+    from itslive_qgis.core.io import StoreConfig
+    from itslive_qgis.core.seasonal import seasonal_fit
+
+    root = tmp_path_factory.mktemp("cf_comp")
+    config = StoreConfig(endpoint_url=mirror.endpoint_url, cache_dir=root / "cache", retries=2)
+    urls = cube_urls_for_area(box(*EXTENT), "EPSG:3413", config)
+    out = {"composite.nc": root / "composite.nc"}
+    composite_to_file(
+        urls, EXTENT, "EPSG:3413", out["composite.nc"], 2016, 2020, KNOWN_VARIABLES, config=config
+    )
+    for name, src in (("seasonal_pairs.nc", "subset.nc"), ("seasonal_inversion.nc", "inversion.nc"),
+                      ("seasonal_ascending.nc", "inversion_ascending.nc")):  # fmt: skip
+        out[name] = seasonal_fit(str(outputs[src]), root / name)
+    return out
+
+
+@pytest.mark.parametrize("name", COMP_OUTPUTS)
+def test_composite_and_seasonal_outputs_pass_the_checker(comp_outputs, name, tmp_path):
+    test_compliance_checker_cf18_is_clean(comp_outputs, name, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "name,var",
+    [
+        ("composite.nc", "vx"),
+        ("composite.nc", "v_amp"),
+        ("seasonal_pairs.nc", "vx0"),
+        ("seasonal_inversion.nc", "v_amp"),
+        ("seasonal_ascending.nc", "vx0"),
+    ],
+)
+def test_gdal_reads_the_composite_and_seasonal_crs_and_geotransform(comp_outputs, name, var):
+    test_gdal_and_rasterio_read_the_crs_and_geotransform_xarray_reads(comp_outputs, name, var)
+
+
+def test_composite_and_seasonal_provenance_and_annual_time_bounds(comp_outputs):
+    import xarray as xr
+
+    for name, algorithm, previous in (
+        ("composite.nc", "itslive:composite", None),
+        ("seasonal_pairs.nc", "itslive:seasonalfit", "itslive:downloadsubset"),
+        ("seasonal_inversion.nc", "itslive:seasonalfit", "itslive:invert"),
+    ):
+        with xr.open_dataset(comp_outputs[name]) as ds:
+            attrs = ds.attrs
+        assert attrs["algorithm"] == algorithm and attrs["Conventions"] == "CF-1.8"
+        lines = attrs["history"].splitlines()
+        assert algorithm in lines[0] and (previous is None or previous in lines[1])
+        sources = json.loads(attrs["source_urls"])
+        assert sources and all(isinstance(s, str) for s in sources)
+        json.loads(attrs["parameters"])
+    with xr.open_dataset(comp_outputs["composite.nc"], decode_times=False) as ds:
+        t = ds["time"]
+        assert t.attrs["standard_name"] == "time" and t.attrs["units"] == "days since 1970-01-01"
+        assert "_FillValue" not in t.attrs and "_FillValue" not in ds["x"].attrs
+        bounds = ds[t.attrs["bounds"]].values
+    years = np.arange(2016, 2021)
+    starts = (years - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype("float64")
+    ends = (years - 1969).astype("datetime64[Y]").astype("datetime64[D]").astype("float64")
+    np.testing.assert_array_equal(t.values, starts)  # 1 January of each year
+    np.testing.assert_array_equal(bounds[:, 0], starts)
+    np.testing.assert_array_equal(bounds[:, 1], ends)  # each year's interval, 365 or 366 days
+    assert sorted(set(np.diff(bounds, axis=1).ravel())) == [365.0, 366.0]

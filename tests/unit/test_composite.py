@@ -59,7 +59,7 @@ def test_two_tiles_of_one_projection_join_exactly(mirror, tmp_path):
         config=_config(mirror, tmp_path),
     )
     with xr.open_dataset(out) as ds:
-        assert ds.sizes == {"time": 5, "y": 31, "x": 40}
+        assert ds.sizes == {"time": 5, "y": 31, "x": 40, "nv": 2}  # nv: time_bnds, each year
         assert [t.year for t in ds["time"].values.astype("datetime64[Y]").tolist()] == list(range(2016, 2021))
         assert ds["v_amp"].attrs["units"] == "meter/year" and ds["dv_dt"].attrs["units"] == "meter/year^2"
         assert ds["mapping"].attrs["spatial_epsg"] == 3413
@@ -251,3 +251,94 @@ def test_generator_writes_the_composite_layout(mirror):
     assert group["time"].attrs["units"] == "days since 1970-01-01"
     days = np.asarray(group["time"][:])
     assert days[0] == (np.datetime64(f"{YEARS[0]}-01-01") - np.datetime64("1970-01-01")).astype(int)
+
+
+def test_dt_max_and_sensor_flag_when_asked_for(mirror, tmp_path):
+    """(sensor, y, x) dt_max and sensor_flag across GRE_A/GRE_B equal the generator's per-sensor values."""
+    import xarray as xr
+
+    from itslive_qgis.core.composite import composite_to_file
+    from tests.fixtures.composites import SENSORS
+    from tests.fixtures.composites import composite_dataset as generator_composite
+    from tests.fixtures.pairs import synthesize_pairs
+
+    x0, x1 = TILE_A.x[30] - 10, TILE_B.x[9] + 10
+    y0, y1 = TILE_A.y[30] - 10, TILE_A.y[20] + 10
+    cubes = [f"{HTTP_BUCKET}/{TILE_A.key}", f"{HTTP_BUCKET}/{TILE_B.key}"]
+    asked = ["v", "dt_max", "sensor_flag"]
+    config = _config(mirror, tmp_path)
+    out = composite_to_file(
+        cubes, (x0, y0, x1, y1), "EPSG:3413", tmp_path / "c.nc", 2016, 2017, asked, config=config
+    )
+    with xr.open_dataset(out) as ds:
+        got = ds.load()
+    assert got["dt_max"].dims == ("sensor", "y", "x") and list(got["sensor"].values) == list(SENSORS)
+    assert got["dt_max"].attrs["units"] == "days" and "time" in got.dims
+    checked = 0
+    for tile in (TILE_A, TILE_B):
+        ref = generator_composite(tile, synthesize_pairs(tile))
+        xs = [x for x in got["x"].values if tile.x.min() <= x <= tile.x.max()]
+        truth = ref[["dt_max", "sensor_flag"]].sel(x=xs, y=got["y"].values)
+        flag = got["sensor_flag"].sel(x=xs).values
+        np.testing.assert_array_equal(flag, truth["sensor_flag"].values)  # 0 where the group gave no pair
+        dt = got["dt_max"].sel(x=xs).values
+        np.testing.assert_array_equal(np.nan_to_num(dt), truth["dt_max"].values)
+        checked += dt.size
+    assert checked == got["dt_max"].size and np.nanmax(got["dt_max"].values) > 300  # year-long pairs present
+    assert set(np.unique(got["sensor_flag"].values)) <= {0.0, 1.0}
+    with pytest.raises(InputError, match="unknown composite variable"):
+        composite_to_file(cubes, (x0, y0, x1, y1), "EPSG:3413", tmp_path / "d.nc", variables=["dt_min"],
+                          config=_config(mirror, tmp_path))  # fmt: skip
+
+
+def test_the_older_v02_composite_layout_is_read(mirror, tmp_path):
+    """A cube without a 2025 composite: the older ``composites/annual/v02/...`` key is read (on the mirror and
+    from a local tree); the values are the generator's truth; the log says which was read."""
+    import xarray as xr
+
+    from itslive_qgis.core.composite import composite_to_file, composite_url
+    from tests.fixtures.composites import composite_key, write_composite
+    from tests.fixtures.mirror import _upload
+
+    region = "N70W050"  # a region folder of no 2025 composite on the mirror
+    old_key = composite_key(TILE_A, "v02", region=region)
+    assert old_key == (f"composites/annual/v02/{region}/ITS_LIVE_vel_annual_EPSG3413_G0120_"
+                       f"X{TILE_A.x_centre_m}_Y{TILE_A.y_centre_m}.zarr")  # fmt: skip
+    cube = f"{HTTP_BUCKET}/{TILE_A.key}".replace(f"/{TILE_A.bin_name}/", f"/{region}/")
+    assert composite_url(cube, "v02") == f"{HTTP_BUCKET}/{old_key}"
+    local_root = tmp_path / "bucket"
+    write_composite(local_root / old_key, TILE_A)
+    _upload(mirror.endpoint_url, {old_key: local_root / old_key})
+    local_cube = str(local_root / TILE_A.key.replace(f"/{TILE_A.bin_name}/", f"/{region}/"))
+    area = (TILE_A.x[10] - 10, TILE_A.y[20] - 10, TILE_A.x[19] + 10, TILE_A.y[10] + 10)
+    truth = {k: v[..., 10:21, 10:20] for k, v in composite_truth(TILE_A).items()}
+
+    class Log:
+        lines: list[str] = []
+
+        def log(self, text):
+            self.lines.append(text)
+
+        def report(self, *_):
+            pass
+
+        def is_cancelled(self):
+            return False
+
+    for tag, source in (("mirror", cube), ("local", local_cube)):
+        log = Log()
+        out = composite_to_file(source, area, "EPSG:3413", tmp_path / f"{tag}.nc", 2016, 2018,
+                                config=_config(mirror, tmp_path), progress=log)  # fmt: skip
+        with xr.open_dataset(out) as ds:
+            np.testing.assert_allclose(ds["v0"].values, truth["v0"], rtol=1e-6, atol=1e-3)
+            np.testing.assert_allclose(
+                ds["vx"].values, truth["vx"][2016 - YEARS[0] : 2019 - YEARS[0]], atol=1e-3
+            )
+            assert "composites/annual/v02/" in ds.attrs["source_urls"]
+        assert any("reading the older one" in line and "v02" in line for line in log.lines), log.lines
+    # the point panel's reader finds the older composite too
+    from itslive_qgis.core.composite import composite_point
+
+    point = composite_point(cube, TILE_A.x[15], TILE_A.y[15], _config(mirror, tmp_path))
+    assert "composites/annual/v02/" in point.url
+    np.testing.assert_allclose(point.annual["v"], composite_truth(TILE_A)["v"][:, 15, 15], rtol=1e-6)

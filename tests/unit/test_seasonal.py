@@ -152,7 +152,9 @@ def test_seasonal_fit_writes_cf_netcdf_and_refuses_empty_input(tmp_path, tile_pa
     with xr.open_dataset(out) as ds:
         assert ds["v_amp"].attrs["units"] == "meter/year"
         assert ds["dv_dt"].attrs["units"] == "meter/year^2"
-        assert ds["v_phase"].attrs["units"] == "day of year"
+        assert ds["v_phase"].attrs["units"] == "day" and ds["v_phase"].attrs["long_name"].startswith(
+            "day of year"
+        )
         assert ds["v_phase_error"].attrs["units"] == "days"
         assert ds["mapping"].attrs["spatial_epsg"] == 3413
         assert ds.sizes == {"y": 6, "x": 6}

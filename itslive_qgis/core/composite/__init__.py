@@ -6,6 +6,8 @@ from .. import lazy_face
 _FACE = {
     "ANNUAL_VARIABLES": "api",
     "DEFAULT_VARIABLES": "api",
+    "KNOWN_VARIABLES": "api",
+    "SENSOR_VARIABLES": "api",
     "SUMMARY_VARIABLES": "api",
     "composite_dataset": "api",
     "composite_to_file": "api",

@@ -30,25 +30,21 @@ class Tile:
     placement: object = None
 
 
-def open_composites(urls, config, names, start_year, end_year) -> list[Tile]:
-    """Open every composite (lazily), check the variables, select the years."""
+def open_composites(urls, config, names, start_year, end_year, progress=None) -> list[Tile]:
+    """Open every composite (lazily), check the variables, select the years.
+
+    ``urls``: one entry per cube, a URL or a list of candidate URLs tried in order (the 2025 key, then
+    the older ``v02`` key); the first that exists is read and logged, none: an InputError naming them all.
+    """
     from ..cube import require_xarray
     from ..geo import crs_from_dataset
-    from ..io import open_cube_dataset
 
     require_xarray()
     tiles = []
-    for url in urls:
-        try:
-            ds = open_cube_dataset(url, config, chunks={})
-        except FileNotFoundError as exc:
-            raise InputError(f"No annual composite at {url}: this cube may have none yet.") from exc
-        except Exception as exc:
-            if type(exc).__name__ in ("GroupNotFoundError", "NodeNotFoundError", "KeyError"):
-                raise InputError(
-                    f"No annual composite at {url}: this cube may have none yet ({exc})."
-                ) from exc
-            raise
+    for entry in urls:
+        url, ds = open_first_composite([entry] if isinstance(entry, str) else list(entry), config, chunks={})
+        if progress is not None and not isinstance(entry, str) and url != entry[0]:
+            progress.log(f"No composite at {entry[0]}; reading the older one at {url}")
         missing = [n for n in names if n not in ds.variables]
         if missing:
             raise DataError(f"{url} lacks {', '.join(missing)}: it is not an ITS_LIVE annual composite.")
@@ -76,6 +72,31 @@ def open_composites(urls, config, names, start_year, end_year) -> list[Tile]:
                 f"{tile.url} has other years than {tiles[0].url}: composites of one version only."
             )
     return tiles
+
+
+def open_first_composite(candidates, config, chunks=None, parameter: str = "CUBES"):
+    """(url, dataset) of the first candidate composite that exists (``chunks``: see open_cube_dataset)."""
+    from pathlib import Path
+
+    from ..io import confine_url, is_remote, open_cube_dataset
+
+    problems = []
+    for candidate in candidates:
+        text = str(candidate)
+        if not is_remote(text) and not Path(text.removeprefix("file://")).exists():
+            problems.append(FileNotFoundError(f"no such folder: {text}"))
+            continue
+        url = confine_url(text, config, parameter=parameter)  # a refused host is an error, not a miss
+        try:
+            return url, open_cube_dataset(url, config, chunks=chunks)
+        except FileNotFoundError as exc:
+            problems.append(exc)
+        except Exception as exc:
+            if type(exc).__name__ not in ("GroupNotFoundError", "NodeNotFoundError", "KeyError"):
+                raise
+            problems.append(exc)
+    where = " nor at ".join(str(c) for c in candidates)
+    raise InputError(f"No annual composite at {where}: this cube may have none yet ({problems[-1]}).")
 
 
 def place_tiles(tiles, area, area_crs, target_crs):
@@ -122,6 +143,8 @@ def mosaic_variables(tiles, grid, mask, names, progress) -> dict[str, np.ndarray
         if not take.any():
             continue
         values = _read_tile(tile, names, take)
+        if "sensor_flag" in values:  # 0 (the on-disk fill) = the sensor group gave no pair: 0, not missing
+            values["sensor_flag"] = np.nan_to_num(values["sensor_flag"], nan=0.0)
         if tile.placement.cos is not None:
             _rotate_tile(values, tile.placement.cos[take], tile.placement.sin[take])
         for name, v in values.items():

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import InputError
-from ..io import StoreConfig, confine_url
+from ..io import StoreConfig
 
 DAYS_PER_YEAR = 365.25
 OMEGA_PER_DAY = 2.0 * np.pi / DAYS_PER_YEAR
@@ -47,15 +47,13 @@ def composite_point(
     cube_url: str, x_m: float, y_m: float, config: StoreConfig | None = None
 ) -> CompositePoint:
     """The composite of the cube ``cube_url`` at its pixel nearest to (x_m, y_m) (metres, cube CRS)."""
-    from ..io import open_cube_dataset
     from .api import composite_url
+    from .mosaic import open_first_composite
 
     config = config or StoreConfig.from_env()
-    url = confine_url(composite_url(cube_url), config, parameter="composite")
-    try:
-        ds = open_cube_dataset(url, config, chunks=None)
-    except FileNotFoundError as exc:
-        raise InputError(f"No annual composite at {url}.") from exc
+    # the 2025 layout, else the older composites/annual/v02/ one (as itslive:composite reads them)
+    candidates = [composite_url(cube_url), composite_url(cube_url, "v02")]
+    url, ds = open_first_composite(candidates, config, chunks=None, parameter="composite")
     xs, ys = ds["x"].values, ds["y"].values
     col, row = int(np.argmin(np.abs(xs - x_m))), int(np.argmin(np.abs(ys - y_m)))
     if abs(xs[col] - x_m) > 120 or abs(ys[row] - y_m) > 120:

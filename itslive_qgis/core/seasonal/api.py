@@ -18,7 +18,7 @@ from ..cube import PAIR_DIM, pair_dates_days, require_xarray, select_extent, to_
 from ..errors import DataError, InputError
 from ..io import StoreConfig, atomic_output, is_remote
 from ..progress import NullProgress, check_cancelled
-from .attrs import global_attrs, grid_mapping_attrs, variable_attrs
+from .attrs import coordinate_attrs, global_attrs, grid_mapping_attrs, variable_attrs, write_cf_netcdf
 from .fit import DEFAULT_T0_DAYS, along_flow, amplitude_phase, fit_component, interval_design
 
 FILL_INT16 = -32767
@@ -65,9 +65,12 @@ def seasonal_fit(
         raise InputError(f"OUTPUT must be a NetCDF file (.nc), got {path.name}.")
     encoding = {n: {"zlib": True, "complevel": 4, "_FillValue": np.float32(np.nan)}
                 for n, v in ds.data_vars.items() if v.ndim == 2}  # fmt: skip
+    parameters = {"extent": list(extent) if extent is not None else None, "start_date": start_date,
+                  "end_date": end_date, "semiannual": bool(semiannual), "robust": bool(robust),
+                  "t0_days": float(t0_days)}  # fmt: skip
     check_cancelled(progress)
     with atomic_output(path) as tmp:
-        ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
+        write_cf_netcdf(ds, tmp, "itslive:seasonalfit", parameters, [str(source)], base=encoding)
     progress.report(1.0)
     progress.log(f"Wrote the seasonal fit of {ds.attrs['n_fitted_pixels']} pixels to {path}")
     return path
@@ -128,6 +131,8 @@ def seasonal_dataset(
             },
         )
     )
+    if isinstance(ds.attrs.get("history"), str):  # io.cf keeps the input's history below the fit's line
+        out.attrs["history"] = ds.attrs["history"]
     return out
 
 
@@ -254,11 +259,9 @@ def _output(xr, ds, fits, semiannual, ny, nx):
     data = {
         n: (("y", "x"), a.reshape(ny, nx).astype("float32"), variable_attrs(n)) for n, a in arrays.items()
     }
-    coords = {
-        "x": ("x", ds["x"].values, {"units": "m", "standard_name": "projection_x_coordinate", "axis": "X"}),
-        "y": ("y", ds["y"].values, {"units": "m", "standard_name": "projection_y_coordinate", "axis": "Y"}),
-    }
+    x, y = ds["x"].values, ds["y"].values
+    coords = {"x": ("x", x, coordinate_attrs("x")), "y": ("y", y, coordinate_attrs("y"))}
     out = xr.Dataset(data, coords=coords)
     crs = crs_from_dataset(ds, source="INPUT")
-    out["mapping"] = xr.DataArray(np.int32(0), attrs=grid_mapping_attrs(crs))
+    out["mapping"] = xr.DataArray(np.int32(0), attrs=grid_mapping_attrs(crs, x, y))
     return out
