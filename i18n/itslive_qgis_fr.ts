@@ -9,7 +9,7 @@
       <translation> (ou donnez deux rasters VX et VY)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="288" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="304" />
       <source> (inverted ± 1σ)</source>
       <translation> (inversion ± 1σ)</translation>
     </message>
@@ -232,6 +232,21 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Fond de carte sous les couches</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/layers/basemap.py" line="55" />
+      <source>Base map: ITS_LIVE static velocity mosaic (v2), speed in grey</source>
+      <translation>Fond de carte : mosaïque statique des vitesses ITS_LIVE (v2), vitesse en gris</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/basemap.py" line="85" />
+      <source>Base map: ITS_LIVE velocity web tiles</source>
+      <translation>Fond de carte : tuiles web de vitesse ITS_LIVE</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/basemap.py" line="74" />
+      <source>Base map: {}</source>
+      <translation>Fond de carte : {}</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="334" />
       <source>Baseline (date_dt)</source>
       <translation>Intervalle entre images (date_dt)</translation>
@@ -402,7 +417,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cliquez sur un glacier : son historique de vitesse ITS_LIVE s'affiche dans le panneau ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="262" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="278" />
       <source>Click on the map to plot the velocity history of a point</source>
       <translation>Cliquez sur la carte pour tracer l'historique de vitesse d'un point</translation>
     </message>
@@ -502,7 +517,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cubes de données (réseau)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="269" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="285" />
       <source>Date (acquisition interval of each image pair)</source>
       <translation>Date (intervalle d'acquisition de chaque paire d'images)</translation>
     </message>
@@ -941,7 +956,7 @@ Omettre un vrai cycle semi-annuel biaise l'amplitude annuelle là où l'hiver n'
       <translation>Ombrage du MNT</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/basemap.py" line="51" />
+      <location filename="../itslive_qgis/layers/basemap.py" line="62" />
       <source>Hillshade of {}</source>
       <translation>Ombrage de {}</translation>
     </message>
@@ -1080,7 +1095,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Résultats ITS_LIVE (*.nc *.nc4 *.tif *.tiff *.gpkg);;Tous les fichiers (*)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/basemap.py" line="39" />
+      <location filename="../itslive_qgis/layers/basemap.py" line="47" />
       <source>ITS_LIVE static mosaic, v (m/yr)</source>
       <translation>Mosaïque statique ITS_LIVE, v (m/an)</translation>
     </message>
@@ -1115,7 +1130,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Vitesses ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/basemap.py" line="71" />
+      <location filename="../itslive_qgis/layers/basemap.py" line="83" />
       <source>ITS_LIVE velocity web tiles (online)</source>
       <translation>Tuiles web de vitesse ITS_LIVE (en ligne)</translation>
     </message>
@@ -1232,7 +1247,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inversion en cours...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="342" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="367" />
       <source>Landsat {}</source>
       <translation>Landsat {}</translation>
     </message>
@@ -1287,7 +1302,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Nom de la mise en page dans le projet</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/layout.py" line="173" />
+      <location filename="../itslive_qgis/layers/layout.py" line="176" />
       <source>Legend</source>
       <translation>Légende</translation>
     </message>
@@ -1765,12 +1780,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>P{} {} px ({}, {})</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/basemap.py" line="53" />
+      <location filename="../itslive_qgis/layers/basemap.py" line="64" />
       <source>QGIS cannot open the DEM {}.</source>
       <translation>QGIS ne peut pas ouvrir le MNT {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/basemap.py" line="41" />
+      <location filename="../itslive_qgis/layers/basemap.py" line="49" />
       <source>QGIS cannot open the mosaic clip {}.</source>
       <translation>QGIS ne peut pas ouvrir le découpage de mosaïque {}.</translation>
     </message>
@@ -1954,7 +1969,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Entités sélectionnées uniquement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="344" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="369" />
       <source>Sentinel-{}</source>
       <translation>Sentinel-{}</translation>
     </message>
@@ -2004,7 +2019,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
       <translation>Fichier source : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="324" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="349" />
       <source>Speed</source>
       <translation>Vitesse</translation>
     </message>
@@ -2548,12 +2563,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>flux : THICKNESS est donné, choisissez donc un fichier pour la divergence du flux (flux).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/layout.py" line="386" />
+      <location filename="../itslive_qgis/layers/layout.py" line="406" />
       <source>ice velocity (m/yr)</source>
       <translation>vitesse de la glace (m/an)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="282" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="298" />
       <source>image pair (bar = acquisition interval)</source>
       <translation>paire d'images (barre = intervalle d'acquisition)</translation>
     </message>
@@ -2721,7 +2736,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} (ITS_LIVE)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="270" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="286" />
       <source>{} (m/yr)</source>
       <translation>{} (m/an)</translation>
     </message>
@@ -2756,7 +2771,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} en {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="294" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="310" />
       <source>{} at {} point(s): {} image pairs</source>
       <translation>{} en {} point(s) : {} paires d'images</translation>
     </message>
@@ -2891,7 +2906,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} — {} (environ {:.0f} Mio)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="185" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="189" />
       <source>{} → {} (baseline {:.1f} days)
 {} {:.0f}{} m/yr, satellites {}/{}
 {}</source>
