@@ -20,6 +20,7 @@ BENCHMARKS = (
     "bench_layers",
     "bench_icesat2",
     "bench_seasonal",
+    "bench_animation",
 )
 
 
