@@ -370,7 +370,8 @@ def short_layer_name(name: str) -> str:
     units = ""
     if name.endswith(")") and " (" in name:
         head, _, tail = name.rpartition(" (")
-        if "(" not in tail and len(tail) <= 12:
+        # '(1/yr)' or '(m/yr, illustrative thickness)': units first, kept; a formula's '(...)' is not
+        if "(" not in tail and len(tail.split(",")[0].rstrip(")")) <= 12:
             name, units = head, f" ({tail}"
     variable, dash, long_name = name.partition(" — ")
     if not dash:

@@ -511,3 +511,15 @@ def test_mosaic_basemap_is_the_static_mosaic_clip(qgis_app, mirror, project, tmp
     )
     tiles = web_tiles_layer()
     assert tiles.providerType() == "wms" and "type=xyz" in tiles.source() and "vel_web_tiles" in WEB_TILES_URL
+
+
+def test_legend_titles_keep_their_units(qgis_app):
+    """The legend's layer titles drop a formula, never the units (a map legend without units is a defect)."""
+    cases = {
+        "e_eff — effective strain rate sqrt((exx^2+eyy^2)/2) (1/yr)": "e_eff — effective strain rate (1/yr)",
+        "residual_dhdt (m/yr, illustrative thickness)": "residual_dhdt (m/yr, illustrative thickness)",
+        "v (m/yr)": "v (m/yr)",
+        "dynamic_dhdt (m/yr)": "dynamic_dhdt (m/yr)",
+    }
+    for name, short in cases.items():
+        assert layouts.short_layer_name(name) == short
