@@ -65,8 +65,10 @@ def main(argv=None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from qgis.core import QgsApplication
 
-    app = QgsApplication([], False)
-    app.initQgis()
+    app = QgsApplication.instance()
+    if app is None:  # alone; under bench/run_all another bench may have started QGIS already
+        app = QgsApplication([], False)
+        app.initQgis()
     from itslive_qgis.layers.animation import GifWriter, Mp4Writer
 
     writers = [GifWriter]

@@ -21,6 +21,7 @@ BENCHMARKS = (
     "bench_icesat2",
     "bench_seasonal",
     "bench_gp",
+    "bench_animation",
 )
 
 

@@ -9,7 +9,7 @@
       <translation> (ou donnez deux rasters VX et VY)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="288" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="304" />
       <source> (inverted ± 1σ)</source>
       <translation> (inversion ± 1σ)</translation>
     </message>
@@ -270,6 +270,21 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Fond de carte sous les couches</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/layers/basemap.py" line="55" />
+      <source>Base map: ITS_LIVE static velocity mosaic (v2), speed in grey</source>
+      <translation>Fond de carte : mosaïque statique des vitesses ITS_LIVE (v2), vitesse en gris</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/basemap.py" line="85" />
+      <source>Base map: ITS_LIVE velocity web tiles</source>
+      <translation>Fond de carte : tuiles web de vitesse ITS_LIVE</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/basemap.py" line="74" />
+      <source>Base map: {}</source>
+      <translation>Fond de carte : {}</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="343" />
       <source>Baseline (date_dt)</source>
       <translation>Intervalle entre images (date_dt)</translation>
@@ -450,7 +465,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cliquez sur un glacier : son historique de vitesse ITS_LIVE s'affiche dans le panneau ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="262" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="278" />
       <source>Click on the map to plot the velocity history of a point</source>
       <translation>Cliquez sur la carte pour tracer l'historique de vitesse d'un point</translation>
     </message>
@@ -565,7 +580,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cubes de données (réseau)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="269" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="285" />
       <source>Date (acquisition interval of each image pair)</source>
       <translation>Date (intervalle d'acquisition de chaque paire d'images)</translation>
     </message>
@@ -1121,7 +1136,7 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <translation>Ombrage du MNT</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/basemap.py" line="51" />
+      <location filename="../itslive_qgis/layers/basemap.py" line="62" />
       <source>Hillshade of {}</source>
       <translation>Ombrage de {}</translation>
     </message>
@@ -1280,7 +1295,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Résultats ITS_LIVE (*.nc *.nc4 *.tif *.tiff *.gpkg);;Tous les fichiers (*)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/basemap.py" line="39" />
+      <location filename="../itslive_qgis/layers/basemap.py" line="47" />
       <source>ITS_LIVE static mosaic, v (m/yr)</source>
       <translation>Mosaïque statique ITS_LIVE, v (m/an)</translation>
     </message>
@@ -1315,7 +1330,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Vitesses ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/basemap.py" line="71" />
+      <location filename="../itslive_qgis/layers/basemap.py" line="83" />
       <source>ITS_LIVE velocity web tiles (online)</source>
       <translation>Tuiles web de vitesse ITS_LIVE (en ligne)</translation>
     </message>
@@ -1447,7 +1462,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>LINE : la première entité a {} parties ; utilisez une ligne simple (éclatez-la d'abord).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="342" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="367" />
       <source>Landsat {}</source>
       <translation>Landsat {}</translation>
     </message>
@@ -1507,7 +1522,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Écarter les dates où une plus petite part du glacier est observée (fraction 0-1)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/layout.py" line="173" />
+      <location filename="../itslive_qgis/layers/layout.py" line="176" />
       <source>Legend</source>
       <translation>Légende</translation>
     </message>
@@ -2040,12 +2055,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>P{} {} px ({}, {})</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/basemap.py" line="53" />
+      <location filename="../itslive_qgis/layers/basemap.py" line="64" />
       <source>QGIS cannot open the DEM {}.</source>
       <translation>QGIS ne peut pas ouvrir le MNT {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/basemap.py" line="41" />
+      <location filename="../itslive_qgis/layers/basemap.py" line="49" />
       <source>QGIS cannot open the mosaic clip {}.</source>
       <translation>QGIS ne peut pas ouvrir le découpage de mosaïque {}.</translation>
     </message>
@@ -2263,7 +2278,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Entités sélectionnées uniquement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="344" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="369" />
       <source>Sentinel-{}</source>
       <translation>Sentinel-{}</translation>
     </message>
@@ -2962,12 +2977,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>variation d'altitude dh (m)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/layout.py" line="386" />
+      <location filename="../itslive_qgis/layers/layout.py" line="407" />
       <source>ice velocity (m/yr)</source>
       <translation>vitesse de la glace (m/an)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="282" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="298" />
       <source>image pair (bar = acquisition interval)</source>
       <translation>paire d'images (barre = intervalle d'acquisition)</translation>
     </message>
@@ -3185,7 +3200,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} en {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="294" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="310" />
       <source>{} at {} point(s): {} image pairs</source>
       <translation>{} en {} point(s) : {} paires d'images</translation>
     </message>
@@ -3350,7 +3365,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} — {} (environ {:.0f} Mio)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="185" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="189" />
       <source>{} → {} (baseline {:.1f} days)
 {} {:.0f}{} m/yr, satellites {}/{}
 {}</source>

@@ -131,8 +131,8 @@ def run_pipeline(out: Path) -> list[Path]:
         {
             "INPUT": inversion["OUTPUT"],
             "SEEDS": str(seeds),
-            "START_DATE": "2016-01-01",
-            "DURATION_DAYS": 1500,
+            "START_DATE": "2024-01-01",  # the year of the maps: a track is drawn in the frames it spans
+            "DURATION_DAYS": 360,
             "STEP_DAYS": 10,
             "OUTPUT": str(out / "tracks.gpkg"),
         },
@@ -152,6 +152,8 @@ def run_pipeline(out: Path) -> list[Path]:
     ):
         loaded[name] = load_result(path, project)
     loaded["tracks"] = load_result(tracks["OUTPUT"], project)
+    for layer in loaded["tracks"]:  # the legend says what the red lines are
+        layer.setName("particle tracks from 2024-01-01 (10-day steps)")
     made += _icesat2_outputs(step, out, extent, flux["OUTPUT"], project)
 
     inv_layers = [layer for layer in loaded["inversion"] if layer.customProperty("itslive/visible", True)]
@@ -161,7 +163,7 @@ def run_pipeline(out: Path) -> list[Path]:
             _export_map(
                 step,
                 out / f"inversion_{label}.png",
-                inv_layers + loaded["tracks"],
+                loaded["tracks"] + inv_layers,  # top first: the tracks over the speed, not hidden under it
                 label,
                 f"inversion {label}",
             )
@@ -206,9 +208,10 @@ def run_pipeline(out: Path) -> list[Path]:
     return made
 
 
-def _export_map(step, path: Path, layers, date: str, layout_name: str, title: str = "") -> Path:
+def _export_map(step, path: Path, layers, date: str, layout_name: str, **extra) -> Path:
     """A figure through itslive:exportmap (legend, scale bar, north, date, citation), kept in the project."""
     params = {
+        **extra,
         "LAYERS": layers,
         "EXTENT": f"{AREA[0]},{AREA[2]},{AREA[1]},{AREA[3]} [{AREA_CRS}]",
         "DPI": 150,
@@ -217,8 +220,6 @@ def _export_map(step, path: Path, layers, date: str, layout_name: str, title: st
     }
     if date:
         params["DATE"] = date
-    if title:
-        params["TITLE"] = title
     return Path(step(f"map {path.name}", "itslive:exportmap", params)["OUTPUT"])
 
 
@@ -458,8 +459,9 @@ def _icesat2_outputs(step, out: Path, extent: str, flux_nc: str, project) -> lis
         bound = float(np.nanpercentile(np.abs(ds["residual_dhdt"].values), 90))
     apply_style(residual, "dhdt", (-bound, bound), "m/yr")
     project.addMapLayer(residual)
-    title = "Height change not explained by the flow: ICESat-2 dh/dt - dynamic dh/dt (m/yr of ice)"
-    png = _export_map(step, out / "mass_balance.png", [residual], "", "mass balance", title)
+    title = "Height change not explained by the flow (ITS_LIVE, ICESat-2)"
+    # the residual lies along the ICESat-2 tracks: the static mosaic's speed in grey around them
+    png = _export_map(step, out / "mass_balance.png", [residual], "", "mass balance", TITLE=title, BASEMAP=1)
     return [Path(heights["OUTPUT"]), Path(dhdt["OUTPUT"]), Path(balance["OUTPUT"]), png]
 
 

@@ -52,7 +52,9 @@ class SeriesPlot:
     """A matplotlib Figure in a Qt canvas, with pair hover and click callbacks.
 
     ``on_hover(text, url)`` is called with the description of the pair under the mouse (``""``
-    when none); ``on_click(url)`` when a pair is clicked with the left button.
+    when none); ``on_click(url)`` when a pair is clicked with the left button, once the
+    desktop's double-click interval has passed without a second press: the first press of a
+    double click (which loads the pair's granule, gui/point_granule.py) is not a click.
     """
 
     def __init__(self, parent=None, on_hover=None, on_click=None):
@@ -70,6 +72,8 @@ class SeriesPlot:
         self.component = "v"
         self._bars: list[tuple] = []  # (LineCollection, entry index, pair indices drawn)
         self._annotation = None
+        self._pending_click = ""  # the URL of a single click waiting for the double-click interval
+        self._click_timer = _single_shot(self.canvas, self._click_now)
         self.canvas.mpl_connect("motion_notify_event", self._on_motion)
         self.canvas.mpl_connect("button_press_event", self._on_press)
         self.draw([], "v")
@@ -213,10 +217,22 @@ class SeriesPlot:
     def _on_press(self, event):
         if getattr(event, "button", None) != 1:
             return
+        if getattr(event, "dblclick", False):  # the second press of a double click: no single click
+            self._click_timer.stop()
+            self._pending_click = ""
+            return
         found = self.pair_at(event)
         if found is not None and self.on_click:
+            from qgis.PyQt.QtWidgets import QApplication
+
             number, pair = found
-            self.on_click(str(self.entries[number].series.granule_url[pair]))
+            self._pending_click = str(self.entries[number].series.granule_url[pair])
+            self._click_timer.start(QApplication.doubleClickInterval())
+
+    def _click_now(self):
+        url, self._pending_click = self._pending_click, ""
+        if url and self.on_click:
+            self.on_click(url)
 
     def _show_annotation(self, number, pair, text):
         s = self.entries[number].series
@@ -317,6 +333,15 @@ class SeriesPlot:
             lo, hi = min(b[0] for b in bounds), max(b[1] for b in bounds)
             pad = max((hi - lo) * 0.12, 1.0)
             self.ax.set_ylim(lo - pad, hi + pad)
+
+
+def _single_shot(parent, slot):
+    from qgis.PyQt.QtCore import QTimer
+
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.timeout.connect(slot)
+    return timer
 
 
 def component_label(component: str) -> str:

@@ -25,6 +25,8 @@ from .styles import apply_style
 #: XYZ template of the ITS_LIVE web tiles (UNVERIFIED layout under vel_web_tiles/, see the module doc)
 WEB_TILES_URL = "https://its-live-data.s3.amazonaws.com/vel_web_tiles/{z}/{x}/{y}.png"
 BASEMAP_PROPERTY = "itslive/basemap"
+#: custom property: the base map's credit, printed after the citation of a layout (not in its legend)
+CREDIT_PROPERTY = "itslive/basemap_credit"
 
 
 def mosaic_basemap_layer(extent, crs, folder, config=None, progress=None) -> QgsRasterLayer:
@@ -32,8 +34,14 @@ def mosaic_basemap_layer(extent, crs, folder, config=None, progress=None) -> Qgs
 
     ``crs``: anything pyproj reads (``"EPSG:3413"``, WKT); ``folder``: where the clip GeoTIFF is written.
     """
+    from ..core.io import StoreConfig
     from ..core.mosaic import clip_mosaic
+    from .granule import configure_gdal
 
+    config = config or StoreConfig.from_env()
+    # the plugin sets GDAL options for /vsis3/<bucket>/ (granule layers); they win over the clip's own
+    # rasterio.Env, so they must name this config's store, not the one of the plugin's start
+    configure_gdal(config)
     written = clip_mosaic(tuple(extent), crs, variables=("v",), year=None, output_dir=folder, config=config,
                           progress=progress)  # fmt: skip
     layer = QgsRasterLayer(str(written[0]), tr("ITS_LIVE static mosaic, v (m/yr)"), "gdal")
@@ -43,6 +51,9 @@ def mosaic_basemap_layer(extent, crs, folder, config=None, progress=None) -> Qgs
     apply_style(layer, "error", (max(stats.minimumValue, 0.0), max(stats.maximumValue, 1.0)), "m/yr")
     layer.setOpacity(0.7)
     layer.setCustomProperty(BASEMAP_PROPERTY, "mosaic")
+    layer.setCustomProperty(
+        CREDIT_PROPERTY, tr("Base map: ITS_LIVE static velocity mosaic (v2), speed in grey")
+    )
     return layer
 
 
@@ -60,6 +71,7 @@ def hillshade_layer(dem: str | Path, name: str | None = None, z_factor: float = 
     renderer.setZFactor(float(z_factor))
     layer.setRenderer(renderer)
     layer.setCustomProperty(BASEMAP_PROPERTY, "hillshade")
+    layer.setCustomProperty(CREDIT_PROPERTY, tr("Base map: {}").format(layer.name()))
     return layer
 
 
@@ -70,4 +82,5 @@ def web_tiles_layer(url_template: str = WEB_TILES_URL, zmax: int = 12) -> QgsRas
     uri = f"type=xyz&url={quote(url_template, safe=':/{}')}&zmin=0&zmax={int(zmax)}"
     layer = QgsRasterLayer(uri, tr("ITS_LIVE velocity web tiles (online)"), "wms")
     layer.setCustomProperty(BASEMAP_PROPERTY, "web_tiles")
+    layer.setCustomProperty(CREDIT_PROPERTY, tr("Base map: ITS_LIVE velocity web tiles"))
     return layer

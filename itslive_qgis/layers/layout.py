@@ -1,5 +1,8 @@
 """Print layouts of result layers: map, legend with units, scale bar, true-north arrow, date, citation.
 
+Base maps (:mod:`itslive_qgis.layers.basemap`) are drawn under the layers but left out of the
+legend, which explains the data; their credit follows the ITS_LIVE citation.
+
 One layout serves both the still map (``itslive:exportmap``) and every frame of an animation
 (``itslive:exportanimation``): :func:`build_layout` makes it, :func:`set_frame` moves its map to
 a time range and rewrites the date label, :func:`export_layout` writes PNG or PDF (temporary
@@ -176,6 +179,8 @@ def build_layout(
     root = legend.model().rootGroup()
     root.clear()
     for layer in layers:
+        if is_basemap(layer):  # credited after the citation, not explained by the legend
+            continue
         node = root.addLayer(layer)
         if isinstance(node, QgsLayerTreeLayer):
             _tidy_legend_node(legend, node, layer)
@@ -220,7 +225,7 @@ def build_layout(
     for item_id, rect, text, size, bold in (
         ("title", geometry.title, title, 15, True),
         ("date", geometry.date, "", 11, False),
-        ("citation", geometry.citation, CITATION, 6.5, False),
+        ("citation", geometry.citation, citation_text(layers), 6.5, False),
     ):
         label = QgsLayoutItemLabel(layout)
         label.setId(item_id)
@@ -239,6 +244,21 @@ def build_layout(
     _shorten_page(layout, geometry, legend, scalebar, width_mm, height_mm)
     set_frame(layout, frame)
     return layout
+
+
+def is_basemap(layer: QgsMapLayer) -> bool:
+    """True for a background made by :mod:`itslive_qgis.layers.basemap` (mosaic, hillshade, web tiles)."""
+    from .basemap import BASEMAP_PROPERTY
+
+    return bool(layer.customProperty(BASEMAP_PROPERTY, ""))
+
+
+def citation_text(layers: Sequence[QgsMapLayer]) -> str:
+    """The ITS_LIVE citation, then the credit of each base map among ``layers`` ('. Base map: ...')."""
+    from .basemap import CREDIT_PROPERTY
+
+    credits = [str(layer.customProperty(CREDIT_PROPERTY, "")) for layer in layers if is_basemap(layer)]
+    return ". ".join([CITATION, *(text for text in credits if text)])
 
 
 def set_frame(layout: QgsPrintLayout, frame: QgsDateTimeRange | None) -> str:
@@ -350,7 +370,8 @@ def short_layer_name(name: str) -> str:
     units = ""
     if name.endswith(")") and " (" in name:
         head, _, tail = name.rpartition(" (")
-        if "(" not in tail and len(tail) <= 12:
+        # '(1/yr)' or '(m/yr, illustrative thickness)': units first, kept; a formula's '(...)' is not
+        if "(" not in tail and len(tail.split(",")[0].rstrip(")")) <= 12:
             name, units = head, f" ({tail}"
     variable, dash, long_name = name.partition(" — ")
     if not dash:

@@ -142,6 +142,8 @@ def test_exportmap_layout_items_pixels_and_project(plugin, project, loaded, tmp_
         labels.append(node.layer().name())
         labels += [n.data(Qt.ItemDataRole.DisplayRole) for n in model.layerLegendNodes(node)]
     assert "v (m/yr)" in labels  # the layer name the loader gives (short, with units)
+    legend_layers = [node.layer() for node in model.rootGroup().findLayers()]
+    assert legend_layers == items["map"].layers()  # every layer drawn, nothing else (no base map here)
     assert any("m/yr" in str(text) and "ice velocity" in str(text) for text in labels)  # arrows' units
     classes = [text for text in labels if str(text).endswith(" m/yr") and str(text)[0].isdigit()]
     assert len(classes) >= 3 and not any("Band 1" in str(text) for text in labels)
@@ -151,6 +153,7 @@ def test_exportmap_layout_items_pixels_and_project(plugin, project, loaded, tmp_
     assert (
         "Gardner" in items["citation"].text() and "doi:10.5194/egusphere-2025-392" in items["citation"].text()
     )
+    assert items["citation"].text() == layouts.CITATION  # no base map to credit
     assert items["title"].text() == "Ice speed (ITS_LIVE)"
     arrow = items["north_arrow"]
     assert isinstance(arrow, QgsLayoutItemPicture)
@@ -436,7 +439,9 @@ def test_dock_export_button_opens_the_filled_export_dialog(plugin, iface, tmp_pa
 
 def test_exportmap_hillshade_basemap_shows_under_the_result(plugin, project, loaded, tmp_path, output_dir):
     """A DEM (a Gaussian hill) larger than the result: with BASEMAP=hillshade the margin around the
-    result is shaded (grey, varying), without it the margin is white; the layout lists it last."""
+    result is shaded (grey, varying), without it the margin is white; the map draws it last (under
+    the result); the legend lists the result's layers with their units and not the base map, which
+    the citation line credits instead."""
     from qgis.core import QgsHillshadeRenderer, QgsRasterLayer
 
     from tests.fixtures.velocity_fields import write_geotiff
@@ -462,6 +467,16 @@ def test_exportmap_hillshade_basemap_shows_under_the_result(plugin, project, loa
     map_item = layout.itemById("map")
     bottom = map_item.layers()[-1]
     assert isinstance(bottom.renderer(), QgsHillshadeRenderer) and bottom.source() == str(dem_path)
+    legend = layout.itemById("legend").model()
+    in_legend = [node.layer() for node in legend.rootGroup().findLayers()]
+    assert in_legend == map_item.layers()[:-1] and bottom not in in_legend
+    assert [layer.id() for layer in in_legend] == layers  # the velocity layers, as given
+    texts = [str(n.data(Qt.ItemDataRole.DisplayRole)) for node in legend.rootGroup().findLayers()
+             for n in legend.layerLegendNodes(node)]  # fmt: skip
+    assert any(t.endswith(" m/yr") for t in texts) and any("ice velocity (m/yr)" in t for t in texts)
+    citation = layout.itemById("citation").text()
+    assert citation == f"{layouts.CITATION}. Base map: Hillshade of dem"
+    assert project.layoutManager().layoutByName("b0").itemById("citation").text() == layouts.CITATION
     box = _rows_box(map_item, -25, -5)  # rows north of the result: only the base map there
     without = _array(QImage(str(pngs[0])))[box].astype(int)
     shaded = _array(QImage(str(pngs[2])))[box].astype(int)
@@ -490,5 +505,21 @@ def test_mosaic_basemap_is_the_static_mosaic_clip(qgis_app, mirror, project, tmp
     from itslive_qgis.layers import render_png
 
     render_png([layer], None, "EPSG:3413", (500, 330), None, output_dir / "basemap_static_mosaic.png")
+    assert layouts.is_basemap(layer)  # left out of a layout's legend, credited after the citation
+    assert layouts.citation_text([layer]) == (
+        f"{layouts.CITATION}. Base map: ITS_LIVE static velocity mosaic (v2), speed in grey"
+    )
     tiles = web_tiles_layer()
     assert tiles.providerType() == "wms" and "type=xyz" in tiles.source() and "vel_web_tiles" in WEB_TILES_URL
+
+
+def test_legend_titles_keep_their_units(qgis_app):
+    """The legend's layer titles drop a formula, never the units (a map legend without units is a defect)."""
+    cases = {
+        "e_eff — effective strain rate sqrt((exx^2+eyy^2)/2) (1/yr)": "e_eff — effective strain rate (1/yr)",
+        "residual_dhdt (m/yr, illustrative thickness)": "residual_dhdt (m/yr, illustrative thickness)",
+        "v (m/yr)": "v (m/yr)",
+        "dynamic_dhdt (m/yr)": "dynamic_dhdt (m/yr)",
+    }
+    for name, short in cases.items():
+        assert layouts.short_layer_name(name) == short

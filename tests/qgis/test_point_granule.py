@@ -1,6 +1,7 @@
 """The pair behind a bar of the point plot: right click -> load its granule / show its browse image,
-double click -> load it. Truth: the generator's pairs of tile GRE_A (the granule holds the cube's
-values of that pair) and the browse PNG the mirror serves."""
+double click -> load it (and not open its URL, which a single click does). Truth: the generator's
+pairs of tile GRE_A (the granule holds the cube's values of that pair) and the browse PNG the
+mirror serves."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import numpy as np
 import pytest
 from matplotlib.backend_bases import MouseEvent
 from qgis.core import QgsPointXY, QgsProject, QgsRasterLayer, QgsVectorLayer
-from qgis.PyQt.QtWidgets import QLabel
+from qgis.PyQt.QtCore import QObject, QUrl, pyqtSlot
+from qgis.PyQt.QtGui import QDesktopServices
+from qgis.PyQt.QtWidgets import QApplication, QLabel
 
 from itslive_qgis.layers import render_png
 from tests.fixtures.granule_files import MARGIN, pick_pairs
@@ -75,15 +78,55 @@ def test_context_menu_and_double_click_load_the_pair_granule(panel, iface, mirro
     menu.actions()[2].trigger()
     assert panel.opened[-1] == url
 
-    # a double click on another pair's bar loads its granule
+    # a double click on another pair's bar loads its granule and opens no browser: the panel's
+    # real open_url (QDesktopServices.openUrl), with Qt's handler for https catching what it opens
     other = with_granule[1]
     x, y = plot.display_xy(number, other)
-    press = MouseEvent("button_press_event", plot.canvas, x, y, button=1, dblclick=True)
-    plot.canvas.callbacks.process("button_press_event", press)
-    wait_until(lambda: len(_groups()) == 2, 60)
-    assert str(series.granule_url[other]).rsplit("/", 1)[-1] in _groups()[0].name()
+    del panel.open_url  # the fixture's stand-in: back to the panel's own method
+    browser = _UrlCatcher()
+    QDesktopServices.setUrlHandler("https", browser, "open")
+    try:
+        for dblclick in (False, True):  # what Qt sends for a double click: press, release, press, release
+            press = MouseEvent("button_press_event", plot.canvas, x, y, button=1, dblclick=dblclick)
+            plot.canvas.callbacks.process("button_press_event", press)
+            release = MouseEvent("button_release_event", plot.canvas, x, y, button=1)
+            plot.canvas.callbacks.process("button_release_event", release)
+        wait_until(lambda: len(_groups()) == 2, 60)
+        assert str(series.granule_url[other]).rsplit("/", 1)[-1] in _groups()[0].name()
+        _wait_s(3 * QApplication.doubleClickInterval() / 1000)
+        assert browser.urls == []  # the double click's first press did not open the granule URL
+        # a single click still opens it, once the double-click interval has passed
+        plot.canvas.draw()  # the status line may have resized the canvas: the bar's pixel again
+        x, y = plot.display_xy(number, other)
+        press = MouseEvent("button_press_event", plot.canvas, x, y, button=1)
+        plot.canvas.callbacks.process("button_press_event", press)
+        assert browser.urls == []
+        wait_until(lambda: browser.urls, 10)
+        assert browser.urls == [panel.granules.url_at(press)]  # the bar under the click (bars overlap)
+        assert len(_groups()) == 2  # and loads nothing
+    finally:
+        QDesktopServices.unsetUrlHandler("https")
     for start in _groups():
         QgsProject.instance().layerTreeRoot().removeChildNode(start)
+
+
+class _UrlCatcher(QObject):
+    """Receives what QDesktopServices.openUrl opens for a scheme (Qt's setUrlHandler)."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    @pyqtSlot(QUrl)
+    def open(self, url):
+        self.urls.append(url.toString())
+
+
+def _wait_s(seconds: float):
+    import time
+
+    end = time.time() + seconds
+    wait_until(lambda: time.time() > end, seconds + 5)
 
 
 @pytest.mark.mirror

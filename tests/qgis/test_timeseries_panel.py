@@ -144,6 +144,7 @@ def test_click_reads_the_pixel_in_the_background_and_plots_it(panel, iface, mirr
     assert str(d1).replace("T", " ") in text
     press = MouseEvent("button_press_event", plot.canvas, x, y, button=1)
     plot.canvas.callbacks.process("button_press_event", press)
+    wait_until(lambda: panel.opened, 10)  # after the double-click interval (point_granule's double click)
     assert panel.opened == [series.granule_url[pair]]
 
     # the figure, for a person to look at
