@@ -1252,7 +1252,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
     <message>
       <location filename="../itslive_qgis/gui/point_elevation.py" line="165" />
       <source>ITS_LIVE height change at the point</source>
-      <translation type="unfinished" />
+      <translation>ITS_LIVE : changement d'altitude au point</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="187" />
