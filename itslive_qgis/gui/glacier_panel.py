@@ -50,10 +50,9 @@ class GlacierPanel(QWidget):
         path = str(path)
 
         def work(_progress):
-            import xarray as xr
+            from ..core.profile import open_profile
 
-            with xr.open_dataset(path) as ds:
-                return ds.load()
+            return open_profile(path)  # any on-disk layout, as (time, distance)
 
         self._run(tr("Reading the profile"), work, lambda ds: self._profile_read(ds, path))
 
