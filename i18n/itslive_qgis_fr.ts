@@ -290,6 +290,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Image d'aperçu — {}</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="39" />
+      <source>Browse...</source>
+      <translation>Parcourir...</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/options.py" line="56" />
       <source>Bucket</source>
       <translation>Compartiment (bucket)</translation>
@@ -390,9 +395,14 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Vérifiez que les points de départ se trouvent sur des cellules ayant des données de vitesse (SCR du champ {}, x de {:.0f} à {:.0f} m, y de {:.0f} à {:.0f} m)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="202" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="204" />
       <source>Choose a line layer (LINE).</source>
       <translation>Choisissez une couche de lignes (LINE).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="64" />
+      <source>Choose a line layer.</source>
+      <translation>Choisissez une couche de lignes.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="178" />
@@ -415,6 +425,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez un fichier d'extrait (téléchargez-en un d'abord) ou indiquez l'URL d'un cube de données.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="87" />
+      <source>Choose a velocity dataset.</source>
+      <translation>Choisissez un jeu de vitesses.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="173" />
       <source>Choose a velocity layer (a NetCDF/Zarr with vx and vy, or a vx/vy GeoTIFF pair).</source>
       <translation>Choisissez une couche de vitesse (un NetCDF/Zarr contenant vx et vy, ou une paire de GeoTIFF vx/vy).</translation>
@@ -433,6 +448,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="204" />
       <source>Choose an ice thickness raster layer.</source>
       <translation>Choisissez une couche raster d'épaisseur de glace.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="73" />
+      <source>Choose an outline (polygon) layer.</source>
+      <translation>Choisissez une couche de contours (polygones).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="303" />
@@ -732,12 +752,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Estimation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="211" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="215" />
       <source>Export CSV...</source>
       <translation>Exporter en CSV...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="224" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="228" />
       <source>Export PNG...</source>
       <translation>Exporter en PNG...</translation>
     </message>
@@ -757,7 +777,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter une carte…</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="115" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="114" />
       <source>Export the glacier statistics plot</source>
       <translation>Exporter le graphique des statistiques du glacier</translation>
     </message>
@@ -767,12 +787,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter le graphique (PNG)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="104" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="103" />
       <source>Export the profile curves</source>
       <translation>Exporter les courbes du profil</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="111" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="110" />
       <source>Export the profile plot</source>
       <translation>Exporter le graphique du profil</translation>
     </message>
@@ -1036,7 +1056,7 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <translation>Statistiques du glacier</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="219" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="223" />
       <source>Glacier statistics (itslive:glacierstats)</source>
       <translation>Statistiques du glacier (itslive:glacierstats)</translation>
     </message>
@@ -1407,12 +1427,12 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Garder l'axe temporel (time, y, x) : dh par époque, ou dh/dt par fenêtre de décalage</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="217" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="219" />
       <source>LINE holds no line with at least two vertices.</source>
       <translation>LINE ne contient aucune ligne d'au moins deux sommets.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="212" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="214" />
       <source>LINE: the first feature has {} parts; use a single line (explode it first).</source>
       <translation>LINE : la première entité a {} parties ; utilisez une ligne simple (éclatez-la d'abord).</translation>
     </message>
@@ -1490,6 +1510,11 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="92" />
       <source>Length scale for the logarithmic method (metres)</source>
       <translation>Échelle de longueur pour la méthode logarithmique (mètres)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="55" />
+      <source>Line (first or selected feature)</source>
+      <translation>Ligne (première entité ou entité sélectionnée)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_profile.py" line="93" />
@@ -1826,22 +1851,22 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Afficher seulement la commande pip</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="288" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="292" />
       <source>Open a profile</source>
       <translation>Ouvrir un profil</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="293" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="297" />
       <source>Open glacier statistics</source>
       <translation>Ouvrir des statistiques de glacier</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="191" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="195" />
       <source>Open profile...</source>
       <translation>Ouvrir un profil...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="222" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="226" />
       <source>Open statistics table...</source>
       <translation>Ouvrir une table de statistiques...</translation>
     </message>
@@ -1869,6 +1894,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="205" />
       <source>Outline: {} polygon(s) reprojected to {}</source>
       <translation>Contour : {} polygone(s) reprojeté(s) en {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="56" />
+      <source>Outlines (polygons)</source>
+      <translation>Contours (polygones)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/download_panel.py" line="130" />
@@ -1990,7 +2020,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Profil (NetCDF)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="267" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="271" />
       <source>Profile {}: {} samples</source>
       <translation>Profil {} : {} échantillons</translation>
     </message>
@@ -2058,7 +2088,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Lecture des paires d'images sous le point...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="58" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="57" />
       <source>Reading the profile</source>
       <translation>Lecture du profil</translation>
     </message>
@@ -2141,6 +2171,26 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="90" />
       <source>Robust to outliers (Huber, clipping)</source>
       <translation>Robuste aux valeurs aberrantes (Huber, écrêtage)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="53" />
+      <source>Run glacier statistics</source>
+      <translation>Calculer les statistiques du glacier</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="33" />
+      <source>Run on a velocity dataset</source>
+      <translation>Calculer sur un jeu de vitesses</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="51" />
+      <source>Run profile</source>
+      <translation>Calculer le profil</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="104" />
+      <source>Running {}...</source>
+      <translation>Exécution de {}...</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/options.py" line="55" />
@@ -2313,7 +2363,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Statistiques de {} contour(s) sur {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="274" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="278" />
       <source>Statistics {}: {} rows, {} outline(s)</source>
       <translation>Statistiques {} : {} lignes, {} contour(s)</translation>
     </message>
@@ -2525,7 +2575,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>La couche de contour ne contient aucun polygone.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="202" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="206" />
       <source>The profiles nearest to these dates, one curve each (one curve per date).</source>
       <translation>Les profils les plus proches de ces dates, une courbe chacun (une courbe par date).</translation>
     </message>
@@ -2540,7 +2590,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>L'estimation de taille vaut pour les paires d'images : un composite annuel contient une couche par année (quelques Mo).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="174" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="176" />
       <source>The velocity field is static: no Hovmoller diagram (it needs a time axis).</source>
       <translation>Le champ de vitesse est statique : pas de diagramme de Hovmöller (il faut un axe temporel).</translation>
     </message>
@@ -2677,9 +2727,19 @@ HOVMOLLER (GeoTIFF facultatif) : un raster distance x temps de v_along (m/yr) : 
 Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoulement avec itslive:flowline.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="46" />
+      <source>Velocity dataset</source>
+      <translation>Jeu de vitesses</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="79" />
       <source>Velocity dataset (NetCDF file or .zarr folder path; vx, vy in m/yr)</source>
       <translation>Jeu de données de vitesse (fichier NetCDF ou chemin d'un dossier .zarr ; vx, vy en m/yr)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="109" />
+      <source>Velocity datasets (*.nc *.zarr .zmetadata)</source>
+      <translation>Jeux de vitesses (*.nc *.zarr .zmetadata)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="86" />
@@ -2692,7 +2752,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>Profil de vitesse le long d'une ligne</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="188" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="192" />
       <source>Velocity profile along a line (itslive:profile)</source>
       <translation>Profil de vitesse le long d'une ligne (itslive:profile)</translation>
     </message>
@@ -2752,7 +2812,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>un nombre fini</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="194" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="198" />
       <source>across</source>
       <translation>en travers</translation>
     </message>
@@ -2762,7 +2822,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>tous ; p. ex. 8,9,2A,2B</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="194" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="198" />
       <source>along the line</source>
       <translation>le long de la ligne</translation>
     </message>
@@ -2852,12 +2912,17 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>cuda</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="38" />
+      <source>datacube (.zarr), subset or inversion (.nc); vx, vy in m/yr</source>
+      <translation>cube de données (.zarr), extrait ou inversion (.nc) ; vx, vy en m/an</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/download_panel.py" line="118" />
       <source>date_dt min / max</source>
       <translation>date_dt min / max</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="200" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="204" />
       <source>dates YYYY-MM-DD, comma-separated (empty: 24 spread)</source>
       <translation>dates AAAA-MM-JJ, séparées par des virgules (vide : 24 réparties)</translation>
     </message>
@@ -2972,12 +3037,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>sur des cellules sans donnée</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="198" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="202" />
       <source>one curve per date</source>
       <translation>une courbe par date</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="197" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="201" />
       <source>one curve per year</source>
       <translation>une courbe par année</translation>
     </message>
@@ -3055,7 +3120,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>dérivée seconde</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="194" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="198" />
       <source>speed</source>
       <translation>norme</translation>
     </message>
@@ -3135,7 +3200,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} en {} points</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="72" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="71" />
       <source>{} cannot be read as a table: {}</source>
       <translation>{} ne peut pas être lu comme une table : {}</translation>
     </message>
@@ -3148,6 +3213,11 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="98" />
       <source>{} datacube(s) cover the extent.</source>
       <translation>{} cube(s) de données couvre(nt) l'emprise.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="98" />
+      <source>{} failed: {}</source>
+      <translation>Échec de {} : {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="160" />
@@ -3195,7 +3265,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} est un résultat {} lisible ; aucun projet dans lequel le charger, rien n'a été chargé.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="77" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="76" />
       <source>{} is not a glacier statistics table (no {}).</source>
       <translation>{} n'est pas une table de statistiques de glacier (pas de {}).</translation>
     </message>
@@ -3235,7 +3305,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} lignes écrites.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="178" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="180" />
       <source>{} samples over {:.0f} m, {} valid values written to {}</source>
       <translation>{} échantillons sur {:.0f} m, {} valeurs valides écrites dans {}</translation>
     </message>

@@ -114,10 +114,11 @@ class GlacierPanel(QWidget):
         return self._save(self.stats_figure, path, tr("Export the glacier statistics plot"))
 
     def is_busy(self) -> bool:
-        return bool(self.tasks)
+        return bool(self.tasks) or self.run_form.is_busy()
 
     def shutdown(self):
-        """Cancel running reads (plugin unload)."""
+        """Cancel running reads and runs (plugin unload)."""
+        self.run_form.shutdown()
         for task in list(self.tasks):
             task.on_done = None
             task.cancel()
@@ -183,7 +184,11 @@ class GlacierPanel(QWidget):
 
     # -- helpers ---------------------------------------------------------------------------------------
     def _build(self):
+        from .glacier_form import GlacierRunForm
+
         layout = QVBoxLayout(self)
+        self.run_form = GlacierRunForm(self)  # itslive:profile / itslive:glacierstats as tasks
+        layout.addWidget(self.run_form)
         prof = QGroupBox(tr("Velocity profile along a line (itslive:profile)"))
         p_layout = QVBoxLayout(prof)
         row = QHBoxLayout()
