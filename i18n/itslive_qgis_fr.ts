@@ -130,7 +130,7 @@ OUTPUT : une LineStringM de l'extrémité amont à l'extrémité aval, M = dista
       <translation>Décalage ATL15 (0 = tendance de delta_h ; k = moyenne de dhdt_lag k)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="143" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="147" />
       <source>Across the line</source>
       <translation>En travers de la ligne</translation>
     </message>
@@ -170,7 +170,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Autoriser les URL de cubes sur d'autres hôtes que le bucket ITS_LIVE ou le point d'accès ci-dessus</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="143" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="147" />
       <source>Along the line</source>
       <translation>Le long de la ligne</translation>
     </message>
@@ -605,7 +605,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Sens</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="144" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="148" />
       <source>Distance along the line (km)</source>
       <translation>Distance le long de la ligne (km)</translation>
     </message>
@@ -752,12 +752,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Estimation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="215" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="219" />
       <source>Export CSV...</source>
       <translation>Exporter en CSV...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="228" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="232" />
       <source>Export PNG...</source>
       <translation>Exporter en PNG...</translation>
     </message>
@@ -777,7 +777,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter une carte…</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="114" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="118" />
       <source>Export the glacier statistics plot</source>
       <translation>Exporter le graphique des statistiques du glacier</translation>
     </message>
@@ -787,12 +787,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter le graphique (PNG)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="103" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="107" />
       <source>Export the profile curves</source>
       <translation>Exporter les courbes du profil</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="110" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="114" />
       <source>Export the profile plot</source>
       <translation>Exporter le graphique du profil</translation>
     </message>
@@ -956,7 +956,7 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <translation>Vers l'aval</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="177" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="181" />
       <source>Fraction observed</source>
       <translation>Fraction observée</translation>
     </message>
@@ -1046,7 +1046,7 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <translation>Contours de glaciers : seulement les pixels dans ces polygones (facultatif, tout SCR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="176" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="180" />
       <source>Glacier speed (m/yr)</source>
       <translation>Vitesse du glacier (m/an)</translation>
     </message>
@@ -1056,7 +1056,7 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <translation>Statistiques du glacier</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="223" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="227" />
       <source>Glacier statistics (itslive:glacierstats)</source>
       <translation>Statistiques du glacier (itslive:glacierstats)</translation>
     </message>
@@ -1851,22 +1851,22 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Afficher seulement la commande pip</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="292" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="325" />
       <source>Open a profile</source>
       <translation>Ouvrir un profil</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="297" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="330" />
       <source>Open glacier statistics</source>
       <translation>Ouvrir des statistiques de glacier</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="195" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="199" />
       <source>Open profile...</source>
       <translation>Ouvrir un profil...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="226" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="230" />
       <source>Open statistics table...</source>
       <translation>Ouvrir une table de statistiques...</translation>
     </message>
@@ -2020,7 +2020,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Profil (NetCDF)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="271" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="304" />
       <source>Profile {}: {} samples</source>
       <translation>Profil {} : {} échantillons</translation>
     </message>
@@ -2078,6 +2078,11 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
 TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aussi un axe temporel : avec LAG = 0, dh (m, relatif à l'époque de référence propre à l'entrée) et dh_sigma à chaque époque de la fenêtre, à côté de la tendance 2-D dhdt ; avec LAG = k, dhdt et dhdt_sigma (m/an) par fenêtre de décalage, time en son centre et time_bnds son début et sa fin (CF).</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="293" />
+      <source>Read here: the background queue is busy ({}).</source>
+      <translation>Lu ici : la file des tâches d'arrière-plan est occupée ({}).</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/composite_form.py" line="36" />
       <source>Reading the annual composites of the area (years of the time window; pair filters do not apply)...</source>
       <translation>Lecture des composites annuels de la zone (années de la fenêtre temporelle ; les filtres de paires ne s'appliquent pas)...</translation>
@@ -2088,7 +2093,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Lecture des paires d'images sous le point...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="57" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="60" />
       <source>Reading the profile</source>
       <translation>Lecture du profil</translation>
     </message>
@@ -2313,7 +2318,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Fichier source : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="143" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="147" />
       <source>Speed</source>
       <translation>Vitesse</translation>
     </message>
@@ -2363,7 +2368,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Statistiques de {} contour(s) sur {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="278" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="311" />
       <source>Statistics {}: {} rows, {} outline(s)</source>
       <translation>Statistiques {} : {} lignes, {} contour(s)</translation>
     </message>
@@ -2575,7 +2580,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>La couche de contour ne contient aucun polygone.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="206" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="210" />
       <source>The profiles nearest to these dates, one curve each (one curve per date).</source>
       <translation>Les profils les plus proches de ces dates, une courbe chacun (une courbe par date).</translation>
     </message>
@@ -2615,7 +2620,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Tuile (centre)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="153" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="157" />
       <source>Time (year)</source>
       <translation>Temps (année)</translation>
     </message>
@@ -2752,7 +2757,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>Profil de vitesse le long d'une ligne</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="192" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="196" />
       <source>Velocity profile along a line (itslive:profile)</source>
       <translation>Profil de vitesse le long d'une ligne (itslive:profile)</translation>
     </message>
@@ -2812,7 +2817,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>un nombre fini</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="198" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="202" />
       <source>across</source>
       <translation>en travers</translation>
     </message>
@@ -2822,7 +2827,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>tous ; p. ex. 8,9,2A,2B</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="198" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="202" />
       <source>along the line</source>
       <translation>le long de la ligne</translation>
     </message>
@@ -2922,7 +2927,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>date_dt min / max</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="204" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="208" />
       <source>dates YYYY-MM-DD, comma-separated (empty: 24 spread)</source>
       <translation>dates AAAA-MM-JJ, séparées par des virgules (vide : 24 réparties)</translation>
     </message>
@@ -3037,12 +3042,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>sur des cellules sans donnée</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="202" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="206" />
       <source>one curve per date</source>
       <translation>une courbe par date</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="201" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="205" />
       <source>one curve per year</source>
       <translation>une courbe par année</translation>
     </message>
@@ -3065,6 +3070,11 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <location filename="../itslive_qgis/processing/velocity_inputs.py" line="71" />
       <source>or: vx raster (m/yr, grid east)</source>
       <translation>ou : raster vx (m/yr, est de la grille)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="292" />
+      <source>other tasks</source>
+      <translation>d'autres tâches</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="356" />
@@ -3120,7 +3130,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>dérivée seconde</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="198" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="202" />
       <source>speed</source>
       <translation>norme</translation>
     </message>
@@ -3155,7 +3165,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} (ITS_LIVE)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="145" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="149" />
       <source>{} (m/yr)</source>
       <translation>{} (m/an)</translation>
     </message>
@@ -3200,12 +3210,12 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} en {} points</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="71" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="75" />
       <source>{} cannot be read as a table: {}</source>
       <translation>{} ne peut pas être lu comme une table : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="156" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="160" />
       <source>{} curve(s) along a {:.1f} km line</source>
       <translation>{} courbe(s) le long d'une ligne de {:.1f} km</translation>
     </message>
@@ -3265,7 +3275,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} est un résultat {} lisible ; aucun projet dans lequel le charger, rien n'a été chargé.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="76" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="80" />
       <source>{} is not a glacier statistics table (no {}).</source>
       <translation>{} n'est pas une table de statistiques de glacier (pas de {}).</translation>
     </message>
@@ -3369,12 +3379,12 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} : HEIGHT_CHANGE est donné, choisissez donc un fichier pour {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="166" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="170" />
       <source>{}: mean</source>
       <translation>{} : moyenne</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="172" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="176" />
       <source>{}: median</source>
       <translation>{} : médiane</translation>
     </message>

@@ -109,3 +109,58 @@ def test_a_failed_run_is_reported_in_the_tab(plugin, panel, field, tmp_path):
     assert "itslive:profile failed" in panel.status.text() and panel.profile is None
     assert not (tmp_path / "p.nc").exists()
     QgsProject.instance().removeMapLayer(far.id())
+
+
+def test_a_profile_read_does_not_wait_behind_tasks_that_hold_every_task_thread(panel, field, tmp_path):
+    """The task manager runs at most one task per core (2 here), FIFO: tasks that never end (a catalog
+    load on a stalled network) left a background read queued for minutes. The read now happens on the
+    main thread after QUEUE_GRACE_MS, and says why."""
+    import threading
+    import time
+
+    from itslive_qgis.core.profile import profile_to_file
+    from itslive_qgis.gui.glacier_panel import QUEUE_GRACE_MS
+    from itslive_qgis.tasks.base import CallableTask, start
+
+    source, v0, grad = field
+    path = profile_to_file(str(source), tmp_path / "p.nc", [(X[6] + 10.0, YC), (X[40], YC)], 120.0)
+    release, blockers = threading.Event(), []
+
+    def block(_progress, started):
+        started.set()
+        release.wait(120)
+
+    try:
+        while len(blockers) < 64:  # fill every task thread: until one more blocker cannot start
+            started = threading.Event()
+            blockers.append(start(CallableTask("blocker", lambda p, s=started: block(p, s))))
+            t0 = time.time()
+            while not started.is_set() and time.time() - t0 < 1.0:
+                from qgis.core import QgsApplication
+
+                QgsApplication.processEvents()
+                time.sleep(0.01)
+            if not started.is_set():
+                break
+        assert not started.is_set(), "the task manager started 64 blocking tasks"
+        t0 = time.time()
+        panel.load_profile(path)
+        wait_until(lambda: panel.profile is not None, timeout_s=30)
+        waited = time.time() - t0
+        assert waited < QUEUE_GRACE_MS / 1000 + 10 and not release.is_set()  # read while the blockers hold on
+        text = panel.status.text()
+        assert "background queue is busy" in text and "blocker" in text and text.startswith("Profile")
+        print(f"\n{len(blockers) - 1} task threads held; the read came after {waited:.1f} s")
+        truth = v0[0] + grad[0][0] * (panel.profile["x"].values - XC)
+        np.testing.assert_allclose(panel.profile["v_along"].values[0], truth, atol=5e-3)
+        assert panel.curves is not None and not panel.is_busy()
+    finally:
+        release.set()
+    wait_until(lambda: all(_ended(b) for b in blockers), timeout_s=60)
+
+
+def _ended(task) -> bool:
+    try:
+        return task.status() in (task.TaskStatus.Complete, task.TaskStatus.Terminated)
+    except RuntimeError:  # deleted by the task manager: it ended
+        return True
