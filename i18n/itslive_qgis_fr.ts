@@ -565,6 +565,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cubes de données (réseau)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="159" />
+      <source>Date</source>
+      <translation>Date</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/timeseries_plot.py" line="269" />
       <source>Date (acquisition interval of each image pair)</source>
       <translation>Date (intervalle d'acquisition de chaque paire d'images)</translation>
@@ -752,12 +757,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Estimation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="219" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="224" />
       <source>Export CSV...</source>
       <translation>Exporter en CSV...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="232" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="237" />
       <source>Export PNG...</source>
       <translation>Exporter en PNG...</translation>
     </message>
@@ -956,7 +961,7 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <translation>Vers l'aval</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="181" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="186" />
       <source>Fraction observed</source>
       <translation>Fraction observée</translation>
     </message>
@@ -1046,7 +1051,7 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <translation>Contours de glaciers : seulement les pixels dans ces polygones (facultatif, tout SCR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="180" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="185" />
       <source>Glacier speed (m/yr)</source>
       <translation>Vitesse du glacier (m/an)</translation>
     </message>
@@ -1056,7 +1061,7 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <translation>Statistiques du glacier</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="227" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="232" />
       <source>Glacier statistics (itslive:glacierstats)</source>
       <translation>Statistiques du glacier (itslive:glacierstats)</translation>
     </message>
@@ -1851,22 +1856,22 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Afficher seulement la commande pip</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="325" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="330" />
       <source>Open a profile</source>
       <translation>Ouvrir un profil</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="330" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="335" />
       <source>Open glacier statistics</source>
       <translation>Ouvrir des statistiques de glacier</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="199" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="204" />
       <source>Open profile...</source>
       <translation>Ouvrir un profil...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="230" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="235" />
       <source>Open statistics table...</source>
       <translation>Ouvrir une table de statistiques...</translation>
     </message>
@@ -2020,7 +2025,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Profil (NetCDF)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="304" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="309" />
       <source>Profile {}: {} samples</source>
       <translation>Profil {} : {} échantillons</translation>
     </message>
@@ -2078,7 +2083,7 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
 TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aussi un axe temporel : avec LAG = 0, dh (m, relatif à l'époque de référence propre à l'entrée) et dh_sigma à chaque époque de la fenêtre, à côté de la tendance 2-D dhdt ; avec LAG = k, dhdt et dhdt_sigma (m/an) par fenêtre de décalage, time en son centre et time_bnds son début et sa fin (CF).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="293" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="298" />
       <source>Read here: the background queue is busy ({}).</source>
       <translation>Lu ici : la file des tâches d'arrière-plan est occupée ({}).</translation>
     </message>
@@ -2368,7 +2373,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Statistiques de {} contour(s) sur {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="311" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="316" />
       <source>Statistics {}: {} rows, {} outline(s)</source>
       <translation>Statistiques {} : {} lignes, {} contour(s)</translation>
     </message>
@@ -2580,7 +2585,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>La couche de contour ne contient aucun polygone.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="210" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="215" />
       <source>The profiles nearest to these dates, one curve each (one curve per date).</source>
       <translation>Les profils les plus proches de ces dates, une courbe chacun (une courbe par date).</translation>
     </message>
@@ -2620,7 +2625,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Tuile (centre)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="157" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="162" />
       <source>Time (year)</source>
       <translation>Temps (année)</translation>
     </message>
@@ -2757,7 +2762,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>Profil de vitesse le long d'une ligne</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="196" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="201" />
       <source>Velocity profile along a line (itslive:profile)</source>
       <translation>Profil de vitesse le long d'une ligne (itslive:profile)</translation>
     </message>
@@ -2817,7 +2822,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>un nombre fini</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="202" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="207" />
       <source>across</source>
       <translation>en travers</translation>
     </message>
@@ -2827,7 +2832,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>tous ; p. ex. 8,9,2A,2B</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="202" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="207" />
       <source>along the line</source>
       <translation>le long de la ligne</translation>
     </message>
@@ -2927,7 +2932,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>date_dt min / max</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="208" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="213" />
       <source>dates YYYY-MM-DD, comma-separated (empty: 24 spread)</source>
       <translation>dates AAAA-MM-JJ, séparées par des virgules (vide : 24 réparties)</translation>
     </message>
@@ -3042,12 +3047,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>sur des cellules sans donnée</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="206" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="211" />
       <source>one curve per date</source>
       <translation>une courbe par date</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="205" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="210" />
       <source>one curve per year</source>
       <translation>une courbe par année</translation>
     </message>
@@ -3072,7 +3077,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>ou : raster vx (m/yr, est de la grille)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="292" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="297" />
       <source>other tasks</source>
       <translation>d'autres tâches</translation>
     </message>
@@ -3130,7 +3135,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>dérivée seconde</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="202" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="207" />
       <source>speed</source>
       <translation>norme</translation>
     </message>
@@ -3215,7 +3220,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} ne peut pas être lu comme une table : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="160" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="165" />
       <source>{} curve(s) along a {:.1f} km line</source>
       <translation>{} courbe(s) le long d'une ligne de {:.1f} km</translation>
     </message>
@@ -3379,12 +3384,12 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} : HEIGHT_CHANGE est donné, choisissez donc un fichier pour {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="170" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="175" />
       <source>{}: mean</source>
       <translation>{} : moyenne</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="176" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="181" />
       <source>{}: median</source>
       <translation>{} : médiane</translation>
     </message>

@@ -153,8 +153,13 @@ class GlacierPanel(QWidget):
             bar = fig.colorbar(mappable, ax=ax)
             ticks = bar.get_ticks()
             bar.set_ticks(ticks)
-            bar.set_ticklabels([f"{1970 + t / DAYS_PER_YEAR:.1f}" for t in ticks])
-            bar.set_label(tr("Time (year)"))
+            if norm.vmax - norm.vmin < 2 * DAYS_PER_YEAR:  # decimal years would repeat: dates
+                days = np.round(ticks).astype("int64").astype("datetime64[D]")
+                bar.set_ticklabels([str(d) for d in days])
+                bar.set_label(tr("Date"))
+            else:
+                bar.set_ticklabels([f"{1970 + t / DAYS_PER_YEAR:.1f}" for t in ticks])
+                bar.set_label(tr("Time (year)"))
         if len(c.labels) <= 12:
             ax.legend(fontsize="small")
         ax.set_title(tr("{} curve(s) along a {:.1f} km line").format(len(c.labels), float(c.distance_km[-1])))
