@@ -157,3 +157,23 @@ def test_open_profile_reads_what_was_sampled(profiles, name):
     np.testing.assert_array_equal(got["distance_m"].values, mem["distance_m"].values)
     curves = profile_curves(got, "v_along", by="date", dates=[str(got["time"].values[0])[:10]])
     assert curves.values.shape == (1, got.sizes["distance"]) and np.isfinite(curves.values).any()
+
+
+def test_profile_of_the_real_cube_block_is_clean_and_keeps_its_pairs(shared_data, tmp_path):
+    """A profile straight from the real ITS_LIVE datacube block (its own pair attributes and names)."""
+    import xarray as xr
+
+    from itslive_qgis.core.profile import open_profile, profile_to_file
+
+    block = shared_data / "datacube/ITS_LIVE_vel_EPSG32646_G0120_X750000_Y3350000_clip_block22.zarr"
+    with xr.open_zarr(block) as ds:
+        x, y, mid = ds["x"].values, ds["y"].values, np.sort(ds["mid_date"].values)
+    path = profile_to_file(str(block), tmp_path / "profile_block.nc", [(x[0], y[2]), (x[-1], y[7])], 120.0)
+    report_path = tmp_path / "report.json"
+    cmd = [str(_checker()), "--test=cf:1.8", "--format=json", "-o", str(report_path), str(path)]
+    subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    found = _findings(json.loads(report_path.read_text()))
+    assert not found, "\n".join(f"{c}: {m}" for c, m in found)
+    prof = open_profile(path)
+    np.testing.assert_array_equal(prof["time"].values, mid)  # every pair, duplicates included
+    assert prof["time_bnds"].shape == (mid.size, 2)
