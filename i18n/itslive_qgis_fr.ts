@@ -130,7 +130,7 @@ OUTPUT : une LineStringM de l'extrémité amont à l'extrémité aval, M = dista
       <translation>Décalage ATL15 (0 = tendance de delta_h ; k = moyenne de dhdt_lag k)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="143" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="147" />
       <source>Across the line</source>
       <translation>En travers de la ligne</translation>
     </message>
@@ -170,7 +170,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Autoriser les URL de cubes sur d'autres hôtes que le bucket ITS_LIVE ou le point d'accès ci-dessus</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="143" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="147" />
       <source>Along the line</source>
       <translation>Le long de la ligne</translation>
     </message>
@@ -310,6 +310,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Image d'aperçu — {}</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="39" />
+      <source>Browse...</source>
+      <translation>Parcourir...</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/options.py" line="56" />
       <source>Bucket</source>
       <translation>Compartiment (bucket)</translation>
@@ -410,9 +415,14 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Vérifiez que les points de départ se trouvent sur des cellules ayant des données de vitesse (SCR du champ {}, x de {:.0f} à {:.0f} m, y de {:.0f} à {:.0f} m)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="202" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="204" />
       <source>Choose a line layer (LINE).</source>
       <translation>Choisissez une couche de lignes (LINE).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="64" />
+      <source>Choose a line layer.</source>
+      <translation>Choisissez une couche de lignes.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="178" />
@@ -435,6 +445,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez un fichier d'extrait (téléchargez-en un d'abord) ou indiquez l'URL d'un cube de données.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="87" />
+      <source>Choose a velocity dataset.</source>
+      <translation>Choisissez un jeu de vitesses.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="176" />
       <source>Choose a velocity layer (a NetCDF/Zarr with vx and vy, or a vx/vy GeoTIFF pair).</source>
       <translation>Choisissez une couche de vitesse (un NetCDF/Zarr contenant vx et vy, ou une paire de GeoTIFF vx/vy).</translation>
@@ -453,6 +468,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="207" />
       <source>Choose an ice thickness raster layer.</source>
       <translation>Choisissez une couche raster d'épaisseur de glace.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="73" />
+      <source>Choose an outline (polygon) layer.</source>
+      <translation>Choisissez une couche de contours (polygones).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="311" />
@@ -580,6 +600,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cubes de données (réseau)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="159" />
+      <source>Date</source>
+      <translation>Date</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/timeseries_plot.py" line="285" />
       <source>Date (acquisition interval of each image pair)</source>
       <translation>Date (intervalle d'acquisition de chaque paire d'images)</translation>
@@ -620,7 +645,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Sens</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="144" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="148" />
       <source>Distance along the line (km)</source>
       <translation>Distance le long de la ligne (km)</translation>
     </message>
@@ -767,12 +792,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Estimation...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="211" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="224" />
       <source>Export CSV...</source>
       <translation>Exporter en CSV...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="224" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="237" />
       <source>Export PNG...</source>
       <translation>Exporter en PNG...</translation>
     </message>
@@ -792,7 +817,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter une carte…</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="115" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="118" />
       <source>Export the glacier statistics plot</source>
       <translation>Exporter le graphique des statistiques du glacier</translation>
     </message>
@@ -802,12 +827,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter le graphique (PNG)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="104" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="107" />
       <source>Export the profile curves</source>
       <translation>Exporter les courbes du profil</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="111" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="114" />
       <source>Export the profile plot</source>
       <translation>Exporter le graphique du profil</translation>
     </message>
@@ -976,7 +1001,7 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <translation>Vers l'aval</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="177" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="186" />
       <source>Fraction observed</source>
       <translation>Fraction observée</translation>
     </message>
@@ -1066,7 +1091,7 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <translation>Contours de glaciers : seulement les pixels dans ces polygones (facultatif, tout SCR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="176" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="185" />
       <source>Glacier speed (m/yr)</source>
       <translation>Vitesse du glacier (m/an)</translation>
     </message>
@@ -1076,7 +1101,7 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <translation>Statistiques du glacier</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="219" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="232" />
       <source>Glacier statistics (itslive:glacierstats)</source>
       <translation>Statistiques du glacier (itslive:glacierstats)</translation>
     </message>
@@ -1452,12 +1477,12 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Garder l'axe temporel (time, y, x) : dh par époque, ou dh/dt par fenêtre de décalage</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="217" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="219" />
       <source>LINE holds no line with at least two vertices.</source>
       <translation>LINE ne contient aucune ligne d'au moins deux sommets.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="212" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="214" />
       <source>LINE: the first feature has {} parts; use a single line (explode it first).</source>
       <translation>LINE : la première entité a {} parties ; utilisez une ligne simple (éclatez-la d'abord).</translation>
     </message>
@@ -1535,6 +1560,11 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="109" />
       <source>Length scale for the logarithmic method (metres)</source>
       <translation>Échelle de longueur pour la méthode logarithmique (mètres)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="55" />
+      <source>Line (first or selected feature)</source>
+      <translation>Ligne (première entité ou entité sélectionnée)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_profile.py" line="93" />
@@ -1881,22 +1911,22 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Afficher seulement la commande pip</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="288" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="330" />
       <source>Open a profile</source>
       <translation>Ouvrir un profil</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="293" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="335" />
       <source>Open glacier statistics</source>
       <translation>Ouvrir des statistiques de glacier</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="191" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="204" />
       <source>Open profile...</source>
       <translation>Ouvrir un profil...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="222" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="235" />
       <source>Open statistics table...</source>
       <translation>Ouvrir une table de statistiques...</translation>
     </message>
@@ -1924,6 +1954,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <location filename="../itslive_qgis/processing/alg_flux_divergence.py" line="205" />
       <source>Outline: {} polygon(s) reprojected to {}</source>
       <translation>Contour : {} polygone(s) reprojeté(s) en {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="56" />
+      <source>Outlines (polygons)</source>
+      <translation>Contours (polygones)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/download_panel.py" line="132" />
@@ -2045,7 +2080,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Profil (NetCDF)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="267" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="309" />
       <source>Profile {}: {} samples</source>
       <translation>Profil {} : {} échantillons</translation>
     </message>
@@ -2103,6 +2138,11 @@ Grille : REFERENCE_GRID, un raster ou un NetCDF dont la sortie prend la grille (
 TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aussi un axe temporel : avec LAG = 0, dh (m, relatif à l'époque de référence propre à l'entrée) et dh_sigma à chaque époque de la fenêtre, à côté de la tendance 2-D dhdt ; avec LAG = k, dhdt et dhdt_sigma (m/an) par fenêtre de décalage, time en son centre et time_bnds son début et sa fin (CF).</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="298" />
+      <source>Read here: the background queue is busy ({}).</source>
+      <translation>Lu ici : la file des tâches d'arrière-plan est occupée ({}).</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/composite_form.py" line="53" />
       <source>Reading the annual composites of the area (years of the time window; pair filters do not apply)...</source>
       <translation>Lecture des composites annuels de la zone (années de la fenêtre temporelle ; les filtres de paires ne s'appliquent pas)...</translation>
@@ -2113,7 +2153,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Lecture des paires d'images sous le point...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="58" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="60" />
       <source>Reading the profile</source>
       <translation>Lecture du profil</translation>
     </message>
@@ -2198,9 +2238,29 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Robuste aux valeurs aberrantes (Huber, écrêtage)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="53" />
+      <source>Run glacier statistics</source>
+      <translation>Calculer les statistiques du glacier</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="33" />
+      <source>Run on a velocity dataset</source>
+      <translation>Calculer sur un jeu de vitesses</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="51" />
+      <source>Run profile</source>
+      <translation>Calculer le profil</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_invert.py" line="274" />
       <source>Running on {}.</source>
       <translation>Calcul sur {}.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="104" />
+      <source>Running {}...</source>
+      <translation>Exécution de {}...</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/options.py" line="55" />
@@ -2328,7 +2388,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Fichier source : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="143" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="147" />
       <source>Speed</source>
       <translation>Vitesse</translation>
     </message>
@@ -2378,7 +2438,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Statistiques de {} contour(s) sur {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="274" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="316" />
       <source>Statistics {}: {} rows, {} outline(s)</source>
       <translation>Statistiques {} : {} lignes, {} contour(s)</translation>
     </message>
@@ -2590,7 +2650,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>La couche de contour ne contient aucun polygone.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="202" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="215" />
       <source>The profiles nearest to these dates, one curve each (one curve per date).</source>
       <translation>Les profils les plus proches de ces dates, une courbe chacun (une courbe par date).</translation>
     </message>
@@ -2610,7 +2670,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>L'estimation de taille vaut pour les paires d'images : un composite annuel contient une couche par année (quelques Mo).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="174" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="176" />
       <source>The velocity field is static: no Hovmoller diagram (it needs a time axis).</source>
       <translation>Le champ de vitesse est statique : pas de diagramme de Hovmöller (il faut un axe temporel).</translation>
     </message>
@@ -2635,7 +2695,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Tuile (centre)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="153" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="162" />
       <source>Time (year)</source>
       <translation>Temps (année)</translation>
     </message>
@@ -2747,9 +2807,19 @@ HOVMOLLER (GeoTIFF facultatif) : un raster distance x temps de v_along (m/yr) : 
 Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoulement avec itslive:flowline.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="46" />
+      <source>Velocity dataset</source>
+      <translation>Jeu de vitesses</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_glacier_stats.py" line="79" />
       <source>Velocity dataset (NetCDF file or .zarr folder path; vx, vy in m/yr)</source>
       <translation>Jeu de données de vitesse (fichier NetCDF ou chemin d'un dossier .zarr ; vx, vy en m/yr)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="109" />
+      <source>Velocity datasets (*.nc *.zarr .zmetadata)</source>
+      <translation>Jeux de vitesses (*.nc *.zarr .zmetadata)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/analysis_panel.py" line="86" />
@@ -2762,7 +2832,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>Profil de vitesse le long d'une ligne</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="188" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="201" />
       <source>Velocity profile along a line (itslive:profile)</source>
       <translation>Profil de vitesse le long d'une ligne (itslive:profile)</translation>
     </message>
@@ -2827,7 +2897,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>un nombre fini</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="194" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="207" />
       <source>across</source>
       <translation>en travers</translation>
     </message>
@@ -2837,7 +2907,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>tous ; p. ex. 8,9,2A,2B</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="194" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="207" />
       <source>along the line</source>
       <translation>le long de la ligne</translation>
     </message>
@@ -2927,12 +2997,17 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>cuda</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="38" />
+      <source>datacube (.zarr), subset or inversion (.nc); vx, vy in m/yr</source>
+      <translation>cube de données (.zarr), extrait ou inversion (.nc) ; vx, vy en m/an</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/download_panel.py" line="120" />
       <source>date_dt min / max</source>
       <translation>date_dt min / max</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="200" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="213" />
       <source>dates YYYY-MM-DD, comma-separated (empty: 24 spread)</source>
       <translation>dates AAAA-MM-JJ, séparées par des virgules (vide : 24 réparties)</translation>
     </message>
@@ -3047,12 +3122,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>sur des cellules sans donnée</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="198" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="211" />
       <source>one curve per date</source>
       <translation>une courbe par date</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="197" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="210" />
       <source>one curve per year</source>
       <translation>une courbe par année</translation>
     </message>
@@ -3075,6 +3150,11 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <location filename="../itslive_qgis/processing/velocity_inputs.py" line="71" />
       <source>or: vx raster (m/yr, grid east)</source>
       <translation>ou : raster vx (m/yr, est de la grille)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="297" />
+      <source>other tasks</source>
+      <translation>d'autres tâches</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_track.py" line="356" />
@@ -3130,7 +3210,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>dérivée seconde</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="194" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="207" />
       <source>speed</source>
       <translation>norme</translation>
     </message>
@@ -3165,7 +3245,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} (ITS_LIVE)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="145" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="149" />
       <source>{} (m/yr)</source>
       <translation>{} (m/an)</translation>
     </message>
@@ -3215,12 +3295,12 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} blocs calculés sur la grappe en {:.1f} s ; le magasin résultat est complet : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="72" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="75" />
       <source>{} cannot be read as a table: {}</source>
       <translation>{} ne peut pas être lu comme une table : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="156" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="165" />
       <source>{} curve(s) along a {:.1f} km line</source>
       <translation>{} courbe(s) le long d'une ligne de {:.1f} km</translation>
     </message>
@@ -3228,6 +3308,11 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <location filename="../itslive_qgis/processing/alg_find_cubes.py" line="98" />
       <source>{} datacube(s) cover the extent.</source>
       <translation>{} cube(s) de données couvre(nt) l'emprise.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="98" />
+      <source>{} failed: {}</source>
+      <translation>Échec de {} : {}</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="160" />
@@ -3275,7 +3360,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} est un résultat {} lisible ; aucun projet dans lequel le charger, rien n'a été chargé.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="77" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="80" />
       <source>{} is not a glacier statistics table (no {}).</source>
       <translation>{} n'est pas une table de statistiques de glacier (pas de {}).</translation>
     </message>
@@ -3315,7 +3400,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} lignes écrites.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_profile.py" line="178" />
+      <location filename="../itslive_qgis/processing/alg_profile.py" line="180" />
       <source>{} samples over {:.0f} m, {} valid values written to {}</source>
       <translation>{} échantillons sur {:.0f} m, {} valeurs valides écrites dans {}</translation>
     </message>
@@ -3379,12 +3464,12 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} : HEIGHT_CHANGE est donné, choisissez donc un fichier pour {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="166" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="175" />
       <source>{}: mean</source>
       <translation>{} : moyenne</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_panel.py" line="172" />
+      <location filename="../itslive_qgis/gui/glacier_panel.py" line="181" />
       <source>{}: median</source>
       <translation>{} : médiane</translation>
     </message>

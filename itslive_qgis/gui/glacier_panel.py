@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from qgis.PyQt.QtCore import pyqtSignal
+from qgis.core import QgsApplication, QgsTask
+from qgis.PyQt.QtCore import QTimer, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -27,6 +28,8 @@ from ..i18n import tr
 from ..tasks.base import CallableTask, start
 
 DAYS_PER_YEAR = 365.25
+#: how long a read may wait for a free task thread before it is done on the main thread (ms)
+QUEUE_GRACE_MS = 1500
 
 
 class GlacierPanel(QWidget):
@@ -50,10 +53,9 @@ class GlacierPanel(QWidget):
         path = str(path)
 
         def work(_progress):
-            import xarray as xr
+            from ..core.profile import open_profile
 
-            with xr.open_dataset(path) as ds:
-                return ds.load()
+            return open_profile(path)  # any on-disk layout, as (time, distance)
 
         self._run(tr("Reading the profile"), work, lambda ds: self._profile_read(ds, path))
 
@@ -61,7 +63,8 @@ class GlacierPanel(QWidget):
         """Read a glacier statistics table (CSV from itslive:glacierstats) and draw it.
 
         Read on the main thread: a table is one row per outline and pair (a few thousand rows, a few
-        milliseconds), and a queued background task was seen waiting minutes after a Processing run.
+        milliseconds). (A background read was seen queued for minutes: the task manager's threads were
+        all held by earlier tasks; profile reads now fall back to the main thread then, see ``_run``.)
         """
         import pandas as pd
 
@@ -115,10 +118,11 @@ class GlacierPanel(QWidget):
         return self._save(self.stats_figure, path, tr("Export the glacier statistics plot"))
 
     def is_busy(self) -> bool:
-        return bool(self.tasks)
+        return bool(self.tasks) or self.run_form.is_busy()
 
     def shutdown(self):
-        """Cancel running reads (plugin unload)."""
+        """Cancel running reads and runs (plugin unload)."""
+        self.run_form.shutdown()
         for task in list(self.tasks):
             task.on_done = None
             task.cancel()
@@ -149,8 +153,13 @@ class GlacierPanel(QWidget):
             bar = fig.colorbar(mappable, ax=ax)
             ticks = bar.get_ticks()
             bar.set_ticks(ticks)
-            bar.set_ticklabels([f"{1970 + t / DAYS_PER_YEAR:.1f}" for t in ticks])
-            bar.set_label(tr("Time (year)"))
+            if norm.vmax - norm.vmin < 2 * DAYS_PER_YEAR:  # decimal years would repeat: dates
+                days = np.round(ticks).astype("int64").astype("datetime64[D]")
+                bar.set_ticklabels([str(d) for d in days])
+                bar.set_label(tr("Date"))
+            else:
+                bar.set_ticklabels([f"{1970 + t / DAYS_PER_YEAR:.1f}" for t in ticks])
+                bar.set_label(tr("Time (year)"))
         if len(c.labels) <= 12:
             ax.legend(fontsize="small")
         ax.set_title(tr("{} curve(s) along a {:.1f} km line").format(len(c.labels), float(c.distance_km[-1])))
@@ -184,7 +193,11 @@ class GlacierPanel(QWidget):
 
     # -- helpers ---------------------------------------------------------------------------------------
     def _build(self):
+        from .glacier_form import GlacierRunForm
+
         layout = QVBoxLayout(self)
+        self.run_form = GlacierRunForm(self)  # itslive:profile / itslive:glacierstats as tasks
+        layout.addWidget(self.run_form)
         prof = QGroupBox(tr("Velocity profile along a line (itslive:profile)"))
         p_layout = QVBoxLayout(prof)
         row = QHBoxLayout()
@@ -249,6 +262,11 @@ class GlacierPanel(QWidget):
         return getattr(self, attr)
 
     def _run(self, description, work, on_result):
+        """Run ``work`` in a task; if the task manager cannot start it within :data:`QUEUE_GRACE_MS`
+        (all its threads busy: it runs at most one task per core, FIFO, and an earlier task can hold
+        a thread for minutes, e.g. a catalog load on a stalled network), the queued task is cancelled
+        and the file is read here instead, with the reason in the status line: a read the user asked
+        for never waits behind unrelated work."""
         task = CallableTask(description, work)
 
         def done(result, error):
@@ -261,6 +279,30 @@ class GlacierPanel(QWidget):
         task.on_done = done
         self.tasks.add(task)
         start(task)
+        QTimer.singleShot(QUEUE_GRACE_MS, lambda: self._unqueue(task, work, on_result))
+
+    def _unqueue(self, task, work, on_result):
+        if task not in self.tasks:
+            return
+        try:
+            queued = task.status() == QgsTask.TaskStatus.Queued
+        except RuntimeError:  # the task manager already deleted it: it ran
+            return
+        if not queued:
+            return
+        busy = [t.description() for t in QgsApplication.taskManager().activeTasks()]
+        task.on_done = None
+        task.cancel()
+        self.tasks.discard(task)
+        names = ", ".join(busy) or tr("other tasks")
+        note = tr("Read here: the background queue is busy ({}).").format(names)
+        try:
+            result = work(None)
+        except Exception as exc:  # a message in the panel, as from the task
+            self.status.setText(str(exc))
+            return
+        on_result(result)
+        self.status.setText(f"{self.status.text()} {note}")
 
     def _profile_read(self, ds, path):
         self.profile = ds

@@ -159,7 +159,9 @@ class ProfileAlgorithm(ItsLiveAlgorithm):
         profile = self.run_core(
             profile_dataset, source, line, spacing, crs=velocity.crs, data_parameter=self.INPUT
         )
-        self.run_core(write_profile, profile, output)
+        params = {"input": path, "spacing_m": spacing, "line_vertices": len(line), "line": line}
+        sources = None if "://" not in path else [path]  # a local file names itself (profile source_urls)
+        self.run_core(write_profile, profile, output, params, sources)
         results = {self.OUTPUT: output}
         hov = self.parameterAsOutputLayer(parameters, self.HOVMOLLER, context)
         if hov and "time" in profile.dims:

@@ -20,6 +20,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from itslive_qgis.core.profile import open_profile
 from tests.fixtures.velocity_fields import CASES, CRS, XC, YC, X, affine_field, read_dataset, write_velocity
 
 BLOCK = "datacube/ITS_LIVE_vel_EPSG32646_G0120_X750000_Y3350000_clip_block22.zarr"
@@ -65,7 +66,7 @@ def test_profile_of_an_affine_field_along_a_line_drawn_in_another_crs(plugin, tm
             "BIN_DAYS": 10.0,
         },
     )
-    ds = read_dataset(out["OUTPUT"])
+    ds = open_profile(out["OUTPUT"])  # stored (distance, time): CF H.2.1; read as (time, distance)
     assert ds["v_along"].dims == ("time", "distance")
     px = ds["x"].values
     np.testing.assert_allclose(ds["y"].values, YC, atol=0.05)  # the 4326 round trip stays on the line
@@ -195,7 +196,7 @@ def test_profile_of_a_mirror_cube_by_url_equals_its_cells(plugin, mirror, tmp_pa
     feature.setGeometry(QgsGeometry.fromPolylineXY([QgsPointXY(x[10], y[row]), QgsPointXY(x[20], y[row])]))
     layer.dataProvider().addFeatures([feature])
     out = _run("itslive:profile", {"INPUT": url, "LINE": layer, "OUTPUT": str(tmp_path / "p.nc")})
-    prof = read_dataset(out["OUTPUT"])
+    prof = open_profile(out["OUTPUT"])  # duplicated mid dates: stored along pair, read back as time
     order = np.argsort(raw["mid_date"].values, kind="stable")
     vx = raw["vx"].isel(y=row, x=slice(10, 21)).values[order].astype(float)
     vy = raw["vy"].isel(y=row, x=slice(10, 21)).values[order].astype(float)

@@ -43,9 +43,11 @@ def test_profile_of_the_real_block_in_the_panel(plugin, panel, shared_data, outp
     )
     panel.load_profile(out["OUTPUT"])
     wait_until(lambda: panel.curves is not None and not panel.is_busy())
-    with xr.open_dataset(out["OUTPUT"]) as prof:
-        years = prof["time"].dt.year.values
-        along = prof["v_along"].values.astype(float)
+    from itslive_qgis.core.profile import open_profile
+
+    prof = open_profile(out["OUTPUT"])
+    years = prof["time"].dt.year.values
+    along = prof["v_along"].values.astype(float)
     c = panel.curves
     assert c.variable == "v_along" and set(c.labels) <= {str(y) for y in np.unique(years)}
     k = c.labels.index("2019")

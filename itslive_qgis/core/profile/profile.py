@@ -11,7 +11,21 @@ every ``spacing_m`` along a polyline.
 * Only the cells around the line are read (the dataset is cropped to the line's bounding box
   plus one cell first), so a line across a large cube reads a strip, not the cube.
 * The time axis (``mid_date`` of a cube, ``time`` of a result) becomes ``time``, sorted
-  ascending (stable: duplicated cube mid_dates keep their on-disk order).
+  ascending (stable: duplicated cube mid_dates keep their on-disk order). ``time_bnds`` (time, nv)
+  holds each step's interval where the source has one: an inversion's ``time_bnds``, a cube pair's
+  two acquisition dates.
+
+On disk (CF-1.8 through :mod:`..io.cf`, the one CF writer): ``x``/``y``/``lat``/``lon`` of each
+sample are auxiliary coordinates of ``v``, ``v_along``, ``v_across`` (their ``coordinates``), which
+carry ``grid_mapping = "mapping"``: the scalar grid-mapping variable of the grid's CRS (CF 5.6, the
+way for auxiliary projection coordinates). The velocities are stored ``(distance, time)``: the
+samples are like the stations of a CF time series (Appendix H.2.1, other dimensions left of T, as
+the checker's section 2.4 wants); in memory they are ``(time, distance)``. A strictly increasing time
+axis is the coordinate variable ``time(time)``; a cube's duplicated mid dates cannot be one (CF:
+coordinate variables are strictly monotonic), so then the pairs lie along an index dimension
+``pair`` (no coordinate variable, as in subsets) and the dates are the auxiliary coordinate
+``mid_date(pair)`` (with its ``time_bnds``). :func:`open_profile` (and :func:`profile_from_disk`
+for an open dataset) reads every layout, files written before included, as the in-memory one.
 """
 
 from __future__ import annotations
@@ -25,6 +39,12 @@ from .line import DEFAULT_SPACING_M, sample_line
 
 #: variables copied along the time axis when the source has them (cube pair metadata)
 PAIR_VARIABLES = ("date_dt", "acquisition_date_img1", "acquisition_date_img2")
+#: the Processing id written into the provenance
+ALGORITHM = "itslive:profile"
+#: the on-disk index dimension of profiles at duplicated pair dates (as in subsets, io.cf)
+PAIR_DIM = "pair"
+#: the sampled velocities (m/yr)
+VELOCITY_VARIABLES = ("v", "v_along", "v_across")
 
 
 def profile_dataset(
@@ -74,25 +94,87 @@ def profile_to_file(source, output, line_xy, spacing_m: float = DEFAULT_SPACING_
     from ..io import check_output
 
     check_output(output, "OUTPUT", suffixes=(".nc",))
-    return write_profile(profile_dataset(source, line_xy, spacing_m, **kwargs), output)
+    prof = profile_dataset(source, line_xy, spacing_m, **kwargs)
+    params = {"spacing_m": float(spacing_m), "line_vertices": len(line_xy)}
+    return write_profile(prof, output, parameters=params)
 
 
-def write_profile(profile, output) -> Path:
-    """Write a profile dataset to NetCDF (.nc, compressed float32 velocities), atomically."""
-    from ..io import atomic_output, check_output
+def write_profile(profile, output, parameters=None, sources=None, algorithm: str = ALGORITHM) -> Path:
+    """Write a profile dataset to CF-1.8 NetCDF (.nc, compressed float32 velocities), atomically.
+
+    ``parameters`` (dict) and ``sources`` (paths/URLs; default the profile's ``source_urls``) go into
+    the provenance (``history``, ``parameters``, ``source_urls``; io.cf.provenance).
+    """
+    import json
+
+    from ..io import atomic_output, cf, check_output
 
     output = check_output(output, "OUTPUT", suffixes=(".nc",))
+    if sources is None:
+        try:
+            sources = json.loads(profile.attrs.get("source_urls", "[]"))
+        except (TypeError, ValueError):
+            sources = []
+    ds = cf.finalize(profile, algorithm, parameters or {"spacing_m": profile.attrs.get("spacing_m")}, sources)
+    disk = profile_to_disk(ds)
     fill = np.float32(np.nan)
-    encoding = {n: {"zlib": True, "complevel": 4, "_FillValue": fill} for n in ("v", "v_along", "v_across")}
+    base = {n: {"zlib": True, "complevel": 4, "_FillValue": fill} for n in VELOCITY_VARIABLES}
     with atomic_output(output, "OUTPUT", suffixes=(".nc",)) as tmp:
-        profile.to_netcdf(tmp, encoding=encoding)
+        disk.to_netcdf(tmp, encoding=cf.encoding(disk, base=base))
     return output
 
 
+def profile_to_disk(ds):
+    """The on-disk layout (see the module doc): ``(distance, time)``, or ``(distance, pair)`` with the
+    duplicated dates as the auxiliary coordinate ``mid_date(pair)``."""
+    if "time" not in ds.dims:
+        return ds
+    t = np.asarray(ds["time"].values) if "time" in ds.variables else np.array([])
+    if "time" in ds.indexes and t.size > 1 and not np.all(t[1:] > t[:-1]):
+        attrs = dict(ds["time"].attrs)
+        attrs["long_name"] = "centre date of the image pair (mid_date; equal dates are different pairs)"
+        ds = ds.drop_vars("time").assign_coords(mid_date=("time", t, attrs)).rename_dims({"time": PAIR_DIM})
+    return ds.transpose("distance", ...)
+
+
+def profile_from_disk(ds):
+    """The in-memory layout ``(time, distance)`` of a profile in any on-disk layout (others unchanged)."""
+    if PAIR_DIM in ds.dims and "mid_date" in ds.variables and ds["mid_date"].dims == (PAIR_DIM,):
+        attrs = dict(ds["mid_date"].attrs)
+        values = ds["mid_date"].values
+        ds = (
+            ds.drop_vars("mid_date")
+            .rename_dims({PAIR_DIM: "time"})
+            .assign_coords(time=("time", values, attrs))
+        )
+        for name in ds.variables:
+            ds[name].encoding.pop("coordinates", None)
+    if "time" in ds.dims and "distance" in ds.dims:
+        ds = ds.transpose("time", "distance", ...)
+    return ds
+
+
+def open_profile(path):
+    """An itslive:profile file, loaded, in the in-memory layout (either on-disk layout)."""
+    import xarray as xr
+
+    path = str(path)
+    if not Path(path).exists():
+        raise InputError(f"No profile file at {path}: check the path.")
+    try:
+        with xr.open_dataset(path, decode_timedelta=False) as ds:
+            return profile_from_disk(ds.load())
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path} is not a readable profile (NetCDF from itslive:profile): {exc}") from exc
+
+
 def _profile_of_open(ds, samples, spacing_m, crs, vx_name, vy_name):
+    import json
+
     import xarray as xr
 
     from ..fields import GridSampler, read_velocity
+    from ..io import cf
 
     for name in (vx_name, vy_name):
         if name not in ds.variables:
@@ -117,43 +199,89 @@ def _profile_of_open(ds, samples, spacing_m, crs, vx_name, vy_name):
             "(check that the line and the velocity file overlap, in the same CRS)."
         )
     meta = {
-        "v": ("speed from the interpolated components", "velocity"),
-        "v_along": ("velocity component along the line (positive in the line's direction)", "along"),
-        "v_across": ("velocity component across the line (positive to the left of the line)", "across"),
+        "v": "speed from the interpolated components",
+        "v_along": "velocity component along the line (positive in the line's direction)",
+        "v_across": "velocity component across the line (positive to the left of the line)",
     }
     values = {"v": np.hypot(vx, vy), "v_along": along, "v_across": across}
+    var_attrs = {"units": "m/yr", "grid_mapping": "mapping"}  # the writer names the coordinates
     data_vars = {
-        name: (dims, values[name].astype("float32"), {"long_name": long_name, "units": "m/yr"})
-        for name, (long_name, _) in meta.items()
+        name: (dims, values[name].astype("float32"), {"long_name": long_name, **var_attrs})
+        for name, long_name in meta.items()
     }
-    coords = {
+    coords = _sample_coordinates(samples, grid.crs)
+    if grid.vx.ndim == 3:
+        _add_time_axis(ds, grid, dims, data_vars, coords)
+    data_vars["mapping"] = ((), np.int32(0), cf.grid_mapping_attrs(grid.crs))
+    attrs = {
+        "title": "ITS_LIVE velocity profile along a line",
+        "spacing_m": float(spacing_m),
+        "line_length_m": samples.length_m,
+        "crs_wkt": grid.crs.to_wkt(),
+        "source": "itslive_qgis core.profile (bilinear interpolation of vx, vy)",
+        "source_urls": json.dumps(list(grid.sources)),
+    }
+    if grid.history:
+        attrs["history"] = grid.history
+    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+def _sample_coordinates(samples, crs) -> dict:
+    """distance_m, x, y (map metres) and lat, lon (degrees) of each sample (CF auxiliary coordinates)."""
+    from pyproj import Transformer
+
+    from ..io import cf
+
+    lon, lat = Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(samples.x, samples.y)
+    return {
         "distance_m": (
             "distance",
             samples.distance_m,
             {"long_name": "distance along the line from its first vertex (map metres)", "units": "m"},
         ),
-        "x": ("distance", samples.x, {"units": "m", "standard_name": "projection_x_coordinate"}),
-        "y": ("distance", samples.y, {"units": "m", "standard_name": "projection_y_coordinate"}),
+        "x": ("distance", samples.x, {**cf.coordinate_attrs("x"), "long_name": "x of the sample"}),
+        "y": ("distance", samples.y, {**cf.coordinate_attrs("y"), "long_name": "y of the sample"}),
+        "lat": ("distance", lat, {"standard_name": "latitude", "units": "degrees_north"}),
+        "lon": ("distance", lon, {"standard_name": "longitude", "units": "degrees_east"}),
     }
-    if grid.vx.ndim == 3:
-        order = np.argsort(grid.time_days, kind="stable")
-        for name in data_vars:
-            data_vars[name] = (dims, data_vars[name][1][order], data_vars[name][2])
-        times = grid.time_values if grid.time_values is not None else grid.time_days
-        coords["time"] = ("time", np.asarray(times)[order])
-        lead = grid.time_dim
-        for name in PAIR_VARIABLES:
-            if name in ds.variables and ds[name].dims == (lead,):
-                data_vars[name] = ("time", np.asarray(ds[name].values)[order], dict(ds[name].attrs))
-    wkt = grid.crs.to_wkt()
-    attrs = {
-        "title": "ITS_LIVE velocity profile along a line",
-        "spacing_m": float(spacing_m),
-        "line_length_m": samples.length_m,
-        "crs_wkt": wkt,
-        "source": "itslive_qgis core.profile (bilinear interpolation of vx, vy)",
-    }
-    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+def _add_time_axis(ds, grid, dims, data_vars, coords) -> None:
+    """Sort the profiles by time; add ``time`` (CF), ``time_bnds`` where known, and the pair variables."""
+    from ..io import cf
+
+    order = np.argsort(grid.time_days, kind="stable")
+    for name in list(data_vars):
+        data_vars[name] = (dims, data_vars[name][1][order], data_vars[name][2])
+    times = grid.time_values if grid.time_values is not None else grid.time_days
+    bounds = _time_bounds(ds, grid)
+    attrs = cf.time_attrs("centre of the time step", "time_bnds" if bounds is not None else None)
+    coords["time"] = ("time", np.asarray(times)[order], attrs)
+    if bounds is not None:
+        data_vars["time_bnds"] = (("time", "nv"), bounds[order])
+    lead = grid.time_dim
+    for name in PAIR_VARIABLES:
+        if name in ds.variables and ds[name].dims == (lead,):
+            attrs = cf.cf_variable_attrs(ds[name].attrs)
+            data_vars[name] = ("time", np.asarray(ds[name].values)[order], attrs)
+
+
+def _time_bounds(ds, grid):
+    """(n, 2) intervals of the time steps, same type as the times: a result's bounds, a pair's dates."""
+    if grid.time_bounds is not None and grid.time_values is not None:
+        bounds = np.asarray(grid.time_bounds)
+        if bounds.dtype == np.asarray(grid.time_values).dtype:
+            return bounds
+    first, second = (ds.get(f"acquisition_date_img{i}") for i in (1, 2))
+    if first is None or second is None or grid.time_values is None:
+        return None
+    lo, hi = np.asarray(first.values), np.asarray(second.values)
+    t = np.asarray(grid.time_values)
+    if not all(np.issubdtype(a.dtype, np.datetime64) for a in (lo, hi, t)):
+        return None
+    lo, hi = np.minimum(lo, hi), np.maximum(lo, hi)
+    ok = (lo <= t) & (t <= hi)  # a bound that does not hold its centre is not written
+    return np.stack([lo, hi], axis=1).astype(t.dtype) if ok.all() else None
 
 
 def bilinear(field, loc):
