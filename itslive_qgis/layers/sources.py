@@ -1,5 +1,7 @@
 """Inspect a result file with GDAL only: which variables, which time steps, which value range.
 
+A cluster run's Zarr store is first copied to a NetCDF beside it (see :func:`_netcdf_of_store`).
+
 Nothing here creates QObjects, so :func:`inspect_result` may run in a worker thread. It reads
 the metadata, the time axis (with its CF bounds) and a small decimated sample of each variable
 (at most :data:`SAMPLE_BANDS` bands of at most :data:`SAMPLE_PIXELS` pixels) to set colour
@@ -23,6 +25,8 @@ FLUX_VARIABLES = ("dynamic_dhdt", "flux_divergence")
 VELOCITY_VARIABLES = ("v", "vx", "vy", "v_error", "v_sigma", "vx_error", "vy_error", "count")
 VECTOR_EXTENSIONS = (".gpkg", ".shp", ".geojson", ".fgb")
 NETCDF_EXTENSIONS = (".nc", ".nc4", ".cdf", ".netcdf")
+#: a cluster run's result store (DASK_SCHEDULER): loaded through its NetCDF copy
+ZARR_EXTENSION = ".zarr"
 SAMPLE_BANDS = 8
 SAMPLE_PIXELS = 128
 #: Half-width of the band range given to pair-wise layers (mid_date axis), days.
@@ -127,6 +131,8 @@ def inspect_result(path: str | Path, kind: str = "auto") -> ResultSource:
     if kind != "auto" and kind not in KINDS:
         raise InputError(f"Unknown result kind {kind!r}; use one of {', '.join(KINDS)} or 'auto'.")
     suffix = path.suffix.lower()
+    if suffix == ZARR_EXTENSION and path.is_dir():
+        path, suffix = _netcdf_of_store(path), ".nc"
     if suffix in VECTOR_EXTENSIONS:
         source = _inspect_vector(path)
     elif suffix in NETCDF_EXTENSIONS:
@@ -175,6 +181,18 @@ def _gdal():
     from osgeo import gdal
 
     return gdal
+
+
+def _netcdf_of_store(path: Path) -> Path:
+    """The NetCDF copy of a complete cluster result store (DataError for an unfinished one).
+
+    GDAL 3.6 opens a 3-D Zarr array only as one 2-D subdataset per time step (no multi-band
+    temporal raster, no MDAL arrows), so the store is copied once to ``<store>.nc`` beside it
+    (core.cluster.result_as_netcdf) and that file is loaded like an in-process result.
+    """
+    from ..core.cluster import result_as_netcdf
+
+    return result_as_netcdf(path)
 
 
 def _inspect_netcdf(path: Path) -> ResultSource:

@@ -145,6 +145,8 @@ def result_file_problem(path: str) -> str:
         "a NetCDF (.nc), GeoTIFF (.tif) or GeoPackage (.gpkg) file written by an ITS_LIVE algorithm"
     )
     target = Path(path)
+    if target.is_dir() and target.suffix.lower() == ".zarr":
+        return ""  # a cluster run's store: inspect_result refuses it when it is not complete
     if target.is_dir():
         return tr("INPUT: {} is a folder: choose {}.").format(path, expected)
     kind = file_kind(target)

@@ -42,6 +42,84 @@ def test_dask_scheduler_local_equals_the_in_process_run(plugin, mirror, tmp_path
             a, b = got[name].values.astype("float64"), ref[name].values.astype("float64")
             np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
             np.testing.assert_allclose(a[np.isfinite(b)], b[np.isfinite(b)], rtol=0, atol=1e-10)
+    _the_store_loads_like_the_netcdf(store, nc, tmp_path)
+
+
+def _load_as_the_dock_does(path, kind="inversion"):
+    """LoadResultTask as gui.panel_base starts it; (project, layers, error) once it reported."""
+    import time
+
+    from qgis.core import QgsApplication, QgsProject
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from itslive_qgis.layers import LoadResultTask
+
+    project, done = QgsProject(), {}
+    task = LoadResultTask(
+        path, project, kind=kind, on_loaded=lambda layers, error: done.update(layers=layers, error=error)
+    )
+    QgsApplication.taskManager().addTask(task)
+    started = time.perf_counter()
+    while "error" not in done and time.perf_counter() - started < 120:
+        QCoreApplication.processEvents()
+        time.sleep(0.005)
+    return project, done["layers"], done["error"]
+
+
+def _band_values(layer, band):
+    provider = layer.dataProvider()
+    block = provider.block(band, provider.extent(), provider.xSize(), provider.ySize())
+    values = np.array(
+        [[block.value(r, c) for c in range(block.width())] for r in range(block.height())], dtype="float64"
+    )
+    nodata = np.array([[block.isNoData(r, c) for c in range(block.width())] for r in range(block.height())])
+    values[nodata] = np.nan
+    return values
+
+
+def _the_store_loads_like_the_netcdf(store, nc, tmp_path):
+    """The .zarr result loads as the same styled temporal layers as the in-process NetCDF, same values."""
+    import shutil
+
+    import xarray as xr
+    from qgis.core import QgsRasterLayer
+
+    from itslive_qgis.processing.alg_load_result import result_file_problem
+
+    assert result_file_problem(str(store)) == ""
+    ref_project, ref_layers, ref_error = _load_as_the_dock_does(nc)
+    project, layers, error = _load_as_the_dock_does(store)
+    assert ref_error == "" and error == ""
+    assert [layer.name() for layer in layers] == [layer.name() for layer in ref_layers]
+    assert (store.parent / "inv.zarr.nc").is_file()  # the NetCDF copy beside the store
+    by_name = {layer.name(): layer for layer in layers}
+    with xr.open_dataset(nc) as ref:
+        n_steps = ref.sizes["time"]
+        truth = ref["v"].values.astype("float64")
+    checked = 0
+    for ref_layer in ref_layers:
+        layer = by_name[ref_layer.name()]
+        assert layer.type() == ref_layer.type() and layer.crs() == ref_layer.crs()
+        if not isinstance(layer, QgsRasterLayer):
+            continue
+        assert layer.renderer().type() == ref_layer.renderer().type()
+        assert layer.customProperty("itslive/style") == ref_layer.customProperty("itslive/style")
+        got_ranges = layer.temporalProperties().fixedRangePerBand()
+        assert got_ranges == ref_layer.temporalProperties().fixedRangePerBand() and len(got_ranges) == n_steps
+        band = n_steps // 2 + 1
+        a, b = _band_values(layer, band), _band_values(ref_layer, band)
+        np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
+        np.testing.assert_allclose(a[np.isfinite(b)], b[np.isfinite(b)], rtol=0, atol=1e-10)
+        if layer.customProperty("itslive/variable") == "v":
+            np.testing.assert_allclose(b, truth[band - 1], rtol=0, atol=1e-4)  # the band is the file's step
+            checked += 1
+    assert checked == 1
+    unfinished = tmp_path / "unfinished.zarr"
+    shutil.copytree(store, unfinished)
+    (unfinished / ".zmetadata").unlink()  # what a run killed before its end leaves
+    project, layers, error = _load_as_the_dock_does(unfinished)
+    assert layers == [] and "not a complete result" in error and "Run it again" in error
+    assert project.mapLayers() == {} and not (tmp_path / "unfinished.zarr.nc").exists()
 
 
 def test_dask_scheduler_values_are_checked_before_any_work(plugin, mirror, tmp_path):

@@ -317,3 +317,65 @@ def test_the_local_cluster_is_started_with_a_python_not_the_qgis_binary(monkeypa
     monkeypatch.setattr(sys, "executable", "/usr/bin/qgis_process.bin")
     exe = python_executable()
     assert Path(exe).name.startswith("python") and os.access(exe, os.X_OK), exe
+
+
+def _complete_store(tmp_path, name="r.zarr", finish=True):
+    """A result store as a cluster run writes it: template, two block regions, then finalize."""
+    import dask.array as da
+    import xarray as xr
+
+    from itslive_qgis.core.cluster.result_store import create_template, finalize, write_region
+
+    times = np.array(["2020-01-15", "2020-02-15", "2020-03-15"], dtype="datetime64[ns]")
+    days = np.timedelta64(5, "D")
+    vx = da.zeros((3, 4, 4), chunks=(3, 2, 4), dtype="float32")
+    template = xr.Dataset(
+        {
+            "vx": (("time", "y", "x"), vx, {"units": "m/yr"}),
+            "count": (("time", "y", "x"), vx.astype("int16")),
+            "time_bnds": (("time", "nv"), np.stack([times - days, times + days], 1)),
+        },
+        coords={
+            "time": ("time", times, {"bounds": "time_bnds"}),
+            "y": [3.0, 2.0, 1.0, 0.0],
+            "x": [0.0, 1, 2, 3],
+        },
+        attrs={"history": "made by the test"},
+    )
+    store = tmp_path / name
+    create_template(str(store), template)
+    truth = np.arange(48, dtype="float32").reshape(3, 4, 4) / 7.0
+    truth[1, 0, 0] = np.nan
+    for ys in (slice(0, 2), slice(2, 4)):
+        write_region(str(store), xr.Dataset({"vx": (("time", "y", "x"), truth[:, ys])}), ys, slice(0, 4))
+    if finish:
+        finalize(str(store))
+    return store, truth, times
+
+
+def test_a_complete_store_is_copied_once_to_netcdf_beside_it_and_an_unfinished_one_is_refused(tmp_path):
+    import xarray as xr
+
+    from itslive_qgis.core.cluster import netcdf_path, result_as_netcdf
+
+    unfinished, _, _ = _complete_store(tmp_path, "u.zarr", finish=False)
+    with pytest.raises(DataError, match="not a complete result"):
+        result_as_netcdf(unfinished)
+    assert not netcdf_path(unfinished).exists()
+    store, truth, times = _complete_store(tmp_path)
+    path = result_as_netcdf(store)
+    assert path == tmp_path / "r.zarr.nc"
+    with xr.open_dataset(path, engine="netcdf4") as ds:
+        assert ds["vx"].dtype == np.float32 and ds["vx"].attrs["units"] == "m/yr"
+        assert list(ds.data_vars) == ["vx", "count", "time_bnds"]  # the template's order, not sorted
+        assert ds["count"].dtype == np.int16
+        np.testing.assert_array_equal(ds["vx"].values, truth)  # NaN where NaN (assert_array_equal)
+        np.testing.assert_array_equal(ds["time"].values, times)
+        assert ds["time_bnds"].values[0, 1] == times[0] + np.timedelta64(5, "D")
+        assert COMPLETE_ATTR not in ds.attrs and "itslive_variable_order" not in ds.attrs
+        assert "cluster result" in ds.attrs["history"]
+        assert ds.attrs["history"].startswith("made by the test")
+    stamp = path.stat().st_mtime_ns
+    assert result_as_netcdf(store) == path and path.stat().st_mtime_ns == stamp  # reused, not rewritten
+    with pytest.raises(InputError, match="remote"):
+        result_as_netcdf("s3://bucket/r.zarr")

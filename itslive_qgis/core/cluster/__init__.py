@@ -15,10 +15,12 @@ _FACE = {
     "SchedulerSpec": "scheduler",
     "connect": "scheduler",
     "invert_on_cluster": "invert",
+    "netcdf_path": "netcdf",
     "open_result": "result_store",
     "parse_scheduler": "scheduler",
     "plan_blocks": "blocks",
     "require_distributed": "scheduler",
+    "result_as_netcdf": "netcdf",
     "strain_on_cluster": "strain",
 }
 __all__ = sorted(_FACE)

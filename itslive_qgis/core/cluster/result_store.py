@@ -18,6 +18,8 @@ from ..errors import DataError, InputError
 #: group attribute set by :func:`finalize`, after every block was written
 COMPLETE_ATTR = "itslive_complete"
 SOFTWARE = "itslive_qgis (core.cluster)"
+#: group attribute: the data variables in the order of the in-process result (a copy keeps it)
+ORDER_ATTR = "itslive_variable_order"
 
 
 def create_template(target: str, template, storage_options: dict | None = None) -> None:
@@ -28,6 +30,7 @@ def create_template(target: str, template, storage_options: dict | None = None) 
     attrs = dict(template.attrs)
     attrs.pop(COMPLETE_ATTR, None)
     attrs["software"] = SOFTWARE
+    attrs[ORDER_ATTR] = " ".join(str(name) for name in template.data_vars)  # Zarr lists them sorted
     encoding = {}
     for name, var in template.data_vars.items():
         if var.ndim == 3:
