@@ -159,3 +159,12 @@ def test_strain_rates_with_dask_scheduler_local_equal_the_in_process_run(plugin,
             a, b = got[name].values.astype("float64"), ref[name].values.astype("float64")
             np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
             np.testing.assert_allclose(a[np.isfinite(b)], b[np.isfinite(b)], rtol=0, atol=1e-10)
+    project, layers, error = _load_as_the_dock_does(store, kind="auto")  # the projects own the layers
+    ref_project, ref_layers, ref_error = _load_as_the_dock_does(nc, kind="auto")
+    assert error == ref_error == "" and len(layers) == len(ref_layers) >= 4
+    for layer, ref_layer in zip(layers, ref_layers):
+        assert layer.name() == ref_layer.name() and layer.customProperty("itslive/kind") == "strain"
+        for band in (1, 2):
+            a, b = _band_values(layer, band), _band_values(ref_layer, band)
+            np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
+            np.testing.assert_allclose(a[np.isfinite(b)], b[np.isfinite(b)], rtol=0, atol=1e-10)
