@@ -379,3 +379,10 @@ def test_a_complete_store_is_copied_once_to_netcdf_beside_it_and_an_unfinished_o
     assert result_as_netcdf(store) == path and path.stat().st_mtime_ns == stamp  # reused, not rewritten
     with pytest.raises(InputError, match="remote"):
         result_as_netcdf("s3://bucket/r.zarr")
+    other = tmp_path / "subset.zarr"  # a Zarr store no cluster run wrote (e.g. an in-process subset)
+    xr.Dataset({"v": (("mid_date", "y", "x"), truth)}, attrs={COMPLETE_ATTR: "yes"}).to_zarr(
+        other, zarr_format=2, consolidated=True
+    )
+    with pytest.raises(DataError, match="not the result of a DASK_SCHEDULER run.*NetCDF"):
+        result_as_netcdf(other)
+    assert not netcdf_path(other).exists()

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import InputError
-from .result_store import COMPLETE_ATTR, ORDER_ATTR, open_result
+from ..errors import DataError, InputError
+from .result_store import COMPLETE_ATTR, ORDER_ATTR, SOFTWARE, _store, open_result
 
 #: suffix added to the store's name for its NetCDF copy
 NETCDF_SUFFIX = ".nc"
@@ -50,13 +50,33 @@ def result_as_netcdf(store, output=None, storage_options: dict | None = None) ->
             raise InputError(f"{text} is remote: give the local NetCDF path to copy it to.")
         output = netcdf_path(text)
     output = Path(output)
-    ds = open_result(text, storage_options)  # refuses an incomplete store first
+    _check_cluster_store(text, storage_options)
+    ds = open_result(text, storage_options)  # refuses an incomplete store
     if "://" not in text and _fresh(output, Path(text)):
         ds.close()
         return output
     with ds:
         _write(ds.load(), output, text)
     return output
+
+
+def _check_cluster_store(target: str, storage_options: dict | None) -> None:
+    """DataError for a Zarr store that no cluster run wrote (e.g. an in-process subset)."""
+    import zarr
+
+    try:
+        group = zarr.open_group(
+            _store(target, storage_options), mode="r", zarr_format=2, use_consolidated=False
+        )
+        software = group.attrs.get("software")
+    except Exception:  # no readable group metadata: not a cluster result either
+        software = None
+    if software != SOFTWARE:
+        raise DataError(
+            f"{target} is not the result of a DASK_SCHEDULER run (no software = '{SOFTWARE}' attribute). "
+            "QGIS's GDAL shows no 3-D Zarr array, so only cluster results are loaded from Zarr: write "
+            "this result to NetCDF (.nc) to load it."
+        )
 
 
 def _fresh(output: Path, store: Path) -> bool:
