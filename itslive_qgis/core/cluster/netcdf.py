@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError, InputError
-from .result_store import COMPLETE_ATTR, ORDER_ATTR, SOFTWARE, _store, open_result
+from .result_store import COMPLETE_ATTR, ORDER_ATTR, SOFTWARE, open_result, zarr_store
 
 #: suffix added to the store's name for its NetCDF copy
 NETCDF_SUFFIX = ".nc"
@@ -66,7 +66,7 @@ def _check_cluster_store(target: str, storage_options: dict | None) -> None:
 
     try:
         group = zarr.open_group(
-            _store(target, storage_options), mode="r", zarr_format=2, use_consolidated=False
+            zarr_store(target, storage_options), mode="r", zarr_format=2, use_consolidated=False
         )
         software = group.attrs.get("software")
     except Exception:  # no readable group metadata: not a cluster result either
@@ -85,7 +85,7 @@ def _fresh(output: Path, store: Path) -> bool:
 
 
 def _write(ds, output: Path, store: str) -> None:
-    from ..io import cf
+    from ..io import NETCDF_WRITE_LOCK, cf
     from ..io.files import atomic_output
 
     order = [name for name in str(ds.attrs.get(ORDER_ATTR, "")).split() if name in ds.data_vars]
@@ -104,5 +104,5 @@ def _write(ds, output: Path, store: str) -> None:
             if np.issubdtype(var.dtype, np.floating):
                 encoding[name]["_FillValue"] = var.dtype.type(np.nan)
     encoding = cf.encoding(ds, False, encoding)
-    with atomic_output(output) as tmp:
+    with NETCDF_WRITE_LOCK, atomic_output(output) as tmp:  # netCDF-C is not thread-safe (a loader thread)
         ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)

@@ -68,9 +68,11 @@ def finalize(target: str, storage_options: dict | None = None) -> None:
     """Mark the store complete and write its consolidated metadata (the last object written)."""
     import zarr
 
-    group = zarr.open_group(_store(target, storage_options), mode="r+", zarr_format=2, use_consolidated=False)
+    group = zarr.open_group(
+        zarr_store(target, storage_options), mode="r+", zarr_format=2, use_consolidated=False
+    )
     group.attrs[COMPLETE_ATTR] = "yes"
-    zarr.consolidate_metadata(_store(target, storage_options), zarr_format=2)
+    zarr.consolidate_metadata(zarr_store(target, storage_options), zarr_format=2)
 
 
 def is_complete(target: str, storage_options: dict | None = None) -> bool:
@@ -78,7 +80,7 @@ def is_complete(target: str, storage_options: dict | None = None) -> bool:
     import zarr
 
     try:
-        store = _store(target, storage_options)
+        store = zarr_store(target, storage_options)
         group = zarr.open_group(store, mode="r", zarr_format=2, use_consolidated=True)
         fresh = zarr.open_group(store, mode="r", zarr_format=2, use_consolidated=False)
     except Exception:  # absent or unreadable metadata: not a complete store
@@ -99,7 +101,8 @@ def open_result(target, storage_options: dict | None = None):
     return xr.open_zarr(target, consolidated=True, zarr_format=2, storage_options=storage_options)
 
 
-def _store(target: str, storage_options: dict | None):
+def zarr_store(target: str, storage_options: dict | None):
+    """The zarr store object of a local path or an fsspec URL."""
     if "://" in target:
         from zarr.storage import FsspecStore
 
