@@ -386,3 +386,32 @@ def test_a_complete_store_is_copied_once_to_netcdf_beside_it_and_an_unfinished_o
     with pytest.raises(DataError, match="not the result of a DASK_SCHEDULER run.*NetCDF"):
         result_as_netcdf(other)
     assert not netcdf_path(other).exists()
+
+
+def test_cluster_result_store_is_cf_clean(cluster, cube, tmp_path):
+    """The Zarr result of a cluster run passes compliance-checker cf:1.8 but for the two findings
+    every Zarr output has (the NetCDF file-name rule, the 0-d grid mapping NCZarr does not list;
+    README "CF-1.8 outputs"): CF time in float64 days, time_bnds without units of their own."""
+    import json
+    import subprocess
+
+    from tests.unit.test_cf_compliance import ALLOWED, _allowed, _checker, _findings
+
+    checker = _checker()
+    url, config, bounds, _sub = cube
+    out = tmp_path / "series.zarr"
+    invert_on_cluster(
+        url, out, cluster.scheduler_address, config=config, bounds=bounds, max_block_pixels=300,
+        interval_days=30.0, lam=10.0,
+    )  # fmt: skip
+    report_path = tmp_path / "report.json"
+    proc = subprocess.run(
+        [str(checker), "--test=cf:1.8", "--format=json", "-o", str(report_path), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert report_path.exists(), proc.stderr[-3000:]
+    allowed = [(c, m) for kind, c, m in ALLOWED if kind == "subset.zarr" and not c.startswith("§2.3")]
+    left = [(c, m) for c, m in _findings(json.loads(report_path.read_text())) if not _allowed(c, m, allowed)]
+    assert not left, left

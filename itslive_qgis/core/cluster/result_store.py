@@ -35,6 +35,10 @@ def create_template(target: str, template, storage_options: dict | None = None) 
     for name, var in template.data_vars.items():
         if var.ndim == 3:
             encoding[name] = {"_FillValue": np.float32(np.nan)} if var.dtype.kind == "f" else {}
+    from ..io import cf
+
+    # CF time (float64 days since 1970, the same units on time_bnds), no fill on coordinates
+    encoding = cf.encoding(template, is_zarr=True, base=encoding)
     with zarr.config.set({"array.write_empty_chunks": False}):
         template.assign_attrs(attrs).to_zarr(
             target,
@@ -45,6 +49,24 @@ def create_template(target: str, template, storage_options: dict | None = None) 
             encoding=encoding,
             storage_options=storage_options,
         )
+    _bounds_without_units(target, template, storage_options)
+
+
+def _bounds_without_units(target: str, template, storage_options: dict | None) -> None:
+    """CF 7.1: a boundary variable takes its units and calendar from its coordinate (xarray writes
+    them on ``time_bnds`` too; readers, xarray included, take them from ``time``)."""
+    import zarr
+
+    names = [str(v.attrs["bounds"]) for v in template.variables.values() if "bounds" in v.attrs]
+    if not names:
+        return
+    group = zarr.open_group(target, mode="r+", zarr_format=2, storage_options=storage_options)
+    for name in names:
+        if name in group:
+            attrs = group[name].attrs
+            for key in ("units", "calendar"):
+                if key in attrs:
+                    del attrs[key]
 
 
 def write_region(target: str, block, ys: slice, xs: slice, storage_options: dict | None = None) -> None:
