@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import resource
 import time
 from dataclasses import dataclass, field
 
@@ -29,7 +28,7 @@ import numpy as np
 
 from ..errors import DataError, InputError
 from ..progress import NullProgress
-from .blocks import DEFAULT_BLOCK_BYTES, plan_blocks
+from .blocks import DEFAULT_BLOCK_BYTES, peak_rss_bytes, plan_blocks
 from .jobs import ClusterRun
 from .result_store import check_target, create_template, final_target, finalize, write_region
 from .scheduler import connect, parse_scheduler
@@ -237,7 +236,7 @@ def _invert_block(source, config, bounds, ys, xs, params, target, storage_option
         "read_s": t1 - t0,
         "solve_s": t2 - t1,
         "write_s": t3 - t2,
-        "max_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "max_rss_bytes": peak_rss_bytes(),
     }
 
 

@@ -15,12 +15,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import math
-import resource
 import time
 
 from ..errors import InputError
 from ..progress import NullProgress
-from .blocks import plan_blocks
+from .blocks import peak_rss_bytes, plan_blocks
 from .invert import ClusterResult
 from .jobs import ClusterRun
 from .result_store import check_target, create_template, final_target, finalize, write_region
@@ -140,7 +139,7 @@ def strain_block_task(source, input_options, ys, xs, halo, params, target, stora
         "read_s": t1 - t0,
         "solve_s": t2 - t1,
         "write_s": t3 - t2,
-        "max_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "max_rss_bytes": peak_rss_bytes(),
     }
 
 
