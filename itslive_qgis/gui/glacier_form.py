@@ -20,6 +20,8 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
+from ..processing.alg_glacier_stats import GlacierStatsAlgorithm as Stats
+from ..processing.alg_profile import ProfileAlgorithm as Profile
 from .runner import AlgorithmRun
 
 PROFILE_ID = "itslive:profile"
@@ -64,8 +66,8 @@ class GlacierRunForm(QGroupBox):
         if not self._ready(layer, tr("Choose a line layer.")):
             return None
         output = str(output or QgsProcessingUtils.generateTempFilename("profile.nc"))
-        params = {"INPUT": self.input_edit.text().strip(), "LINE": layer, "OUTPUT": output}
-        return self._start(PROFILE_ID, params, lambda res: self.panel.load_profile(res["OUTPUT"]))
+        params = {Profile.INPUT: self.input_edit.text().strip(), Profile.LINE: layer, Profile.OUTPUT: output}
+        return self._start(PROFILE_ID, params, lambda res: self.panel.load_profile(res[Profile.OUTPUT]))
 
     def run_stats(self, output=None) -> AlgorithmRun | None:
         """Run itslive:glacierstats over the chosen outlines; the table is drawn when it ends."""
@@ -73,8 +75,8 @@ class GlacierRunForm(QGroupBox):
         if not self._ready(layer, tr("Choose an outline (polygon) layer.")):
             return None
         output = str(output or QgsProcessingUtils.generateTempFilename("glacier_stats.csv"))
-        params = {"INPUT": self.input_edit.text().strip(), "OUTLINE": layer, "OUTPUT": output}
-        return self._start(STATS_ID, params, lambda res: self.panel.load_stats(res["OUTPUT"]))
+        params = {Stats.INPUT: self.input_edit.text().strip(), Stats.OUTLINE: layer, Stats.OUTPUT: output}
+        return self._start(STATS_ID, params, lambda res: self.panel.load_stats(res[Stats.OUTPUT]))
 
     def shutdown(self):
         for run in list(self.runs):

@@ -539,7 +539,11 @@ def invert(s):
     yield 500
     after = project_state()
     s.check("project CRS unchanged", after[0] == before[0], (before[0], after[0]))
-    check_no_gap(s, "inversion and loading of its layers")
+    check_no_gap(
+        s,
+        "inversion and loading of its layers",
+        known_limit="the task's Python work convoys the main thread (idle 94-140 ms, busy 214-256)",
+    )
     layers = panel.last_layers
     s.results["inversion_layers"] = group_layers(layers)
     visible = [name for name, on in group_layers(layers) if on]
