@@ -72,7 +72,8 @@ class CompositeOverlay:
             drawn = True
         if drawn:
             _extend_legend(ax)
-            plot.canvas.draw_idle()
+            plot.place()  # the legend grew: room for its rows under the axes
+            plot.request_render()
 
     def shutdown(self) -> None:
         for task in list(self.tasks):
@@ -88,12 +89,14 @@ class CompositeOverlay:
             )
             return
         self.points[key] = result
-        self.panel.redraw()
+        self.panel.schedule_redraw()  # arrivals in one pass: one redraw
 
 
 def _extend_legend(ax) -> None:
     """The plot's legend (below the axes) with the composite's two symbols added."""
     from matplotlib.lines import Line2D
+
+    from .timeseries_plot import LEGEND_DROP
 
     legend = ax.get_legend()
     if legend is None:
@@ -105,5 +108,5 @@ def _extend_legend(ax) -> None:
         Line2D([], [], ls="--", lw=1.2, color="#666666"),
     ]
     labels += [tr("annual composite (± 1σ)"), tr("composite seasonal model")]
-    ax.legend(handles, labels, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2,
+    ax.legend(handles, labels, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -LEGEND_DROP), ncol=2,
               frameon=False)  # fmt: skip

@@ -31,11 +31,16 @@ from qgis.core import (
 )
 
 from ..i18n import tr
+from .timeseries_plot import RENDER_DELAY_MS
 
 RADIUS_M = 500.0
 MS_PER_DAY = 86_400_000.0
 #: project entry (scope, key) of configured height-change sources, ';'-separated
 SOURCES_ENTRY = ("itslive", "height_change_sources")
+#: the heights plot's margins (inches; smaller fonts than the velocity plot's, same left edge)
+ELEVATION_MARGINS_IN = {"top": 0.26, "bottom": 0.3}
+#: the heights plot waits for the velocity plot's draw, at most this long (ms)
+ELEVATION_FALLBACK_MS = 200
 
 
 class ElevationPlot:
@@ -45,8 +50,14 @@ class ElevationPlot:
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
         from matplotlib.figure import Figure
 
+        # fixed margins, the velocity plot's left edge (one time axis above the other), not
+        # constrained layout (its tight-bbox pass doubled each draw: issue 13, the UI never stalls)
         self.figure = Figure(figsize=(7.0, 2.2), dpi=100, layout="constrained")
         self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.mpl_connect("resize_event", lambda _event: self.place())
+        from .timeseries_plot import _single_shot
+
+        self._render_timer = _single_shot(self.canvas, self.canvas.draw)
         self.canvas.setObjectName("itslive_elevation_plot")
         if parent is not None:
             self.canvas.setParent(parent)
@@ -62,10 +73,22 @@ class ElevationPlot:
         self.tasks: set = set()
         #: called on the main thread when a read came back (the panel redraws)
         self.on_series = None
+        #: what the last drawing showed (points, axis, layers, reads): the same again is not redrawn
+        self.drawn_key = None
+        #: schedules the next redraw after the velocity plot's (attach_elevation_plot sets it)
+        self.timer = None
+
+    def place(self) -> None:
+        """Fixed margins: the velocity plot's left edge; room for the right axis when there is one."""
+        from .timeseries_plot import place_axes
+
+        place_axes(self.figure, self.ax, margins=ELEVATION_MARGINS_IN, right_axis=self.dh_ax is not None)
 
     def draw(self, points, xlim, project: QgsProject | None = None) -> None:
         """Heights near each point (``PlottedPoint`` with ``click`` and ``colour``), on ``xlim``."""
         project = project or QgsProject.instance()
+        if self._key(points, xlim, project) == self.drawn_key:
+            return  # nothing it shows has changed: no redraw (each one is a main-thread figure draw)
         ax = self.ax
         ax.clear()
         self.counts = []
@@ -91,8 +114,21 @@ class ElevationPlot:
             if not sum(self.counts):  # no heights: no empty left axis beside the height change
                 ax.set_yticks([])
                 ax.set_ylabel("")
-        ax.set_title(title, fontsize=8)
-        self.canvas.draw_idle()
+        ax.set_title(title, fontsize=8, y=1.0)  # y given: no tight-bbox pass to place it
+        self.place()
+        self._render_timer.start(RENDER_DELAY_MS)
+        self.drawn_key = self._key(points, xlim, project)
+
+    def _key(self, points, xlim, project) -> tuple:
+        """What a drawing depends on: clicks and colours, the time axis, the height layers, the reads."""
+        clicks = tuple((p.colour, None if p.click is None else _series_key(p.click, ())) for p in points)
+        layers = tuple(
+            (layer.id(), layer.featureCount())
+            for layer in project.mapLayers().values()
+            if isinstance(layer, QgsVectorLayer) and {"h_li", "time"} <= set(layer.fields().names())
+        )
+        reads = tuple((key, value is not None) for key, value in self.dh_cache.items())
+        return clicks, tuple(xlim), layers, tuple(candidate_sources(project)), reads
 
     def _draw_height_change(self, points, xlim, project) -> bool:
         """The height-change series of each point on a right-hand axis; True when one was drawn.
@@ -174,10 +210,14 @@ class ElevationPlot:
             self.on_series()
 
     def busy(self) -> bool:
-        """True while a height-change read is running."""
-        return bool(self.tasks)
+        """True while a height-change read is running or a redraw is scheduled."""
+        scheduled = self.timer is not None and self.timer.isActive()
+        return bool(self.tasks) or scheduled or self._render_timer.isActive()
 
     def shutdown(self) -> None:
+        if self.timer is not None:
+            self.timer.stop()
+        self._render_timer.stop()
         for task in list(self.tasks):
             task.on_done = None
             task.cancel()
@@ -261,15 +301,40 @@ def _file_of(source: str) -> str:
 
 def attach_elevation_plot(panel, slot):
     """Add the heights plot under the velocity plot of ``panel`` (in its plot layout ``slot``)."""
+    from qgis.PyQt.QtCore import QTimer
+
     plot = ElevationPlot(panel)
     slot.addWidget(plot.canvas)
     panel.elevation = plot
-    plot.on_series = lambda: draw_elevation(panel)
+    plot.on_series = lambda: schedule_elevation(panel)
+    # the heights are drawn in their own event-loop pass, after the velocity figure's draw: two
+    # figure draws back to back were one long stall (issue 13, the UI never stalls)
+    plot.timer = QTimer(panel)
+    plot.timer.setSingleShot(True)
+    plot.timer.timeout.connect(lambda: draw_elevation(panel))
+    if panel.plot is not None:
+        panel.plot.canvas.mpl_connect("draw_event", lambda _event: _after_velocity_draw(plot))
     return plot
+
+
+def schedule_elevation(panel) -> None:
+    """Redraw the heights plot once the velocity plot has drawn (at the latest in 0.2 s)."""
+    plot = getattr(panel, "elevation", None)
+    if plot is not None and plot.timer is not None:
+        plot.timer.start(ELEVATION_FALLBACK_MS)
+    else:
+        draw_elevation(panel)
+
+
+def _after_velocity_draw(plot) -> None:
+    if plot.timer.isActive():
+        plot.timer.start(RENDER_DELAY_MS)  # in a later pass than this draw: the ticks of the loop between
 
 
 def draw_elevation(panel) -> None:
     """Redraw the heights plot of ``panel`` on its velocity plot's time axis (no-op without one)."""
     plot = getattr(panel, "elevation", None)
     if plot is not None and panel.plot is not None:
+        if plot.timer is not None:
+            plot.timer.stop()
         plot.draw(panel.points, panel.plot.ax.get_xlim())

@@ -2,7 +2,8 @@
 
 :func:`figure_labels` adds, for the time of a save only, a bold title at the top of the figure and
 the data citation (the one of every exported map, :data:`itslive_qgis.layers.layout.CITATION`) at
-the bottom, and shrinks the constrained-layout area so neither overlaps the axes or the legend;
+the bottom, and shrinks the axes' area (constrained layout's rect, or the fixed margins of
+:func:`~itslive_qgis.gui.timeseries_plot.place_axes`) so neither overlaps the axes or the legend;
 the figure on screen is left as it was.
 """
 
@@ -42,8 +43,12 @@ def figure_labels(figure, title: str):
     """Title on top, citation at the bottom of ``figure`` inside the ``with`` block only."""
     engine = figure.get_layout_engine()
     rect = engine.get().get("rect", (0, 0, 1, 1)) if engine is not None else None
+    pars = figure.subplotpars
+    bottom, top = pars.bottom, pars.top
     if engine is not None:
         engine.set(rect=(0, CITATION_BAND, 1, 1 - CITATION_BAND - TITLE_BAND))
+    else:  # fixed margins (timeseries_plot.place_axes): the bands come out of the axes' height
+        figure.subplots_adjust(bottom=bottom + CITATION_BAND, top=top - TITLE_BAND)
     texts = [
         figure.text(0.5, 1 - 0.012, title, ha="center", va="top", fontsize=10, fontweight="bold"),
         figure.text(0.01, 0.008, citation(), ha="left", va="bottom", fontsize=6, color="#333333"),
@@ -55,3 +60,5 @@ def figure_labels(figure, title: str):
             text.remove()
         if engine is not None:
             engine.set(rect=rect)
+        else:
+            figure.subplots_adjust(bottom=bottom, top=top)

@@ -49,8 +49,6 @@ class PointGP(QObject):
 
         ``redraw``: redraw now also when every fit is cached (the panel's refresh has just redrawn).
         """
-        from ..core.gp import gp_point
-
         self._generation += 1
         generation = self._generation
         if not self.check.isChecked():
@@ -68,6 +66,8 @@ class PointGP(QObject):
         weighting = "errors" if self.panel.errors_check.isChecked() else "none"
 
         def work(_progress):
+            from ..core.gp import gp_point  # imported here, in the task: not on the main thread
+
             return [gp_point(s, interval_days=interval, weighting=weighting) for _, s, _ in todo]
 
         def done(result, error):
@@ -78,7 +78,7 @@ class PointGP(QObject):
                 self.panel.status.setText(tr("Gaussian process failed: {}").format(error))
             for (p, _, k), r in zip(todo, result or []):
                 self.fits[id(p)] = (k, r)
-            self.panel.redraw()
+            self.panel.schedule_redraw()
 
         self.task = CallableTask(tr("ITS_LIVE point Gaussian process"), work, on_done=done)
         start(self.task)
@@ -105,4 +105,4 @@ class PointGP(QObject):
             plot.ax.plot(reg.centres_days, values, color=colour, lw=1.4, ls="--", zorder=5, label=label)
             drawn = True
         if drawn:
-            plot.canvas.draw_idle()
+            plot.request_render()

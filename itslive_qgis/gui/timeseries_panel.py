@@ -91,6 +91,11 @@ class TimeSeriesPanel(QWidget):
         self._inversion_timer.setSingleShot(True)
         self._inversion_timer.setInterval(150)
         self._inversion_timer.timeout.connect(self._start_inversion)
+        # task results arriving together (inversion, composites, GP) are drawn once, in the next pass
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setInterval(0)
+        self._redraw_timer.timeout.connect(self.redraw)
         self._status_timer = QTimer(self)  # a child: it dies with the panel, never fires after it
         self._status_timer.setSingleShot(True)
         self._status_timer.setInterval(8000)
@@ -203,8 +208,13 @@ class TimeSeriesPanel(QWidget):
         self._inversion_timer.start()
         self.gp.update()
 
+    def schedule_redraw(self):
+        """Redraw in the next event-loop pass (task results: several arrivals, one redraw)."""
+        self._redraw_timer.start()
+
     def redraw(self):
         """Redraw the plot from the current state."""
+        self._redraw_timer.stop()
         if self.ensure_plot() is None:
             return
         from .timeseries_plot import PlotEntry
@@ -220,9 +230,9 @@ class TimeSeriesPanel(QWidget):
             self.error_bars.isChecked(),
         )
         self.composites.draw(self.plot, self.points, self.component_combo.currentData())
-        from .point_elevation import draw_elevation
+        from .point_elevation import schedule_elevation
 
-        draw_elevation(self)  # after the composites: it takes the velocity plot's time axis
+        schedule_elevation(self)  # after the velocity plot's draw: it takes that plot's time axis
         self.plotUpdated.emit()
 
     def is_busy(self) -> bool:
@@ -232,6 +242,8 @@ class TimeSeriesPanel(QWidget):
             bool(self.pick_tasks)
             or self.inversion_task is not None
             or self._inversion_timer.isActive()
+            or self._redraw_timer.isActive()
+            or (self.plot is not None and self.plot.render_pending())
             or (elevation is not None and elevation.busy())
         )
 
@@ -272,6 +284,7 @@ class TimeSeriesPanel(QWidget):
     def shutdown(self):
         """Release the map tool, cancel running tasks and remove the markers (plugin unload)."""
         self._inversion_timer.stop()
+        self._redraw_timer.stop()
         self._status_timer.stop()
         self.composites.shutdown()
         if getattr(self, "elevation", None) is not None:
@@ -478,7 +491,7 @@ class TimeSeriesPanel(QWidget):
             self.status.setText(tr("Inversion failed: {}").format(error))
         for p, r in zip(points, results or []):
             p.inverted, p.inverted_key = r, key
-        self.redraw()
+        self.schedule_redraw()
 
     # -- helpers ---------------------------------------------------------------------------------
     def ensure_plot(self):
