@@ -55,9 +55,9 @@ class ElevationPlot:
         self.figure = Figure(figsize=(7.0, 2.2), dpi=100, layout="constrained")
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.mpl_connect("resize_event", lambda _event: self.place())
-        from .timeseries_plot import _single_shot
+        from .timeseries_plot import single_shot
 
-        self._render_timer = _single_shot(self.canvas, self.canvas.draw)
+        self._render_timer = single_shot(self.canvas, self.canvas.draw)
         self.canvas.setObjectName("itslive_elevation_plot")
         if parent is not None:
             self.canvas.setParent(parent)

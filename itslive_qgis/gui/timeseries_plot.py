@@ -75,9 +75,9 @@ class SeriesPlot:
         self._bars: list[tuple] = []  # (LineCollection, entry index, pair indices drawn)
         self._annotation = None
         self._pending_click = ""  # the URL of a single click waiting for the double-click interval
-        self._click_timer = _single_shot(self.canvas, self._click_now)
+        self._click_timer = single_shot(self.canvas, self._click_now)
         # the figure is rendered in its own event-loop pass, a moment after its artists are built
-        self._render_timer = _single_shot(self.canvas, self.render_now)
+        self._render_timer = single_shot(self.canvas, self.render_now)
         self.canvas.mpl_connect("motion_notify_event", self._on_motion)
         self.canvas.mpl_connect("button_press_event", self._on_press)
         self.canvas.mpl_connect("resize_event", lambda _event: self.place())
@@ -427,7 +427,7 @@ def _empty(ax) -> None:
         ax.get_legend().remove()
 
 
-def _single_shot(parent, slot):
+def single_shot(parent, slot):
     from qgis.PyQt.QtCore import QTimer
 
     timer = QTimer(parent)
