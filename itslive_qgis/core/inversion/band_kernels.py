@@ -19,8 +19,6 @@ jit_dot = njit(
 @jit
 def assemble(nodes, coefs, w, dt, bw, mb, qb, cb, ab):
     """Band of ``A^T W A`` into ``ab[j, t] = N[j + t, j]`` (``ab`` (T, bw + 1))."""
-    n_edges = mb.shape[0]
-    n_steps = n_edges - 1
     mb[:, :] = 0.0
     for k in range(nodes.shape[0]):
         wk = w[k]
@@ -35,26 +33,8 @@ def assemble(nodes, coefs, w, dt, bw, mb, qb, cb, ab):
                 if a < b:
                     a, b = b, a
                 mb[a, a - b] += wk * coefs[k, x] * coefs[k, z]
-    # qb[a, v] = sum_{u >= v} M[a, a - u]  (v = 1 .. bw + 1; qb[:, bw + 2] = 0)
-    for a in range(n_edges):
-        acc = 0.0
-        for v in range(bw + 1, 0, -1):
-            acc += mb[a, v]
-            qb[a, v] = acc
-    # cb[i, t] = sum_{s >= 1} qb[i + s, t + s] (running sum along the diagonals)
-    for t in range(bw + 2):
-        cb[n_steps, t] = 0.0
-    for i in range(n_steps - 1, -1, -1):
-        for t in range(bw + 1):
-            cb[i, t] = qb[i + 1, t + 1] + cb[i + 1, t + 1]
-        cb[i, bw + 1] = 0.0
-    scale = -dt * dt
-    for j in range(n_steps):
-        m = min(bw, n_steps - 1 - j)
-        for t in range(m + 1):
-            ab[j, t] = scale * cb[j + t, t]
-        for t in range(m + 1, bw + 1):
-            ab[j, t] = 0.0
+    # qb[a, v] = sum_{u >= v} M[a, a - u]; cb[i, t] = sum_{s >= 1} qb[i + s, t + s]; ab from cb
+    _band_from_m(mb, qb, cb, ab, dt, bw)
 
 
 @jit
