@@ -167,6 +167,24 @@ SERIES_LAYOUTS = (
 )
 
 
+def _resolve_gridded(path, config):
+    """(path, storage options, config): a remote ``path`` confined to the configured store."""
+    if not is_remote(str(path)):
+        return path, None, config
+    from ..io import StoreConfig, confine_url
+
+    config = config or StoreConfig.from_env()
+    return confine_url(str(path), config, parameter="INPUT"), config.storage_options(), config
+
+
+def _lag_group(path, lag, storage):
+    """ATL15's ``dhdt_lag{lag}`` group of ``path``, or a DataError naming what is missing."""
+    ds = open_group(path, f"dhdt_lag{int(lag)}", storage)
+    if ds is None or "dhdt" not in ds:
+        raise DataError(f"INPUT: {path} has no group dhdt_lag{int(lag)} with a dhdt variable (ATL15 layout).")
+    return ds
+
+
 def dhdt_from_gridded(path, grid: GridSpec, start=None, end=None, lag: int = 0, progress=None, config=None):
     """dh/dt on ``grid`` from an ATL15-like NetCDF or a height-change cube (see the module docstring).
 
@@ -174,19 +192,9 @@ def dhdt_from_gridded(path, grid: GridSpec, start=None, end=None, lag: int = 0, 
     (``s3://its-live-data/height_change/...zarr`` or its https form), read anonymously through
     ``config`` (the configured store: the bucket or its mirror); other hosts are refused.
     """
-    storage = None
-    if is_remote(str(path)):
-        from ..io import StoreConfig, confine_url
-
-        config = config or StoreConfig.from_env()
-        path = confine_url(str(path), config, parameter="INPUT")
-        storage = config.storage_options()
+    path, storage, config = _resolve_gridded(path, config)
     if lag:
-        ds = open_group(path, f"dhdt_lag{int(lag)}", storage)
-        if ds is None or "dhdt" not in ds:
-            raise DataError(
-                f"INPUT: {path} has no group dhdt_lag{int(lag)} with a dhdt variable (ATL15 layout)."
-            )
+        ds = _lag_group(path, lag, storage)
         return _lagged(ds, path, grid, start, end, lag)
     for group, value, sigma in SERIES_LAYOUTS:
         ds = open_group(path, group, storage)
@@ -209,19 +217,9 @@ def dhdt_series_from_gridded(path, grid: GridSpec, start=None, end=None, lag: in
       ``time`` = the window's centre and ``time_bnds`` its start and end (centre -+ k steps / 2,
       the step being the spacing of the rates), ``count`` (y, x) = windows with a rate.
     """
-    storage = None
-    if is_remote(str(path)):
-        from ..io import StoreConfig, confine_url
-
-        config = config or StoreConfig.from_env()
-        path = confine_url(str(path), config, parameter="INPUT")
-        storage = config.storage_options()
+    path, storage, config = _resolve_gridded(path, config)
     if lag:
-        ds = open_group(path, f"dhdt_lag{int(lag)}", storage)
-        if ds is None or "dhdt" not in ds:
-            raise DataError(
-                f"INPUT: {path} has no group dhdt_lag{int(lag)} with a dhdt variable (ATL15 layout)."
-            )
+        ds = _lag_group(path, lag, storage)
         return _lagged_series(ds, path, grid, start, end, int(lag))
     for group, value, sigma in SERIES_LAYOUTS:
         ds = open_group(path, group, storage)
