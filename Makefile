@@ -56,6 +56,8 @@ $(VENV)/.stamp: requirements.txt requirements-dev.txt
 	@mkdir -p $(VENV)/share && ln -sfn /usr/share/proj $(VENV)/share/proj
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt 2>&1 | grep -v "is ignored: it is neither" || true
 	@$(PY) -m pip uninstall -y -q pyproj pyogrio netCDF4 h5py rasterio 2>/dev/null || true
+	@# SlideRule's client without its dependencies (they would bring numpy 2, pyproj/shapely wheels)
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps sliderule==5.7.0 pyarrow==23.0.1
 	$(PY) -c "import qgis.core, xarray, zarr, torch, numba, s3fs, moto, pytest, rasterio, pyproj, shapely, netCDF4, h5py, geopandas; assert all(m.__file__.startswith('/usr/lib/python3/') for m in (pyproj, netCDF4, h5py, rasterio)); print('python env ok')"
 	@touch $@
 

@@ -115,9 +115,19 @@ OUTPUT : une LineStringM de l'extrémité amont à l'extrémité aval, M = dista
       <translation>Un fichier d'extrait, ou saisissez le chemin ou l'URL d'un cube de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="86" />
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="114" />
       <source>ATL06 files, a folder or an s3:// location (';'-separated; empty = search NASA's CMR)</source>
       <translation>Fichiers ATL06, un dossier ou un emplacement s3:// (séparés par « ; » ; vide = recherche dans le CMR de la NASA)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="104" />
+      <source>ATL06 granules: INPUT files, folder or s3://, or NASA's CMR search</source>
+      <translation>Granules ATL06 : fichiers INPUT, dossier ou s3://, ou recherche dans le CMR de la NASA</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="276" />
+      <source>ATL06-SR: the h_li and h_li_sigma fields hold SlideRule's h_mean and h_sigma (its own fit of ATL03 photons), not ATL06's h_li; quality holds its pflags.</source>
+      <translation>ATL06-SR : les champs h_li et h_li_sigma contiennent les h_mean et h_sigma de SlideRule (son propre ajustement des photons ATL03), pas les h_li d'ATL06 ; quality contient son pflags.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="84" />
@@ -160,7 +170,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Tous les paquets Python utilisés par l'extension sont installés.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="98" />
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="126" />
       <source>All six</source>
       <translation>Les six</translation>
     </message>
@@ -290,7 +300,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Intervalle entre images (date_dt)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="98" />
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="126" />
       <source>Beams</source>
       <translation>Faisceaux</translation>
     </message>
@@ -320,7 +330,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Compartiment (bucket)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="162" />
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="262" />
       <source>CMR</source>
       <translation>CMR</translation>
     </message>
@@ -772,7 +782,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Date de fin (AAAA-MM-JJ)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="93" />
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="121" />
       <source>End date (YYYY-MM-DD, UTC)</source>
       <translation>Date de fin (AAAA-MM-JJ, UTC)</translation>
     </message>
@@ -842,7 +852,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter la série temporelle (CSV)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="90" />
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="118" />
       <source>Extent</source>
       <translation>Emprise</translation>
     </message>
@@ -1041,7 +1051,7 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <translation>Échec du processus gaussien : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="130" />
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="168" />
       <source>Give ATL06 files in INPUT, or an EXTENT to search NASA's CMR for granules.</source>
       <translation>Donnez des fichiers ATL06 dans INPUT, ou une EXTENT pour chercher des granules dans le CMR de la NASA.</translation>
     </message>
@@ -1049,6 +1059,11 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="167" />
       <source>Give a REFERENCE_GRID, or an EXTENT and PIXEL_SIZE_M for the output grid.</source>
       <translation>Donnez une REFERENCE_GRID, ou une EXTENT et PIXEL_SIZE_M pour la grille de sortie.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="184" />
+      <source>Give an EXTENT: SlideRule searches and subsets the granules of that area.</source>
+      <translation>Donnez une EXTENT : SlideRule cherche et découpe les granules de cette zone.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="417" />
@@ -1176,13 +1191,15 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <translation>Classe de temps du diagramme de Hovmöller (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="61" />
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="67" />
       <source>ICESat-2 ATL06 land-ice heights (one point per 40 m segment, every 20 m along track) for an extent and a date window, as a temporal point layer in EPSG:4326.
 
 Fields: h_li (m above the WGS84 ellipsoid), h_li_sigma (m, 1-sigma), time (UTC; GPS time of the segment minus the 18 leap seconds), beam (gt1l..gt3r), strong (true for the strong beam of each pair), cycle (91-day repeat cycle), rgt (reference ground track), quality (atl06_quality_summary, 0 = no known problem).
 
 INPUT: local ATL06 .h5 files or a folder of them (read with h5py), or an S3 location of granules (s3://nsidc-cumulus-prod-protected/ATLAS/ATL06/&lt;version&gt;/YYYY/MM/DD/, read with h5coro: only the datasets and rows of the extent), several separated by ';'. Empty: NASA's CMR granule search for the EXTENT and dates, then S3. The NASA cloud needs an Earthdata login (a QGIS authentication configuration chosen in Settings &gt; Options &gt; ITS_LIVE, or ~/.netrc) and is reachable from AWS us-west-2; local files need none.
 EXTENT: any CRS (reprojected to longitude/latitude). START_DATE, END_DATE: YYYY-MM-DD, inclusive (UTC). BEAMS: all six or the three strong ones. QUALITY_ONLY (default on): keep atl06_quality_summary == 0. Fill values (3.4028235e+38) are never output.
+
+SOURCE: the ATL06 granules (INPUT, or the CMR search), or SlideRule's on-demand service (online only; no Earthdata login needed; SLIDERULE_URL, default slideruleearth.io, the public cluster): 'atl06sp' is the ATL06 product subset server-side (the same h_li, h_li_sigma and atl06_quality_summary as the granules); 'atl06p' is ATL06-SR, SlideRule's own fit of ATL03 photons (40 m segments every 20 m, land ice, high-confidence photons): its heights are SlideRule's h_mean and h_sigma written in the h_li and h_li_sigma fields, NOT ATL06's h_li (no first-photon-bias correction, another photon selection: expect centimetre to decimetre differences), and quality is SlideRule's pflags (0 = no processing flag). SlideRule positions are ITRF2014 (EPSG:7912), centimetres from EPSG:4326; INPUT is not used. SlideRule needs the sliderule set (itslive:installdependencies SETS=sliderule).
 
 Reference: Smith, B. et al. (2019), Land ice height-retrieval algorithm for NASA's ICESat-2 photon-counting laser altimeter, Remote Sens. Environ. 233, 111352, doi:10.1016/j.rse.2019.111352.</source>
       <translation>Altitudes de la glace ICESat-2 ATL06 (un point par segment de 40 m, tous les 20 m le long de la trace) pour une emprise et une période, en couche de points temporelle en EPSG:4326.
@@ -1192,6 +1209,8 @@ Champs : h_li (m au-dessus de l'ellipsoïde WGS84), h_li_sigma (m, 1 sigma), tim
 INPUT : des fichiers ATL06 .h5 locaux ou un dossier qui en contient (lus avec h5py), ou un emplacement S3 de granules (s3://nsidc-cumulus-prod-protected/ATLAS/ATL06/&lt;version&gt;/AAAA/MM/JJ/, lus avec h5coro : seuls les jeux de données et les lignes de l'emprise), plusieurs séparés par « ; ». Vide : recherche de granules dans le CMR de la NASA pour l'EXTENT et les dates, puis S3. Le cloud de la NASA demande un identifiant Earthdata (une configuration d'authentification QGIS choisie dans Préférences &gt; Options &gt; ITS_LIVE, ou ~/.netrc) et n'est accessible que depuis AWS us-west-2 ; les fichiers locaux n'en demandent aucun.
 EXTENT : n'importe quel SCR (reprojeté en longitude/latitude). START_DATE, END_DATE : AAAA-MM-JJ, inclus (UTC). BEAMS : les six faisceaux ou les trois forts. QUALITY_ONLY (activé par défaut) : garder atl06_quality_summary == 0. Les valeurs de remplissage (3.4028235e+38) ne sont jamais écrites.
 
+SOURCE : les granules ATL06 (INPUT, ou la recherche CMR), ou le service à la demande de SlideRule (en ligne seulement ; aucun identifiant Earthdata nécessaire ; SLIDERULE_URL, par défaut slideruleearth.io, la grappe publique) : « atl06sp » est le produit ATL06 découpé côté serveur (les mêmes h_li, h_li_sigma et atl06_quality_summary que les granules) ; « atl06p » est ATL06-SR, l'ajustement propre à SlideRule des photons ATL03 (segments de 40 m tous les 20 m, glace terrestre, photons de haute confiance) : ses altitudes sont les h_mean et h_sigma de SlideRule écrits dans les champs h_li et h_li_sigma, ce NE sont PAS les h_li d'ATL06 (pas de correction du biais du premier photon, une autre sélection de photons : attendez-vous à des écarts du centimètre au décimètre), et quality est le pflags de SlideRule (0 = aucun indicateur de traitement). Les positions de SlideRule sont en ITRF2014 (EPSG:7912), à quelques centimètres d'EPSG:4326 ; INPUT n'est pas utilisé. SlideRule demande l'ensemble sliderule (itslive:installdependencies SETS=sliderule).
+
 Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for NASA's ICESat-2 photon-counting laser altimeter, Remote Sens. Environ. 233, 111352, doi:10.1016/j.rse.2019.111352.</translation>
     </message>
     <message>
@@ -1200,12 +1219,12 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>h_li ICESat-2 (m)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="110" />
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="146" />
       <source>ICESat-2 heights</source>
       <translation>Altitudes ICESat-2</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="58" />
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="64" />
       <source>ICESat-2 heights (ATL06)</source>
       <translation>Altitudes ICESat-2 (ATL06)</translation>
     </message>
@@ -1213,6 +1232,11 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <location filename="../itslive_qgis/gui/point_elevation.py" line="86" />
       <source>ICESat-2 heights within {:.0f} m of each point: {} segment(s)</source>
       <translation>Altitudes ICESat-2 à moins de {:.0f} m de chaque point : {} segment(s)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="180" />
+      <source>INPUT is read by the granule source only: clear it, or choose SOURCE = ATL06 granules.</source>
+      <translation>INPUT n'est lu que par la source granules : videz-le, ou choisissez SOURCE = granules ATL06.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_seasonal_fit.py" line="116" />
@@ -1781,9 +1805,9 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>NetCDF (*.nc);;Magasin Zarr, avec un ordonnanceur Dask (*.zarr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="168" />
-      <source>No ICESat-2 segment in the extent and dates ({} granule(s) read): widen the EXTENT or the dates, or turn QUALITY_ONLY off.</source>
-      <translation>Aucun segment ICESat-2 dans l'emprise et les dates ({} granule(s) lu(s)) : élargissez l'EXTENT ou les dates, ou désactivez QUALITY_ONLY.</translation>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="223" />
+      <source>No ICESat-2 segment in the extent and dates ({}): widen the EXTENT or the dates, or turn QUALITY_ONLY off.</source>
+      <translation>Aucun segment ICESat-2 dans l'emprise et les dates ({}) : élargissez l'EXTENT ou les dates, ou désactivez QUALITY_ONLY.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="284" />
@@ -1901,7 +1925,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Désactivé : un catalogue ou une URL désignant un autre serveur est refusé ; aucune requête ne part ailleurs.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="104" />
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="132" />
       <source>Only segments with atl06_quality_summary = 0</source>
       <translation>Seulement les segments avec atl06_quality_summary = 0</translation>
     </message>
@@ -2373,6 +2397,31 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Taille maximale, Go (téléchargement ou sortie non compressée ; vide = option de l'extension, 0 = sans limite)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="138" />
+      <source>SlideRule service (a domain: its public cluster over https)</source>
+      <translation>Service SlideRule (un domaine : sa grappe publique en https)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="282" />
+      <source>SlideRule {} answered</source>
+      <translation>SlideRule {} a répondu</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="273" />
+      <source>SlideRule {} at {}</source>
+      <translation>SlideRule {} sur {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="105" />
+      <source>SlideRule: ATL06 subset (atl06sp, online)</source>
+      <translation>SlideRule : découpe d'ATL06 (atl06sp, en ligne)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="106" />
+      <source>SlideRule: ATL06-SR from ATL03 photons (atl06p, online; heights are not h_li)</source>
+      <translation>SlideRule : ATL06-SR à partir des photons ATL03 (atl06p, en ligne ; les altitudes ne sont pas des h_li)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="380" />
       <source>Smoothing</source>
       <translation>Lissage</translation>
@@ -2381,6 +2430,11 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <location filename="../itslive_qgis/gui/invert_panel.py" line="57" />
       <source>Smoothness of</source>
       <translation>Lisser la</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="102" />
+      <source>Source</source>
+      <translation>Source</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="380" />
@@ -2408,7 +2462,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Date de début (AAAA-MM-JJ)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="92" />
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="120" />
       <source>Start date (YYYY-MM-DD, UTC)</source>
       <translation>Date de début (AAAA-MM-JJ, UTC)</translation>
     </message>
@@ -2458,7 +2512,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Vitesses de déformation par {} pour {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="98" />
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="126" />
       <source>Strong beams only</source>
       <translation>Faisceaux forts seulement</translation>
     </message>
@@ -3265,7 +3319,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} ({}) doit être {} ; reçu {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="161" />
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="261" />
       <source>{} ATL06 granule(s) from {}</source>
       <translation>{} granule(s) ATL06 issu(s) de {}</translation>
     </message>
@@ -3333,6 +3387,11 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <location filename="../itslive_qgis/processing/alg_export_animation.py" line="198" />
       <source>{} frames: more than {}; choose a shorter range.</source>
       <translation>{} images : plus de {} ; choisissez une période plus courte.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="266" />
+      <source>{} granule(s) read</source>
+      <translation>{} granule(s) lu(s)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_load_granules.py" line="89" />
@@ -3410,7 +3469,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} point(s) de départ n'ont pas pu être suivis et ont été ignorés : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="184" />
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="239" />
       <source>{} segments written</source>
       <translation>{} segments écrits</translation>
     </message>

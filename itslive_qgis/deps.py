@@ -19,7 +19,13 @@ Sets (``itslive:installdependencies SETS=core,numba``):
   never replaced by a wheel), h5coro reads granules on S3 (only the bytes needed). h5coro is
   optional: without it local files still work and an S3 or CMR source says what to install.
   earthaccess (which h5coro's wheel pulls in) is not used: the CMR search and the Earthdata login
-  are on the standard library (core/elevation/cmr.py, earthdata.py say why).
+  are on the standard library (core/elevation/cmr.py, earthdata.py say why);
+- ``sliderule``: SlideRule's on-demand ICESat-2 service (the SOURCE of itslive:icesat2heights,
+  online only): the ``sliderule`` client, installed WITHOUT its dependencies (``no_deps``): its
+  requirements (numpy, shapely, geopandas, pyarrow unpinned) would bring numpy 2 and the
+  pyproj/shapely wheels that crash QGIS. What it imports is listed instead: geopandas (as
+  ``frames``), requests (QGIS's Python has it), pyarrow pinned. Optional: without it the granule
+  sources work and the SlideRule source says what to install.
 """
 
 from __future__ import annotations
@@ -40,6 +46,9 @@ class PackageSet:
     optional: bool = True
     #: download measured on Linux x86_64 / Python 3.11 with Debian's QGIS (scripts/measure_sets.py)
     download_mib: float = 0.0
+    #: exact pins (``name==version``) installed with ``pip --no-deps``, left out of pip's resolution:
+    #: their declared requirements would replace what QGIS's Python must keep
+    no_deps: tuple[str, ...] = ()
 
 
 #: Versions tested together with QGIS 3.40 on Debian 12 / Python 3.11 (the same as requirements.txt;
@@ -152,6 +161,15 @@ SETS = {
         True,
         64.8,  # measured by scripts/measure_sets.py --sets video: the 0.8.1 wheel, 67,998,402 bytes
     ),
+    "sliderule": PackageSet(
+        "sliderule",
+        "SlideRule's on-demand ICESat-2 heights (online; the sliderule client, without its dependencies)",
+        ("geopandas", "requests", "pyarrow==23.0.1"),
+        ("sliderule", "pyarrow", "geopandas", "requests"),
+        True,
+        45.4,  # the two wheels' sizes (pyarrow 23.0.1 cp311 manylinux 47,562,811 B; sliderule 89,218 B)
+        no_deps=("sliderule==5.7.0",),
+    ),
 }
 
 
@@ -164,7 +182,7 @@ def requirement_name(requirement: str) -> str:
 
 
 #: pip requirement name -> requirement, over every set
-PACKAGES = {requirement_name(r): r for s in SETS.values() for r in s.requirements}
+PACKAGES = {requirement_name(r): r for s in SETS.values() for r in (*s.requirements, *s.no_deps)}
 
 #: capability -> import names it needs
 CAPABILITIES = {

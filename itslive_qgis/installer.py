@@ -377,6 +377,16 @@ def requirements_for(sets: Iterable[str]) -> list[str]:
     return out
 
 
+def no_deps_for(sets: Iterable[str]) -> list[str]:
+    """The exact pins of ``sets`` installed without their dependencies (``PackageSet.no_deps``)."""
+    out = []
+    for name in sets:
+        if name not in deps.SETS:
+            raise InstallError(f"Unknown set {name!r}: choose from {', '.join(deps.SETS)}.")
+        out += [pin for pin in deps.SETS[name].no_deps if pin not in out]
+    return out
+
+
 def user_command(python: str, sets: Iterable[str], constraint_lines: list[str]) -> str:
     """The one pip command that installs ``sets`` into an environment of one's own.
 
@@ -394,7 +404,12 @@ def user_command(python: str, sets: Iterable[str], constraint_lines: list[str]) 
         items.append(pins.pop(canonical(deps.requirement_name(req)), req))
     protected = {canonical(p) for p in PROTECTED}
     items += [line for name, line in pins.items() if name in protected]
-    return " ".join([_quote(python), "-m", "pip", "install", *(_quote(i) for i in items)])
+    command = " ".join([_quote(python), "-m", "pip", "install", *(_quote(i) for i in items)])
+    alone = no_deps_for(sets)
+    if alone:  # after the rest: pip must not resolve their declared requirements
+        no_deps = [_quote(python), "-m", "pip", "install", "--no-deps", *map(_quote, alone)]
+        command += " && " + " ".join(no_deps)
+    return command
 
 
 def _quote(text: str) -> str:
@@ -711,6 +726,9 @@ def install(
         )
         seconds["resolve"] = time.monotonic() - t0
         plan = _read_report(report)
+        for pin in no_deps_for(wanted):  # never resolved: their own requirements would replace QGIS's
+            name, version = pin.split("==", 1)
+            plan[name] = version
         skipped = sorted(n for n in plan if canonical(n) in {canonical(x) for x in NEVER_FROM_PIP})
         for name in skipped:
             log(f"Not installing {name}: its wheel bundles its own GDAL, which clashes with QGIS's.")
@@ -893,4 +911,6 @@ def _pip_command(sets: tuple[str, ...]) -> str:
         return command_for(sets)
     except InstallError as exc:  # no interpreter found: say so, with the plain command
         reqs = " ".join(f'"{r}"' for r in requirements_for(sets))
-        return f"python3 -m pip install {reqs} ({exc})"
+        alone = " ".join(f'"{r}"' for r in no_deps_for(sets))
+        then = f" && python3 -m pip install --no-deps {alone}" if alone else ""
+        return f"python3 -m pip install {reqs}{then} ({exc})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsFeatureSink,
@@ -39,6 +40,11 @@ class Icesat2HeightsAlgorithm(ItsLiveAlgorithm):
     BEAMS = "BEAMS"
     QUALITY_ONLY = "QUALITY_ONLY"
     OUTPUT = "OUTPUT"
+    SOURCE = "SOURCE"
+    SLIDERULE_URL = "SLIDERULE_URL"
+    #: SOURCE options, in order: the granules (INPUT, or the CMR search), SlideRule's two services
+    SOURCE_OPTIONS = ("granules", "atl06sp", "atl06p")
+    DEFAULT_SLIDERULE_URL = "slideruleearth.io"
     #: BEAMS options, in order
     BEAM_OPTIONS = ("all", "strong")
     DEFAULT_QUALITY_ONLY = True
@@ -74,12 +80,34 @@ class Icesat2HeightsAlgorithm(ItsLiveAlgorithm):
             "EXTENT: any CRS (reprojected to longitude/latitude). START_DATE, END_DATE: YYYY-MM-DD, "
             "inclusive (UTC). BEAMS: all six or the three strong ones. QUALITY_ONLY (default on): keep "
             "atl06_quality_summary == 0. Fill values (3.4028235e+38) are never output.\n\n"
+            "SOURCE: the ATL06 granules (INPUT, or the CMR search), or SlideRule's on-demand service "
+            "(online only; no Earthdata login needed; SLIDERULE_URL, default slideruleearth.io, the public "
+            "cluster): 'atl06sp' is the ATL06 product subset server-side (the same h_li, h_li_sigma and "
+            "atl06_quality_summary as the granules); 'atl06p' is ATL06-SR, SlideRule's own fit of ATL03 "
+            "photons (40 m segments every 20 m, land ice, high-confidence photons): its heights are "
+            "SlideRule's h_mean and h_sigma written in the h_li and h_li_sigma fields, NOT ATL06's h_li "
+            "(no first-photon-bias correction, another photon selection: expect centimetre to decimetre "
+            "differences), and quality is SlideRule's pflags (0 = no processing flag). SlideRule positions "
+            "are ITRF2014 (EPSG:7912), centimetres from EPSG:4326; INPUT is not used. SlideRule needs the "
+            "sliderule set (itslive:installdependencies SETS=sliderule).\n\n"
             "Reference: Smith, B. et al. (2019), Land ice height-retrieval algorithm for NASA's ICESat-2 "
             "photon-counting laser altimeter, Remote Sens. Environ. 233, 111352, "
             "doi:10.1016/j.rse.2019.111352."
         )
 
     def initAlgorithm(self, config=None):
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.SOURCE,
+                tr("Source"),
+                options=[
+                    tr("ATL06 granules: INPUT files, folder or s3://, or NASA's CMR search"),
+                    tr("SlideRule: ATL06 subset (atl06sp, online)"),
+                    tr("SlideRule: ATL06-SR from ATL03 photons (atl06p, online; heights are not h_li)"),
+                ],
+                defaultValue=0,
+            )
+        )
         self.addParameter(
             QgsProcessingParameterString(
                 self.INPUT,
@@ -105,6 +133,14 @@ class Icesat2HeightsAlgorithm(ItsLiveAlgorithm):
                 defaultValue=self.DEFAULT_QUALITY_ONLY,
             )
         )
+        url = QgsProcessingParameterString(
+            self.SLIDERULE_URL,
+            tr("SlideRule service (a domain: its public cluster over https)"),
+            defaultValue=self.DEFAULT_SLIDERULE_URL,
+            optional=True,
+        )
+        url.setFlags(url.flags() | Qgis.ProcessingParameterFlag.Advanced)
+        self.addParameter(url)
         self.addParameter(
             QgsProcessingParameterFeatureSink(
                 self.OUTPUT, tr("ICESat-2 heights"), QgsProcessing.SourceType.TypeVectorPoint
@@ -126,22 +162,48 @@ class Icesat2HeightsAlgorithm(ItsLiveAlgorithm):
         from .earthdata_login import login_problem
 
         inputs = self._inputs(parameters, context)
+        if self._source(parameters, context) != "granules":
+            return self._sliderule_problem(parameters, context, inputs)
         if not inputs and parameters.get(self.EXTENT) in (None, ""):
             return tr("Give ATL06 files in INPUT, or an EXTENT to search NASA's CMR for granules.")
         if not inputs or any(i.startswith("s3://") for i in inputs):
             return login_problem(self.store_config())
         return ""
 
+    def _sliderule_problem(self, parameters, context, inputs) -> str:
+        """SlideRule: an extent, no INPUT, its client installed, a usable URL."""
+        from .. import deps
+        from ..core.elevation import SLIDERULE_INSTALL_HELP, sliderule_host
+        from ..core.errors import InputError
+
+        if inputs:
+            return tr(
+                "INPUT is read by the granule source only: clear it, or choose SOURCE = ATL06 granules."
+            )
+        if parameters.get(self.EXTENT) in (None, ""):
+            return tr("Give an EXTENT: SlideRule searches and subsets the granules of that area.")
+        if not deps.is_available("sliderule"):
+            return SLIDERULE_INSTALL_HELP
+        try:
+            sliderule_host(self._sliderule_url(parameters, context))
+        except InputError as exc:
+            return str(exc)
+        return ""
+
+    def _source(self, parameters, context) -> str:
+        return self.SOURCE_OPTIONS[self.parameterAsEnum(parameters, self.SOURCE, context)]
+
+    def _sliderule_url(self, parameters, context) -> str:
+        text = (self.parameterAsString(parameters, self.SLIDERULE_URL, context) or "").strip()
+        return text or self.DEFAULT_SLIDERULE_URL
+
     def _inputs(self, parameters, context) -> list[str]:
         text = self.parameterAsString(parameters, self.INPUT, context) or ""
         return [part.strip() for part in text.split(";") if part.strip()]
 
     def processAlgorithm(self, parameters, context, feedback):
-        from .. import settings
-        from ..core.elevation import HeightQuery, find_granules
-        from .earthdata_login import s3_keys
+        from ..core.elevation import HeightQuery
 
-        inputs = self._inputs(parameters, context)
         bbox = extent_in_crs(self, parameters, self.EXTENT, context, "EPSG:4326")
         query = self.run_core(
             HeightQuery,
@@ -151,24 +213,17 @@ class Icesat2HeightsAlgorithm(ItsLiveAlgorithm):
             beams=self.BEAM_OPTIONS[self.parameterAsEnum(parameters, self.BEAMS, context)],
             quality_only=self.parameterAsBoolean(parameters, self.QUALITY_ONLY, context),
         )
-        config = self.store_config()
-        remote = not inputs or any(i.startswith("s3://") for i in inputs)
-        keys = s3_keys(self, config) if remote else None
-        granules = self.run_core(
-            find_granules, inputs, query, config=config, cmr_url=settings.cmr_url(), s3_credentials=keys
-        )
-        feedback.pushInfo(
-            tr("{} ATL06 granule(s) from {}").format(
-                len(granules), tr("CMR") if granules.origin == "CMR" else "INPUT"
-            )
-        )
-        frame = self.run_core(read_segments, granules, query, config, keys, progress_for(feedback))
+        source = self._source(parameters, context)
+        if source == "granules":
+            frame, where = self._from_granules(parameters, context, feedback, query)
+        else:
+            frame, where = self._from_sliderule(parameters, context, feedback, query, source)
         if frame.empty:
             raise QgsProcessingException(
                 tr(
-                    "No ICESat-2 segment in the extent and dates ({} granule(s) read): widen the EXTENT or "
-                    "the dates, or turn QUALITY_ONLY off."
-                ).format(len(granules))
+                    "No ICESat-2 segment in the extent and dates ({}): widen the EXTENT or the dates, or "
+                    "turn QUALITY_ONLY off."
+                ).format(where)
             )
         sink, dest_id = self.parameterAsSink(
             parameters,
@@ -188,6 +243,43 @@ class Icesat2HeightsAlgorithm(ItsLiveAlgorithm):
             details = context.layerToLoadOnCompletionDetails(dest_id)
             details.setPostProcessor(keep_alive(HeightsPostProcessor()))
         return {self.OUTPUT: dest_id}
+
+    def _from_granules(self, parameters, context, feedback, query):
+        """(segments, what was read) from INPUT's granules or those NASA's CMR finds."""
+        from .. import settings
+        from ..core.elevation import find_granules
+        from .earthdata_login import s3_keys
+
+        inputs = self._inputs(parameters, context)
+        config = self.store_config()
+        remote = not inputs or any(i.startswith("s3://") for i in inputs)
+        keys = s3_keys(self, config) if remote else None
+        granules = self.run_core(
+            find_granules, inputs, query, config=config, cmr_url=settings.cmr_url(), s3_credentials=keys
+        )
+        feedback.pushInfo(
+            tr("{} ATL06 granule(s) from {}").format(
+                len(granules), tr("CMR") if granules.origin == "CMR" else "INPUT"
+            )
+        )
+        frame = self.run_core(read_segments, granules, query, config, keys, progress_for(feedback))
+        return frame, tr("{} granule(s) read").format(len(granules))
+
+    def _from_sliderule(self, parameters, context, feedback, query, product):
+        """(segments, what was asked) from SlideRule's ``product`` service (core.elevation.sliderule)."""
+        from ..core.elevation import read_sliderule
+
+        url = self._sliderule_url(parameters, context)
+        feedback.pushInfo(tr("SlideRule {} at {}").format(product, url))
+        if product == "atl06p":
+            feedback.pushWarning(
+                tr(
+                    "ATL06-SR: the h_li and h_li_sigma fields hold SlideRule's h_mean and h_sigma (its own "
+                    "fit of ATL03 photons), not ATL06's h_li; quality holds its pflags."
+                )
+            )
+        frame = self.run_core(read_sliderule, query, product, url, progress_for(feedback))
+        return frame, tr("SlideRule {} answered").format(product)
 
     def _fields(self) -> QgsFields:
         fields = QgsFields()

@@ -386,3 +386,38 @@ def test_failed_install_leaves_the_previous_folder(pip_cache, tmp_path, monkeypa
         installer.install(["numba"], profile, SYSTEM_PYTHON, log=lambda line: None)
     assert snapshot(first.folder) == before
     assert sorted(p.name for p in first.folder.parent.iterdir()) == ["3.11"]
+
+
+def test_sliderule_set_installs_the_client_without_its_dependencies(pip_cache, tmp_path, monkeypatch):
+    """SETS=sliderule: the client (5.7.0) with --no-deps, pyarrow 23.0.1; QGIS's numpy, pyproj and
+    shapely stay what they are (sliderule's own requirements would bring numpy 2 and the wheels that
+    crash QGIS), and the client imports from the installed folder with Debian's Python."""
+    sys.path.insert(0, str(REPO))
+    from itslive_qgis import installer
+
+    monkeypatch.setenv("PIP_CACHE_DIR", str(pip_cache))
+    result = installer.install(["sliderule"], tmp_path / "profile", SYSTEM_PYTHON, log=lambda line: None)
+    assert result.packages.get("sliderule") == "5.7.0" and result.packages.get("pyarrow") == "23.0.1"
+    for never in ("pyproj", "netCDF4", "h5py", "rasterio", "pyogrio"):  # Debian's are kept
+        assert never not in result.packages, never
+    assert result.packages.get("shapely", "2.0.1") == "2.0.1"  # core's pin (GEOS 3.11 like Debian)
+    assert not result.packages.get("numpy", "1").startswith("2")
+    assert "--no-deps sliderule==5.7.0" in result.command
+    check = subprocess.run(
+        [
+            SYSTEM_PYTHON,
+            "-c",
+            "import sys; sys.path.insert(0, sys.argv[1]); import sliderule, pyarrow, numpy, pyproj; "
+            "from sliderule import icesat2; "
+            "print(sliderule.__version__, pyarrow.__version__, numpy.__version__, pyproj.__file__)",
+            str(result.folder),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert check.returncode == 0, check.stderr[-2000:]
+    version, arrow, numpy_version, pyproj_file = check.stdout.split()
+    print(f"installed: sliderule {version}, pyarrow {arrow}, numpy {numpy_version}, pyproj {pyproj_file}")
+    assert version == "5.7.0" and arrow == "23.0.1" and numpy_version.startswith("1.")
+    assert pyproj_file.startswith("/usr/lib/python3/")  # Debian's, the one QGIS links

@@ -88,6 +88,24 @@ def test_user_command_carries_every_pin():
     assert "geopandas" not in cmd and "torch" not in cmd
 
 
+def test_sliderule_is_installed_without_its_dependencies():
+    spec = deps.SETS["sliderule"]
+    assert spec.no_deps == ("sliderule==5.7.0",) and "pyarrow==23.0.1" in spec.requirements
+    # never given to pip's resolver (its requirements would bring numpy 2, pyproj and shapely wheels)
+    assert not any(deps.requirement_name(r) == "sliderule" for r in installer.requirements_for(["sliderule"]))
+    assert installer.no_deps_for(["core", "sliderule", "numba"]) == ["sliderule==5.7.0"]
+    cmd = installer.user_command(
+        "/usr/bin/python3", ["core", "sliderule"], installer.constraints(DEBIAN_12, deps.TESTED_PINS)
+    )
+    first, second = cmd.split(" && ")
+    assert "sliderule" not in first and "pyarrow==23.0.1" in first.split()
+    assert second == "/usr/bin/python3 -m pip install --no-deps sliderule==5.7.0"
+    assert " && " not in installer.user_command("/usr/bin/python3", ["core"], [])
+    # the development venv gets the same pins, the same way (Makefile, setup-python)
+    makefile = (REPO / "Makefile").read_text()
+    assert "--no-deps sliderule==5.7.0 pyarrow==23.0.1" in makefile
+
+
 def _fake_python(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.symlink_to(sys.executable)
