@@ -322,25 +322,42 @@ def _timeseries_outputs(out: Path) -> list[Path]:
     plot = SeriesPlot()
     plot.draw(entries, "v", "auto", False)
     png = plot.save_png(out / f"timeseries_{POINT_NAME}.png")
-    _heights_under(png, plot.ax.get_xlim(), colours[1])
+    _heights_under(png, plot.ax.get_xlim(), colours[1], plot.ax.get_position())
     csv = series_to_csv(found, inverted, out / f"timeseries_{POINT_NAME}.csv")
     print(f"[{time.monotonic() - t:6.1f} s] point time series at {POINT} ({len(found)} cube(s))")
     return [Path(png), Path(csv)]
 
 
-def _heights_under(png: Path, xlim, colour: str) -> None:
-    """The point panel's ICESat-2 plot (heights near POINT, from the project's layer) under ``png``."""
+def _heights_under(png: Path, xlim, colour: str, box) -> None:
+    """The point panel's ICESat-2 plot (heights near POINT, from the project's layer) under ``png``.
+
+    ``box``: the velocity axes' position (figure fractions): the heights' time axis is put at the
+    same pixels, so a date is at the same column in both plots.
+    """
     from types import SimpleNamespace
 
     from qgis.core import QgsCoordinateReferenceSystem
     from qgis.PyQt.QtGui import QImage, QPainter
 
-    from itslive_qgis.gui.point_elevation import ElevationPlot
+    from itslive_qgis.gui.point_elevation import ELEVATION_MARGINS_IN, ElevationPlot
+    from itslive_qgis.gui.timeseries_plot import MARGINS_IN
 
     heights = ElevationPlot()
+    width_in = plot_width_in(png)
+    heights.figure.set_size_inches(width_in, 2.6)
     point = SimpleNamespace(click=(*POINT, QgsCoordinateReferenceSystem(AREA_CRS)), colour=colour)
     heights.draw([point], xlim)
-    heights.figure.set_size_inches(plot_width_in(png), 2.6)
+    _wait_for(heights)  # the height-change series is read in a background task: drawn when it is back
+    heights.draw([point], xlim)
+    wide_in = width_in + (MARGINS_IN["left"] - MARGINS_IN["right"] if heights.dh_ax is not None else 0.0)
+    height_in = 2.6
+    heights.figure.set_size_inches(wide_in, height_in)  # a right axis: room for its labels beyond the plot
+    margins = ELEVATION_MARGINS_IN  # placed by hand (out of the figure's layout): the velocity's pixels
+    left, right = box.x0 * width_in / wide_in, box.x1 * width_in / wide_in
+    bottom, top = margins["bottom"] / height_in, 1.0 - margins["top"] / height_in
+    for ax in (heights.ax, heights.dh_ax):
+        if ax is not None:
+            ax.set_position([left, bottom, right - left, top - bottom])
     below = png.with_name(png.stem + "_heights.png")
     heights.figure.savefig(below, format="png", dpi=150)
     top, bottom = QImage(str(png)), QImage(str(below))
@@ -352,7 +369,22 @@ def _heights_under(png: Path, xlim, colour: str) -> None:
     painter.end()
     both.save(str(png))
     below.unlink()
-    print(f"           {sum(heights.counts)} ICESat-2 segments within 500 m, under the velocity")
+    print(
+        f"           {sum(heights.counts)} ICESat-2 segments within 500 m and {sum(heights.dh_counts)} "
+        "height-change epochs at the point, under the velocity"
+    )
+
+
+def _wait_for(plot, timeout_s: float = 120.0) -> None:
+    """Run the event loop until ``plot``'s background reads are back (the QgsTask reports on it)."""
+    from qgis.core import QgsApplication
+
+    t0 = time.monotonic()
+    while plot.tasks and time.monotonic() - t0 < timeout_s:
+        QgsApplication.processEvents()
+        time.sleep(0.02)
+    if plot.tasks:
+        raise RuntimeError(f"the height-change read at the point did not finish in {timeout_s:.0f} s")
 
 
 def plot_width_in(png: Path) -> float:
@@ -422,11 +454,24 @@ def _icesat2_outputs(step, out: Path, extent: str, flux_nc: str, project) -> lis
     """
     from qgis.core import QgsRasterLayer, QgsVectorLayer
 
+    from itslive_qgis.gui.point_elevation import SOURCES_ENTRY
     from itslive_qgis.layers.icesat2 import make_temporal
     from tests.fixtures.atl06 import write_granules
+    from tests.fixtures.height_change import write_atl15
 
     folder = out / "atl06"
     write_granules(folder, seed=1, dhdt=_observed_dhdt(flux_nc))
+    # an ATL15-like gridded height change of the same generated surface (1 km cells, each the mean
+    # of the surface over the cell, quarterly from 2018-10; a cell centred on POINT: the same support
+    # as the panel's heights within 500 m): the point panel draws its dh series under the velocity
+    cell_m = 1000.0
+    atl15 = write_atl15(
+        out / "ATL15_height_change_generated.nc",
+        pixel_m=cell_m,
+        rate=_cell_mean(_observed_dhdt(flux_nc), cell_m),
+        centre=POINT,
+    )
+    project.writeEntry(*SOURCES_ENTRY, str(atl15))
     heights = step(
         "ICESat-2 heights",
         "itslive:icesat2heights",
@@ -447,7 +492,8 @@ def _icesat2_outputs(step, out: Path, extent: str, flux_nc: str, project) -> lis
     project.addMapLayer(layer)
     residual = QgsRasterLayer(
         f'NETCDF:"{balance["OUTPUT"]}":residual_dhdt',
-        f"residual_dhdt (m/yr of ice; generated surface: SMB {DEMO_SMB_M_PER_YR:+.1f} m/yr)",
+        # the legend keeps a short '(units, ...)' tail: units first, then the generated answer
+        f"residual_dhdt — observed minus dynamic dh/dt (m/yr of ice, generated SMB {DEMO_SMB_M_PER_YR:+.1f})",
     )
     import numpy as np
     import xarray as xr
@@ -462,7 +508,20 @@ def _icesat2_outputs(step, out: Path, extent: str, flux_nc: str, project) -> lis
     title = "Height change not explained by the flow (ITS_LIVE, ICESat-2)"
     # the residual lies along the ICESat-2 tracks: the static mosaic's speed in grey around them
     png = _export_map(step, out / "mass_balance.png", [residual], "", "mass balance", TITLE=title, BASEMAP=1)
-    return [Path(heights["OUTPUT"]), Path(dhdt["OUTPUT"]), Path(balance["OUTPUT"]), png]
+    return [Path(heights["OUTPUT"]), Path(dhdt["OUTPUT"]), Path(balance["OUTPUT"]), png, Path(atl15)]
+
+
+def _cell_mean(rate, cell_m: float, n: int = 8):
+    """``rate`` averaged over the ``cell_m`` square around each (x, y): ``n`` x ``n`` samples."""
+    import numpy as np
+
+    offsets = ((np.arange(n) + 0.5) / n - 0.5) * cell_m
+
+    def mean(x, y):
+        x, y = np.asarray(x, float), np.asarray(y, float)
+        return np.mean([rate(x + dx, y + dy) for dx in offsets for dy in offsets], axis=0)
+
+    return mean
 
 
 def _observed_dhdt(flux_nc: str):
