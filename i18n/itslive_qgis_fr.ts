@@ -54,6 +54,11 @@
       <translation>, à {:.0f} m du clic</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="292" />
+      <source>91-day repeat cycle</source>
+      <translation>cycle de répétition de 91 jours</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/point_elevation.py" line="90" />
       <source>; lines: height change dh at the point's cell (right axis)</source>
       <translation>; lignes : variation d'altitude dh dans la cellule du point (axe de droite)</translation>
@@ -123,6 +128,16 @@ OUTPUT : une LineStringM de l'extrémité amont à l'extrémité aval, M = dista
       <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="104" />
       <source>ATL06 granules: INPUT files, folder or s3://, or NASA's CMR search</source>
       <translation>Granules ATL06 : fichiers INPUT, dossier ou s3://, ou recherche dans le CMR de la NASA</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="287" />
+      <source>ATL06 h_li: land-ice height, m above the WGS84 ellipsoid</source>
+      <translation>h_li d'ATL06 : altitude de la glace, m au-dessus de l'ellipsoïde WGS84</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="288" />
+      <source>ATL06 h_li_sigma: 1-sigma uncertainty of h_li, m</source>
+      <translation>h_li_sigma d'ATL06 : incertitude à 1 sigma de h_li, m</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="276" />
@@ -2397,6 +2412,21 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Taille maximale, Go (téléchargement ou sortie non compressée ; vide = option de l'extension, 0 = sans limite)</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="297" />
+      <source>SlideRule ATL06-SR h_mean (its fit of ATL03 photons), m above WGS84: NOT ATL06 h_li</source>
+      <translation>h_mean d'ATL06-SR de SlideRule (son ajustement des photons ATL03), m au-dessus du WGS84 : PAS le h_li d'ATL06</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="300" />
+      <source>SlideRule ATL06-SR h_sigma, m</source>
+      <translation>h_sigma d'ATL06-SR de SlideRule, m</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="301" />
+      <source>SlideRule ATL06-SR pflags (0 = no processing flag)</source>
+      <translation>pflags d'ATL06-SR de SlideRule (0 = aucun indicateur de traitement)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="138" />
       <source>SlideRule service (a domain: its public cluster over https)</source>
       <translation>Service SlideRule (un domaine : sa grappe publique en https)</translation>
@@ -2823,6 +2853,11 @@ OUTPUT : NetCDF CF de dimensions (time, y, x), temps au centre des pas avec time
 Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels sur tous les cœurs ; sur un GPU CUDA (DEVICE auto ou cuda), ce sont des solveurs torch par lots.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="289" />
+      <source>UTC time of the segment</source>
+      <translation>heure UTC du segment</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/layers/loader.py" line="244" />
       <source>Unexpected error while loading {}: {}</source>
       <translation>Erreur inattendue lors du chargement de {} : {}</translation>
@@ -2996,6 +3031,11 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>au plus {}</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="294" />
+      <source>atl06_quality_summary (0 = no known problem)</source>
+      <translation>atl06_quality_summary (0 = aucun problème connu)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/invert_panel.py" line="69" />
       <source>auto</source>
       <translation>auto</translation>
@@ -3099,6 +3139,11 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <location filename="../itslive_qgis/processing/provider.py" line="129" />
       <source>flux: THICKNESS is given, so choose a file for the flux divergence (flux).</source>
       <translation>flux : THICKNESS est donné, choisissez donc un fichier pour la divergence du flux (flux).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="290" />
+      <source>ground track gt1l..gt3r</source>
+      <translation>trace au sol gt1l..gt3r</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/point_elevation.py" line="137" />
@@ -3236,6 +3281,11 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>Commande pip pour votre propre environnement</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="293" />
+      <source>reference ground track</source>
+      <translation>trace de référence au sol</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_mass_balance.py" line="27" />
       <source>residual_dhdt = dhdt_observed - dynamic_dhdt (m/yr of ice), on the grid of the flux divergence, with residual_dhdt_sigma = sqrt(dhdt_sigma^2 + dynamic_dhdt_error^2) (the two taken as independent).
 
@@ -3282,6 +3332,11 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <location filename="../itslive_qgis/gui/timeseries_panel.py" line="341" />
       <source>to</source>
       <translation>à</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="291" />
+      <source>true for the strong beam of a pair</source>
+      <translation>vrai pour le faisceau fort d'une paire</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/granule.py" line="180" />

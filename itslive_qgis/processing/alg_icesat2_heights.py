@@ -229,7 +229,7 @@ class Icesat2HeightsAlgorithm(ItsLiveAlgorithm):
             parameters,
             self.OUTPUT,
             context,
-            self._fields(),
+            self._fields(source),
             QgsWkbTypes.Type.Point,
             QgsCoordinateReferenceSystem("EPSG:4326"),
         )
@@ -281,10 +281,27 @@ class Icesat2HeightsAlgorithm(ItsLiveAlgorithm):
         frame = self.run_core(read_sliderule, query, product, url, progress_for(feedback))
         return frame, tr("SlideRule {} answered").format(product)
 
-    def _fields(self) -> QgsFields:
+    def _fields(self, source: str = "granules") -> QgsFields:
+        """The output fields, each with a comment saying what it holds (ATL06-SR: what differs)."""
+        notes = {
+            "h_li": tr("ATL06 h_li: land-ice height, m above the WGS84 ellipsoid"),
+            "h_li_sigma": tr("ATL06 h_li_sigma: 1-sigma uncertainty of h_li, m"),
+            "time": tr("UTC time of the segment"),
+            "beam": tr("ground track gt1l..gt3r"),
+            "strong": tr("true for the strong beam of a pair"),
+            "cycle": tr("91-day repeat cycle"),
+            "rgt": tr("reference ground track"),
+            "quality": tr("atl06_quality_summary (0 = no known problem)"),
+        }
+        if source == "atl06p":
+            notes["h_li"] = tr(
+                "SlideRule ATL06-SR h_mean (its fit of ATL03 photons), m above WGS84: NOT ATL06 h_li"
+            )
+            notes["h_li_sigma"] = tr("SlideRule ATL06-SR h_sigma, m")
+            notes["quality"] = tr("SlideRule ATL06-SR pflags (0 = no processing flag)")
         fields = QgsFields()
         for name, kind in self.FIELDS:
-            fields.append(QgsField(name, kind))
+            fields.append(QgsField(name, kind, "", 0, 0, notes[name]))
         return fields
 
     def _write(self, sink, frame, feedback) -> None:

@@ -104,6 +104,15 @@ def test_sliderule_atl06sr_heights_are_its_h_mean(plugin, granules):
         common = {"SLIDERULE_URL": server.url, "EXTENT": TILES_3413, "BEAMS": 1, **WINDOW}
         sr = _run({"SOURCE": 2, **common})["OUTPUT"]
         sp = _run({"SOURCE": 1, **common})["OUTPUT"]
+    # the fields say what they hold (QGIS's memory and GeoPackage sinks do not keep field comments:
+    # the help and a warning of the run say it too)
+    fields_sr, fields_sp = _alg()._fields("atl06p"), _alg()._fields("atl06sp")
+    assert (
+        "NOT ATL06 h_li" in fields_sr.field("h_li").comment()
+        and "h_mean" in fields_sr.field("h_li").comment()
+    )
+    assert "pflags" in fields_sr.field("quality").comment()
+    assert "h_mean" not in fields_sp.field("h_li").comment() and "WGS84" in fields_sp.field("h_li").comment()
     a = sorted(
         (f["rgt"], f["cycle"], f["beam"], f["time"].toMSecsSinceEpoch(), f["h_li"]) for f in sr.getFeatures()
     )
