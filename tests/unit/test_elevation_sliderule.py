@@ -222,3 +222,18 @@ def test_without_the_client_it_says_what_to_install(monkeypatch):
     with pytest.raises(MissingDependencyError, match="SETS=sliderule") as info:
         read_sliderule(QUERY, url="http://127.0.0.1:9")
     assert "WITHOUT its dependencies" in str(info.value) and "pyarrow==23.0.1" in str(info.value)
+
+
+def test_a_failed_granule_is_an_error_and_an_empty_subset_is_not(granules):
+    """The service's alerts (exceptrec): a failure (e.g. -2 TIMEOUT) makes the answer incomplete."""
+    query = HeightQuery(bbox=gen.glacier_bbox(), start="2019-06-01", end="2019-09-30")
+    segments = segments_from_granules([g.path for g in granules])
+    harmless = [(-4, "empty spatial region")]
+    with SlideRuleServer(segments, alerts=harmless) as server:
+        assert len(read_sliderule(query, url=server.url)) > 100
+    failed = [(-4, "empty spatial region"), (-2, "Failure on resource ATL06_x.h5: timeout")]
+    with SlideRuleServer(segments, alerts=failed) as server:
+        with pytest.raises(
+            NetworkError, match=r"1 failure\(s\), e.g. 'Failure on resource ATL06_x.h5: timeout'"
+        ):
+            read_sliderule(query, url=server.url)

@@ -63,6 +63,9 @@ SLIDERULE_INSTALL_HELP = (
     "CMR search)."
 )
 _LOCK = threading.Lock()  # the client keeps one global session
+#: SlideRule's alert codes that do not make an answer incomplete: INFO (0) and EMPTY_SUBSET (-4, a
+#: granule the CMR search found whose tracks miss the polygon: documented as harmless)
+HARMLESS_ALERTS = (0, -4)
 
 
 def request_parms(query: HeightQuery, product: str = ATL06_SUBSET) -> dict:
@@ -120,12 +123,22 @@ def read_sliderule(
             sliderule.init(url=domain, organization=cluster, rethrow=True, verbose=False)
             sliderule.set_rqst_timeout(tuple(timeout_s))
             call = icesat2.atl06sp if product == ATL06_SUBSET else icesat2.atl06p
-            gdf = call(parms)
+            alerts: list[dict] = []
+            gdf = call(parms, callbacks={"exceptrec": lambda rec, _session: alerts.append(rec)})
         except sliderule.FatalError as exc:
             raise NetworkError(
                 f"SlideRule at {shown} did not answer ({exc}): check the network connection and the "
                 "SlideRule URL, or read ATL06 granules instead."
             ) from exc
+    failures = [
+        a for a in alerts if int(a.get("code", 0)) < 0 and int(a.get("code", 0)) not in HARMLESS_ALERTS
+    ]
+    if failures:  # some granules were not processed: the answer would be silently incomplete
+        raise NetworkError(
+            f"SlideRule at {shown} reported {len(failures)} failure(s), e.g. "
+            f"{failures[0].get('text', '')!r}: its answer is incomplete; run again later, or narrow the "
+            "EXTENT or the dates."
+        )
     check_cancelled(progress)
     if progress is not None:
         progress.report(1.0)
