@@ -19,6 +19,7 @@ BENCHMARKS = (
     "bench_timeseries",
     "bench_layers",
     "bench_icesat2",
+    "bench_sliderule",
     "bench_seasonal",
     "bench_gp",
     "bench_animation",
