@@ -129,11 +129,14 @@ class ColumnPath:
         comps = [np.arange(n_comp)] if w.shape[0] == 1 else [np.array([c]) for c in range(n_comp)]
 
         def work(bounds):
+            buffers = kern.work_arrays(self.n_steps, cache.bandwidth)  # one set per chunk of groups
             for gi in range(*bounds):
                 rep, mem = int(reps[gi]), members[mptr[gi] : mptr[gi + 1]]
                 lo, hi = indptr[rep], indptr[rep + 1]
                 for wr in range(w.shape[0]):
-                    ab, ninv, trace, fine, count = cache.factor(keys[rep], wr, idx[lo:hi], w[wr, lo:hi], lam)
+                    ab, ninv, trace, fine, count = cache.factor(
+                        keys[rep], wr, idx[lo:hi], w[wr, lo:hi], lam, buffers
+                    )
                     dof = (hi - lo) - (self.n_steps - lam * trace)
                     kern.solve_members(
                         cache.nodes, cache.coefs, indptr, idx, vals, w, wr, comps[wr], ab, ninv, cache.dt,
@@ -202,13 +205,22 @@ class FactorCache:
         self.first, self.last = step_ranges(self.nodes, self.coefs)
         self.reg = np.ascontiguousarray(regularisation_band(engine.n_steps, 1, engine.opt.derivative))
         self.dt = float(engine.edges[1] - engine.edges[0])
+        spans = self.nodes[:, 2] - self.nodes[:, 0]
+        #: the largest bandwidth (steps) a pixel's pairs can give: the work arrays' size
+        self.bandwidth = int(max(engine.opt.derivative, 1, spans.max() if spans.size else 0))
         self.engine = engine
         self.budget = budget_bytes
         self.used = 0
         self.entries = {}
 
-    def factor(self, key, row, pairs, weights, lam):
-        """``(ab, ninv, trace, ok, count)`` of the pixel whose pairs and weights are given."""
+    def factor(self, key, row, pairs, weights, lam, buffers=None):
+        """``(ab, ninv, trace, ok, count)`` of the pixel whose pairs and weights are given.
+
+        ``buffers``: the caller's ``band_kernels.work_arrays(n_steps, self.bandwidth)`` (reused
+        by a worker for every group it factors); None = allocated for this call.
+        """
+        if buffers is None:
+            buffers = _kernels().work_arrays(self.engine.n_steps, self.bandwidth)
         entry = self.entries.get((int(key), row))
         if (
             entry is not None
@@ -218,7 +230,7 @@ class FactorCache:
         ):
             return entry[3]
         result = _kernels().factor_pixel(
-            self.nodes, self.coefs, self.first, self.last, pairs, weights, lam, self.reg, self.dt
+            self.nodes, self.coefs, self.first, self.last, pairs, weights, lam, self.reg, self.dt, *buffers
         )
         self.engine.add_time("factorisations", 1)
         size = result[0].nbytes + result[1].nbytes + pairs.nbytes + weights.nbytes
