@@ -387,14 +387,17 @@ class _ColumnReader:
 
         ys, xs = self.tiles[i]
         tile = self.sub.isel(y=ys, x=xs)
-        arrays = [np.asarray(tile[n].values) for n in self.names]
-        k = arrays[0].shape[0]
-        dtype = np.result_type(arrays[0].dtype, arrays[1].dtype, np.float32)
-        vals = np.empty((2, k, arrays[0][0].size), dtype=dtype)
-        for c in range(2):
-            vals[c] = arrays[c].reshape(k, -1)
+        sources = [tile[n].transpose(PAIR_DIM, "y", "x") for n in self.names]
+        k, ny, nx = sources[0].shape
+        dtype = np.result_type(sources[0].dtype, sources[1].dtype, np.float32)
+        vals = np.empty((2, k, ny * nx), dtype=dtype)
+        targets = [vals[0], vals[1]]
         if isinstance(self.pair_w, str):
-            return vals, arrays[2].reshape(1, k, -1), PER_PIXEL_ERRORS
+            err = np.empty((1, k, ny * nx), dtype=np.result_type(sources[2].dtype, np.float32))
+            targets.append(err[0])
+        _read_into(sources, [t.reshape(k, ny, nx) for t in targets])
+        if isinstance(self.pair_w, str):
+            return vals, err, PER_PIXEL_ERRORS
         if self.pair_w is None:
             return vals, np.zeros((0, 1, 1)), UNIT
         return vals, np.ascontiguousarray(self.pair_w[:, :, None], dtype="float64"), PER_PAIR
@@ -414,6 +417,24 @@ class _ColumnReader:
         for fut in self.pending.values():
             fut.cancel()
         self.pool.shutdown(wait=True)
+
+
+def _read_into(sources, targets):
+    """The values of the DataArrays ``sources`` into the arrays ``targets`` (views, same shapes).
+
+    Dask-backed sources are stored chunk by chunk straight into their targets
+    (:func:`dask.array.store`): no concatenated copy of the tile and no second copy into the
+    kernels' layout. On the tiled real block (4 tiles of 40 x 10 px, vx and vy, 47,892 pairs) this
+    took 1.06-1.09 s of CPU against 1.7-2.6 s for ``.values`` and a copy (load average 9-14).
+    """
+    lazy = [s.chunks is not None for s in sources]
+    if all(lazy):
+        import dask.array as da
+
+        da.store([s.data for s in sources], targets, lock=False)
+        return
+    for source, target in zip(sources, targets):
+        target[...] = source.values
 
 
 def _tiles(sub, n_pixels):
