@@ -290,6 +290,12 @@ def compact(values, weights, wkind, fill):
     (C, nnz) float64, ``w`` (max(Cw, 1), nnz) float64. Reads the columns row by row (pairs
     outer, pixels inner: the memory order of a chunk column); the usable mask of the first
     pass (one byte per pair and pixel) drives the second.
+
+    The second pass writes each usable entry's values (and per-pixel weights) as one record
+    ``rec[j]`` (one output stream per pixel instead of one per pixel and array), then splits the
+    records into ``vals``/``w`` sequentially; per-pair weights are looked up from ``idx`` there.
+    On a real 400-pixel tile (2 x 47,892 x 400 float32) this took 90 ms of CPU against 124-157 ms
+    with a stream per array (the scattered writes of 400 x 5 streams thrashed the caches).
     """
     n_comp, n_pairs, n_pix = values.shape
     n_w = max(weights.shape[0], 1) if wkind != 0 else 1
@@ -305,8 +311,8 @@ def compact(values, weights, wkind, fill):
         indptr[p + 1] = indptr[p] + counts[p]
     nnz = indptr[n_pix]
     idx = np.empty(nnz, dtype=np.int64)
-    vals = np.empty((n_comp, nnz))
-    w = np.ones((n_w, nnz))
+    per_pixel_w = wkind >= 2
+    rec = np.empty((nnz, n_comp + (n_w if per_pixel_w else 0)))
     pos = indptr[:n_pix].copy()
     for k in range(n_pairs):
         row = mask[k]
@@ -314,13 +320,37 @@ def compact(values, weights, wkind, fill):
             if row[p]:
                 j = pos[p]
                 idx[j] = k
+                r = rec[j]
                 for c in range(n_comp):
-                    vals[c, j] = values[c, k, p]
-                if wkind != 0:
+                    r[c] = values[c, k, p]
+                if per_pixel_w:
                     for c in range(n_w):
-                        w[c, j] = _weight(weights, wkind, c, k, p)
+                        r[n_comp + c] = _weight(weights, wkind, c, k, p)
                 pos[p] = j + 1
+    vals = np.empty((n_comp, nnz))
+    w = np.ones((n_w, nnz))
+    _split_records(rec, idx, weights, wkind, vals, w)
     return indptr, idx, vals, w
+
+
+@jit
+def _split_records(rec, idx, weights, wkind, vals, w):
+    """``vals``/``w`` of :func:`compact` from its records (sequential passes)."""
+    n_comp, nnz = vals.shape
+    for c in range(n_comp):
+        vc = vals[c]
+        for j in range(nnz):
+            vc[j] = rec[j, c]
+    if wkind >= 2:
+        for c in range(w.shape[0]):
+            wc = w[c]
+            for j in range(nnz):
+                wc[j] = rec[j, n_comp + c]
+    elif wkind == 1:
+        for c in range(w.shape[0]):
+            wc = w[c]
+            for j in range(nnz):
+                wc[j] = weights[c, idx[j], 0]
 
 
 @jit
