@@ -29,6 +29,9 @@ from .smoothing import lambda_sample
 DEFAULT_WEIGHTING = "errors"
 
 FILL_INT16 = -32767
+#: zlib level of the written result: on the tiled real block (1,166 steps x 40 x 40, 7 variables)
+#: level 1 wrote in 0.24-0.27 s of CPU and 4.59 MB, level 4 in 0.35-0.39 s and 4.65 MB
+ZLIB_LEVEL = 1
 LAMBDA_TILE_PIXELS = 64  # central tile whose solvable pixels give the lambda sample
 TILE_BYTES = 256 * 2**20  # pair values read per in-process tile (vx, vy and weights, float64)
 OUTPUT_VARS = ("vx", "vy", "v", "count", "vx_sigma", "vy_sigma", "v_sigma")
@@ -190,7 +193,7 @@ def select_pairs(ds, satellites=None, start_date=None, end_date=None, min_dt_day
 
 
 def write_netcdf(ds, path) -> Path:
-    """Write ``ds`` to ``path`` (CF NetCDF-4, zlib level 4) atomically: temporary name, then rename.
+    """Write ``ds`` to ``path`` (CF NetCDF-4, zlib :data:`ZLIB_LEVEL`) atomically: temporary name, rename.
 
     Computes dask-backed (lazy) datasets while writing. Returns the final path.
     """
@@ -200,9 +203,14 @@ def write_netcdf(ds, path) -> Path:
     encoding = {}
     for name, var in ds.variables.items():
         if var.ndim >= 2 and np.issubdtype(var.dtype, np.floating) and name != "time_bnds":
-            encoding[name] = {"zlib": True, "complevel": 4, "shuffle": True, "_FillValue": np.float32(np.nan)}
+            encoding[name] = {
+                "zlib": True,
+                "complevel": ZLIB_LEVEL,
+                "shuffle": True,
+                "_FillValue": np.float32(np.nan),
+            }
         elif var.ndim >= 2 and name != "time_bnds":
-            encoding[name] = {"zlib": True, "complevel": 4, "shuffle": True}
+            encoding[name] = {"zlib": True, "complevel": ZLIB_LEVEL, "shuffle": True}
     encoding = cf.encoding(ds, False, encoding)  # CF time (days since 1970-01-01), no fill on coordinates
     with atomic_output(path) as tmp:
         ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
