@@ -25,7 +25,8 @@ are repeated to ``--pixels`` (default 1,024) for a stable figure. Runs, in the s
   temporary Zarr store with the cube's chunks (20000, 10, 10)), ``invert_dataset`` in process
   with the split (read, layout, solve, write) against the batch path, and through
   ``qgis_process run itslive:invert`` (start-up measured by a run on a 2 x 2 extent) when
-  QGIS is installed.
+  QGIS is installed, against QGIS's own floor (``qgis_process run`` of a trivial native
+  algorithm), so that what is ours in the start-up is printed apart from what is QGIS's.
 
 Run from the repository root::
 
