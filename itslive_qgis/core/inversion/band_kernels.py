@@ -526,27 +526,30 @@ def _solve_member(nodes, coefs, idx, wl, yl, dt, ab, g, x, xe, want_rss):
 
 @jit
 def work_arrays(n_steps, bw):
-    """``(sf, y, mb, qb, cb)``: the work arrays of :func:`factor_pixel` for bandwidths up to ``bw``.
+    """``(sf, y, mb, qb, cb, abuf)``: the work arrays of :func:`factor_pixel` for bandwidths up to ``bw``.
 
-    One set per worker, reused for every factorisation it runs (allocating the 2.2 MB of them per
-    pixel on the real block's grid was measured at about 10 % of a factorisation).
+    One set per worker, reused for every factorisation it runs (allocating the 2.7 MB of them per
+    pixel on the real block's grid, fresh pages each time, cost 10-25 % of a factorisation).
+    ``abuf`` (flat) holds the factor of the last call.
     """
     sf = np.empty((n_steps, 2 * bw + 1))  # the recursion writes each entry before reading it
     y = np.empty(bw + 1)
     mb = np.empty((n_steps + 1, bw + 2))
     qb = np.empty((n_steps + 1, bw + 3))  # columns 0 and bw + 2 are never read
     cb = np.empty((n_steps + 1, bw + 2))
-    return sf, y, mb, qb, cb
+    abuf = np.empty(n_steps * (bw + 1))
+    return sf, y, mb, qb, cb, abuf
 
 
 @jit
-def factor_pixel(nodes, coefs, first, last, ridx, wl, lam, reg, dt, sf, y, mb, qb, cb):
+def factor_pixel(nodes, coefs, first, last, ridx, wl, lam, reg, dt, sf, y, mb, qb, cb, abuf):
     """The factorisation one pixel's pairs give: ``(ab, ninv, trace, ok, count)``.
 
     ``ridx``/``wl``: the pixel's used pairs and weights; the bandwidth is that of its longest
-    pair (exact: the band beyond is zero). ``ab`` is the band Cholesky factor, ``ninv`` =
-    ``diag(N^-1)``, ``trace`` = ``trace(N^-1 D^T D)``, ``count`` (T,) the pairs over each step.
-    ``sf`` ... ``cb``: :func:`work_arrays` for at least this bandwidth.
+    pair (exact: the band beyond is zero). ``ab`` is the band Cholesky factor (a view of
+    ``abuf``: copy it to keep it past the next call), ``ninv`` = ``diag(N^-1)``, ``trace`` =
+    ``trace(N^-1 D^T D)``, ``count`` (T,) the pairs over each step. ``sf`` ... ``abuf``:
+    :func:`work_arrays` for at least this bandwidth.
     """
     n_steps = reg.shape[0]
     der = reg.shape[1] - 1
@@ -555,7 +558,7 @@ def factor_pixel(nodes, coefs, first, last, ridx, wl, lam, reg, dt, sf, y, mb, q
         span = nodes[ridx[j], 2] - nodes[ridx[j], 0]
         if span > bw:
             bw = span
-    ab = np.empty((n_steps, bw + 1))
+    ab = abuf[: n_steps * (bw + 1)].reshape((n_steps, bw + 1))
     good, tr = _factor_group(nodes, coefs, ridx, wl, lam, reg, dt, bw, True, ab, sf, y, mb, qb, cb)
     ninv = np.empty(n_steps)
     for i in range(n_steps):

@@ -135,7 +135,7 @@ class ColumnPath:
                 lo, hi = indptr[rep], indptr[rep + 1]
                 for wr in range(w.shape[0]):
                     ab, ninv, trace, fine, count = cache.factor(
-                        keys[rep], wr, idx[lo:hi], w[wr, lo:hi], lam, buffers
+                        keys[rep], wr, idx[lo:hi], w[wr, lo:hi], lam, buffers, keep=mem.size > 1
                     )
                     dof = (hi - lo) - (self.n_steps - lam * trace)
                     kern.solve_members(
@@ -213,11 +213,15 @@ class FactorCache:
         self.used = 0
         self.entries = {}
 
-    def factor(self, key, row, pairs, weights, lam, buffers=None):
+    def factor(self, key, row, pairs, weights, lam, buffers=None, keep=True):
         """``(ab, ninv, trace, ok, count)`` of the pixel whose pairs and weights are given.
 
         ``buffers``: the caller's ``band_kernels.work_arrays(n_steps, self.bandwidth)`` (reused
-        by a worker for every group it factors); None = allocated for this call.
+        by a worker for every group it factors; ``ab`` is then valid until its next call); None =
+        allocated for this call. ``keep``: store the factorisation for later tiles (a copy). The
+        column path keeps only those a group of several pixels shares: a pair set seen once in a
+        tile is rarely seen again, and keeping every factor (0.45 MB each on the real block's
+        grid, fresh pages every time) made distinct pixels slower than the batch path.
         """
         if buffers is None:
             buffers = _kernels().work_arrays(self.engine.n_steps, self.bandwidth)
@@ -234,7 +238,8 @@ class FactorCache:
         )
         self.engine.add_time("factorisations", 1)
         size = result[0].nbytes + result[1].nbytes + pairs.nbytes + weights.nbytes
-        if self.used + size <= self.budget:
+        if keep and self.used + size <= self.budget:
+            result = (result[0].copy(), *result[1:])
             self.entries[(int(key), row)] = (lam, pairs.copy(), weights.copy(), result)
             self.used += size
         return result
