@@ -55,18 +55,50 @@ def assemble_rhs(nodes, coefs, w, y, dt, g, rhs):
 
 
 @jit
-def cholesky(ab):
+def profile(ab, low, ext):
+    """``ext[j]``: rows below the diagonal that column ``j`` of the band Cholesky factor can fill.
+
+    The envelope of ``ab`` (``ab[j, t] = N[j + t, j]``): ``j + ext[j]`` is the running maximum
+    of ``j + (last non-zero t of column j)``, at least ``min(low, n - 1 - j)`` (``low``: the
+    regularisation's band, whose entries the trace reads). Cholesky fill-in and the selected
+    inverse's windows stay inside this envelope (an update of column ``j`` only reaches rows a
+    column ``k < j`` reaches), so :func:`cholesky` and :func:`selected_inverse` on it are exact;
+    the factor is zero outside it. On the real block (1,166 twelve-day steps, bandwidth 46 from
+    the longest pairs, the median pair spans 22 steps) the envelope holds 34-46 % of the band's
+    ``T w^2`` work: long pairs are not everywhere in time.
+    """
+    n, w1 = ab.shape
+    reach = 0
+    for j in range(n):
+        col = ab[j]
+        e = min(low, n - 1 - j)
+        for t in range(w1 - 1, e, -1):
+            if col[t] != 0.0:
+                e = t
+                break
+        if j + e > reach:
+            reach = j + e
+        ext[j] = min(reach, n - 1) - j
+
+
+@jit
+def cholesky(ab, ext):
     """In-place band Cholesky of ``ab[j, t] = N[j + t, j]``; False if not positive definite.
 
     Right-looking: column ``j`` is scaled, then its rank-1 update goes to the next ``w``
     columns as contiguous AXPYs (1-D views, so numba can prove the indices non-negative and
-    vectorise). A non-positive pivot is replaced by 1 (the pixel is then reported not solved).
+    vectorise). The scaled column is also copied to a local array ``cv`` that the AXPYs read:
+    LLVM then knows their source does not alias ``ab`` (the row they write), which made the
+    factorisation 25 % faster on the real block's grid (T = 1,166, w = 46: 0.45 -> 0.33-0.34 ms,
+    bit-identical). Column ``j`` reaches ``ext[j]`` rows (:func:`profile`; ``min(w, n - 1 - j)``
+    for the whole band). A non-positive pivot is replaced by 1 (the pixel is then reported not
+    solved).
     """
     n, w1 = ab.shape
-    bw = w1 - 1
     good = True
+    cv = np.empty(w1)
     for j in range(n):
-        m = min(bw, n - 1 - j)
+        m = ext[j]
         d = ab[j, 0]
         if not d > 0.0:
             good = False
@@ -76,13 +108,14 @@ def cholesky(ab):
         inv = 1.0 / d
         col = ab[j]
         for t in range(1, m + 1):
-            col[t] *= inv
+            v = col[t] * inv
+            col[t] = v
+            cv[t] = v
         for b in range(1, m + 1):
-            mult = col[b]
+            mult = cv[b]
             dst = ab[j + b]
-            src = col[b:]
             for q in range(m + 1 - b):
-                dst[q] -= src[q] * mult
+                dst[q] -= cv[b + q] * mult
     return good
 
 
@@ -108,33 +141,45 @@ def solve_factored(ab, x):
 
 
 @jit_dot
-def selected_inverse(ab, sf, y):
-    """``sf[i, bw + d] = (N^-1)[i, i + d]`` for ``|d| <= bw`` (Takahashi on the band factor)."""
+def selected_inverse(ab, sf, y, ext):
+    """``sf[i, bw + d] = (N^-1)[i, i + d]`` inside the envelope ``ext`` (Takahashi on the factor).
+
+    ``ext``: :func:`profile` of the factor's band (the entries outside it are not written).
+    """
     n, w1 = ab.shape
     bw = w1 - 1
     for j in range(n - 1, -1, -1):
-        m = min(bw, n - 1 - j)
+        m = ext[j]
         lcol = ab[j]
         l1 = lcol[1 : m + 1]
         k = 1
-        while k + 1 <= m:  # two rows of the window per pass over l
+        while k + 3 <= m:  # four rows of the window per pass over l (l is loaded once for them)
             r0 = sf[j + k, bw + 1 - k : bw + 1 - k + m]
             r1 = sf[j + k + 1, bw - k : bw - k + m]
+            r2 = sf[j + k + 2, bw - 1 - k : bw - 1 - k + m]
+            r3 = sf[j + k + 3, bw - 2 - k : bw - 2 - k + m]
             a0 = 0.0
             a1 = 0.0
+            a2 = 0.0
+            a3 = 0.0
             for q in range(m):
                 lq = l1[q]
                 a0 += r0[q] * lq
                 a1 += r1[q] * lq
+                a2 += r2[q] * lq
+                a3 += r3[q] * lq
             y[k] = a0
             y[k + 1] = a1
-            k += 2
-        if k == m:
+            y[k + 2] = a2
+            y[k + 3] = a3
+            k += 4
+        while k <= m:
             r0 = sf[j + k, bw + 1 - k : bw + 1 - k + m]
             a0 = 0.0
             for q in range(m):
                 a0 += r0[q] * l1[q]
             y[k] = a0
+            k += 1
         d = lcol[0]
         acc = 0.0
         for k in range(1, m + 1):
@@ -158,6 +203,7 @@ def solve_batch(nodes, coefs, weights, values, lam, reg, dt, bw, want_inverse, v
     g = np.empty(n_steps + 1)
     sf = np.zeros((n_steps, 2 * bw + 1)) if want_inverse else np.zeros((1, 1))
     y = np.empty(bw + 1)
+    ext = np.empty(n_steps, dtype=np.int64)
     for p in range(n_pix):
         w = weights[p]
         assemble(nodes, coefs, w, dt, bw, mb, qb, cb, ab)
@@ -165,13 +211,14 @@ def solve_batch(nodes, coefs, weights, values, lam, reg, dt, bw, want_inverse, v
         for j in range(n_steps):
             for t in range(min(der, n_steps - 1 - j) + 1):
                 ab[j, t] += lp * reg[j, t]
-        ok[p] = cholesky(ab)
+        profile(ab, der, ext)
+        ok[p] = cholesky(ab, ext)
         for c in range(n_comp):
             x = vel[c, p]
             assemble_rhs(nodes, coefs, w, values[c, p], dt, g, x)
             solve_factored(ab, x)
         if want_inverse:
-            selected_inverse(ab, sf, y)
+            selected_inverse(ab, sf, y, ext)
             tr = 0.0
             for j in range(n_steps):
                 ninv[p, j] = sf[j, bw]
@@ -281,6 +328,12 @@ def compact(values, weights, wkind, fill):
     (C, nnz) float64, ``w`` (max(Cw, 1), nnz) float64. Reads the columns row by row (pairs
     outer, pixels inner: the memory order of a chunk column); the usable mask of the first
     pass (one byte per pair and pixel) drives the second.
+
+    The second pass writes each usable entry's values (and per-pixel weights) as one record
+    ``rec[j]`` (one output stream per pixel instead of one per pixel and array), then splits the
+    records into ``vals``/``w`` sequentially; per-pair weights are looked up from ``idx`` there.
+    On a real 400-pixel tile (2 x 47,892 x 400 float32) this took 90 ms of CPU against 124-157 ms
+    with a stream per array (the scattered writes of 400 x 5 streams thrashed the caches).
     """
     n_comp, n_pairs, n_pix = values.shape
     n_w = max(weights.shape[0], 1) if wkind != 0 else 1
@@ -296,8 +349,8 @@ def compact(values, weights, wkind, fill):
         indptr[p + 1] = indptr[p] + counts[p]
     nnz = indptr[n_pix]
     idx = np.empty(nnz, dtype=np.int64)
-    vals = np.empty((n_comp, nnz))
-    w = np.ones((n_w, nnz))
+    per_pixel_w = wkind >= 2
+    rec = np.empty((nnz, n_comp + (n_w if per_pixel_w else 0)))
     pos = indptr[:n_pix].copy()
     for k in range(n_pairs):
         row = mask[k]
@@ -305,13 +358,37 @@ def compact(values, weights, wkind, fill):
             if row[p]:
                 j = pos[p]
                 idx[j] = k
+                r = rec[j]
                 for c in range(n_comp):
-                    vals[c, j] = values[c, k, p]
-                if wkind != 0:
+                    r[c] = values[c, k, p]
+                if per_pixel_w:
                     for c in range(n_w):
-                        w[c, j] = _weight(weights, wkind, c, k, p)
+                        r[n_comp + c] = _weight(weights, wkind, c, k, p)
                 pos[p] = j + 1
+    vals = np.empty((n_comp, nnz))
+    w = np.ones((n_w, nnz))
+    _split_records(rec, idx, weights, wkind, vals, w)
     return indptr, idx, vals, w
+
+
+@jit
+def _split_records(rec, idx, weights, wkind, vals, w):
+    """``vals``/``w`` of :func:`compact` from its records (sequential passes)."""
+    n_comp, nnz = vals.shape
+    for c in range(n_comp):
+        vc = vals[c]
+        for j in range(nnz):
+            vc[j] = rec[j, c]
+    if wkind >= 2:
+        for c in range(w.shape[0]):
+            wc = w[c]
+            for j in range(nnz):
+                wc[j] = rec[j, n_comp + c]
+    elif wkind == 1:
+        for c in range(w.shape[0]):
+            wc = w[c]
+            for j in range(nnz):
+                wc[j] = weights[c, idx[j], 0]
 
 
 @jit
@@ -373,16 +450,19 @@ def _band_from_m(mb, qb, cb, ab, dt, bw):
 
 
 @jit
-def _factor_group(nodes, coefs, idx, wl, lam, reg, dt, bw, want_inverse, ab, sf, y):
+def _factor_group(nodes, coefs, idx, wl, lam, reg, dt, bw, want_inverse, ab, sf, y, mb, qb, cb):
     """Assemble ``N`` of one pixel's pair list, add ``lam D^T D``, factor; selected inverse if wanted.
 
-    Returns ``(ok, trace(N^-1 D^T D))``; ``sf[:, bw]`` is then ``diag(N^-1)``.
+    Returns ``(ok, trace(N^-1 D^T D))``; ``sf[:, bw]`` is then ``diag(N^-1)``. ``mb``, ``qb``,
+    ``cb`` (T + 1, >= bw + 2), ``sf`` (T, >= 2 bw + 1) and ``y`` (>= bw + 1) are work arrays of
+    the caller (see :func:`work_arrays`), so that a worker does not allocate them per pixel.
     """
     n_steps = ab.shape[0]
     der = reg.shape[1] - 1
-    mb = np.zeros((n_steps + 1, bw + 2))
-    qb = np.empty((n_steps + 1, bw + 3))  # columns 0 and bw + 2 are never read
-    cb = np.empty((n_steps + 1, bw + 2))
+    for a in range(n_steps + 1):
+        row = mb[a]
+        for v in range(bw + 2):
+            row[v] = 0.0
     for j in range(idx.shape[0]):
         k = idx[j]
         wk = wl[j]
@@ -399,10 +479,12 @@ def _factor_group(nodes, coefs, idx, wl, lam, reg, dt, bw, want_inverse, ab, sf,
     for j in range(n_steps):
         for t in range(min(der, n_steps - 1 - j) + 1):
             ab[j, t] += lam * reg[j, t]
-    good = cholesky(ab)
+    ext = np.empty(n_steps, dtype=np.int64)
+    profile(ab, der, ext)
+    good = cholesky(ab, ext)
     tr = 0.0
     if want_inverse:
-        selected_inverse(ab, sf, y)
+        selected_inverse(ab, sf, y, ext)
         for j in range(n_steps):
             tr += sf[j, bw] * reg[j, 0]
             for t in range(1, min(der, n_steps - 1 - j) + 1):
@@ -443,12 +525,31 @@ def _solve_member(nodes, coefs, idx, wl, yl, dt, ab, g, x, xe, want_rss):
 
 
 @jit
-def factor_pixel(nodes, coefs, first, last, ridx, wl, lam, reg, dt):
+def work_arrays(n_steps, bw):
+    """``(sf, y, mb, qb, cb, abuf)``: the work arrays of :func:`factor_pixel` for bandwidths up to ``bw``.
+
+    One set per worker, reused for every factorisation it runs (allocating the 2.7 MB of them per
+    pixel on the real block's grid, fresh pages each time, cost 10-25 % of a factorisation).
+    ``abuf`` (flat) holds the factor of the last call.
+    """
+    sf = np.empty((n_steps, 2 * bw + 1))  # the recursion writes each entry before reading it
+    y = np.empty(bw + 1)
+    mb = np.empty((n_steps + 1, bw + 2))
+    qb = np.empty((n_steps + 1, bw + 3))  # columns 0 and bw + 2 are never read
+    cb = np.empty((n_steps + 1, bw + 2))
+    abuf = np.empty(n_steps * (bw + 1))
+    return sf, y, mb, qb, cb, abuf
+
+
+@jit
+def factor_pixel(nodes, coefs, first, last, ridx, wl, lam, reg, dt, sf, y, mb, qb, cb, abuf):
     """The factorisation one pixel's pairs give: ``(ab, ninv, trace, ok, count)``.
 
     ``ridx``/``wl``: the pixel's used pairs and weights; the bandwidth is that of its longest
-    pair (exact: the band beyond is zero). ``ab`` is the band Cholesky factor, ``ninv`` =
-    ``diag(N^-1)``, ``trace`` = ``trace(N^-1 D^T D)``, ``count`` (T,) the pairs over each step.
+    pair (exact: the band beyond is zero). ``ab`` is the band Cholesky factor (a view of
+    ``abuf``: copy it to keep it past the next call), ``ninv`` = ``diag(N^-1)``, ``trace`` =
+    ``trace(N^-1 D^T D)``, ``count`` (T,) the pairs over each step. ``sf`` ... ``abuf``:
+    :func:`work_arrays` for at least this bandwidth.
     """
     n_steps = reg.shape[0]
     der = reg.shape[1] - 1
@@ -457,10 +558,8 @@ def factor_pixel(nodes, coefs, first, last, ridx, wl, lam, reg, dt):
         span = nodes[ridx[j], 2] - nodes[ridx[j], 0]
         if span > bw:
             bw = span
-    ab = np.empty((n_steps, bw + 1))
-    sf = np.empty((n_steps, 2 * bw + 1))  # the recursion writes each entry before reading it
-    y = np.empty(bw + 1)
-    good, tr = _factor_group(nodes, coefs, ridx, wl, lam, reg, dt, bw, True, ab, sf, y)
+    ab = abuf[: n_steps * (bw + 1)].reshape((n_steps, bw + 1))
+    good, tr = _factor_group(nodes, coefs, ridx, wl, lam, reg, dt, bw, True, ab, sf, y, mb, qb, cb)
     ninv = np.empty(n_steps)
     for i in range(n_steps):
         ninv[i] = sf[i, bw]

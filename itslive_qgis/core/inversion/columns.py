@@ -129,11 +129,14 @@ class ColumnPath:
         comps = [np.arange(n_comp)] if w.shape[0] == 1 else [np.array([c]) for c in range(n_comp)]
 
         def work(bounds):
+            buffers = kern.work_arrays(self.n_steps, cache.bandwidth)  # one set per chunk of groups
             for gi in range(*bounds):
                 rep, mem = int(reps[gi]), members[mptr[gi] : mptr[gi + 1]]
                 lo, hi = indptr[rep], indptr[rep + 1]
                 for wr in range(w.shape[0]):
-                    ab, ninv, trace, fine, count = cache.factor(keys[rep], wr, idx[lo:hi], w[wr, lo:hi], lam)
+                    ab, ninv, trace, fine, count = cache.factor(
+                        keys[rep], wr, idx[lo:hi], w[wr, lo:hi], lam, buffers, keep=mem.size > 1
+                    )
                     dof = (hi - lo) - (self.n_steps - lam * trace)
                     kern.solve_members(
                         cache.nodes, cache.coefs, indptr, idx, vals, w, wr, comps[wr], ab, ninv, cache.dt,
@@ -202,13 +205,26 @@ class FactorCache:
         self.first, self.last = step_ranges(self.nodes, self.coefs)
         self.reg = np.ascontiguousarray(regularisation_band(engine.n_steps, 1, engine.opt.derivative))
         self.dt = float(engine.edges[1] - engine.edges[0])
+        spans = self.nodes[:, 2] - self.nodes[:, 0]
+        #: the largest bandwidth (steps) a pixel's pairs can give: the work arrays' size
+        self.bandwidth = int(max(engine.opt.derivative, 1, spans.max() if spans.size else 0))
         self.engine = engine
         self.budget = budget_bytes
         self.used = 0
         self.entries = {}
 
-    def factor(self, key, row, pairs, weights, lam):
-        """``(ab, ninv, trace, ok, count)`` of the pixel whose pairs and weights are given."""
+    def factor(self, key, row, pairs, weights, lam, buffers=None, keep=True):
+        """``(ab, ninv, trace, ok, count)`` of the pixel whose pairs and weights are given.
+
+        ``buffers``: the caller's ``band_kernels.work_arrays(n_steps, self.bandwidth)`` (reused
+        by a worker for every group it factors; ``ab`` is then valid until its next call); None =
+        allocated for this call. ``keep``: store the factorisation for later tiles (a copy). The
+        column path keeps only those a group of several pixels shares: a pair set seen once in a
+        tile is rarely seen again, and keeping every factor (0.45 MB each on the real block's
+        grid, fresh pages every time) made distinct pixels slower than the batch path.
+        """
+        if buffers is None:
+            buffers = _kernels().work_arrays(self.engine.n_steps, self.bandwidth)
         entry = self.entries.get((int(key), row))
         if (
             entry is not None
@@ -218,11 +234,12 @@ class FactorCache:
         ):
             return entry[3]
         result = _kernels().factor_pixel(
-            self.nodes, self.coefs, self.first, self.last, pairs, weights, lam, self.reg, self.dt
+            self.nodes, self.coefs, self.first, self.last, pairs, weights, lam, self.reg, self.dt, *buffers
         )
         self.engine.add_time("factorisations", 1)
         size = result[0].nbytes + result[1].nbytes + pairs.nbytes + weights.nbytes
-        if self.used + size <= self.budget:
+        if keep and self.used + size <= self.budget:
+            result = (result[0].copy(), *result[1:])
             self.entries[(int(key), row)] = (lam, pairs.copy(), weights.copy(), result)
             self.used += size
         return result

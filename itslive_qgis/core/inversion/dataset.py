@@ -29,6 +29,9 @@ from .smoothing import lambda_sample
 DEFAULT_WEIGHTING = "errors"
 
 FILL_INT16 = -32767
+#: zlib level of the written result: on the tiled real block (1,166 steps x 40 x 40, 7 variables)
+#: level 1 wrote in 0.24-0.27 s of CPU and 4.59 MB, level 4 in 0.35-0.39 s and 4.65 MB
+ZLIB_LEVEL = 1
 LAMBDA_TILE_PIXELS = 64  # central tile whose solvable pixels give the lambda sample
 TILE_BYTES = 256 * 2**20  # pair values read per in-process tile (vx, vy and weights, float64)
 OUTPUT_VARS = ("vx", "vy", "v", "count", "vx_sigma", "vy_sigma", "v_sigma")
@@ -190,7 +193,7 @@ def select_pairs(ds, satellites=None, start_date=None, end_date=None, min_dt_day
 
 
 def write_netcdf(ds, path) -> Path:
-    """Write ``ds`` to ``path`` (CF NetCDF-4, zlib level 4) atomically: temporary name, then rename.
+    """Write ``ds`` to ``path`` (CF NetCDF-4, zlib :data:`ZLIB_LEVEL`) atomically: temporary name, rename.
 
     Computes dask-backed (lazy) datasets while writing. Returns the final path.
     """
@@ -200,9 +203,14 @@ def write_netcdf(ds, path) -> Path:
     encoding = {}
     for name, var in ds.variables.items():
         if var.ndim >= 2 and np.issubdtype(var.dtype, np.floating) and name != "time_bnds":
-            encoding[name] = {"zlib": True, "complevel": 4, "shuffle": True, "_FillValue": np.float32(np.nan)}
+            encoding[name] = {
+                "zlib": True,
+                "complevel": ZLIB_LEVEL,
+                "shuffle": True,
+                "_FillValue": np.float32(np.nan),
+            }
         elif var.ndim >= 2 and name != "time_bnds":
-            encoding[name] = {"zlib": True, "complevel": 4, "shuffle": True}
+            encoding[name] = {"zlib": True, "complevel": ZLIB_LEVEL, "shuffle": True}
     encoding = cf.encoding(ds, False, encoding)  # CF time (days since 1970-01-01), no fill on coordinates
     with atomic_output(path) as tmp:
         ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
@@ -387,14 +395,17 @@ class _ColumnReader:
 
         ys, xs = self.tiles[i]
         tile = self.sub.isel(y=ys, x=xs)
-        arrays = [np.asarray(tile[n].values) for n in self.names]
-        k = arrays[0].shape[0]
-        dtype = np.result_type(arrays[0].dtype, arrays[1].dtype, np.float32)
-        vals = np.empty((2, k, arrays[0][0].size), dtype=dtype)
-        for c in range(2):
-            vals[c] = arrays[c].reshape(k, -1)
+        sources = [tile[n].transpose(PAIR_DIM, "y", "x") for n in self.names]
+        k, ny, nx = sources[0].shape
+        dtype = np.result_type(sources[0].dtype, sources[1].dtype, np.float32)
+        vals = np.empty((2, k, ny * nx), dtype=dtype)
+        targets = [vals[0], vals[1]]
         if isinstance(self.pair_w, str):
-            return vals, arrays[2].reshape(1, k, -1), PER_PIXEL_ERRORS
+            err = np.empty((1, k, ny * nx), dtype=np.result_type(sources[2].dtype, np.float32))
+            targets.append(err[0])
+        _read_into(sources, [t.reshape(k, ny, nx) for t in targets])
+        if isinstance(self.pair_w, str):
+            return vals, err, PER_PIXEL_ERRORS
         if self.pair_w is None:
             return vals, np.zeros((0, 1, 1)), UNIT
         return vals, np.ascontiguousarray(self.pair_w[:, :, None], dtype="float64"), PER_PAIR
@@ -414,6 +425,24 @@ class _ColumnReader:
         for fut in self.pending.values():
             fut.cancel()
         self.pool.shutdown(wait=True)
+
+
+def _read_into(sources, targets):
+    """The values of the DataArrays ``sources`` into the arrays ``targets`` (views, same shapes).
+
+    Dask-backed sources are stored chunk by chunk straight into their targets
+    (:func:`dask.array.store`): no concatenated copy of the tile and no second copy into the
+    kernels' layout. On the tiled real block (4 tiles of 40 x 10 px, vx and vy, 47,892 pairs) this
+    took 1.06-1.09 s of CPU against 1.7-2.6 s for ``.values`` and a copy (load average 9-14).
+    """
+    lazy = [s.chunks is not None for s in sources]
+    if all(lazy):
+        import dask.array as da
+
+        da.store([s.data for s in sources], targets, lock=False)
+        return
+    for source, target in zip(sources, targets):
+        target[...] = source.values
 
 
 def _tiles(sub, n_pixels):
