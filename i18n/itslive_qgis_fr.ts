@@ -54,6 +54,11 @@
       <translation>, à {:.0f} m du clic</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/layers/loader.py" line="68" />
+      <source>1/yr</source>
+      <translation>1/an</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/point_elevation.py" line="90" />
       <source>; lines: height change dh at the point's cell (right axis)</source>
       <translation>; lignes : variation d'altitude dh dans la cellule du point (axe de droite)</translation>
@@ -1786,6 +1791,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun segment ICESat-2 dans l'emprise et les dates ({} granule(s) lu(s)) : élargissez l'EXTENT ou les dates, ou désactivez QUALITY_ONLY.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="140" />
+      <source>No ICESat-2 segment within {:.0f} m of the clicked point(s)</source>
+      <translation>Aucun segment ICESat-2 à moins de {:.0f} m du ou des points cliqués</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/base.py" line="284" />
       <source>No ITS_LIVE datacube or file at {} ({}): check the path.</source>
       <translation>Aucun datacube ITS_LIVE ni fichier à {} ({}) : vérifiez le chemin.</translation>
@@ -3100,6 +3110,11 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="185" />
       <source>logarithmic strain, L = {} m</source>
       <translation>déformation logarithmique, L = {} m</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/loader.py" line="66" />
+      <source>m/yr</source>
+      <translation>m/an</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="199" />

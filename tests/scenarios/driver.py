@@ -548,6 +548,9 @@ def invert(s):
     s.results["inversion_layers"] = group_layers(layers)
     visible = [name for name, on in group_layers(layers) if on]
     s.check("only the speed and the arrows visible", len(visible) == 2, visible)
+    unit = "(m/an)" if LANG == "fr" else "(m/yr)"  # the French convention, as the plot's axis
+    s.check(f"velocity layer names in {unit}", any(name == f"v {unit}" for name, _ in group_layers(layers)),
+            group_layers(layers))  # fmt: skip
     nav = canvas().temporalController()
     frame = nav.frameDuration()
     s.check("frame step 30 days", abs(frame.days() - 30.0) < 1e-6, f"{frame.days()} days")
@@ -617,8 +620,23 @@ def point_series(s):
     check_no_gap(
         s,
         "point series task and the drawing of its plot",
-        known_limit="matplotlib draws the velocity, composite and ICESat-2 plots on the main thread",
+        known_limit="the figures' artists are built on the main thread (render in a worker); flaps with load",
     )
+    elevation = d.timeseries.elevation
+    s.check(
+        "no empty ICESat-2 panel (no heights in the project)",
+        not elevation.canvas.isVisible() and not sum(elevation.counts),
+        f"visible={elevation.canvas.isVisible()} counts={elevation.counts}",
+    )
+    legend = plot.ax.get_legend()
+    box = legend.get_window_extent(plot.figure.canvas.get_renderer()) if legend else None
+    s.check(
+        "the plot's legend inside the figure",
+        box is not None and box.x0 >= 0 and box.x1 <= plot.figure.bbox.width,
+        (box, plot.figure.bbox.width),
+    )
+    s.check("the figures drawn off the main thread", plot.canvas.background_renders > 0,
+            plot.canvas.last_error)  # fmt: skip
     labels = [text.get_text() for text in plot.ax.get_legend().get_texts()] if plot.ax.get_legend() else []
     s.results["point_labels"] = labels
     s.check(
@@ -646,6 +664,7 @@ def strain(s):
     )
     speed = next(layer for layer in d.invert.last_layers if isinstance(layer, QgsRasterLayer))
     panel.velocity_combo.setLayer(speed)
+    s.results["frame_before_strain"] = canvas().temporalController().currentFrameNumber()
     finished = []
     panel.runFinished.connect(lambda ok, message: finished.append((ok, message)))
     QTest.mouseClick(panel.strain_button, Qt.MouseButton.LeftButton)
@@ -662,6 +681,13 @@ def strain(s):
         layers,
     )
     s.check("only the primary strain layer visible", sum(on for _, on in layers) == 1, layers)
+    unit = "(1/an)" if LANG == "fr" else "(1/yr)"
+    s.check(f"strain layer names in {unit}", ("e_eff " + unit, True) in layers, layers)
+    s.check(
+        "the strain result keeps the frame the user stepped to",
+        canvas().temporalController().currentFrameNumber() == s.results["frame_before_strain"],
+        (canvas().temporalController().currentFrameNumber(), s.results["frame_before_strain"]),
+    )
 
 
 def processing_dialog(s):
