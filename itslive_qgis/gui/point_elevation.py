@@ -89,9 +89,12 @@ class ElevationPlot:
         project = project or QgsProject.instance()
         if self._key(points, xlim, project) == self.drawn_key:
             return  # nothing it shows has changed: no redraw (each one is a main-thread figure draw)
+        from .timeseries_plot import clear_artists
+
         ax = self.ax
-        ax.clear()
+        clear_artists(ax)  # not ax.clear(): it rebuilt every tick and spine, on the main thread
         ax.set_axis_on()
+        ax.tick_params(axis="y", left=True, labelleft=True)
         self.counts = []
         for p in points:
             if p.click is None:
@@ -103,6 +106,8 @@ class ElevationPlot:
                 ax.errorbar(
                     days, h, yerr=sigma, fmt="o", ms=3, color=p.colour, ecolor=p.colour, elinewidth=0.6
                 )
+        ax.relim()  # the y limits from this drawing's heights only
+        ax.autoscale_view(scalex=False)
         ax.set_xlim(*xlim)
         ax.xaxis_date()
         ax.set_ylabel(tr("ICESat-2 h_li (m)"), fontsize=8)
@@ -113,7 +118,7 @@ class ElevationPlot:
         if self._draw_height_change(points, xlim, project):
             title += tr("; lines: height change dh at the point's cell (right axis)")
             if not sum(self.counts):  # no heights: no empty left axis beside the height change
-                ax.set_yticks([])
+                ax.tick_params(axis="y", left=False, labelleft=False)
                 ax.set_ylabel("")
         ax.set_title(title, fontsize=8, y=1.0)  # y given: no tight-bbox pass to place it
         self.drawn_key = self._key(points, xlim, project)
@@ -134,8 +139,10 @@ class ElevationPlot:
         if not points or not height_layers(project):
             self.canvas.setVisible(False)
             return False
+        from .timeseries_plot import clear_artists
+
         ax = self.ax
-        ax.clear()
+        clear_artists(ax)
         ax.set_axis_off()
         ax.text(0.5, 0.5, tr("No ICESat-2 segment within {:.0f} m of the clicked point(s)").format(RADIUS_M),
                 transform=ax.transAxes, ha="center", va="center", color="#666666", fontsize=8)  # fmt: skip

@@ -93,7 +93,7 @@ class SeriesPlot:
 
         self.entries, self.component = list(entries), component
         ax = self.ax
-        _empty(ax)
+        clear_artists(ax)
         self._bars = []
         by_point = colour_by == "point" or (colour_by == "auto" and len(entries) > 1)
         values_for_limits, inverted_for_limits = [], []
@@ -370,13 +370,23 @@ def legend_below(ax, handles, labels) -> None:
     click (inverted ± 1σ)', were cut at the figure's right edge)."""
     figure = ax.figure
     width = figure.bbox.width
-    renderer = figure.canvas.get_renderer()
+    key = (tuple(labels), round(width), figure.dpi)
     tries = [(2, 7), (1, 7), (1, 6)] if len(handles) > 3 else [(1, 7), (1, 6)]
+    if key in _LEGEND_FITS:  # measured before (each redraw of the same points): no trial legends
+        tries = [_LEGEND_FITS[key]]
+    renderer = figure.canvas.get_renderer()
     for ncol, size in tries:
         legend = ax.legend(handles, labels, fontsize=size, loc="upper center", ncol=ncol, frameon=False,
                            bbox_to_anchor=(0.5, -LEGEND_DROP))  # fmt: skip
-        if legend.get_window_extent(renderer).width <= 0.98 * width:
-            return
+        if len(tries) == 1 or legend.get_window_extent(renderer).width <= 0.98 * width:
+            break
+    if len(_LEGEND_FITS) > 256:
+        _LEGEND_FITS.clear()
+    _LEGEND_FITS[key] = (ncol, size)
+
+
+#: (labels, figure width px, dpi) -> (columns, font size) of a legend that fits
+_LEGEND_FITS: dict[tuple, tuple[int, int]] = {}
 
 
 def place_axes(figure, ax, legend=None, margins: dict | None = None, right_axis: bool = False) -> None:
@@ -427,7 +437,7 @@ def fix_label_positions(
     ax.yaxis.set_label_coords(0.0, 0.5, ax.transAxes + ScaledTranslation(-y_offset_in, 0.0, scale))
 
 
-def _empty(ax) -> None:
+def clear_artists(ax) -> None:
     """Remove what was drawn on ``ax`` but keep its axes, ticks and locators.
 
     ``ax.clear()`` rebuilt every tick, spine and axis, and the next draw made their tick objects
