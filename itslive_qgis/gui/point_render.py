@@ -54,9 +54,12 @@ class _Worker:
         self.jobs.put(job)
 
     def _run(self) -> None:
+        from ..tasks import gil
+
         while True:
             job = self.jobs.get()
-            job.run()
+            with gil.shared():  # the main thread's slots get the GIL in short slices meanwhile
+                job.run()
 
 
 _WORKER: _Worker | None = None
