@@ -510,7 +510,8 @@ def download(s):
     check_no_gap(
         s,
         "download and loading of the subset",
-        known_limit="the subset task's Python work (pair matching, CF encoding) convoys the main thread",
+        known_limit="the subset task's Python work and the subset layers' arrival (pair matching is ~7 ms, "
+        "not it); 249-414 ms at load 6-12, 256-602 before tasks/gil.py (back to back)",
     )
 
 
@@ -620,7 +621,8 @@ def point_series(s):
     check_no_gap(
         s,
         "point series task and the drawing of its plot",
-        known_limit="the figures' artists are built on the main thread (render in a worker); flaps with load",
+        known_limit="the figures' artists are still built on the main thread (the render is in a worker): "
+        "164-250 ms at load 5-12, 308-601 with the render on the main thread (back to back)",
     )
     elevation = d.timeseries.elevation
     s.check(
