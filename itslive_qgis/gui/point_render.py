@@ -15,7 +15,8 @@ worker thread instead:
   axes then put back in the layout), so the hover and click hit tests agree with the bars on
   screen; the figure's ``draw_event`` callbacks are then called (listeners that wait for the
   velocity plot's draw, gui/point_elevation.py);
-* requests that arrive while a render runs are coalesced into one render of the latest state.
+* requests that arrive while a render runs are coalesced into one render of the latest state;
+  requests while the widget is hidden (a resize in another tab of the dock) wait until it shows.
 
 Why hand-written: matplotlib has no asynchronous renderer (its ``draw_idle`` defers a draw to the
 same thread's event loop). The worker is one thread for all canvases: its fonts stay in
@@ -120,6 +121,7 @@ class BackgroundCanvas(FigureCanvasQTAgg):
     _again = False  # a request came while a job ran
     _shown = -1  # number of the job whose image is painted (-1: the Agg buffer's)
     _image = None
+    _hidden_stale = False  # a render was asked for while the widget was hidden
     #: renders done in the worker, and the last one's failure (for tests and the bench)
     background_renders = 0
     last_error = None
@@ -133,6 +135,9 @@ class BackgroundCanvas(FigureCanvasQTAgg):
     def draw_idle(self):
         """Render the current figure in the worker thread (coalesced); returns at once."""
         if self._delivery is None:  # during the base class's __init__
+            return
+        if not self.isVisible():  # e.g. resized in a hidden tab: rendered when shown (showEvent)
+            self._hidden_stale = True
             return
         if self._running is not None:
             self._again = True
@@ -148,6 +153,12 @@ class BackgroundCanvas(FigureCanvasQTAgg):
             return
         self._running = _Job(self._jobs, data, figure.dpi, tuple(figure.get_size_inches()), self._delivery)
         _worker().submit(self._running)
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self._hidden_stale:
+            self._hidden_stale = False
+            self.draw_idle()
 
     def rendering(self) -> bool:
         """True while a background render runs or is asked for."""

@@ -14,15 +14,18 @@ def test_the_interval_is_short_while_tasks_or_holders_run_and_restored_after(qgi
     from itslive_qgis.tasks import gil
     from itslive_qgis.tasks.base import CallableTask, start
 
+    manager = QgsApplication.taskManager()
+    gil.follow_tasks()
+    # earlier tests' tasks and the plugin's warm-up thread (a holder) end first: then none holds it
+    wait_until(lambda: manager.countActiveTasks() == 0 and gil.holders() == 0, 180)
     default = sys.getswitchinterval()
-    assert default > gil.FAST_INTERVAL_S and gil.holders() == 0
+    assert default > gil.FAST_INTERVAL_S
     with gil.shared():
         with gil.shared():  # nested holders: one change
             assert sys.getswitchinterval() == gil.FAST_INTERVAL_S
         assert sys.getswitchinterval() == gil.FAST_INTERVAL_S
     assert sys.getswitchinterval() == default and gil.holders() == 0
 
-    gil.follow_tasks()
     release, seen = threading.Event(), []
 
     def work(_progress):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 from matplotlib.backend_bases import MouseEvent
@@ -96,3 +98,18 @@ def test_requests_during_a_render_are_coalesced_and_the_legend_fits(plot):
     assert box.x0 >= 0 and box.x1 <= plot.figure.bbox.width, (box, plot.figure.bbox.width)
     texts = [t.get_text() for t in plot.ax.get_legend().get_texts()]
     assert any(LONG_LABELS[1] in t for t in texts)
+
+
+def test_a_hidden_figure_is_rendered_when_it_shows_not_before(plot):
+    wait_until(lambda: not plot.render_pending())
+    before = plot.canvas.background_renders
+    plot.canvas.hide()
+    plot.canvas.resize(600, 400)  # what a hidden tab's canvas gets when the dock changes width
+    plot.canvas.draw_idle()
+    assert not plot.render_pending()
+    end = time.monotonic() + 0.5
+    wait_until(lambda: time.monotonic() > end)  # the event loop runs: nothing is rendered meanwhile
+    assert plot.canvas.background_renders == before  # no work for a figure nobody sees
+    plot.canvas.show()
+    wait_until(lambda: plot.canvas.background_renders == before + 1 and not plot.render_pending())
+    assert (plot.canvas._image.width(), plot.canvas._image.height()) == (600, 400)
