@@ -245,7 +245,7 @@ def is_problem(entry) -> bool:
     if entry["level"] < int(Qgis.MessageLevel.Warning):
         return False
     # the desktop's own start-up chatter, not the plugin's (no network in the sandbox)
-    offline = entry["tag"] == "Network" and "not found" in text
+    offline = entry["tag"] in ("Network", "Réseau") and "not found" in text  # the tag is translated
     return not offline and not any(word in text for word in ("Open Sans", "font", "Font"))
 
 
