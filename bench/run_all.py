@@ -23,6 +23,7 @@ BENCHMARKS = (
     "bench_seasonal",
     "bench_gp",
     "bench_animation",
+    "bench_point_render",
 )
 
 

@@ -9,7 +9,7 @@
       <translation> (ou donnez deux rasters VX et VY)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="304" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="328" />
       <source> (inverted ± 1σ)</source>
       <translation> (inversion ± 1σ)</translation>
     </message>
@@ -49,9 +49,14 @@
       <translation>(utiliser l'emprise ci-dessus)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="534" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="547" />
       <source>, {:.0f} m from the click</source>
       <translation>, à {:.0f} m du clic</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/loader.py" line="68" />
+      <source>1/yr</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="292" />
@@ -59,7 +64,7 @@
       <translation>cycle de répétition de 91 jours</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="90" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="119" />
       <source>; lines: height change dh at the point's cell (right axis)</source>
       <translation>; lignes : variation d'altitude dh dans la cellule du point (axe de droite)</translation>
     </message>
@@ -160,7 +165,7 @@ OUTPUT : une LineStringM de l'extrémité amont à l'extrémité aval, M = dista
       <translation>En travers de la ligne</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="310" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="323" />
       <source>Active layer (subset or inversion file)</source>
       <translation>Couche active (fichier d'extrait ou d'inversion)</translation>
     </message>
@@ -265,7 +270,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Polygones de la zone (facultatif, à la place de l'emprise)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="328" />
+      <location filename="../itslive_qgis/layers/loader.py" line="344" />
       <source>Arrows from vx/vy drawn by the mesh layer (MDAL), sized by speed.</source>
       <translation>Flèches tracées à partir de vx/vy par la couche maillage (MDAL), dimensionnées selon la vitesse.</translation>
     </message>
@@ -310,7 +315,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Fond de carte : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="343" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="356" />
       <source>Baseline (date_dt)</source>
       <translation>Intervalle entre images (date_dt)</translation>
     </message>
@@ -335,7 +340,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Image d'aperçu — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="39" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="41" />
       <source>Browse...</source>
       <translation>Parcourir...</translation>
     </message>
@@ -365,7 +370,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>SCR de la grille de vitesse (seulement si le fichier n'en indique pas)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="242" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="254" />
       <source>CSV files (*.csv)</source>
       <translation>Fichiers CSV (*.csv)</translation>
     </message>
@@ -445,7 +450,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche de lignes (LINE).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="64" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="66" />
       <source>Choose a line layer.</source>
       <translation>Choisissez une couche de lignes.</translation>
     </message>
@@ -470,7 +475,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez un fichier d'extrait (téléchargez-en un d'abord) ou indiquez l'URL d'un cube de données.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="87" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="89" />
       <source>Choose a velocity dataset.</source>
       <translation>Choisissez un jeu de vitesses.</translation>
     </message>
@@ -495,12 +500,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche raster d'épaisseur de glace.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="73" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="75" />
       <source>Choose an outline (polygon) layer.</source>
       <translation>Choisissez une couche de contours (polygones).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="311" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="324" />
       <source>Clear</source>
       <translation>Effacer</translation>
     </message>
@@ -510,7 +515,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cliquez sur un glacier : son historique de vitesse ITS_LIVE s'affiche dans le panneau ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="278" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="302" />
       <source>Click on the map to plot the velocity history of a point</source>
       <translation>Cliquez sur la carte pour tracer l'historique de vitesse d'un point</translation>
     </message>
@@ -620,7 +625,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="309" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="322" />
       <source>Datacubes (network)</source>
       <translation>Cubes de données (réseau)</translation>
     </message>
@@ -630,7 +635,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Date</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="285" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="309" />
       <source>Date (acquisition interval of each image pair)</source>
       <translation>Date (intervalle d'acquisition de chaque paire d'images)</translation>
     </message>
@@ -847,7 +852,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter le graphique des statistiques du glacier</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="253" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="265" />
       <source>Export the plot (PNG)</source>
       <translation>Exporter le graphique (PNG)</translation>
     </message>
@@ -862,7 +867,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter le graphique du profil</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="242" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="254" />
       <source>Export the time series (CSV)</source>
       <translation>Exporter la série temporelle (CSV)</translation>
     </message>
@@ -1229,7 +1234,7 @@ SOURCE : les granules ATL06 (INPUT, ou la recherche CMR), ou le service à la de
 Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for NASA's ICESat-2 photon-counting laser altimeter, Remote Sens. Environ. 233, 111352, doi:10.1016/j.rse.2019.111352.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="84" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="113" />
       <source>ICESat-2 h_li (m)</source>
       <translation>h_li ICESat-2 (m)</translation>
     </message>
@@ -1244,7 +1249,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Altitudes ICESat-2 (ATL06)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="86" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="115" />
       <source>ICESat-2 heights within {:.0f} m of each point: {} segment(s)</source>
       <translation>Altitudes ICESat-2 à moins de {:.0f} m de chaque point : {} segment(s)</translation>
     </message>
@@ -1259,12 +1264,12 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>INPUT : donnez un extrait, le chemin ou l'URL d'un cube de données, ou un résultat d'inversion.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="149" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="151" />
       <source>INPUT: {} is a folder: choose {}.</source>
       <translation>INPUT : {} est un dossier : choisissez {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="159" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="161" />
       <source>INPUT: {} {}: choose {}.</source>
       <translation>INPUT : {} {} : choisissez {}.</translation>
     </message>
@@ -1294,7 +1299,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Composite annuel ITS_LIVE au point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="193" />
+      <location filename="../itslive_qgis/layers/loader.py" line="209" />
       <source>ITS_LIVE composite — {}</source>
       <translation>Composite ITS_LIVE — {}</translation>
     </message>
@@ -1304,7 +1309,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Emprises des cubes de données ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="189" />
+      <location filename="../itslive_qgis/layers/loader.py" line="205" />
       <source>ITS_LIVE flux divergence — {}</source>
       <translation>ITS_LIVE divergence du flux — {}</translation>
     </message>
@@ -1314,12 +1319,12 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Vitesses ITS_LIVE des glaciers et des calottes polaires</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="165" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="227" />
       <source>ITS_LIVE height change at the point</source>
       <translation>ITS_LIVE : changement d'altitude au point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="187" />
+      <location filename="../itslive_qgis/layers/loader.py" line="203" />
       <source>ITS_LIVE inversion — {}</source>
       <translation>ITS_LIVE inversion — {}</translation>
     </message>
@@ -1329,7 +1334,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Carte ITS_LIVE — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="191" />
+      <location filename="../itslive_qgis/layers/loader.py" line="207" />
       <source>ITS_LIVE mosaic — {}</source>
       <translation>ITS_LIVE mosaïque — {}</translation>
     </message>
@@ -1344,12 +1349,12 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Processus gaussien ITS_LIVE d'un point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="464" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="477" />
       <source>ITS_LIVE point inversion</source>
       <translation>Inversion ITS_LIVE en un point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="195" />
+      <location filename="../itslive_qgis/layers/loader.py" line="211" />
       <source>ITS_LIVE result — {}</source>
       <translation>ITS_LIVE résultat — {}</translation>
     </message>
@@ -1369,22 +1374,22 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Mosaïque statique de vitesse ITS_LIVE (gris, hors ligne)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="188" />
+      <location filename="../itslive_qgis/layers/loader.py" line="204" />
       <source>ITS_LIVE strain rates — {}</source>
       <translation>ITS_LIVE vitesses de déformation — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="190" />
+      <location filename="../itslive_qgis/layers/loader.py" line="206" />
       <source>ITS_LIVE subset — {}</source>
       <translation>ITS_LIVE extrait — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="138" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="143" />
       <source>ITS_LIVE time series at {:.6g}, {:.6g}</source>
       <translation>Série temporelle ITS_LIVE en {:.6g}, {:.6g}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="192" />
+      <location filename="../itslive_qgis/layers/loader.py" line="208" />
       <source>ITS_LIVE tracks — {}</source>
       <translation>ITS_LIVE trajectoires — {}</translation>
     </message>
@@ -1491,7 +1496,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inversion</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="478" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="491" />
       <source>Inversion failed: {}</source>
       <translation>Échec de l'inversion : {}</translation>
     </message>
@@ -1526,7 +1531,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>LINE : la première entité a {} parties ; utilisez une ligne simple (éclatez-la d'abord).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="367" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="482" />
       <source>Landsat {}</source>
       <translation>Landsat {}</translation>
     </message>
@@ -1601,7 +1606,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Échelle de longueur pour la méthode logarithmique (mètres)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="55" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="57" />
       <source>Line (first or selected feature)</source>
       <translation>Ligne (première entité ou entité sélectionnée)</translation>
     </message>
@@ -1666,12 +1671,12 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Chargement du granule de la paire d'images</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="217" />
+      <location filename="../itslive_qgis/layers/loader.py" line="233" />
       <source>Loading {}</source>
       <translation>Chargement de {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="263" />
+      <location filename="../itslive_qgis/layers/loader.py" line="279" />
       <source>Loading {} was cancelled.</source>
       <translation>Le chargement de {} a été annulé.</translation>
     </message>
@@ -1825,12 +1830,17 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun segment ICESat-2 dans l'emprise et les dates ({}) : élargissez l'EXTENT ou les dates, ou désactivez QUALITY_ONLY.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="147" />
+      <source>No ICESat-2 segment within {:.0f} m of the clicked point(s)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/base.py" line="284" />
       <source>No ITS_LIVE datacube or file at {} ({}): check the path.</source>
       <translation>Aucun datacube ITS_LIVE ni fichier à {} ({}) : vérifiez le chemin.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_composite.py" line="87" />
+      <location filename="../itslive_qgis/gui/point_composite.py" line="88" />
       <source>No annual composite for the point: {}</source>
       <translation>Pas de composite annuel pour le point : {}</translation>
     </message>
@@ -1845,7 +1855,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucune entité de {} n'est sélectionnée.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="335" />
+      <location filename="../itslive_qgis/layers/loader.py" line="351" />
       <source>No flow arrows for {}: {}</source>
       <translation>Pas de flèches d'écoulement pour {} : {}</translation>
     </message>
@@ -1995,7 +2005,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Contour : {} polygone(s) reprojeté(s) en {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="56" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="58" />
       <source>Outlines (polygons)</source>
       <translation>Contours (polygones)</translation>
     </message>
@@ -2015,7 +2025,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Image PNG (*.png);;Document PDF (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="253" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="265" />
       <source>PNG images (*.png)</source>
       <translation>Images PNG (*.png)</translation>
     </message>
@@ -2069,7 +2079,7 @@ Une particule s'arrête à sa dernière position pourvue de données lorsqu'elle
 OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier sommet au point de départ ; M = jours écoulés depuis le 1970-01-01 à chaque sommet (décroissant pour les trajectoires vers l'amont). Champs : seed_id (identifiant de l'entité du point de départ), start et end (dates-heures : premier et dernier instant de la trajectoire), direction, stop_reason. Pour l'animer avec le contrôleur temporel, réglez le mode temporel de la couche sur des champs séparés pour la date/heure de début et de fin, avec start et end (la boîte à outils le fait lorsqu'elle charge la couche).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="304" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="317" />
       <source>Pick a point on the map</source>
       <translation>Choisir un point sur la carte</translation>
     </message>
@@ -2084,12 +2094,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Les pixels dont la v_error est plus grande sont masqués (MAX_V_ERROR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="491" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="504" />
       <source>Plotting needs matplotlib: install python3-matplotlib (or pip install matplotlib).</source>
       <translation>Le tracé nécessite matplotlib : installez python3-matplotlib (ou pip install matplotlib).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="323" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="336" />
       <source>Point</source>
       <translation>Point</translation>
     </message>
@@ -2099,7 +2109,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Série en un point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="102" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="107" />
       <source>Preparing the time-series plot</source>
       <translation>Préparation du graphique de série temporelle</translation>
     </message>
@@ -2124,7 +2134,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Profil {} : {} échantillons</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="531" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="544" />
       <source>P{} {} px ({}, {})</source>
       <translation>P{} {} px ({}, {})</translation>
     </message>
@@ -2187,7 +2197,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Lecture des composites annuels de la zone (années de la fenêtre temporelle ; les filtres de paires ne s'appliquent pas)...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="143" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="148" />
       <source>Reading the image pairs under the point...</source>
       <translation>Lecture des paires d'images sous le point...</translation>
     </message>
@@ -2222,7 +2232,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Poids de régularisation (0 = automatique, validation croisée)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="371" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="384" />
       <source>Regularisation weight lambda; larger is smoother. 0 = chosen by cross-validation over images.</source>
       <translation>Poids de régularisation lambda ; plus il est grand, plus la série est lisse. 0 = choisi par validation croisée sur les images.</translation>
     </message>
@@ -2277,17 +2287,17 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Robuste aux valeurs aberrantes (Huber, écrêtage)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="53" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="55" />
       <source>Run glacier statistics</source>
       <translation>Calculer les statistiques du glacier</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="33" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="35" />
       <source>Run on a velocity dataset</source>
       <translation>Calculer sur un jeu de vitesses</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="51" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="53" />
       <source>Run profile</source>
       <translation>Calculer le profil</translation>
     </message>
@@ -2297,7 +2307,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Calcul sur {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="104" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="106" />
       <source>Running {}...</source>
       <translation>Exécution de {}...</translation>
     </message>
@@ -2322,12 +2332,12 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Échantillonnage de {} tous les {} m le long d'une ligne de {} sommets</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="322" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="335" />
       <source>Satellite</source>
       <translation>Satellite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="322" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="335" />
       <source>Satellite (one point) / point</source>
       <translation>Satellite (un point) / point</translation>
     </message>
@@ -2377,12 +2387,12 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Entités sélectionnées uniquement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="369" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="484" />
       <source>Sentinel-{}</source>
       <translation>Sentinel-{}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="331" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="344" />
       <source>Show</source>
       <translation>Afficher</translation>
     </message>
@@ -2452,7 +2462,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>SlideRule : ATL06-SR à partir des photons ATL03 (atl06p, en ligne ; les altitudes ne sont pas des h_li)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="380" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="393" />
       <source>Smoothing</source>
       <translation>Lissage</translation>
     </message>
@@ -2467,7 +2477,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Source</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="380" />
+      <location filename="../itslive_qgis/layers/loader.py" line="396" />
       <source>Source file: {}</source>
       <translation>Fichier source : {}</translation>
     </message>
@@ -2477,7 +2487,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="319" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="332" />
       <source>Speed v</source>
       <translation>Vitesse v</translation>
     </message>
@@ -2643,7 +2653,7 @@ START_YEAR, END_YEAR : les couches annuelles gardées (incluses). VARIABLES : s�
 Référence : Gardner, A. S. et al., ITS_LIVE global glacier velocity data in near real time, doi:10.5194/egusphere-2025-392.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="122" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="127" />
       <source>The active layer is not a subset or inversion file (.nc or .zarr): select one.</source>
       <translation>La couche active n'est pas un fichier d'extrait ou d'inversion (.nc ou .zarr) : sélectionnez-en un.</translation>
     </message>
@@ -2769,7 +2779,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>La couche {} « {} » ne peut pas être lue comme fichier raster ({}) : enregistrez-la d'abord en GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="341" />
+      <location filename="../itslive_qgis/layers/loader.py" line="357" />
       <source>Thinned arrows of the first time step (MDAL found no vx/vy vector pair).</source>
       <translation>Flèches éclaircies du premier pas de temps (MDAL n'a trouvé aucune paire vectorielle vx/vy).</translation>
     </message>
@@ -2858,12 +2868,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>heure UTC du segment</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="244" />
+      <location filename="../itslive_qgis/layers/loader.py" line="260" />
       <source>Unexpected error while loading {}: {}</source>
       <translation>Erreur inattendue lors du chargement de {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="383" />
+      <location filename="../itslive_qgis/layers/loader.py" line="399" />
       <source>Variable: {} ({}), units: {}</source>
       <translation>Variable : {} ({}), unités : {}</translation>
     </message>
@@ -2896,7 +2906,7 @@ HOVMOLLER (GeoTIFF facultatif) : un raster distance x temps de v_along (m/yr) : 
 Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoulement avec itslive:flowline.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="46" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="48" />
       <source>Velocity dataset</source>
       <translation>Jeu de vitesses</translation>
     </message>
@@ -2906,7 +2916,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>Jeu de données de vitesse (fichier NetCDF ou chemin d'un dossier .zarr ; vx, vy en m/yr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="109" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="111" />
       <source>Velocity datasets (*.nc *.zarr .zmetadata)</source>
       <translation>Jeux de vitesses (*.nc *.zarr .zmetadata)</translation>
     </message>
@@ -2951,7 +2961,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>Fichier {} écrit, mais son chargement a échoué : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="246" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="258" />
       <source>Wrote {}</source>
       <translation>Fichier écrit : {}</translation>
     </message>
@@ -3016,7 +3026,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>et raster vy (m/yr, nord de la grille)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_composite.py" line="107" />
+      <location filename="../itslive_qgis/gui/point_composite.py" line="110" />
       <source>annual composite (± 1σ)</source>
       <translation>composite annuel (± 1σ)</translation>
     </message>
@@ -3056,7 +3066,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>annulé</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="157" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="159" />
       <source>cannot be read</source>
       <translation>ne peut pas être lu</translation>
     </message>
@@ -3066,7 +3076,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>différences centrées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="327" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="340" />
       <source>colour pairs by</source>
       <translation>colorer les paires par</translation>
     </message>
@@ -3076,7 +3086,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>terminées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_composite.py" line="107" />
+      <location filename="../itslive_qgis/gui/point_composite.py" line="110" />
       <source>composite seasonal model</source>
       <translation>modèle saisonnier du composite</translation>
     </message>
@@ -3091,7 +3101,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>cuda</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="38" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="40" />
       <source>datacube (.zarr), subset or inversion (.nc); vx, vy in m/yr</source>
       <translation>cube de données (.zarr), extrait ou inversion (.nc) ; vx, vy en m/an</translation>
     </message>
@@ -3121,7 +3131,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>vide = CMR de la NASA (https://cmr.earthdata.nasa.gov)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="329" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="342" />
       <source>error bars</source>
       <translation>barres d'erreur</translation>
     </message>
@@ -3146,7 +3156,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>trace au sol gt1l..gt3r</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="137" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="199" />
       <source>height change dh (m)</source>
       <translation>variation d'altitude dh (m)</translation>
     </message>
@@ -3156,12 +3166,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>vitesse de la glace (m/an)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="298" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="322" />
       <source>image pair (bar = acquisition interval)</source>
       <translation>paire d'images (barre = intervalle d'acquisition)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="351" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="364" />
       <source>inverted series, step</source>
       <translation>série inversée, pas</translation>
     </message>
@@ -3176,12 +3186,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>est un raster GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="155" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="157" />
       <source>is a text file (CSV or similar)</source>
       <translation>est un fichier texte (CSV ou semblable)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="154" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="156" />
       <source>is empty (0 bytes)</source>
       <translation>est vide (0 octet)</translation>
     </message>
@@ -3191,7 +3201,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>n'est pas un fichier NetCDF</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="156" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="158" />
       <source>is not a NetCDF, GeoTIFF or GeoPackage file</source>
       <translation>n'est pas un fichier NetCDF, GeoTIFF ni GeoPackage</translation>
     </message>
@@ -3199,6 +3209,11 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="185" />
       <source>logarithmic strain, L = {} m</source>
       <translation>déformation logarithmique, L = {} m</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/layers/loader.py" line="66" />
+      <source>m/yr</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="199" />
@@ -3299,7 +3314,7 @@ Convention de signe (celle de itslive:fluxdivergence) : dynamic_dhdt = -flux_div
 DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté par interpolation bilinéaire sur la grille du flux si les grilles diffèrent). FLUX_DIVERGENCE : le NetCDF écrit par itslive:fluxdivergence (dynamic_dhdt, dynamic_dhdt_error ; un axe temporel est moyenné). OUTPUT : NetCDF CF avec residual_dhdt, residual_dhdt_sigma, dhdt_observed et dynamic_dhdt, et la convention de signe dans ses attributs.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="360" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="373" />
       <source>robust</source>
       <translation>robuste</translation>
     </message>
@@ -3329,7 +3344,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>la couche d'altitudes</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="341" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="354" />
       <source>to</source>
       <translation>à</translation>
     </message>
@@ -3344,7 +3359,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>v (m/an) — paire {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="376" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="389" />
       <source>weight pairs by their errors</source>
       <translation>pondérer les paires par leurs erreurs</translation>
     </message>
@@ -3359,7 +3374,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} (m/an)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_figure.py" line="32" />
+      <location filename="../itslive_qgis/gui/point_figure.py" line="33" />
       <source>{} (m/yr) from ITS_LIVE image pairs</source>
       <translation>{} (m/an) des paires d'images ITS_LIVE</translation>
     </message>
@@ -3384,17 +3399,17 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} et {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_figure.py" line="36" />
+      <location filename="../itslive_qgis/gui/point_figure.py" line="37" />
       <source>{} at {}</source>
       <translation>{} en {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="310" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="331" />
       <source>{} at {} point(s): {} image pairs</source>
       <translation>{} en {} point(s) : {} paires d'images</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_figure.py" line="37" />
+      <location filename="../itslive_qgis/gui/point_figure.py" line="38" />
       <source>{} at {} points</source>
       <translation>{} en {} points</translation>
     </message>
@@ -3419,7 +3434,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} cube(s) de données couvre(nt) l'emprise.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="98" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="100" />
       <source>{} failed: {}</source>
       <translation>Échec de {} : {}</translation>
     </message>
@@ -3534,7 +3549,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} cube(s) sélectionné(s) absent(s) du catalogue, désélectionné(s) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="429" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="442" />
       <source>{} series, {} image pairs ({} objects read)</source>
       <translation>{} série(s), {} paires d'images ({} objets lus)</translation>
     </message>
@@ -3544,7 +3559,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} pas de {:g} jours, du {} au {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="388" />
+      <location filename="../itslive_qgis/layers/loader.py" line="404" />
       <source>{} time steps from {} to {}</source>
       <translation>{} pas de temps du {} au {}</translation>
     </message>
@@ -3564,7 +3579,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} — {} (environ {:.0f} Mio)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="189" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="213" />
       <source>{} → {} (baseline {:.1f} days)
 {} {:.0f}{} m/yr, satellites {}/{}
 {}</source>

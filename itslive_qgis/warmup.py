@@ -55,8 +55,18 @@ def start() -> bool:
     if _started.is_set():
         return False
     _started.set()
-    threading.Thread(target=warm, name="itslive-warm-up", daemon=True).start()
+    from .tasks import gil
+
+    gil.follow_tasks()  # while tasks run, the main thread gets the GIL in short slices (tasks/gil.py)
+    threading.Thread(target=_warm_sharing, name="itslive-warm-up", daemon=True).start()
     return True
+
+
+def _warm_sharing() -> None:
+    from .tasks import gil
+
+    with gil.shared():  # the main thread's slots wait less for the GIL meanwhile
+        warm()
 
 
 def warm() -> dict[str, float | None]:

@@ -96,7 +96,7 @@ def _extend_legend(ax) -> None:
     """The plot's legend (below the axes) with the composite's two symbols added."""
     from matplotlib.lines import Line2D
 
-    from .timeseries_plot import LEGEND_DROP
+    from .timeseries_plot import legend_below
 
     legend = ax.get_legend()
     if legend is None:
@@ -108,5 +108,4 @@ def _extend_legend(ax) -> None:
         Line2D([], [], ls="--", lw=1.2, color="#666666"),
     ]
     labels += [tr("annual composite (± 1σ)"), tr("composite seasonal model")]
-    ax.legend(handles, labels, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -LEGEND_DROP), ncol=2,
-              frameon=False)  # fmt: skip
+    legend_below(ax, handles, labels)

@@ -47,17 +47,17 @@ class ElevationPlot:
     """A small matplotlib figure for h_li (m) against time."""
 
     def __init__(self, parent=None):
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
         from matplotlib.figure import Figure
 
-        # fixed margins, the velocity plot's left edge (one time axis above the other), not
-        # constrained layout (its tight-bbox pass doubled each draw: issue 13, the UI never stalls)
+        from .point_render import BackgroundCanvas
+
+        # constrained layout: the draw, layout included, runs in the render worker (point_render.py)
         self.figure = Figure(figsize=(7.0, 2.2), dpi=100, layout="constrained")
-        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas = BackgroundCanvas(self.figure)  # rendered in a worker thread
         self.canvas.mpl_connect("resize_event", lambda _event: self.place())
         from .timeseries_plot import single_shot
 
-        self._render_timer = single_shot(self.canvas, self.canvas.draw)
+        self._render_timer = single_shot(self.canvas, self.canvas.draw_idle)
         self.canvas.setObjectName("itslive_elevation_plot")
         if parent is not None:
             self.canvas.setParent(parent)
@@ -89,8 +89,12 @@ class ElevationPlot:
         project = project or QgsProject.instance()
         if self._key(points, xlim, project) == self.drawn_key:
             return  # nothing it shows has changed: no redraw (each one is a main-thread figure draw)
+        from .timeseries_plot import clear_artists
+
         ax = self.ax
-        ax.clear()
+        clear_artists(ax)  # not ax.clear(): it rebuilt every tick and spine, on the main thread
+        ax.set_axis_on()
+        ax.tick_params(axis="y", left=True, labelleft=True)
         self.counts = []
         for p in points:
             if p.click is None:
@@ -102,6 +106,8 @@ class ElevationPlot:
                 ax.errorbar(
                     days, h, yerr=sigma, fmt="o", ms=3, color=p.colour, ecolor=p.colour, elinewidth=0.6
                 )
+        ax.relim()  # the y limits from this drawing's heights only
+        ax.autoscale_view(scalex=False)
         ax.set_xlim(*xlim)
         ax.xaxis_date()
         ax.set_ylabel(tr("ICESat-2 h_li (m)"), fontsize=8)
@@ -112,21 +118,41 @@ class ElevationPlot:
         if self._draw_height_change(points, xlim, project):
             title += tr("; lines: height change dh at the point's cell (right axis)")
             if not sum(self.counts):  # no heights: no empty left axis beside the height change
-                ax.set_yticks([])
+                ax.tick_params(axis="y", left=False, labelleft=False)
                 ax.set_ylabel("")
         ax.set_title(title, fontsize=8, y=1.0)  # y given: no tight-bbox pass to place it
+        self.drawn_key = self._key(points, xlim, project)
+        if not self._show_or_hide(points, project):
+            return
         self.place()
         self._render_timer.start(RENDER_DELAY_MS)
-        self.drawn_key = self._key(points, xlim, project)
+
+    def _show_or_hide(self, points, project) -> bool:
+        """Hide the plot when it has nothing to show; True when it is shown (and must be drawn).
+
+        No ICESat-2 layer and no height change: hidden (the velocity plot gets the room). ICESat-2
+        layers but no segment near any point: a sentence, not an empty axis.
+        """
+        if sum(self.counts) or any(self.dh_counts):
+            self.canvas.setVisible(True)
+            return True
+        if not points or not height_layers(project):
+            self.canvas.setVisible(False)
+            return False
+        from .timeseries_plot import clear_artists
+
+        ax = self.ax
+        clear_artists(ax)
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, tr("No ICESat-2 segment within {:.0f} m of the clicked point(s)").format(RADIUS_M),
+                transform=ax.transAxes, ha="center", va="center", color="#666666", fontsize=8)  # fmt: skip
+        self.canvas.setVisible(True)
+        return True
 
     def _key(self, points, xlim, project) -> tuple:
         """What a drawing depends on: clicks and colours, the time axis, the height layers, the reads."""
         clicks = tuple((p.colour, None if p.click is None else _series_key(p.click, ())) for p in points)
-        layers = tuple(
-            (layer.id(), layer.featureCount())
-            for layer in project.mapLayers().values()
-            if isinstance(layer, QgsVectorLayer) and {"h_li", "time"} <= set(layer.fields().names())
-        )
+        layers = tuple((layer.id(), layer.featureCount()) for layer in height_layers(project))
         reads = tuple((key, value is not None) for key, value in self.dh_cache.items())
         return clicks, tuple(xlim), layers, tuple(candidate_sources(project)), reads
 
@@ -212,7 +238,8 @@ class ElevationPlot:
     def busy(self) -> bool:
         """True while a height-change read is running or a redraw is scheduled."""
         scheduled = self.timer is not None and self.timer.isActive()
-        return bool(self.tasks) or scheduled or self._render_timer.isActive()
+        rendering = self._render_timer.isActive() or self.canvas.rendering()
+        return bool(self.tasks) or scheduled or rendering
 
     def shutdown(self) -> None:
         if self.timer is not None:
@@ -224,13 +251,20 @@ class ElevationPlot:
         self.tasks.clear()
 
 
+def height_layers(project: QgsProject) -> list[QgsVectorLayer]:
+    """The project's ICESat-2 height layers (vector layers with ``h_li`` and ``time`` fields)."""
+    return [
+        layer
+        for layer in project.mapLayers().values()
+        if isinstance(layer, QgsVectorLayer) and {"h_li", "time"} <= set(layer.fields().names())
+    ]
+
+
 def heights_near(project: QgsProject, click, radius_m: float = RADIUS_M):
     """(days since 1970, h_li m, h_li_sigma m) of segments within ``radius_m`` of ``click`` (x, y, crs)."""
     x, y, crs = click
     days, heights, sigmas = [], [], []
-    for layer in project.mapLayers().values():
-        if not isinstance(layer, QgsVectorLayer) or not {"h_li", "time"} <= set(layer.fields().names()):
-            continue
+    for layer in height_layers(project):
         to_layer = QgsCoordinateTransform(crs, layer.crs(), project)
         centre = to_layer.transform(QgsPointXY(x, y))
         if layer.crs().isGeographic():
@@ -304,6 +338,7 @@ def attach_elevation_plot(panel, slot):
     from qgis.PyQt.QtCore import QTimer
 
     plot = ElevationPlot(panel)
+    plot.canvas.setVisible(False)  # shown once a point has heights (or ICESat-2 layers) to show
     slot.addWidget(plot.canvas)
     panel.elevation = plot
     plot.on_series = lambda: schedule_elevation(panel)

@@ -2,10 +2,13 @@
 
 Without this, "Animated" runs the project's default 1-hour frames from whatever range the
 controller had. A time-dependent result sets the project's temporal range and frame step to its
-own steps, aligned to the step edges, and leaves the navigation animated at the first step.
+own steps, aligned to the step edges, and leaves the navigation animated at the first step with data; a
+result on the grid the navigation already shows leaves its current frame alone.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from qgis.core import Qgis, QgsDateTimeRange, QgsInterval, QgsProject, QgsTemporalNavigationObject
@@ -49,10 +52,21 @@ def show_time_grid(canvas, project: QgsProject, source) -> bool:
     settings.setTimeStepUnit(Qgis.TemporalUnit.Days)
     navigation = canvas.temporalController() if canvas is not None else None
     if isinstance(navigation, QgsTemporalNavigationObject):
-        # every change redraws the canvas: the frame first, then the mode, in separate turns
-        navigation.setFrameDuration(QgsInterval(step_days, Qgis.TemporalUnit.Days))
-        navigation.setTemporalExtents(extent)
-        navigation.setCurrentFrameNumber(first_frame_with_data(source))
+        # a result on the grid the navigation already shows (strain rates of the inversion on the
+        # map) keeps the user's frame: going back to the first step with data drew the new layer
+        # at a step where only part of the area had pairs (the scenario's strain screenshot)
+        # (the dates only: the desktop's temporal controller widget sets its own end inclusion)
+        shown = navigation.temporalExtents()
+        same_grid = (
+            shown.begin() == extent.begin()
+            and shown.end() == extent.end()
+            and math.isclose(navigation.frameDuration().days(), step_days, rel_tol=1e-9)
+        )
+        if not same_grid:
+            # every change redraws the canvas: the frame first, then the mode, in separate turns
+            navigation.setFrameDuration(QgsInterval(step_days, Qgis.TemporalUnit.Days))
+            navigation.setTemporalExtents(extent)
+            navigation.setCurrentFrameNumber(first_frame_with_data(source))
         if navigation.navigationMode() != Qgis.TemporalNavigationMode.Animated:
             navigation.setNavigationMode(Qgis.TemporalNavigationMode.Animated)
     return True

@@ -58,13 +58,14 @@ class SeriesPlot:
     """
 
     def __init__(self, parent=None, on_hover=None, on_click=None):
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
         from matplotlib.figure import Figure
 
-        # constrained layout kept for now (its tight-bbox pass is ~115 ms of a ~190 ms draw):
-        # place_axes (fixed margins) is ready but moved the bars the granule tests click on
+        from .point_render import BackgroundCanvas
+
+        # constrained layout: its tight-bbox pass (~115 ms of a ~190 ms draw) runs in the render
+        # worker with the rest of the draw (gui/point_render.py), not on the main thread
         self.figure = Figure(figsize=(7.0, 4.2), dpi=100, layout="constrained")
-        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas = BackgroundCanvas(self.figure)
         if parent is not None:
             self.canvas.setParent(parent)
         self.ax = self.figure.add_subplot()
@@ -92,7 +93,7 @@ class SeriesPlot:
 
         self.entries, self.component = list(entries), component
         ax = self.ax
-        _empty(ax)
+        clear_artists(ax)
         self._bars = []
         by_point = colour_by == "point" or (colour_by == "auto" and len(entries) > 1)
         values_for_limits, inverted_for_limits = [], []
@@ -147,13 +148,13 @@ class SeriesPlot:
         self._render_timer.start(RENDER_DELAY_MS)
 
     def render_pending(self) -> bool:
-        """True while a requested render has not run yet."""
-        return self._render_timer.isActive()
+        """True while a requested render has not been painted yet."""
+        return self._render_timer.isActive() or self.canvas.rendering()
 
     def render_now(self) -> None:
-        """Render the figure (Agg) and have Qt paint it."""
+        """Render the figure (Agg, in the render worker) and have Qt paint it when done."""
         self._render_timer.stop()
-        self.canvas.draw()
+        self.canvas.draw_idle()
 
     def place(self) -> None:
         """Put the axes inside fixed margins that leave room for the labels and the legend below."""
@@ -326,10 +327,7 @@ class SeriesPlot:
             has_reg = entry.regular is not None
             label = entry.label + (tr(" (inverted ± 1σ)") if has_reg else "")
             handles.append(Line2D([], [], color=colour, lw=1.8 if has_reg else 3, label=label))
-        # below the axes, never over the data
-        ncol = 2 if len(handles) > 3 else 1
-        ax.legend(handles=handles, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -LEGEND_DROP),
-                  ncol=ncol, frameon=False)  # fmt: skip
+        legend_below(ax, handles, [h.get_label() for h in handles])  # never over the data
         title = tr("{} at {} point(s): {} image pairs")
         ax.set_title(
             title.format(component_label(component), len(entries), self.pair_count()), fontsize=9, y=1.0
@@ -364,6 +362,31 @@ class SeriesPlot:
 MARGINS_IN = {"left": 0.78, "right": 0.2, "top": 0.32, "bottom": 0.5}
 #: the legend's anchor below the axes, in axes heights (``bbox_to_anchor=(0.5, -LEGEND_DROP)``)
 LEGEND_DROP = 0.16
+
+
+def legend_below(ax, handles, labels) -> None:
+    """The legend under the axes, inside the figure's width: two columns when they fit, else one,
+    else a smaller font (long labels, e.g. 'P2 EPSG:32622 X562 Y7668 px (4, 22), 78 m from the
+    click (inverted ± 1σ)', were cut at the figure's right edge)."""
+    figure = ax.figure
+    width = figure.bbox.width
+    key = (tuple(labels), round(width), figure.dpi)
+    tries = [(2, 7), (1, 7), (1, 6)] if len(handles) > 3 else [(1, 7), (1, 6)]
+    if key in _LEGEND_FITS:  # measured before (each redraw of the same points): no trial legends
+        tries = [_LEGEND_FITS[key]]
+    renderer = figure.canvas.get_renderer()
+    for ncol, size in tries:
+        legend = ax.legend(handles, labels, fontsize=size, loc="upper center", ncol=ncol, frameon=False,
+                           bbox_to_anchor=(0.5, -LEGEND_DROP))  # fmt: skip
+        if len(tries) == 1 or legend.get_window_extent(renderer).width <= 0.98 * width:
+            break
+    if len(_LEGEND_FITS) > 256:
+        _LEGEND_FITS.clear()
+    _LEGEND_FITS[key] = (ncol, size)
+
+
+#: (labels, figure width px, dpi) -> (columns, font size) of a legend that fits
+_LEGEND_FITS: dict[tuple, tuple[int, int]] = {}
 
 
 def place_axes(figure, ax, legend=None, margins: dict | None = None, right_axis: bool = False) -> None:
@@ -414,7 +437,7 @@ def fix_label_positions(
     ax.yaxis.set_label_coords(0.0, 0.5, ax.transAxes + ScaledTranslation(-y_offset_in, 0.0, scale))
 
 
-def _empty(ax) -> None:
+def clear_artists(ax) -> None:
     """Remove what was drawn on ``ax`` but keep its axes, ticks and locators.
 
     ``ax.clear()`` rebuilt every tick, spine and axis, and the next draw made their tick objects

@@ -53,6 +53,22 @@ PRIMARY_VARIABLES = {
 PROPERTY_PREFIX = "itslive/"
 #: short unit labels for layer names (ITS_LIVE files say "meter/year")
 UNIT_LABELS = {"meter/year": "m/yr", "meters/year": "m/yr", "m/y": "m/yr", "m yr-1": "m/yr", "1/year": "1/yr"}
+
+
+def unit_label(units: str) -> str:
+    """The short unit shown in layer names and legends, in the user's language.
+
+    ``meter/year`` -> ``m/yr`` (French: ``m/an``, the plot axes' unit too); ``1/year`` -> ``1/yr``
+    (``1/an``). Other units are shown as the file writes them. The files keep their CF units.
+    """
+    short = UNIT_LABELS.get(units.strip().lower(), units)
+    if short == "m/yr":
+        return tr("m/yr")
+    if short == "1/yr":
+        return tr("1/yr")
+    return short
+
+
 #: track M values outside this window (days since 1970-01-01: 1970-01-02 .. 2100) are not dates
 MIN_DATE_DAYS, MAX_DATE_DAYS = 1.0, 47_482.0
 MESSAGE_TAG = "ITS_LIVE"
@@ -292,7 +308,7 @@ def _primary_variable(source: ResultSource) -> VariableSource | None:
 
 def _raster_layer(source: ResultSource, variable: VariableSource) -> QgsRasterLayer:
     # short name with units; the long name (a formula for strain rates) goes to the metadata
-    units = UNIT_LABELS.get(variable.units.strip().lower(), variable.units)
+    units = unit_label(variable.units)
     name = f"{variable.name} ({units})" if units and units != "1" else variable.name  # CF "1": a count
     layer = QgsRasterLayer(variable.uri, name, "gdal")
     if not layer.isValid():
@@ -303,7 +319,7 @@ def _raster_layer(source: ResultSource, variable: VariableSource) -> QgsRasterLa
         for band in range(1, layer.bandCount() + 1):
             provider.setUserNoDataValue(band, ranges)
     style = style_for_variable(variable.name, variable.long_name)
-    apply_style(layer, style, value_range(style, variable), variable.units, variable.band)
+    apply_style(layer, style, value_range(style, variable), unit_label(variable.units), variable.band)
     if variable.is_temporal and variable.band == 1:
         temporal.set_band_ranges(layer, variable.band_start_days, variable.band_end_days)
         layer.setLegend(DatedRasterLegend(time_caption(source, variable)))

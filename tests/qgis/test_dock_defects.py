@@ -13,6 +13,7 @@ import pytest
 from qgis.core import (
     Qgis,
     QgsCoordinateReferenceSystem,
+    QgsDateTimeRange,
     QgsProject,
     QgsRasterLayer,
     QgsRectangle,
@@ -168,6 +169,16 @@ def test_defect4_a_result_sets_the_temporal_controller_to_its_steps(qgis_app, tm
         frame_range = nav.dateTimeRangeForFrameNumber(frame)
         assert frame_range.begin() == datetime_from_days(START_DAYS + frame * STEP_DAYS)
     assert project.timeSettings().timeStep() == STEP_DAYS
+    # a second result on the same grid (its strain rates) keeps the frame the user stepped to
+    shown = nav.temporalExtents()  # the desktop's controller widget sets it again, end included
+    nav.setTemporalExtents(QgsDateTimeRange(shown.begin(), shown.end(), True, True))
+    nav.setCurrentFrameNumber(2)
+    assert show_time_grid(canvas, project, inspect_result(write_inversion(tmp_path / "inv2.nc")))
+    assert nav.currentFrameNumber() == 2 and nav.totalFrameCount() == NT
+    # a result on another grid starts at its own first step
+    other = inspect_result(write_inversion(tmp_path / "inv3.nc", nt=NT + 2))
+    assert show_time_grid(canvas, project, other)
+    assert nav.currentFrameNumber() == 0 and nav.totalFrameCount() == NT + 2
 
 
 def test_defect6_short_names_dated_legends_and_primary_visible(qgis_app, tmp_path):

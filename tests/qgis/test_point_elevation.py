@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from qgis.core import QgsCoordinateReferenceSystem, QgsPointXY, QgsProject, QgsVectorLayer
+from qgis.PyQt.QtCore import QDateTime, Qt
 
 from tests.fixtures import atl06 as gen
 from tests.qgis.conftest import wait_until
@@ -105,3 +106,34 @@ def test_height_change_series_at_the_clicked_cell_on_the_same_time_axis(plugin, 
     finally:
         project.removeEntry(*SOURCES_ENTRY)
         project.removeMapLayer(layer.id())
+
+
+def test_no_icesat2_panel_without_heights_and_a_sentence_when_none_is_near(plugin, panel):
+    """No ICESat-2 layer: the heights plot is hidden (no empty '0 segment(s)' axis); a layer with no
+    segment near the point: a sentence instead of an empty axis."""
+    from qgis.core import QgsFeature, QgsGeometry
+
+    from itslive_qgis.gui.point_elevation import draw_elevation
+
+    assert not panel.elevation.canvas.isVisible()  # before any click
+    loaded = []
+    panel.seriesLoaded.connect(loaded.append)
+    panel.pick_point(QgsPointXY(*TRUNK_3413), QgsCoordinateReferenceSystem("EPSG:3413"))
+    wait_until(lambda: loaded and not panel.is_busy())
+    plot = panel.elevation
+    assert plot.counts == [0] * len(panel.points) and not plot.canvas.isVisible()
+    assert panel.plot.canvas.isVisible()
+    far = QgsVectorLayer("Point?crs=EPSG:3413&field=h_li:double&field=time:datetime", "far heights", "memory")
+    feature = QgsFeature(far.fields())
+    feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(TRUNK_3413[0] + 20_000.0, TRUNK_3413[1])))
+    feature.setAttributes([500.0, QDateTime(2020, 1, 1, 0, 0, 0, Qt.TimeSpec.UTC)])
+    far.dataProvider().addFeatures([feature])
+    QgsProject.instance().addMapLayer(far)
+    try:
+        draw_elevation(panel)
+        wait_until(lambda: not panel.is_busy())
+        assert plot.counts == [0] * len(panel.points)  # 20 km away: nothing within 500 m
+        assert plot.canvas.isVisible() and not plot.ax.axison
+        assert any("500 m" in text.get_text() for text in plot.ax.texts)
+    finally:
+        QgsProject.instance().removeMapLayer(far.id())
