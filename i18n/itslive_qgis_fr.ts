@@ -56,7 +56,7 @@
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="68" />
       <source>1/yr</source>
-      <translation type="unfinished" />
+      <translation>1/an</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_icesat2_heights.py" line="292" />
@@ -1832,7 +1832,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
     <message>
       <location filename="../itslive_qgis/gui/point_elevation.py" line="147" />
       <source>No ICESat-2 segment within {:.0f} m of the clicked point(s)</source>
-      <translation type="unfinished" />
+      <translation>Aucun segment ICESat-2 à moins de {:.0f} m du ou des points cliqués</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="284" />
@@ -3213,7 +3213,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
     <message>
       <location filename="../itslive_qgis/layers/loader.py" line="66" />
       <source>m/yr</source>
-      <translation type="unfinished" />
+      <translation>m/an</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="199" />
