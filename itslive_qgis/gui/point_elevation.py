@@ -39,6 +39,8 @@ MS_PER_DAY = 86_400_000.0
 SOURCES_ENTRY = ("itslive", "height_change_sources")
 #: the heights plot's margins (inches; smaller fonts than the velocity plot's, same left edge)
 ELEVATION_MARGINS_IN = {"top": 0.26, "bottom": 0.3}
+#: room kept right of both plots' axes for the height-change axis's ticks and label (inches)
+RIGHT_AXIS_IN = 0.55
 #: the heights plot waits for the velocity plot's draw, at most this long (ms)
 ELEVATION_FALLBACK_MS = 200
 
@@ -51,8 +53,10 @@ class ElevationPlot:
 
         from .point_render import BackgroundCanvas
 
-        # constrained layout: the draw, layout included, runs in the render worker (point_render.py)
-        self.figure = Figure(figsize=(7.0, 2.2), dpi=100, layout="constrained")
+        # no layout engine: the axes are put at the velocity axes' columns (:meth:`follow`), so a
+        # date is at the same screen column in both plots (each laid out on its own, they were
+        # 30-65 px apart); the draw itself runs in the render worker (point_render.py)
+        self.figure = Figure(figsize=(7.0, 2.2), dpi=100)
         self.canvas = BackgroundCanvas(self.figure)  # rendered in a worker thread
         self.canvas.mpl_connect("resize_event", lambda _event: self.place())
         from .timeseries_plot import single_shot
@@ -77,12 +81,31 @@ class ElevationPlot:
         self.drawn_key = None
         #: schedules the next redraw after the velocity plot's (attach_elevation_plot sets it)
         self.timer = None
+        #: the velocity axes' left and right edges, inches from their figure's left edge (follow)
+        self.columns_in: tuple[float, float] | None = None
+
+    def follow(self, velocity_ax) -> bool:
+        """Take the velocity axes' columns (as last rendered); True when they moved."""
+        box = velocity_ax.get_position()
+        width_in = velocity_ax.figure.get_size_inches()[0]
+        columns = (round(box.x0 * width_in, 3), round(box.x1 * width_in, 3))
+        moved, self.columns_in = columns != self.columns_in, columns
+        return moved
 
     def place(self) -> None:
-        """Fixed margins: the velocity plot's left edge; room for the right axis when there is one."""
+        """The velocity axes' columns (:meth:`follow`) and fixed top and bottom margins."""
         from .timeseries_plot import place_axes
 
-        place_axes(self.figure, self.ax, margins=ELEVATION_MARGINS_IN, right_axis=self.dh_ax is not None)
+        width_in, height_in = self.figure.get_size_inches()
+        if self.columns_in is None or width_in <= 0.5 or height_in <= 0.5:
+            place_axes(self.figure, self.ax, margins=ELEVATION_MARGINS_IN, right_axis=self.dh_ax is not None)
+            return
+        left, right = (c / width_in for c in self.columns_in)
+        bottom = ELEVATION_MARGINS_IN["bottom"] / height_in
+        top = 1.0 - ELEVATION_MARGINS_IN["top"] / height_in
+        for ax in (self.ax, self.dh_ax):
+            if ax is not None:
+                ax.set_position([left, bottom, max(right - left, 0.05), max(top - bottom, 0.05)])
 
     def draw(self, points, xlim, project: QgsProject | None = None) -> None:
         """Heights near each point (``PlottedPoint`` with ``click`` and ``colour``), on ``xlim``."""
@@ -154,7 +177,7 @@ class ElevationPlot:
         clicks = tuple((p.colour, None if p.click is None else _series_key(p.click, ())) for p in points)
         layers = tuple((layer.id(), layer.featureCount()) for layer in height_layers(project))
         reads = tuple((key, value is not None) for key, value in self.dh_cache.items())
-        return clicks, tuple(xlim), layers, tuple(candidate_sources(project)), reads
+        return clicks, tuple(xlim), layers, tuple(candidate_sources(project)), reads, self.columns_in
 
     def _draw_height_change(self, points, xlim, project) -> bool:
         """The height-change series of each point on a right-hand axis; True when one was drawn.
@@ -348,7 +371,7 @@ def attach_elevation_plot(panel, slot):
     plot.timer.setSingleShot(True)
     plot.timer.timeout.connect(lambda: draw_elevation(panel))
     if panel.plot is not None:
-        panel.plot.canvas.mpl_connect("draw_event", lambda _event: _after_velocity_draw(plot))
+        panel.plot.canvas.mpl_connect("draw_event", lambda _event: _after_velocity_draw(panel, plot))
     return plot
 
 
@@ -361,9 +384,24 @@ def schedule_elevation(panel) -> None:
         draw_elevation(panel)
 
 
-def _after_velocity_draw(plot) -> None:
-    if plot.timer.isActive():
-        plot.timer.start(RENDER_DELAY_MS)  # in a later pass than this draw: the ticks of the loop between
+def _after_velocity_draw(panel, plot) -> None:
+    # in a later pass than this draw (the ticks of the loop between); also when the velocity axes
+    # moved (a resize, the right axis's room): the heights follow their columns
+    if plot.timer.isActive() or (plot.canvas.isVisible() and plot.follow(panel.plot.ax)):
+        plot.timer.start(RENDER_DELAY_MS)
+
+
+def keep_right_axis_room(velocity_plot, room_in: float) -> bool:
+    """Leave ``room_in`` inches right of the velocity axes (the heights' right axis); True if changed."""
+    engine = velocity_plot.figure.get_layout_engine()
+    width_in = velocity_plot.figure.get_size_inches()[0]
+    if engine is None or width_in <= 2 * room_in:
+        return False
+    rect = (0.0, 0.0, round(1.0 - room_in / width_in, 4), 1.0)
+    if tuple(engine.get().get("rect", (0, 0, 1, 1))) == rect:
+        return False
+    engine.set(rect=rect)
+    return True
 
 
 def draw_elevation(panel) -> None:
@@ -372,4 +410,10 @@ def draw_elevation(panel) -> None:
     if plot is not None and panel.plot is not None:
         if plot.timer is not None:
             plot.timer.stop()
+        plot.follow(panel.plot.ax)
         plot.draw(panel.points, panel.plot.ax.get_xlim())
+        room = RIGHT_AXIS_IN if plot.canvas.isVisible() and plot.dh_ax is not None else 0.0
+        if keep_right_axis_room(panel.plot, room):
+            panel.plot.request_render()  # its draw_event then moves the heights to the new columns
+            if plot.timer is not None:
+                plot.timer.start(ELEVATION_FALLBACK_MS)

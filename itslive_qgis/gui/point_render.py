@@ -182,7 +182,9 @@ class BackgroundCanvas(FigureCanvasQTAgg):
             self._shown, self._image = job.number, job.image
             self._image.setDevicePixelRatio(self.device_pixel_ratio)
             axes = self.figure.axes
-            if len(axes) == len(job.positions):
+            # only a layout engine's positions are copied back: without one the model placed its
+            # axes itself, maybe anew since this copy was taken (an older image must not undo that)
+            if self.figure.get_layout_engine() is not None and len(axes) == len(job.positions):
                 for ax, (original, active) in zip(axes, job.positions):
                     in_layout = ax.get_in_layout()
                     ax.set_position(original, which="original")

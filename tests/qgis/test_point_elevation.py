@@ -28,6 +28,17 @@ def panel(mirror, iface, tmp_path):
     p.deleteLater()
 
 
+def _time_axis_columns(panel, plot):
+    """Left and right panel columns (px) of the velocity axes and of the heights axes, once rendered."""
+    wait_until(lambda: not panel.plot.render_pending() and not plot.busy())
+    cols = []
+    for canvas, ax in ((panel.plot.canvas, panel.plot.ax), (plot.canvas, plot.ax)):
+        box = ax.get_position()  # figure fractions of the image on screen (copied back from the render)
+        left = canvas.mapTo(panel, canvas.rect().topLeft()).x()
+        cols.append((left + box.x0 * canvas.width(), left + box.x1 * canvas.width()))
+    return cols
+
+
 def test_heights_under_the_velocity_on_the_same_time_axis(plugin, panel, tmp_path, output_dir):
     import processing
 
@@ -102,6 +113,10 @@ def test_height_change_series_at_the_clicked_cell_on_the_same_time_axis(plugin, 
             err = np.asarray(line.get_ydata()) - truth
             assert np.abs(err).max() < 0.2, err  # the generator's noise is 0.05 m
         assert np.ptp(truth) > 0.5  # the glacier really thins here over the three years
+        # a date is at the same screen column in both plots (they were 29 px apart at the left edge,
+        # and the right axis's labels narrowed the heights' axes: dates drifted by months)
+        (v0, v1), (h0, h1) = _time_axis_columns(panel, plot)
+        assert abs(v0 - h0) <= 2 and abs(v1 - h1) <= 2, ((v0, v1), (h0, h1))
         panel.grab().save(str(output_dir / "point_panel_with_height_change.png"))
     finally:
         project.removeEntry(*SOURCES_ENTRY)
