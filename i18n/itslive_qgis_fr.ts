@@ -9,7 +9,7 @@
       <translation> (ou donnez deux rasters VX et VY)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="304" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="327" />
       <source> (inverted ± 1σ)</source>
       <translation> (inversion ± 1σ)</translation>
     </message>
@@ -49,12 +49,12 @@
       <translation>(utiliser l'emprise ci-dessus)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="534" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="547" />
       <source>, {:.0f} m from the click</source>
       <translation>, à {:.0f} m du clic</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="90" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="113" />
       <source>; lines: height change dh at the point's cell (right axis)</source>
       <translation>; lignes : variation d'altitude dh dans la cellule du point (axe de droite)</translation>
     </message>
@@ -110,7 +110,7 @@ OUTPUT : une LineStringM de l'extrémité amont à l'extrémité aval, M = dista
       <translation>Un sous-ensemble estimé au-delà est refusé avant la lecture de toute vitesse (0 = sans limite).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="41" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="42" />
       <source>A subset file, or type a datacube path or URL</source>
       <translation>Un fichier d'extrait, ou saisissez le chemin ou l'URL d'un cube de données</translation>
     </message>
@@ -135,21 +135,21 @@ OUTPUT : une LineStringM de l'extrémité amont à l'extrémité aval, M = dista
       <translation>En travers de la ligne</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="310" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="323" />
       <source>Active layer (subset or inversion file)</source>
       <translation>Couche active (fichier d'extrait ou d'inversion)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="60" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="61" />
       <source>Adds a result file of the ITS_LIVE algorithms to the current project, styled the way the dock loads it: an inversion, subset or mosaic becomes speed and velocity rasters (m/yr) with flow arrows, a strain-rate file its strain-rate rasters (1/yr), a flux-divergence file dynamic_dhdt and flux_divergence (m/yr), tracks their lines. Every time-dependent variable is ONE raster whose bands are time steps (temporal controller ready); only the main variable is switched on.
 
-INPUT: a NetCDF (.nc), GeoTIFF (.tif) or GeoPackage (.gpkg) written by an ITS_LIVE algorithm. GROUP: name of the layer-tree group (default 'ITS_LIVE &lt;kind&gt; — &lt;file name&gt;'); an existing group of that name receives the layers.
+INPUT: a NetCDF (.nc), GeoTIFF (.tif) or GeoPackage (.gpkg) written by an ITS_LIVE algorithm. STORE, instead: the Zarr store (.zarr folder) a DASK_SCHEDULER run wrote, chosen with the folder picker (a file picker cannot choose a folder); its metadata file (.zmetadata or zarr.json) picked as INPUT means the store that holds it. A store is loaded through a NetCDF copy written once beside it (&lt;store&gt;.nc). GROUP: name of the layer-tree group (default 'ITS_LIVE &lt;kind&gt; — &lt;file name&gt;'); an existing group of that name receives the layers.
 OUTPUT: the same file path, so the step chains in a model; LAYERS: number of layers queued for loading.
 
 The layers are added when the algorithm or the model holding it finishes. Under qgis_process, where no project is kept, the file is only checked and nothing is loaded.</source>
       <translation>Ajoute au projet en cours un fichier résultat des algorithmes ITS_LIVE, avec le même style que lorsque le panneau ITS_LIVE le charge : une inversion, un extrait ou une mosaïque donne des rasters de norme et de composantes de la vitesse (m/yr) avec des flèches d'écoulement ; un fichier de vitesses de déformation, ses rasters de vitesses de déformation (1/yr) ; un fichier de divergence du flux, dynamic_dhdt et flux_divergence (m/yr) ; des trajectoires, leurs lignes. Chaque variable dépendant du temps forme UN SEUL raster dont les bandes sont les pas de temps (prêt pour le contrôleur temporel) ; seule la variable principale est affichée.
 
-INPUT : un fichier NetCDF (.nc), GeoTIFF (.tif) ou GeoPackage (.gpkg) écrit par un algorithme ITS_LIVE. GROUP : nom du groupe dans l'arbre des couches (par défaut 'ITS_LIVE &lt;type&gt; — &lt;nom du fichier&gt;') ; si un groupe de ce nom existe déjà, il reçoit les couches.
+INPUT : un fichier NetCDF (.nc), GeoTIFF (.tif) ou GeoPackage (.gpkg) écrit par un algorithme ITS_LIVE. STORE, à la place : le magasin Zarr (dossier .zarr) écrit par un calcul avec DASK_SCHEDULER, choisi avec le sélecteur de dossier (un sélecteur de fichier ne peut pas choisir un dossier) ; son fichier de métadonnées (.zmetadata ou zarr.json) choisi comme INPUT désigne le magasin qui le contient. Un magasin est chargé au moyen d'une copie NetCDF écrite une fois à côté (&lt;store&gt;.nc). GROUP : nom du groupe dans l'arbre des couches (par défaut 'ITS_LIVE &lt;type&gt; — &lt;nom du fichier&gt;') ; si un groupe de ce nom existe déjà, il reçoit les couches.
 OUTPUT : le même chemin de fichier, pour enchaîner l'étape dans un modèle ; LAYERS : nombre de couches mises en attente de chargement.
 
 Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contient. Sous qgis_process, où aucun projet n'est conservé, le fichier est seulement vérifié et rien n'est chargé.</translation>
@@ -285,7 +285,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Fond de carte : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="343" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="356" />
       <source>Baseline (date_dt)</source>
       <translation>Intervalle entre images (date_dt)</translation>
     </message>
@@ -310,7 +310,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Image d'aperçu — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="39" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="41" />
       <source>Browse...</source>
       <translation>Parcourir...</translation>
     </message>
@@ -340,7 +340,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>SCR de la grille de vitesse (seulement si le fichier n'en indique pas)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="242" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="254" />
       <source>CSV files (*.csv)</source>
       <translation>Fichiers CSV (*.csv)</translation>
     </message>
@@ -360,7 +360,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Annulé : aucune animation n'a été écrite.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="113" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="151" />
       <source>Cancelled: no layer was loaded.</source>
       <translation>Annulé : aucune couche n'a été chargée.</translation>
     </message>
@@ -390,7 +390,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Impossible de créer le dossier de sortie {} (OUTPUT_FOLDER) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="318" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="333" />
       <source>Cannot estimate: {}</source>
       <translation>Estimation impossible : {}</translation>
     </message>
@@ -420,7 +420,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche de lignes (LINE).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="64" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="66" />
       <source>Choose a line layer.</source>
       <translation>Choisissez une couche de lignes.</translation>
     </message>
@@ -440,12 +440,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche de polygones de contours de glaciers (OUTLINE).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="93" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="94" />
       <source>Choose a subset file (download one first) or give a datacube URL.</source>
       <translation>Choisissez un fichier d'extrait (téléchargez-en un d'abord) ou indiquez l'URL d'un cube de données.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="87" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="89" />
       <source>Choose a velocity dataset.</source>
       <translation>Choisissez un jeu de vitesses.</translation>
     </message>
@@ -470,12 +470,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche raster d'épaisseur de glace.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="73" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="75" />
       <source>Choose an outline (polygon) layer.</source>
       <translation>Choisissez une couche de contours (polygones).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="311" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="324" />
       <source>Clear</source>
       <translation>Effacer</translation>
     </message>
@@ -485,7 +485,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cliquez sur un glacier : son historique de vitesse ITS_LIVE s'affiche dans le panneau ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="278" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="301" />
       <source>Click on the map to plot the velocity history of a point</source>
       <translation>Cliquez sur la carte pour tracer l'historique de vitesse d'un point</translation>
     </message>
@@ -540,6 +540,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Couverture %</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="354" />
+      <source>DASK_SCHEDULER (advanced; default from the plugin settings): empty downloads in process; 'local' (or 'local:4') starts a dask LocalCluster of 2 (4) worker processes on this machine; an address (tcp://host:8786) uses a running dask.distributed scheduler (Coiled, Dask Gateway, dask-scheduler), best next to the data (AWS us-west-2). The workers plan the same subset, read the cube chunks under their blocks themselves (16 x 16 cells of the output with every pair) and write them into a Zarr store: OUTPUT is then a .zarr folder (a local cluster) or an s3:// URL the workers can write. The store equals the in-process .zarr subset (same pairs, order, values and attributes) and is marked complete only when every block is written; a worker lost in the middle has its blocks run again; cancel leaves no store. The dock loads it through a NetCDF copy beside it (&lt;store&gt;.nc). Needs the optional package distributed.</source>
+      <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le téléchargement se fait dans le processus ; « local » (ou « local:4 ») démarre sur cette machine un LocalCluster dask de 2 (4) processus de calcul ; une adresse (tcp://hôte:8786) utilise un ordonnanceur dask.distributed déjà lancé (Coiled, Dask Gateway, dask-scheduler), de préférence près des données (AWS us-west-2). Les processus de calcul planifient le même extrait, lisent eux-mêmes les blocs du cube sous leurs blocs (16 x 16 cellules de la sortie avec toutes les paires) et les écrivent dans un magasin Zarr : OUTPUT est alors un dossier .zarr (grappe locale) ou une URL s3:// où ils peuvent écrire. Le magasin est identique à l'extrait .zarr calculé dans le processus (mêmes paires, même ordre, mêmes valeurs et attributs) et n'est déclaré complet qu'une fois tous les blocs écrits ; les blocs d'un processus perdu en cours de route sont recalculés ; une annulation ne laisse aucun magasin. Le panneau le charge au moyen d'une copie NetCDF écrite à côté (&lt;store&gt;.nc). Nécessite le paquet facultatif distributed.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="83" />
       <source>DASK_SCHEDULER (advanced; default from the plugin settings): empty runs in process; 'local' (or 'local:4') a dask LocalCluster on this machine; or a scheduler address (tcp://host:8786). The workers read INPUT (a NetCDF path they see, or a Zarr store at a path or s3:// URL) in blocks with a halo of neighbours, so the result equals the in-process one, and write a Zarr store: OUTPUT is then a .zarr folder or an s3:// URL, marked complete only at the end.</source>
       <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le calcul se fait dans le processus ; « local » (ou « local:4 ») un LocalCluster dask sur cette machine ; ou l'adresse d'un ordonnanceur (tcp://hôte:8786). Les processus de calcul lisent INPUT (un chemin NetCDF qu'ils voient, ou un magasin Zarr à un chemin ou une URL s3://) par blocs entourés d'une marge de voisins, si bien que le résultat est celui du calcul dans le processus, et écrivent un magasin Zarr : OUTPUT est alors un dossier .zarr ou une URL s3://, déclaré complet seulement à la fin.</translation>
@@ -555,7 +560,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>MNT pour l'ombrage (mètres)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="169" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="173" />
       <source>Dask scheduler (empty = in process, local = this machine, or tcp://host:8786)</source>
       <translation>Ordonnanceur Dask (vide = dans le processus, local = cette machine, ou tcp://hôte:8786)</translation>
     </message>
@@ -585,7 +590,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Emprises des cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="151" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="154" />
       <source>Datacube footprints (output of itslive:findcubes, optional)</source>
       <translation>Emprises des cubes de données (sortie de itslive:findcubes, facultatif)</translation>
     </message>
@@ -595,7 +600,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="309" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="322" />
       <source>Datacubes (network)</source>
       <translation>Cubes de données (réseau)</translation>
     </message>
@@ -605,7 +610,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Date</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="285" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="308" />
       <source>Date (acquisition interval of each image pair)</source>
       <translation>Date (intervalle d'acquisition de chaque paire d'images)</translation>
     </message>
@@ -635,7 +640,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Facteur de profondeur (vitesse moyennée sur l'épaisseur / vitesse de surface)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="71" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="72" />
       <source>Device</source>
       <translation>Matériel de calcul</translation>
     </message>
@@ -674,7 +679,7 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Terminé : {} ({} couche(s) ajoutée(s))</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="62" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="63" />
       <source>Down-weight outliers (robust)</source>
       <translation>Réduire le poids des valeurs aberrantes (robuste)</translation>
     </message>
@@ -684,7 +689,7 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Téléchargement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="65" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="67" />
       <source>Download datacube subset</source>
       <translation>Télécharger un extrait de cubes de données</translation>
     </message>
@@ -704,7 +709,7 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Téléchargement de l'extrait de {} cube(s) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="68" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="70" />
       <source>Downloads the image-pair velocities of the ITS_LIVE datacubes under an area (EXTENT, or the polygons of AOI, e.g. a selected glacier outline; any CRS) whose mid_date lies in [START_DATE, END_DATE] (YYYY-MM-DD, inclusive), and writes one clean file: -32767 fill values become NaN, pairs are sorted by mid_date (duplicates kept in a stable order), acquisition_date_img1 &lt;= acquisition_date_img2, date_dt in days, y stays descending; CF-1.8 NetCDF4 (compressed, .nc) or Zarr (.zarr) with the grid mapping, units (m/yr) and provenance.
 
 Only the chunks under the area are read, many at a time, retried with backoff; an interrupted or cancelled download resumes without fetching completed chunks; the file appears only when complete. Tiles of one projection are joined on their common 120 m grid; tiles of another projection are resampled onto TARGET_CRS (default: the projection of the tile covering most of the area) with vx/vy rotated into its axes.
@@ -767,7 +772,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Vide : à côté du fichier de vitesse (ou dans le dossier temporaire)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="100" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="103" />
       <source>End date (YYYY-MM-DD)</source>
       <translation>Date de fin (AAAA-MM-JJ)</translation>
     </message>
@@ -782,12 +787,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Estimer la taille</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="312" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="327" />
       <source>Estimating the ITS_LIVE subset</source>
       <translation>Estimation de l'extrait ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="311" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="326" />
       <source>Estimating...</source>
       <translation>Estimation...</translation>
     </message>
@@ -822,7 +827,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter le graphique des statistiques du glacier</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="253" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="265" />
       <source>Export the plot (PNG)</source>
       <translation>Exporter le graphique (PNG)</translation>
     </message>
@@ -837,7 +842,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter le graphique du profil</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="242" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="254" />
       <source>Export the time series (CSV)</source>
       <translation>Exporter la série temporelle (CSV)</translation>
     </message>
@@ -1046,6 +1051,11 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <translation>Donnez des fichiers ATL06 dans INPUT, ou une EXTENT pour chercher des granules dans le CMR de la NASA.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="120" />
+      <source>Give INPUT (a result file) or STORE (a .zarr folder), not both.</source>
+      <translation>Donnez INPUT (un fichier résultat) ou STORE (un dossier .zarr), pas les deux.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="167" />
       <source>Give a REFERENCE_GRID, or an EXTENT and PIXEL_SIZE_M for the output grid.</source>
       <translation>Donnez une REFERENCE_GRID, ou une EXTENT et PIXEL_SIZE_M pour la grille de sortie.</translation>
@@ -1195,7 +1205,7 @@ EXTENT : n'importe quel SCR (reprojeté en longitude/latitude). START_DATE, END_
 Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for NASA's ICESat-2 photon-counting laser altimeter, Remote Sens. Environ. 233, 111352, doi:10.1016/j.rse.2019.111352.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="84" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="107" />
       <source>ICESat-2 h_li (m)</source>
       <translation>h_li ICESat-2 (m)</translation>
     </message>
@@ -1210,7 +1220,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Altitudes ICESat-2 (ATL06)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="86" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="109" />
       <source>ICESat-2 heights within {:.0f} m of each point: {} segment(s)</source>
       <translation>Altitudes ICESat-2 à moins de {:.0f} m de chaque point : {} segment(s)</translation>
     </message>
@@ -1220,12 +1230,12 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>INPUT : donnez un extrait, le chemin ou l'URL d'un cube de données, ou un résultat d'inversion.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="149" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="203" />
       <source>INPUT: {} is a folder: choose {}.</source>
       <translation>INPUT : {} est un dossier : choisissez {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="159" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="213" />
       <source>INPUT: {} {}: choose {}.</source>
       <translation>INPUT : {} {} : choisissez {}.</translation>
     </message>
@@ -1275,7 +1285,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Vitesses ITS_LIVE des glaciers et des calottes polaires</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="165" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="201" />
       <source>ITS_LIVE height change at the point</source>
       <translation>ITS_LIVE : changement d'altitude au point</translation>
     </message>
@@ -1305,7 +1315,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Processus gaussien ITS_LIVE d'un point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="464" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="477" />
       <source>ITS_LIVE point inversion</source>
       <translation>Inversion ITS_LIVE en un point</translation>
     </message>
@@ -1318,6 +1328,11 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="137" />
       <source>ITS_LIVE results (*.nc *.nc4 *.tif *.tiff *.gpkg);;All files (*)</source>
       <translation>Résultats ITS_LIVE (*.nc *.nc4 *.tif *.tiff *.gpkg);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="87" />
+      <source>ITS_LIVE results (*.nc *.nc4 *.tif *.tiff *.gpkg);;Zarr store metadata (.zmetadata zarr.json);;All files (*)</source>
+      <translation>Résultats ITS_LIVE (*.nc *.nc4 *.tif *.tiff *.gpkg);;Métadonnées d'un magasin Zarr (.zmetadata zarr.json);;Tous les fichiers (*)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/basemap.py" line="47" />
@@ -1340,7 +1355,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>ITS_LIVE extrait — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="138" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="143" />
       <source>ITS_LIVE time series at {:.6g}, {:.6g}</source>
       <translation>Série temporelle ITS_LIVE en {:.6g}, {:.6g}</translation>
     </message>
@@ -1452,12 +1467,12 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inversion</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="478" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="491" />
       <source>Inversion failed: {}</source>
       <translation>Échec de l'inversion : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="77" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="78" />
       <source>Invert</source>
       <translation>Inverser</translation>
     </message>
@@ -1467,7 +1482,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inverser les vitesses des paires en série temporelle</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="144" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="147" />
       <source>Inverting...</source>
       <translation>Inversion en cours...</translation>
     </message>
@@ -1487,7 +1502,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>LINE : la première entité a {} parties ; utilisez une ligne simple (éclatez-la d'abord).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="367" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="459" />
       <source>Landsat {}</source>
       <translation>Landsat {}</translation>
     </message>
@@ -1512,7 +1527,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Dernière année</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="86" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="103" />
       <source>Layer group name (optional)</source>
       <translation>Nom du groupe de couches (facultatif)</translation>
     </message>
@@ -1522,7 +1537,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Couches (celle du dessus d'abord ; par défaut : les couches visibles)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="89" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="106" />
       <source>Layers loaded</source>
       <translation>Couches chargées</translation>
     </message>
@@ -1562,7 +1577,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Échelle de longueur pour la méthode logarithmique (mètres)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="55" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="57" />
       <source>Line (first or selected feature)</source>
       <translation>Ligne (première entité ou entité sélectionnée)</translation>
     </message>
@@ -1597,7 +1612,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Charger les granules des paires d'images</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="57" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="58" />
       <source>Load result into project</source>
       <translation>Charger le résultat dans le projet</translation>
     </message>
@@ -1706,7 +1721,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Bilan de masse : {} moins le dh/dt dynamique de {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="115" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="118" />
       <source>Maximum date_dt (days)</source>
       <translation>date_dt maximal (jours)</translation>
     </message>
@@ -1716,7 +1731,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>v_error maximale</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="139" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="142" />
       <source>Maximum v_error (m/yr)</source>
       <translation>v_error maximal (m/yr)</translation>
     </message>
@@ -1731,12 +1746,12 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Méthode</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="114" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="117" />
       <source>Minimum date_dt (days)</source>
       <translation>date_dt minimal (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="129" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="132" />
       <source>Minimum roi_valid_percentage (%)</source>
       <translation>roi_valid_percentage minimal (%)</translation>
     </message>
@@ -1766,7 +1781,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Identifiant NASA Earthdata pour les granules ICESat-2 du cloud de la NASA : une configuration d'authentification « Basic » (nom d'utilisateur et mot de passe de urs.earthdata.nasa.gov), conservée dans la base d'authentification de QGIS. Seul son identifiant est enregistré ici. ~/.netrc fonctionne aussi.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="74" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="75" />
       <source>NetCDF (*.nc)</source>
       <translation>NetCDF (*.nc)</translation>
     </message>
@@ -1791,7 +1806,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun datacube ITS_LIVE ni fichier à {} ({}) : vérifiez le chemin.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_composite.py" line="87" />
+      <location filename="../itslive_qgis/gui/point_composite.py" line="88" />
       <source>No annual composite for the point: {}</source>
       <translation>Pas de composite annuel pour le point : {}</translation>
     </message>
@@ -1826,9 +1841,14 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun projet où charger les granules.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="96" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="129" />
       <source>No result file at {}: check the path.</source>
       <translation>Aucun fichier résultat à l'emplacement {} : vérifiez le chemin.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="122" />
+      <source>No result given: choose a result file (INPUT) or a Zarr store folder (STORE).</source>
+      <translation>Aucun résultat indiqué : choisissez un fichier résultat (INPUT) ou le dossier d'un magasin Zarr (STORE).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_export_animation.py" line="195" />
@@ -1936,6 +1956,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Ouvrir l'URL du granule</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="97" />
+      <source>Or a Zarr store (.zarr folder of a DASK_SCHEDULER run)</source>
+      <translation>Ou un magasin Zarr (dossier .zarr d'un calcul avec DASK_SCHEDULER)</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="135" />
       <source>Or a result file (NetCDF, GeoTIFF or GeoPackage)</source>
       <translation>Ou un fichier de résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
@@ -1956,7 +1981,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Contour : {} polygone(s) reprojeté(s) en {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="56" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="58" />
       <source>Outlines (polygons)</source>
       <translation>Contours (polygones)</translation>
     </message>
@@ -1976,7 +2001,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Image PNG (*.png);;Document PDF (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="253" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="265" />
       <source>PNG images (*.png)</source>
       <translation>Images PNG (*.png)</translation>
     </message>
@@ -2030,7 +2055,7 @@ Une particule s'arrête à sa dernière position pourvue de données lorsqu'elle
 OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier sommet au point de départ ; M = jours écoulés depuis le 1970-01-01 à chaque sommet (décroissant pour les trajectoires vers l'amont). Champs : seed_id (identifiant de l'entité du point de départ), start et end (dates-heures : premier et dernier instant de la trajectoire), direction, stop_reason. Pour l'animer avec le contrôleur temporel, réglez le mode temporel de la couche sur des champs séparés pour la date/heure de début et de fin, avec start et end (la boîte à outils le fait lorsqu'elle charge la couche).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="304" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="317" />
       <source>Pick a point on the map</source>
       <translation>Choisir un point sur la carte</translation>
     </message>
@@ -2045,12 +2070,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Les pixels dont la v_error est plus grande sont masqués (MAX_V_ERROR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="491" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="504" />
       <source>Plotting needs matplotlib: install python3-matplotlib (or pip install matplotlib).</source>
       <translation>Le tracé nécessite matplotlib : installez python3-matplotlib (ou pip install matplotlib).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="323" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="336" />
       <source>Point</source>
       <translation>Point</translation>
     </message>
@@ -2060,7 +2085,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Série en un point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="102" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="107" />
       <source>Preparing the time-series plot</source>
       <translation>Préparation du graphique de série temporelle</translation>
     </message>
@@ -2085,7 +2110,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Profil {} : {} échantillons</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="531" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="544" />
       <source>P{} {} px ({}, {})</source>
       <translation>P{} {} px ({}, {})</translation>
     </message>
@@ -2148,7 +2173,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Lecture des composites annuels de la zone (années de la fenêtre temporelle ; les filtres de paires ne s'appliquent pas)...</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="143" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="148" />
       <source>Reading the image pairs under the point...</source>
       <translation>Lecture des paires d'images sous le point...</translation>
     </message>
@@ -2173,7 +2198,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Grille de référence (raster ou NetCDF ; facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="53" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="54" />
       <source>Regularisation weight</source>
       <translation>Poids de régularisation</translation>
     </message>
@@ -2183,7 +2208,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Poids de régularisation (0 = automatique, validation croisée)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="371" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="384" />
       <source>Regularisation weight lambda; larger is smoother. 0 = chosen by cross-validation over images.</source>
       <translation>Poids de régularisation lambda ; plus il est grand, plus la série est lisse. 0 = choisi par validation croisée sur les images.</translation>
     </message>
@@ -2218,12 +2243,12 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Redémarrez QGIS : un paquet déjà chargé a été remplacé.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="88" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="105" />
       <source>Result file</source>
       <translation>Fichier résultat</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="80" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="85" />
       <source>Result file (NetCDF, GeoTIFF or GeoPackage)</source>
       <translation>Fichier résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
     </message>
@@ -2238,27 +2263,27 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Robuste aux valeurs aberrantes (Huber, écrêtage)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="53" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="55" />
       <source>Run glacier statistics</source>
       <translation>Calculer les statistiques du glacier</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="33" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="35" />
       <source>Run on a velocity dataset</source>
       <translation>Calculer sur un jeu de vitesses</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="51" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="53" />
       <source>Run profile</source>
       <translation>Calculer le profil</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="274" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="324" />
       <source>Running on {}.</source>
       <translation>Calcul sur {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="104" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="106" />
       <source>Running {}...</source>
       <translation>Exécution de {}...</translation>
     </message>
@@ -2273,6 +2298,11 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>URL du point de terminaison compatible S3</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="124" />
+      <source>STORE: {} is not a Zarr store (.zarr folder): choose the folder a DASK_SCHEDULER run wrote.</source>
+      <translation>STORE : {} n'est pas un magasin Zarr (dossier .zarr) : choisissez le dossier écrit par un calcul avec DASK_SCHEDULER.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_profile.py" line="100" />
       <source>Sample spacing along the line (metres)</source>
       <translation>Espacement des échantillons le long de la ligne (mètres)</translation>
@@ -2283,12 +2313,12 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Échantillonnage de {} tous les {} m le long d'une ligne de {} sommets</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="322" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="335" />
       <source>Satellite</source>
       <translation>Satellite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="322" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="335" />
       <source>Satellite (one point) / point</source>
       <translation>Satellite (un point) / point</translation>
     </message>
@@ -2298,7 +2328,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Satellites</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="111" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="114" />
       <source>Satellites (e.g. 8,9,2A)</source>
       <translation>Satellites (p. ex. 8,9,2A)</translation>
     </message>
@@ -2338,12 +2368,12 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Entités sélectionnées uniquement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="369" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="461" />
       <source>Sentinel-{}</source>
       <translation>Sentinel-{}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="331" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="344" />
       <source>Show</source>
       <translation>Afficher</translation>
     </message>
@@ -2368,17 +2398,17 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Afficher la commande pip</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="161" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="164" />
       <source>Size budget, GB (download or uncompressed output; empty = the plugin option, 0 = no limit)</source>
       <translation>Taille maximale, Go (téléchargement ou sortie non compressée ; vide = option de l'extension, 0 = sans limite)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="380" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="393" />
       <source>Smoothing</source>
       <translation>Lissage</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="57" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="58" />
       <source>Smoothness of</source>
       <translation>Lisser la</translation>
     </message>
@@ -2393,7 +2423,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="319" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="332" />
       <source>Speed v</source>
       <translation>Vitesse v</translation>
     </message>
@@ -2403,7 +2433,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Date de début</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="99" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="102" />
       <source>Start date (YYYY-MM-DD)</source>
       <translation>Date de début (AAAA-MM-JJ)</translation>
     </message>
@@ -2463,12 +2493,12 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Faisceaux forts seulement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="170" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="181" />
       <source>Subset</source>
       <translation>Extrait</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="40" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="41" />
       <source>Subset (*.nc *.zarr)</source>
       <translation>Extrait (*.nc *.zarr)</translation>
     </message>
@@ -2483,7 +2513,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Fichier d'extrait ou cube de données (chemin ou URL)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="42" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="43" />
       <source>Subset or cube</source>
       <translation>Extrait ou cube</translation>
     </message>
@@ -2559,7 +2589,7 @@ START_YEAR, END_YEAR : les couches annuelles gardées (incluses). VARIABLES : s�
 Référence : Gardner, A. S. et al., ITS_LIVE global glacier velocity data in near real time, doi:10.5194/egusphere-2025-392.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="122" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="127" />
       <source>The active layer is not a subset or inversion file (.nc or .zarr): select one.</source>
       <translation>La couche active n'est pas un fichier d'extrait ou d'inversion (.nc ou .zarr) : sélectionnez-en un.</translation>
     </message>
@@ -2599,9 +2629,14 @@ Référence : Gardner, A. S. et al., ITS_LIVE global glacier velocity data in ne
       <translation>Le catalogue des cubes de données n'a pas pu être actualisé ; copie en cache utilisée ({} cubes).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="236" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="261" />
       <source>The datacube layer needs a zarr_url field (from itslive:findcubes).</source>
       <translation>La couche de cubes de données doit avoir un champ zarr_url (issu de itslive:findcubes).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="284" />
+      <source>The download runs on the Dask cluster '{}' (the dask_scheduler setting); its workers write the Zarr store {}, loaded here when complete.</source>
+      <translation>Le téléchargement s'exécute sur la grappe Dask « {} » (réglage dask_scheduler) ; ses processus de calcul écrivent le magasin Zarr {}, chargé ici une fois complet.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/options.py" line="103" />
@@ -2634,6 +2669,11 @@ CUBE : URL du cube (zarr_url de itslive:findcubes) ou .zarr local. EXTENT (facul
 Chargez un granule depuis la table avec son action « Charger le granule de la paire d'images », ou les lignes sélectionnées avec « Charger les granules des paires d'images » (entités sélectionnées uniquement). Les granules sont lus par requêtes HTTP partielles depuis le stockage configuré.
 
 Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-392).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="155" />
+      <source>The inversion runs on the Dask cluster '{}' (the dask_scheduler setting); its workers write the Zarr store {}, loaded here when complete.</source>
+      <translation>L'inversion s'exécute sur la grappe Dask « {} » (réglage dask_scheduler) ; ses processus de calcul écrivent le magasin Zarr {}, chargé ici une fois complet.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_export_animation.py" line="46" />
@@ -2789,7 +2829,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Variables (séparées par des virgules ; vide = toutes)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="107" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="110" />
       <source>Variables (comma-separated; empty = defaults)</source>
       <translation>Variables (séparées par des virgules ; vide = valeurs par défaut)</translation>
     </message>
@@ -2807,7 +2847,7 @@ HOVMOLLER (GeoTIFF facultatif) : un raster distance x temps de v_along (m/yr) : 
 Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoulement avec itslive:flowline.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="46" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="48" />
       <source>Velocity dataset</source>
       <translation>Jeu de vitesses</translation>
     </message>
@@ -2817,7 +2857,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>Jeu de données de vitesse (fichier NetCDF ou chemin d'un dossier .zarr ; vx, vy en m/yr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="109" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="111" />
       <source>Velocity datasets (*.nc *.zarr .zmetadata)</source>
       <translation>Jeux de vitesses (*.nc *.zarr .zmetadata)</translation>
     </message>
@@ -2847,7 +2887,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>Espacement des sommets (mètres)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="61" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="62" />
       <source>Weighting</source>
       <translation>Pondération</translation>
     </message>
@@ -2862,7 +2902,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>Fichier {} écrit, mais son chargement a échoué : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="246" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="258" />
       <source>Wrote {}</source>
       <translation>Fichier écrit : {}</translation>
     </message>
@@ -2887,7 +2927,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>[installé]</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="144" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="196" />
       <source>a NetCDF (.nc), GeoTIFF (.tif) or GeoPackage (.gpkg) file written by an ITS_LIVE algorithm</source>
       <translation>un fichier NetCDF (.nc), GeoTIFF (.tif) ou GeoPackage (.gpkg) écrit par un algorithme ITS_LIVE</translation>
     </message>
@@ -2927,7 +2967,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>et raster vy (m/yr, nord de la grille)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_composite.py" line="107" />
+      <location filename="../itslive_qgis/gui/point_composite.py" line="110" />
       <source>annual composite (± 1σ)</source>
       <translation>composite annuel (± 1σ)</translation>
     </message>
@@ -2942,12 +2982,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>au plus {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="69" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="70" />
       <source>auto</source>
       <translation>auto</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="52" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="53" />
       <source>automatic (cross-validation)</source>
       <translation>automatique (validation croisée)</translation>
     </message>
@@ -2962,7 +3002,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>annulé</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="157" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="211" />
       <source>cannot be read</source>
       <translation>ne peut pas être lu</translation>
     </message>
@@ -2972,7 +3012,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>différences centrées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="327" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="340" />
       <source>colour pairs by</source>
       <translation>colorer les paires par</translation>
     </message>
@@ -2982,7 +3022,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>terminées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_composite.py" line="107" />
+      <location filename="../itslive_qgis/gui/point_composite.py" line="110" />
       <source>composite seasonal model</source>
       <translation>modèle saisonnier du composite</translation>
     </message>
@@ -2997,7 +3037,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>cuda</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="38" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="40" />
       <source>datacube (.zarr), subset or inversion (.nc); vx, vy in m/yr</source>
       <translation>cube de données (.zarr), extrait ou inversion (.nc) ; vx, vy en m/an</translation>
     </message>
@@ -3027,7 +3067,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>vide = CMR de la NASA (https://cmr.earthdata.nasa.gov)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="329" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="342" />
       <source>error bars</source>
       <translation>barres d'erreur</translation>
     </message>
@@ -3037,7 +3077,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>première</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="55" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="56" />
       <source>first derivative</source>
       <translation>dérivée première</translation>
     </message>
@@ -3047,7 +3087,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>flux : THICKNESS est donné, choisissez donc un fichier pour la divergence du flux (flux).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="137" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="173" />
       <source>height change dh (m)</source>
       <translation>variation d'altitude dh (m)</translation>
     </message>
@@ -3057,12 +3097,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>vitesse de la glace (m/an)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="298" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="321" />
       <source>image pair (bar = acquisition interval)</source>
       <translation>paire d'images (barre = intervalle d'acquisition)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="351" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="364" />
       <source>inverted series, step</source>
       <translation>série inversée, pas</translation>
     </message>
@@ -3077,12 +3117,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>est un raster GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="155" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="209" />
       <source>is a text file (CSV or similar)</source>
       <translation>est un fichier texte (CSV ou semblable)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="154" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="208" />
       <source>is empty (0 bytes)</source>
       <translation>est vide (0 octet)</translation>
     </message>
@@ -3092,7 +3132,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>n'est pas un fichier NetCDF</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="156" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="210" />
       <source>is not a NetCDF, GeoTIFF or GeoPackage file</source>
       <translation>n'est pas un fichier NetCDF, GeoTIFF ni GeoPackage</translation>
     </message>
@@ -3112,7 +3152,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>sans limite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="59" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="60" />
       <source>none</source>
       <translation>aucune</translation>
     </message>
@@ -3172,7 +3212,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>erreurs des paires</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="59" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="60" />
       <source>pair errors (1/sigma^2)</source>
       <translation>erreurs des paires (1/sigma^2)</translation>
     </message>
@@ -3195,7 +3235,7 @@ Convention de signe (celle de itslive:fluxdivergence) : dynamic_dhdt = -flux_div
 DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté par interpolation bilinéaire sur la grille du flux si les grilles diffèrent). FLUX_DIVERGENCE : le NetCDF écrit par itslive:fluxdivergence (dynamic_dhdt, dynamic_dhdt_error ; un axe temporel est moyenné). OUTPUT : NetCDF CF avec residual_dhdt, residual_dhdt_sigma, dhdt_observed et dynamic_dhdt, et la convention de signe dans ses attributs.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="360" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="373" />
       <source>robust</source>
       <translation>robuste</translation>
     </message>
@@ -3205,7 +3245,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>seconde</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="55" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="56" />
       <source>second derivative</source>
       <translation>dérivée seconde</translation>
     </message>
@@ -3215,7 +3255,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>norme</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="243" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="268" />
       <source>the catalog's zarr_url</source>
       <translation>le zarr_url du catalogue</translation>
     </message>
@@ -3225,7 +3265,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>la couche d'altitudes</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="341" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="354" />
       <source>to</source>
       <translation>à</translation>
     </message>
@@ -3235,7 +3275,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>v (m/an) — paire {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="376" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="389" />
       <source>weight pairs by their errors</source>
       <translation>pondérer les paires par leurs erreurs</translation>
     </message>
@@ -3250,7 +3290,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} (m/an)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_figure.py" line="32" />
+      <location filename="../itslive_qgis/gui/point_figure.py" line="33" />
       <source>{} (m/yr) from ITS_LIVE image pairs</source>
       <translation>{} (m/an) des paires d'images ITS_LIVE</translation>
     </message>
@@ -3275,17 +3315,17 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} et {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_figure.py" line="36" />
+      <location filename="../itslive_qgis/gui/point_figure.py" line="37" />
       <source>{} at {}</source>
       <translation>{} en {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="310" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="333" />
       <source>{} at {} point(s): {} image pairs</source>
       <translation>{} en {} point(s) : {} paires d'images</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_figure.py" line="37" />
+      <location filename="../itslive_qgis/gui/point_figure.py" line="38" />
       <source>{} at {} points</source>
       <translation>{} en {} points</translation>
     </message>
@@ -3310,7 +3350,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} cube(s) de données couvre(nt) l'emprise.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/glacier_form.py" line="98" />
+      <location filename="../itslive_qgis/gui/glacier_form.py" line="100" />
       <source>{} failed: {}</source>
       <translation>Échec de {} : {}</translation>
     </message>
@@ -3355,7 +3395,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} granule(s) de paires d'images de {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="106" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="144" />
       <source>{} is a readable {} result; no project to load it into, nothing loaded.</source>
       <translation>{} est un résultat {} lisible ; aucun projet dans lequel le charger, rien n'a été chargé.</translation>
     </message>
@@ -3370,7 +3410,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} n'est pas après {} : inversez-les.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="116" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="154" />
       <source>{} layer(s) of {} will be added to the group '{}'.</source>
       <translation>{} couche(s) issue(s) de {} seront ajoutée(s) au groupe « {} ».</translation>
     </message>
@@ -3380,7 +3420,12 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} doit être un nombre ({}) ; reçu {!r}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="278" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="338" />
+      <source>{} pairs in {} blocks on the cluster in {:.1f} s; the subset store is complete: {}</source>
+      <translation>{} paires en {} blocs sur la grappe en {:.1f} s ; le magasin de l'extrait est complet : {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="289" />
       <source>{} pairs written to {}</source>
       <translation>{} paires écrites dans {}</translation>
     </message>
@@ -3420,7 +3465,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} cube(s) sélectionné(s) absent(s) du catalogue, désélectionné(s) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="429" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="442" />
       <source>{} series, {} image pairs ({} objects read)</source>
       <translation>{} série(s), {} paires d'images ({} objets lus)</translation>
     </message>
@@ -3450,7 +3495,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} — {} (environ {:.0f} Mio)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="189" />
+      <location filename="../itslive_qgis/gui/timeseries_plot.py" line="212" />
       <source>{} → {} (baseline {:.1f} days)
 {} {:.0f}{} m/yr, satellites {}/{}
 {}</source>
@@ -3517,6 +3562,11 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="162" />
       <source>{}: with DASK_SCHEDULER the result is a Zarr store: give a .zarr folder or an s3:// URL.</source>
       <translation>{} : avec DASK_SCHEDULER, le résultat est un magasin Zarr : donnez un dossier .zarr ou une URL s3://.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="211" />
+      <source>{}: with DASK_SCHEDULER the subset is a Zarr store written by the workers: give a .zarr folder or an s3:// URL (or empty DASK_SCHEDULER for a NetCDF file).</source>
+      <translation>{} : avec DASK_SCHEDULER, l'extrait est un magasin Zarr écrit par les processus de calcul : donnez un dossier .zarr ou une URL s3:// (ou videz DASK_SCHEDULER pour un fichier NetCDF).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="358" />

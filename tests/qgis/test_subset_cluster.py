@@ -84,6 +84,40 @@ def test_downloadsubset_with_dask_scheduler_local_equals_the_in_process_run(
     assert error == ref_error == ""
     assert (tmp_path / "sub.zarr.nc").is_file()  # loaded through its NetCDF copy
     _assert_same_layers(layers, ref_layers, ref_nc)
+    _loadresult_picks_the_store(store, ref_nc, len(ref_layers), tmp_path)
+
+
+def _loadresult_picks_the_store(store, ref_nc, n_layers, tmp_path):
+    """itslive:loadresult's dialog: STORE is a folder picker; INPUT = the store's .zmetadata is the store."""
+    import processing
+    from qgis.core import Qgis, QgsApplication, QgsProcessingContext, QgsProcessingException
+    from qgis.gui import QgsFileWidget, QgsGui, QgsProcessingGui
+
+    alg = QgsApplication.processingRegistry().algorithmById("itslive:loadresult")
+    param = alg.parameterDefinition("STORE")
+    assert param.behavior() == Qgis.ProcessingFileParameterBehavior.Folder and param.flags() & (
+        param.Flag.FlagOptional
+    )
+    wrapper = QgsGui.processingGuiRegistry().createParameterWidgetWrapper(
+        param, QgsProcessingGui.WidgetType.Standard
+    )
+    context = QgsProcessingContext()
+    widget = wrapper.createWrappedWidget(context)
+    picker = widget if isinstance(widget, QgsFileWidget) else widget.findChild(QgsFileWidget)
+    assert picker is not None and picker.storageMode() == QgsFileWidget.StorageMode.GetDirectory
+    wrapper.setParameterValue(str(store), context)
+    assert wrapper.parameterValue() == str(store)
+    for params in ({"STORE": str(store)}, {"INPUT": str(store / ".zmetadata")}):
+        result = processing.run("itslive:loadresult", params)
+        assert result["OUTPUT"] == str(store) and result["LAYERS"] == n_layers, params
+    with pytest.raises(QgsProcessingException, match="not both"):
+        processing.run("itslive:loadresult", {"STORE": str(store), "INPUT": str(ref_nc)})
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    with pytest.raises(QgsProcessingException, match="not a Zarr store"):
+        processing.run("itslive:loadresult", {"STORE": str(folder)})
+    with pytest.raises(QgsProcessingException, match="No result given"):
+        processing.run("itslive:loadresult", {})
 
 
 def test_downloadsubset_refuses_a_netcdf_output_with_a_scheduler(plugin, mirror, tmp_path):

@@ -121,11 +121,27 @@ def _assert_same_netcdf(got_path, ref_path):
         assert got.attrs == ref.attrs
 
 
+def _report_reads(mirror, tmp_path, case, result):
+    """Source chunks the tasks fetched against those the in-process plan reads once (printed)."""
+    from itslive_qgis.core.subset import subset_layout
+
+    urls, area, extra = _request(case)
+    plan, _ = subset_layout(urls, area, "EPSG:3413", *WINDOW, config=_config(mirror, tmp_path), **extra)
+    once = sum(len(c.grid_keys) for c in plan.cubes)
+    fetched = sum(b["n_chunks"] for b in result.blocks)
+    print(
+        f"{case}: {fetched} chunk reads by {result.n_blocks} tasks, {once} in process: {fetched / once:.2f}x"
+    )
+    assert once <= fetched < 2.0 * once  # only chunks on the tasks' edges are read twice
+
+
 @pytest.mark.parametrize("case", ["one cube", "two tiles", "utm seam"])
 def test_cluster_subset_equals_the_in_process_subset(mirror, cluster, tmp_path, case, monkeypatch):
-    from itslive_qgis.core.cluster import result_as_netcdf
+    from itslive_qgis.core.cluster import result_as_netcdf, subset
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    # blocks of one 16 x 16 output chunk (about 10 MiB here): a task writes its region in several
+    monkeypatch.setattr(subset, "DEFAULT_SUBSET_BLOCK_BYTES", 10 * 2**20)
     ref_zarr = _in_process(mirror, tmp_path, case, ".zarr")
     ref_nc = _in_process(mirror, tmp_path, case, ".nc")
     out, result = _on_cluster(mirror, tmp_path, case, cluster.scheduler_address)
@@ -134,8 +150,9 @@ def test_cluster_subset_equals_the_in_process_subset(mirror, cluster, tmp_path, 
 
     with xr.open_zarr(ref_zarr, decode_timedelta=False) as ref:
         assert result.n_pixels == ref.sizes["y"] * ref.sizes["x"] and result.n_pairs == ref.sizes["pair"]
-    if case == "one cube":  # cells touching the area; 3 x 3 chunks of 16 cells, >= 2 blocks a worker
+    if case == "one cube":  # cells touching the area; 3 x 3 chunks of 16 cells, >= 2 tasks a worker
         assert result.n_pixels == 41 * 34 and result.n_blocks == 6 and result.n_pairs > 100
+        _report_reads(mirror, tmp_path, case, result)
     assert sum(b["n_finite"] for b in result.blocks) > 0
     order = _assert_same_store(out, ref_zarr)
     assert order[-4:] == ["v", "vx", "vy", "v_error"]  # gridded variables last, in the in-process order

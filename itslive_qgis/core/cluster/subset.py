@@ -9,10 +9,12 @@ index slices. It never reads the cubes, not even their metadata:
    output grid), checks the size budget and writes the store's template with the in-process
    writer (:func:`core.subset.write.start_zarr_subset`: coordinates, pair metadata, attributes,
    empty gridded arrays; the CF on-disk layout of io.cf, dim ``pair`` + ``mid_date(pair)``);
-2. one task per block of whole output chunks (:func:`.blocks.plan_blocks` on the subset's chunk
-   side, 16 x 16 cells for up to 25,000 pairs) plans the same subset once per worker (the plan is
-   deterministic: same pairs, same order), fetches the source chunks under its block (many in
-   flight), assembles it with the in-process :class:`BlockAssembler` and writes its region;
+2. one task per region of whole output chunks (:func:`.blocks.plan_blocks` on the subset's chunk
+   side, 16 cells for up to 25,000 pairs; at most :data:`TASK_CELLS` cells) plans the same subset once
+   per worker (the plan is deterministic: same pairs, same order), and writes its region in blocks
+   of :data:`DEFAULT_SUBSET_BLOCK_BYTES` of assembly: for each block it fetches the source chunks
+   under it not yet fetched for the region (many in flight), assembles it with the in-process
+   :class:`BlockAssembler` and writes it;
 3. a last task marks the store complete and consolidates its metadata (:mod:`.result_store`).
 
 So the store holds what the in-process Zarr subset holds, value for value and attribute for
@@ -24,10 +26,9 @@ by :func:`.netcdf.result_as_netcdf`), written by the in-process NetCDF writer bl
 the store: the same file an in-process ``.nc`` subset is (values, attributes, chunking), with one
 more line in ``history``.
 
-Source chunks that straddle two blocks are read by both (a block is 16 x 16 cells, an ITS_LIVE
-chunk 10 x 10): about 1.6x the bytes of the in-process run for 16-cell blocks, less for the larger
-blocks that a shorter pair axis allows. Each worker caches chunks in its own folder and drops the
-chunks of a block once the block is written.
+Source chunks on the edge of two tasks' regions are read by both (an ITS_LIVE chunk is 10 x 10
+pixels, an output chunk 16 x 16 cells); inside a region each chunk is read once. Each worker
+caches chunks in its own folder and drops a region's chunks once the region is written.
 """
 
 from __future__ import annotations
@@ -61,6 +62,11 @@ from .scheduler import connect, parse_scheduler
 #: memory of one block's assembly on a worker (all pairs x cells x variables, float32, with the
 #: assembler's windows: 3 copies), as the in-process writer's blocks (core.subset.write.MAX_BLOCK_BYTES)
 DEFAULT_SUBSET_BLOCK_BYTES = 256 * 2**20
+#: cells of the output a task covers at most (80 x 80: 5 x 5 output chunks of 16 cells, 8 x 8 ITS_LIVE
+#: chunks of 10 pixels); the task assembles and writes it in blocks of DEFAULT_SUBSET_BLOCK_BYTES and
+#: keeps the source chunks it fetched until its last block, so a chunk under two blocks of one task is
+#: fetched once
+TASK_CELLS = 80 * 80
 #: chunk requests in flight per block on a worker
 BLOCK_REQUESTS = 32
 #: algorithm attribute of a subset (core.io.cf.provenance)
@@ -150,14 +156,15 @@ def subset_on_cluster(
         info = run.result(prepare)
         progress.log(info["summary"])
         n_workers = max(1, len(client.scheduler_info()["workers"]))
-        blocks = subset_blocks(info, n_workers, DEFAULT_SUBSET_BLOCK_BYTES, max_block_pixels)
+        blocks = subset_blocks(info, n_workers, max_block_pixels)
+        cells = block_cells(info, DEFAULT_SUBSET_BLOCK_BYTES)
         (ys, xs) = blocks[0]
         progress.log(
-            f"Cluster: {info['ny']} x {info['nx']} cells, {info['n_pairs']} pairs, {len(blocks)} blocks "
-            f"of up to {ys.stop - ys.start} x {xs.stop - xs.start} cells."
+            f"Cluster: {info['ny']} x {info['nx']} cells, {info['n_pairs']} pairs, {len(blocks)} tasks "
+            f"of up to {ys.stop - ys.start} x {xs.stop - xs.start} cells (blocks of up to {cells} cells)."
         )
         futures = [
-            run.submit(subset_block_task, request, ys, xs, target, storage_options, name=f"block-{i}")
+            run.submit(subset_block_task, request, ys, xs, target, storage_options, cells, name=f"block-{i}")
             for i, (ys, xs) in enumerate(blocks)
         ]
         stats = run.gather(futures, 0.05, 0.98)
@@ -178,23 +185,31 @@ def subset_on_cluster(
     )
 
 
-def subset_blocks(info: dict, n_workers: int, block_bytes: int, max_block_pixels: int | None) -> list:
-    """Blocks of whole output chunks (``info['side']`` cells a side) within ``block_bytes`` each."""
-    per_cell = max(1, info["n_pairs"]) * 4 * max(1, info["n_vars"]) * 3
-    cells = max(1, int(block_bytes) // per_cell)
-    if max_block_pixels:
-        cells = min(cells, int(max_block_pixels))
+def subset_blocks(info: dict, n_workers: int, max_block_pixels: int | None = None) -> list:
+    """The tasks' regions: whole output chunks (``info['side']`` cells a side), at most :data:`TASK_CELLS`
+    (or ``max_block_pixels``) cells, at least 2 per worker."""
+    cells = min(TASK_CELLS, int(max_block_pixels)) if max_block_pixels else TASK_CELLS
     side = info["side"]
+    ny, nx = info["ny"], info["nx"]
     return plan_blocks(
-        info["ny"],
-        info["nx"],
-        side,
-        side,
-        1,
-        block_bytes=2**62,
-        min_blocks=2 * n_workers,
-        max_block_pixels=cells,
+        ny, nx, side, side, 1, block_bytes=2**62, min_blocks=2 * n_workers, max_block_pixels=cells
     )
+
+
+def block_cells(info: dict, block_bytes: int) -> int:
+    """Cells of one assembled block within ``block_bytes`` (all pairs, float32, 3 copies a variable)."""
+    per_cell = max(1, info["n_pairs"]) * 4 * max(1, info["n_vars"]) * 3
+    return max(1, int(block_bytes) // per_cell)
+
+
+def sub_blocks(ys: slice, xs: slice, side: int, cells: int) -> list[tuple[slice, slice]]:
+    """A task's region in square blocks of whole output chunks, about ``cells`` cells (a chunk at least)."""
+    step = max(side, int(np.sqrt(cells)) // side * side)
+    return [
+        (slice(y0, min(ys.stop, y0 + step)), slice(x0, min(xs.stop, x0 + step)))
+        for y0 in range(ys.start, ys.stop, step)
+        for x0 in range(xs.start, xs.stop, step)
+    ]
 
 
 def is_subset_result(target: str, storage_options: dict | None = None) -> bool:
@@ -273,38 +288,51 @@ def prepare_subset_task(request, target, storage_options, max_download_bytes) ->
     }
 
 
-def subset_block_task(request, ys, xs, target, storage_options) -> dict:
-    """On a worker: fetch the chunks under block (ys, xs), assemble it, write its region; timings."""
-    from ..io import run
-    from ..subset.writers import ZarrWriter
+def subset_block_task(request, ys, xs, target, storage_options, cells) -> dict:
+    """On a worker: region (ys, xs) in blocks of about ``cells`` cells: fetch the chunks under each
+    block (those not fetched for an earlier block of the region), assemble it, write it; timings."""
+    from ..subset.writers import ZarrWriter, chunk_side
 
     plan, out = _layout(request)
-    t0 = time.perf_counter()
-    fetched = {}
-    for cube in plan.cubes:
-        keys = block_chunk_keys(cube, ys, xs)
-        if keys:
-            run(cube.store.prefetch(keys, BLOCK_REQUESTS))
-            fetched[cube.number] = (cube, keys)
-    t1 = time.perf_counter()
-    values = out.assembler(ys, xs)
-    t2 = time.perf_counter()
     writer = ZarrWriter.existing(target, [gv.name for gv in out.grid_vars], storage_options)
-    writer.write((ys, xs), values)
-    t3 = time.perf_counter()
-    for cube, keys in fetched.values():  # the worker's disk stays bounded: one block's chunks
-        for key in keys:
-            cube.store.drop_cached(key)
+    fetched: dict[int, set] = {cube.number: set() for cube in plan.cubes}
+    times = {"read_s": 0.0, "solve_s": 0.0, "write_s": 0.0}
+    n_finite = 0
+    try:
+        for sub in sub_blocks(ys, xs, chunk_side(plan.n_pairs), cells):
+            t0 = time.perf_counter()
+            _fetch(plan.cubes, sub, fetched)
+            t1 = time.perf_counter()
+            values = out.assembler(*sub)
+            t2 = time.perf_counter()
+            writer.write(sub, values)
+            times["read_s"] += t1 - t0
+            times["solve_s"] += t2 - t1
+            times["write_s"] += time.perf_counter() - t2
+            n_finite += int(sum(np.isfinite(v).sum() for v in values.values()))
+    finally:  # the worker's disk stays bounded: one region's chunks
+        for cube in plan.cubes:
+            for key in fetched[cube.number]:
+                cube.store.drop_cached(key)
     return {
         "ys": (ys.start, ys.stop),
         "xs": (xs.start, xs.stop),
-        "n_chunks": sum(len(k) for _, k in fetched.values()),
-        "n_finite": int(sum(np.isfinite(v).sum() for v in values.values())),
-        "read_s": t1 - t0,
-        "solve_s": t2 - t1,
-        "write_s": t3 - t2,
+        "n_chunks": sum(len(keys) for keys in fetched.values()),
+        "n_finite": n_finite,
+        **times,
         "max_rss_bytes": peak_rss_bytes(),
     }
+
+
+def _fetch(cubes, sub, fetched: dict) -> None:
+    """The chunks under block ``sub`` into the worker's cache, many in flight (``fetched``: keys so far)."""
+    from ..io import run
+
+    for cube in cubes:
+        keys = [k for k in block_chunk_keys(cube, *sub) if k not in fetched[cube.number]]
+        if keys:
+            run(cube.store.prefetch(keys, BLOCK_REQUESTS))
+            fetched[cube.number].update(keys)
 
 
 def block_chunk_keys(cube, ys: slice, xs: slice) -> list:
