@@ -137,7 +137,8 @@ def test_the_dock_with_the_dask_scheduler_setting_downloads_to_a_zarr_store_and_
     plugin, mirror, tmp_path
 ):
     """dask_scheduler = local: the dock's download goes to <name>.zarr on the cluster, is loaded like the
-    in-process download (same layers, same values), and the inversion form follows the store."""
+    in-process download (same layers, same values); the inversion form takes the store and inverts it
+    on the cluster into a .zarr store, loaded too."""
     from qgis.core import QgsApplication
 
     from itslive_qgis import settings
@@ -159,13 +160,26 @@ def test_the_dock_with_the_dask_scheduler_setting_downloads_to_a_zarr_store_and_
             wait_until(lambda f=finished: f, timeout_s=600)
             assert finished[0][0], finished[0][1]
             runs[scheduler] = (panel.last_output, list(panel.last_layers), finished[0][1])
+        # the inversion form follows the store and, with the setting still 'local', inverts on the cluster
+        assert dock.invert.input.filePath() == str(runs["local"][0])
+        dock.invert.interval.setValue(30)
+        dock.invert.lam.setValue(20)
+        dock.invert.output.setFilePath(str(tmp_path / "inv.nc"))  # a .nc name: the store is inv.zarr
+        done = []
+        dock.invert.runFinished.connect(lambda ok, msg: done.append((ok, msg)))
+        assert dock.invert.invert()
+        wait_until(lambda: done, timeout_s=600)
+        assert done[0][0], done[0][1]
     finally:
         settings.DASK_SCHEDULER.setValue("")
+    assert dock.invert.last_output == tmp_path / "inv.zarr" and (tmp_path / "inv.zarr.nc").is_file()
+    assert not (tmp_path / "inv.nc").exists()
+    assert any(layer.name().startswith("v") for layer in dock.invert.last_layers)
+    assert any("inversion runs on the Dask cluster 'local'" in m for m in logged), logged
     ref_nc, ref_layers, _ = runs[""]
     store, layers, message = runs["local"]
     assert store == tmp_path / "sub.zarr" and store.is_dir() and not (tmp_path / "sub.nc").exists()
     assert (tmp_path / "sub.zarr.nc").is_file() and "sub.zarr" in message
     assert any("Dask cluster 'local'" in m and "sub.zarr" in m for m in logged), logged
-    assert dock.invert.input.filePath() == str(store)
     _assert_same_layers(layers, ref_layers, ref_nc)
     assert all(layer.id() in QgsProject.instance().mapLayers() for layer in layers)

@@ -24,7 +24,10 @@ TILE_A, TILE_B, TILE_UTM = default_tiles()
 WINDOW = ("2015-01-01", "2021-12-31")
 #: a fixed creation time, for the in-process run and (inherited) for the workers
 EPOCH = "1700000000"
-MARKS = ("itslive_complete", "itslive_variable_order")
+#: peak resident memory of a worker for blocks of 16 x 16 cells x 764 pairs (about 10 MiB of assembly):
+#: its imports (xarray, zarr, s3fs, pyproj, shapely) plus the plan, the decoded-chunk cache and a
+#: block; measured 0.27 GiB
+WORKER_RSS_BOUND_BYTES = 0.5 * 2**30
 
 
 @pytest.fixture(scope="module")
@@ -153,6 +156,7 @@ def test_cluster_subset_equals_the_in_process_subset(mirror, cluster, tmp_path, 
     if case == "one cube":  # cells touching the area; 3 x 3 chunks of 16 cells, >= 2 tasks a worker
         assert result.n_pixels == 41 * 34 and result.n_blocks == 6 and result.n_pairs > 100
         _report_reads(mirror, tmp_path, case, result)
+        assert result.max_worker_rss_bytes < WORKER_RSS_BOUND_BYTES, result.max_worker_rss_bytes
     assert sum(b["n_finite"] for b in result.blocks) > 0
     order = _assert_same_store(out, ref_zarr)
     assert order[-4:] == ["v", "vx", "vy", "v_error"]  # gridded variables last, in the in-process order
