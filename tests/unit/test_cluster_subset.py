@@ -47,6 +47,32 @@ def cluster():
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
+@pytest.mark.parametrize(("ny", "nx", "side", "workers", "cap"), [
+    (34, 41, 16, 2, None), (81, 81, 16, 2, None), (833, 833, 8, 10, None), (5, 300, 16, 1, 1000),
+    (3, 3, 4, 8, None),
+])  # fmt: skip
+def test_regions_cover_every_cell_once_in_whole_output_chunks(ny, nx, side, workers, cap):
+    from itslive_qgis.core.cluster.subset import TASK_CELLS, sub_blocks, subset_blocks
+
+    regions = subset_blocks({"ny": ny, "nx": nx, "side": side}, workers, cap)
+    seen = np.zeros((ny, nx), dtype=int)
+    n_chunks = -(-ny // side) * -(-nx // side)
+    for ys, xs in regions:
+        assert ys.start % side == 0 and xs.start % side == 0  # no output chunk shared by two tasks
+        assert (ys.stop % side == 0 or ys.stop == ny) and (xs.stop % side == 0 or xs.stop == nx)
+        assert (ys.stop - ys.start) * (xs.stop - xs.start) <= max(
+            side * side, min(TASK_CELLS, cap or TASK_CELLS)
+        )
+        seen[ys, xs] += 1
+        inner = np.zeros((ny, nx), dtype=int)
+        for sy, sx in sub_blocks(ys, xs, side, 300):  # the task's blocks: its region, whole chunks
+            assert sy.start % side == 0 and sx.start % side == 0
+            inner[sy, sx] += 1
+        assert (inner[ys, xs] == 1).all() and inner.sum() == (ys.stop - ys.start) * (xs.stop - xs.start)
+    assert (seen == 1).all()
+    assert len(regions) >= min(2 * workers, n_chunks)
+
+
 def _request(case):
     """(cube URLs, area in EPSG:3413, extra parameters) of a test case."""
     x0, y0, _, _ = TILE_A.extent_m

@@ -9,12 +9,12 @@ index slices. It never reads the cubes, not even their metadata:
    output grid), checks the size budget and writes the store's template with the in-process
    writer (:func:`core.subset.write.start_zarr_subset`: coordinates, pair metadata, attributes,
    empty gridded arrays; the CF on-disk layout of io.cf, dim ``pair`` + ``mid_date(pair)``);
-2. one task per region of whole output chunks (:func:`.blocks.plan_blocks` on the subset's chunk
-   side, 16 cells for up to 25,000 pairs; at most :data:`TASK_CELLS` cells) plans the same subset once
-   per worker (the plan is deterministic: same pairs, same order), and writes its region in blocks
-   of :data:`DEFAULT_SUBSET_BLOCK_BYTES` of assembly: for each block it fetches the source chunks
-   under it not yet fetched for the region (many in flight), assembles it with the in-process
-   :class:`BlockAssembler` and writes it;
+2. one task per near-square region of whole output chunks (:func:`subset_blocks`: 16 x 16 cells for
+   up to 25,000 pairs; at most :data:`TASK_CELLS` cells, at least 2 regions a worker) plans the
+   same subset once per worker (the plan is deterministic: same pairs, same order), and writes its
+   region in blocks of :data:`DEFAULT_SUBSET_BLOCK_BYTES` of assembly: for each block it fetches
+   the source chunks under it not yet fetched for the region (many in flight), assembles it with
+   the in-process :class:`BlockAssembler` and writes it;
 3. a last task marks the store complete and consolidates its metadata (:mod:`.result_store`).
 
 So the store holds what the in-process Zarr subset holds, value for value and attribute for
@@ -34,6 +34,7 @@ caches chunks in its own folder and drops a region's chunks once the region is w
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import tempfile
 import time
@@ -44,7 +45,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..progress import NullProgress
-from .blocks import peak_rss_bytes, plan_blocks
+from .blocks import peak_rss_bytes
 from .invert import ClusterResult
 from .jobs import ClusterRun
 from .result_store import (
@@ -154,7 +155,7 @@ def subset_on_cluster(
         prepare = run.submit(prepare_subset_task, request, target, storage_options, max_download_bytes,
                              name="prepare")  # fmt: skip
         info = run.result(prepare)
-        progress.log(info["summary"])
+        progress.log("Planned on a worker: " + info["summary"])
         n_workers = max(1, len(client.scheduler_info()["workers"]))
         blocks = subset_blocks(info, n_workers, max_block_pixels)
         cells = block_cells(info, DEFAULT_SUBSET_BLOCK_BYTES)
@@ -186,14 +187,25 @@ def subset_on_cluster(
 
 
 def subset_blocks(info: dict, n_workers: int, max_block_pixels: int | None = None) -> list:
-    """The tasks' regions: whole output chunks (``info['side']`` cells a side), at most :data:`TASK_CELLS`
-    (or ``max_block_pixels``) cells, at least 2 per worker."""
+    """The tasks' regions: near-square groups of whole output chunks (``info['side']`` cells a side),
+    at most :data:`TASK_CELLS` (or ``max_block_pixels``) cells, at least 2 per worker.
+
+    Near-square, not strips: a source chunk (10 x 10 pixels) cut by a region's edge is fetched by
+    both regions, and for a given area a square has the shortest edges.
+    """
+    side, ny, nx = info["side"], info["ny"], info["nx"]
+    grid_y, grid_x = math.ceil(ny / side), math.ceil(nx / side)
     cells = min(TASK_CELLS, int(max_block_pixels)) if max_block_pixels else TASK_CELLS
-    side = info["side"]
-    ny, nx = info["ny"], info["nx"]
-    return plan_blocks(
-        ny, nx, side, side, 1, block_bytes=2**62, min_blocks=2 * n_workers, max_block_pixels=cells
-    )
+    k = max(1, cells // (side * side))  # output chunks a region
+    k = min(k, max(1, (grid_y * grid_x) // (2 * n_workers)))
+    ky = min(grid_y, max(1, math.isqrt(k)))
+    kx = min(grid_x, max(1, k // ky))
+    ky = min(grid_y, max(ky, k // kx))
+    return [
+        (slice(by * side, min(ny, (by + ky) * side)), slice(bx * side, min(nx, (bx + kx) * side)))
+        for by in range(0, grid_y, ky)
+        for bx in range(0, grid_x, kx)
+    ]
 
 
 def block_cells(info: dict, block_bytes: int) -> int:
