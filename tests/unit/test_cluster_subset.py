@@ -150,6 +150,15 @@ def _assert_same_netcdf(got_path, ref_path):
         assert got.attrs == ref.attrs
 
 
+def _cached_chunk_files() -> list:
+    """On a worker: the files left in its own chunk cache (core.cluster.subset's worker folder)."""
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.gettempdir()) / f"itslive-cluster-cache-{os.getpid()}" / "chunks"
+    return [str(p) for p in folder.rglob("*") if p.is_file()]
+
+
 def _report_reads(mirror, tmp_path, case, result):
     """Source chunks the tasks fetched against those the in-process plan reads once (printed)."""
     from itslive_qgis.core.subset import subset_layout
@@ -183,6 +192,9 @@ def test_cluster_subset_equals_the_in_process_subset(mirror, cluster, tmp_path, 
         assert result.n_pixels == 41 * 34 and result.n_blocks == 6 and result.n_pairs > 100
         _report_reads(mirror, tmp_path, case, result)
         assert result.max_worker_rss_bytes < WORKER_RSS_BOUND_BYTES, result.max_worker_rss_bytes
+        with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
+            left = client.run(_cached_chunk_files)
+        assert not any(left.values()), left  # the workers dropped what they fetched for the run
     assert sum(b["n_finite"] for b in result.blocks) > 0
     order = _assert_same_store(out, ref_zarr)
     assert order[-4:] == ["v", "vx", "vy", "v_error"]  # gridded variables last, in the in-process order

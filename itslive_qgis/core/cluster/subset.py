@@ -122,7 +122,8 @@ def subset_on_cluster(
     max_download_bytes : float, optional
         Size budget, as :func:`subset_cubes` (checked by the planning task, before any velocity).
     max_block_pixels : int, optional
-        A cap on the cells of a block (besides :data:`DEFAULT_SUBSET_BLOCK_BYTES` of assembly).
+        A cap on the cells of a task's region (at most :data:`TASK_CELLS`; a region is written in
+        blocks of :data:`DEFAULT_SUBSET_BLOCK_BYTES` of assembly).
     **params
         ``variables``, ``satellites``, ``missions``, ``min_interval_days``, ``max_interval_days``,
         ``min_roi_valid_percentage``, ``max_v_error_m_per_yr``, ``target_crs``, ``resampling``,
@@ -170,6 +171,8 @@ def subset_on_cluster(
         ]
         stats = run.gather(futures, 0.05, 0.98)
         run.result(run.submit(finalize, target, storage_options, name="finalize"))
+        with contextlib.suppress(Exception):  # a worker gone meanwhile has nothing left to drop
+            client.run(forget_run, run.token)
     progress.report(1.0)
     return ClusterResult(
         target=final_target(output),
@@ -375,6 +378,16 @@ def block_chunk_keys(cube, ys: slice, xs: slice) -> list:
                 chunk_key(arr, rc) for rc in sorted(set(zip((rows // cr).tolist(), (cols // cc).tolist())))
             ]
     return [k for k in keys if cube.store.listing.get(k) is not None]
+
+
+def forget_run(token: str, dask_worker=None) -> int:
+    """On every worker after a run: drop its plan and the chunks it still caches (pair metadata);
+    the number of chunks dropped."""
+    layout = _LAYOUTS.pop(token, None)
+    if layout is None:
+        return 0
+    plan, _ = layout
+    return sum(bool(c.store.drop_cached(k)) for c in plan.cubes for k in c.meta_keys + c.data_keys)
 
 
 def _layout(request):
