@@ -64,7 +64,7 @@
       <translation>cycle de répétition de 91 jours</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="119" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="142" />
       <source>; lines: height change dh at the point's cell (right axis)</source>
       <translation>; lignes : variation d'altitude dh dans la cellule du point (axe de droite)</translation>
     </message>
@@ -120,7 +120,7 @@ OUTPUT : une LineStringM de l'extrémité amont à l'extrémité aval, M = dista
       <translation>Un sous-ensemble estimé au-delà est refusé avant la lecture de toute vitesse (0 = sans limite).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="41" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="42" />
       <source>A subset file, or type a datacube path or URL</source>
       <translation>Un fichier d'extrait, ou saisissez le chemin ou l'URL d'un cube de données</translation>
     </message>
@@ -170,16 +170,16 @@ OUTPUT : une LineStringM de l'extrémité amont à l'extrémité aval, M = dista
       <translation>Couche active (fichier d'extrait ou d'inversion)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="60" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="61" />
       <source>Adds a result file of the ITS_LIVE algorithms to the current project, styled the way the dock loads it: an inversion, subset or mosaic becomes speed and velocity rasters (m/yr) with flow arrows, a strain-rate file its strain-rate rasters (1/yr), a flux-divergence file dynamic_dhdt and flux_divergence (m/yr), tracks their lines. Every time-dependent variable is ONE raster whose bands are time steps (temporal controller ready); only the main variable is switched on.
 
-INPUT: a NetCDF (.nc), GeoTIFF (.tif) or GeoPackage (.gpkg) written by an ITS_LIVE algorithm. GROUP: name of the layer-tree group (default 'ITS_LIVE &lt;kind&gt; — &lt;file name&gt;'); an existing group of that name receives the layers.
+INPUT: a NetCDF (.nc), GeoTIFF (.tif) or GeoPackage (.gpkg) written by an ITS_LIVE algorithm. STORE, instead: the Zarr store (.zarr folder) a DASK_SCHEDULER run wrote, chosen with the folder picker (a file picker cannot choose a folder); its metadata file (.zmetadata or zarr.json) picked as INPUT means the store that holds it. A store is loaded through a NetCDF copy written once beside it (&lt;store&gt;.nc). GROUP: name of the layer-tree group (default 'ITS_LIVE &lt;kind&gt; — &lt;file name&gt;'); an existing group of that name receives the layers.
 OUTPUT: the same file path, so the step chains in a model; LAYERS: number of layers queued for loading.
 
 The layers are added when the algorithm or the model holding it finishes. Under qgis_process, where no project is kept, the file is only checked and nothing is loaded.</source>
       <translation>Ajoute au projet en cours un fichier résultat des algorithmes ITS_LIVE, avec le même style que lorsque le panneau ITS_LIVE le charge : une inversion, un extrait ou une mosaïque donne des rasters de norme et de composantes de la vitesse (m/yr) avec des flèches d'écoulement ; un fichier de vitesses de déformation, ses rasters de vitesses de déformation (1/yr) ; un fichier de divergence du flux, dynamic_dhdt et flux_divergence (m/yr) ; des trajectoires, leurs lignes. Chaque variable dépendant du temps forme UN SEUL raster dont les bandes sont les pas de temps (prêt pour le contrôleur temporel) ; seule la variable principale est affichée.
 
-INPUT : un fichier NetCDF (.nc), GeoTIFF (.tif) ou GeoPackage (.gpkg) écrit par un algorithme ITS_LIVE. GROUP : nom du groupe dans l'arbre des couches (par défaut 'ITS_LIVE &lt;type&gt; — &lt;nom du fichier&gt;') ; si un groupe de ce nom existe déjà, il reçoit les couches.
+INPUT : un fichier NetCDF (.nc), GeoTIFF (.tif) ou GeoPackage (.gpkg) écrit par un algorithme ITS_LIVE. STORE, à la place : le magasin Zarr (dossier .zarr) écrit par un calcul avec DASK_SCHEDULER, choisi avec le sélecteur de dossier (un sélecteur de fichier ne peut pas choisir un dossier) ; son fichier de métadonnées (.zmetadata ou zarr.json) choisi comme INPUT désigne le magasin qui le contient. Un magasin est chargé au moyen d'une copie NetCDF écrite une fois à côté (&lt;store&gt;.nc). GROUP : nom du groupe dans l'arbre des couches (par défaut 'ITS_LIVE &lt;type&gt; — &lt;nom du fichier&gt;') ; si un groupe de ce nom existe déjà, il reçoit les couches.
 OUTPUT : le même chemin de fichier, pour enchaîner l'étape dans un modèle ; LAYERS : nombre de couches mises en attente de chargement.
 
 Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contient. Sous qgis_process, où aucun projet n'est conservé, le fichier est seulement vérifié et rien n'est chargé.</translation>
@@ -390,7 +390,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Annulé : aucune animation n'a été écrite.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="113" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="151" />
       <source>Cancelled: no layer was loaded.</source>
       <translation>Annulé : aucune couche n'a été chargée.</translation>
     </message>
@@ -420,7 +420,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Impossible de créer le dossier de sortie {} (OUTPUT_FOLDER) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="318" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="333" />
       <source>Cannot estimate: {}</source>
       <translation>Estimation impossible : {}</translation>
     </message>
@@ -470,7 +470,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche de polygones de contours de glaciers (OUTLINE).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="93" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="94" />
       <source>Choose a subset file (download one first) or give a datacube URL.</source>
       <translation>Choisissez un fichier d'extrait (téléchargez-en un d'abord) ou indiquez l'URL d'un cube de données.</translation>
     </message>
@@ -570,6 +570,11 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Couverture %</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="354" />
+      <source>DASK_SCHEDULER (advanced; default from the plugin settings): empty downloads in process; 'local' (or 'local:4') starts a dask LocalCluster of 2 (4) worker processes on this machine; an address (tcp://host:8786) uses a running dask.distributed scheduler (Coiled, Dask Gateway, dask-scheduler), best next to the data (AWS us-west-2). The workers plan the same subset, read the cube chunks under their blocks themselves (16 x 16 cells of the output with every pair) and write them into a Zarr store: OUTPUT is then a .zarr folder (a local cluster) or an s3:// URL the workers can write. The store equals the in-process .zarr subset (same pairs, order, values and attributes) and is marked complete only when every block is written; a worker lost in the middle has its blocks run again; cancel leaves no store. The dock loads it through a NetCDF copy beside it (&lt;store&gt;.nc). Needs the optional package distributed.</source>
+      <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le téléchargement se fait dans le processus ; « local » (ou « local:4 ») démarre sur cette machine un LocalCluster dask de 2 (4) processus de calcul ; une adresse (tcp://hôte:8786) utilise un ordonnanceur dask.distributed déjà lancé (Coiled, Dask Gateway, dask-scheduler), de préférence près des données (AWS us-west-2). Les processus de calcul planifient le même extrait, lisent eux-mêmes les blocs du cube sous leurs blocs (16 x 16 cellules de la sortie avec toutes les paires) et les écrivent dans un magasin Zarr : OUTPUT est alors un dossier .zarr (grappe locale) ou une URL s3:// où ils peuvent écrire. Le magasin est identique à l'extrait .zarr calculé dans le processus (mêmes paires, même ordre, mêmes valeurs et attributs) et n'est déclaré complet qu'une fois tous les blocs écrits ; les blocs d'un processus perdu en cours de route sont recalculés ; une annulation ne laisse aucun magasin. Le panneau le charge au moyen d'une copie NetCDF écrite à côté (&lt;store&gt;.nc). Nécessite le paquet facultatif distributed.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="83" />
       <source>DASK_SCHEDULER (advanced; default from the plugin settings): empty runs in process; 'local' (or 'local:4') a dask LocalCluster on this machine; or a scheduler address (tcp://host:8786). The workers read INPUT (a NetCDF path they see, or a Zarr store at a path or s3:// URL) in blocks with a halo of neighbours, so the result equals the in-process one, and write a Zarr store: OUTPUT is then a .zarr folder or an s3:// URL, marked complete only at the end.</source>
       <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le calcul se fait dans le processus ; « local » (ou « local:4 ») un LocalCluster dask sur cette machine ; ou l'adresse d'un ordonnanceur (tcp://hôte:8786). Les processus de calcul lisent INPUT (un chemin NetCDF qu'ils voient, ou un magasin Zarr à un chemin ou une URL s3://) par blocs entourés d'une marge de voisins, si bien que le résultat est celui du calcul dans le processus, et écrivent un magasin Zarr : OUTPUT est alors un dossier .zarr ou une URL s3://, déclaré complet seulement à la fin.</translation>
@@ -585,7 +590,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>MNT pour l'ombrage (mètres)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="169" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="173" />
       <source>Dask scheduler (empty = in process, local = this machine, or tcp://host:8786)</source>
       <translation>Ordonnanceur Dask (vide = dans le processus, local = cette machine, ou tcp://hôte:8786)</translation>
     </message>
@@ -615,7 +620,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Emprises des cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="151" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="154" />
       <source>Datacube footprints (output of itslive:findcubes, optional)</source>
       <translation>Emprises des cubes de données (sortie de itslive:findcubes, facultatif)</translation>
     </message>
@@ -665,7 +670,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Facteur de profondeur (vitesse moyennée sur l'épaisseur / vitesse de surface)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="71" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="72" />
       <source>Device</source>
       <translation>Matériel de calcul</translation>
     </message>
@@ -704,7 +709,7 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Terminé : {} ({} couche(s) ajoutée(s))</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="62" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="63" />
       <source>Down-weight outliers (robust)</source>
       <translation>Réduire le poids des valeurs aberrantes (robuste)</translation>
     </message>
@@ -714,7 +719,7 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Téléchargement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="65" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="67" />
       <source>Download datacube subset</source>
       <translation>Télécharger un extrait de cubes de données</translation>
     </message>
@@ -734,7 +739,7 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Téléchargement de l'extrait de {} cube(s) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="68" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="70" />
       <source>Downloads the image-pair velocities of the ITS_LIVE datacubes under an area (EXTENT, or the polygons of AOI, e.g. a selected glacier outline; any CRS) whose mid_date lies in [START_DATE, END_DATE] (YYYY-MM-DD, inclusive), and writes one clean file: -32767 fill values become NaN, pairs are sorted by mid_date (duplicates kept in a stable order), acquisition_date_img1 &lt;= acquisition_date_img2, date_dt in days, y stays descending; CF-1.8 NetCDF4 (compressed, .nc) or Zarr (.zarr) with the grid mapping, units (m/yr) and provenance.
 
 Only the chunks under the area are read, many at a time, retried with backoff; an interrupted or cancelled download resumes without fetching completed chunks; the file appears only when complete. Tiles of one projection are joined on their common 120 m grid; tiles of another projection are resampled onto TARGET_CRS (default: the projection of the tile covering most of the area) with vx/vy rotated into its axes.
@@ -797,7 +802,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Vide : à côté du fichier de vitesse (ou dans le dossier temporaire)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="100" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="103" />
       <source>End date (YYYY-MM-DD)</source>
       <translation>Date de fin (AAAA-MM-JJ)</translation>
     </message>
@@ -812,12 +817,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Estimer la taille</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="312" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="327" />
       <source>Estimating the ITS_LIVE subset</source>
       <translation>Estimation de l'extrait ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="311" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="326" />
       <source>Estimating...</source>
       <translation>Estimation...</translation>
     </message>
@@ -1076,6 +1081,11 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <translation>Donnez des fichiers ATL06 dans INPUT, ou une EXTENT pour chercher des granules dans le CMR de la NASA.</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="120" />
+      <source>Give INPUT (a result file) or STORE (a .zarr folder), not both.</source>
+      <translation>Donnez INPUT (un fichier résultat) ou STORE (un dossier .zarr), pas les deux.</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/processing/alg_elevation_change.py" line="167" />
       <source>Give a REFERENCE_GRID, or an EXTENT and PIXEL_SIZE_M for the output grid.</source>
       <translation>Donnez une REFERENCE_GRID, ou une EXTENT et PIXEL_SIZE_M pour la grille de sortie.</translation>
@@ -1234,7 +1244,7 @@ SOURCE : les granules ATL06 (INPUT, ou la recherche CMR), ou le service à la de
 Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for NASA's ICESat-2 photon-counting laser altimeter, Remote Sens. Environ. 233, 111352, doi:10.1016/j.rse.2019.111352.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="113" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="136" />
       <source>ICESat-2 h_li (m)</source>
       <translation>h_li ICESat-2 (m)</translation>
     </message>
@@ -1249,7 +1259,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Altitudes ICESat-2 (ATL06)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="115" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="138" />
       <source>ICESat-2 heights within {:.0f} m of each point: {} segment(s)</source>
       <translation>Altitudes ICESat-2 à moins de {:.0f} m de chaque point : {} segment(s)</translation>
     </message>
@@ -1264,12 +1274,12 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>INPUT : donnez un extrait, le chemin ou l'URL d'un cube de données, ou un résultat d'inversion.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="151" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="203" />
       <source>INPUT: {} is a folder: choose {}.</source>
       <translation>INPUT : {} est un dossier : choisissez {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="161" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="213" />
       <source>INPUT: {} {}: choose {}.</source>
       <translation>INPUT : {} {} : choisissez {}.</translation>
     </message>
@@ -1319,7 +1329,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Vitesses ITS_LIVE des glaciers et des calottes polaires</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="227" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="250" />
       <source>ITS_LIVE height change at the point</source>
       <translation>ITS_LIVE : changement d'altitude au point</translation>
     </message>
@@ -1362,6 +1372,11 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="137" />
       <source>ITS_LIVE results (*.nc *.nc4 *.tif *.tiff *.gpkg);;All files (*)</source>
       <translation>Résultats ITS_LIVE (*.nc *.nc4 *.tif *.tiff *.gpkg);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="87" />
+      <source>ITS_LIVE results (*.nc *.nc4 *.tif *.tiff *.gpkg);;Zarr store metadata (.zmetadata zarr.json);;All files (*)</source>
+      <translation>Résultats ITS_LIVE (*.nc *.nc4 *.tif *.tiff *.gpkg);;Métadonnées d'un magasin Zarr (.zmetadata zarr.json);;Tous les fichiers (*)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/layers/basemap.py" line="47" />
@@ -1501,7 +1516,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Échec de l'inversion : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="77" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="78" />
       <source>Invert</source>
       <translation>Inverser</translation>
     </message>
@@ -1511,7 +1526,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inverser les vitesses des paires en série temporelle</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="144" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="147" />
       <source>Inverting...</source>
       <translation>Inversion en cours...</translation>
     </message>
@@ -1556,7 +1571,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Dernière année</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="86" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="103" />
       <source>Layer group name (optional)</source>
       <translation>Nom du groupe de couches (facultatif)</translation>
     </message>
@@ -1566,7 +1581,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Couches (celle du dessus d'abord ; par défaut : les couches visibles)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="89" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="106" />
       <source>Layers loaded</source>
       <translation>Couches chargées</translation>
     </message>
@@ -1641,7 +1656,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Charger les granules des paires d'images</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="57" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="58" />
       <source>Load result into project</source>
       <translation>Charger le résultat dans le projet</translation>
     </message>
@@ -1750,7 +1765,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Bilan de masse : {} moins le dh/dt dynamique de {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="115" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="118" />
       <source>Maximum date_dt (days)</source>
       <translation>date_dt maximal (jours)</translation>
     </message>
@@ -1760,7 +1775,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>v_error maximale</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="139" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="142" />
       <source>Maximum v_error (m/yr)</source>
       <translation>v_error maximal (m/yr)</translation>
     </message>
@@ -1775,12 +1790,12 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Méthode</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="114" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="117" />
       <source>Minimum date_dt (days)</source>
       <translation>date_dt minimal (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="129" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="132" />
       <source>Minimum roi_valid_percentage (%)</source>
       <translation>roi_valid_percentage minimal (%)</translation>
     </message>
@@ -1810,7 +1825,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Identifiant NASA Earthdata pour les granules ICESat-2 du cloud de la NASA : une configuration d'authentification « Basic » (nom d'utilisateur et mot de passe de urs.earthdata.nasa.gov), conservée dans la base d'authentification de QGIS. Seul son identifiant est enregistré ici. ~/.netrc fonctionne aussi.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="74" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="75" />
       <source>NetCDF (*.nc)</source>
       <translation>NetCDF (*.nc)</translation>
     </message>
@@ -1830,7 +1845,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun segment ICESat-2 dans l'emprise et les dates ({}) : élargissez l'EXTENT ou les dates, ou désactivez QUALITY_ONLY.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="147" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="170" />
       <source>No ICESat-2 segment within {:.0f} m of the clicked point(s)</source>
       <translation>Aucun segment ICESat-2 à moins de {:.0f} m du ou des points cliqués</translation>
     </message>
@@ -1875,9 +1890,14 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun projet où charger les granules.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="96" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="129" />
       <source>No result file at {}: check the path.</source>
       <translation>Aucun fichier résultat à l'emplacement {} : vérifiez le chemin.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="122" />
+      <source>No result given: choose a result file (INPUT) or a Zarr store folder (STORE).</source>
+      <translation>Aucun résultat indiqué : choisissez un fichier résultat (INPUT) ou le dossier d'un magasin Zarr (STORE).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_export_animation.py" line="195" />
@@ -1983,6 +2003,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <location filename="../itslive_qgis/gui/point_granule.py" line="60" />
       <source>Open the granule URL</source>
       <translation>Ouvrir l'URL du granule</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="97" />
+      <source>Or a Zarr store (.zarr folder of a DASK_SCHEDULER run)</source>
+      <translation>Ou un magasin Zarr (dossier .zarr d'un calcul avec DASK_SCHEDULER)</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="135" />
@@ -2222,7 +2247,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Grille de référence (raster ou NetCDF ; facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="53" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="54" />
       <source>Regularisation weight</source>
       <translation>Poids de régularisation</translation>
     </message>
@@ -2267,12 +2292,12 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Redémarrez QGIS : un paquet déjà chargé a été remplacé.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="88" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="105" />
       <source>Result file</source>
       <translation>Fichier résultat</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="80" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="85" />
       <source>Result file (NetCDF, GeoTIFF or GeoPackage)</source>
       <translation>Fichier résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
     </message>
@@ -2302,7 +2327,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Calculer le profil</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="274" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="324" />
       <source>Running on {}.</source>
       <translation>Calcul sur {}.</translation>
     </message>
@@ -2320,6 +2345,11 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <location filename="../itslive_qgis/gui/options.py" line="62" />
       <source>S3-compatible endpoint URL</source>
       <translation>URL du point de terminaison compatible S3</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="124" />
+      <source>STORE: {} is not a Zarr store (.zarr folder): choose the folder a DASK_SCHEDULER run wrote.</source>
+      <translation>STORE : {} n'est pas un magasin Zarr (dossier .zarr) : choisissez le dossier écrit par un calcul avec DASK_SCHEDULER.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_profile.py" line="100" />
@@ -2347,7 +2377,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Satellites</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="111" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="114" />
       <source>Satellites (e.g. 8,9,2A)</source>
       <translation>Satellites (p. ex. 8,9,2A)</translation>
     </message>
@@ -2417,7 +2447,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Afficher la commande pip</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="161" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="164" />
       <source>Size budget, GB (download or uncompressed output; empty = the plugin option, 0 = no limit)</source>
       <translation>Taille maximale, Go (téléchargement ou sortie non compressée ; vide = option de l'extension, 0 = sans limite)</translation>
     </message>
@@ -2467,7 +2497,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Lissage</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="57" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="58" />
       <source>Smoothness of</source>
       <translation>Lisser la</translation>
     </message>
@@ -2497,7 +2527,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Date de début</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="99" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="102" />
       <source>Start date (YYYY-MM-DD)</source>
       <translation>Date de début (AAAA-MM-JJ)</translation>
     </message>
@@ -2557,12 +2587,12 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Faisceaux forts seulement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="170" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="181" />
       <source>Subset</source>
       <translation>Extrait</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="40" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="41" />
       <source>Subset (*.nc *.zarr)</source>
       <translation>Extrait (*.nc *.zarr)</translation>
     </message>
@@ -2577,7 +2607,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Fichier d'extrait ou cube de données (chemin ou URL)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="42" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="43" />
       <source>Subset or cube</source>
       <translation>Extrait ou cube</translation>
     </message>
@@ -2693,9 +2723,14 @@ Référence : Gardner, A. S. et al., ITS_LIVE global glacier velocity data in ne
       <translation>Le catalogue des cubes de données n'a pas pu être actualisé ; copie en cache utilisée ({} cubes).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="236" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="261" />
       <source>The datacube layer needs a zarr_url field (from itslive:findcubes).</source>
       <translation>La couche de cubes de données doit avoir un champ zarr_url (issu de itslive:findcubes).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/download_panel.py" line="284" />
+      <source>The download runs on the Dask cluster '{}' (the dask_scheduler setting); its workers write the Zarr store {}, loaded here when complete.</source>
+      <translation>Le téléchargement s'exécute sur la grappe Dask « {} » (réglage dask_scheduler) ; ses processus de calcul écrivent le magasin Zarr {}, chargé ici une fois complet.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/gui/options.py" line="103" />
@@ -2728,6 +2763,11 @@ CUBE : URL du cube (zarr_url de itslive:findcubes) ou .zarr local. EXTENT (facul
 Chargez un granule depuis la table avec son action « Charger le granule de la paire d'images », ou les lignes sélectionnées avec « Charger les granules des paires d'images » (entités sélectionnées uniquement). Les granules sont lus par requêtes HTTP partielles depuis le stockage configuré.
 
 Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-392).</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="155" />
+      <source>The inversion runs on the Dask cluster '{}' (the dask_scheduler setting); its workers write the Zarr store {}, loaded here when complete.</source>
+      <translation>L'inversion s'exécute sur la grappe Dask « {} » (réglage dask_scheduler) ; ses processus de calcul écrivent le magasin Zarr {}, chargé ici une fois complet.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_export_animation.py" line="46" />
@@ -2888,7 +2928,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Variables (séparées par des virgules ; vide = toutes)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="107" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="110" />
       <source>Variables (comma-separated; empty = defaults)</source>
       <translation>Variables (séparées par des virgules ; vide = valeurs par défaut)</translation>
     </message>
@@ -2946,7 +2986,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>Espacement des sommets (mètres)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="61" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="62" />
       <source>Weighting</source>
       <translation>Pondération</translation>
     </message>
@@ -2986,7 +3026,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>[installé]</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="144" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="196" />
       <source>a NetCDF (.nc), GeoTIFF (.tif) or GeoPackage (.gpkg) file written by an ITS_LIVE algorithm</source>
       <translation>un fichier NetCDF (.nc), GeoTIFF (.tif) ou GeoPackage (.gpkg) écrit par un algorithme ITS_LIVE</translation>
     </message>
@@ -3046,12 +3086,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>atl06_quality_summary (0 = aucun problème connu)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="69" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="70" />
       <source>auto</source>
       <translation>auto</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="52" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="53" />
       <source>automatic (cross-validation)</source>
       <translation>automatique (validation croisée)</translation>
     </message>
@@ -3066,7 +3106,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>annulé</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="159" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="211" />
       <source>cannot be read</source>
       <translation>ne peut pas être lu</translation>
     </message>
@@ -3141,7 +3181,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>première</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="55" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="56" />
       <source>first derivative</source>
       <translation>dérivée première</translation>
     </message>
@@ -3156,7 +3196,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>trace au sol gt1l..gt3r</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_elevation.py" line="199" />
+      <location filename="../itslive_qgis/gui/point_elevation.py" line="222" />
       <source>height change dh (m)</source>
       <translation>variation d'altitude dh (m)</translation>
     </message>
@@ -3186,12 +3226,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>est un raster GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="157" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="209" />
       <source>is a text file (CSV or similar)</source>
       <translation>est un fichier texte (CSV ou semblable)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="156" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="208" />
       <source>is empty (0 bytes)</source>
       <translation>est vide (0 octet)</translation>
     </message>
@@ -3201,7 +3241,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>n'est pas un fichier NetCDF</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="158" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="210" />
       <source>is not a NetCDF, GeoTIFF or GeoPackage file</source>
       <translation>n'est pas un fichier NetCDF, GeoTIFF ni GeoPackage</translation>
     </message>
@@ -3226,7 +3266,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>sans limite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="59" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="60" />
       <source>none</source>
       <translation>aucune</translation>
     </message>
@@ -3286,7 +3326,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>erreurs des paires</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="59" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="60" />
       <source>pair errors (1/sigma^2)</source>
       <translation>erreurs des paires (1/sigma^2)</translation>
     </message>
@@ -3324,7 +3364,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>seconde</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="55" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="56" />
       <source>second derivative</source>
       <translation>dérivée seconde</translation>
     </message>
@@ -3334,7 +3374,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>norme</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="243" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="268" />
       <source>the catalog's zarr_url</source>
       <translation>le zarr_url du catalogue</translation>
     </message>
@@ -3484,7 +3524,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} granule(s) de paires d'images de {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="106" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="144" />
       <source>{} is a readable {} result; no project to load it into, nothing loaded.</source>
       <translation>{} est un résultat {} lisible ; aucun projet dans lequel le charger, rien n'a été chargé.</translation>
     </message>
@@ -3499,7 +3539,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} n'est pas après {} : inversez-les.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="116" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="154" />
       <source>{} layer(s) of {} will be added to the group '{}'.</source>
       <translation>{} couche(s) issue(s) de {} seront ajoutée(s) au groupe « {} ».</translation>
     </message>
@@ -3509,7 +3549,12 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} doit être un nombre ({}) ; reçu {!r}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="278" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="338" />
+      <source>{} pairs in {} blocks on the cluster in {:.1f} s; the subset store is complete: {}</source>
+      <translation>{} paires en {} blocs sur la grappe en {:.1f} s ; le magasin de l'extrait est complet : {}</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="289" />
       <source>{} pairs written to {}</source>
       <translation>{} paires écrites dans {}</translation>
     </message>
@@ -3646,6 +3691,11 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="162" />
       <source>{}: with DASK_SCHEDULER the result is a Zarr store: give a .zarr folder or an s3:// URL.</source>
       <translation>{} : avec DASK_SCHEDULER, le résultat est un magasin Zarr : donnez un dossier .zarr ou une URL s3://.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="211" />
+      <source>{}: with DASK_SCHEDULER the subset is a Zarr store written by the workers: give a .zarr folder or an s3:// URL (or empty DASK_SCHEDULER for a NetCDF file).</source>
+      <translation>{} : avec DASK_SCHEDULER, l'extrait est un magasin Zarr écrit par les processus de calcul : donnez un dossier .zarr ou une URL s3:// (ou videz DASK_SCHEDULER pour un fichier NetCDF).</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="358" />

@@ -156,3 +156,20 @@ def last_error_line(text: str | None) -> str:
     """The most useful line of a Processing log: the last non-empty one."""
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
     return lines[-1] if lines else ""
+
+
+def cluster_output(path: str) -> str:
+    """The output of a run on a Dask cluster: a Zarr store (``x.nc`` -> ``x.zarr``; a URL or .zarr as is)."""
+    text = str(path).strip()
+    if "://" in text or text.lower().rstrip("/").endswith(".zarr"):
+        return text
+    return str(Path(text).with_suffix(".zarr"))
+
+
+def tell_cluster_run(iface, message: str) -> None:
+    """Say in the message log (and the message bar, in the desktop) that the run goes to a cluster."""
+    from qgis.core import Qgis, QgsMessageLog
+
+    QgsMessageLog.logMessage(message, "ITS_LIVE", Qgis.MessageLevel.Info)
+    if iface is not None and hasattr(iface, "messageBar"):
+        iface.messageBar().pushMessage("ITS_LIVE", message, Qgis.MessageLevel.Info, 10)

@@ -49,6 +49,7 @@ class LoadResultAlgorithm(ItsLiveAlgorithm):
     GROUP = "Results"
     GROUP_ID = "results"
     INPUT = "INPUT"
+    STORE = "STORE"
     GROUP_NAME = "GROUP"
     OUTPUT = "OUTPUT"
     LAYERS = "LAYERS"
@@ -65,7 +66,11 @@ class LoadResultAlgorithm(ItsLiveAlgorithm):
             "variable is ONE raster whose bands are time steps (temporal controller ready); only the "
             "main variable is switched on.\n\n"
             "INPUT: a NetCDF (.nc), GeoTIFF (.tif) or GeoPackage (.gpkg) written by an ITS_LIVE "
-            "algorithm. GROUP: name of the layer-tree group (default 'ITS_LIVE <kind> — <file name>'); "
+            "algorithm. STORE, instead: the Zarr store (.zarr folder) a DASK_SCHEDULER run wrote, chosen "
+            "with the folder picker (a file picker cannot choose a folder); its metadata file (.zmetadata "
+            "or zarr.json) picked as INPUT means the store that holds it. A store is loaded through a "
+            "NetCDF copy written once beside it (<store>.nc). "
+            "GROUP: name of the layer-tree group (default 'ITS_LIVE <kind> — <file name>'); "
             "an existing group of that name receives the layers.\n"
             "OUTPUT: the same file path, so the step chains in a model; LAYERS: number of layers "
             "queued for loading.\n\n"
@@ -79,7 +84,19 @@ class LoadResultAlgorithm(ItsLiveAlgorithm):
                 self.INPUT,
                 tr("Result file (NetCDF, GeoTIFF or GeoPackage)"),
                 behavior=Qgis.ProcessingFileParameterBehavior.File,
-                fileFilter=tr("ITS_LIVE results (*.nc *.nc4 *.tif *.tiff *.gpkg);;All files (*)"),
+                fileFilter=tr(
+                    "ITS_LIVE results (*.nc *.nc4 *.tif *.tiff *.gpkg);;"
+                    "Zarr store metadata (.zmetadata zarr.json);;All files (*)"
+                ),
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.STORE,
+                tr("Or a Zarr store (.zarr folder of a DASK_SCHEDULER run)"),
+                behavior=Qgis.ProcessingFileParameterBehavior.Folder,
+                optional=True,
             )
         )
         self.addParameter(
@@ -88,13 +105,34 @@ class LoadResultAlgorithm(ItsLiveAlgorithm):
         self.addOutput(QgsProcessingOutputFile(self.OUTPUT, tr("Result file")))
         self.addOutput(QgsProcessingOutputNumber(self.LAYERS, tr("Layers loaded")))
 
+    def checkParameterValues(self, parameters, context):
+        ok, message = super().checkParameterValues(parameters, context)
+        if not ok:
+            return ok, message
+        _path, problem = self._result(parameters, context)
+        return (False, problem) if problem else (True, "")
+
+    def _result(self, parameters, context) -> tuple[str, str]:
+        """(the result's path, '' or why it cannot be loaded) from INPUT or STORE."""
+        path = self.parameterAsFile(parameters, self.INPUT, context).strip()
+        store = self.parameterAsFile(parameters, self.STORE, context).strip()
+        if path and store:
+            return "", tr("Give INPUT (a result file) or STORE (a .zarr folder), not both.")
+        if not path and not store:
+            return "", tr("No result given: choose a result file (INPUT) or a Zarr store folder (STORE).")
+        if store and not (os.path.isdir(store) and store.lower().rstrip("/").endswith(".zarr")):
+            return "", tr(
+                "STORE: {} is not a Zarr store (.zarr folder): choose the folder a DASK_SCHEDULER run wrote."
+            ).format(store)
+        path = store_of(store or path)
+        if not os.path.exists(path):
+            return "", tr("No result file at {}: check the path.").format(path)
+        return path, result_file_problem(path)
+
     def processAlgorithm(self, parameters, context, feedback):
         from ..layers import build_layers, default_group_name, inspect_result
 
-        path = self.parameterAsFile(parameters, self.INPUT, context).strip()
-        if not path or not os.path.exists(path):
-            raise QgsProcessingException(tr("No result file at {}: check the path.").format(path))
-        problem = result_file_problem(path)
+        path, problem = self._result(parameters, context)
         if problem:
             raise QgsProcessingException(problem)
         source = self.run_core(_inspect, inspect_result, path)
@@ -133,6 +171,20 @@ def _inspect(inspect_result, path: str):
             f"INPUT: {os.path.basename(path)} cannot be read ({str(exc).strip().rstrip('.')}): it may be "
             "truncated or damaged. Write it again with the algorithm that made it."
         ) from exc
+
+
+#: files of a Zarr store's own metadata: picked in a file dialog, they stand for the store holding them
+ZARR_METADATA_FILES = (".zmetadata", "zarr.json", ".zgroup", ".zattrs")
+
+
+def store_of(path: str) -> str:
+    """``path``, or the ``.zarr`` folder when ``path`` is that store's metadata file (picked inside it)."""
+    from pathlib import Path
+
+    target = Path(path)
+    if target.name in ZARR_METADATA_FILES and target.parent.suffix.lower() == ".zarr":
+        return str(target.parent)
+    return path
 
 
 def result_file_problem(path: str) -> str:

@@ -22,6 +22,8 @@ _FACE = {
     "require_distributed": "scheduler",
     "result_as_netcdf": "netcdf",
     "strain_on_cluster": "strain",
+    "subset_as_netcdf": "subset",
+    "subset_on_cluster": "subset",
 }
 __all__ = sorted(_FACE)
 

@@ -60,9 +60,14 @@ class ClusterRun:
             for i, future in enumerate(futures):
                 if i in results:
                     continue
-                if future.status in ("error", "cancelled"):
+                if future.status == "error":
+                    try:  # the task's own exception, fetched before the cancel forgets it
+                        future.result()
+                    finally:
+                        self.cancel()
+                if future.status == "cancelled":
                     self.cancel()
-                    future.result()  # raises the task's exception (or dask's cancelled error)
+                    future.result()  # raises dask's cancelled error
                 if future.status == "finished":
                     results[i] = future.result()
                     self._forget(future)

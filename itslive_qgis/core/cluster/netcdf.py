@@ -50,6 +50,10 @@ def result_as_netcdf(store, output=None, storage_options: dict | None = None) ->
             raise InputError(f"{text} is remote: give the local NetCDF path to copy it to.")
         output = netcdf_path(text)
     output = Path(output)
+    from .subset import is_subset_result, subset_as_netcdf
+
+    if is_subset_result(text, storage_options):  # a subset: copied by the subset's own NetCDF writer
+        return subset_as_netcdf(text, output, storage_options)
     _check_cluster_store(text, storage_options)
     ds = open_result(text, storage_options)  # refuses an incomplete store
     if "://" not in text and _fresh(output, Path(text)):

@@ -134,6 +134,11 @@ def zarr_store(target: str, storage_options: dict | None):
     return LocalStore(target)
 
 
+def clear_completion(target: str, storage_options: dict | None = None) -> None:
+    """Before a template is written over an older run's store at a URL: remove its ``.zmetadata``."""
+    _remove_consolidated(target, storage_options)
+
+
 def _remove_consolidated(target: str, storage_options: dict | None) -> None:
     """Remove an older run's ``.zmetadata`` first, so a half-rewritten store never reads complete."""
     if "://" not in target:

@@ -9,6 +9,7 @@ _FACE = {
     "estimate_subset": "api",
     "software_version": "output",
     "subset_cubes": "api",
+    "subset_layout": "api",
 }
 __all__ = sorted(_FACE)
 

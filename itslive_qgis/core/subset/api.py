@@ -329,6 +329,60 @@ def subset_cubes(
     return SubsetResult(path=output_path, plan=plan, stats=stats.as_dict(), elapsed_s=elapsed)
 
 
+def subset_layout(
+    cube_urls,
+    area,
+    area_crs,
+    start_date: str,
+    end_date: str,
+    variables=None,
+    satellites=None,
+    missions=None,
+    min_interval_days: float | None = None,
+    max_interval_days: float | None = None,
+    min_roi_valid_percentage: float | None = None,
+    max_v_error_m_per_yr: float | None = None,
+    target_crs=None,
+    resampling: str = "nearest",
+    config: StoreConfig | None = None,
+    progress: Progress | None = None,
+    max_memory_bytes: int = DEFAULT_MAX_MEMORY_BYTES,
+    max_workers: int = DEFAULT_MAX_WORKERS,
+    allow_other_hosts: bool = False,
+):
+    """The plan and the output of a subset before any velocity is read: ``(SubsetPlan, OutputPlan)``.
+
+    The same steps as :func:`subset_cubes` up to the download (parameters as there): the
+    OutputPlan holds the small part of the output (coordinates, pair metadata, attributes),
+    its gridded variables and the block assembler (``plan_out.assembler(ys, xs)`` reads and
+    assembles one block). Used by the cluster (core.cluster.subset), whose workers each plan
+    the same subset and assemble their own blocks.
+    """
+    query = _query(
+        cube_urls,
+        area,
+        area_crs,
+        start_date,
+        end_date,
+        variables,
+        satellites,
+        missions,
+        min_interval_days,
+        max_interval_days,
+        min_roi_valid_percentage,
+        max_v_error_m_per_yr,
+        target_crs,
+        resampling,
+    )
+    progress = progress or NullProgress()
+    plan = _plan(
+        query, area, config, progress, max_workers, FetchStats(), threading.Event(), allow_other_hosts
+    )
+    from .output import build_output
+
+    return plan, build_output(plan, query, max_memory_bytes, progress)
+
+
 # -- helpers ------------------------------------------------------------------------------------------
 class _Download:
     """The planned pair and gridded chunks of every cube coming into the cache, in the background.

@@ -237,25 +237,11 @@ def write_subset(
     ]
     with atomic_output(output_path) as tmp:
         if is_zarr:
-            import zarr
-
-            # every chunk is written, even all-NaN ones, so that an absent chunk file means damage
-            # (zstore reads such a store strictly: see ALL_CHUNKS_ATTR)
-            ds = ds.assign_attrs({ALL_CHUNKS_ATTR: "yes"})
-            with zarr.config.set({"array.write_empty_chunks": True}):
-                ds.to_zarr(
-                    tmp,
-                    mode="w",
-                    zarr_format=2,
-                    consolidated=False,
-                    encoding=cf.encoding(ds, True, small_var_encoding(ds, True)),
-                    write_empty_chunks=True,
-                )
-                writer = ZarrWriter(tmp, ds, grid_vars)
-                try:
-                    _stream_blocks(blocks, assembler, writer, progress, workers)
-                finally:
-                    writer.close()
+            writer = start_zarr_subset(tmp, ds, grid_vars)
+            try:
+                _stream_blocks(blocks, assembler, writer, progress, workers)
+            finally:
+                writer.close()
         else:
             # netCDF-C/HDF5 are not thread-safe: one NetCDF output at a time in this process
             _acquire(NETCDF_WRITE_LOCK, progress)
@@ -269,6 +255,35 @@ def write_subset(
                     writer.close()
             finally:
                 NETCDF_WRITE_LOCK.release()
+
+
+def start_zarr_subset(target, ds, grid_vars, storage_options: dict | None = None) -> ZarrWriter:
+    """Write the small part of a Zarr subset (``ds`` in the disk layout) and create its empty gridded arrays.
+
+    Every chunk is written, even all-NaN ones, so that an absent chunk file means damage (zstore
+    reads such a store strictly: see ``ALL_CHUNKS_ATTR``). ``target``: a path or an fsspec URL.
+    Used by :func:`write_subset` and by the cluster's template task (core.cluster.subset), so both
+    stores have one layout.
+    """
+    import zarr
+
+    ds = ds.assign_attrs({ALL_CHUNKS_ATTR: "yes"})
+    with zarr.config.set({"array.write_empty_chunks": True}):
+        ds.to_zarr(
+            target,
+            mode="w",
+            zarr_format=2,
+            consolidated=False,
+            encoding=cf.encoding(ds, True, small_var_encoding(ds, True)),
+            write_empty_chunks=True,
+            storage_options=storage_options,
+        )
+        return ZarrWriter(target, ds, grid_vars, storage_options)
+
+
+def disk_layout(ds, grid_vars):
+    """``ds`` and ``grid_vars`` in the CF on-disk layout (io.cf): pairs along ``pair``, mid_date auxiliary."""
+    return _disk_layout(ds, grid_vars)
 
 
 def _disk_layout(ds, grid_vars):

@@ -150,12 +150,13 @@ class NetcdfWriter:
 class ZarrWriter:
     """Adds the gridded variables to a Zarr v2 store and fills them block by block."""
 
-    def __init__(self, path: Path, ds, grid_vars: list):
+    def __init__(self, path: Path, ds, grid_vars: list, storage_options: dict | None = None):
         import numcodecs
         import zarr
 
         self.path = path
-        self.group = zarr.open_group(str(path), mode="r+", zarr_format=2)
+        self.storage_options = storage_options
+        self.group = zarr.open_group(str(path), mode="r+", zarr_format=2, storage_options=storage_options)
         self.arrays = {}
         side = chunk_side(_n_pairs(ds))
         gdal_crs = cf.gdal_zarr_crs(dict(ds["mapping"].attrs)) if "mapping" in ds.variables else {}
@@ -182,11 +183,27 @@ class ZarrWriter:
             else:
                 arr[ys, xs] = data
 
+    @classmethod
+    def existing(cls, path, names: list, storage_options: dict | None = None) -> ZarrWriter:
+        """A writer of the gridded arrays ``names`` already created in the store at ``path`` (a cluster
+        worker writing its block); all-NaN chunks are written too, as by a new writer."""
+        import zarr
+
+        writer = cls.__new__(cls)
+        writer.path = path
+        writer.storage_options = storage_options
+        with zarr.config.set({"array.write_empty_chunks": True}):
+            writer.group = zarr.open_group(
+                str(path), mode="r+", zarr_format=2, use_consolidated=False, storage_options=storage_options
+            )
+            writer.arrays = {name: writer.group[name] for name in names}
+        return writer
+
     def close(self) -> None:
         """Consolidate the metadata."""
         import zarr
 
-        zarr.consolidate_metadata(str(self.path), zarr_format=2)
+        zarr.consolidate_metadata(self.group.store, zarr_format=2)
 
 
 def _n_pairs(ds) -> int:
