@@ -267,10 +267,9 @@ class InvertAlgorithm(ItsLiveAlgorithm):
     def _run_on_cluster(self, parameters, context, feedback, source, bounds, options, scheduler):
         """The same inversion on a dask cluster: the workers read, invert and write the Zarr store."""
         from ..core.cluster import invert_on_cluster
+        from .cluster_outputs import cluster_output
 
-        output = output_path_value(parameters.get(self.OUTPUT)) or ""
-        if "://" not in output:
-            output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        output, storage_options = cluster_output(self, parameters, context)
         feedback.pushInfo(tr("Running on {}.").format(scheduler.describe()))
         result = self.run_core(
             invert_on_cluster,
@@ -280,6 +279,7 @@ class InvertAlgorithm(ItsLiveAlgorithm):
             config=self.store_config(),
             bounds=bounds,
             progress=progress_for(feedback),
+            storage_options=storage_options,
             data_parameter=self.INPUT,
             **options,
         )

@@ -92,9 +92,10 @@ class LoadResultAlgorithm(ItsLiveAlgorithm):
         from ..layers import build_layers, default_group_name, inspect_result
 
         path = self.parameterAsFile(parameters, self.INPUT, context).strip()
-        if not path or not os.path.exists(path):
+        remote = "://" in path  # a cluster run's s3:// store: copied to the cache, then loaded
+        if not path or not (remote or os.path.exists(path)):
             raise QgsProcessingException(tr("No result file at {}: check the path.").format(path))
-        problem = result_file_problem(path)
+        problem = "" if remote else result_file_problem(path)
         if problem:
             raise QgsProcessingException(problem)
         source = self.run_core(_inspect, inspect_result, path)

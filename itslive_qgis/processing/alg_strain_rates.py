@@ -209,15 +209,17 @@ class StrainRatesAlgorithm(VelocityParameterIds, ItsLiveAlgorithm):
                     "{}: with DASK_SCHEDULER give INPUT, a NetCDF or Zarr velocity dataset (not rasters)."
                 ).format(self.DASK_SCHEDULER)
             )
-        output = output_path_value(parameters.get(self.OUTPUT)) or ""
-        if "://" not in output:
-            output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        from .cluster_outputs import cluster_output, input_options
+
+        output, storage_options = cluster_output(self, parameters, context)
         feedback.pushInfo(tr("Running on {}.").format(scheduler.describe()))
         result = self.run_core(
             strain_on_cluster,
             velocity.source,
             output,
             scheduler.address or f"local:{scheduler.n_workers}",
+            input_storage_options=input_options(self, velocity.source),
+            storage_options=storage_options,
             progress=progress_for(feedback),
             method=method,
             length_scale_m=length_scale_m if method == 1 else None,

@@ -13,6 +13,7 @@ _FACE = {
     "COMPLETE_ATTR": "result_store",
     "ClusterRun": "jobs",
     "SchedulerSpec": "scheduler",
+    "cached_netcdf": "remote_result",
     "connect": "scheduler",
     "invert_on_cluster": "invert",
     "netcdf_path": "netcdf",
@@ -21,6 +22,8 @@ _FACE = {
     "plan_blocks": "blocks",
     "require_distributed": "scheduler",
     "result_as_netcdf": "netcdf",
+    "result_storage_options": "remote_result",
+    "result_url": "remote_result",
     "strain_on_cluster": "strain",
 }
 __all__ = sorted(_FACE)
