@@ -44,6 +44,8 @@ class StrainRatesAlgorithm(VelocityParameterIds, ItsLiveAlgorithm):
     LENGTH_SCALE = "LENGTH_SCALE"
     DASK_SCHEDULER = "DASK_SCHEDULER"
     OUTPUT = "OUTPUT"
+    #: outputs that may be an fsspec URL (s3://, with DASK_SCHEDULER): checked in _output_problem
+    URL_OUTPUTS = (OUTPUT,)
     #: METHOD option 0: central differences; 1: logarithmic strain over LENGTH_SCALE
     DEFAULT_METHOD = 0
     #: LENGTH_SCALE (metres, ground); no upper bound
@@ -154,9 +156,12 @@ class StrainRatesAlgorithm(VelocityParameterIds, ItsLiveAlgorithm):
             on_cluster = not self._scheduler(parameters, context).in_process
         except InputError as exc:
             return str(exc)
-        if not on_cluster:
-            return output_suffix_problem(parameters)
+        from .cluster_outputs import url_output_problem
+
         path = output_path_value(parameters.get(self.OUTPUT))
+        problem = url_output_problem(self, path, on_cluster)
+        if problem or not on_cluster:
+            return problem or output_suffix_problem(parameters)
         if path is None or "://" in path or path.lower().rstrip("/").endswith(".zarr"):
             return ""
         return tr(

@@ -32,3 +32,23 @@ def input_options(alg, source) -> dict | None:
     from ..core.cluster import result_storage_options
 
     return result_storage_options(source, alg.store_config())
+
+
+def url_output_problem(alg, path: str | None, on_cluster: bool) -> str:
+    """Why an fsspec-URL OUTPUT cannot be written ('' when ``path`` is no URL or a usable one)."""
+    if path is None or "://" not in path:
+        return ""
+    from ..core.cluster import result_url
+    from ..core.errors import InputError
+    from ..i18n import tr
+
+    if not on_cluster:
+        return tr(
+            "{}: {} is a URL: only a DASK_SCHEDULER run writes to a URL (a Zarr store); in process give a "
+            "local file."
+        ).format(alg.OUTPUT, path)
+    try:
+        result_url(path, settings.checked_store_config(), settings.allow_other_hosts(), alg.OUTPUT)
+    except InputError as exc:
+        return str(exc)
+    return ""
