@@ -25,6 +25,7 @@ the same run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import pickle
 import shutil
@@ -45,10 +46,18 @@ PARAMS = {"interval_days": 12.0, "lam": 10.0, "weighting": "errors"}
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--tiles", type=int, default=4, help="the 10 x 10 block tiled N x N times")
+    parser.add_argument(
+        "--tiles", type=int, default=None, help="the 10 x 10 block tiled N x N times (4; --scaling: 8)"
+    )
     parser.add_argument("--scaling", action="store_true", help="the simulated scaling curve instead")
     parser.add_argument("--workers", default="1,2,4,8", help="worker counts of --scaling")
     parser.add_argument("--latency-s", type=float, default=1.0, help="latency per request of --scaling")
+    parser.add_argument(
+        "--latency-on",
+        choices=("chunks", "all"),
+        default="chunks",
+        help="--scaling: latency on the blocks' vx/vy chunk GETs only, or on every request",
+    )
     parser.add_argument(
         "--since",
         default="2024-07-01",
@@ -58,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-lazy", action="store_true", help="skip the old lazy path")
     parser.add_argument("--lazy-only", action="store_true", help="only the old lazy path (local cube)")
     args = parser.parse_args(argv)
+    args.tiles = args.tiles or (8 if args.scaling else 4)
     os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
     from tests.fixtures.generator import real_block_path
     from tests.fixtures.mirror import MirrorProcess
@@ -74,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
             tiled = _tiled_cube(block, work / "scaling.zarr", args.tiles, since)
             key = TILED_KEY.replace(".zarr", f"_since{since or 'all'}.zarr")
             url = _upload(mirror.endpoint_url, tiled, key)
+            args.server_pids = [mirror.proc.pid]
             return _scaling(url, mirror.endpoint_url, work, [int(n) for n in args.workers.split(",")], args)
         tiled = _tiled_cube(block, work / "tiled.zarr", args.tiles)
         if args.lazy_only:
@@ -199,7 +210,6 @@ def _scaling(url: str, endpoint: str, work: Path, counts: list[int], args) -> in
     from itslive_qgis.core.cluster.scheduler import start_local_cluster, stop_local_cluster
     from itslive_qgis.core.cube import open_pairs
     from itslive_qgis.core.io import StoreConfig
-    from tests.fixtures.faultproxy import FaultProxy
 
     n_px = args.tiles**2 * 100
     params = dict(PARAMS, interval_days=30.0)
@@ -207,7 +217,7 @@ def _scaling(url: str, endpoint: str, work: Path, counts: list[int], args) -> in
         params["start_date"] = "2023-01-01"
     cores = os.cpu_count() or 1
     rows = []
-    with FaultProxy(endpoint, latency_s=args.latency_s) as proxy:
+    with _latency_proxy(endpoint, args.latency_s, args.latency_on) as proxy:
         config = StoreConfig(endpoint_url=proxy.url, cache_dir=work / "cache", concurrency=32)
         ds = open_pairs(url, config)
         n_pairs = ds.sizes["mid_date"]
@@ -215,55 +225,152 @@ def _scaling(url: str, endpoint: str, work: Path, counts: list[int], args) -> in
         print(
             f"simulated scaling: {n_px} px in {args.tiles**2} chunk columns (one block each), {n_pairs} pairs"
             f"{' since ' + args.since if args.since else ' (those of 2023 solved)'}, "
-            f"{args.latency_s * 1000:.0f} ms per request, {cores} cores here",
+            f"{args.latency_s * 1000:.0f} ms per request ({args.latency_on}), {cores} cores here",
             flush=True,
         )
-        print("workers  wall_s  speedup  efficiency  px_per_s  GETs  GETs_per_block  MiB_read  "
-              "read_s_per_block  cpu_s_per_block")  # fmt: skip
+        print("workers  wall_s  speedup  efficiency  px_per_s  GETs  chunk_GETs  MiB_read  "
+              "read_s_per_block  cpu_s_per_block  cluster_cpu_s  server_cpu_s  cores_busy")  # fmt: skip
         for n in counts:
             proc, address = start_local_cluster(n)
             try:
-                # warm-up (imports, numba cache, S3 sessions) on one chunk column only: the measured
-                # run opens the whole cube afresh in every worker (another extent, another cache key)
-                warm = work / f"warm_{n}.zarr"
-                invert_on_cluster(url, warm, address, config=config, bounds=corner, **params)
+                # warm-up of EVERY worker (imports, numba's cached kernels, S3 sessions) on one chunk
+                # column; the measured run still opens the whole cube afresh in every worker (the
+                # cluster's cube cache is keyed by the extent)
+                _warm_workers(address, url, config, corner, params)
                 proxy.reset_counts()
+                cpu0 = _cpu_s([proc.pid]), _cpu_s(args.server_pids) + time.process_time()
                 r = invert_on_cluster(
                     url, work / f"scale_{n}.zarr", address, config=config, max_block_pixels=100, **params
                 )
+                cpu1 = _cpu_s([proc.pid]), _cpu_s(args.server_pids) + time.process_time()
             finally:
                 stop_local_cluster(proc)
+            r.cluster_cpu_s, r.server_cpu_s = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
             rows.append((n, r, proxy.gets, proxy.bytes_sent))
             base = rows[0][1].wall_s * rows[0][0]
             cpu = (r.solve_s + r.write_s) / r.n_blocks
             print(
                 f"{n:7d}  {r.wall_s:6.2f}  {base / r.wall_s:7.2f}  {base / r.wall_s / n:10.2f}  "
-                f"{n_px / r.wall_s:8.0f}  {proxy.gets:4d}  {proxy.gets / r.n_blocks:14.1f}  "
-                f"{proxy.bytes_sent / 2**20:8.1f}  {r.read_s / r.n_blocks:16.2f}  {cpu:15.2f}",
+                f"{n_px / r.wall_s:8.0f}  {proxy.gets:4d}  {proxy.chunk_gets:10d}  "
+                f"{proxy.bytes_sent / 2**20:8.1f}  {r.read_s / r.n_blocks:16.2f}  {cpu:15.2f}  "
+                f"{r.cluster_cpu_s:13.1f}  {r.server_cpu_s:12.1f}  "
+                f"{(r.cluster_cpu_s + r.server_cpu_s) / r.wall_s:10.2f}",
                 flush=True,
             )
     _scaling_model(rows, cores)
     return 0
 
 
-def _scaling_model(rows, cores: int) -> None:
-    """wall(N) = fixed + blocks / N * (read + cpu * max(1, N / cores)), from the 1-worker run.
+def _warm_workers(address: str, url: str, config, corner, params: dict) -> None:
+    """Every worker of the cluster at ``address`` opens the cube and inverts one chunk column."""
+    import distributed
 
-    read: a block's summed waiting for its requests; cpu: its solve and write (1 worker); fixed:
-    the rest of the 1-worker wall (cluster set-up, the template task, each worker's cube opening).
-    The knee: N = cores * (read + cpu) / cpu, where the cores are busy all the time.
+    with distributed.Client(address, set_as_default=False) as client:
+        workers = list(client.scheduler_info()["workers"])
+        # one task pinned to each worker (client.run would block the workers' event loops)
+        futures = [
+            client.submit(_warm_one, url, config, corner, params, workers=[w], allow_other_workers=False,
+                          pure=False)
+            for w in workers
+        ]  # fmt: skip
+        client.gather(futures)
+
+
+def _warm_one(url: str, config, corner, params: dict) -> None:
+    import dask
+
+    from itslive_qgis.core.cube import open_pairs, select_extent
+    from itslive_qgis.core.inversion import invert_dataset
+
+    with dask.config.set(scheduler="threads"):
+        invert_dataset(select_extent(open_pairs(url, config), *corner).load(), **params)
+
+
+def _latency_proxy(endpoint: str, latency_s: float, scope: str):
+    """tests/fixtures/faultproxy.py with ``latency_s`` on every request (``all``) or only on the GETs
+    of the blocks' pixel chunks (``chunks``: vx, vy, v_error; what a worker repeats for each of
+    thousands of blocks, while the cube's opening is once per worker)."""
+    import re
+    import threading
+
+    from tests.fixtures.faultproxy import FaultProxy
+
+    chunk = re.compile(r"/(vx|vy|v_error)/\d+\.\d+\.\d+$")
+
+    class LatencyProxy(FaultProxy):
+        chunk_gets = 0
+        _count_lock = threading.Lock()
+
+        def reset_counts(self):
+            super().reset_counts()
+            self.chunk_gets = 0
+
+        def _decide(self, method, path):
+            fault = super()._decide(method, path)
+            is_chunk = method == "GET" and chunk.search(path.split("?", 1)[0]) is not None
+            if is_chunk:
+                with self._count_lock:
+                    self.chunk_gets += 1
+            if scope == "all" or is_chunk:
+                time.sleep(latency_s)
+            return fault
+
+    return LatencyProxy(endpoint)
+
+
+def _scaling_model(rows, cores: int) -> None:
+    """wall(N) = max(fixed + blocks / N * t_block, cpu(N) / cores), from the 1-worker run.
+
+    t_block: a block's wall on one worker (waiting for its requests, then its CPU); fixed: the rest
+    of the 1-worker wall (the template task, the cube's opening); cpu(N): the CPU seconds the run
+    costs on this machine (workers, scheduler, S3 server, proxy, client: everything that shares the
+    cores), the 1-worker figure plus each further worker's opening of the cube. The knee is where
+    the two meet: N = blocks * t_block / (cpu(N) / cores - fixed).
     """
     n1, r1, _, _ = rows[0]
-    read, cpu = r1.read_s / r1.n_blocks, (r1.solve_s + r1.write_s) / r1.n_blocks
-    fixed = max(0.0, r1.wall_s - r1.n_blocks / n1 * (read + cpu * max(1.0, n1 / cores)))
-    knee = cores * (read + cpu) / max(cpu, 1e-9)
+    t_block = (r1.read_s + r1.solve_s + r1.write_s) / r1.n_blocks
+    fixed = max(0.0, r1.wall_s - r1.n_blocks / n1 * t_block)
+    cpu1 = r1.cluster_cpu_s + r1.server_cpu_s
+    opening = 0.0
+    if len(rows) > 1:  # CPU per extra worker (its cube opening), from the largest run
+        n, r, _, _ = rows[-1]
+        opening = max(0.0, (r.cluster_cpu_s + r.server_cpu_s - cpu1) / max(1, n - n1))
+
+    def bound(n, cores=cores):  # (latency-bound, CPU-bound) wall of n workers
+        return fixed + r1.n_blocks / n * t_block, (cpu1 + (n - n1) * opening) / cores
+
+    knee = next((n for n in range(1, 1025) if bound(n)[0] <= bound(n)[1]), None)
     print(
-        f"model: read {read:.2f} s + cpu {cpu:.2f} s per block, fixed {fixed:.1f} s, {cores} cores: "
-        f"the curve bends at N = {knee:.1f} workers"
+        f"model: {t_block:.2f} s per block on one worker, fixed {fixed:.1f} s, {cpu1:.1f} CPU-s for the run "
+        f"+ {opening:.1f} CPU-s per extra worker, {cores} cores: CPU-bound from N = {knee} workers"
     )
+    half = cores / 2  # what a machine shared with other tenants leaves (load average > 2 x cores)
+    knee_half = next((n for n in range(1, 1025) if bound(n, half)[0] <= bound(n, half)[1]), None)
+    print(f"  (model with {half:g} core(s): CPU-bound from N = {knee_half})")
     for n, r, _, _ in rows:
-        model = fixed + r.n_blocks / n * (read + cpu * max(1.0, n / cores))
-        print(f"  {n:3d} workers: measured {r.wall_s:6.2f} s, model {model:6.2f} s")
+        latency_bound, cpu_bound = bound(n)
+        print(
+            f"  {n:3d} workers: measured {r.wall_s:6.2f} s, model {max(latency_bound, cpu_bound):6.2f} s "
+            f"(latency-bound {latency_bound:.2f}, CPU-bound {cpu_bound:.2f}; with {half:g} core(s) "
+            f"{max(latency_bound, bound(n, half)[1]):.2f})"
+        )
+
+
+def _cpu_s(pids: list[int]) -> float:
+    """User + system CPU seconds of the processes ``pids`` and all their children (psutil)."""
+    import psutil
+
+    total = 0.0
+    for pid in pids:
+        try:
+            root = psutil.Process(pid)
+            for p in [root, *root.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    t = p.cpu_times()
+                    total += t.user + t.system
+        except psutil.Error:
+            continue
+    return total
 
 
 def _check_equal(nc: Path, store: Path) -> None:

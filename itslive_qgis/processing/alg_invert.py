@@ -322,6 +322,7 @@ def cluster_help() -> str:
         "URL, or a path they can see), invert one block of whole chunk columns each and write the result "
         "as a Zarr store: OUTPUT is then a .zarr folder (a local cluster) or an s3:// URL the workers can "
         "write through the configured endpoint (the dock and itslive:loadresult load it from a NetCDF copy "
-        "in the cache folder, made once and reused while the store is unchanged). The store is marked complete only when every block is written; a worker lost in the "
-        "middle has its blocks run again. Needs the optional package distributed."
+        "in the cache folder, made once and reused while the store is unchanged). The store is marked "
+        "complete only when every block is written; a worker lost in the middle has its blocks run again. "
+        "Needs the optional package distributed."
     )
