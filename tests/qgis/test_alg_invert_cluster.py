@@ -224,3 +224,35 @@ def test_an_s3_output_is_written_through_the_endpoint_and_loads_like_the_in_proc
     finally:
         QgsProject.instance().removeAllMapLayers()
         QgsProject.instance().layerTreeRoot().removeAllChildren()
+
+
+def test_strain_rates_to_an_s3_output_load_like_the_in_process_file(plugin, mirror, tmp_path):
+    """itslive:strainrates with OUTPUT=s3://... on a LocalCluster: the dock loads the URL's result."""
+    import uuid
+
+    import processing
+    import s3fs
+
+    from tests.fixtures.velocity_fields import XX, YY, write_velocity
+
+    fs = s3fs.S3FileSystem(**mirror.storage_options())
+    if not fs.exists("itslive-results"):
+        fs.mkdir("itslive-results", acl="public-read-write")
+    vx = 300 * np.sin(XX / 900.0) * np.cos(YY / 700.0)
+    vy = 200 * np.cos(XX / 800.0) * np.sin(YY / 600.0)
+    times = np.array(["2020-01-15", "2020-02-15"], dtype="datetime64[ns]")
+    src = write_velocity(tmp_path / "series.nc", [vx, 0.5 * vx], [vy, 0.5 * vy], times=times)
+    nc = tmp_path / "strain.nc"
+    processing.run("itslive:strainrates", {"INPUT": src, "OUTPUT": str(nc)})
+    url = f"s3://itslive-results/qgis/{uuid.uuid4().hex[:8]}/strain.zarr"
+    result = processing.run("itslive:strainrates", {"INPUT": src, "DASK_SCHEDULER": "local", "OUTPUT": url})
+    assert result["OUTPUT"] == url
+    project, layers, error = _load_as_the_dock_does(url, kind="auto")
+    ref_project, ref_layers, ref_error = _load_as_the_dock_does(nc, kind="auto")
+    assert error == ref_error == "" and len(layers) == len(ref_layers) >= 4
+    for layer, ref_layer in zip(layers, ref_layers):
+        assert layer.name() == ref_layer.name() and layer.customProperty("itslive/kind") == "strain"
+        for band in (1, 2):
+            a, b = _band_values(layer, band), _band_values(ref_layer, band)
+            np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
+            np.testing.assert_allclose(a[np.isfinite(b)], b[np.isfinite(b)], rtol=0, atol=1e-10)
