@@ -26,6 +26,8 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import uuid
 from dataclasses import replace
 from pathlib import Path
 
@@ -72,7 +74,8 @@ def cached_netcdf(url: str, config, allow_other_hosts: bool = False, parameter: 
         raise DataError(f"{url} has no {MARK_OBJECT}: it is not a complete result. Run it again.")
     if output.is_file() and _read_stamp(folder) == stamp:
         return output
-    incoming = folder / "incoming" / output.name
+    # this load's own folder: two loads of the same URL at once never touch each other's copy
+    incoming = folder / "incoming" / f"{os.getpid()}-{uuid.uuid4().hex[:8]}" / output.name
     try:
         incoming.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -89,8 +92,7 @@ def cached_netcdf(url: str, config, allow_other_hosts: bool = False, parameter: 
             )
         os.replace(incoming, output)
     finally:
-        if incoming.exists():
-            incoming.unlink()
+        shutil.rmtree(incoming.parent, ignore_errors=True)
     _write_stamp(folder, stamp)
     return output
 
