@@ -127,6 +127,11 @@ process: setup
 bench: setup
 	$(PY) -m bench.run_all
 
+# the simulated scaling curve of docs/scaling.md: 1-8 workers, 1 s per chunk GET (about 5 minutes)
+.PHONY: bench-scaling
+bench-scaling: setup
+	$(PY) -m bench.bench_cluster --scaling --workers 1,2,4,8
+
 # ---------------------------------------------------------------- release
 i18n: setup
 	$(PY) scripts/i18n.py

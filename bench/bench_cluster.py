@@ -10,11 +10,13 @@ errors as weights) of the same pixels read from the moto mirror (a child process
 * the old lazy path (``invert_dataset(lazy=True)`` computed on the same cluster), with its task
   count and the bytes its graph ships, to see why it was slower.
 
-``--scaling`` instead runs the simulated scaling curve of docs/scaling.md: 1..N single-threaded
-workers read the tiled cube through tests/fixtures/faultproxy.py with ``--latency-s`` injected per
-request, inverting only the pairs of 2023 (the whole chunk columns are still read) so that a
-block's cost is its reads, as for workers that each have their own cores; it prints wall time,
-speed-up, GET requests and bytes per pixel.
+``--scaling`` instead runs the simulated scaling curve of docs/scaling.md: 1, 2, 4, 8 (``--workers``)
+single-threaded workers read the tiled cube through tests/fixtures/faultproxy.py with ``--latency-s``
+(default 1 s) injected per request; the cube keeps only the pairs since ``--since`` (one pair chunk,
+cheap to decompress and solve), so that a block's cost is its requests, as for a worker next to the
+data reading chunks far below the kernel's rate. It prints wall time, speed-up, efficiency, GETs,
+bytes, the workers' read and CPU seconds per block, and the model of the curve (where the 2 cores
+saturate). ``--since ''`` gives the CPU-bound case (every pair read).
 
 Other tenants of this 2-core machine change single runs by up to 40 %: compare ratios measured in
 the same run.
@@ -23,6 +25,7 @@ the same run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import pickle
 import shutil
@@ -43,13 +46,28 @@ PARAMS = {"interval_days": 12.0, "lam": 10.0, "weighting": "errors"}
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--tiles", type=int, default=4, help="the 10 x 10 block tiled N x N times")
+    parser.add_argument(
+        "--tiles", type=int, default=None, help="the 10 x 10 block tiled N x N times (4; --scaling: 8)"
+    )
     parser.add_argument("--scaling", action="store_true", help="the simulated scaling curve instead")
     parser.add_argument("--workers", default="1,2,4,8", help="worker counts of --scaling")
-    parser.add_argument("--latency-s", type=float, default=0.5, help="latency per request of --scaling")
+    parser.add_argument("--latency-s", type=float, default=1.0, help="latency per request of --scaling")
+    parser.add_argument(
+        "--latency-on",
+        choices=("chunks", "all"),
+        default="chunks",
+        help="--scaling: latency on the blocks' vx/vy chunk GETs only, or on every request",
+    )
+    parser.add_argument(
+        "--since",
+        default="2024-07-01",
+        help="--scaling: only the pairs from this date (cheap blocks: latency-bound); '' = all pairs "
+        "(the CPU-bound case)",
+    )
     parser.add_argument("--no-lazy", action="store_true", help="skip the old lazy path")
     parser.add_argument("--lazy-only", action="store_true", help="only the old lazy path (local cube)")
     args = parser.parse_args(argv)
+    args.tiles = args.tiles or (8 if args.scaling else 4)
     os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
     from tests.fixtures.generator import real_block_path
     from tests.fixtures.mirror import MirrorProcess
@@ -61,13 +79,18 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench_cluster_"))
     mirror = MirrorProcess(REPO / ".mirror_data", with_real_block=False)
     try:
+        if args.scaling:
+            since = args.since.strip()
+            tiled = _tiled_cube(block, work / "scaling.zarr", args.tiles, since)
+            key = TILED_KEY.replace(".zarr", f"_since{since or 'all'}.zarr")
+            url = _upload(mirror.endpoint_url, tiled, key)
+            args.server_pids = [mirror.proc.pid]
+            return _scaling(url, mirror.endpoint_url, work, [int(n) for n in args.workers.split(",")], args)
         tiled = _tiled_cube(block, work / "tiled.zarr", args.tiles)
         if args.lazy_only:
             _lazy(tiled, args.tiles**2 * 100)
             return 0
         url = _upload(mirror.endpoint_url, tiled)
-        if args.scaling:
-            return _scaling(url, mirror.endpoint_url, work, [int(n) for n in args.workers.split(",")], args)
         return _throughput(url, mirror.endpoint_url, work, args)
     finally:
         mirror.stop()
@@ -175,44 +198,179 @@ def _picklable(graph) -> bool:
 
 
 def _scaling(url: str, endpoint: str, work: Path, counts: list[int], args) -> int:
+    """The simulated scaling curve: 1..N single-threaded workers, every request ``latency_s`` late.
+
+    The cube (``--since``: only the pairs from that date, one pair chunk per chunk column) is small
+    to decompress and to solve, so that a block's cost is its requests, as for a worker in
+    us-west-2 reading chunks far from the kernel's rate: a block reads its vx and vy chunks (2 GETs
+    in flight together, the real path's ``_load``), each worker opens the cube once (its
+    ``.zmetadata`` and pair metadata), and the result goes to a local store (no latency).
+    """
     from itslive_qgis.core.cluster import invert_on_cluster
     from itslive_qgis.core.cluster.scheduler import start_local_cluster, stop_local_cluster
+    from itslive_qgis.core.cube import open_pairs
     from itslive_qgis.core.io import StoreConfig
-    from tests.fixtures.faultproxy import FaultProxy
 
     n_px = args.tiles**2 * 100
-    # the same bytes read (whole chunk columns), little to solve: the pairs of 2023 on 30-day steps
-    params = dict(PARAMS, interval_days=30.0, start_date="2023-01-01")
-    print(f"simulated scaling: {n_px} px, latency {args.latency_s * 1000:.0f} ms per request, pairs of 2023")
-    print("workers  wall_s  speedup  px_per_s  GETs  GETs_per_block  MiB_read  bytes_per_px")
-    base = None
-    with FaultProxy(endpoint, latency_s=args.latency_s) as proxy:
+    params = dict(PARAMS, interval_days=30.0)
+    if not args.since:  # the CPU-bound case of docs/scaling.md: every pair read, those of 2023 solved
+        params["start_date"] = "2023-01-01"
+    cores = os.cpu_count() or 1
+    rows = []
+    with _latency_proxy(endpoint, args.latency_s, args.latency_on) as proxy:
         config = StoreConfig(endpoint_url=proxy.url, cache_dir=work / "cache", concurrency=32)
-        from itslive_qgis.core.cube import open_pairs
-
         ds = open_pairs(url, config)
+        n_pairs = ds.sizes["mid_date"]
         corner = (float(ds.x[0]), float(ds.y[9]), float(ds.x[9]), float(ds.y[0]))
+        print(
+            f"simulated scaling: {n_px} px in {args.tiles**2} chunk columns (one block each), {n_pairs} pairs"
+            f"{' since ' + args.since if args.since else ' (those of 2023 solved)'}, "
+            f"{args.latency_s * 1000:.0f} ms per request ({args.latency_on}), {cores} cores here",
+            flush=True,
+        )
+        print("workers  wall_s  speedup  efficiency  px_per_s  GETs  chunk_GETs  MiB_read  "
+              "read_s_per_block  cpu_s_per_block  cluster_cpu_s  server_cpu_s  cores_busy")  # fmt: skip
         for n in counts:
             proc, address = start_local_cluster(n)
             try:
-                # warm-up (imports, numba cache, S3 sessions) on one chunk column only, so that the
-                # measured run opens and reads the whole cube afresh
-                warm = work / f"warm_{n}.zarr"
-                invert_on_cluster(url, warm, address, config=config, bounds=corner, **params)
+                # warm-up of EVERY worker (imports, numba's cached kernels, S3 sessions) on one chunk
+                # column; the measured run still opens the whole cube afresh in every worker (the
+                # cluster's cube cache is keyed by the extent)
+                _warm_workers(address, url, config, corner, params)
                 proxy.reset_counts()
+                cpu0 = _cpu_s([proc.pid]), _cpu_s(args.server_pids) + time.process_time()
                 r = invert_on_cluster(
                     url, work / f"scale_{n}.zarr", address, config=config, max_block_pixels=100, **params
                 )
+                cpu1 = _cpu_s([proc.pid]), _cpu_s(args.server_pids) + time.process_time()
             finally:
                 stop_local_cluster(proc)
-            base = base or r.wall_s * counts[0]
-            gets, read_mib = proxy.gets, proxy.bytes_sent / 2**20
+            r.cluster_cpu_s, r.server_cpu_s = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
+            rows.append((n, r, proxy.gets, proxy.bytes_sent))
+            base = rows[0][1].wall_s * rows[0][0]
+            cpu = (r.solve_s + r.write_s) / r.n_blocks
             print(
-                f"{n:7d}  {r.wall_s:6.2f}  {base / r.wall_s:7.2f}  {n_px / r.wall_s:8.0f}  {gets:4d}  "
-                f"{gets / r.n_blocks:14.1f}  {read_mib:8.1f}  {proxy.bytes_sent / n_px:12.0f}",
+                f"{n:7d}  {r.wall_s:6.2f}  {base / r.wall_s:7.2f}  {base / r.wall_s / n:10.2f}  "
+                f"{n_px / r.wall_s:8.0f}  {proxy.gets:4d}  {proxy.chunk_gets:10d}  "
+                f"{proxy.bytes_sent / 2**20:8.1f}  {r.read_s / r.n_blocks:16.2f}  {cpu:15.2f}  "
+                f"{r.cluster_cpu_s:13.1f}  {r.server_cpu_s:12.1f}  "
+                f"{(r.cluster_cpu_s + r.server_cpu_s) / r.wall_s:10.2f}",
                 flush=True,
             )
+    _scaling_model(rows, cores)
     return 0
+
+
+def _warm_workers(address: str, url: str, config, corner, params: dict) -> None:
+    """Every worker of the cluster at ``address`` opens the cube and inverts one chunk column."""
+    import distributed
+
+    with distributed.Client(address, set_as_default=False) as client:
+        workers = list(client.scheduler_info()["workers"])
+        # one task pinned to each worker (client.run would block the workers' event loops)
+        futures = [
+            client.submit(_warm_one, url, config, corner, params, workers=[w], allow_other_workers=False,
+                          pure=False)
+            for w in workers
+        ]  # fmt: skip
+        client.gather(futures)
+
+
+def _warm_one(url: str, config, corner, params: dict) -> None:
+    import dask
+
+    from itslive_qgis.core.cube import open_pairs, select_extent
+    from itslive_qgis.core.inversion import invert_dataset
+
+    with dask.config.set(scheduler="threads"):
+        invert_dataset(select_extent(open_pairs(url, config), *corner).load(), **params)
+
+
+def _latency_proxy(endpoint: str, latency_s: float, scope: str):
+    """tests/fixtures/faultproxy.py with ``latency_s`` on every request (``all``) or only on the GETs
+    of the blocks' pixel chunks (``chunks``: vx, vy, v_error; what a worker repeats for each of
+    thousands of blocks, while the cube's opening is once per worker)."""
+    import re
+    import threading
+
+    from tests.fixtures.faultproxy import FaultProxy
+
+    chunk = re.compile(r"/(vx|vy|v_error)/\d+\.\d+\.\d+$")
+
+    class LatencyProxy(FaultProxy):
+        chunk_gets = 0
+        _count_lock = threading.Lock()
+
+        def reset_counts(self):
+            super().reset_counts()
+            self.chunk_gets = 0
+
+        def _decide(self, method, path):
+            fault = super()._decide(method, path)
+            is_chunk = method == "GET" and chunk.search(path.split("?", 1)[0]) is not None
+            if is_chunk:
+                with self._count_lock:
+                    self.chunk_gets += 1
+            if scope == "all" or is_chunk:
+                time.sleep(latency_s)
+            return fault
+
+    return LatencyProxy(endpoint)
+
+
+def _scaling_model(rows, cores: int) -> None:
+    """wall(N) = max(fixed + blocks / N * t_block, cpu(N) / cores), from the 1-worker run.
+
+    t_block: a block's wall on one worker (waiting for its requests, then its CPU); fixed: the rest
+    of the 1-worker wall (the template task, the cube's opening); cpu(N): the CPU seconds the run
+    costs on this machine (workers, scheduler, S3 server, proxy, client: everything that shares the
+    cores), the 1-worker figure plus each further worker's opening of the cube. The knee is where
+    the two meet: N = blocks * t_block / (cpu(N) / cores - fixed).
+    """
+    n1, r1, _, _ = rows[0]
+    t_block = (r1.read_s + r1.solve_s + r1.write_s) / r1.n_blocks
+    fixed = max(0.0, r1.wall_s - r1.n_blocks / n1 * t_block)
+    cpu1 = r1.cluster_cpu_s + r1.server_cpu_s
+    opening = 0.0
+    if len(rows) > 1:  # CPU per extra worker (its cube opening), from the largest run
+        n, r, _, _ = rows[-1]
+        opening = max(0.0, (r.cluster_cpu_s + r.server_cpu_s - cpu1) / max(1, n - n1))
+
+    def bound(n, cores=cores):  # (latency-bound, CPU-bound) wall of n workers
+        return fixed + r1.n_blocks / n * t_block, (cpu1 + (n - n1) * opening) / cores
+
+    knee = next((n for n in range(1, 1025) if bound(n)[0] <= bound(n)[1]), None)
+    print(
+        f"model: {t_block:.2f} s per block on one worker, fixed {fixed:.1f} s, {cpu1:.1f} CPU-s for the run "
+        f"+ {opening:.1f} CPU-s per extra worker, {cores} cores: CPU-bound from N = {knee} workers"
+    )
+    half = cores / 2  # what a machine shared with other tenants leaves (load average > 2 x cores)
+    knee_half = next((n for n in range(1, 1025) if bound(n, half)[0] <= bound(n, half)[1]), None)
+    print(f"  (model with {half:g} core(s): CPU-bound from N = {knee_half})")
+    for n, r, _, _ in rows:
+        latency_bound, cpu_bound = bound(n)
+        print(
+            f"  {n:3d} workers: measured {r.wall_s:6.2f} s, model {max(latency_bound, cpu_bound):6.2f} s "
+            f"(latency-bound {latency_bound:.2f}, CPU-bound {cpu_bound:.2f}; with {half:g} core(s) "
+            f"{max(latency_bound, bound(n, half)[1]):.2f})"
+        )
+
+
+def _cpu_s(pids: list[int]) -> float:
+    """User + system CPU seconds of the processes ``pids`` and all their children (psutil)."""
+    import psutil
+
+    total = 0.0
+    for pid in pids:
+        try:
+            root = psutil.Process(pid)
+            for p in [root, *root.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    t = p.cpu_times()
+                    total += t.user + t.system
+        except psutil.Error:
+            continue
+    return total
 
 
 def _check_equal(nc: Path, store: Path) -> None:
@@ -231,11 +389,16 @@ def _check_equal(nc: Path, store: Path) -> None:
     print(f"cluster result equals the in-process NetCDF: largest difference {worst:.1e} m/yr")
 
 
-def _tiled_cube(block: Path, dest: Path, n: int) -> Path:
-    """The real 10 x 10 block tiled n x n times (same pairs; new x, y at the block's 120 m spacing)."""
+def _tiled_cube(block: Path, dest: Path, n: int, since: str = "") -> Path:
+    """The real 10 x 10 block tiled n x n times (same pairs; new x, y at the block's 120 m spacing).
+
+    ``since``: keep only the pairs whose mid_date is on or after that date (one pair chunk).
+    """
     import xarray as xr
 
     src = xr.open_zarr(block, decode_timedelta=False)
+    if since:
+        src = src.isel(mid_date=np.flatnonzero(src["mid_date"].values >= np.datetime64(since)))
     keep = [v for v in src.data_vars if src[v].dims == ("mid_date",) or v in ("vx", "vy", "v", "mapping")]
     src = src[keep].load()
     ny, nx = src.sizes["y"], src.sizes["x"]
@@ -262,7 +425,7 @@ def _tiled_cube(block: Path, dest: Path, n: int) -> Path:
     return dest
 
 
-def _upload(endpoint: str, folder: Path) -> str:
+def _upload(endpoint: str, folder: Path, key: str = TILED_KEY) -> str:
     import s3fs
 
     fs = s3fs.S3FileSystem(
@@ -271,8 +434,8 @@ def _upload(endpoint: str, folder: Path) -> str:
         client_kwargs={"endpoint_url": endpoint},
         s3_additional_kwargs={"ACL": "public-read"},
     )
-    fs.put(str(folder) + "/", f"its-live-data/{TILED_KEY}/", recursive=True)
-    return f"s3://its-live-data/{TILED_KEY}"
+    fs.put(str(folder) + "/", f"its-live-data/{key}/", recursive=True)
+    return f"s3://its-live-data/{key}"
 
 
 def _fmt(values) -> str:

@@ -270,7 +270,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Polygones de la zone (facultatif, à la place de l'emprise)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="344" />
+      <location filename="../itslive_qgis/layers/loader.py" line="347" />
       <source>Arrows from vx/vy drawn by the mesh layer (MDAL), sized by speed.</source>
       <translation>Flèches tracées à partir de vx/vy par la couche maillage (MDAL), dimensionnées selon la vitesse.</translation>
     </message>
@@ -390,7 +390,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Annulé : aucune animation n'a été écrite.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="151" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="153" />
       <source>Cancelled: no layer was loaded.</source>
       <translation>Annulé : aucune couche n'a été chargée.</translation>
     </message>
@@ -575,14 +575,14 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le téléchargement se fait dans le processus ; « local » (ou « local:4 ») démarre sur cette machine un LocalCluster dask de 2 (4) processus de calcul ; une adresse (tcp://hôte:8786) utilise un ordonnanceur dask.distributed déjà lancé (Coiled, Dask Gateway, dask-scheduler), de préférence près des données (AWS us-west-2). Les processus de calcul planifient le même extrait, lisent eux-mêmes les blocs du cube sous leurs blocs (16 x 16 cellules de la sortie avec toutes les paires) et les écrivent dans un magasin Zarr : OUTPUT est alors un dossier .zarr (grappe locale) ou une URL s3:// où ils peuvent écrire. Le magasin est identique à l'extrait .zarr calculé dans le processus (mêmes paires, même ordre, mêmes valeurs et attributs) et n'est déclaré complet qu'une fois tous les blocs écrits ; les blocs d'un processus perdu en cours de route sont recalculés ; une annulation ne laisse aucun magasin. Le panneau le charge au moyen d'une copie NetCDF écrite à côté (&lt;store&gt;.nc). Nécessite le paquet facultatif distributed.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="83" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="85" />
       <source>DASK_SCHEDULER (advanced; default from the plugin settings): empty runs in process; 'local' (or 'local:4') a dask LocalCluster on this machine; or a scheduler address (tcp://host:8786). The workers read INPUT (a NetCDF path they see, or a Zarr store at a path or s3:// URL) in blocks with a halo of neighbours, so the result equals the in-process one, and write a Zarr store: OUTPUT is then a .zarr folder or an s3:// URL, marked complete only at the end.</source>
       <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le calcul se fait dans le processus ; « local » (ou « local:4 ») un LocalCluster dask sur cette machine ; ou l'adresse d'un ordonnanceur (tcp://hôte:8786). Les processus de calcul lisent INPUT (un chemin NetCDF qu'ils voient, ou un magasin Zarr à un chemin ou une URL s3://) par blocs entourés d'une marge de voisins, si bien que le résultat est celui du calcul dans le processus, et écrivent un magasin Zarr : OUTPUT est alors un dossier .zarr ou une URL s3://, déclaré complet seulement à la fin.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="310" />
-      <source>DASK_SCHEDULER (advanced; default from the plugin settings): empty runs in process; 'local' (or 'local:4') starts a dask LocalCluster of 2 (4) worker processes on this machine; an address (tcp://host:8786) uses a running dask.distributed scheduler (Coiled, Dask Gateway, dask-scheduler). The workers read the cube chunks themselves (give the cube's s3:// or ITS_LIVE URL, or a path they can see), invert one block of whole chunk columns each and write the result as a Zarr store: OUTPUT is then a .zarr folder (a local cluster) or an s3:// URL the workers can write. The store is marked complete only when every block is written; a worker lost in the middle has its blocks run again. Needs the optional package distributed.</source>
-      <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le calcul se fait dans le processus ; « local » (ou « local:4 ») démarre sur cette machine un LocalCluster dask de 2 (4) processus de calcul ; une adresse (tcp://hôte:8786) utilise un ordonnanceur dask.distributed déjà lancé (Coiled, Dask Gateway, dask-scheduler). Les processus de calcul lisent eux-mêmes les blocs du cube (donnez l'URL s3:// ou ITS_LIVE du cube, ou un chemin qu'ils voient), inversent chacun un bloc de colonnes entières de blocs Zarr et écrivent le résultat dans un magasin Zarr : OUTPUT est alors un dossier .zarr (grappe locale) ou une URL s3:// où ils peuvent écrire. Le magasin n'est déclaré complet qu'une fois tous les blocs écrits ; les blocs d'un processus perdu en cours de route sont recalculés. Nécessite le paquet facultatif distributed.</translation>
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="317" />
+      <source>DASK_SCHEDULER (advanced; default from the plugin settings): empty runs in process; 'local' (or 'local:4') starts a dask LocalCluster of 2 (4) worker processes on this machine; an address (tcp://host:8786) uses a running dask.distributed scheduler (Coiled, Dask Gateway, dask-scheduler). The workers read the cube chunks themselves (give the cube's s3:// or ITS_LIVE URL, or a path they can see), invert one block of whole chunk columns each and write the result as a Zarr store: OUTPUT is then a .zarr folder (a local cluster) or an s3:// URL the workers can write through the configured endpoint (the dock and itslive:loadresult load it from a NetCDF copy in the cache folder, made once and reused while the store is unchanged). The store is marked complete only when every block is written; a worker lost in the middle has its blocks run again. Needs the optional package distributed.</source>
+      <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le calcul se fait dans le processus ; « local » (ou « local:4 ») démarre sur cette machine un LocalCluster dask de 2 (4) processus de calcul ; une adresse (tcp://hôte:8786) utilise un ordonnanceur dask.distributed déjà lancé (Coiled, Dask Gateway, dask-scheduler). Les processus de calcul lisent eux-mêmes les blocs du cube (donnez l'URL s3:// ou ITS_LIVE du cube, ou un chemin qu'ils voient), inversent chacun un bloc de colonnes entières de blocs Zarr et écrivent le résultat dans un magasin Zarr : OUTPUT est alors un dossier .zarr (grappe locale) ou une URL s3:// où ils peuvent écrire par le point d'accès configuré (le panneau et itslive:loadresult la chargent depuis une copie NetCDF dans le dossier de cache, faite une fois et réutilisée tant que le magasin ne change pas). Le magasin n'est déclaré complet qu'une fois tous les blocs écrits ; les blocs d'un processus perdu en cours de route sont recalculés. Nécessite le paquet facultatif distributed.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/alg_export_map.py" line="185" />
@@ -704,7 +704,7 @@ CRS : le SCR de la grille lorsque le fichier de vitesse ne l'indique pas (p. ex.
 OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs) ou GeoTIFF (.tif, entrée 2D uniquement).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="128" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="129" />
       <source>Done: {} ({} layer(s) added)</source>
       <translation>Terminé : {} ({} couche(s) ajoutée(s))</translation>
     </message>
@@ -902,7 +902,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Emprise (facultative, tout SCR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="107" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="109" />
       <source>Extent (part of a cube)</source>
       <translation>Emprise (partie d'un cube)</translation>
     </message>
@@ -1274,12 +1274,12 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>INPUT : donnez un extrait, le chemin ou l'URL d'un cube de données, ou un résultat d'inversion.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="203" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="205" />
       <source>INPUT: {} is a folder: choose {}.</source>
       <translation>INPUT : {} est un dossier : choisissez {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="213" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="215" />
       <source>INPUT: {} {}: choose {}.</source>
       <translation>INPUT : {} {} : choisissez {}.</translation>
     </message>
@@ -1521,7 +1521,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inverser</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="71" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="73" />
       <source>Invert pair velocities to a time series</source>
       <translation>Inverser les vitesses des paires en série temporelle</translation>
     </message>
@@ -1616,7 +1616,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Échelle de longueur</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="109" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="111" />
       <source>Length scale for the logarithmic method (metres)</source>
       <translation>Échelle de longueur pour la méthode logarithmique (mètres)</translation>
     </message>
@@ -1691,12 +1691,12 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Chargement de {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="279" />
+      <location filename="../itslive_qgis/layers/loader.py" line="282" />
       <source>Loading {} was cancelled.</source>
       <translation>Le chargement de {} a été annulé.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="102" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="103" />
       <source>Loading {}...</source>
       <translation>Chargement de {}...</translation>
     </message>
@@ -1715,7 +1715,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Logarithmique (Alley et al. 2018)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="101" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="103" />
       <source>Logarithmic strain over a length scale (Alley et al. 2018)</source>
       <translation>Déformation logarithmique sur une échelle de longueur (Alley et al. 2018)</translation>
     </message>
@@ -1835,7 +1835,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>NetCDF (*.nc);;Zarr (*.zarr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="179" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="181" />
       <source>NetCDF (*.nc);;Zarr store, with a Dask scheduler (*.zarr)</source>
       <translation>NetCDF (*.nc);;Magasin Zarr, avec un ordonnanceur Dask (*.zarr)</translation>
     </message>
@@ -1870,7 +1870,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucune entité de {} n'est sélectionnée.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="351" />
+      <location filename="../itslive_qgis/layers/loader.py" line="354" />
       <source>No flow arrows for {}: {}</source>
       <translation>Pas de flèches d'écoulement pour {} : {}</translation>
     </message>
@@ -1890,7 +1890,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun projet où charger les granules.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="129" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="131" />
       <source>No result file at {}: check the path.</source>
       <translation>Aucun fichier résultat à l'emplacement {} : vérifiez le chemin.</translation>
     </message>
@@ -2075,7 +2075,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Largeur de la page (mm)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="140" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="142" />
       <source>Pair weighting</source>
       <translation>Pondération des paires</translation>
     </message>
@@ -2252,7 +2252,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Poids de régularisation</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="123" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="125" />
       <source>Regularisation weight (0 = automatic, cross-validation)</source>
       <translation>Poids de régularisation (0 = automatique, validation croisée)</translation>
     </message>
@@ -2262,7 +2262,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Poids de régularisation lambda ; plus il est grand, plus la série est lisse. 0 = choisi par validation croisée sur les images.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="132" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="134" />
       <source>Regularised derivative</source>
       <translation>Dérivée régularisée</translation>
     </message>
@@ -2302,7 +2302,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Fichier résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="147" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="149" />
       <source>Robust (down-weight outliers)</source>
       <translation>Robuste (réduire le poids des valeurs aberrantes)</translation>
     </message>
@@ -2507,7 +2507,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Source</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="396" />
+      <location filename="../itslive_qgis/layers/loader.py" line="399" />
       <source>Source file: {}</source>
       <translation>Fichier source : {}</translation>
     </message>
@@ -2577,7 +2577,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Vitesses de déformation</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="182" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="187" />
       <source>Strain rates by {} of {}</source>
       <translation>Vitesses de déformation par {} pour {}</translation>
     </message>
@@ -2597,12 +2597,12 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Extrait (*.nc *.zarr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="103" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="105" />
       <source>Subset (*.nc *.zarr);;All files (*)</source>
       <translation>Extrait (*.nc *.zarr);;Tous les fichiers (*)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="102" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="104" />
       <source>Subset file or datacube (path or URL)</source>
       <translation>Fichier d'extrait ou cube de données (chemin ou URL)</translation>
     </message>
@@ -2622,7 +2622,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Extrait, cube de données (chemin ou URL) ou résultat d'inversion</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="57" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="59" />
       <source>Surface strain rates (1/yr) of a velocity field.
 
 Velocities: INPUT, a NetCDF or Zarr dataset with vx and vy (m/yr) on (y, x) or (time, y, x): a subset, an inversion result or a mosaic clip; OR the two rasters VX and VY (single band, same grid). Give one or the other.
@@ -2819,7 +2819,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>La couche {} « {} » ne peut pas être lue comme fichier raster ({}) : enregistrez-la d'abord en GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="357" />
+      <location filename="../itslive_qgis/layers/loader.py" line="360" />
       <source>Thinned arrows of the first time step (MDAL found no vx/vy vector pair).</source>
       <translation>Flèches éclaircies du premier pas de temps (MDAL n'a trouvé aucune paire vectorielle vx/vy).</translation>
     </message>
@@ -2834,7 +2834,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Temps (année)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="178" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="180" />
       <source>Time series</source>
       <translation>Série temporelle</translation>
     </message>
@@ -2844,7 +2844,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Pas de temps</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="113" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="115" />
       <source>Time step (days)</source>
       <translation>Pas de temps (jours)</translation>
     </message>
@@ -2884,7 +2884,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Suivi de {} point(s) de départ ({}) pendant {} jours à partir du {} dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="74" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="76" />
       <source>Turns ITS_LIVE image-pair velocities (each the mean over its acquisition interval) into velocities on a regular grid of INTERVAL_DAYS steps, per pixel, for vx and vy (m/yr); speed v is derived. Each pair observes the exact fraction of every step its interval covers. The problem is regularised least squares with a penalty on the first or second time derivative (DERIVATIVE) weighted by LAMBDA; LAMBDA = 0 chooses it by cross-validation that leaves out whole images (every pair sharing an image), because ITS_LIVE errors are correlated through shared images. WEIGHTING 'pair errors' (the default) weights pairs by 1/sigma^2 from vx_error/vy_error (v_error when those are absent); 'none' weights every pair alike, which lets the noisy short pairs dominate real ITS_LIVE data. ROBUST re-weights outliers (IRLS). Steps no pair informs are NaN.
 
 INPUT: a subset written by itslive:downloadsubset (.nc/.zarr) or an ITS_LIVE datacube (Zarr path or URL, read from the configured endpoint); EXTENT takes part of a cube.
@@ -2908,12 +2908,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>heure UTC du segment</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="260" />
+      <location filename="../itslive_qgis/layers/loader.py" line="263" />
       <source>Unexpected error while loading {}: {}</source>
       <translation>Erreur inattendue lors du chargement de {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="399" />
+      <location filename="../itslive_qgis/layers/loader.py" line="402" />
       <source>Variable: {} ({}), units: {}</source>
       <translation>Variable : {} ({}), unités : {}</translation>
     </message>
@@ -2996,7 +2996,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>Chaîne de traitement : cubes, extrait, série temporelle, vitesses de déformation, dh/dt</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="125" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="126" />
       <source>Written {}, but loading failed: {}</source>
       <translation>Fichier {} écrit, mais son chargement a échoué : {}</translation>
     </message>
@@ -3016,7 +3016,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>Année (0 = mosaïque statique)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="128" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="130" />
       <source>Zarr store, with a Dask scheduler (*.zarr)</source>
       <translation>Magasin Zarr, avec un ordonnanceur Dask (*.zarr)</translation>
     </message>
@@ -3026,7 +3026,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>[installé]</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="196" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="198" />
       <source>a NetCDF (.nc), GeoTIFF (.tif) or GeoPackage (.gpkg) file written by an ITS_LIVE algorithm</source>
       <translation>un fichier NetCDF (.nc), GeoTIFF (.tif) ou GeoPackage (.gpkg) écrit par un algorithme ITS_LIVE</translation>
     </message>
@@ -3106,12 +3106,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>annulé</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="211" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="213" />
       <source>cannot be read</source>
       <translation>ne peut pas être lu</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="183" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="188" />
       <source>central differences</source>
       <translation>différences centrées</translation>
     </message>
@@ -3131,12 +3131,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>modèle saisonnier du composite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="163" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="165" />
       <source>cpu</source>
       <translation>cpu</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="163" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="165" />
       <source>cuda</source>
       <translation>cuda</translation>
     </message>
@@ -3176,7 +3176,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>barres d'erreur</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="133" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="135" />
       <source>first</source>
       <translation>première</translation>
     </message>
@@ -3226,12 +3226,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>est un raster GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="209" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="211" />
       <source>is a text file (CSV or similar)</source>
       <translation>est un fichier texte (CSV ou semblable)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="208" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="210" />
       <source>is empty (0 bytes)</source>
       <translation>est vide (0 octet)</translation>
     </message>
@@ -3241,12 +3241,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>n'est pas un fichier NetCDF</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="210" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="212" />
       <source>is not a NetCDF, GeoTIFF or GeoPackage file</source>
       <translation>n'est pas un fichier NetCDF, GeoTIFF ni GeoPackage</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="185" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="190" />
       <source>logarithmic strain, L = {} m</source>
       <translation>déformation logarithmique, L = {} m</translation>
     </message>
@@ -3321,7 +3321,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>hors de la grille de vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="141" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="143" />
       <source>pair errors</source>
       <translation>erreurs des paires</translation>
     </message>
@@ -3359,7 +3359,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>robuste</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="133" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="135" />
       <source>second</source>
       <translation>seconde</translation>
     </message>
@@ -3454,7 +3454,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} en {} points</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="287" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="294" />
       <source>{} blocks on the cluster in {:.1f} s; the result store is complete: {}</source>
       <translation>{} blocs calculés sur la grappe en {:.1f} s ; le magasin résultat est complet : {}</translation>
     </message>
@@ -3524,7 +3524,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} granule(s) de paires d'images de {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="144" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="146" />
       <source>{} is a readable {} result; no project to load it into, nothing loaded.</source>
       <translation>{} est un résultat {} lisible ; aucun projet dans lequel le charger, rien n'a été chargé.</translation>
     </message>
@@ -3539,7 +3539,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} n'est pas après {} : inversez-les.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_load_result.py" line="154" />
+      <location filename="../itslive_qgis/processing/alg_load_result.py" line="156" />
       <source>{} layer(s) of {} will be added to the group '{}'.</source>
       <translation>{} couche(s) issue(s) de {} seront ajoutée(s) au groupe « {} ».</translation>
     </message>
@@ -3559,7 +3559,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} paires écrites dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="256" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="263" />
       <source>{} pairs, {} x {} pixels</source>
       <translation>{} paires, {} x {} pixels</translation>
     </message>
@@ -3604,7 +3604,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} pas de {:g} jours, du {} au {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="404" />
+      <location filename="../itslive_qgis/layers/loader.py" line="407" />
       <source>{} time steps from {} to {}</source>
       <translation>{} pas de temps du {} au {}</translation>
     </message>
@@ -3683,12 +3683,12 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} : format de sortie non pris en charge {} : utilisez .nc (NetCDF) ou .tif (GeoTIFF).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="208" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="213" />
       <source>{}: with DASK_SCHEDULER give INPUT, a NetCDF or Zarr velocity dataset (not rasters).</source>
       <translation>{} : avec DASK_SCHEDULER, donnez INPUT, un jeu de vitesses NetCDF ou Zarr (pas des rasters).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="162" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="167" />
       <source>{}: with DASK_SCHEDULER the result is a Zarr store: give a .zarr folder or an s3:// URL.</source>
       <translation>{} : avec DASK_SCHEDULER, le résultat est un magasin Zarr : donnez un dossier .zarr ou une URL s3://.</translation>
     </message>
@@ -3711,6 +3711,11 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <location filename="../itslive_qgis/processing/base.py" line="293" />
       <source>{}: {} cannot be read as NetCDF ({}): it may be truncated or damaged; write or download it again.</source>
       <translation>{} : {} ne peut pas être lu comme NetCDF ({}) : il est peut-être tronqué ou endommagé ; écrivez-le ou téléchargez-le à nouveau.</translation>
+    </message>
+    <message>
+      <location filename="../itslive_qgis/processing/cluster_outputs.py" line="46" />
+      <source>{}: {} is a URL: only a DASK_SCHEDULER run writes to a URL (a Zarr store); in process give a local file.</source>
+      <translation>{} : {} est une URL : seule une exécution avec DASK_SCHEDULER écrit vers une URL (un magasin Zarr) ; dans le processus, donnez un fichier local.</translation>
     </message>
     <message>
       <location filename="../itslive_qgis/processing/base.py" line="239" />

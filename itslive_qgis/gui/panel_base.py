@@ -95,13 +95,14 @@ class AlgorithmPanel(QWidget):
         if not ok:
             self._finish(False, last_error_line(error) or tr("The algorithm failed."))
             return
-        self.last_output = Path(str(results.get(ItsLiveAlgorithm.OUTPUT, "")))
+        output = str(results.get(ItsLiveAlgorithm.OUTPUT, ""))
+        self.last_output = Path(output)
         from ..layers import LoadResultTask
         from .view_guard import ViewGuard
 
         self._show(tr("Loading {}...").format(self.last_output.name))
         self.load_task = LoadResultTask(
-            self.last_output,
+            output if "://" in output else self.last_output,  # an s3:// cluster result stays a URL
             self.project,
             kind=kind,
             on_loaded=self._loaded,

@@ -232,7 +232,10 @@ class LoadResultTask(QgsTask):
     ):
         super().__init__(tr("Loading {}").format(Path(path).name), QgsTask.Flag.CanCancel)
         self.guard = guard  # e.g. keeps the project CRS and the view while the layers are added
-        self.path, self.project, self.group_name, self.kind = Path(path), project, group_name, kind
+        remote = isinstance(path, str) and "://" in path  # a cluster result's s3:// URL stays a URL
+        self.path = path if remote else Path(path)
+        self.file_name = Path(str(path)).name
+        self.project, self.group_name, self.kind = project, group_name, kind
         self.on_loaded, self.vector_style, self.spacing_px = on_loaded, vector_style, spacing_px
         self.source: ResultSource | None = None
         self.layers: list[QgsMapLayer] = []
@@ -257,7 +260,7 @@ class LoadResultTask(QgsTask):
         except ItsLiveError as exc:
             self.error_message = str(exc)
         except Exception as exc:
-            self.error_message = tr("Unexpected error while loading {}: {}").format(self.path.name, exc)
+            self.error_message = tr("Unexpected error while loading {}: {}").format(self.file_name, exc)
         return False
 
     def finished(self, result: bool) -> None:
@@ -276,7 +279,7 @@ class LoadResultTask(QgsTask):
             return
         self.layers = []
         if not self.error_message:
-            self.error_message = tr("Loading {} was cancelled.").format(self.path.name)
+            self.error_message = tr("Loading {} was cancelled.").format(self.file_name)
         QgsMessageLog.logMessage(self.error_message, MESSAGE_TAG, Qgis.MessageLevel.Warning)
         if self.on_loaded is not None:
             self.on_loaded(self.layers, self.error_message)

@@ -1,6 +1,7 @@
 """Inspect a result file with GDAL only: which variables, which time steps, which value range.
 
-A cluster run's Zarr store is first copied to a NetCDF beside it (see :func:`_netcdf_of_store`).
+A cluster run's Zarr store is first copied to a NetCDF beside it (see :func:`_netcdf_of_store`);
+a store at an ``s3://`` URL to a NetCDF in the plugin's cache folder (:func:`_netcdf_of_url`).
 
 Nothing here creates QObjects, so :func:`inspect_result` may run in a worker thread. It reads
 the metadata, the time axis (with its CF bounds) and a small decimated sample of each variable
@@ -113,7 +114,7 @@ def inspect_result(path: str | Path, kind: str = "auto") -> ResultSource:
 
     Parameters
     ----------
-    path : result file.
+    path : result file, or the ``s3://`` URL of a cluster run's result store.
     kind : one of :data:`KINDS` or ``"auto"`` to guess it from the variables.
 
     Returns
@@ -125,6 +126,8 @@ def inspect_result(path: str | Path, kind: str = "auto") -> ResultSource:
     InputError : the file does not exist or ``kind`` is unknown.
     DataError : GDAL cannot read the file or it holds no gridded variable.
     """
+    if isinstance(path, str) and "://" in path:
+        path = _netcdf_of_url(path)
     path = Path(path).resolve()
     if not path.exists():
         raise InputError(f"Result file not found: {path}. Check the path or run the algorithm again.")
@@ -193,6 +196,18 @@ def _netcdf_of_store(path: Path) -> Path:
     from ..core.cluster import result_as_netcdf
 
     return result_as_netcdf(path)
+
+
+def _netcdf_of_url(url: str) -> Path:
+    """The cached NetCDF copy of the complete cluster result at ``url`` (core.cluster.cached_netcdf).
+
+    Read through the configured endpoint only (the plugin's store settings); the copy goes to the
+    ``cluster_results`` folder of the cache folder and is reused while the store is unchanged.
+    """
+    from .. import settings
+    from ..core.cluster import cached_netcdf
+
+    return cached_netcdf(url, settings.checked_store_config(), settings.allow_other_hosts())
 
 
 def _inspect_netcdf(path: Path) -> ResultSource:

@@ -51,6 +51,8 @@ class InvertAlgorithm(ItsLiveAlgorithm):
     DEVICE = "DEVICE"
     DASK_SCHEDULER = "DASK_SCHEDULER"
     OUTPUT = "OUTPUT"
+    #: outputs that may be an fsspec URL (s3://, with DASK_SCHEDULER): checked in _problem
+    URL_OUTPUTS = (OUTPUT,)
     #: the one default time step (days) of the algorithm, the dock's Inversion tab and the point plot
     DEFAULT_INTERVAL_DAYS = 30.0
     MIN_INTERVAL_DAYS = 1.0
@@ -208,7 +210,12 @@ class InvertAlgorithm(ItsLiveAlgorithm):
                     return problem
             on_cluster = not self._scheduler(parameters, context).in_process
             path = output_path_value(parameters.get(self.OUTPUT))
-            if path is not None and not (on_cluster and "://" in path):
+            from .cluster_outputs import url_output_problem
+
+            problem = url_output_problem(self, path, on_cluster)
+            if problem:
+                return problem
+            if path is not None and "://" not in path:
                 check_output(path, self.OUTPUT, (".zarr",) if on_cluster else (".nc", ".nc4", ".netcdf"))
         except InputError as exc:
             return str(exc)
@@ -267,10 +274,9 @@ class InvertAlgorithm(ItsLiveAlgorithm):
     def _run_on_cluster(self, parameters, context, feedback, source, bounds, options, scheduler):
         """The same inversion on a dask cluster: the workers read, invert and write the Zarr store."""
         from ..core.cluster import invert_on_cluster
+        from .cluster_outputs import cluster_output
 
-        output = output_path_value(parameters.get(self.OUTPUT)) or ""
-        if "://" not in output:
-            output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        output, storage_options = cluster_output(self, parameters, context)
         feedback.pushInfo(tr("Running on {}.").format(scheduler.describe()))
         result = self.run_core(
             invert_on_cluster,
@@ -280,6 +286,7 @@ class InvertAlgorithm(ItsLiveAlgorithm):
             config=self.store_config(),
             bounds=bounds,
             progress=progress_for(feedback),
+            storage_options=storage_options,
             data_parameter=self.INPUT,
             **options,
         )
@@ -314,6 +321,8 @@ def cluster_help() -> str:
         "dask-scheduler). The workers read the cube chunks themselves (give the cube's s3:// or ITS_LIVE "
         "URL, or a path they can see), invert one block of whole chunk columns each and write the result "
         "as a Zarr store: OUTPUT is then a .zarr folder (a local cluster) or an s3:// URL the workers can "
-        "write. The store is marked complete only when every block is written; a worker lost in the "
-        "middle has its blocks run again. Needs the optional package distributed."
+        "write through the configured endpoint (the dock and itslive:loadresult load it from a NetCDF copy "
+        "in the cache folder, made once and reused while the store is unchanged). The store is marked "
+        "complete only when every block is written; a worker lost in the middle has its blocks run again. "
+        "Needs the optional package distributed."
     )

@@ -124,6 +124,8 @@ class LoadResultAlgorithm(ItsLiveAlgorithm):
             return "", tr(
                 "STORE: {} is not a Zarr store (.zarr folder): choose the folder a DASK_SCHEDULER run wrote."
             ).format(store)
+        if not store and "://" in path:  # a cluster run's s3:// store: copied to the cache, then loaded
+            return path, ""
         path = store_of(store or path)
         if not os.path.exists(path):
             return "", tr("No result file at {}: check the path.").format(path)

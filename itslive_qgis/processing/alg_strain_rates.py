@@ -44,6 +44,8 @@ class StrainRatesAlgorithm(VelocityParameterIds, ItsLiveAlgorithm):
     LENGTH_SCALE = "LENGTH_SCALE"
     DASK_SCHEDULER = "DASK_SCHEDULER"
     OUTPUT = "OUTPUT"
+    #: outputs that may be an fsspec URL (s3://, with DASK_SCHEDULER): checked in _output_problem
+    URL_OUTPUTS = (OUTPUT,)
     #: METHOD option 0: central differences; 1: logarithmic strain over LENGTH_SCALE
     DEFAULT_METHOD = 0
     #: LENGTH_SCALE (metres, ground); no upper bound
@@ -154,9 +156,12 @@ class StrainRatesAlgorithm(VelocityParameterIds, ItsLiveAlgorithm):
             on_cluster = not self._scheduler(parameters, context).in_process
         except InputError as exc:
             return str(exc)
-        if not on_cluster:
-            return output_suffix_problem(parameters)
+        from .cluster_outputs import url_output_problem
+
         path = output_path_value(parameters.get(self.OUTPUT))
+        problem = url_output_problem(self, path, on_cluster)
+        if problem or not on_cluster:
+            return problem or output_suffix_problem(parameters)
         if path is None or "://" in path or path.lower().rstrip("/").endswith(".zarr"):
             return ""
         return tr(
@@ -209,15 +214,17 @@ class StrainRatesAlgorithm(VelocityParameterIds, ItsLiveAlgorithm):
                     "{}: with DASK_SCHEDULER give INPUT, a NetCDF or Zarr velocity dataset (not rasters)."
                 ).format(self.DASK_SCHEDULER)
             )
-        output = output_path_value(parameters.get(self.OUTPUT)) or ""
-        if "://" not in output:
-            output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        from .cluster_outputs import cluster_output, input_options
+
+        output, storage_options = cluster_output(self, parameters, context)
         feedback.pushInfo(tr("Running on {}.").format(scheduler.describe()))
         result = self.run_core(
             strain_on_cluster,
             velocity.source,
             output,
             scheduler.address or f"local:{scheduler.n_workers}",
+            input_storage_options=input_options(self, velocity.source),
+            storage_options=storage_options,
             progress=progress_for(feedback),
             method=method,
             length_scale_m=length_scale_m if method == 1 else None,

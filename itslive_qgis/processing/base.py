@@ -229,8 +229,8 @@ def output_problem(alg, parameters) -> str:
         if not param.isDestination():
             continue
         path = output_path_value(parameters.get(param.name()))
-        if path is None:
-            continue
+        if path is None or ("://" in path and param.name() in getattr(alg, "URL_OUTPUTS", ())):
+            continue  # an fsspec URL where the algorithm takes one (a cluster run): its own check
         name = param.name()
         try:
             if isinstance(param, QgsProcessingParameterFolderDestination):

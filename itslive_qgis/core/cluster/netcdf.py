@@ -9,7 +9,8 @@ written (through ``xarray.to_netcdf``, :func:`core.io.files.atomic_output`) once
 in-process writers (data types kept, NaN fill, CF time) and the variables in the in-process
 order (the template's ``itslive_variable_order``: Zarr lists them sorted); a later load
 reuses that file while it is newer than the store's completion (its consolidated metadata).
-An incomplete store is refused (:func:`result_store.open_result`).
+An incomplete store is refused (:func:`result_store.open_result`). A store at an ``s3://`` URL
+is copied into the plugin's cache folder by :func:`.remote_result.cached_netcdf`.
 """
 
 from __future__ import annotations
@@ -47,7 +48,10 @@ def result_as_netcdf(store, output=None, storage_options: dict | None = None) ->
     text = str(store)
     if output is None:
         if "://" in text:
-            raise InputError(f"{text} is remote: give the local NetCDF path to copy it to.")
+            raise InputError(
+                f"{text} is remote: give the local NetCDF path to copy it to (or use cached_netcdf, which "
+                "copies it once into the cache folder)."
+            )
         output = netcdf_path(text)
     output = Path(output)
     from .subset import is_subset_result, subset_as_netcdf

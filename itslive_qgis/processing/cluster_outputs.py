@@ -1,0 +1,54 @@
+"""Where a DASK_SCHEDULER run of itslive:invert / itslive:strainrates writes, and how its workers reach it.
+
+A local ``.zarr`` folder, or an ``s3://`` URL confined to the configured endpoint
+(:func:`itslive_qgis.core.cluster.result_url`): the workers write it through that endpoint with
+the options of :func:`itslive_qgis.core.cluster.result_storage_options` (ITS_LIVE's bucket as
+configured, any other bucket signed by the workers' own AWS credential chain; no credential
+travels with the tasks). The dock and itslive:loadresult load such a URL from its cached copy.
+"""
+
+from __future__ import annotations
+
+from .. import settings
+from .base import output_path_value
+
+
+def cluster_output(alg, parameters, context) -> tuple[str, dict | None]:
+    """(OUTPUT, its fsspec options): a local .zarr path (no options) or the confined s3:// URL."""
+    from ..core.cluster import result_storage_options, result_url
+
+    output = output_path_value(parameters.get(alg.OUTPUT)) or ""
+    if "://" not in output:
+        return alg.parameterAsFileOutput(parameters, alg.OUTPUT, context), None
+    config = alg.store_config()
+    output = alg.run_core(result_url, output, config, settings.allow_other_hosts(), alg.OUTPUT)
+    return output, result_storage_options(output, config)
+
+
+def input_options(alg, source) -> dict | None:
+    """fsspec options of an s3:// INPUT store that the workers read (the configured endpoint), else None."""
+    if not isinstance(source, str) or not source.startswith("s3://"):
+        return None
+    from ..core.cluster import result_storage_options
+
+    return result_storage_options(source, alg.store_config())
+
+
+def url_output_problem(alg, path: str | None, on_cluster: bool) -> str:
+    """Why an fsspec-URL OUTPUT cannot be written ('' when ``path`` is no URL or a usable one)."""
+    if path is None or "://" not in path:
+        return ""
+    from ..core.cluster import result_url
+    from ..core.errors import InputError
+    from ..i18n import tr
+
+    if not on_cluster:
+        return tr(
+            "{}: {} is a URL: only a DASK_SCHEDULER run writes to a URL (a Zarr store); in process give a "
+            "local file."
+        ).format(alg.OUTPUT, path)
+    try:
+        result_url(path, settings.checked_store_config(), settings.allow_other_hosts(), alg.OUTPUT)
+    except InputError as exc:
+        return str(exc)
+    return ""
