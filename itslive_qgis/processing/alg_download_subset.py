@@ -54,6 +54,8 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
     MAX_SIZE_GB = "MAX_SIZE_GB"
     DASK_SCHEDULER = "DASK_SCHEDULER"
     OUTPUT = "OUTPUT"
+    #: outputs that may be an fsspec URL (s3://, with DASK_SCHEDULER): checked in _output_problem
+    URL_OUTPUTS = (OUTPUT,)
     PAIRS = "PAIRS"
     #: the time window (mid_date, YYYY-MM-DD, inclusive) when START_DATE / END_DATE are empty
     DEFAULT_START = "1984-01-01"
@@ -205,8 +207,11 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
         path = output_path_value(parameters.get(self.OUTPUT))
         try:
             on_cluster = not self._scheduler(parameters, context).in_process
-            if path is None or (on_cluster and "://" in path):
-                return ""
+            from .cluster_outputs import url_output_problem
+
+            problem = url_output_problem(self, path, on_cluster)
+            if path is None or problem or "://" in path:
+                return problem
             if on_cluster and not path.lower().rstrip("/").endswith(".zarr"):
                 return tr(
                     "{}: with DASK_SCHEDULER the subset is a Zarr store written by the workers: give a "
@@ -317,10 +322,9 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
     def _run_on_cluster(self, parameters, context, feedback, cubes, area, request, scheduler):
         """The same subset on a dask cluster: the workers plan, read and write the Zarr store."""
         from ..core.cluster import subset_on_cluster
+        from .cluster_outputs import cluster_output
 
-        output = output_path_value(parameters.get(self.OUTPUT)) or ""
-        if "://" not in output:
-            output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        output, storage_options = cluster_output(self, parameters, context)
         feedback.pushInfo(tr("Running on {}.").format(scheduler.describe()))
         result = self.run_core(
             subset_on_cluster,
@@ -332,6 +336,7 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
             config=self.store_config(),
             progress=progress_for(feedback),
             max_download_bytes=self._budget_bytes(parameters, context),
+            storage_options=storage_options,
             **request,
         )
         feedback.pushInfo(

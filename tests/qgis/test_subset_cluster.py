@@ -183,3 +183,47 @@ def test_the_dock_with_the_dask_scheduler_setting_downloads_to_a_zarr_store_and_
     assert any("Dask cluster 'local'" in m and "sub.zarr" in m for m in logged), logged
     _assert_same_layers(layers, ref_layers, ref_nc)
     assert all(layer.id() in QgsProject.instance().mapLayers() for layer in layers)
+
+
+def test_downloadsubset_to_an_s3_output_equals_the_in_process_run_and_loads(
+    plugin, mirror, tmp_path, monkeypatch
+):
+    """OUTPUT=s3://... on the mirror's endpoint: the store equals the in-process subset and loads.
+
+    A URL in process is refused before any work (only a cluster run writes a Zarr store at a URL).
+    """
+    import uuid
+
+    import processing
+    import s3fs
+    import xarray as xr
+    from qgis.core import QgsProcessingException
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    fs = s3fs.S3FileSystem(**mirror.storage_options())
+    if not fs.exists("itslive-results"):
+        fs.mkdir("itslive-results", acl="public-read-write")
+    url = f"s3://itslive-results/qgis/{uuid.uuid4().hex[:8]}/sub.zarr"
+    with pytest.raises(QgsProcessingException, match="only a DASK_SCHEDULER run writes to a URL"):
+        processing.run("itslive:downloadsubset", {**_params(tmp_path, "x.nc"), "OUTPUT": url})
+    assert not fs.exists(url[5:])
+    ref_nc = tmp_path / "ref.nc"
+    ref = processing.run("itslive:downloadsubset", _params(tmp_path, "ref.nc"))
+    result = processing.run(
+        "itslive:downloadsubset", {**_params(tmp_path, "x.nc"), "OUTPUT": url, "DASK_SCHEDULER": "local"}
+    )
+    assert result["OUTPUT"] == url and result["PAIRS"] == ref["PAIRS"] > 10
+    assert fs.exists(url[5:] + "/.zmetadata")  # written through the configured endpoint
+    with (
+        xr.open_zarr(url, storage_options=mirror.storage_options(), decode_timedelta=False) as got,
+        xr.open_dataset(ref_nc, decode_timedelta=False) as want,
+    ):
+        assert got.sizes == want.sizes
+        for name in ("v", "vx", "vy", "mid_date", "date_dt"):
+            np.testing.assert_array_equal(got[name].values, want[name].values, err_msg=name)
+    try:
+        loaded = processing.run("itslive:loadresult", {"INPUT": url})
+        assert loaded["OUTPUT"] == url and loaded["LAYERS"] > 0
+    finally:
+        QgsProject.instance().removeAllMapLayers()
+        QgsProject.instance().layerTreeRoot().removeAllChildren()
