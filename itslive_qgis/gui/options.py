@@ -128,7 +128,7 @@ class ItsLiveOptionsPage(QgsOptionsPageWidget):
             {
                 "bucket": self.bucket.text().strip(),
                 "endpoint_url": self.endpoint.text().strip(),
-                "cache_dir": self.cache_dir.filePath().strip(),
+                "cache_dir": _chosen_cache_dir(self.cache_dir.filePath()),
                 "anonymous": self.anonymous.isChecked(),
                 "retries": self.retries.value(),
                 "timeout_s": self.timeout.value(),
@@ -147,3 +147,11 @@ def _spin(widget, name: str, values: dict):
     widget.setRange(*settings.RANGES[name])
     widget.setValue(values[name])
     return widget
+
+
+def _chosen_cache_dir(path: str) -> str:
+    """The cache folder to save: '' while it is the default one shown (it then follows the default)."""
+    from ..core.io import default_cache_dir
+
+    path = path.strip()
+    return "" if path == str(default_cache_dir()) else path

@@ -81,11 +81,14 @@ class StoreConfig:
 
     @classmethod
     def from_env(cls, **overrides) -> StoreConfig:
-        """Settings from ``overrides``; env ITSLIVE_S3_ENDPOINT_URL and ITSLIVE_RETRIES take precedence."""
+        """Settings from ``overrides``; env ITSLIVE_S3_ENDPOINT_URL, ITSLIVE_RETRIES, ITSLIVE_CONCURRENCY
+        and ITSLIVE_CACHE_DIR take precedence (scripts and tests; the plugin's settings docstring)."""
         cfg = cls(**{k: v for k, v in overrides.items() if v is not None and v != ""})
         env = os.environ.get(ENV_ENDPOINT)
         if env:
             cfg = replace(cfg, endpoint_url=env)
+        if os.environ.get(ENV_CACHE):
+            cfg = replace(cfg, cache_dir=Path(os.environ[ENV_CACHE]))
         retries = os.environ.get(ENV_RETRIES, "").strip()
         if retries.isdigit() and int(retries) >= 1:
             cfg = replace(cfg, retries=int(retries))
