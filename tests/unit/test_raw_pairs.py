@@ -13,7 +13,7 @@ import pytest
 
 from itslive_qgis.core.cube.pairs import open_pairs
 from itslive_qgis.core.inversion import dataset as inv_dataset
-from itslive_qgis.core.io.raw_pairs import raw_pair_reader
+from itslive_qgis.core.io.raw_pairs import RawPairReader, raw_pair_reader
 
 CUBE = "datacube/ITS_LIVE_vel_EPSG32646_G0120_X750000_Y3350000_clip_block22.zarr"
 NAMES = ["vx", "vy", "v_error", "v"]
@@ -84,12 +84,30 @@ def test_raw_read_is_refused_when_the_dataset_is_not_the_store_as_read(shared_da
 def test_inversion_with_the_raw_read_equals_the_xarray_read(shared_data, monkeypatch):
     pytest.importorskip("numba", reason="numba is not installed: the columns path does not run")
     ds = _real(shared_data).isel(y=slice(0, 6), x=slice(0, 5))
-    kw = {"interval_days": 12.0, "lam": 10.0}
-    for weighting in ("errors", "none"):
-        got = inv_dataset.invert_dataset(ds, weighting=weighting, **kw)
+    reads = []
+    real_read_into = RawPairReader.read_into
+
+    def counted(self, name, *args):
+        reads.append(name)
+        return real_read_into(self, name, *args)
+
+    monkeypatch.setattr(RawPairReader, "read_into", counted)
+    cases = [  # chunk columns (fixed and cross-validated lambda), per-pixel errors, the batch path (robust)
+        {"weighting": "errors", "lam": 10.0},
+        {"weighting": "none", "lam": 10.0},
+        {"weighting": "errors", "lam": 0.0},
+        {"weighting": "errors", "lam": 10.0, "robust": True},
+    ]
+    for kw in cases:
+        reads.clear()
+        got = inv_dataset.invert_dataset(ds, interval_days=12.0, **kw)
+        assert {"vx", "vy"} <= set(reads), kw  # the raw read ran
         with monkeypatch.context() as m:
             m.setattr(inv_dataset, "RAW_READ", False)
-            ref = inv_dataset.invert_dataset(ds, weighting=weighting, **kw)
+            reads.clear()
+            ref = inv_dataset.invert_dataset(ds, interval_days=12.0, **kw)
+            assert not reads
         assert np.isfinite(got["vx"].values).any()
+        assert got.attrs["lambda"] == ref.attrs["lambda"]
         for name in inv_dataset.OUTPUT_VARS:
             np.testing.assert_array_equal(got[name].values, ref[name].values)

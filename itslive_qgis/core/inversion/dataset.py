@@ -144,7 +144,9 @@ def invert_dataset(
     )
     engine = Engine(d1, d2, edges, options)
     pair_w = _pair_weights(sub, weighting)
-    lam_global, lam_method = _choose_lambda(engine, sub, pair_w, options, progress)
+    raw_names = ["vx", "vy"] + ([pair_w] if isinstance(pair_w, str) else [])
+    raw = raw_pair_reader(ds, raw_names, keep) if RAW_READ and not lazy else None
+    lam_global, lam_method = _choose_lambda(engine, sub, pair_w, options, progress, raw)
     progress.log(
         f"Inversion: {d1.size} pairs, {edges.size - 1} steps of {interval_days:g} days, "
         f"{sub.sizes['y']} x {sub.sizes['x']} pixels on {engine.device} ({engine.solver_name})."
@@ -153,8 +155,6 @@ def invert_dataset(
         lazy_engine = Engine(d1, d2, edges, dataclasses.replace(options, workers=1))
         arrays = _invert_lazy(xr, lazy_engine, sub, pair_w, lam_global)
     else:
-        raw_names = ["vx", "vy"] + ([pair_w] if isinstance(pair_w, str) else [])
-        raw = raw_pair_reader(ds, raw_names, keep) if RAW_READ else None
         arrays = _invert_in_process(engine, sub, pair_w, lam_global, progress, raw)
     attrs = {
         "interval_days": float(interval_days),
@@ -285,13 +285,21 @@ def _pair_weights(sub, weighting):
         return np.where(np.isfinite(sig) & (sig > 0) & (sig < 32000), 1.0 / sig**2, 0.0)
 
 
-def _tile_arrays(sub, pair_w, ys, xs):
-    """values (2, P, K) float64 and weights for one (y, x) tile."""
+def _tile_arrays(sub, pair_w, ys, xs, raw=None):
+    """values (2, P, K) float64 and weights for one (y, x) tile (``raw``: read with zarr directly)."""
     tile = sub.isel(y=ys, x=xs)
-    vals = np.stack([_pixels_last(tile[n].values) for n in ("vx", "vy")])
+
+    def values(name):
+        if raw is None:
+            return tile[name].values
+        out = np.empty(tile[name].shape, dtype=tile[name].dtype)  # the dtype xarray decodes to
+        raw.read_into(name, ys, xs, out)
+        return out
+
+    vals = np.stack([_pixels_last(values(n)) for n in ("vx", "vy")])
     weights = None
     if isinstance(pair_w, str):
-        err = _pixels_last(tile[pair_w].values)
+        err = _pixels_last(values(pair_w))
         with np.errstate(divide="ignore", invalid="ignore"):
             weights = np.where(np.isfinite(err) & (err > 0) & (err < 32000), 1.0 / err**2, 0.0)
     elif pair_w is not None:
@@ -306,13 +314,13 @@ def _pixels_last(a):
     return np.ascontiguousarray(arr.reshape(arr.shape[0], -1).T)
 
 
-def _choose_lambda(engine, sub, pair_w, options, progress):
+def _choose_lambda(engine, sub, pair_w, options, progress, raw=None):
     if options.lam > 0:
         return float(options.lam), "fixed"
     if options.lam_mode == "per_pixel":
         return None, "cv-per-pixel"
     ys, xs = _central_tile(sub, LAMBDA_TILE_PIXELS)
-    vals, weights = _tile_arrays(sub, pair_w, ys, xs)
+    vals, weights = _tile_arrays(sub, pair_w, ys, xs, raw)
     base_w = engine.base_weights(vals, weights)
     good = np.flatnonzero((base_w[0] > 0).sum(axis=1) >= options.min_pairs)
     if good.size == 0:
@@ -349,7 +357,7 @@ def _invert_in_process(engine, sub, pair_w, lam_global, progress, raw=None):
                 vals, weights, kind = reader.read(i)
                 res = engine.run_columns(vals, weights, kind, FILL_INT16, progress=sp, lam_global=lam_global)
             else:
-                vals, weights = _tile_arrays(sub, pair_w, ys, xs)
+                vals, weights = _tile_arrays(sub, pair_w, ys, xs, raw)
                 res = engine.run(vals, weights, progress=sp, lam_global=lam_global)
             shape = (t, ys.stop - ys.start, xs.stop - xs.start)
             for name, arr in _outputs(res).items():
