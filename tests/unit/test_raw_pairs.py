@@ -111,3 +111,39 @@ def test_inversion_with_the_raw_read_equals_the_xarray_read(shared_data, monkeyp
         assert got.attrs["lambda"] == ref.attrs["lambda"]
         for name in inv_dataset.OUTPUT_VARS:
             np.testing.assert_array_equal(got[name].values, ref[name].values)
+
+
+def test_a_damaged_chunk_is_an_error_naming_the_variable(shared_data, tmp_path):
+    import shutil
+
+    from itslive_qgis.core.errors import DataError
+
+    cube = tmp_path / "block.zarr"
+    shutil.copytree(shared_data / CUBE, cube)
+    victim = sorted(p for p in (cube / "vx").iterdir() if not p.name.startswith("."))[0]
+    victim.write_bytes(b"not a compressed chunk" * 10)
+    ds = open_pairs(str(cube))
+    reader = raw_pair_reader(ds, ["vx"])
+    assert reader is not None
+    target = np.empty((ds.sizes["mid_date"], 10, 10), dtype="float32")
+    with pytest.raises(DataError, match="Reading vx of"):
+        reader.read_into("vx", slice(0, 10), slice(0, 10), target)
+
+
+def test_the_pair_record_pickles_without_its_store(shared_data):
+    import copy
+    import pickle
+
+    from itslive_qgis.core.io.cube_store import PAIR_SOURCE_KEY, pair_store
+
+    ds = _real(shared_data)
+    src = ds.encoding[PAIR_SOURCE_KEY]
+    assert pair_store(src) is not None
+    again = pickle.loads(pickle.dumps(src))  # plain arrays and a token: a dask worker can hold it
+    np.testing.assert_array_equal(again.positions, src.positions)
+    assert copy.deepcopy(ds.encoding)[PAIR_SOURCE_KEY].token == src.token
+    # the positions are the stable mid_date sort of the store (clean_pairs), checked independently
+    import zarr
+
+    stored = zarr.open_group(str(shared_data / CUBE), mode="r", zarr_format=2)["mid_date"][:]
+    np.testing.assert_array_equal(src.positions, np.argsort(stored, kind="stable"))
