@@ -6,7 +6,10 @@ the error variables. Through xarray that is a dask graph per tile (the stable mi
 chunks, then the CF mask) and costs more CPU than the solve. Here the same values come from
 ``zarr.Array`` basic indexing (zarr decodes the chunks through the cube's
 :class:`~itslive_qgis.core.io.cube_store.CubeStore`: endpoint confinement, retries and caches
-unchanged), then one ``numpy.take`` along the pair axis and the CF decoding.
+unchanged), then one gather along the pair axis fused with the CF decoding (compiled with numba
+when it is installed, else ``numpy.take``, a cast and a mask). On the tiled real block (1,600 px,
+47,892 pairs) a whole in-process inversion took 2.07 s of CPU against 2.56 s reading through
+xarray (load 3.4; see ``bench/bench_inversion.py``), with the same values bit for bit.
 
 What is hand-written, and why: the CF decoding of the one case read here, integer variables
 whose only CF attribute is the fill (``missing_value``/``_FillValue``) with no
@@ -56,7 +59,10 @@ class RawPairReader:
         except (ItsLiveError, KeyboardInterrupt):
             raise
         except Exception as exc:  # a codec or store error: say which variable
-            raise DataError(f"Reading {name} of {self.store.url} failed ({exc}).") from exc
+            raise DataError(
+                f"Reading {name} of {self.store.url} failed ({exc}): a chunk is damaged or the store is not "
+                "reachable; check the connection, or copy or download the cube again."
+            ) from exc
         attrs = cf_attrs(array)
         fills = _fills(attrs)
         if fills is None:
