@@ -124,7 +124,9 @@ def clean_pairs(ds):
         raise DataError(f"Dataset has no '{PAIR_DIM}' dimension.")
     order = sort_order(ds[PAIR_DIM].values)
     if not np.array_equal(order, np.arange(order.size)):
-        ds = ds.isel({PAIR_DIM: order})
+        from ..io.cube_store import reorder_source
+
+        ds = reorder_source(ds, ds.isel({PAIR_DIM: order}), order)
     ds = _swap_reversed_pairs(ds)
     ds = _date_dt_days(ds)
     if "y" in ds.dims and ds.sizes["y"] > 1:

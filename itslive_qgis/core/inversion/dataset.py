@@ -20,6 +20,7 @@ from ..cube import EPOCH, NS_PER_DAY, PAIR_DIM, PairFilter, pair_dates_days, req
 from ..errors import DataError, InputError
 from ..io import atomic_output, cf
 from ..io.cf import pairs_from_disk
+from ..io.raw_pairs import raw_pair_reader
 from ..progress import NullProgress, SubProgress, check_cancelled
 from .design import make_time_grid
 from .engine import Engine, EngineOptions
@@ -33,6 +34,8 @@ FILL_INT16 = -32767
 #: level 1 wrote in 0.24-0.27 s of CPU and 4.59 MB, level 4 in 0.35-0.39 s and 4.65 MB
 ZLIB_LEVEL = 1
 LAMBDA_TILE_PIXELS = 64  # central tile whose solvable pixels give the lambda sample
+#: read cube chunk columns with zarr directly when the dataset is the store's arrays (io.raw_pairs)
+RAW_READ = True
 TILE_BYTES = 256 * 2**20  # pair values read per in-process tile (vx, vy and weights, float64)
 OUTPUT_VARS = ("vx", "vy", "v", "count", "vx_sigma", "vy_sigma", "v_sigma")
 LONG_NAMES = {
@@ -141,7 +144,9 @@ def invert_dataset(
     )
     engine = Engine(d1, d2, edges, options)
     pair_w = _pair_weights(sub, weighting)
-    lam_global, lam_method = _choose_lambda(engine, sub, pair_w, options, progress)
+    raw_names = ["vx", "vy"] + ([pair_w] if isinstance(pair_w, str) else [])
+    raw = raw_pair_reader(ds, raw_names, keep) if RAW_READ and not lazy else None
+    lam_global, lam_method = _choose_lambda(engine, sub, pair_w, options, progress, raw)
     progress.log(
         f"Inversion: {d1.size} pairs, {edges.size - 1} steps of {interval_days:g} days, "
         f"{sub.sizes['y']} x {sub.sizes['x']} pixels on {engine.device} ({engine.solver_name})."
@@ -150,7 +155,7 @@ def invert_dataset(
         lazy_engine = Engine(d1, d2, edges, dataclasses.replace(options, workers=1))
         arrays = _invert_lazy(xr, lazy_engine, sub, pair_w, lam_global)
     else:
-        arrays = _invert_in_process(engine, sub, pair_w, lam_global, progress)
+        arrays = _invert_in_process(engine, sub, pair_w, lam_global, progress, raw)
     attrs = {
         "interval_days": float(interval_days),
         "lambda": float(lam_global) if lam_global is not None else "per pixel (cross-validation)",
@@ -280,13 +285,21 @@ def _pair_weights(sub, weighting):
         return np.where(np.isfinite(sig) & (sig > 0) & (sig < 32000), 1.0 / sig**2, 0.0)
 
 
-def _tile_arrays(sub, pair_w, ys, xs):
-    """values (2, P, K) float64 and weights for one (y, x) tile."""
+def _tile_arrays(sub, pair_w, ys, xs, raw=None):
+    """values (2, P, K) float64 and weights for one (y, x) tile (``raw``: read with zarr directly)."""
     tile = sub.isel(y=ys, x=xs)
-    vals = np.stack([_pixels_last(tile[n].values) for n in ("vx", "vy")])
+
+    def values(name):
+        if raw is None:
+            return tile[name].values
+        out = np.empty(tile[name].shape, dtype=tile[name].dtype)  # the dtype xarray decodes to
+        raw.read_into(name, ys, xs, out)
+        return out
+
+    vals = np.stack([_pixels_last(values(n)) for n in ("vx", "vy")])
     weights = None
     if isinstance(pair_w, str):
-        err = _pixels_last(tile[pair_w].values)
+        err = _pixels_last(values(pair_w))
         with np.errstate(divide="ignore", invalid="ignore"):
             weights = np.where(np.isfinite(err) & (err > 0) & (err < 32000), 1.0 / err**2, 0.0)
     elif pair_w is not None:
@@ -301,13 +314,13 @@ def _pixels_last(a):
     return np.ascontiguousarray(arr.reshape(arr.shape[0], -1).T)
 
 
-def _choose_lambda(engine, sub, pair_w, options, progress):
+def _choose_lambda(engine, sub, pair_w, options, progress, raw=None):
     if options.lam > 0:
         return float(options.lam), "fixed"
     if options.lam_mode == "per_pixel":
         return None, "cv-per-pixel"
     ys, xs = _central_tile(sub, LAMBDA_TILE_PIXELS)
-    vals, weights = _tile_arrays(sub, pair_w, ys, xs)
+    vals, weights = _tile_arrays(sub, pair_w, ys, xs, raw)
     base_w = engine.base_weights(vals, weights)
     good = np.flatnonzero((base_w[0] > 0).sum(axis=1) >= options.min_pairs)
     if good.size == 0:
@@ -325,7 +338,7 @@ def _central_tile(sub, n_pixels):
     return slice(y0, y0 + hy), slice(x0, x0 + hx)
 
 
-def _invert_in_process(engine, sub, pair_w, lam_global, progress):
+def _invert_in_process(engine, sub, pair_w, lam_global, progress, raw=None):
     ny, nx = sub.sizes["y"], sub.sizes["x"]
     t = engine.n_steps
     out = {name: np.full((t, ny, nx), np.nan, dtype="float32") for name in OUTPUT_VARS if name != "count"}
@@ -335,7 +348,7 @@ def _invert_in_process(engine, sub, pair_w, lam_global, progress):
     per_cell = 12 if columns else 24  # bytes per pair and pixel held for a tile
     tile_pixels = int(np.clip(TILE_BYTES // (per_cell * n_pairs), engine.batch_size(n_pairs), 4096))
     tiles = list(_tiles(sub, tile_pixels))
-    reader = _ColumnReader(sub, pair_w, tiles) if columns else None
+    reader = _ColumnReader(sub, pair_w, tiles, raw) if columns else None
     try:
         for i, (ys, xs) in enumerate(tiles):
             check_cancelled(progress)
@@ -344,7 +357,7 @@ def _invert_in_process(engine, sub, pair_w, lam_global, progress):
                 vals, weights, kind = reader.read(i)
                 res = engine.run_columns(vals, weights, kind, FILL_INT16, progress=sp, lam_global=lam_global)
             else:
-                vals, weights = _tile_arrays(sub, pair_w, ys, xs)
+                vals, weights = _tile_arrays(sub, pair_w, ys, xs, raw)
                 res = engine.run(vals, weights, progress=sp, lam_global=lam_global)
             shape = (t, ys.stop - ys.start, xs.stop - xs.start)
             for name, arr in _outputs(res).items():
@@ -369,13 +382,15 @@ class _ColumnReader:
     """``read(i)`` -> ``(values (2, K, P), weights, kind)`` of tile ``i`` as stored (pixels last).
 
     Tile ``i + 1`` is read in a background thread while tile ``i`` is solved (decompression and
-    the solve overlap: the codecs and the kernels release the GIL).
+    the solve overlap: the codecs and the kernels release the GIL). With ``raw`` (an
+    :class:`~itslive_qgis.core.io.raw_pairs.RawPairReader` of the same pairs) the chunk columns
+    come from zarr directly, decoded as xarray decodes them, without a dask graph per tile.
     """
 
-    def __init__(self, sub, pair_w, tiles):
+    def __init__(self, sub, pair_w, tiles, raw=None):
         from concurrent.futures import ThreadPoolExecutor
 
-        self.sub, self.pair_w, self.tiles = sub, pair_w, tiles
+        self.sub, self.pair_w, self.tiles, self.raw = sub, pair_w, tiles, raw
         self.names = ["vx", "vy"] + ([pair_w] if isinstance(pair_w, str) else [])
         if pair_w is not None and not isinstance(pair_w, str) and np.array_equal(pair_w[0], pair_w[1]):
             self.pair_w = pair_w[:1]  # equal errors: vx and vy share the factorisation
@@ -394,16 +409,20 @@ class _ColumnReader:
         from .columns import PER_PAIR, PER_PIXEL_ERRORS, UNIT
 
         ys, xs = self.tiles[i]
-        tile = self.sub.isel(y=ys, x=xs)
-        sources = [tile[n].transpose(PAIR_DIM, "y", "x") for n in self.names]
-        k, ny, nx = sources[0].shape
-        dtype = np.result_type(sources[0].dtype, sources[1].dtype, np.float32)
-        vals = np.empty((2, k, ny * nx), dtype=dtype)
+        dtypes = [self.sub[n].dtype for n in self.names]
+        k, ny, nx = self.sub.sizes[PAIR_DIM], ys.stop - ys.start, xs.stop - xs.start
+        vals = np.empty((2, k, ny * nx), dtype=np.result_type(dtypes[0], dtypes[1], np.float32))
         targets = [vals[0], vals[1]]
         if isinstance(self.pair_w, str):
-            err = np.empty((1, k, ny * nx), dtype=np.result_type(sources[2].dtype, np.float32))
+            err = np.empty((1, k, ny * nx), dtype=np.result_type(dtypes[2], np.float32))
             targets.append(err[0])
-        _read_into(sources, [t.reshape(k, ny, nx) for t in targets])
+        if self.raw is not None:
+            for name, target in zip(self.names, targets):
+                self.raw.read_into(name, ys, xs, target.reshape(k, ny, nx))
+        else:
+            tile = self.sub.isel(y=ys, x=xs)
+            sources = [tile[n].transpose(PAIR_DIM, "y", "x") for n in self.names]
+            _read_into(sources, [t.reshape(k, ny, nx) for t in targets])
         if isinstance(self.pair_w, str):
             return vals, err, PER_PIXEL_ERRORS
         if self.pair_w is None:

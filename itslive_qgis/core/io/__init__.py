@@ -29,6 +29,7 @@ _FACE = {
     "open_cube_dataset": "cube_store",
     "open_cube_store": "cube_store",
     "open_group": "cube_store",
+    "raw_pair_reader": "raw_pairs",
     "read_block": "cube_store",
     "row_prefix": "cube_store",
     "run": "runner",

@@ -29,9 +29,12 @@ What remains hand-written here, and why:
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import itertools
 import json
 import re
 import threading
+import weakref
 from pathlib import Path
 
 from ..errors import CancelledError, DataError, InputError, ItsLiveError, MissingDependencyError
@@ -436,7 +439,64 @@ def open_cube_dataset(url: str, config: StoreConfig, chunks=None, stats: FetchSt
         decode_timedelta=False,
         chunks=chunks,
     )
-    return pairs_from_disk(ds)  # a subset written by the plugin: the in-memory pair layout
+    out = pairs_from_disk(ds)  # a subset written by the plugin: the in-memory pair layout
+    if out is ds:  # the on-disk pair axis: the raw read path can find the pairs (io.raw_pairs)
+        record_source(ds, store)
+    return out
+
+
+#: key of the :class:`PairSource` in ``Dataset.encoding`` (read by :mod:`.raw_pairs`)
+PAIR_SOURCE_KEY = "itslive_pair_source"
+_STORES: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+_TOKENS = itertools.count()
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class PairSource:
+    """Where the pairs of a dataset lie in its cube store (see :mod:`.raw_pairs`).
+
+    ``token`` names the store in a process-local registry (weak: the dataset's zarr arrays keep
+    the store alive), so the record pickles and deep-copies as plain arrays; elsewhere (a dask
+    worker) it finds no store and the dataset is read through xarray.
+    """
+
+    token: str
+    positions: object  # (K,) int array: on-disk pair index of each pair of the dataset
+    mid_date: object  # (K,) the dataset's mid_date values when recorded
+
+    def taken(self, order, mid_date) -> PairSource:
+        """The record after ``ds.isel(mid_date=order)`` (``mid_date``: the new values)."""
+        import numpy as np
+
+        return PairSource(self.token, self.positions[np.asarray(order)], np.asarray(mid_date))
+
+
+def pair_store(source: PairSource) -> CubeStore | None:
+    """The store ``source`` was recorded from, while it is alive in this process (else None)."""
+    return _STORES.get(source.token)
+
+
+def record_source(ds, store: CubeStore):
+    """``ds`` with a :class:`PairSource` of ``store`` in its encoding (a new encoding dict)."""
+    import numpy as np
+
+    if "mid_date" not in ds.dims or "mid_date" not in ds.variables:
+        return ds
+    token = f"{id(store)}-{next(_TOKENS)}"
+    _STORES[token] = store
+    mid = np.asarray(ds["mid_date"].values)
+    ds.encoding = {**ds.encoding, PAIR_SOURCE_KEY: PairSource(token, np.arange(mid.size), mid)}
+    return ds
+
+
+def reorder_source(before, after, order):
+    """After ``after = before.isel(mid_date=order)``: ``after`` with the record updated (if any)."""
+    src = before.encoding.get(PAIR_SOURCE_KEY)
+    if isinstance(src, PairSource) and src.positions.size == before.sizes.get("mid_date", -1):
+        after.encoding = {**after.encoding, PAIR_SOURCE_KEY: src.taken(order, after["mid_date"].values)}
+    elif PAIR_SOURCE_KEY in after.encoding:
+        after.encoding = {k: v for k, v in after.encoding.items() if k != PAIR_SOURCE_KEY}
+    return after
 
 
 def dims_of(array) -> tuple[str, ...]:
