@@ -359,7 +359,9 @@ def open_dock(s):
         qgis.utils.loadPlugin(PLUGIN)
         qgis.utils.startPlugin(PLUGIN)
     plugin().action.trigger()
-    yield lambda: dock() is not None and dock().cubes.catalog is not None and cubes_idle()
+    s.check("the dock shows at once, its panels still loading", dock().isVisible() and not dock().ready)
+    # ``ready`` first: reading a panel of a dock still loading would build the rest in one slot
+    yield lambda: dock() is not None and dock().ready and dock().cubes.catalog is not None and cubes_idle()
     d = dock()
     titles = [d.tabs.tabText(i) for i in range(d.tabs.count())]
     s.check(
@@ -378,6 +380,8 @@ def open_dock(s):
     ]
     s.check("area fields on an empty project are empty or sane", all(len(t) < 20 for t in fields), fields)
     s.check("area shows its CRS", bool(d.download.area_crs_label.text()), d.download.area_crs_label.text())
+    s.check("the loading line gone", not d.loading_label.isVisible())
+    check_no_gap(s, "opening of the dock and loading of the catalog")
 
 
 def move_canvas(s):
