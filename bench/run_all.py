@@ -24,6 +24,7 @@ BENCHMARKS = (
     "bench_gp",
     "bench_animation",
     "bench_point_render",
+    "bench_warmup_gc",
 )
 
 

@@ -210,7 +210,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Aussi sur demande dans VARIABLES : dt_max (jours, la plus longue paire d'images valide) et sensor_flag (1 là où le groupe de capteurs a contribué, sinon 0), par groupe de capteurs sur (sensor, y, x). Un cube sans composite dans la disposition de 2025 est lu depuis l'ancienne composites/annual/v02/&lt;region&gt;/ITS_LIVE_vel_annual_EPSG&lt;epsg&gt;_G0120_X&lt;x&gt;_Y&lt;y&gt;.zarr s'il en existe une (le journal l'indique).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="84" />
+      <location filename="../itslive_qgis/gui/dock.py" line="156" />
       <source>Analysis</source>
       <translation>Analyse</translation>
     </message>
@@ -570,7 +570,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Couverture %</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="354" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="359" />
       <source>DASK_SCHEDULER (advanced; default from the plugin settings): empty downloads in process; 'local' (or 'local:4') starts a dask LocalCluster of 2 (4) worker processes on this machine; an address (tcp://host:8786) uses a running dask.distributed scheduler (Coiled, Dask Gateway, dask-scheduler), best next to the data (AWS us-west-2). The workers plan the same subset, read the cube chunks under their blocks themselves (16 x 16 cells of the output with every pair) and write them into a Zarr store: OUTPUT is then a .zarr folder (a local cluster) or an s3:// URL the workers can write. The store equals the in-process .zarr subset (same pairs, order, values and attributes) and is marked complete only when every block is written; a worker lost in the middle has its blocks run again; cancel leaves no store. The dock loads it through a NetCDF copy beside it (&lt;store&gt;.nc). Needs the optional package distributed.</source>
       <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le téléchargement se fait dans le processus ; « local » (ou « local:4 ») démarre sur cette machine un LocalCluster dask de 2 (4) processus de calcul ; une adresse (tcp://hôte:8786) utilise un ordonnanceur dask.distributed déjà lancé (Coiled, Dask Gateway, dask-scheduler), de préférence près des données (AWS us-west-2). Les processus de calcul planifient le même extrait, lisent eux-mêmes les blocs du cube sous leurs blocs (16 x 16 cellules de la sortie avec toutes les paires) et les écrivent dans un magasin Zarr : OUTPUT est alors un dossier .zarr (grappe locale) ou une URL s3:// où ils peuvent écrire. Le magasin est identique à l'extrait .zarr calculé dans le processus (mêmes paires, même ordre, mêmes valeurs et attributs) et n'est déclaré complet qu'une fois tous les blocs écrits ; les blocs d'un processus perdu en cours de route sont recalculés ; une annulation ne laisse aucun magasin. Le panneau le charge au moyen d'une copie NetCDF écrite à côté (&lt;store&gt;.nc). Nécessite le paquet facultatif distributed.</translation>
     </message>
@@ -590,7 +590,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>MNT pour l'ombrage (mètres)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="173" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="175" />
       <source>Dask scheduler (empty = in process, local = this machine, or tcp://host:8786)</source>
       <translation>Ordonnanceur Dask (vide = dans le processus, local = cette machine, ou tcp://hôte:8786)</translation>
     </message>
@@ -620,12 +620,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Emprises des cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="154" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="156" />
       <source>Datacube footprints (output of itslive:findcubes, optional)</source>
       <translation>Emprises des cubes de données (sortie de itslive:findcubes, facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="53" />
+      <location filename="../itslive_qgis/gui/dock.py" line="121" />
       <source>Datacubes</source>
       <translation>Cubes de données</translation>
     </message>
@@ -714,12 +714,12 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Réduire le poids des valeurs aberrantes (robuste)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="60" />
+      <location filename="../itslive_qgis/gui/dock.py" line="129" />
       <source>Download</source>
       <translation>Téléchargement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="67" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="69" />
       <source>Download datacube subset</source>
       <translation>Télécharger un extrait de cubes de données</translation>
     </message>
@@ -739,7 +739,7 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Téléchargement de l'extrait de {} cube(s) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="70" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="72" />
       <source>Downloads the image-pair velocities of the ITS_LIVE datacubes under an area (EXTENT, or the polygons of AOI, e.g. a selected glacier outline; any CRS) whose mid_date lies in [START_DATE, END_DATE] (YYYY-MM-DD, inclusive), and writes one clean file: -32767 fill values become NaN, pairs are sorted by mid_date (duplicates kept in a stable order), acquisition_date_img1 &lt;= acquisition_date_img2, date_dt in days, y stays descending; CF-1.8 NetCDF4 (compressed, .nc) or Zarr (.zarr) with the grid mapping, units (m/yr) and provenance.
 
 Only the chunks under the area are read, many at a time, retried with backoff; an interrupted or cancelled download resumes without fetching completed chunks; the file appears only when complete. Tiles of one projection are joined on their common 120 m grid; tiles of another projection are resampled onto TARGET_CRS (default: the projection of the tile covering most of the area) with vx/vy rotated into its axes.
@@ -802,7 +802,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Vide : à côté du fichier de vitesse (ou dans le dossier temporaire)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="103" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="105" />
       <source>End date (YYYY-MM-DD)</source>
       <translation>Date de fin (AAAA-MM-JJ)</translation>
     </message>
@@ -1156,7 +1156,7 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <translation>Statistiques de glacier dans le temps</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="90" />
+      <location filename="../itslive_qgis/gui/dock.py" line="163" />
       <source>Glaciers</source>
       <translation>Glaciers</translation>
     </message>
@@ -1299,7 +1299,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>INPUT_POINTS ne contient aucun point avec une altitude et une date.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="27" />
+      <location filename="../itslive_qgis/gui/dock.py" line="54" />
       <source>ITS_LIVE</source>
       <translation>ITS_LIVE</translation>
     </message>
@@ -1506,7 +1506,7 @@ COMMAND_ONLY : affiche seulement la commande pip exacte pour votre propre enviro
 PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="68" />
+      <location filename="../itslive_qgis/gui/dock.py" line="138" />
       <source>Inversion</source>
       <translation>Inversion</translation>
     </message>
@@ -1676,6 +1676,11 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Chargement du catalogue ITS_LIVE</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/gui/dock.py" line="73" />
+      <source>Loading the ITS_LIVE panels…</source>
+      <translation>Chargement des panneaux ITS_LIVE…</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/cube_list.py" line="86" />
       <source>Loading the datacube catalog...</source>
       <translation>Chargement du catalogue des cubes de données...</translation>
@@ -1765,7 +1770,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Bilan de masse : {} moins le dh/dt dynamique de {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="118" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="120" />
       <source>Maximum date_dt (days)</source>
       <translation>date_dt maximal (jours)</translation>
     </message>
@@ -1775,7 +1780,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>v_error maximale</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="142" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="144" />
       <source>Maximum v_error (m/yr)</source>
       <translation>v_error maximal (m/yr)</translation>
     </message>
@@ -1790,12 +1795,12 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Méthode</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="117" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="119" />
       <source>Minimum date_dt (days)</source>
       <translation>date_dt minimal (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="132" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="134" />
       <source>Minimum roi_valid_percentage (%)</source>
       <translation>roi_valid_percentage minimal (%)</translation>
     </message>
@@ -2129,7 +2134,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="76" />
+      <location filename="../itslive_qgis/gui/dock.py" line="147" />
       <source>Point series</source>
       <translation>Série en un point</translation>
     </message>
@@ -2327,7 +2332,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Calculer le profil</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="324" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="328" />
       <source>Running on {}.</source>
       <translation>Calcul sur {}.</translation>
     </message>
@@ -2377,7 +2382,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Satellites</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="114" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="116" />
       <source>Satellites (e.g. 8,9,2A)</source>
       <translation>Satellites (p. ex. 8,9,2A)</translation>
     </message>
@@ -2447,7 +2452,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Afficher la commande pip</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="164" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="166" />
       <source>Size budget, GB (download or uncompressed output; empty = the plugin option, 0 = no limit)</source>
       <translation>Taille maximale, Go (téléchargement ou sortie non compressée ; vide = option de l'extension, 0 = sans limite)</translation>
     </message>
@@ -2527,7 +2532,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Date de début</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="102" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="104" />
       <source>Start date (YYYY-MM-DD)</source>
       <translation>Date de début (AAAA-MM-JJ)</translation>
     </message>
@@ -2587,7 +2592,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Faisceaux forts seulement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="181" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="183" />
       <source>Subset</source>
       <translation>Extrait</translation>
     </message>
@@ -2723,7 +2728,7 @@ Référence : Gardner, A. S. et al., ITS_LIVE global glacier velocity data in ne
       <translation>Le catalogue des cubes de données n'a pas pu être actualisé ; copie en cache utilisée ({} cubes).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="261" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="266" />
       <source>The datacube layer needs a zarr_url field (from itslive:findcubes).</source>
       <translation>La couche de cubes de données doit avoir un champ zarr_url (issu de itslive:findcubes).</translation>
     </message>
@@ -2928,7 +2933,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Variables (séparées par des virgules ; vide = toutes)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="110" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="112" />
       <source>Variables (comma-separated; empty = defaults)</source>
       <translation>Variables (séparées par des virgules ; vide = valeurs par défaut)</translation>
     </message>
@@ -3374,7 +3379,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>norme</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="268" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="273" />
       <source>the catalog's zarr_url</source>
       <translation>le zarr_url du catalogue</translation>
     </message>
@@ -3549,12 +3554,12 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} doit être un nombre ({}) ; reçu {!r}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="338" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="343" />
       <source>{} pairs in {} blocks on the cluster in {:.1f} s; the subset store is complete: {}</source>
       <translation>{} paires en {} blocs sur la grappe en {:.1f} s ; le magasin de l'extrait est complet : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="289" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="294" />
       <source>{} pairs written to {}</source>
       <translation>{} paires écrites dans {}</translation>
     </message>
@@ -3693,7 +3698,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} : avec DASK_SCHEDULER, le résultat est un magasin Zarr : donnez un dossier .zarr ou une URL s3://.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="211" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="216" />
       <source>{}: with DASK_SCHEDULER the subset is a Zarr store written by the workers: give a .zarr folder or an s3:// URL (or empty DASK_SCHEDULER for a NetCDF file).</source>
       <translation>{} : avec DASK_SCHEDULER, l'extrait est un magasin Zarr écrit par les processus de calcul : donnez un dossier .zarr ou une URL s3:// (ou videz DASK_SCHEDULER pour un fichier NetCDF).</translation>
     </message>

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from qgis.core import QgsProject
+from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import QDockWidget, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from .. import deps
@@ -20,15 +21,43 @@ PROJECT_SCOPE = "itslive_qgis"
 PROJECT_KEY = "dock_state"
 
 
+#: the panels, built in this order, one per event-loop pass (see :class:`ItsLiveDock`)
+PANELS = ("cubes", "download", "invert", "timeseries", "analysis", "glaciers")
+
+
+def _panel_property(name: str) -> property:
+    def get(self):
+        self.finish_building()
+        return self._panels[name]
+
+    return property(get, doc=f"The {name} panel (``None`` when its packages are missing); builds the rest.")
+
+
 class ItsLiveDock(QDockWidget):
-    """Dock panel listing the cubes under the canvas."""
+    """Dock panel listing the cubes under the canvas.
+
+    The dock shows at once with a "loading" line; its panels are built one per event-loop pass
+    (``QTimer`` 0), so that opening it never holds the main thread for the whole construction
+    (issue 13: 237-743 ms in one slot in the desktop scenario at load 5). Reading any panel
+    (``dock.cubes``, ``dock.tabs``, ...) before the passes are over builds the rest at once:
+    callers always see the complete dock. :attr:`ready` tells whether it is complete.
+    """
+
+    cubes = _panel_property("cubes")
+    download = _panel_property("download")
+    invert = _panel_property("invert")
+    timeseries = _panel_property("timeseries")
+    analysis = _panel_property("analysis")
+    glaciers = _panel_property("glaciers")
 
     def __init__(self, iface, parent=None):
         super().__init__(tr("ITS_LIVE"), parent)
         self.iface = iface
         self.canvas = iface.mapCanvas()
-        body = QWidget(self)
-        layout = QVBoxLayout(body)
+        self._panels: dict = dict.fromkeys(PANELS)
+        self._pending = list(PANELS)
+        self._body = body = QWidget(self)
+        self._layout = layout = QVBoxLayout(body)
         self.deps_label = QLabel(dependency_message())
         self.deps_label.setObjectName("itslive_deps_label")
         self.deps_label.setWordWrap(True)
@@ -41,59 +70,97 @@ class ItsLiveDock(QDockWidget):
 
             self.installer = InstallerPanel(body)
             layout.addWidget(self.installer)
-
-        self.tabs = QTabWidget(body)
-        self.tabs.setObjectName("itslive_tabs")
-        layout.addWidget(self.tabs)
-        self.cubes = None
-        if not deps.missing("catalog"):
-            from .cube_list import CubeList
-
-            self.cubes = CubeList(self.canvas, body, iface)
-            self.tabs.addTab(self.cubes, tr("Datacubes"))
-            self.cubes.load_catalog()
-        self.download = None
-        if not deps.missing("subset"):
-            from .download_panel import DownloadPanel
-
-            self.download = DownloadPanel(iface, body)
-            self.tabs.addTab(self.download, tr("Download"))
-            if self.cubes is not None:
-                self.cubes.selectionChanged.connect(self.download.set_selected_cubes)
-        self.invert = None
-        if not deps.missing("inversion"):
-            from .invert_panel import InvertPanel
-
-            self.invert = InvertPanel(iface, body)
-            self.tabs.addTab(self.invert, tr("Inversion"))
-            if self.download is not None:
-                self.download.runFinished.connect(self._subset_written)
-        self.timeseries = None
-        if not deps.missing("timeseries"):
-            from .timeseries_panel import TimeSeriesPanel
-
-            self.timeseries = TimeSeriesPanel(iface, body)
-            self.tabs.addTab(self.timeseries, tr("Point series"))
-            if self.cubes is not None:
-                self.cubes.catalogLoaded.connect(self._share_catalog)
-        self.analysis = None
-        if not deps.missing("strain"):
-            from .analysis_panel import AnalysisPanel
-
-            self.analysis = AnalysisPanel(iface, body)
-            self.tabs.addTab(self.analysis, tr("Analysis"))
-        self.glaciers = None
-        if not deps.missing("profile"):
-            from .glacier_panel import GlacierPanel  # profile curves and glacier statistics
-
-            self.glaciers = GlacierPanel(iface, body)
-            self.tabs.addTab(self.glaciers, tr("Glaciers"))
+        self.loading_label = QLabel(tr("Loading the ITS_LIVE panels…"), body)
+        self.loading_label.setObjectName("itslive_loading_label")
+        layout.addWidget(self.loading_label)
+        self._tabs = QTabWidget(body)
+        self._tabs.setObjectName("itslive_tabs")
+        layout.addWidget(self._tabs)
         self.setWidget(body)
 
         project = QgsProject.instance()
         project.writeProject.connect(self.save_state)
         project.readProject.connect(self.restore_state)
-        self.restore_state()
+        QTimer.singleShot(0, self._build_next)
+
+    @property
+    def tabs(self) -> QTabWidget:
+        """The panels' tab widget (complete: builds the dock first)."""
+        self.finish_building()
+        return self._tabs
+
+    @property
+    def ready(self) -> bool:
+        """Whether every panel is built (reading this never builds)."""
+        return not self._pending
+
+    def finish_building(self) -> None:
+        """Build the panels not built yet, now."""
+        while self._pending:
+            self._build_one()
+
+    def _build_next(self) -> None:
+        if not self._pending:
+            return
+        self._build_one()
+        if self._pending:
+            QTimer.singleShot(0, self._build_next)
+
+    def _build_one(self) -> None:
+        name = self._pending.pop(0)
+        getattr(self, f"_build_{name}")(self._body)
+        if not self._pending:
+            self.loading_label.setVisible(False)
+            self.restore_state()
+
+    def _build_cubes(self, body):
+        if not deps.missing("catalog"):
+            from .cube_list import CubeList
+
+            self._panels["cubes"] = cubes = CubeList(self.canvas, body, self.iface)
+            self._tabs.addTab(cubes, tr("Datacubes"))
+            cubes.load_catalog()
+
+    def _build_download(self, body):
+        if not deps.missing("subset"):
+            from .download_panel import DownloadPanel
+
+            self._panels["download"] = download = DownloadPanel(self.iface, body)
+            self._tabs.addTab(download, tr("Download"))
+            if self._panels["cubes"] is not None:
+                self._panels["cubes"].selectionChanged.connect(download.set_selected_cubes)
+
+    def _build_invert(self, body):
+        if not deps.missing("inversion"):
+            from .invert_panel import InvertPanel
+
+            self._panels["invert"] = InvertPanel(self.iface, body)
+            self._tabs.addTab(self._panels["invert"], tr("Inversion"))
+            if self._panels["download"] is not None:
+                self._panels["download"].runFinished.connect(self._subset_written)
+
+    def _build_timeseries(self, body):
+        if not deps.missing("timeseries"):
+            from .timeseries_panel import TimeSeriesPanel
+
+            self._panels["timeseries"] = TimeSeriesPanel(self.iface, body)
+            self._tabs.addTab(self._panels["timeseries"], tr("Point series"))
+            if self._panels["cubes"] is not None:
+                self._panels["cubes"].catalogLoaded.connect(self._share_catalog)
+
+    def _build_analysis(self, body):
+        if not deps.missing("strain"):
+            from .analysis_panel import AnalysisPanel
+
+            self._panels["analysis"] = AnalysisPanel(self.iface, body)
+            self._tabs.addTab(self._panels["analysis"], tr("Analysis"))
+
+    def _build_glaciers(self, body):
+        if not deps.missing("profile"):
+            from .glacier_panel import GlacierPanel  # profile curves and glacier statistics
+
+            self._panels["glaciers"] = GlacierPanel(self.iface, body)
+            self._tabs.addTab(self._panels["glaciers"], tr("Glaciers"))
 
     def _share_catalog(self):
         self.timeseries.catalog = self.cubes.catalog
@@ -157,6 +224,7 @@ class ItsLiveDock(QDockWidget):
                 signal.disconnect(slot)
             except TypeError:
                 pass
-        for panel in (self.cubes, self.download, self.invert, self.timeseries, self.analysis, self.glaciers):
+        self._pending.clear()  # a pass still queued builds nothing
+        for panel in self._panels.values():
             if panel is not None:
                 panel.shutdown()

@@ -106,3 +106,34 @@ def test_failed_catalog_load_keeps_the_list_and_says_why(dock, tmp_path):
     assert dock.cubes.catalog is not None
     assert dock.cubes.table.rowCount() == rows
     assert "could not be loaded" in dock.cubes.status.text() or "keep" in dock.cubes.status.text().lower()
+
+
+def test_the_dock_shows_at_once_and_builds_its_panels_one_per_pass(plugin, iface):
+    """Issue 13: opening the dock held the main thread 237-743 ms in one slot (desktop scenario);
+    it now shows a loading line and builds one panel per event-loop pass."""
+    from qgis.core import QgsApplication
+
+    plugin.action.trigger()
+    d = plugin.dock
+    assert d.isVisible() and not d.ready
+    assert d._tabs.count() == 0 and d.loading_label.isVisible()
+    counts = []
+    while not d.ready:
+        QgsApplication.processEvents()
+        counts.append(d._tabs.count())
+        assert len(counts) < 1000
+    steps = [b - a for a, b in zip([0, *counts], counts, strict=False)]
+    assert max(steps) <= 1, counts  # never two panels in one pass
+    titles = [d.tabs.tabText(i) for i in range(d.tabs.count())]
+    assert titles == ["Datacubes", "Download", "Inversion", "Point series", "Analysis", "Glaciers"]
+    assert not d.loading_label.isVisible()
+    assert d.tabs.widget(0) is d.cubes and d.tabs.widget(3) is d.timeseries
+
+
+def test_reading_a_panel_of_a_dock_still_loading_builds_the_rest(plugin, iface):
+    plugin.action.trigger()
+    d = plugin.dock
+    assert not d.ready
+    cubes = d.cubes  # e.g. the toolbar's point-series button right after the dock opened
+    assert d.ready and cubes is d._tabs.widget(0) and d._tabs.count() == 6
+    assert d.download is not None and d.glaciers is not None and not d.loading_label.isVisible()
