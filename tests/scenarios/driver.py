@@ -108,7 +108,9 @@ class Scenario:
             frame = sys._current_frames().get(main)
             if frame is None:
                 continue
-            stack = [line.strip() for line in traceback.format_stack(frame)[-6:]]
+            # the innermost frames, past importlib's own (an import shows who imports what)
+            frames = [f for f in traceback.format_stack(frame) if "<frozen importlib" not in f]
+            stack = [line.strip() for line in frames[-8:]]
             others = [
                 " | ".join(line.strip().replace("\n", " ") for line in traceback.format_stack(f)[-2:])
                 for ident, f in sys._current_frames().items()
