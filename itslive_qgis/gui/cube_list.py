@@ -125,12 +125,14 @@ class CubeList(QWidget):
     # -- catalog ---------------------------------------------------------------------------
     def load_catalog(self, source: str | None = None, refresh: bool = True):
         """Load the catalog in a background task (replacing one still running); the table fills when ready."""
-        from ..core.catalog import load_catalog
-
         self.cancel_loading()
         config = settings.store_config()
 
         def work(progress):
+            # imported in the task: on the main thread it was the dock opening's stall (the dock may
+            # open before the warm-up has imported it)
+            from ..core.catalog import load_catalog
+
             return load_catalog(config, source=source, refresh=refresh, progress=_QuietProgress(progress))
 
         self.load_task = start(CallableTask(tr("Loading the ITS_LIVE catalog"), work, self._catalog_loaded))

@@ -162,8 +162,12 @@ class TimeSeriesPanel(QWidget):
             self.points.append(point)
         self._place_markers()
         self._update_satellite_list()
-        self.composites.fetch(self.points)
-        self.refresh()
+        # drawn in the next pass, and the composites' reads started after that draw (redraw): the
+        # series' arrival, its artists and two more tasks' threads in one slot were the point
+        # series step's stall (the main thread shares the GIL with the tasks it starts)
+        self.schedule_redraw()
+        self._inversion_timer.start()
+        self.gp.update()
 
     def clear(self):
         """Remove every point, marker and inverted series."""
@@ -230,6 +234,7 @@ class TimeSeriesPanel(QWidget):
             self.error_bars.isChecked(),
         )
         self.composites.draw(self.plot, self.points, self.component_combo.currentData())
+        self.composites.fetch(self.points)  # new points' composites (nothing to do for the others)
         from .point_elevation import schedule_elevation
 
         schedule_elevation(self)  # after the velocity plot's draw: it takes that plot's time axis
