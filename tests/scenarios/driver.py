@@ -646,8 +646,8 @@ def point_series(s):
         s,
         "point series task and the drawing of its plot",
         known_limit="the figures' artists are still built on the main thread (the render is in a worker): "
-        "pickling the figure for the worker, text metrics; 155-212 ms at load 1 (with the click's xdotool "
-        "no longer waited for on the event loop), 164-250 at load 5-12, 308-601 with the render on the main "
+        "the plot's creation when the tab shows, its artists, pickling the figure for the worker; 117-174 ms "
+        "on an idle machine (8 runs, EN and FR), 164-250 at load 5-12, 308-601 with the render on the main "
         "thread",
     )
     elevation = d.timeseries.elevation
