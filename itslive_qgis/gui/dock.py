@@ -163,7 +163,11 @@ class ItsLiveDock(QDockWidget):
             self._tabs.addTab(self._panels["glaciers"], tr("Glaciers"))
 
     def _share_catalog(self):
-        self.timeseries.catalog = self.cubes.catalog
+        # the built panels themselves: the properties would build the rest in this one pass (the
+        # catalog often arrives while the dock is still building its panels one per pass)
+        timeseries, cubes = self._panels.get("timeseries"), self._panels.get("cubes")
+        if timeseries is not None and cubes is not None:
+            timeseries.catalog = cubes.catalog
 
     def start_point_series(self):
         """Show the point-series tab and arm its map tool (toolbar button)."""
