@@ -130,23 +130,6 @@ def test_the_dock_shows_at_once_and_builds_its_panels_one_per_pass(plugin, iface
     assert d.tabs.widget(0) is d.cubes and d.tabs.widget(3) is d.timeseries
 
 
-def test_the_catalog_arriving_while_the_dock_builds_builds_no_other_panel(plugin, iface):
-    """The catalog task often finishes while the dock still builds its panels (one per pass): its
-    arrival shared the catalog through the panel properties, which built every remaining panel in
-    that one pass (seen on a fresh clone: two panels in one pass)."""
-    from qgis.core import QgsApplication
-
-    plugin.action.trigger()
-    d = plugin.dock
-    while d._panels.get("timeseries") is None:
-        QgsApplication.processEvents()
-    built = d._tabs.count()
-    assert not d.ready
-    d._panels["cubes"].catalogLoaded.emit()
-    assert d._tabs.count() == built and not d.ready  # nothing else built by the arrival
-    assert d._panels["timeseries"].catalog is d._panels["cubes"].catalog
-
-
 def test_reading_a_panel_of_a_dock_still_loading_builds_the_rest(plugin, iface):
     plugin.action.trigger()
     d = plugin.dock
