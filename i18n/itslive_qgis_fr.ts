@@ -49,7 +49,7 @@
       <translation>(utiliser l'emprise ci-dessus)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="547" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="552" />
       <source>, {:.0f} m from the click</source>
       <translation>, à {:.0f} m du clic</translation>
     </message>
@@ -120,7 +120,7 @@ OUTPUT : une LineStringM de l'extrémité amont à l'extrémité aval, M = dista
       <translation>Un sous-ensemble estimé au-delà est refusé avant la lecture de toute vitesse (0 = sans limite).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="42" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="41" />
       <source>A subset file, or type a datacube path or URL</source>
       <translation>Un fichier d'extrait, ou saisissez le chemin ou l'URL d'un cube de données</translation>
     </message>
@@ -165,7 +165,7 @@ OUTPUT : une LineStringM de l'extrémité amont à l'extrémité aval, M = dista
       <translation>En travers de la ligne</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="323" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="328" />
       <source>Active layer (subset or inversion file)</source>
       <translation>Couche active (fichier d'extrait ou d'inversion)</translation>
     </message>
@@ -315,7 +315,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Fond de carte : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="356" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="361" />
       <source>Baseline (date_dt)</source>
       <translation>Intervalle entre images (date_dt)</translation>
     </message>
@@ -370,7 +370,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>SCR de la grille de vitesse (seulement si le fichier n'en indique pas)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="254" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="259" />
       <source>CSV files (*.csv)</source>
       <translation>Fichiers CSV (*.csv)</translation>
     </message>
@@ -420,12 +420,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Impossible de créer le dossier de sortie {} (OUTPUT_FOLDER) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="333" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="322" />
       <source>Cannot estimate: {}</source>
       <translation>Estimation impossible : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="195" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="197" />
       <source>Cannot look up cubes in this map CRS: {}</source>
       <translation>Impossible de rechercher les cubes dans ce SCR de carte : {}</translation>
     </message>
@@ -470,7 +470,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche de polygones de contours de glaciers (OUTLINE).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="94" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="93" />
       <source>Choose a subset file (download one first) or give a datacube URL.</source>
       <translation>Choisissez un fichier d'extrait (téléchargez-en un d'abord) ou indiquez l'URL d'un cube de données.</translation>
     </message>
@@ -505,7 +505,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche de contours (polygones).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="324" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="329" />
       <source>Clear</source>
       <translation>Effacer</translation>
     </message>
@@ -605,12 +605,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>URL des cubes de données (facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="393" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="395" />
       <source>Datacube catalog downloaded: {} cubes.</source>
       <translation>Catalogue des cubes de données téléchargé : {} cubes.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="398" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="400" />
       <source>Datacube catalog up to date: {} cubes.</source>
       <translation>Catalogue des cubes de données à jour : {} cubes.</translation>
     </message>
@@ -630,7 +630,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="322" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="327" />
       <source>Datacubes (network)</source>
       <translation>Cubes de données (réseau)</translation>
     </message>
@@ -670,7 +670,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Facteur de profondeur (vitesse moyennée sur l'épaisseur / vitesse de surface)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="72" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="71" />
       <source>Device</source>
       <translation>Matériel de calcul</translation>
     </message>
@@ -704,12 +704,12 @@ CRS : le SCR de la grille lorsque le fichier de vitesse ne l'indique pas (p. ex.
 OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs) ou GeoTIFF (.tif, entrée 2D uniquement).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="129" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="149" />
       <source>Done: {} ({} layer(s) added)</source>
       <translation>Terminé : {} ({} couche(s) ajoutée(s))</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="63" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="62" />
       <source>Down-weight outliers (robust)</source>
       <translation>Réduire le poids des valeurs aberrantes (robuste)</translation>
     </message>
@@ -817,12 +817,12 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Estimer la taille</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="327" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="316" />
       <source>Estimating the ITS_LIVE subset</source>
       <translation>Estimation de l'extrait ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="326" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="315" />
       <source>Estimating...</source>
       <translation>Estimation...</translation>
     </message>
@@ -857,7 +857,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter le graphique des statistiques du glacier</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="265" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="270" />
       <source>Export the plot (PNG)</source>
       <translation>Exporter le graphique (PNG)</translation>
     </message>
@@ -872,7 +872,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter le graphique du profil</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="254" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="259" />
       <source>Export the time series (CSV)</source>
       <translation>Exporter la série temporelle (CSV)</translation>
     </message>
@@ -1359,7 +1359,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Processus gaussien ITS_LIVE d'un point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="477" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="482" />
       <source>ITS_LIVE point inversion</source>
       <translation>Inversion ITS_LIVE en un point</translation>
     </message>
@@ -1511,12 +1511,12 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inversion</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="491" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="496" />
       <source>Inversion failed: {}</source>
       <translation>Échec de l'inversion : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="78" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="77" />
       <source>Invert</source>
       <translation>Inverser</translation>
     </message>
@@ -1526,7 +1526,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inverser les vitesses des paires en série temporelle</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="147" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="148" />
       <source>Inverting...</source>
       <translation>Inversion en cours...</translation>
     </message>
@@ -1671,7 +1671,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Chargé : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="136" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="138" />
       <source>Loading the ITS_LIVE catalog</source>
       <translation>Chargement du catalogue ITS_LIVE</translation>
     </message>
@@ -1701,7 +1701,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Le chargement de {} a été annulé.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="103" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="123" />
       <source>Loading {}...</source>
       <translation>Chargement de {}...</translation>
     </message>
@@ -1730,7 +1730,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Tracé le plus long dans chaque sens (mètres)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="184" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="186" />
       <source>Looking up ITS_LIVE datacubes</source>
       <translation>Recherche des cubes de données ITS_LIVE</translation>
     </message>
@@ -1830,7 +1830,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Identifiant NASA Earthdata pour les granules ICESat-2 du cloud de la NASA : une configuration d'authentification « Basic » (nom d'utilisateur et mot de passe de urs.earthdata.nasa.gov), conservée dans la base d'authentification de QGIS. Seul son identifiant est enregistré ici. ~/.netrc fonctionne aussi.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="75" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="74" />
       <source>NetCDF (*.nc)</source>
       <translation>NetCDF (*.nc)</translation>
     </message>
@@ -2055,7 +2055,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Image PNG (*.png);;Document PDF (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="265" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="270" />
       <source>PNG images (*.png)</source>
       <translation>Images PNG (*.png)</translation>
     </message>
@@ -2109,7 +2109,7 @@ Une particule s'arrête à sa dernière position pourvue de données lorsqu'elle
 OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier sommet au point de départ ; M = jours écoulés depuis le 1970-01-01 à chaque sommet (décroissant pour les trajectoires vers l'amont). Champs : seed_id (identifiant de l'entité du point de départ), start et end (dates-heures : premier et dernier instant de la trajectoire), direction, stop_reason. Pour l'animer avec le contrôleur temporel, réglez le mode temporel de la couche sur des champs séparés pour la date/heure de début et de fin, avec start et end (la boîte à outils le fait lorsqu'elle charge la couche).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="317" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="322" />
       <source>Pick a point on the map</source>
       <translation>Choisir un point sur la carte</translation>
     </message>
@@ -2124,12 +2124,12 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Les pixels dont la v_error est plus grande sont masqués (MAX_V_ERROR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="504" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="509" />
       <source>Plotting needs matplotlib: install python3-matplotlib (or pip install matplotlib).</source>
       <translation>Le tracé nécessite matplotlib : installez python3-matplotlib (ou pip install matplotlib).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="336" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="341" />
       <source>Point</source>
       <translation>Point</translation>
     </message>
@@ -2164,7 +2164,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Profil {} : {} échantillons</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="544" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="549" />
       <source>P{} {} px ({}, {})</source>
       <translation>P{} {} px ({}, {})</translation>
     </message>
@@ -2252,7 +2252,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Grille de référence (raster ou NetCDF ; facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="54" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="53" />
       <source>Regularisation weight</source>
       <translation>Poids de régularisation</translation>
     </message>
@@ -2262,7 +2262,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Poids de régularisation (0 = automatique, validation croisée)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="384" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="389" />
       <source>Regularisation weight lambda; larger is smoother. 0 = chosen by cross-validation over images.</source>
       <translation>Poids de régularisation lambda ; plus il est grand, plus la série est lisse. 0 = choisi par validation croisée sur les images.</translation>
     </message>
@@ -2367,12 +2367,12 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Échantillonnage de {} tous les {} m le long d'une ligne de {} sommets</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="335" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="340" />
       <source>Satellite</source>
       <translation>Satellite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="335" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="340" />
       <source>Satellite (one point) / point</source>
       <translation>Satellite (un point) / point</translation>
     </message>
@@ -2427,7 +2427,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Sentinel-{}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="344" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="349" />
       <source>Show</source>
       <translation>Afficher</translation>
     </message>
@@ -2497,12 +2497,12 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>SlideRule : ATL06-SR à partir des photons ATL03 (atl06p, en ligne ; les altitudes ne sont pas des h_li)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="393" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="398" />
       <source>Smoothing</source>
       <translation>Lissage</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="58" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="57" />
       <source>Smoothness of</source>
       <translation>Lisser la</translation>
     </message>
@@ -2522,7 +2522,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="332" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="337" />
       <source>Speed v</source>
       <translation>Vitesse v</translation>
     </message>
@@ -2597,7 +2597,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Extrait</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="41" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="40" />
       <source>Subset (*.nc *.zarr)</source>
       <translation>Extrait (*.nc *.zarr)</translation>
     </message>
@@ -2612,7 +2612,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Fichier d'extrait ou cube de données (chemin ou URL)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="43" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="42" />
       <source>Subset or cube</source>
       <translation>Extrait ou cube</translation>
     </message>
@@ -2693,7 +2693,7 @@ Référence : Gardner, A. S. et al., ITS_LIVE global glacier velocity data in ne
       <translation>La couche active n'est pas un fichier d'extrait ou d'inversion (.nc ou .zarr) : sélectionnez-en un.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="96" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="116" />
       <source>The algorithm failed.</source>
       <translation>L'algorithme a échoué.</translation>
     </message>
@@ -2713,17 +2713,17 @@ Référence : Gardner, A. S. et al., ITS_LIVE global glacier velocity data in ne
       <translation>L'image d'aperçu de ce granule n'est pas une image lisible.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="323" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="325" />
       <source>The catalog is not loaded yet; footprints will show when it is.</source>
       <translation>Le catalogue n'est pas encore chargé ; les emprises s'afficheront dès qu'il le sera.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="142" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="144" />
       <source>The datacube catalog could not be loaded: {}</source>
       <translation>Le catalogue des cubes de données n'a pas pu être chargé : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="395" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="397" />
       <source>The datacube catalog could not be refreshed; using the cached copy ({} cubes).</source>
       <translation>Le catalogue des cubes de données n'a pas pu être actualisé ; copie en cache utilisée ({} cubes).</translation>
     </message>
@@ -2733,7 +2733,7 @@ Référence : Gardner, A. S. et al., ITS_LIVE global glacier velocity data in ne
       <translation>La couche de cubes de données doit avoir un champ zarr_url (issu de itslive:findcubes).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/download_panel.py" line="284" />
+      <location filename="../itslive_qgis/gui/download_panel.py" line="274" />
       <source>The download runs on the Dask cluster '{}' (the dask_scheduler setting); its workers write the Zarr store {}, loaded here when complete.</source>
       <translation>Le téléchargement s'exécute sur la grappe Dask « {} » (réglage dask_scheduler) ; ses processus de calcul écrivent le magasin Zarr {}, chargé ici une fois complet.</translation>
     </message>
@@ -2770,7 +2770,7 @@ Chargez un granule depuis la table avec son action « Charger le granule de la p
 Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-392).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="155" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="144" />
       <source>The inversion runs on the Dask cluster '{}' (the dask_scheduler setting); its workers write the Zarr store {}, loaded here when complete.</source>
       <translation>L'inversion s'exécute sur la grappe Dask « {} » (réglage dask_scheduler) ; ses processus de calcul écrivent le magasin Zarr {}, chargé ici une fois complet.</translation>
     </message>
@@ -2991,7 +2991,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>Espacement des sommets (mètres)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="62" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="61" />
       <source>Weighting</source>
       <translation>Pondération</translation>
     </message>
@@ -3001,12 +3001,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>Chaîne de traitement : cubes, extrait, série temporelle, vitesses de déformation, dh/dt</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/panel_base.py" line="126" />
+      <location filename="../itslive_qgis/gui/panel_base.py" line="146" />
       <source>Written {}, but loading failed: {}</source>
       <translation>Fichier {} écrit, mais son chargement a échoué : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="258" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="263" />
       <source>Wrote {}</source>
       <translation>Fichier écrit : {}</translation>
     </message>
@@ -3091,12 +3091,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>atl06_quality_summary (0 = aucun problème connu)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="70" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="69" />
       <source>auto</source>
       <translation>auto</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="53" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="52" />
       <source>automatic (cross-validation)</source>
       <translation>automatique (validation croisée)</translation>
     </message>
@@ -3121,7 +3121,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>différences centrées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="340" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="345" />
       <source>colour pairs by</source>
       <translation>colorer les paires par</translation>
     </message>
@@ -3176,7 +3176,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>vide = CMR de la NASA (https://cmr.earthdata.nasa.gov)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="342" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="347" />
       <source>error bars</source>
       <translation>barres d'erreur</translation>
     </message>
@@ -3186,7 +3186,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>première</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="56" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="55" />
       <source>first derivative</source>
       <translation>dérivée première</translation>
     </message>
@@ -3216,7 +3216,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>paire d'images (barre = intervalle d'acquisition)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="364" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="369" />
       <source>inverted series, step</source>
       <translation>série inversée, pas</translation>
     </message>
@@ -3271,7 +3271,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>sans limite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="60" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="59" />
       <source>none</source>
       <translation>aucune</translation>
     </message>
@@ -3331,7 +3331,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>erreurs des paires</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="60" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="59" />
       <source>pair errors (1/sigma^2)</source>
       <translation>erreurs des paires (1/sigma^2)</translation>
     </message>
@@ -3359,7 +3359,7 @@ Convention de signe (celle de itslive:fluxdivergence) : dynamic_dhdt = -flux_div
 DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté par interpolation bilinéaire sur la grille du flux si les grilles diffèrent). FLUX_DIVERGENCE : le NetCDF écrit par itslive:fluxdivergence (dynamic_dhdt, dynamic_dhdt_error ; un axe temporel est moyenné). OUTPUT : NetCDF CF avec residual_dhdt, residual_dhdt_sigma, dhdt_observed et dynamic_dhdt, et la convention de signe dans ses attributs.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="373" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="378" />
       <source>robust</source>
       <translation>robuste</translation>
     </message>
@@ -3369,7 +3369,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>seconde</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/invert_panel.py" line="56" />
+      <location filename="../itslive_qgis/gui/invert_panel.py" line="55" />
       <source>second derivative</source>
       <translation>dérivée seconde</translation>
     </message>
@@ -3389,7 +3389,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>la couche d'altitudes</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="354" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="359" />
       <source>to</source>
       <translation>à</translation>
     </message>
@@ -3404,7 +3404,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>v (m/an) — paire {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="389" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="394" />
       <source>weight pairs by their errors</source>
       <translation>pondérer les paires par leurs erreurs</translation>
     </message>
@@ -3594,12 +3594,12 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} segments écrits</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/cube_list.py" line="272" />
+      <location filename="../itslive_qgis/gui/cube_list.py" line="274" />
       <source>{} selected cube(s) are not in the catalog and were deselected: {}</source>
       <translation>{} cube(s) sélectionné(s) absent(s) du catalogue, désélectionné(s) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="442" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="447" />
       <source>{} series, {} image pairs ({} objects read)</source>
       <translation>{} série(s), {} paires d'images ({} objets lus)</translation>
     </message>

@@ -41,7 +41,7 @@ from .composite_form import (
     set_product_state,
     wants_composite,
 )
-from .panel_base import AlgorithmPanel, cluster_output, tell_cluster_run
+from .panel_base import AlgorithmPanel
 
 ALGORITHM_ID = "itslive:downloadsubset"
 #: the form's upper bounds where the algorithm has none (its lower bounds are the algorithm's)
@@ -271,22 +271,11 @@ class DownloadPanel(AlgorithmPanel):
             )
         else:
             message = tr("Downloading the subset from every datacube under the area...")
-        scheduler = settings.dask_scheduler()
-        if not scheduler:
-            return self.start_algorithm(ALGORITHM_ID, self.parameters, message, "subset")
-        try:  # the workers write a Zarr store (the algorithm refuses .nc with a scheduler)
-            params = self.parameters()
-        except ValueError as exc:
-            self._show(str(exc), error=True)
-            return False
-        params[Subset.OUTPUT] = cluster_output(params[Subset.OUTPUT])
-        params[Subset.DASK_SCHEDULER] = scheduler
         note = tr(
             "The download runs on the Dask cluster '{}' (the dask_scheduler setting); its workers write the "
             "Zarr store {}, loaded here when complete."
-        ).format(scheduler, params[Subset.OUTPUT])
-        tell_cluster_run(self.iface, note)
-        return self.start_algorithm(ALGORITHM_ID, lambda: params, message + " " + note, "subset")
+        )
+        return self.start_on_setting(ALGORITHM_ID, message, "subset", note)
 
     def estimate(self) -> bool:
         """What the download would read, computed in a background task (nothing is downloaded)."""

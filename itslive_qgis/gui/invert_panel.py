@@ -20,10 +20,9 @@ from qgis.PyQt.QtWidgets import (
     QVBoxLayout,
 )
 
-from .. import settings
 from ..i18n import tr
 from ..processing.alg_invert import InvertAlgorithm
-from .panel_base import AlgorithmPanel, cluster_output, tell_cluster_run
+from .panel_base import AlgorithmPanel
 
 ALGORITHM_ID = "itslive:invert"
 #: the form's upper bound of LAMBDA (the algorithm has none)
@@ -142,21 +141,8 @@ class InvertPanel(AlgorithmPanel):
 
     def invert(self) -> bool:
         """Run itslive:invert in the background; the series is loaded when written."""
-        scheduler = settings.dask_scheduler()
-        if not scheduler:
-            return self.start_algorithm(ALGORITHM_ID, self.parameters, tr("Inverting..."), "inversion")
-        try:  # the workers write a Zarr store (the algorithm refuses .nc with a scheduler)
-            params = self.parameters()
-        except ValueError as exc:
-            self._show(str(exc), error=True)
-            return False
-        params[InvertAlgorithm.OUTPUT] = cluster_output(params[InvertAlgorithm.OUTPUT])
-        params[InvertAlgorithm.DASK_SCHEDULER] = scheduler
         note = tr(
             "The inversion runs on the Dask cluster '{}' (the dask_scheduler setting); its workers write the "
             "Zarr store {}, loaded here when complete."
-        ).format(scheduler, params[InvertAlgorithm.OUTPUT])
-        tell_cluster_run(self.iface, note)
-        return self.start_algorithm(
-            ALGORITHM_ID, lambda: params, tr("Inverting...") + " " + note, "inversion"
         )
+        return self.start_on_setting(ALGORITHM_ID, tr("Inverting..."), "inversion", note)

@@ -90,6 +90,26 @@ class AlgorithmPanel(QWidget):
         self.run.start()
         return True
 
+    def start_on_setting(self, algorithm_id: str, message: str, kind: str, cluster_note: str) -> bool:
+        """:meth:`start_algorithm` with :meth:`parameters`, on the ``dask_scheduler`` setting's cluster
+        when it is set: OUTPUT becomes a Zarr store (the algorithm refuses .nc with a scheduler) and
+        ``cluster_note`` (formatted with the scheduler and the store) is said in the log and bar."""
+        from .. import settings
+
+        scheduler = settings.dask_scheduler()
+        if not scheduler:
+            return self.start_algorithm(algorithm_id, self.parameters, message, kind)
+        try:
+            params = self.parameters()
+        except ValueError as exc:
+            self._show(str(exc), error=True)
+            return False
+        params[ItsLiveAlgorithm.OUTPUT] = cluster_output(params[ItsLiveAlgorithm.OUTPUT])
+        params["DASK_SCHEDULER"] = scheduler
+        note = cluster_note.format(scheduler, params[ItsLiveAlgorithm.OUTPUT])
+        tell_cluster_run(self.iface, note)
+        return self.start_algorithm(algorithm_id, lambda: params, message + " " + note, kind)
+
     def _done(self, ok: bool, results: dict, error: str | None, kind: str):
         self.run = None
         if not ok:
