@@ -105,7 +105,7 @@ class AlgorithmPanel(QWidget):
             self._show(str(exc), error=True)
             return False
         params[ItsLiveAlgorithm.OUTPUT] = cluster_output(params[ItsLiveAlgorithm.OUTPUT])
-        params["DASK_SCHEDULER"] = scheduler
+        params[ItsLiveAlgorithm.DASK_SCHEDULER] = scheduler
         note = cluster_note.format(scheduler, params[ItsLiveAlgorithm.OUTPUT])
         tell_cluster_run(self.iface, note)
         return self.start_algorithm(algorithm_id, lambda: params, message + " " + note, kind)

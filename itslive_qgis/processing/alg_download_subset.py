@@ -52,7 +52,6 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
     CUBES_LAYER = "CUBES_LAYER"
     TARGET_CRS = "TARGET_CRS"
     MAX_SIZE_GB = "MAX_SIZE_GB"
-    DASK_SCHEDULER = "DASK_SCHEDULER"
     OUTPUT = "OUTPUT"
     #: outputs that may be an fsspec URL (s3://, with DASK_SCHEDULER): checked in _output_problem
     URL_OUTPUTS = (OUTPUT,)

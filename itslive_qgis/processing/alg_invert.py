@@ -49,7 +49,6 @@ class InvertAlgorithm(ItsLiveAlgorithm):
     START_DATE = "START_DATE"
     END_DATE = "END_DATE"
     DEVICE = "DEVICE"
-    DASK_SCHEDULER = "DASK_SCHEDULER"
     OUTPUT = "OUTPUT"
     #: outputs that may be an fsspec URL (s3://, with DASK_SCHEDULER): checked in _problem
     URL_OUTPUTS = (OUTPUT,)

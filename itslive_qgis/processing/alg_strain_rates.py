@@ -42,7 +42,6 @@ class StrainRatesAlgorithm(VelocityParameterIds, ItsLiveAlgorithm):
     GROUP_ID = "analysis"
     METHOD = "METHOD"
     LENGTH_SCALE = "LENGTH_SCALE"
-    DASK_SCHEDULER = "DASK_SCHEDULER"
     OUTPUT = "OUTPUT"
     #: outputs that may be an fsspec URL (s3://, with DASK_SCHEDULER): checked in _output_problem
     URL_OUTPUTS = (OUTPUT,)

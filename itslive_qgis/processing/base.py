@@ -67,6 +67,8 @@ class ItsLiveAlgorithm(QgsProcessingAlgorithm):
     GROUP_ID = "datacubes"
     #: id of the main output of every algorithm that writes one (the dock loads it)
     OUTPUT = "OUTPUT"
+    #: the advanced scheduler parameter of the algorithms that can run on a dask cluster
+    DASK_SCHEDULER = "DASK_SCHEDULER"
 
     def name(self):
         return self.NAME
