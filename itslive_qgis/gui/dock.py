@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 
 from qgis.core import QgsProject
-from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import QDockWidget, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from .. import deps
 from ..i18n import dependency_message, tr
+from ..tasks.base import next_pass
 
 PROJECT_SCOPE = "itslive_qgis"
 PROJECT_KEY = "dock_state"
@@ -23,11 +23,6 @@ PROJECT_KEY = "dock_state"
 
 #: the panels, built in this order, one per event-loop pass (see :class:`ItsLiveDock`)
 PANELS = ("cubes", "download", "invert", "timeseries", "analysis", "glaciers")
-#: delay (ms) of the timer that builds the next panel. Not 0: PyQt's ``QTimer.singleShot(0, slot)``
-#: is a posted event, and any nested ``sendPostedEvents()`` later in the same batch (Qt and QGIS
-#: call it) runs it at once, two panels in one pass (seen once in a full test run: [1, 2, 3, 4, 6]);
-#: a real timer fires only from the event loop's timer check, once per pass.
-PASS_DELAY_MS = 1
 
 
 def _panel_property(name: str) -> property:
@@ -42,7 +37,7 @@ class ItsLiveDock(QDockWidget):
     """Dock panel listing the cubes under the canvas.
 
     The dock shows at once with a "loading" line; its panels are built one per event-loop pass
-    (a 1 ms ``QTimer``, see PASS_DELAY_MS), so that opening it never holds the main thread for the
+    (:func:`itslive_qgis.tasks.base.next_pass`), so that opening it never holds the main thread for the
     whole construction (issue 13: 237-743 ms in one slot in the desktop scenario at load 5). Reading any panel
     (``dock.cubes``, ``dock.tabs``, ...) before the passes are over builds the rest at once:
     callers always see the complete dock. :attr:`ready` tells whether it is complete.
@@ -86,7 +81,7 @@ class ItsLiveDock(QDockWidget):
         project = QgsProject.instance()
         project.writeProject.connect(self.save_state)
         project.readProject.connect(self.restore_state)
-        QTimer.singleShot(PASS_DELAY_MS, self._build_next)
+        next_pass(self._build_next)
 
     @property
     def tabs(self) -> QTabWidget:
@@ -109,7 +104,7 @@ class ItsLiveDock(QDockWidget):
             return
         self._build_one()
         if self._pending:
-            QTimer.singleShot(PASS_DELAY_MS, self._build_next)
+            next_pass(self._build_next)
 
     def _build_one(self) -> None:
         name = self._pending.pop(0)

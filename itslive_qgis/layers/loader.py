@@ -33,10 +33,10 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QTimer
 
 from ..core.errors import DataError, ItsLiveError
 from ..i18n import tr
+from ..tasks.base import next_pass
 from . import temporal, vectors
 from .legend import DatedRasterLegend, time_caption
 from .sources import ResultSource, VariableSource, inspect_result
@@ -176,14 +176,14 @@ class _BatchAdder:
         self.context = self.guard() if self.guard is not None else nullcontext()
         self.context.__enter__()
         self.group = _new_group(self.source, self.project, self.group_name)
-        QTimer.singleShot(0, self._next)
+        next_pass(self._next)
 
     def _next(self) -> None:
         try:
             if self.index < len(self.layers):
                 _add_layer(self.group, self.layers[self.index], self.project)
                 self.index += 1
-                QTimer.singleShot(0, self._next)
+                next_pass(self._next)
                 return
             _finish_group(self.source, self.layers, self.project)
         except Exception as exc:  # e.g. the project was cleared meanwhile

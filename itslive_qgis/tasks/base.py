@@ -8,6 +8,7 @@ Never touch widgets from the callable.
 from __future__ import annotations
 
 from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsTask
+from qgis.PyQt.QtCore import QTimer
 
 
 class TaskProgress:
@@ -66,3 +67,15 @@ def start(task: QgsTask) -> QgsTask:
     task.taskTerminated.connect(lambda: _RUNNING.discard(task))
     QgsApplication.taskManager().addTask(task)
     return task
+
+
+#: delay (ms) of :func:`next_pass`. Not 0: PyQt's ``QTimer.singleShot(0, slot)`` is a posted event,
+#: and any nested ``sendPostedEvents()`` later in the same pass (Qt and QGIS call it) runs it at
+#: once: two dock panels were built in one pass in a CI run ([1, 2, 3, 4, 6] tabs). A real timer
+#: fires only from the event loop's timer check, once per pass.
+PASS_DELAY_MS = 1
+
+
+def next_pass(slot) -> None:
+    """Run ``slot`` in a later event-loop pass, never in the pass that is running (main thread)."""
+    QTimer.singleShot(PASS_DELAY_MS, slot)
