@@ -4,7 +4,7 @@
   <context>
     <name>ItsLive</name>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="306" />
+      <location filename="../itslive_qgis/processing/base.py" line="308" />
       <source> (give two rasters as VX and VY instead)</source>
       <translation> (ou donnez deux rasters VX et VY)</translation>
     </message>
@@ -54,7 +54,7 @@
       <translation>, à {:.0f} m du clic</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="68" />
+      <location filename="../itslive_qgis/layers/loader.py" line="77" />
       <source>1/yr</source>
       <translation>1/an</translation>
     </message>
@@ -92,7 +92,7 @@ BASEMAP (sous les couches) : aucun ; la mosaïque statique de vitesse ITS_LIVE d
       <translation>Une figure de ce résultat : légende avec unités, barre d'échelle, flèche du nord, date, citation</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="150" />
+      <location filename="../itslive_qgis/processing/base.py" line="152" />
       <source>A file could not be read or written{}: {}. Check the path, its permissions and the free space; nothing was replaced.</source>
       <translation>Un fichier n'a pas pu être lu ou écrit{} : {}. Vérifiez le chemin, ses droits et l'espace libre ; rien n'a été remplacé.</translation>
     </message>
@@ -270,7 +270,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Polygones de la zone (facultatif, à la place de l'emprise)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="347" />
+      <location filename="../itslive_qgis/layers/loader.py" line="358" />
       <source>Arrows from vx/vy drawn by the mesh layer (MDAL), sized by speed.</source>
       <translation>Flèches tracées à partir de vx/vy par la couche maillage (MDAL), dimensionnées selon la vitesse.</translation>
     </message>
@@ -570,17 +570,17 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Couverture %</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="359" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="358" />
       <source>DASK_SCHEDULER (advanced; default from the plugin settings): empty downloads in process; 'local' (or 'local:4') starts a dask LocalCluster of 2 (4) worker processes on this machine; an address (tcp://host:8786) uses a running dask.distributed scheduler (Coiled, Dask Gateway, dask-scheduler), best next to the data (AWS us-west-2). The workers plan the same subset, read the cube chunks under their blocks themselves (16 x 16 cells of the output with every pair) and write them into a Zarr store: OUTPUT is then a .zarr folder (a local cluster) or an s3:// URL the workers can write. The store equals the in-process .zarr subset (same pairs, order, values and attributes) and is marked complete only when every block is written; a worker lost in the middle has its blocks run again; cancel leaves no store. The dock loads it through a NetCDF copy beside it (&lt;store&gt;.nc). Needs the optional package distributed.</source>
       <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le téléchargement se fait dans le processus ; « local » (ou « local:4 ») démarre sur cette machine un LocalCluster dask de 2 (4) processus de calcul ; une adresse (tcp://hôte:8786) utilise un ordonnanceur dask.distributed déjà lancé (Coiled, Dask Gateway, dask-scheduler), de préférence près des données (AWS us-west-2). Les processus de calcul planifient le même extrait, lisent eux-mêmes les blocs du cube sous leurs blocs (16 x 16 cellules de la sortie avec toutes les paires) et les écrivent dans un magasin Zarr : OUTPUT est alors un dossier .zarr (grappe locale) ou une URL s3:// où ils peuvent écrire. Le magasin est identique à l'extrait .zarr calculé dans le processus (mêmes paires, même ordre, mêmes valeurs et attributs) et n'est déclaré complet qu'une fois tous les blocs écrits ; les blocs d'un processus perdu en cours de route sont recalculés ; une annulation ne laisse aucun magasin. Le panneau le charge au moyen d'une copie NetCDF écrite à côté (&lt;store&gt;.nc). Nécessite le paquet facultatif distributed.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="85" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="84" />
       <source>DASK_SCHEDULER (advanced; default from the plugin settings): empty runs in process; 'local' (or 'local:4') a dask LocalCluster on this machine; or a scheduler address (tcp://host:8786). The workers read INPUT (a NetCDF path they see, or a Zarr store at a path or s3:// URL) in blocks with a halo of neighbours, so the result equals the in-process one, and write a Zarr store: OUTPUT is then a .zarr folder or an s3:// URL, marked complete only at the end.</source>
       <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le calcul se fait dans le processus ; « local » (ou « local:4 ») un LocalCluster dask sur cette machine ; ou l'adresse d'un ordonnanceur (tcp://hôte:8786). Les processus de calcul lisent INPUT (un chemin NetCDF qu'ils voient, ou un magasin Zarr à un chemin ou une URL s3://) par blocs entourés d'une marge de voisins, si bien que le résultat est celui du calcul dans le processus, et écrivent un magasin Zarr : OUTPUT est alors un dossier .zarr ou une URL s3://, déclaré complet seulement à la fin.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="317" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="316" />
       <source>DASK_SCHEDULER (advanced; default from the plugin settings): empty runs in process; 'local' (or 'local:4') starts a dask LocalCluster of 2 (4) worker processes on this machine; an address (tcp://host:8786) uses a running dask.distributed scheduler (Coiled, Dask Gateway, dask-scheduler). The workers read the cube chunks themselves (give the cube's s3:// or ITS_LIVE URL, or a path they can see), invert one block of whole chunk columns each and write the result as a Zarr store: OUTPUT is then a .zarr folder (a local cluster) or an s3:// URL the workers can write through the configured endpoint (the dock and itslive:loadresult load it from a NetCDF copy in the cache folder, made once and reused while the store is unchanged). The store is marked complete only when every block is written; a worker lost in the middle has its blocks run again. Needs the optional package distributed.</source>
       <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le calcul se fait dans le processus ; « local » (ou « local:4 ») démarre sur cette machine un LocalCluster dask de 2 (4) processus de calcul ; une adresse (tcp://hôte:8786) utilise un ordonnanceur dask.distributed déjà lancé (Coiled, Dask Gateway, dask-scheduler). Les processus de calcul lisent eux-mêmes les blocs du cube (donnez l'URL s3:// ou ITS_LIVE du cube, ou un chemin qu'ils voient), inversent chacun un bloc de colonnes entières de blocs Zarr et écrivent le résultat dans un magasin Zarr : OUTPUT est alors un dossier .zarr (grappe locale) ou une URL s3:// où ils peuvent écrire par le point d'accès configuré (le panneau et itslive:loadresult la chargent depuis une copie NetCDF dans le dossier de cache, faite une fois et réutilisée tant que le magasin ne change pas). Le magasin n'est déclaré complet qu'une fois tous les blocs écrits ; les blocs d'un processus perdu en cours de route sont recalculés. Nécessite le paquet facultatif distributed.</translation>
     </message>
@@ -590,7 +590,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>MNT pour l'ombrage (mètres)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="175" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="174" />
       <source>Dask scheduler (empty = in process, local = this machine, or tcp://host:8786)</source>
       <translation>Ordonnanceur Dask (vide = dans le processus, local = cette machine, ou tcp://hôte:8786)</translation>
     </message>
@@ -620,7 +620,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Emprises des cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="156" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="155" />
       <source>Datacube footprints (output of itslive:findcubes, optional)</source>
       <translation>Emprises des cubes de données (sortie de itslive:findcubes, facultatif)</translation>
     </message>
@@ -719,7 +719,7 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Téléchargement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="69" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="68" />
       <source>Download datacube subset</source>
       <translation>Télécharger un extrait de cubes de données</translation>
     </message>
@@ -739,7 +739,7 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Téléchargement de l'extrait de {} cube(s) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="72" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="71" />
       <source>Downloads the image-pair velocities of the ITS_LIVE datacubes under an area (EXTENT, or the polygons of AOI, e.g. a selected glacier outline; any CRS) whose mid_date lies in [START_DATE, END_DATE] (YYYY-MM-DD, inclusive), and writes one clean file: -32767 fill values become NaN, pairs are sorted by mid_date (duplicates kept in a stable order), acquisition_date_img1 &lt;= acquisition_date_img2, date_dt in days, y stays descending; CF-1.8 NetCDF4 (compressed, .nc) or Zarr (.zarr) with the grid mapping, units (m/yr) and provenance.
 
 Only the chunks under the area are read, many at a time, retried with backoff; an interrupted or cancelled download resumes without fetching completed chunks; the file appears only when complete. Tiles of one projection are joined on their common 120 m grid; tiles of another projection are resampled onto TARGET_CRS (default: the projection of the tile covering most of the area) with vx/vy rotated into its axes.
@@ -802,7 +802,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Vide : à côté du fichier de vitesse (ou dans le dossier temporaire)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="105" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="104" />
       <source>End date (YYYY-MM-DD)</source>
       <translation>Date de fin (AAAA-MM-JJ)</translation>
     </message>
@@ -902,7 +902,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Emprise (facultative, tout SCR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="109" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="108" />
       <source>Extent (part of a cube)</source>
       <translation>Emprise (partie d'un cube)</translation>
     </message>
@@ -1096,7 +1096,7 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <translation>Donnez une EXTENT : SlideRule cherche et découpe les granules de cette zone.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="417" />
+      <location filename="../itslive_qgis/processing/base.py" line="419" />
       <source>Give an area: an extent or a polygon layer.</source>
       <translation>Indiquez une zone : une emprise ou une couche de polygones.</translation>
     </message>
@@ -1309,7 +1309,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Composite annuel ITS_LIVE au point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="209" />
+      <location filename="../itslive_qgis/layers/loader.py" line="220" />
       <source>ITS_LIVE composite — {}</source>
       <translation>Composite ITS_LIVE — {}</translation>
     </message>
@@ -1319,7 +1319,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Emprises des cubes de données ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="205" />
+      <location filename="../itslive_qgis/layers/loader.py" line="216" />
       <source>ITS_LIVE flux divergence — {}</source>
       <translation>ITS_LIVE divergence du flux — {}</translation>
     </message>
@@ -1334,7 +1334,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>ITS_LIVE : changement d'altitude au point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="203" />
+      <location filename="../itslive_qgis/layers/loader.py" line="214" />
       <source>ITS_LIVE inversion — {}</source>
       <translation>ITS_LIVE inversion — {}</translation>
     </message>
@@ -1344,7 +1344,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Carte ITS_LIVE — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="207" />
+      <location filename="../itslive_qgis/layers/loader.py" line="218" />
       <source>ITS_LIVE mosaic — {}</source>
       <translation>ITS_LIVE mosaïque — {}</translation>
     </message>
@@ -1364,7 +1364,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Inversion ITS_LIVE en un point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="211" />
+      <location filename="../itslive_qgis/layers/loader.py" line="222" />
       <source>ITS_LIVE result — {}</source>
       <translation>ITS_LIVE résultat — {}</translation>
     </message>
@@ -1389,12 +1389,12 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Mosaïque statique de vitesse ITS_LIVE (gris, hors ligne)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="204" />
+      <location filename="../itslive_qgis/layers/loader.py" line="215" />
       <source>ITS_LIVE strain rates — {}</source>
       <translation>ITS_LIVE vitesses de déformation — {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="206" />
+      <location filename="../itslive_qgis/layers/loader.py" line="217" />
       <source>ITS_LIVE subset — {}</source>
       <translation>ITS_LIVE extrait — {}</translation>
     </message>
@@ -1404,7 +1404,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Série temporelle ITS_LIVE en {:.6g}, {:.6g}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="208" />
+      <location filename="../itslive_qgis/layers/loader.py" line="219" />
       <source>ITS_LIVE tracks — {}</source>
       <translation>ITS_LIVE trajectoires — {}</translation>
     </message>
@@ -1521,7 +1521,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Inverser</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="73" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="72" />
       <source>Invert pair velocities to a time series</source>
       <translation>Inverser les vitesses des paires en série temporelle</translation>
     </message>
@@ -1616,7 +1616,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Échelle de longueur</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="111" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="110" />
       <source>Length scale for the logarithmic method (metres)</source>
       <translation>Échelle de longueur pour la méthode logarithmique (mètres)</translation>
     </message>
@@ -1691,12 +1691,12 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Chargement du granule de la paire d'images</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="233" />
+      <location filename="../itslive_qgis/layers/loader.py" line="244" />
       <source>Loading {}</source>
       <translation>Chargement de {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="282" />
+      <location filename="../itslive_qgis/layers/loader.py" line="293" />
       <source>Loading {} was cancelled.</source>
       <translation>Le chargement de {} a été annulé.</translation>
     </message>
@@ -1720,7 +1720,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Logarithmique (Alley et al. 2018)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="103" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="102" />
       <source>Logarithmic strain over a length scale (Alley et al. 2018)</source>
       <translation>Déformation logarithmique sur une échelle de longueur (Alley et al. 2018)</translation>
     </message>
@@ -1770,7 +1770,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Bilan de masse : {} moins le dh/dt dynamique de {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="120" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="119" />
       <source>Maximum date_dt (days)</source>
       <translation>date_dt maximal (jours)</translation>
     </message>
@@ -1780,7 +1780,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>v_error maximale</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="144" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="143" />
       <source>Maximum v_error (m/yr)</source>
       <translation>v_error maximal (m/yr)</translation>
     </message>
@@ -1795,12 +1795,12 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Méthode</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="119" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="118" />
       <source>Minimum date_dt (days)</source>
       <translation>date_dt minimal (jours)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="134" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="133" />
       <source>Minimum roi_valid_percentage (%)</source>
       <translation>roi_valid_percentage minimal (%)</translation>
     </message>
@@ -1840,7 +1840,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>NetCDF (*.nc);;Zarr (*.zarr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="181" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="180" />
       <source>NetCDF (*.nc);;Zarr store, with a Dask scheduler (*.zarr)</source>
       <translation>NetCDF (*.nc);;Magasin Zarr, avec un ordonnanceur Dask (*.zarr)</translation>
     </message>
@@ -1855,7 +1855,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucun segment ICESat-2 à moins de {:.0f} m du ou des points cliqués</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="284" />
+      <location filename="../itslive_qgis/processing/base.py" line="286" />
       <source>No ITS_LIVE datacube or file at {} ({}): check the path.</source>
       <translation>Aucun datacube ITS_LIVE ni fichier à {} ({}) : vérifiez le chemin.</translation>
     </message>
@@ -1875,7 +1875,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Aucune entité de {} n'est sélectionnée.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="354" />
+      <location filename="../itslive_qgis/layers/loader.py" line="365" />
       <source>No flow arrows for {}: {}</source>
       <translation>Pas de flèches d'écoulement pour {} : {}</translation>
     </message>
@@ -2025,7 +2025,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Ou des polygones</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="145" />
+      <location filename="../itslive_qgis/processing/base.py" line="147" />
       <source>Out of memory: choose a smaller area or fewer dates, then run again.</source>
       <translation>Mémoire insuffisante : choisissez une zone plus petite ou moins de dates, puis relancez.</translation>
     </message>
@@ -2080,7 +2080,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Largeur de la page (mm)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="142" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="141" />
       <source>Pair weighting</source>
       <translation>Pondération des paires</translation>
     </message>
@@ -2257,7 +2257,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Poids de régularisation</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="125" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="124" />
       <source>Regularisation weight (0 = automatic, cross-validation)</source>
       <translation>Poids de régularisation (0 = automatique, validation croisée)</translation>
     </message>
@@ -2267,7 +2267,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Poids de régularisation lambda ; plus il est grand, plus la série est lisse. 0 = choisi par validation croisée sur les images.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="134" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="133" />
       <source>Regularised derivative</source>
       <translation>Dérivée régularisée</translation>
     </message>
@@ -2307,7 +2307,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Fichier résultat (NetCDF, GeoTIFF ou GeoPackage)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="149" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="148" />
       <source>Robust (down-weight outliers)</source>
       <translation>Robuste (réduire le poids des valeurs aberrantes)</translation>
     </message>
@@ -2332,7 +2332,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Calculer le profil</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="328" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="327" />
       <source>Running on {}.</source>
       <translation>Calcul sur {}.</translation>
     </message>
@@ -2382,7 +2382,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Satellites</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="116" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="115" />
       <source>Satellites (e.g. 8,9,2A)</source>
       <translation>Satellites (p. ex. 8,9,2A)</translation>
     </message>
@@ -2452,7 +2452,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Afficher la commande pip</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="166" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="165" />
       <source>Size budget, GB (download or uncompressed output; empty = the plugin option, 0 = no limit)</source>
       <translation>Taille maximale, Go (téléchargement ou sortie non compressée ; vide = option de l'extension, 0 = sans limite)</translation>
     </message>
@@ -2512,7 +2512,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Source</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="399" />
+      <location filename="../itslive_qgis/layers/loader.py" line="410" />
       <source>Source file: {}</source>
       <translation>Fichier source : {}</translation>
     </message>
@@ -2532,7 +2532,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Date de début</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="104" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="103" />
       <source>Start date (YYYY-MM-DD)</source>
       <translation>Date de début (AAAA-MM-JJ)</translation>
     </message>
@@ -2582,7 +2582,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Vitesses de déformation</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="187" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="186" />
       <source>Strain rates by {} of {}</source>
       <translation>Vitesses de déformation par {} pour {}</translation>
     </message>
@@ -2592,7 +2592,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Faisceaux forts seulement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="183" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="182" />
       <source>Subset</source>
       <translation>Extrait</translation>
     </message>
@@ -2602,12 +2602,12 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Extrait (*.nc *.zarr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="105" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="104" />
       <source>Subset (*.nc *.zarr);;All files (*)</source>
       <translation>Extrait (*.nc *.zarr);;Tous les fichiers (*)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="104" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="103" />
       <source>Subset file or datacube (path or URL)</source>
       <translation>Fichier d'extrait ou cube de données (chemin ou URL)</translation>
     </message>
@@ -2627,7 +2627,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Extrait, cube de données (chemin ou URL) ou résultat d'inversion</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="59" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="58" />
       <source>Surface strain rates (1/yr) of a velocity field.
 
 Velocities: INPUT, a NetCDF or Zarr dataset with vx and vy (m/yr) on (y, x) or (time, y, x): a subset, an inversion result or a mosaic clip; OR the two rasters VX and VY (single band, same grid). Give one or the other.
@@ -2703,7 +2703,7 @@ Référence : Gardner, A. S. et al., ITS_LIVE global glacier velocity data in ne
       <translation>L'animation n'a pas pu être écrite : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="412" />
+      <location filename="../itslive_qgis/processing/base.py" line="414" />
       <source>The area layer has no polygon features (or none selected).</source>
       <translation>La couche de zone ne contient aucune entité polygonale (ou aucune n'est sélectionnée).</translation>
     </message>
@@ -2728,7 +2728,7 @@ Référence : Gardner, A. S. et al., ITS_LIVE global glacier velocity data in ne
       <translation>Le catalogue des cubes de données n'a pas pu être actualisé ; copie en cache utilisée ({} cubes).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="266" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="265" />
       <source>The datacube layer needs a zarr_url field (from itslive:findcubes).</source>
       <translation>La couche de cubes de données doit avoir un champ zarr_url (issu de itslive:findcubes).</translation>
     </message>
@@ -2824,7 +2824,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>La couche {} « {} » ne peut pas être lue comme fichier raster ({}) : enregistrez-la d'abord en GeoTIFF.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="360" />
+      <location filename="../itslive_qgis/layers/loader.py" line="371" />
       <source>Thinned arrows of the first time step (MDAL found no vx/vy vector pair).</source>
       <translation>Flèches éclaircies du premier pas de temps (MDAL n'a trouvé aucune paire vectorielle vx/vy).</translation>
     </message>
@@ -2839,7 +2839,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Temps (année)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="180" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="179" />
       <source>Time series</source>
       <translation>Série temporelle</translation>
     </message>
@@ -2849,7 +2849,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Pas de temps</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="115" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="114" />
       <source>Time step (days)</source>
       <translation>Pas de temps (jours)</translation>
     </message>
@@ -2889,7 +2889,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Suivi de {} point(s) de départ ({}) pendant {} jours à partir du {} dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="76" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="75" />
       <source>Turns ITS_LIVE image-pair velocities (each the mean over its acquisition interval) into velocities on a regular grid of INTERVAL_DAYS steps, per pixel, for vx and vy (m/yr); speed v is derived. Each pair observes the exact fraction of every step its interval covers. The problem is regularised least squares with a penalty on the first or second time derivative (DERIVATIVE) weighted by LAMBDA; LAMBDA = 0 chooses it by cross-validation that leaves out whole images (every pair sharing an image), because ITS_LIVE errors are correlated through shared images. WEIGHTING 'pair errors' (the default) weights pairs by 1/sigma^2 from vx_error/vy_error (v_error when those are absent); 'none' weights every pair alike, which lets the noisy short pairs dominate real ITS_LIVE data. ROBUST re-weights outliers (IRLS). Steps no pair informs are NaN.
 
 INPUT: a subset written by itslive:downloadsubset (.nc/.zarr) or an ITS_LIVE datacube (Zarr path or URL, read from the configured endpoint); EXTENT takes part of a cube.
@@ -2913,12 +2913,12 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>heure UTC du segment</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="263" />
+      <location filename="../itslive_qgis/layers/loader.py" line="274" />
       <source>Unexpected error while loading {}: {}</source>
       <translation>Erreur inattendue lors du chargement de {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="402" />
+      <location filename="../itslive_qgis/layers/loader.py" line="413" />
       <source>Variable: {} ({}), units: {}</source>
       <translation>Variable : {} ({}), unités : {}</translation>
     </message>
@@ -2933,7 +2933,7 @@ Sur le CPU, des solveurs à bande compilés (numba) traitent des lots de pixels 
       <translation>Variables (séparées par des virgules ; vide = toutes)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="112" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="111" />
       <source>Variables (comma-separated; empty = defaults)</source>
       <translation>Variables (séparées par des virgules ; vide = valeurs par défaut)</translation>
     </message>
@@ -3021,7 +3021,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>Année (0 = mosaïque statique)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="130" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="129" />
       <source>Zarr store, with a Dask scheduler (*.zarr)</source>
       <translation>Magasin Zarr, avec un ordonnanceur Dask (*.zarr)</translation>
     </message>
@@ -3036,7 +3036,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>un fichier NetCDF (.nc), GeoTIFF (.tif) ou GeoPackage (.gpkg) écrit par un algorithme ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="195" />
+      <location filename="../itslive_qgis/processing/base.py" line="197" />
       <source>a finite number</source>
       <translation>un nombre fini</translation>
     </message>
@@ -3056,7 +3056,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>le long de la ligne</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="167" />
+      <location filename="../itslive_qgis/processing/base.py" line="169" />
       <source>an input file</source>
       <translation>un fichier d'entrée</translation>
     </message>
@@ -3076,12 +3076,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>composite annuel (± 1σ)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="191" />
+      <location filename="../itslive_qgis/processing/base.py" line="193" />
       <source>at least {}</source>
       <translation>au moins {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="193" />
+      <location filename="../itslive_qgis/processing/base.py" line="195" />
       <source>at most {}</source>
       <translation>au plus {}</translation>
     </message>
@@ -3101,7 +3101,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>automatique (validation croisée)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="189" />
+      <location filename="../itslive_qgis/processing/base.py" line="191" />
       <source>between {} and {}</source>
       <translation>entre {} et {}</translation>
     </message>
@@ -3116,7 +3116,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>ne peut pas être lu</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="188" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="187" />
       <source>central differences</source>
       <translation>différences centrées</translation>
     </message>
@@ -3136,12 +3136,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>modèle saisonnier du composite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="165" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="164" />
       <source>cpu</source>
       <translation>cpu</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="165" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="164" />
       <source>cuda</source>
       <translation>cuda</translation>
     </message>
@@ -3166,6 +3166,11 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>par défaut : v, vx, vy, v_error et métadonnées des paires</translation>
     </message>
     <message>
+      <location filename="../itslive_qgis/layers/loader.py" line="79" />
+      <source>degree</source>
+      <translation>degré</translation>
+    </message>
+    <message>
       <location filename="../itslive_qgis/gui/options.py" line="60" />
       <source>empty = AWS S3 (us-west-2); e.g. http://127.0.0.1:9000 for a mirror</source>
       <translation>vide = AWS S3 (us-west-2) ; p. ex. http://127.0.0.1:9000 pour un miroir</translation>
@@ -3181,7 +3186,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>barres d'erreur</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="135" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="134" />
       <source>first</source>
       <translation>première</translation>
     </message>
@@ -3221,12 +3226,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>série inversée, pas</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="301" />
+      <location filename="../itslive_qgis/processing/base.py" line="303" />
       <source>is a GeoPackage/SQLite file</source>
       <translation>est un fichier GeoPackage/SQLite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="300" />
+      <location filename="../itslive_qgis/processing/base.py" line="302" />
       <source>is a GeoTIFF raster</source>
       <translation>est un raster GeoTIFF</translation>
     </message>
@@ -3241,7 +3246,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>est vide (0 octet)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="303" />
+      <location filename="../itslive_qgis/processing/base.py" line="305" />
       <source>is not a NetCDF file</source>
       <translation>n'est pas un fichier NetCDF</translation>
     </message>
@@ -3251,12 +3256,12 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>n'est pas un fichier NetCDF, GeoTIFF ni GeoPackage</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="190" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="189" />
       <source>logarithmic strain, L = {} m</source>
       <translation>déformation logarithmique, L = {} m</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="66" />
+      <location filename="../itslive_qgis/layers/loader.py" line="75" />
       <source>m/yr</source>
       <translation>m/an</translation>
     </message>
@@ -3326,7 +3331,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>hors de la grille de vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="143" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="142" />
       <source>pair errors</source>
       <translation>erreurs des paires</translation>
     </message>
@@ -3364,7 +3369,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>robuste</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="135" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="134" />
       <source>second</source>
       <translation>seconde</translation>
     </message>
@@ -3379,7 +3384,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>norme</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="273" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="272" />
       <source>the catalog's zarr_url</source>
       <translation>le zarr_url du catalogue</translation>
     </message>
@@ -3424,12 +3429,12 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} (m/an) des paires d'images ITS_LIVE</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="475" />
+      <location filename="../itslive_qgis/processing/base.py" line="477" />
       <source>{} ({}) is before {} ({}): swap them.</source>
       <translation>{} ({}) est avant {} ({}) : inversez-les.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="196" />
+      <location filename="../itslive_qgis/processing/base.py" line="198" />
       <source>{} ({}) must be {}; got {}.</source>
       <translation>{} ({}) doit être {} ; reçu {}.</translation>
     </message>
@@ -3459,7 +3464,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} en {} points</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="294" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="293" />
       <source>{} blocks on the cluster in {:.1f} s; the result store is complete: {}</source>
       <translation>{} blocs calculés sur la grappe en {:.1f} s ; le magasin résultat est complet : {}</translation>
     </message>
@@ -3484,7 +3489,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>Échec de {} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="160" />
+      <location filename="../itslive_qgis/processing/base.py" line="162" />
       <source>{} failed: {}: {}. If {} is damaged (a truncated download, a deleted or cut chunk), write or download it again; set ITSLIVE_DEBUG=1 for the details.</source>
       <translation>{} a échoué : {} : {}. Si {} est endommagé (téléchargement tronqué, chunk supprimé ou coupé), écrivez-le ou téléchargez-le à nouveau ; ITSLIVE_DEBUG=1 donne les détails.</translation>
     </message>
@@ -3549,22 +3554,22 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} couche(s) issue(s) de {} seront ajoutée(s) au groupe « {} ».</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="183" />
+      <location filename="../itslive_qgis/processing/base.py" line="185" />
       <source>{} must be a number ({}); got {!r}.</source>
       <translation>{} doit être un nombre ({}) ; reçu {!r}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="343" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="342" />
       <source>{} pairs in {} blocks on the cluster in {:.1f} s; the subset store is complete: {}</source>
       <translation>{} paires en {} blocs sur la grappe en {:.1f} s ; le magasin de l'extrait est complet : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="294" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="293" />
       <source>{} pairs written to {}</source>
       <translation>{} paires écrites dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="263" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="262" />
       <source>{} pairs, {} x {} pixels</source>
       <translation>{} paires, {} x {} pixels</translation>
     </message>
@@ -3609,7 +3614,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} pas de {:g} jours, du {} au {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/layers/loader.py" line="407" />
+      <location filename="../itslive_qgis/layers/loader.py" line="418" />
       <source>{} time steps from {} to {}</source>
       <translation>{} pas de temps du {} au {}</translation>
     </message>
@@ -3653,7 +3658,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} : médiane</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="281" />
+      <location filename="../itslive_qgis/processing/base.py" line="283" />
       <source>{}: no input given: choose {}.</source>
       <translation>{} : aucune entrée : choisissez {}.</translation>
     </message>
@@ -3678,7 +3683,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} : la table n'a pas de champ {}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="454" />
+      <location filename="../itslive_qgis/processing/base.py" line="456" />
       <source>{}: unknown satellite(s) {}: use Landsat 4, 5, 7, 8, 9 or Sentinel 1A, 1B, 2A, 2B, comma-separated (e.g. 8,9,2A).</source>
       <translation>{} : satellite(s) inconnu(s) {} : utilisez Landsat 4, 5, 7, 8, 9 ou Sentinel 1A, 1B, 2A, 2B, séparés par des virgules (p. ex. 8,9,2A).</translation>
     </message>
@@ -3688,17 +3693,17 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} : format de sortie non pris en charge {} : utilisez .nc (NetCDF) ou .tif (GeoTIFF).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="213" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="212" />
       <source>{}: with DASK_SCHEDULER give INPUT, a NetCDF or Zarr velocity dataset (not rasters).</source>
       <translation>{} : avec DASK_SCHEDULER, donnez INPUT, un jeu de vitesses NetCDF ou Zarr (pas des rasters).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="167" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="166" />
       <source>{}: with DASK_SCHEDULER the result is a Zarr store: give a .zarr folder or an s3:// URL.</source>
       <translation>{} : avec DASK_SCHEDULER, le résultat est un magasin Zarr : donnez un dossier .zarr ou une URL s3://.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="216" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="215" />
       <source>{}: with DASK_SCHEDULER the subset is a Zarr store written by the workers: give a .zarr folder or an s3:// URL (or empty DASK_SCHEDULER for a NetCDF file).</source>
       <translation>{} : avec DASK_SCHEDULER, l'extrait est un magasin Zarr écrit par les processus de calcul : donnez un dossier .zarr ou une URL s3:// (ou videz DASK_SCHEDULER pour un fichier NetCDF).</translation>
     </message>
@@ -3713,7 +3718,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="293" />
+      <location filename="../itslive_qgis/processing/base.py" line="295" />
       <source>{}: {} cannot be read as NetCDF ({}): it may be truncated or damaged; write or download it again.</source>
       <translation>{} : {} ne peut pas être lu comme NetCDF ({}) : il est peut-être tronqué ou endommagé ; écrivez-le ou téléchargez-le à nouveau.</translation>
     </message>
@@ -3723,12 +3728,12 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} : {} est une URL : seule une exécution avec DASK_SCHEDULER écrit vers une URL (un magasin Zarr) ; dans le processus, donnez un fichier local.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="239" />
+      <location filename="../itslive_qgis/processing/base.py" line="241" />
       <source>{}: {} is a file, not a folder: choose a folder.</source>
       <translation>{} : {} est un fichier, pas un dossier : choisissez un dossier.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="288" />
+      <location filename="../itslive_qgis/processing/base.py" line="290" />
       <source>{}: {} is a folder but not a Zarr store: choose {}.</source>
       <translation>{} : {} est un dossier mais pas un store Zarr : choisissez {}.</translation>
     </message>
@@ -3743,7 +3748,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} : {} pixels dans le(s) contour(s), {:.2f} km2</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/base.py" line="307" />
+      <location filename="../itslive_qgis/processing/base.py" line="309" />
       <source>{}: {} {}: choose {}{}.</source>
       <translation>{} : {} {} : choisissez {}{}.</translation>
     </message>

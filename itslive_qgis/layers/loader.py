@@ -52,20 +52,31 @@ PRIMARY_VARIABLES = {
 }
 PROPERTY_PREFIX = "itslive/"
 #: short unit labels for layer names (ITS_LIVE files say "meter/year")
-UNIT_LABELS = {"meter/year": "m/yr", "meters/year": "m/yr", "m/y": "m/yr", "m yr-1": "m/yr", "1/year": "1/yr"}
+UNIT_LABELS = {
+    "meter/year": "m/yr",
+    "meters/year": "m/yr",
+    "m/y": "m/yr",
+    "m yr-1": "m/yr",
+    "1/year": "1/yr",
+    "degree": "degree",
+    "degrees": "degree",
+}
 
 
 def unit_label(units: str) -> str:
     """The short unit shown in layer names and legends, in the user's language.
 
     ``meter/year`` -> ``m/yr`` (French: ``m/an``, the plot axes' unit too); ``1/year`` -> ``1/yr``
-    (``1/an``). Other units are shown as the file writes them. The files keep their CF units.
+    (``1/an``); ``degree`` (``degré``). Other units are shown as the file writes them. The files
+    keep their CF units.
     """
     short = UNIT_LABELS.get(units.strip().lower(), units)
     if short == "m/yr":
         return tr("m/yr")
     if short == "1/yr":
         return tr("1/yr")
+    if short == "degree":
+        return tr("degree")
     return short
 
 

@@ -711,6 +711,8 @@ def strain(s):
     s.check("only the primary strain layer visible", sum(on for _, on in layers) == 1, layers)
     unit = "(1/an)" if LANG == "fr" else "(1/yr)"
     s.check(f"strain layer names in {unit}", ("e_eff " + unit, True) in layers, layers)
+    direction = "e1_direction (degré)" if LANG == "fr" else "e1_direction (degree)"
+    s.check(f"the direction's unit in the language: {direction}", (direction, False) in layers, layers)
     s.check(
         "the strain result keeps the frame the user stepped to",
         canvas().temporalController().currentFrameNumber() == s.results["frame_before_strain"],
