@@ -89,7 +89,16 @@ class CompositeOverlay:
             )
             return
         self.points[key] = result
-        self.panel.schedule_redraw()  # arrivals in one pass: one redraw
+        panel = self.panel
+        if panel.plot is None or panel.redraw_pending():
+            panel.schedule_redraw()  # a redraw is coming anyway: it draws this composite too
+            return
+        # only this composite's artists over the drawn plot: a whole redraw (every pair's bar,
+        # the heights plot after it) while the other reads ran was the point-series step's
+        # largest gap (the main thread shares the GIL with the task threads)
+        points = [p for p in panel.points if (p.series.source, p.series.col, p.series.row) == key]
+        self.draw(panel.plot, points, panel.component_combo.currentData())
+        panel.plotUpdated.emit()
 
 
 def _extend_legend(ax) -> None:
@@ -103,6 +112,8 @@ def _extend_legend(ax) -> None:
         return
     handles = list(getattr(legend, "legend_handles", None) or legend.legendHandles)
     labels = [text.get_text() for text in legend.get_texts()]
+    if tr("annual composite (± 1σ)") in labels:
+        return  # an earlier composite of this drawing added them
     handles += [
         Line2D([], [], marker="s", ls="none", color="#999999", mec="black", label=""),
         Line2D([], [], ls="--", lw=1.2, color="#666666"),

@@ -216,6 +216,10 @@ class TimeSeriesPanel(QWidget):
         """Redraw in the next event-loop pass (task results: several arrivals, one redraw)."""
         self._redraw_timer.start()
 
+    def redraw_pending(self) -> bool:
+        """True while a redraw is scheduled (:meth:`schedule_redraw`) and not done yet."""
+        return self._redraw_timer.isActive()
+
     def redraw(self):
         """Redraw the plot from the current state."""
         self._redraw_timer.stop()

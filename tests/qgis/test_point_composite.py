@@ -57,8 +57,22 @@ def test_panel_draws_the_composite_markers_and_seasonal_curve(panel, output_dir)
     assert np.isclose(got, truth["v"][:, s.row, s.col][:, None]).any(axis=1).sum() == len(YEARS)
     dashed = [line for line in ax.lines if line.get_linestyle() == "--"]
     assert len(dashed) == len(panel.points)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels.count("annual composite (± 1σ)") == 1, labels  # drawn one arrival at a time
+    assert labels.count("composite seasonal model") == 1, labels
     png = panel.export_png(output_dir / "point_composite.png")
     assert png.stat().st_size > 20000
+    # a composite arriving over a drawn plot adds its own artists only: the pairs' bars are not
+    # rebuilt, the legend keeps one entry of each composite symbol
+    bars = [b for b, _, _ in panel.plot._bars]
+    key = (s.source, s.col, s.row)
+    del panel.composites.points[key]
+    n_markers = len(markers)
+    panel.composites._read(None, key, comp, None)
+    assert [b for b, _, _ in panel.plot._bars] == bars and not panel.redraw_pending()
+    assert len([line for line in ax.lines if line.get_marker() == "s"]) == n_markers + 1
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels.count("annual composite (± 1σ)") == 1, labels
 
 
 def test_download_panel_offers_the_annual_composite(iface, tmp_path):

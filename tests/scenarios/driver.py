@@ -642,14 +642,9 @@ def point_series(s):
     s.check("xdotool clicked", clicking.returncode == 0, clicking.returncode)
     yield lambda: bool(loaded) and not d.timeseries.is_busy()
     yield 500
-    check_no_gap(
-        s,
-        "point series task and the drawing of its plot",
-        known_limit="the figures' artists are still built on the main thread (the render is in a worker): "
-        "the plot's creation when the tab shows, its artists, pickling the figure for the worker; 117-174 ms "
-        "on an idle machine (8 runs, EN and FR), 164-250 at load 5-12, 308-601 with the render on the main "
-        "thread",
-    )
+    # strict since a composite's arrival draws only its own artists (point_composite.py): 85-123 ms
+    # on an idle machine, 8 runs EN and FR (80-136 before, 117-174 in the session before that)
+    check_no_gap(s, "point series task and the drawing of its plot")
     elevation = d.timeseries.elevation
     s.check(
         "no empty ICESat-2 panel (no heights in the project)",
