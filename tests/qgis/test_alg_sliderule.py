@@ -16,7 +16,12 @@ import pytest
 from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingException, QgsProject, QgsVectorLayer
 
 from tests.fixtures import atl06 as gen
-from tests.fixtures.sliderule_server import SR_OFFSET_M, SlideRuleServer, segments_from_granules
+from tests.fixtures.sliderule_server import (
+    SR_OFFSET_M,
+    SlideRuleServer,
+    guard_loopback,
+    segments_from_granules,
+)
 
 pytest.importorskip("sliderule", reason="sliderule 5.7.0 (set 'sliderule') is not installed")
 
@@ -26,14 +31,7 @@ WINDOW = {"START_DATE": "2019-06-01", "END_DATE": "2019-12-31"}
 
 @pytest.fixture(autouse=True)
 def loopback_only(monkeypatch):
-    real = socket.getaddrinfo
-
-    def guarded(host, *args, **kwargs):
-        if host not in ("127.0.0.1", "localhost", "::1"):
-            raise AssertionError(f"a test tried to reach {host}")
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", guarded)
+    guard_loopback(monkeypatch)
 
 
 @pytest.fixture(scope="module")

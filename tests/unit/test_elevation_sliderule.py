@@ -34,7 +34,12 @@ from itslive_qgis.core.elevation.sliderule import (
 )
 from itslive_qgis.core.errors import InputError, MissingDependencyError, NetworkError
 from tests.fixtures import atl06 as gen
-from tests.fixtures.sliderule_server import SR_OFFSET_M, SlideRuleServer, segments_from_granules
+from tests.fixtures.sliderule_server import (
+    SR_OFFSET_M,
+    SlideRuleServer,
+    guard_loopback,
+    segments_from_granules,
+)
 
 pytest.importorskip("sliderule", reason="sliderule 5.7.0 (set 'sliderule') is not installed")
 gpd = pytest.importorskip("geopandas")
@@ -42,15 +47,7 @@ gpd = pytest.importorskip("geopandas")
 
 @pytest.fixture(autouse=True)
 def loopback_only(monkeypatch):
-    """Name resolution of anything but the loopback fails the test (no outside host, ever)."""
-    real = socket.getaddrinfo
-
-    def guarded(host, *args, **kwargs):
-        if host not in ("127.0.0.1", "localhost", "::1"):
-            raise AssertionError(f"a test tried to reach {host}")
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", guarded)
+    guard_loopback(monkeypatch)
 
 
 @pytest.fixture(scope="module")
