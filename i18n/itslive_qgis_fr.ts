@@ -49,7 +49,7 @@
       <translation>(utiliser l'emprise ci-dessus)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="552" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="556" />
       <source>, {:.0f} m from the click</source>
       <translation>, à {:.0f} m du clic</translation>
     </message>
@@ -165,7 +165,7 @@ OUTPUT : une LineStringM de l'extrémité amont à l'extrémité aval, M = dista
       <translation>En travers de la ligne</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="328" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="332" />
       <source>Active layer (subset or inversion file)</source>
       <translation>Couche active (fichier d'extrait ou d'inversion)</translation>
     </message>
@@ -210,7 +210,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Aussi sur demande dans VARIABLES : dt_max (jours, la plus longue paire d'images valide) et sensor_flag (1 là où le groupe de capteurs a contribué, sinon 0), par groupe de capteurs sur (sensor, y, x). Un cube sans composite dans la disposition de 2025 est lu depuis l'ancienne composites/annual/v02/&lt;region&gt;/ITS_LIVE_vel_annual_EPSG&lt;epsg&gt;_G0120_X&lt;x&gt;_Y&lt;y&gt;.zarr s'il en existe une (le journal l'indique).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="156" />
+      <location filename="../itslive_qgis/gui/dock.py" line="160" />
       <source>Analysis</source>
       <translation>Analyse</translation>
     </message>
@@ -315,7 +315,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Fond de carte : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="361" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="365" />
       <source>Baseline (date_dt)</source>
       <translation>Intervalle entre images (date_dt)</translation>
     </message>
@@ -370,7 +370,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>SCR de la grille de vitesse (seulement si le fichier n'en indique pas)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="259" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="263" />
       <source>CSV files (*.csv)</source>
       <translation>Fichiers CSV (*.csv)</translation>
     </message>
@@ -505,7 +505,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Choisissez une couche de contours (polygones).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="329" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="333" />
       <source>Clear</source>
       <translation>Effacer</translation>
     </message>
@@ -570,7 +570,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Couverture %</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="358" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="347" />
       <source>DASK_SCHEDULER (advanced; default from the plugin settings): empty downloads in process; 'local' (or 'local:4') starts a dask LocalCluster of 2 (4) worker processes on this machine; an address (tcp://host:8786) uses a running dask.distributed scheduler (Coiled, Dask Gateway, dask-scheduler), best next to the data (AWS us-west-2). The workers plan the same subset, read the cube chunks under their blocks themselves (16 x 16 cells of the output with every pair) and write them into a Zarr store: OUTPUT is then a .zarr folder (a local cluster) or an s3:// URL the workers can write. The store equals the in-process .zarr subset (same pairs, order, values and attributes) and is marked complete only when every block is written; a worker lost in the middle has its blocks run again; cancel leaves no store. The dock loads it through a NetCDF copy beside it (&lt;store&gt;.nc). Needs the optional package distributed.</source>
       <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le téléchargement se fait dans le processus ; « local » (ou « local:4 ») démarre sur cette machine un LocalCluster dask de 2 (4) processus de calcul ; une adresse (tcp://hôte:8786) utilise un ordonnanceur dask.distributed déjà lancé (Coiled, Dask Gateway, dask-scheduler), de préférence près des données (AWS us-west-2). Les processus de calcul planifient le même extrait, lisent eux-mêmes les blocs du cube sous leurs blocs (16 x 16 cellules de la sortie avec toutes les paires) et les écrivent dans un magasin Zarr : OUTPUT est alors un dossier .zarr (grappe locale) ou une URL s3:// où ils peuvent écrire. Le magasin est identique à l'extrait .zarr calculé dans le processus (mêmes paires, même ordre, mêmes valeurs et attributs) et n'est déclaré complet qu'une fois tous les blocs écrits ; les blocs d'un processus perdu en cours de route sont recalculés ; une annulation ne laisse aucun magasin. Le panneau le charge au moyen d'une copie NetCDF écrite à côté (&lt;store&gt;.nc). Nécessite le paquet facultatif distributed.</translation>
     </message>
@@ -580,7 +580,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le calcul se fait dans le processus ; « local » (ou « local:4 ») un LocalCluster dask sur cette machine ; ou l'adresse d'un ordonnanceur (tcp://hôte:8786). Les processus de calcul lisent INPUT (un chemin NetCDF qu'ils voient, ou un magasin Zarr à un chemin ou une URL s3://) par blocs entourés d'une marge de voisins, si bien que le résultat est celui du calcul dans le processus, et écrivent un magasin Zarr : OUTPUT est alors un dossier .zarr ou une URL s3://, déclaré complet seulement à la fin.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="316" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="306" />
       <source>DASK_SCHEDULER (advanced; default from the plugin settings): empty runs in process; 'local' (or 'local:4') starts a dask LocalCluster of 2 (4) worker processes on this machine; an address (tcp://host:8786) uses a running dask.distributed scheduler (Coiled, Dask Gateway, dask-scheduler). The workers read the cube chunks themselves (give the cube's s3:// or ITS_LIVE URL, or a path they can see), invert one block of whole chunk columns each and write the result as a Zarr store: OUTPUT is then a .zarr folder (a local cluster) or an s3:// URL the workers can write through the configured endpoint (the dock and itslive:loadresult load it from a NetCDF copy in the cache folder, made once and reused while the store is unchanged). The store is marked complete only when every block is written; a worker lost in the middle has its blocks run again. Needs the optional package distributed.</source>
       <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le calcul se fait dans le processus ; « local » (ou « local:4 ») démarre sur cette machine un LocalCluster dask de 2 (4) processus de calcul ; une adresse (tcp://hôte:8786) utilise un ordonnanceur dask.distributed déjà lancé (Coiled, Dask Gateway, dask-scheduler). Les processus de calcul lisent eux-mêmes les blocs du cube (donnez l'URL s3:// ou ITS_LIVE du cube, ou un chemin qu'ils voient), inversent chacun un bloc de colonnes entières de blocs Zarr et écrivent le résultat dans un magasin Zarr : OUTPUT est alors un dossier .zarr (grappe locale) ou une URL s3:// où ils peuvent écrire par le point d'accès configuré (le panneau et itslive:loadresult la chargent depuis une copie NetCDF dans le dossier de cache, faite une fois et réutilisée tant que le magasin ne change pas). Le magasin n'est déclaré complet qu'une fois tous les blocs écrits ; les blocs d'un processus perdu en cours de route sont recalculés. Nécessite le paquet facultatif distributed.</translation>
     </message>
@@ -625,12 +625,12 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Emprises des cubes de données (sortie de itslive:findcubes, facultatif)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="121" />
+      <location filename="../itslive_qgis/gui/dock.py" line="126" />
       <source>Datacubes</source>
       <translation>Cubes de données</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="327" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="331" />
       <source>Datacubes (network)</source>
       <translation>Cubes de données (réseau)</translation>
     </message>
@@ -714,7 +714,7 @@ OUTPUT : NetCDF (.nc, avec l'épaisseur sur la grille de vitesse et les erreurs)
       <translation>Réduire le poids des valeurs aberrantes (robuste)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="129" />
+      <location filename="../itslive_qgis/gui/dock.py" line="133" />
       <source>Download</source>
       <translation>Téléchargement</translation>
     </message>
@@ -857,7 +857,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter le graphique des statistiques du glacier</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="270" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="274" />
       <source>Export the plot (PNG)</source>
       <translation>Exporter le graphique (PNG)</translation>
     </message>
@@ -872,7 +872,7 @@ CUBES : URL zarr facultatives séparées par des virgules (la sélection du pann
       <translation>Exporter le graphique du profil</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="259" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="263" />
       <source>Export the time series (CSV)</source>
       <translation>Exporter la série temporelle (CSV)</translation>
     </message>
@@ -1156,7 +1156,7 @@ OUTPUT : une table (CSV, GeoPackage, ...), sans géométrie ; outline_id d'aprè
       <translation>Statistiques de glacier dans le temps</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="163" />
+      <location filename="../itslive_qgis/gui/dock.py" line="167" />
       <source>Glaciers</source>
       <translation>Glaciers</translation>
     </message>
@@ -1359,7 +1359,7 @@ Référence : Smith, B. et al. (2019), Land ice height-retrieval algorithm for N
       <translation>Processus gaussien ITS_LIVE d'un point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="482" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="486" />
       <source>ITS_LIVE point inversion</source>
       <translation>Inversion ITS_LIVE en un point</translation>
     </message>
@@ -1506,12 +1506,12 @@ COMMAND_ONLY : affiche seulement la commande pip exacte pour votre propre enviro
 PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="138" />
+      <location filename="../itslive_qgis/gui/dock.py" line="142" />
       <source>Inversion</source>
       <translation>Inversion</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="496" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="500" />
       <source>Inversion failed: {}</source>
       <translation>Échec de l'inversion : {}</translation>
     </message>
@@ -2055,7 +2055,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Image PNG (*.png);;Document PDF (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="270" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="274" />
       <source>PNG images (*.png)</source>
       <translation>Images PNG (*.png)</translation>
     </message>
@@ -2109,7 +2109,7 @@ Une particule s'arrête à sa dernière position pourvue de données lorsqu'elle
 OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier sommet au point de départ ; M = jours écoulés depuis le 1970-01-01 à chaque sommet (décroissant pour les trajectoires vers l'amont). Champs : seed_id (identifiant de l'entité du point de départ), start et end (dates-heures : premier et dernier instant de la trajectoire), direction, stop_reason. Pour l'animer avec le contrôleur temporel, réglez le mode temporel de la couche sur des champs séparés pour la date/heure de début et de fin, avec start et end (la boîte à outils le fait lorsqu'elle charge la couche).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="322" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="326" />
       <source>Pick a point on the map</source>
       <translation>Choisir un point sur la carte</translation>
     </message>
@@ -2124,17 +2124,17 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Les pixels dont la v_error est plus grande sont masqués (MAX_V_ERROR)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="509" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="513" />
       <source>Plotting needs matplotlib: install python3-matplotlib (or pip install matplotlib).</source>
       <translation>Le tracé nécessite matplotlib : installez python3-matplotlib (ou pip install matplotlib).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="341" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="345" />
       <source>Point</source>
       <translation>Point</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/dock.py" line="147" />
+      <location filename="../itslive_qgis/gui/dock.py" line="151" />
       <source>Point series</source>
       <translation>Série en un point</translation>
     </message>
@@ -2164,7 +2164,7 @@ OUTPUT : une LineStringM par point de départ dans le SCR du champ, premier somm
       <translation>Profil {} : {} échantillons</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="549" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="553" />
       <source>P{} {} px ({}, {})</source>
       <translation>P{} {} px ({}, {})</translation>
     </message>
@@ -2262,7 +2262,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Poids de régularisation (0 = automatique, validation croisée)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="389" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="393" />
       <source>Regularisation weight lambda; larger is smoother. 0 = chosen by cross-validation over images.</source>
       <translation>Poids de régularisation lambda ; plus il est grand, plus la série est lisse. 0 = choisi par validation croisée sur les images.</translation>
     </message>
@@ -2332,7 +2332,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Calculer le profil</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="327" />
+      <location filename="../itslive_qgis/processing/cluster_outputs.py" line="34" />
       <source>Running on {}.</source>
       <translation>Calcul sur {}.</translation>
     </message>
@@ -2367,12 +2367,12 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Échantillonnage de {} tous les {} m le long d'une ligne de {} sommets</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="340" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="344" />
       <source>Satellite</source>
       <translation>Satellite</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="340" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="344" />
       <source>Satellite (one point) / point</source>
       <translation>Satellite (un point) / point</translation>
     </message>
@@ -2427,7 +2427,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Sentinel-{}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="349" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="353" />
       <source>Show</source>
       <translation>Afficher</translation>
     </message>
@@ -2497,7 +2497,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>SlideRule : ATL06-SR à partir des photons ATL03 (atl06p, en ligne ; les altitudes ne sont pas des h_li)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="398" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="402" />
       <source>Smoothing</source>
       <translation>Lissage</translation>
     </message>
@@ -2522,7 +2522,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Vitesse</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="337" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="341" />
       <source>Speed v</source>
       <translation>Vitesse v</translation>
     </message>
@@ -3006,7 +3006,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>Fichier {} écrit, mais son chargement a échoué : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="263" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="267" />
       <source>Wrote {}</source>
       <translation>Fichier écrit : {}</translation>
     </message>
@@ -3071,7 +3071,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>et raster vy (m/yr, nord de la grille)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_composite.py" line="110" />
+      <location filename="../itslive_qgis/gui/point_composite.py" line="115" />
       <source>annual composite (± 1σ)</source>
       <translation>composite annuel (± 1σ)</translation>
     </message>
@@ -3121,7 +3121,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>différences centrées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="345" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="349" />
       <source>colour pairs by</source>
       <translation>colorer les paires par</translation>
     </message>
@@ -3131,7 +3131,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>terminées</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/point_composite.py" line="110" />
+      <location filename="../itslive_qgis/gui/point_composite.py" line="121" />
       <source>composite seasonal model</source>
       <translation>modèle saisonnier du composite</translation>
     </message>
@@ -3181,7 +3181,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>vide = CMR de la NASA (https://cmr.earthdata.nasa.gov)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="347" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="351" />
       <source>error bars</source>
       <translation>barres d'erreur</translation>
     </message>
@@ -3221,7 +3221,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>paire d'images (barre = intervalle d'acquisition)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="369" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="373" />
       <source>inverted series, step</source>
       <translation>série inversée, pas</translation>
     </message>
@@ -3364,7 +3364,7 @@ Convention de signe (celle de itslive:fluxdivergence) : dynamic_dhdt = -flux_div
 DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté par interpolation bilinéaire sur la grille du flux si les grilles diffèrent). FLUX_DIVERGENCE : le NetCDF écrit par itslive:fluxdivergence (dynamic_dhdt, dynamic_dhdt_error ; un axe temporel est moyenné). OUTPUT : NetCDF CF avec residual_dhdt, residual_dhdt_sigma, dhdt_observed et dynamic_dhdt, et la convention de signe dans ses attributs.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="378" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="382" />
       <source>robust</source>
       <translation>robuste</translation>
     </message>
@@ -3394,7 +3394,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>la couche d'altitudes</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="359" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="363" />
       <source>to</source>
       <translation>à</translation>
     </message>
@@ -3409,7 +3409,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>v (m/an) — paire {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="394" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="398" />
       <source>weight pairs by their errors</source>
       <translation>pondérer les paires par leurs erreurs</translation>
     </message>
@@ -3464,7 +3464,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} en {} points</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="293" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="283" />
       <source>{} blocks on the cluster in {:.1f} s; the result store is complete: {}</source>
       <translation>{} blocs calculés sur la grappe en {:.1f} s ; le magasin résultat est complet : {}</translation>
     </message>
@@ -3559,7 +3559,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} doit être un nombre ({}) ; reçu {!r}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="342" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="331" />
       <source>{} pairs in {} blocks on the cluster in {:.1f} s; the subset store is complete: {}</source>
       <translation>{} paires en {} blocs sur la grappe en {:.1f} s ; le magasin de l'extrait est complet : {}</translation>
     </message>
@@ -3604,7 +3604,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} cube(s) sélectionné(s) absent(s) du catalogue, désélectionné(s) : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="447" />
+      <location filename="../itslive_qgis/gui/timeseries_panel.py" line="451" />
       <source>{} series, {} image pairs ({} objects read)</source>
       <translation>{} série(s), {} paires d'images ({} objets lus)</translation>
     </message>
@@ -3723,7 +3723,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} : {} ne peut pas être lu comme NetCDF ({}) : il est peut-être tronqué ou endommagé ; écrivez-le ou téléchargez-le à nouveau.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/cluster_outputs.py" line="46" />
+      <location filename="../itslive_qgis/processing/cluster_outputs.py" line="64" />
       <source>{}: {} is a URL: only a DASK_SCHEDULER run writes to a URL (a Zarr store); in process give a local file.</source>
       <translation>{} : {} est une URL : seule une exécution avec DASK_SCHEDULER écrit vers une URL (un magasin Zarr) ; dans le processus, donnez un fichier local.</translation>
     </message>

@@ -321,23 +321,12 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
     def _run_on_cluster(self, parameters, context, feedback, cubes, area, request, scheduler):
         """The same subset on a dask cluster: the workers plan, read and write the Zarr store."""
         from ..core.cluster import subset_on_cluster
-        from .cluster_outputs import cluster_output
+        from .cluster_outputs import run_on_cluster
 
-        output, storage_options = cluster_output(self, parameters, context)
-        feedback.pushInfo(tr("Running on {}.").format(scheduler.describe()))
-        result = self.run_core(
-            subset_on_cluster,
-            cubes,
-            area,
-            area.crs,
-            output=output,
-            scheduler=scheduler.address or f"local:{scheduler.n_workers}",
-            config=self.store_config(),
-            progress=progress_for(feedback),
-            max_download_bytes=self._budget_bytes(parameters, context),
-            storage_options=storage_options,
-            **request,
-        )
+        result = run_on_cluster(
+            self, parameters, context, feedback, scheduler, subset_on_cluster, cubes, area, area.crs,
+            config=self.store_config(), max_download_bytes=self._budget_bytes(parameters, context), **request,
+        )  # fmt: skip
         feedback.pushInfo(
             tr("{} pairs in {} blocks on the cluster in {:.1f} s; the subset store is complete: {}").format(
                 result.n_pairs, result.n_blocks, result.wall_s, result.target

@@ -273,22 +273,12 @@ class InvertAlgorithm(ItsLiveAlgorithm):
     def _run_on_cluster(self, parameters, context, feedback, source, bounds, options, scheduler):
         """The same inversion on a dask cluster: the workers read, invert and write the Zarr store."""
         from ..core.cluster import invert_on_cluster
-        from .cluster_outputs import cluster_output
+        from .cluster_outputs import run_on_cluster
 
-        output, storage_options = cluster_output(self, parameters, context)
-        feedback.pushInfo(tr("Running on {}.").format(scheduler.describe()))
-        result = self.run_core(
-            invert_on_cluster,
-            source,
-            output,
-            scheduler.address or f"local:{scheduler.n_workers}",
-            config=self.store_config(),
-            bounds=bounds,
-            progress=progress_for(feedback),
-            storage_options=storage_options,
-            data_parameter=self.INPUT,
-            **options,
-        )
+        result = run_on_cluster(
+            self, parameters, context, feedback, scheduler, invert_on_cluster, source,
+            config=self.store_config(), bounds=bounds, data_parameter=self.INPUT, **options,
+        )  # fmt: skip
         feedback.pushInfo(
             tr("{} blocks on the cluster in {:.1f} s; the result store is complete: {}").format(
                 result.n_blocks, result.wall_s, result.target

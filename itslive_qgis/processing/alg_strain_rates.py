@@ -213,18 +213,17 @@ class StrainRatesAlgorithm(VelocityParameterIds, ItsLiveAlgorithm):
                     "{}: with DASK_SCHEDULER give INPUT, a NetCDF or Zarr velocity dataset (not rasters)."
                 ).format(self.DASK_SCHEDULER)
             )
-        from .cluster_outputs import cluster_output, input_options
+        from .cluster_outputs import input_options, run_on_cluster
 
-        output, storage_options = cluster_output(self, parameters, context)
-        feedback.pushInfo(tr("Running on {}.").format(scheduler.describe()))
-        result = self.run_core(
+        result = run_on_cluster(
+            self,
+            parameters,
+            context,
+            feedback,
+            scheduler,
             strain_on_cluster,
             velocity.source,
-            output,
-            scheduler.address or f"local:{scheduler.n_workers}",
             input_storage_options=input_options(self, velocity.source),
-            storage_options=storage_options,
-            progress=progress_for(feedback),
             method=method,
             length_scale_m=length_scale_m if method == 1 else None,
             crs=velocity.crs,

@@ -10,7 +10,8 @@ travels with the tasks). The dock and itslive:loadresult load such a URL from it
 from __future__ import annotations
 
 from .. import settings
-from .base import output_path_value
+from ..i18n import tr
+from .base import output_path_value, progress_for
 
 
 def cluster_output(alg, parameters, context) -> tuple[str, dict | None]:
@@ -23,6 +24,23 @@ def cluster_output(alg, parameters, context) -> tuple[str, dict | None]:
     config = alg.store_config()
     output = alg.run_core(result_url, output, config, settings.allow_other_hosts(), alg.OUTPUT)
     return output, result_storage_options(output, config)
+
+
+def run_on_cluster(alg, parameters, context, feedback, scheduler, function, *args, **kwargs):
+    """``function(*args, output=, scheduler=, progress=, storage_options=, **kwargs)`` through
+    ``alg.run_core``: the cluster OUTPUT (:func:`cluster_output`) with its options, the scheduler's
+    address (``local:<n>`` for a LocalCluster) and the "Running on ..." line of the log."""
+    output, storage_options = cluster_output(alg, parameters, context)
+    feedback.pushInfo(tr("Running on {}.").format(scheduler.describe()))
+    return alg.run_core(
+        function,
+        *args,
+        output=output,
+        scheduler=scheduler.address or f"local:{scheduler.n_workers}",
+        progress=progress_for(feedback),
+        storage_options=storage_options,
+        **kwargs,
+    )
 
 
 def input_options(alg, source) -> dict | None:
