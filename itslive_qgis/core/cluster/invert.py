@@ -54,6 +54,26 @@ class ClusterResult:
     max_worker_rss_bytes: int = 0
     blocks: list = field(default_factory=list, repr=False)
 
+    @classmethod
+    def from_blocks(
+        cls, output, stats: list, n_pixels: int, n_pairs: int, lam, started: float
+    ) -> ClusterResult:
+        """The result of a run whose tasks reported ``stats`` (their read/solve/write seconds and peak
+        memory), begun at ``started`` (``time.perf_counter()``), written to ``output``."""
+        return cls(
+            target=final_target(output),
+            n_blocks=len(stats),
+            n_pixels=n_pixels,
+            n_pairs=n_pairs,
+            lam=lam,
+            wall_s=time.perf_counter() - started,
+            read_s=sum(s["read_s"] for s in stats),
+            solve_s=sum(s["solve_s"] for s in stats),
+            write_s=sum(s["write_s"] for s in stats),
+            max_worker_rss_bytes=max(s["max_rss_bytes"] for s in stats),
+            blocks=stats,
+        )
+
 
 def invert_on_cluster(
     source: str,
@@ -142,18 +162,8 @@ def invert_on_cluster(
             )
         run.result(run.submit(finalize, target, storage_options, name="finalize"))
     progress.report(1.0)
-    return ClusterResult(
-        target=final_target(output),
-        n_blocks=len(blocks),
-        n_pixels=info["ny"] * info["nx"],
-        n_pairs=info["n_pairs"],
-        lam=info["lam_block"] or None,
-        wall_s=time.perf_counter() - started,
-        read_s=sum(s["read_s"] for s in stats),
-        solve_s=sum(s["solve_s"] for s in stats),
-        write_s=sum(s["write_s"] for s in stats),
-        max_worker_rss_bytes=max(s["max_rss_bytes"] for s in stats),
-        blocks=stats,
+    return ClusterResult.from_blocks(
+        output, stats, info["ny"] * info["nx"], info["n_pairs"], info["lam_block"] or None, started
     )
 
 

@@ -22,7 +22,7 @@ from ..progress import NullProgress
 from .blocks import peak_rss_bytes, plan_blocks
 from .invert import ClusterResult
 from .jobs import ClusterRun
-from .result_store import check_target, create_template, final_target, finalize, write_region
+from .result_store import check_target, create_template, finalize, write_region
 from .scheduler import connect, parse_scheduler
 
 #: pixels per block side when the input is not chunked
@@ -72,19 +72,7 @@ def strain_on_cluster(
         stats = run.gather(futures, 0.05, 0.98)
         run.result(run.submit(finalize, target, storage_options, name="finalize"))
     progress.report(1.0)
-    return ClusterResult(
-        target=final_target(output),
-        n_blocks=len(blocks),
-        n_pixels=info["ny"] * info["nx"],
-        n_pairs=0,
-        lam=None,
-        wall_s=time.perf_counter() - started,
-        read_s=sum(s["read_s"] for s in stats),
-        solve_s=sum(s["solve_s"] for s in stats),
-        write_s=sum(s["write_s"] for s in stats),
-        max_worker_rss_bytes=max(s["max_rss_bytes"] for s in stats),
-        blocks=stats,
-    )
+    return ClusterResult.from_blocks(output, stats, info["ny"] * info["nx"], 0, None, started)
 
 
 def halo_pixels(ds, params) -> int:

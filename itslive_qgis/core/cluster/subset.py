@@ -53,7 +53,6 @@ from .result_store import (
     ORDER_ATTR,
     check_target,
     clear_completion,
-    final_target,
     finalize,
     is_complete,
     zarr_store,
@@ -174,19 +173,7 @@ def subset_on_cluster(
         with contextlib.suppress(Exception):  # a worker gone meanwhile has nothing left to drop
             client.run(forget_run, run.token)
     progress.report(1.0)
-    return ClusterResult(
-        target=final_target(output),
-        n_blocks=len(blocks),
-        n_pixels=info["ny"] * info["nx"],
-        n_pairs=info["n_pairs"],
-        lam=None,
-        wall_s=time.perf_counter() - started,
-        read_s=sum(s["read_s"] for s in stats),
-        solve_s=sum(s["solve_s"] for s in stats),
-        write_s=sum(s["write_s"] for s in stats),
-        max_worker_rss_bytes=max(s["max_rss_bytes"] for s in stats),
-        blocks=stats,
-    )
+    return ClusterResult.from_blocks(output, stats, info["ny"] * info["nx"], info["n_pairs"], None, started)
 
 
 def subset_blocks(info: dict, n_workers: int, max_block_pixels: int | None = None) -> list:
