@@ -570,17 +570,17 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>Couverture %</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="347" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="329" />
       <source>DASK_SCHEDULER (advanced; default from the plugin settings): empty downloads in process; 'local' (or 'local:4') starts a dask LocalCluster of 2 (4) worker processes on this machine; an address (tcp://host:8786) uses a running dask.distributed scheduler (Coiled, Dask Gateway, dask-scheduler), best next to the data (AWS us-west-2). The workers plan the same subset, read the cube chunks under their blocks themselves (16 x 16 cells of the output with every pair) and write them into a Zarr store: OUTPUT is then a .zarr folder (a local cluster) or an s3:// URL the workers can write. The store equals the in-process .zarr subset (same pairs, order, values and attributes) and is marked complete only when every block is written; a worker lost in the middle has its blocks run again; cancel leaves no store. The dock loads it through a NetCDF copy beside it (&lt;store&gt;.nc). Needs the optional package distributed.</source>
       <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le téléchargement se fait dans le processus ; « local » (ou « local:4 ») démarre sur cette machine un LocalCluster dask de 2 (4) processus de calcul ; une adresse (tcp://hôte:8786) utilise un ordonnanceur dask.distributed déjà lancé (Coiled, Dask Gateway, dask-scheduler), de préférence près des données (AWS us-west-2). Les processus de calcul planifient le même extrait, lisent eux-mêmes les blocs du cube sous leurs blocs (16 x 16 cellules de la sortie avec toutes les paires) et les écrivent dans un magasin Zarr : OUTPUT est alors un dossier .zarr (grappe locale) ou une URL s3:// où ils peuvent écrire. Le magasin est identique à l'extrait .zarr calculé dans le processus (mêmes paires, même ordre, mêmes valeurs et attributs) et n'est déclaré complet qu'une fois tous les blocs écrits ; les blocs d'un processus perdu en cours de route sont recalculés ; une annulation ne laisse aucun magasin. Le panneau le charge au moyen d'une copie NetCDF écrite à côté (&lt;store&gt;.nc). Nécessite le paquet facultatif distributed.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="84" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="88" />
       <source>DASK_SCHEDULER (advanced; default from the plugin settings): empty runs in process; 'local' (or 'local:4') a dask LocalCluster on this machine; or a scheduler address (tcp://host:8786). The workers read INPUT (a NetCDF path they see, or a Zarr store at a path or s3:// URL) in blocks with a halo of neighbours, so the result equals the in-process one, and write a Zarr store: OUTPUT is then a .zarr folder or an s3:// URL, marked complete only at the end.</source>
       <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le calcul se fait dans le processus ; « local » (ou « local:4 ») un LocalCluster dask sur cette machine ; ou l'adresse d'un ordonnanceur (tcp://hôte:8786). Les processus de calcul lisent INPUT (un chemin NetCDF qu'ils voient, ou un magasin Zarr à un chemin ou une URL s3://) par blocs entourés d'une marge de voisins, si bien que le résultat est celui du calcul dans le processus, et écrivent un magasin Zarr : OUTPUT est alors un dossier .zarr ou une URL s3://, déclaré complet seulement à la fin.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="306" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="288" />
       <source>DASK_SCHEDULER (advanced; default from the plugin settings): empty runs in process; 'local' (or 'local:4') starts a dask LocalCluster of 2 (4) worker processes on this machine; an address (tcp://host:8786) uses a running dask.distributed scheduler (Coiled, Dask Gateway, dask-scheduler). The workers read the cube chunks themselves (give the cube's s3:// or ITS_LIVE URL, or a path they can see), invert one block of whole chunk columns each and write the result as a Zarr store: OUTPUT is then a .zarr folder (a local cluster) or an s3:// URL the workers can write through the configured endpoint (the dock and itslive:loadresult load it from a NetCDF copy in the cache folder, made once and reused while the store is unchanged). The store is marked complete only when every block is written; a worker lost in the middle has its blocks run again. Needs the optional package distributed.</source>
       <translation>DASK_SCHEDULER (avancé ; par défaut celui des réglages de l'extension) : vide, le calcul se fait dans le processus ; « local » (ou « local:4 ») démarre sur cette machine un LocalCluster dask de 2 (4) processus de calcul ; une adresse (tcp://hôte:8786) utilise un ordonnanceur dask.distributed déjà lancé (Coiled, Dask Gateway, dask-scheduler). Les processus de calcul lisent eux-mêmes les blocs du cube (donnez l'URL s3:// ou ITS_LIVE du cube, ou un chemin qu'ils voient), inversent chacun un bloc de colonnes entières de blocs Zarr et écrivent le résultat dans un magasin Zarr : OUTPUT est alors un dossier .zarr (grappe locale) ou une URL s3:// où ils peuvent écrire par le point d'accès configuré (le panneau et itslive:loadresult la chargent depuis une copie NetCDF dans le dossier de cache, faite une fois et réutilisée tant que le magasin ne change pas). Le magasin n'est déclaré complet qu'une fois tous les blocs écrits ; les blocs d'un processus perdu en cours de route sont recalculés. Nécessite le paquet facultatif distributed.</translation>
     </message>
@@ -590,7 +590,7 @@ Les couches sont ajoutées à la fin de l'algorithme ou du modèle qui le contie
       <translation>MNT pour l'ombrage (mètres)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="174" />
+      <location filename="../itslive_qgis/processing/cluster_outputs.py" line="24" />
       <source>Dask scheduler (empty = in process, local = this machine, or tcp://host:8786)</source>
       <translation>Ordonnanceur Dask (vide = dans le processus, local = cette machine, ou tcp://hôte:8786)</translation>
     </message>
@@ -1616,7 +1616,7 @@ PYTHON : l'interpréteur qu'exécute QGIS (trouvé automatiquement si vide).</tr
       <translation>Échelle de longueur</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="110" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="114" />
       <source>Length scale for the logarithmic method (metres)</source>
       <translation>Échelle de longueur pour la méthode logarithmique (mètres)</translation>
     </message>
@@ -1720,7 +1720,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>Logarithmique (Alley et al. 2018)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="102" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="106" />
       <source>Logarithmic strain over a length scale (Alley et al. 2018)</source>
       <translation>Déformation logarithmique sur une échelle de longueur (Alley et al. 2018)</translation>
     </message>
@@ -1840,7 +1840,7 @@ Données : NASA MEaSUREs ITS_LIVE (Gardner et al., doi:10.5194/egusphere-2025-39
       <translation>NetCDF (*.nc);;Zarr (*.zarr)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="180" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="173" />
       <source>NetCDF (*.nc);;Zarr store, with a Dask scheduler (*.zarr)</source>
       <translation>NetCDF (*.nc);;Magasin Zarr, avec un ordonnanceur Dask (*.zarr)</translation>
     </message>
@@ -2332,7 +2332,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Calculer le profil</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/cluster_outputs.py" line="34" />
+      <location filename="../itslive_qgis/processing/cluster_outputs.py" line="56" />
       <source>Running on {}.</source>
       <translation>Calcul sur {}.</translation>
     </message>
@@ -2582,7 +2582,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Vitesses de déformation</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="186" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="173" />
       <source>Strain rates by {} of {}</source>
       <translation>Vitesses de déformation par {} pour {}</translation>
     </message>
@@ -2592,7 +2592,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Faisceaux forts seulement</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="182" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="175" />
       <source>Subset</source>
       <translation>Extrait</translation>
     </message>
@@ -2627,7 +2627,7 @@ TIME_AXIS (ATL15 et le cube de variation d'altitude seulement) : la sortie a aus
       <translation>Extrait, cube de données (chemin ou URL) ou résultat d'inversion</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="58" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="62" />
       <source>Surface strain rates (1/yr) of a velocity field.
 
 Velocities: INPUT, a NetCDF or Zarr dataset with vx and vy (m/yr) on (y, x) or (time, y, x): a subset, an inversion result or a mosaic clip; OR the two rasters VX and VY (single band, same grid). Give one or the other.
@@ -2728,7 +2728,7 @@ Référence : Gardner, A. S. et al., ITS_LIVE global glacier velocity data in ne
       <translation>Le catalogue des cubes de données n'a pas pu être actualisé ; copie en cache utilisée ({} cubes).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="265" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="248" />
       <source>The datacube layer needs a zarr_url field (from itslive:findcubes).</source>
       <translation>La couche de cubes de données doit avoir un champ zarr_url (issu de itslive:findcubes).</translation>
     </message>
@@ -2839,7 +2839,7 @@ START_DATE, END_DATE (AAAA-MM-JJ) : la période (par défaut : tout le résultat
       <translation>Temps (année)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="179" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="172" />
       <source>Time series</source>
       <translation>Série temporelle</translation>
     </message>
@@ -3021,7 +3021,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>Année (0 = mosaïque statique)</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="129" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="126" />
       <source>Zarr store, with a Dask scheduler (*.zarr)</source>
       <translation>Magasin Zarr, avec un ordonnanceur Dask (*.zarr)</translation>
     </message>
@@ -3116,7 +3116,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>ne peut pas être lu</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="187" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="174" />
       <source>central differences</source>
       <translation>différences centrées</translation>
     </message>
@@ -3256,7 +3256,7 @@ Dessinez la ligne avec les outils de numérisation, ou créez une ligne d'écoul
       <translation>n'est pas un fichier NetCDF, GeoTIFF ni GeoPackage</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="189" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="176" />
       <source>logarithmic strain, L = {} m</source>
       <translation>déformation logarithmique, L = {} m</translation>
     </message>
@@ -3384,7 +3384,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>norme</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="272" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="255" />
       <source>the catalog's zarr_url</source>
       <translation>le zarr_url du catalogue</translation>
     </message>
@@ -3464,7 +3464,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} en {} points</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="283" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="265" />
       <source>{} blocks on the cluster in {:.1f} s; the result store is complete: {}</source>
       <translation>{} blocs calculés sur la grappe en {:.1f} s ; le magasin résultat est complet : {}</translation>
     </message>
@@ -3559,17 +3559,17 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} doit être un nombre ({}) ; reçu {!r}.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="331" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="313" />
       <source>{} pairs in {} blocks on the cluster in {:.1f} s; the subset store is complete: {}</source>
       <translation>{} paires en {} blocs sur la grappe en {:.1f} s ; le magasin de l'extrait est complet : {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="293" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="276" />
       <source>{} pairs written to {}</source>
       <translation>{} paires écrites dans {}</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_invert.py" line="262" />
+      <location filename="../itslive_qgis/processing/alg_invert.py" line="245" />
       <source>{} pairs, {} x {} pixels</source>
       <translation>{} paires, {} x {} pixels</translation>
     </message>
@@ -3693,17 +3693,17 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} : format de sortie non pris en charge {} : utilisez .nc (NetCDF) ou .tif (GeoTIFF).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="212" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="199" />
       <source>{}: with DASK_SCHEDULER give INPUT, a NetCDF or Zarr velocity dataset (not rasters).</source>
       <translation>{} : avec DASK_SCHEDULER, donnez INPUT, un jeu de vitesses NetCDF ou Zarr (pas des rasters).</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="166" />
+      <location filename="../itslive_qgis/processing/alg_strain_rates.py" line="153" />
       <source>{}: with DASK_SCHEDULER the result is a Zarr store: give a .zarr folder or an s3:// URL.</source>
       <translation>{} : avec DASK_SCHEDULER, le résultat est un magasin Zarr : donnez un dossier .zarr ou une URL s3://.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="215" />
+      <location filename="../itslive_qgis/processing/alg_download_subset.py" line="206" />
       <source>{}: with DASK_SCHEDULER the subset is a Zarr store written by the workers: give a .zarr folder or an s3:// URL (or empty DASK_SCHEDULER for a NetCDF file).</source>
       <translation>{} : avec DASK_SCHEDULER, l'extrait est un magasin Zarr écrit par les processus de calcul : donnez un dossier .zarr ou une URL s3:// (ou videz DASK_SCHEDULER pour un fichier NetCDF).</translation>
     </message>
@@ -3723,7 +3723,7 @@ DHDT : le NetCDF écrit par itslive:elevationchange (dhdt, dhdt_sigma ; porté p
       <translation>{} : {} ne peut pas être lu comme NetCDF ({}) : il est peut-être tronqué ou endommagé ; écrivez-le ou téléchargez-le à nouveau.</translation>
     </message>
     <message>
-      <location filename="../itslive_qgis/processing/cluster_outputs.py" line="64" />
+      <location filename="../itslive_qgis/processing/cluster_outputs.py" line="86" />
       <source>{}: {} is a URL: only a DASK_SCHEDULER run writes to a URL (a Zarr store); in process give a local file.</source>
       <translation>{} : {} est une URL : seule une exécution avec DASK_SCHEDULER écrit vers une URL (un magasin Zarr) ; dans le processus, donnez un fichier local.</translation>
     </message>

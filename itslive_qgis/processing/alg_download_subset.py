@@ -7,7 +7,6 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingParameterCrs,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterExtent,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFileDestination,
@@ -26,6 +25,7 @@ from .base import (
     satellites_problem,
     split_list,
 )
+from .cluster_outputs import add_scheduler_parameter, run_on_cluster, scheduler_of, url_output_problem
 
 #: a calendar for YYYY-MM-DD strings in Processing dialogs (the wrapper is loaded only by dialogs)
 DATE_METADATA = {"widget_wrapper": {"class": "itslive_qgis.gui.processing_widgets.DateWidgetWrapper"}}
@@ -169,14 +169,7 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
         )
         budget.setFlags(budget.flags() | Qgis.ProcessingParameterFlag.Advanced)
         self.addParameter(budget)
-        scheduler = QgsProcessingParameterString(
-            self.DASK_SCHEDULER,
-            tr("Dask scheduler (empty = in process, local = this machine, or tcp://host:8786)"),
-            defaultValue=settings.dask_scheduler(),
-            optional=True,
-        )
-        scheduler.setFlags(scheduler.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
-        self.addParameter(scheduler)
+        add_scheduler_parameter(self)
         self.addParameter(
             QgsProcessingParameterFileDestination(
                 self.OUTPUT, tr("Subset"), tr("NetCDF (*.nc);;Zarr (*.zarr)"), defaultValue=None
@@ -205,9 +198,7 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
 
         path = output_path_value(parameters.get(self.OUTPUT))
         try:
-            on_cluster = not self._scheduler(parameters, context).in_process
-            from .cluster_outputs import url_output_problem
-
+            on_cluster = not scheduler_of(self, parameters, context).in_process
             problem = url_output_problem(self, path, on_cluster)
             if path is None or problem or "://" in path:
                 return problem
@@ -220,14 +211,6 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
         except InputError as exc:
             return str(exc)
         return ""
-
-    def _scheduler(self, parameters, context):
-        """The parsed DASK_SCHEDULER (InputError naming it when it is not a scheduler value)."""
-        from ..core.cluster import parse_scheduler
-
-        return parse_scheduler(
-            self.parameterAsString(parameters, self.DASK_SCHEDULER, context), self.DASK_SCHEDULER
-        )
 
     def _cubes_problem(self, parameters, context) -> str:
         """Cube URLs given in CUBES that are not in the configured store (checked before any request)."""
@@ -275,7 +258,7 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
         for url in cubes or []:  # before any request: no link is followed to another host
             self.run_core(confine_url, url, config, settings.allow_other_hosts(), origin)
         request = self._request(parameters, context)
-        scheduler = self._scheduler(parameters, context)
+        scheduler = scheduler_of(self, parameters, context)
         if not scheduler.in_process:
             return self._run_on_cluster(parameters, context, feedback, cubes, area, request, scheduler)
         output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
@@ -321,7 +304,6 @@ class DownloadSubsetAlgorithm(ItsLiveAlgorithm):
     def _run_on_cluster(self, parameters, context, feedback, cubes, area, request, scheduler):
         """The same subset on a dask cluster: the workers plan, read and write the Zarr store."""
         from ..core.cluster import subset_on_cluster
-        from .cluster_outputs import run_on_cluster
 
         result = run_on_cluster(
             self, parameters, context, feedback, scheduler, subset_on_cluster, cubes, area, area.crs,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessingException,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
     QgsProcessingParameterFile,
@@ -25,6 +24,7 @@ from .base import (
     progress_for,
     satellites_problem,
 )
+from .cluster_outputs import add_scheduler_parameter, run_on_cluster, scheduler_of, url_output_problem
 from .outlines import OUTLINE, add_outline_parameter, apply_outline
 
 DERIVATIVES = (1, 2)
@@ -165,14 +165,7 @@ class InvertAlgorithm(ItsLiveAlgorithm):
                 defaultValue=self.DEFAULT_DEVICE,
             )
         )
-        scheduler = QgsProcessingParameterString(
-            self.DASK_SCHEDULER,
-            tr("Dask scheduler (empty = in process, local = this machine, or tcp://host:8786)"),
-            defaultValue=settings.dask_scheduler(),
-            optional=True,
-        )
-        scheduler.setFlags(scheduler.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
-        self.addParameter(scheduler)
+        add_scheduler_parameter(self)
         self.addParameter(
             QgsProcessingParameterFileDestination(
                 self.OUTPUT,
@@ -207,10 +200,8 @@ class InvertAlgorithm(ItsLiveAlgorithm):
                 problem = dataset_problem(source, self.INPUT)
                 if problem:
                     return problem
-            on_cluster = not self._scheduler(parameters, context).in_process
+            on_cluster = not scheduler_of(self, parameters, context).in_process
             path = output_path_value(parameters.get(self.OUTPUT))
-            from .cluster_outputs import url_output_problem
-
             problem = url_output_problem(self, path, on_cluster)
             if problem:
                 return problem
@@ -219,14 +210,6 @@ class InvertAlgorithm(ItsLiveAlgorithm):
         except InputError as exc:
             return str(exc)
         return ""
-
-    def _scheduler(self, parameters, context):
-        """The parsed DASK_SCHEDULER (InputError naming it when it is not a scheduler value)."""
-        from ..core.cluster import parse_scheduler
-
-        return parse_scheduler(
-            self.parameterAsString(parameters, self.DASK_SCHEDULER, context), self.DASK_SCHEDULER
-        )
 
     def processAlgorithm(self, parameters, context, feedback):
         from .. import deps
@@ -262,7 +245,7 @@ class InvertAlgorithm(ItsLiveAlgorithm):
             tr("{} pairs, {} x {} pixels").format(ds.sizes["mid_date"], ds.sizes["y"], ds.sizes["x"])
         )
         options = self._options(parameters, context)
-        scheduler = self._scheduler(parameters, context)
+        scheduler = scheduler_of(self, parameters, context)
         if not scheduler.in_process:
             return self._run_on_cluster(parameters, context, feedback, source, bounds, options, scheduler)
         result = self.run_core(invert_dataset, ds, progress=progress, data_parameter=self.INPUT, **options)
@@ -273,7 +256,6 @@ class InvertAlgorithm(ItsLiveAlgorithm):
     def _run_on_cluster(self, parameters, context, feedback, source, bounds, options, scheduler):
         """The same inversion on a dask cluster: the workers read, invert and write the Zarr store."""
         from ..core.cluster import invert_on_cluster
-        from .cluster_outputs import run_on_cluster
 
         result = run_on_cluster(
             self, parameters, context, feedback, scheduler, invert_on_cluster, source,

@@ -9,16 +9,20 @@ from __future__ import annotations
 from qgis.core import (
     Qgis,
     QgsProcessingException,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
-    QgsProcessingParameterString,
 )
 
-from .. import settings
 from ..i18n import tr
 from .base import ItsLiveAlgorithm, output_path_value, progress_for
+from .cluster_outputs import (
+    add_scheduler_parameter,
+    input_options,
+    run_on_cluster,
+    scheduler_of,
+    url_output_problem,
+)
 from .velocity_inputs import (
     GRID_OUTPUT_FILTER,
     VelocityParameterIds,
@@ -114,14 +118,7 @@ class StrainRatesAlgorithm(VelocityParameterIds, ItsLiveAlgorithm):
             )
         )
         add_crs_parameters(self)
-        scheduler = QgsProcessingParameterString(
-            self.DASK_SCHEDULER,
-            tr("Dask scheduler (empty = in process, local = this machine, or tcp://host:8786)"),
-            defaultValue=settings.dask_scheduler(),
-            optional=True,
-        )
-        scheduler.setFlags(scheduler.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
-        self.addParameter(scheduler)
+        add_scheduler_parameter(self)
         self.addParameter(
             QgsProcessingParameterFileDestination(
                 self.OUTPUT,
@@ -139,24 +136,14 @@ class StrainRatesAlgorithm(VelocityParameterIds, ItsLiveAlgorithm):
         )
         return (False, problem) if problem else (True, "")
 
-    def _scheduler(self, parameters, context):
-        """The parsed DASK_SCHEDULER (InputError naming it when it is not a scheduler value)."""
-        from ..core.cluster import parse_scheduler
-
-        return parse_scheduler(
-            self.parameterAsString(parameters, self.DASK_SCHEDULER, context), self.DASK_SCHEDULER
-        )
-
     def _output_problem(self, parameters, context) -> str:
         """OUTPUT's problem: .nc/.tif in process, a .zarr folder or an fsspec URL on a cluster."""
         from ..core.errors import InputError
 
         try:
-            on_cluster = not self._scheduler(parameters, context).in_process
+            on_cluster = not scheduler_of(self, parameters, context).in_process
         except InputError as exc:
             return str(exc)
-        from .cluster_outputs import url_output_problem
-
         path = output_path_value(parameters.get(self.OUTPUT))
         problem = url_output_problem(self, path, on_cluster)
         if problem or not on_cluster:
@@ -176,7 +163,7 @@ class StrainRatesAlgorithm(VelocityParameterIds, ItsLiveAlgorithm):
         velocity = read_velocity_input(self, parameters, context, feedback)
         method = self.parameterAsEnum(parameters, self.METHOD, context)
         length_scale_m = self.parameterAsDouble(parameters, self.LENGTH_SCALE, context)
-        scheduler = self._scheduler(parameters, context)
+        scheduler = scheduler_of(self, parameters, context)
         if not scheduler.in_process:
             return self._run_on_cluster(
                 parameters, context, feedback, velocity, method, length_scale_m, scheduler
@@ -213,8 +200,6 @@ class StrainRatesAlgorithm(VelocityParameterIds, ItsLiveAlgorithm):
                     "{}: with DASK_SCHEDULER give INPUT, a NetCDF or Zarr velocity dataset (not rasters)."
                 ).format(self.DASK_SCHEDULER)
             )
-        from .cluster_outputs import input_options, run_on_cluster
-
         result = run_on_cluster(
             self,
             parameters,

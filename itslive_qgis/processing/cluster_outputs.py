@@ -1,4 +1,5 @@
-"""Where a DASK_SCHEDULER run of itslive:invert / itslive:strainrates writes, and how its workers reach it.
+"""The DASK_SCHEDULER runs of itslive:invert / strainrates / downloadsubset: their parameter, where
+they write, and how the workers reach it.
 
 A local ``.zarr`` folder, or an ``s3://`` URL confined to the configured endpoint
 (:func:`itslive_qgis.core.cluster.result_url`): the workers write it through that endpoint with
@@ -9,9 +10,30 @@ travels with the tasks). The dock and itslive:loadresult load such a URL from it
 
 from __future__ import annotations
 
+from qgis.core import QgsProcessingParameterDefinition, QgsProcessingParameterString
+
 from .. import settings
 from ..i18n import tr
 from .base import output_path_value, progress_for
+
+
+def add_scheduler_parameter(alg) -> None:
+    """The advanced DASK_SCHEDULER parameter of ``alg`` (default: the plugin's dask_scheduler setting)."""
+    scheduler = QgsProcessingParameterString(
+        alg.DASK_SCHEDULER,
+        tr("Dask scheduler (empty = in process, local = this machine, or tcp://host:8786)"),
+        defaultValue=settings.dask_scheduler(),
+        optional=True,
+    )
+    scheduler.setFlags(scheduler.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
+    alg.addParameter(scheduler)
+
+
+def scheduler_of(alg, parameters, context):
+    """The parsed DASK_SCHEDULER of ``alg`` (InputError naming it when it is not a scheduler value)."""
+    from ..core.cluster import parse_scheduler
+
+    return parse_scheduler(alg.parameterAsString(parameters, alg.DASK_SCHEDULER, context), alg.DASK_SCHEDULER)
 
 
 def cluster_output(alg, parameters, context) -> tuple[str, dict | None]:
