@@ -7,7 +7,6 @@ numbers, to 1e-10, lambda included), the block plan's own invariants, and the st
 from __future__ import annotations
 
 import os
-import signal
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +20,7 @@ from itslive_qgis.core.cluster import (
     plan_blocks,
 )
 from itslive_qgis.core.errors import CancelledError, DataError, InputError
-from itslive_qgis.core.progress import NullProgress
+from tests.fixtures.cluster_progress import CancelAfterFirstBlock, KillAWorker
 
 distributed = pytest.importorskip("distributed", reason="the optional package distributed is not installed")
 
@@ -184,26 +183,11 @@ def test_cluster_equals_in_process_with_the_same_automatic_lambda(cluster, cube,
     assert result.max_worker_rss_bytes < WORKER_RSS_BOUND_BYTES, result.max_worker_rss_bytes
 
 
-class _KillAWorker(NullProgress):
-    """Progress that SIGKILLs one worker process once the first block is done."""
-
-    def __init__(self, client):
-        self.pids = client.run(os.getpid)
-        self.killed = None
-        self.fractions = []
-
-    def report(self, fraction):
-        self.fractions.append(fraction)
-        if self.killed is None and fraction > 0.05 and fraction < 0.9:
-            self.killed = next(iter(self.pids.values()))
-            os.kill(self.killed, signal.SIGKILL)
-
-
 def test_a_worker_killed_mid_run_still_gives_the_full_equal_result(cluster, cube, tmp_path):
     url, config, bounds, sub = cube
     ref = _in_process(sub, interval_days=30.0, lam=50.0, weighting="errors")
     with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
-        progress = _KillAWorker(client)
+        progress = KillAWorker(client)
         out = tmp_path / "series.zarr"
         invert_on_cluster(
             url, out, cluster.scheduler_address, config=config, bounds=bounds, max_block_pixels=100,
@@ -215,24 +199,12 @@ def test_a_worker_killed_mid_run_still_gives_the_full_equal_result(cluster, cube
     _assert_equal(open_result(out), ref)
 
 
-class _CancelAfterFirstBlock(NullProgress):
-    def __init__(self):
-        self.cancel = False
-
-    def report(self, fraction):
-        if fraction > 0.05:
-            self.cancel = True
-
-    def is_cancelled(self):
-        return self.cancel
-
-
 def test_cancel_cancels_the_tasks_and_leaves_no_store(cluster, cube, tmp_path):
     url, config, bounds, _ = cube
     with pytest.raises(CancelledError):
         invert_on_cluster(
             url, tmp_path / "series.zarr", cluster.scheduler_address, config=config, bounds=bounds,
-            max_block_pixels=100, progress=_CancelAfterFirstBlock(), interval_days=30.0, lam=50.0,
+            max_block_pixels=100, progress=CancelAfterFirstBlock(), interval_days=30.0, lam=50.0,
         )  # fmt: skip
     assert list(tmp_path.iterdir()) == []  # neither the store nor its temporary
     with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:

@@ -8,14 +8,13 @@ chunks, and its NetCDF copy must be the in-process NetCDF file but for one line 
 from __future__ import annotations
 
 import os
-import signal
 
 import numpy as np
 import pytest
 
 from itslive_qgis.core.errors import CancelledError, DataError, InputError
 from itslive_qgis.core.io import StoreConfig
-from itslive_qgis.core.progress import NullProgress
+from tests.fixtures.cluster_progress import CancelAfterFirstBlock, KillAWorker
 from tests.fixtures.truth import default_tiles
 
 distributed = pytest.importorskip("distributed", reason="the optional package distributed is not installed")
@@ -205,24 +204,11 @@ def test_cluster_subset_equals_the_in_process_subset(mirror, cluster, tmp_path, 
     assert result_as_netcdf(out) == copy and copy.stat().st_mtime_ns == stamp  # reused, not rewritten
 
 
-class _KillAWorker(NullProgress):
-    """SIGKILLs one worker process once the first block is done."""
-
-    def __init__(self, client):
-        self.pids = client.run(os.getpid)
-        self.killed = None
-
-    def report(self, fraction):
-        if self.killed is None and 0.05 < fraction < 0.9:
-            self.killed = next(iter(self.pids.values()))
-            os.kill(self.killed, signal.SIGKILL)
-
-
 def test_a_worker_killed_mid_run_still_gives_the_full_equal_subset(mirror, cluster, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     ref = _in_process(mirror, tmp_path, "one cube", ".zarr")
     with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
-        progress = _KillAWorker(client)
+        progress = KillAWorker(client)
         out, _ = _on_cluster(mirror, tmp_path, "one cube", cluster.scheduler_address, progress=progress)
         assert progress.killed is not None  # the kill happened with blocks still to do
         client.wait_for_workers(2, timeout=120)
@@ -230,23 +216,9 @@ def test_a_worker_killed_mid_run_still_gives_the_full_equal_subset(mirror, clust
     _assert_same_store(out, ref)
 
 
-class _CancelAfterFirstBlock(NullProgress):
-    def __init__(self):
-        self.cancel = False
-
-    def report(self, fraction):
-        if fraction > 0.05:
-            self.cancel = True
-
-    def is_cancelled(self):
-        return self.cancel
-
-
 def test_cancel_cancels_the_tasks_and_leaves_no_store(mirror, cluster, tmp_path):
     with pytest.raises(CancelledError):
-        _on_cluster(
-            mirror, tmp_path, "one cube", cluster.scheduler_address, progress=_CancelAfterFirstBlock()
-        )
+        _on_cluster(mirror, tmp_path, "one cube", cluster.scheduler_address, progress=CancelAfterFirstBlock())
     assert [p.name for p in tmp_path.iterdir()] == ["cache"] or not list(tmp_path.glob("*.zarr*"))
     assert not list(tmp_path.glob("*.zarr*"))  # neither the store nor its temporary
     with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
