@@ -49,7 +49,7 @@ def main(argv=None) -> int:
 
     work = Path(tempfile.mkdtemp(prefix="itslive_bench_"))
     try:
-        mirror, tile = _mirror_with_cube(args.pairs)
+        mirror, tile = mirror_with_cube(args.pairs)
         url = f"s3://its-live-data/{tile.key}"
         x0 = tile.x[10] - 60.0
         y1 = tile.y[10] + 60.0
@@ -156,8 +156,9 @@ def _chunk_gets(proxy, key: str) -> int:
     return total
 
 
-def _mirror_with_cube(n_pairs: int):
-    """The fixture mirror (a separate process, like a real server) plus a 100 x 100 cell bench cube."""
+def mirror_with_cube(n_pairs: int, mirror_dir: str = "mirror"):
+    """The fixture mirror (a separate process, like a real server, its data in ``mirror_dir`` of the
+    bench cache) plus a 100 x 100 cell bench cube uploaded to it: ``(mirror, tile)``."""
     import boto3
 
     from tests.fixtures.generator import write_cube
@@ -169,7 +170,7 @@ def _mirror_with_cube(n_pairs: int):
     local = cache / f"bench_{n_pairs}" / tile.name
     if not (local / ".zmetadata").is_file():
         write_cube(local, tile, pair_chunk=max(1000, math.ceil(n_pairs / 3)))
-    mirror = MirrorProcess(cache / "mirror", with_real_block=False)
+    mirror = MirrorProcess(cache / mirror_dir, with_real_block=False)
     s3 = boto3.client(
         "s3",
         endpoint_url=mirror.endpoint_url,

@@ -15,7 +15,6 @@ Run::
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import shutil
 import sys
@@ -44,13 +43,14 @@ def main(argv=None) -> int:
         print("distributed is not installed: nothing to measure")
         return 0
 
+    from bench.bench_subset import mirror_with_cube
     from itslive_qgis.core.cluster import subset_on_cluster
     from itslive_qgis.core.io import StoreConfig
     from itslive_qgis.core.subset import subset_cubes
     from tests.fixtures.faultproxy import FaultProxy
 
     work = Path(tempfile.mkdtemp(prefix="itslive_bench_dsub_"))
-    mirror, tile = _mirror_with_cube(args.pairs)
+    mirror, tile = mirror_with_cube(args.pairs, "mirror_dsub")
     try:
         url = f"s3://its-live-data/{tile.key}"
         x0, y1 = tile.x[10] - 60.0, tile.y[10] + 60.0
@@ -137,31 +137,6 @@ def _chunk_gets(proxy, key: str) -> int:
             for k, c in proxy.requests.items()
             if k.startswith(prefix) and not k.rsplit("/", 1)[-1].startswith(".z")
         )
-
-
-def _mirror_with_cube(n_pairs: int):
-    """The fixture mirror (a separate process) plus a 100 x 100 cell bench cube uploaded to it."""
-    import boto3
-
-    from tests.fixtures.generator import write_cube
-    from tests.fixtures.mirror import MirrorProcess
-    from tests.fixtures.truth import TileSpec
-
-    cache = Path(os.environ.get("ITSLIVE_BENCH_DATA", Path(tempfile.gettempdir()) / "itslive_bench_data"))
-    tile = TileSpec("BENCH", 3413, -180000, -2268000, 100, 100, n_pairs, 21)
-    local = cache / f"bench_{n_pairs}" / tile.name
-    if not (local / ".zmetadata").is_file():
-        write_cube(local, tile, pair_chunk=max(1000, math.ceil(n_pairs / 3)))
-    mirror = MirrorProcess(cache / "mirror_dsub", with_real_block=False)
-    s3 = boto3.client(
-        "s3", endpoint_url=mirror.endpoint_url, region_name="us-west-2",
-        aws_access_key_id="bench", aws_secret_access_key="bench",
-    )  # fmt: skip
-    for f in sorted(p for p in local.rglob("*") if p.is_file()):
-        s3.put_object(
-            Bucket="its-live-data", Key=f"{tile.key}/{f.relative_to(local).as_posix()}", Body=f.read_bytes()
-        )
-    return mirror, tile
 
 
 if __name__ == "__main__":
