@@ -33,8 +33,13 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         print("bench_sliderule: sliderule is not installed (set 'sliderule'): skipped")
         return 0
-    from itslive_qgis.core.elevation import HeightQuery, read_heights, read_sliderule
-    from itslive_qgis.core.elevation.atl06 import H5pyReader
+    from itslive_qgis.core.elevation import (
+        GranuleList,
+        HeightQuery,
+        open_granules,
+        read_heights,
+        read_sliderule,
+    )
     from tests.fixtures import atl06 as gen
     from tests.fixtures.sliderule_server import SlideRuleServer, segments_from_granules
 
@@ -42,12 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         granules = gen.write_granules(Path(tmp), cycles=tuple(range(3, 3 + args.cycles)), seed=5)
         query = HeightQuery(bbox=gen.glacier_bbox(), quality_only=False)
         t0 = time.perf_counter()
-        readers = [H5pyReader(str(g.path)) for g in granules]
-        try:
+        with open_granules(GranuleList(tuple(str(g.path) for g in granules))) as readers:
             direct = read_heights(readers, query)
-        finally:
-            for r in readers:
-                r.close()
         t_files = time.perf_counter() - t0
         with SlideRuleServer(segments_from_granules([g.path for g in granules])) as server:
             t0 = time.perf_counter()

@@ -21,8 +21,8 @@ import socket
 import numpy as np
 import pytest
 
-from itslive_qgis.core.elevation import HeightQuery, read_heights
-from itslive_qgis.core.elevation.atl06 import COLUMNS, H5pyReader
+from itslive_qgis.core.elevation import GranuleList, HeightQuery, open_granules, read_heights
+from itslive_qgis.core.elevation.atl06 import COLUMNS
 from itslive_qgis.core.elevation.sliderule import (
     ATL06_SR,
     ATL06SR_PARMS,
@@ -169,12 +169,8 @@ def test_real_client_against_a_local_protocol_server_gives_the_known_surface(gra
     residual = out["h_li"].to_numpy() - gen.true_height(x, y, out["time"].to_numpy())
     assert abs(residual.mean()) < 0.02 and residual.std() < 0.12  # noise 0.03 m strong, 0.10 m weak
     # the same rows, heights and times as the plugin's own reader of the granules
-    readers = [H5pyReader(str(g.path)) for g in granules]
-    try:
+    with open_granules(GranuleList(tuple(str(g.path) for g in granules))) as readers:
         direct = read_heights(readers, query)
-    finally:
-        for r in readers:
-            r.close()
     key = ["rgt", "cycle", "beam", "segment_id"]
     a = out.sort_values(key).reset_index(drop=True)
     b = direct.sort_values(key).reset_index(drop=True)
