@@ -104,7 +104,7 @@ class AlgorithmPanel(QWidget):
         except ValueError as exc:
             self._show(str(exc), error=True)
             return False
-        params[ItsLiveAlgorithm.OUTPUT] = cluster_output(params[ItsLiveAlgorithm.OUTPUT])
+        params[ItsLiveAlgorithm.OUTPUT] = zarr_store_path(params[ItsLiveAlgorithm.OUTPUT])
         params[ItsLiveAlgorithm.DASK_SCHEDULER] = scheduler
         note = cluster_note.format(scheduler, params[ItsLiveAlgorithm.OUTPUT])
         tell_cluster_run(self.iface, note)
@@ -179,7 +179,7 @@ def last_error_line(text: str | None) -> str:
     return lines[-1] if lines else ""
 
 
-def cluster_output(path: str) -> str:
+def zarr_store_path(path: str) -> str:
     """The output of a run on a Dask cluster: a Zarr store (``x.nc`` -> ``x.zarr``; a URL or .zarr as is)."""
     text = str(path).strip()
     if "://" in text or text.lower().rstrip("/").endswith(".zarr"):
