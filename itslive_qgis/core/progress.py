@@ -44,6 +44,30 @@ class PrintProgress(NullProgress):
         print(message, flush=True)
 
 
+class SplitProgress(NullProgress):
+    """Progress that keeps the seconds a run reports of its steps (``split``: step -> seconds).
+
+    Functions that time their steps (the in-process inversion: read, layout, solve, and counts
+    such as factorisations) call :meth:`record_split` when their progress has it; benchmarks and
+    cluster workers read :attr:`split` instead of parsing log lines.
+    """
+
+    def __init__(self):
+        self.split: dict[str, float] = {}
+
+    def record_split(self, split: dict) -> None:
+        """Add ``split``'s figures to :attr:`split`."""
+        for key, value in split.items():
+            self.split[key] = self.split.get(key, 0.0) + float(value)
+
+
+def record_split(progress, split: dict) -> None:
+    """Give ``split`` to ``progress`` when it keeps one (:class:`SplitProgress`), else nothing."""
+    keep = getattr(progress, "record_split", None)
+    if keep is not None:
+        keep(split)
+
+
 def check_cancelled(progress: Progress | None) -> None:
     """Raise :class:`CancelledError` when ``progress`` says the user cancelled."""
     if progress is not None and progress.is_cancelled():

@@ -181,6 +181,29 @@ def test_cluster_equals_in_process_with_the_same_automatic_lambda(cluster, cube,
     _assert_equal(got, ref)
     assert int(got["count"].max()) > 0 and np.isfinite(got["v"].values).mean() > 0.5
     assert result.max_worker_rss_bytes < WORKER_RSS_BOUND_BYTES, result.max_worker_rss_bytes
+    # the workers read the chunk columns inside the inversion and said how long it took
+    assert result.read_s > 0 and result.solve_s > 0 and result.write_s > 0
+
+
+def _kept_factor_caches():
+    from itslive_qgis.core.inversion import columns
+
+    return len(columns._RETAINED), columns._RETAIN.is_set()
+
+
+def test_a_task_inverts_on_one_thread_and_the_kept_factorisations_go_at_the_end(cluster, cube, tmp_path):
+    from itslive_qgis.core.cluster.invert import _task_threads
+
+    url, config, bounds, sub = cube
+    assert _task_threads() == 0  # not on a worker: every core
+    with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
+        assert client.submit(_task_threads, pure=False).result() == 1  # the worker's task thread: one core
+        invert_on_cluster(
+            url, tmp_path / "a.zarr", cluster.scheduler_address, config=config, bounds=bounds,
+            max_block_pixels=100, interval_days=30.0, lam=50.0,
+        )  # fmt: skip
+        # the blocks kept their shared factorisations on the workers during the run; dropped now
+        assert set(client.run(_kept_factor_caches).values()) == {(0, False)}
 
 
 def test_a_worker_killed_mid_run_still_gives_the_full_equal_result(cluster, cube, tmp_path):

@@ -117,6 +117,59 @@ def test_pixels_with_the_same_pairs_share_one_factorisation():
     assert engine.timings["factorisations"] == 6
 
 
+def test_retained_factorisations_are_shared_between_runs_of_one_design_only():
+    """A cluster worker's blocks: the second run of the same design factors nothing again."""
+    from itslive_qgis.core.inversion import columns
+    from itslive_qgis.core.inversion.engine import Engine, EngineOptions
+
+    d1, d2, values, errors = _pixels(n_distinct=3, repeats=6)
+    values[1] = np.where(np.isfinite(values[0]), np.nan_to_num(values[1], nan=-75.0), np.nan)
+    res = invert_pixels(values, d1, d2, lam=2.0, sigma=errors[0], max_gap_days=1e9)
+    opts = EngineOptions(lam=2.0, errors_given=True, max_gap_days=1e9)
+
+    def run(lam_opts=opts, d2_=d2):
+        engine = Engine(d1, d2_, res.edges_days, lam_opts)
+        return engine, engine.run(values, 1.0 / errors[0] ** 2)
+
+    fresh, ref = run()
+    assert fresh.timings["factorisations"] == 3
+    try:
+        columns.retain_factors_between_runs()
+        first, out1 = run()
+        second, out2 = run()
+        assert first.timings["factorisations"] == 3
+        assert second.timings.get("factorisations", 0) == 0  # every pair set factored by the first run
+        for out in (out1, out2):  # the results are the fresh run's, bit for bit
+            for key in ("velocity", "sigma", "count"):
+                np.testing.assert_array_equal(out[key], ref[key])
+        # another lambda: the kept factors are not used (factored again)
+        other, _ = run(EngineOptions(lam=3.0, errors_given=True, max_gap_days=1e9))
+        assert other.timings["factorisations"] == 3
+        # another design (pair dates): a new cache replaces the kept one
+        shifted, out3 = run(d2_=d2 + 1.0)
+        assert shifted.timings["factorisations"] == 3
+        both = np.isfinite(out3["velocity"]) & np.isfinite(ref["velocity"])
+        assert not np.allclose(out3["velocity"][both], ref["velocity"][both])
+    finally:
+        columns.release_retained_factors()
+    assert columns._RETAINED == {}
+    again, _ = run()
+    assert again.timings["factorisations"] == 3  # released: nothing kept between runs any more
+
+
+def test_thread_limit_bounds_the_inversion_threads():
+    from itslive_qgis.core.inversion.engine import cpu_workers, thread_limit
+
+    n = cpu_workers()
+    with thread_limit(1):
+        assert cpu_workers() == 1
+        with thread_limit(0):
+            assert cpu_workers() == n
+    with thread_limit(n + 5):
+        assert cpu_workers() == n
+    assert cpu_workers() == n
+
+
 def test_a_key_collision_never_merges_different_pixels():
     from itslive_qgis.core.inversion import band_kernels
     from itslive_qgis.core.inversion.columns import FactorCache, _groups

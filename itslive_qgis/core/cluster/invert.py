@@ -40,7 +40,12 @@ LAMBDA_TILE_PIXELS = 64
 
 @dataclass
 class ClusterResult:
-    """What a cluster run wrote, and what it cost (seconds summed over the workers' tasks)."""
+    """What a cluster run wrote, and what it cost (seconds summed over the workers' tasks).
+
+    ``read_s``: reading the blocks' chunk columns (inside the inversion, ahead of its tiles);
+    ``solve_s``: the inversions less the time they waited for those reads; ``write_s``: the
+    blocks' regions of the result store.
+    """
 
     target: str
     n_blocks: int
@@ -161,10 +166,21 @@ def invert_on_cluster(
                 "left after the filters inform no step. Widen START_DATE/END_DATE, SATELLITES or the extent."
             )
         run.result(run.submit(finalize, target, storage_options, name="finalize"))
+        _release_factors(client, progress)
     progress.report(1.0)
     return ClusterResult.from_blocks(
         output, stats, info["ny"] * info["nx"], info["n_pairs"], info["lam_block"] or None, started
     )
+
+
+def _release_factors(client, progress) -> None:
+    """The workers drop the factorisations kept for this run's blocks (their memory, not a result)."""
+    from ..inversion.columns import release_retained_factors
+
+    try:
+        client.run(release_retained_factors)
+    except Exception as exc:  # a worker gone meanwhile: its memory went with it
+        progress.log(f"Cluster: a worker did not drop its kept factorisations ({exc}).")
 
 
 def central_tile(ny: int, nx: int, n_pixels: int = LAMBDA_TILE_PIXELS) -> tuple[slice, slice]:
@@ -185,7 +201,15 @@ def prepare_task(source, config, bounds, params, target, storage_options) -> dic
 
 
 def invert_block_task(source, config, bounds, ys, xs, params, target, storage_options) -> dict:
-    """On a worker: read block (ys, xs) from the store, invert it, write its region; returns timings."""
+    """On a worker: read block (ys, xs) from the store, invert it, write its region; returns timings.
+
+    The worker keeps the factorisations its blocks share (pixels of several blocks with the same
+    pairs and weights; :func:`~itslive_qgis.core.inversion.columns.retain_factors_between_runs`)
+    until the run's end, as one in-process run shares them between its tiles.
+    """
+    from ..inversion.columns import retain_factors_between_runs
+
+    retain_factors_between_runs()
     with _worker_dask(config):
         return _invert_block(source, config, bounds, ys, xs, params, target, storage_options)
 
@@ -202,8 +226,30 @@ def _worker_dask(config=None):
     """
     import dask
 
+    from ..inversion.engine import thread_limit
+
     threads = max(1, int(getattr(config, "concurrency", 0) or 0)) if config is not None else None
-    return dask.config.set(scheduler="threads", **({"num_workers": threads} if threads else {}))
+    stack = contextlib.ExitStack()
+    stack.enter_context(dask.config.set(scheduler="threads", **({"num_workers": threads} if threads else {})))
+    stack.enter_context(thread_limit(_task_threads()))
+    return stack
+
+
+def _task_threads() -> int:
+    """Threads of one inversion inside a task: 1 on a dask worker, 0 (no limit) elsewhere.
+
+    Dask's own convention (its nanny sets ``OMP_NUM_THREADS=1``): a worker's task threads are
+    the parallelism, one core each. An inversion that took every core in each of a LocalCluster's
+    2 single-threaded worker processes ran 4 solver threads on 2 cores (0.73-0.76 of the
+    in-process rate on the tiled real block; see bench/bench_cluster.py).
+    """
+    try:
+        from distributed import get_worker
+
+        get_worker()
+    except (ImportError, ValueError):
+        return 0
+    return 1
 
 
 def _prepare(source, config, bounds, params, target, storage_options) -> dict:
@@ -215,8 +261,7 @@ def _prepare(source, config, bounds, params, target, storage_options) -> dict:
         ys, xs = slice(ny // 2, ny // 2 + 1), slice(nx // 2, nx // 2 + 1)  # only the output's shape
     else:
         ys, xs = central_tile(ny, nx)
-    tile = _load(ds.isel(y=ys, x=xs))
-    res = invert_dataset(tile, **params)
+    res = invert_dataset(ds.isel(y=ys, x=xs), **params)
     lam = res.attrs.get("lambda")
     lam_block = float(lam) if isinstance(lam, (int, float, np.floating)) else 0.0
     res.attrs["source"] = str(source)
@@ -235,22 +280,24 @@ def _prepare(source, config, bounds, params, target, storage_options) -> dict:
 
 def _invert_block(source, config, bounds, ys, xs, params, target, storage_options) -> dict:
     from ..inversion import invert_dataset
+    from ..progress import SplitProgress
 
     t0 = time.perf_counter()
-    block = _load(_open(source, config, bounds).isel(y=ys, x=xs))
+    block = _open(source, config, bounds).isel(y=ys, x=xs)
+    split = SplitProgress()
+    res = invert_dataset(block, progress=split, **params)
     t1 = time.perf_counter()
-    res = invert_dataset(block, **params)
-    t2 = time.perf_counter()
     write_region(target, res, ys, xs, storage_options)
-    t3 = time.perf_counter()
+    t2 = time.perf_counter()
     n_finite = int(np.isfinite(res["v"].values).sum()) if "v" in res else 0
+    waited = split.split.get("read_wait", 0.0)  # the solve waiting for its chunk reads
     return {
         "ys": (ys.start, ys.stop),
         "xs": (xs.start, xs.stop),
         "n_finite": n_finite,
-        "read_s": t1 - t0,
-        "solve_s": t2 - t1,
-        "write_s": t3 - t2,
+        "read_s": split.split.get("read", 0.0),
+        "solve_s": t1 - t0 - waited,
+        "write_s": t2 - t1,
         "max_rss_bytes": peak_rss_bytes(),
     }
 
@@ -267,18 +314,6 @@ def _open(source, config, bounds):
     # (one load of them all: their chunks are fetched concurrently, not one variable after another)
     meta = ds[[n for n, v in ds.data_vars.items() if v.ndim <= 1]].load()
     return ds.assign(dict(meta.data_vars))
-
-
-#: the (pair, y, x) variables an inversion reads (v_error: per-pixel errors of older cubes)
-PIXEL_VARIABLES = ("vx", "vy", "v_error")
-
-
-def _load(ds):
-    """Read a block: vx, vy (and per-pixel v_error) and the pair metadata, chunks fetched in parallel
-    by the worker's own threads (not the cluster); the cube's other (pair, y, x) variables (v, M11,
-    M12, ...) are not read."""
-    drop = [n for n, v in ds.data_vars.items() if v.ndim >= 3 and n not in PIXEL_VARIABLES]
-    return ds.drop_vars(drop).load()
 
 
 def _chunk_shape(ds) -> tuple[int, int]:

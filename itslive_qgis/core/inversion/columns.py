@@ -29,6 +29,7 @@ the band beyond it is zero.
 from __future__ import annotations
 
 import functools
+import threading
 import time
 
 import numpy as np
@@ -124,7 +125,7 @@ class ColumnPath:
         self.add_time("pixels", solvable.size)
         cache = self.__dict__.get("_factor_cache")
         if cache is None:
-            cache = self.__dict__.setdefault("_factor_cache", FactorCache(self))
+            cache = self.__dict__.setdefault("_factor_cache", _factor_cache_for(self))
         lam = float(lam)
         comps = [np.arange(n_comp)] if w.shape[0] == 1 else [np.array([c]) for c in range(n_comp)]
 
@@ -213,6 +214,16 @@ class FactorCache:
         self.used = 0
         self.entries = {}
 
+    def same_design(self, other: FactorCache) -> bool:
+        """True when ``other``'s pixels with equal pairs and weights have equal normal matrices."""
+        return (
+            self.dt == other.dt
+            and self.engine.n_steps == other.engine.n_steps
+            and np.array_equal(self.nodes, other.nodes)
+            and np.array_equal(self.coefs, other.coefs)
+            and np.array_equal(self.reg, other.reg)
+        )
+
     def factor(self, key, row, pairs, weights, lam, buffers=None, keep=True):
         """``(ab, ninv, trace, ok, count)`` of the pixel whose pairs and weights are given.
 
@@ -243,6 +254,44 @@ class FactorCache:
             self.entries[(int(key), row)] = (lam, pairs.copy(), weights.copy(), result)
             self.used += size
         return result
+
+
+#: thread id -> the FactorCache kept between runs (see :func:`retain_factors_between_runs`)
+_RETAINED: dict = {}
+_RETAIN = threading.Event()
+
+
+def retain_factors_between_runs() -> None:
+    """From now on, runs of this process with the same design share their factorisations.
+
+    A cluster worker inverts many blocks of one cube, one ``invert_dataset`` each; without this,
+    every block starts with an empty :class:`FactorCache`, so a pair set shared by pixels of
+    several blocks is factored once per block (in process, once per run). Each thread keeps one
+    cache, bounded by :data:`FACTOR_CACHE_BYTES`, replaced when a run has another design (grid,
+    pairs or regularisation) and dropped by :func:`release_retained_factors`. Not used in the
+    QGIS process: the memory would stay held between a user's runs.
+    """
+    _RETAIN.set()
+
+
+def release_retained_factors() -> None:
+    """Drop the caches kept by :func:`retain_factors_between_runs` and stop keeping them."""
+    _RETAIN.clear()
+    _RETAINED.clear()
+
+
+def _factor_cache_for(engine) -> FactorCache:
+    """A new :class:`FactorCache` of ``engine``, or the one kept for this thread with the same design."""
+    cache = FactorCache(engine)
+    if not _RETAIN.is_set():
+        return cache
+    key = threading.get_ident()
+    kept = _RETAINED.get(key)
+    if kept is not None and kept.same_design(cache):
+        kept.engine = engine  # timings and counts go to the run that uses it now
+        return kept
+    _RETAINED[key] = cache
+    return cache
 
 
 def _groups(indptr, idx, wbits, keys, solvable, block_size=None):

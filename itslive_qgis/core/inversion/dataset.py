@@ -21,7 +21,7 @@ from ..errors import DataError, InputError
 from ..io import atomic_output, cf
 from ..io.cf import pairs_from_disk
 from ..io.raw_pairs import raw_pair_reader
-from ..progress import NullProgress, SubProgress, check_cancelled
+from ..progress import NullProgress, SubProgress, check_cancelled, record_split
 from .design import make_time_grid
 from .engine import Engine, EngineOptions
 from .smoothing import lambda_sample
@@ -128,7 +128,9 @@ def invert_dataset(
         raise InputError(f"WEIGHTING must be 'none' or 'errors', got {weighting!r}.")
     filters = _filter_description(satellites, start_date, end_date, min_dt_days, max_dt_days)
     keep, d1, d2 = select_pairs(ds, satellites, start_date, end_date, min_dt_days, max_dt_days)
-    sub = ds.isel({PAIR_DIM: keep})
+    # every pair kept: no selection (on a block read into memory, isel copies every variable: 0.16 s
+    # of a 0.58 s inversion of 400 px x 47,892 pairs on a cluster worker)
+    sub = ds if keep.size == ds.sizes[PAIR_DIM] else ds.isel({PAIR_DIM: keep})
     edges, centres = make_time_grid(d1, d2, interval_days)
     _check_time_axis(edges, interval_days)
     options = EngineOptions(
@@ -375,6 +377,7 @@ def _invert_in_process(engine, sub, pair_w, lam_global, progress, raw=None):
             f"(ahead of the solve; {tm['read_wait']:.2f} s waited), layout {tm.get('layout', 0.0):.2f} s, "
             f"solve {tm.get('solve', 0.0):.2f} s."
         )
+        record_split(progress, tm)
     return out
 
 
@@ -396,6 +399,7 @@ class _ColumnReader:
             self.pair_w = pair_w[:1]  # equal errors: vx and vy share the factorisation
         self.seconds = self.waited = 0.0
         self.pool = ThreadPoolExecutor(max_workers=1)
+        self.side = ThreadPoolExecutor(max_workers=max(1, len(self.names) - 1))  # see _load_tile
         self.pending = {0: self.pool.submit(self._load, 0)} if tiles else {}
 
     def _load(self, i):
@@ -416,9 +420,14 @@ class _ColumnReader:
         if isinstance(self.pair_w, str):
             err = np.empty((1, k, ny * nx), dtype=np.result_type(dtypes[2], np.float32))
             targets.append(err[0])
-        if self.raw is not None:
-            for name, target in zip(self.names, targets):
-                self.raw.read_into(name, ys, xs, target.reshape(k, ny, nx))
+        if self.raw is not None:  # the variables side by side: one round trip to a remote store, not 2-3
+            reads = [
+                self.side.submit(self.raw.read_into, name, ys, xs, target.reshape(k, ny, nx))
+                for name, target in zip(self.names[1:], targets[1:])
+            ]
+            self.raw.read_into(self.names[0], ys, xs, targets[0].reshape(k, ny, nx))
+            for read in reads:
+                read.result()
         else:
             tile = self.sub.isel(y=ys, x=xs)
             sources = [tile[n].transpose(PAIR_DIM, "y", "x") for n in self.names]
@@ -444,6 +453,7 @@ class _ColumnReader:
         for fut in self.pending.values():
             fut.cancel()
         self.pool.shutdown(wait=True)
+        self.side.shutdown(wait=True)
 
 
 def _read_into(sources, targets):

@@ -18,6 +18,7 @@ no slow pure-numpy fallback: a whole cube would take hours).
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import copy
 import importlib.util
 import os
@@ -132,12 +133,34 @@ def torch_device(device: str = "auto"):
     return resolve_device(device).torch()
 
 
+#: threads an inversion may use in this context (0 = every CPU of :func:`cpu_workers`)
+_THREAD_LIMIT = contextvars.ContextVar("itslive_inversion_threads", default=0)
+
+
 def cpu_workers() -> int:
-    """CPUs this process may use (its affinity mask where the platform has one)."""
+    """CPUs this process may use (its affinity mask where the platform has one), at most the limit
+    of :func:`thread_limit` where one is set."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        n = max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
+        n = max(1, os.cpu_count() or 1)
+    limit = _THREAD_LIMIT.get()
+    return min(n, limit) if limit > 0 else n
+
+
+@contextlib.contextmanager
+def thread_limit(n: int):
+    """Within: the inversions of this context use at most ``n`` threads.
+
+    A dask worker runs its ``nthreads`` tasks side by side, one process per core on a cluster of
+    single-threaded workers; an inversion there that took every core of the machine ran two
+    threads per core (with the read-ahead thread, five on two cores).
+    """
+    token = _THREAD_LIMIT.set(max(0, int(n)))
+    try:
+        yield
+    finally:
+        _THREAD_LIMIT.reset(token)
 
 
 class Engine(LambdaSearch, ColumnPath):
