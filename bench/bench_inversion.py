@@ -303,28 +303,16 @@ def _raw_read(on: bool):
 
 
 class _Split:
-    """Progress that keeps the inversion's log lines (the split is parsed from them)."""
+    """The inversion's split (read, layout, solve seconds) as it records it (core.progress.SplitProgress)."""
 
     def __init__(self):
-        self.lines = []
+        from itslive_qgis.core.progress import SplitProgress
 
-    def report(self, fraction):
-        pass
+        self.progress = SplitProgress()
 
-    def is_cancelled(self):
-        return False
-
-    def log(self, message):
-        self.lines.append(message)
-
-    def figure(self, word: str) -> float:
-        import re
-
-        for line in self.lines:
-            found = re.search(rf"{word} ([0-9.]+) s", line)
-            if found:
-                return float(found.group(1))
-        return float("nan")
+    def figure(self, word: str) -> str:
+        value = self.progress.split.get(word)
+        return "nan" if value is None else f"{value:.2f}"
 
 
 def _e2e(args, ds, kernel_px, base_s) -> int:
@@ -352,7 +340,8 @@ def _e2e(args, ds, kernel_px, base_s) -> int:
                 c_open, t_open = time.process_time(), time.perf_counter()
                 sub = open_pairs(str(store))
                 t_inv = time.perf_counter()
-                res = invert_dataset(sub, interval_days=INTERVAL_DAYS, lam=SEED_LAMBDA, progress=split)
+                kw = {"interval_days": INTERVAL_DAYS, "lam": SEED_LAMBDA, "progress": split.progress}
+                res = invert_dataset(sub, **kw)
                 t_write, c_write = time.perf_counter(), time.process_time()
             total = t_write - t_open
             if raw:

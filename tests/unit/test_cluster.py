@@ -206,15 +206,21 @@ def test_a_task_inverts_on_one_thread_and_the_kept_factorisations_go_at_the_end(
         assert set(client.run(_kept_factor_caches).values()) == {(0, False)}
 
 
-def test_a_worker_killed_mid_run_still_gives_the_full_equal_result(cluster, cube, tmp_path):
+def test_a_worker_killed_mid_run_still_gives_the_full_equal_result(cluster, cube, mirror, tmp_path):
+    from itslive_qgis.core.io import StoreConfig
+    from tests.fixtures.faultproxy import FaultProxy
+
     url, config, bounds, sub = cube
     ref = _in_process(sub, interval_days=30.0, lam=50.0, weighting="errors")
-    with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
+    # each block's vx/vy chunks 0.4 s away (a distant store): the blocks (about 30 ms of CPU each
+    # here) still run when the progress polls (every 0.25 s) see the first one done
+    slow_chunks = FaultProxy(mirror.endpoint_url, latency_s=0.4, latency_match=r"/(vx|vy)/\d+\.\d+\.\d+$")
+    with slow_chunks as proxy, distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
         progress = KillAWorker(client)
         out = tmp_path / "series.zarr"
         invert_on_cluster(
-            url, out, cluster.scheduler_address, config=config, bounds=bounds, max_block_pixels=100,
-            progress=progress, interval_days=30.0, lam=50.0, weighting="errors",
+            url, out, cluster.scheduler_address, config=StoreConfig(endpoint_url=proxy.url), bounds=bounds,
+            max_block_pixels=100, progress=progress, interval_days=30.0, lam=50.0, weighting="errors",
         )  # fmt: skip
         assert progress.killed is not None  # the kill happened with blocks still to do
         client.wait_for_workers(2, timeout=120)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import threading
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -77,6 +78,28 @@ def column_weights(weights):
     return w, PER_PIXEL  # pixel-major like the values (see ColumnPath.run_columns)
 
 
+@dataclass(frozen=True)
+class Compacted:
+    """The usable pairs of every pixel of a tile (CSR, see ``band_kernels.compact``)."""
+
+    indptr: np.ndarray
+    idx: np.ndarray
+    vals: np.ndarray
+    w: np.ndarray
+    n_comp: int
+    n_pix: int
+
+
+def compact_columns(values, weights, kind, fill=-np.inf, pixel_major=False) -> Compacted:
+    """:class:`Compacted` of ``values`` (C, K, P) (or (C, P, K) ``pixel_major``); see
+    :meth:`ColumnPath.run_columns` for the arguments. Releases the GIL (compiled)."""
+    kern = _kernels()
+    compact = kern.compact_rows if pixel_major else kern.compact
+    indptr, idx, vals, w = compact(values, weights, kind, float(fill))
+    n_pix = values.shape[1] if pixel_major else values.shape[2]
+    return Compacted(indptr, idx, vals, w, int(values.shape[0]), int(n_pix))
+
+
 class ColumnPath:
     """Invert pixels-last columns with the band kernels (mixin of the engine)."""
 
@@ -95,13 +118,17 @@ class ColumnPath:
         ``kind`` :data:`PER_PIXEL_ERRORS`). With ``pixel_major`` the values (and per-pixel
         weights) are (C, P, K) instead, read row by row. Returns the dict of :meth:`Engine.run`.
         """
-        kern = _kernels()
-        n_comp = values.shape[0]
-        n_pix = values.shape[1] if pixel_major else values.shape[2]
         t_start = time.perf_counter()
-        compact = kern.compact_rows if pixel_major else kern.compact
-        indptr, idx, vals, w = compact(values, weights, kind, float(fill))
+        columns = compact_columns(values, weights, kind, fill, pixel_major)
         self.add_time("layout", time.perf_counter() - t_start)
+        return self.run_compacted(columns, progress, lam_global)
+
+    def run_compacted(self, columns: Compacted, progress=None, lam_global=None):
+        """:meth:`run_columns` on columns already compacted (:func:`compact_columns`, e.g. in a
+        read-ahead thread while the previous tile is solved)."""
+        kern = _kernels()
+        indptr, idx, vals, w = columns.indptr, columns.idx, columns.vals, columns.w
+        n_comp, n_pix = columns.n_comp, columns.n_pix
         n_pairs = np.diff(indptr)
         solvable = np.flatnonzero(n_pairs >= self.opt.min_pairs)
         lam, lam_method = self._column_lambda(indptr, idx, vals, w, solvable, lam_global, progress)

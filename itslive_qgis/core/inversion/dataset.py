@@ -36,7 +36,7 @@ ZLIB_LEVEL = 1
 LAMBDA_TILE_PIXELS = 64  # central tile whose solvable pixels give the lambda sample
 #: read cube chunk columns with zarr directly when the dataset is the store's arrays (io.raw_pairs)
 RAW_READ = True
-TILE_BYTES = 256 * 2**20  # pair values read per in-process tile (vx, vy and weights, float64)
+TILE_BYTES = 128 * 2**20  # pair values read per in-process tile (vx, vy and weights, float64)
 OUTPUT_VARS = ("vx", "vy", "v", "count", "vx_sigma", "vy_sigma", "v_sigma")
 LONG_NAMES = {
     "vx": "x component of ice velocity",
@@ -356,8 +356,7 @@ def _invert_in_process(engine, sub, pair_w, lam_global, progress, raw=None):
             check_cancelled(progress)
             sp = SubProgress(progress, i / len(tiles), (i + 1) / len(tiles))
             if reader is not None:  # the chunk columns as read, pixels last (see inversion.columns)
-                vals, weights, kind = reader.read(i)
-                res = engine.run_columns(vals, weights, kind, FILL_INT16, progress=sp, lam_global=lam_global)
+                res = engine.run_compacted(reader.read(i), progress=sp, lam_global=lam_global)
             else:
                 vals, weights = _tile_arrays(sub, pair_w, ys, xs, raw)
                 res = engine.run(vals, weights, progress=sp, lam_global=lam_global)
@@ -369,12 +368,14 @@ def _invert_in_process(engine, sub, pair_w, lam_global, progress, raw=None):
             reader.close()
     if reader is not None:
         engine.add_time("read", reader.seconds)
+        engine.add_time("layout", reader.layout)
         engine.add_time("read_wait", reader.waited)
         tm = engine.timings
         progress.log(
             f"Inversion: {int(tm.get('pixels', 0))} pixels solved with {int(tm.get('factorisations', 0))} "
             f"factorisations (pixels with the same pairs and weights share one); read {tm['read']:.2f} s "
-            f"(ahead of the solve; {tm['read_wait']:.2f} s waited), layout {tm.get('layout', 0.0):.2f} s, "
+            f"(ahead of the solve; {tm['read_wait']:.2f} s waited), layout {tm.get('layout', 0.0):.2f} s "
+            "(ahead too), "
             f"solve {tm.get('solve', 0.0):.2f} s."
         )
         record_split(progress, tm)
@@ -382,10 +383,12 @@ def _invert_in_process(engine, sub, pair_w, lam_global, progress, raw=None):
 
 
 class _ColumnReader:
-    """``read(i)`` -> ``(values (2, K, P), weights, kind)`` of tile ``i`` as stored (pixels last).
+    """``read(i)`` -> tile ``i``'s usable pairs per pixel (:class:`~.columns.Compacted`).
 
-    Tile ``i + 1`` is read in a background thread while tile ``i`` is solved (decompression and
-    the solve overlap: the codecs and the kernels release the GIL). With ``raw`` (an
+    Tile ``i + 1`` is read and compacted in a background thread while tile ``i`` is solved
+    (decompression, compaction and the solve overlap: the codecs and the kernels release the
+    GIL; on the tiled real block the main thread compacting between solves left a core idle:
+    1.43 s in process, see bench/bench_inversion.py). With ``raw`` (an
     :class:`~itslive_qgis.core.io.raw_pairs.RawPairReader` of the same pairs) the chunk columns
     come from zarr directly, decoded as xarray decodes them, without a dask graph per tile.
     """
@@ -397,17 +400,24 @@ class _ColumnReader:
         self.names = ["vx", "vy"] + ([pair_w] if isinstance(pair_w, str) else [])
         if pair_w is not None and not isinstance(pair_w, str) and np.array_equal(pair_w[0], pair_w[1]):
             self.pair_w = pair_w[:1]  # equal errors: vx and vy share the factorisation
-        self.seconds = self.waited = 0.0
+        self.seconds = self.waited = self.layout = 0.0
         self.pool = ThreadPoolExecutor(max_workers=1)
         self.side = ThreadPoolExecutor(max_workers=max(1, len(self.names) - 1))  # see _load_tile
         self.pending = {0: self.pool.submit(self._load, 0)} if tiles else {}
 
     def _load(self, i):
+        from .columns import compact_columns
+
         start = time.perf_counter()
         try:
-            return self._load_tile(i)
+            vals, weights, kind = self._load_tile(i)
         finally:
             self.seconds += time.perf_counter() - start
+        start = time.perf_counter()
+        try:
+            return compact_columns(vals, weights, kind, FILL_INT16)
+        finally:
+            self.layout += time.perf_counter() - start
 
     def _load_tile(self, i):
         from .columns import PER_PAIR, PER_PIXEL_ERRORS, UNIT
