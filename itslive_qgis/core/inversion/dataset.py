@@ -402,7 +402,8 @@ class _ColumnReader:
             self.pair_w = pair_w[:1]  # equal errors: vx and vy share the factorisation
         self.seconds = self.waited = self.layout = 0.0
         self.pool = ThreadPoolExecutor(max_workers=1)
-        self.side = ThreadPoolExecutor(max_workers=max(1, len(self.names) - 1))  # see _load_tile
+        # the raw reads of the second and third variables (see _load_tile); xarray's read has its own
+        self.side = ThreadPoolExecutor(max_workers=len(self.names) - 1) if raw is not None else None
         self.pending = {0: self.pool.submit(self._load, 0)} if tiles else {}
 
     def _load(self, i):
@@ -463,7 +464,8 @@ class _ColumnReader:
         for fut in self.pending.values():
             fut.cancel()
         self.pool.shutdown(wait=True)
-        self.side.shutdown(wait=True)
+        if self.side is not None:
+            self.side.shutdown(wait=True)
 
 
 def _read_into(sources, targets):
