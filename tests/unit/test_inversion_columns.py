@@ -177,7 +177,8 @@ def test_a_key_collision_never_merges_different_pixels():
 
     d1, d2, values, _ = _pixels(n_distinct=4, repeats=3)
     vals = np.ascontiguousarray(values[:1].transpose(0, 2, 1))
-    indptr, idx, _, w = band_kernels.compact(vals, np.zeros((0, 1, 1)), 0, -np.inf)
+    rows, no_fills = np.arange(vals.shape[1]), np.zeros(0)
+    indptr, idx, _, w = band_kernels.compact(vals, np.zeros((0, 1, 1)), 0, -np.inf, rows, no_fills)
     wbits = w.view(np.int64)
     forged = np.zeros(indptr.size - 1, dtype=np.uint64)  # every pixel gets the same key
     reps, mptr, members = _groups(indptr, idx, wbits, forged, np.arange(indptr.size - 1))
@@ -220,3 +221,39 @@ def test_real_block_columns_path_equals_batch_path(shared_data, batch_path):
     assert _rel(got.velocity, ref.velocity) <= 1e-10
     assert _rel(got.sigma, ref.sigma) <= 1e-10
     np.testing.assert_array_equal(got.count, ref.count)
+
+
+def test_compaction_of_stored_columns_equals_the_decoded_columns():
+    """Integer chunk columns as stored, gathered by ``rows`` with their fills dropped in the compaction,
+    give the same CSR, bit for bit, as the columns gathered and decoded to float (fill -> NaN) first."""
+    from itslive_qgis.core.inversion.columns import PER_PAIR, PER_PIXEL_ERRORS, UNIT, compact_columns
+
+    rng = np.random.default_rng(5)
+    n_stored, n_pix, fill = 300, 37, 7  # a fill value inside the data's range: it must be dropped
+    stored = rng.integers(-500, 500, (2, n_stored, n_pix)).astype("int16")
+    stored[rng.random(stored.shape) < 0.2] = fill
+    stored[0, rng.random((n_stored, n_pix)) < 0.05] = -32767  # <= the fill bound: unusable as well
+    errors = rng.integers(1, 40, (1, n_stored, n_pix)).astype("int16")
+    errors[rng.random(errors.shape) < 0.1] = fill
+    errors[0, :5] = 0  # zero errors: no weight
+    rows = rng.permutation(n_stored)[:211]  # a sorted, filtered selection of the pairs
+    pair_w = rng.uniform(0.1, 2.0, (1, rows.size, 1))
+
+    def decoded(a):
+        out = a[:, rows].astype("float32")
+        out[a[:, rows] == fill] = np.nan
+        return out
+
+    cases = [
+        (errors, PER_PIXEL_ERRORS, decoded(errors)),
+        (np.zeros((0, 1, 1)), UNIT, np.zeros((0, 1, 1))),
+        (pair_w, PER_PAIR, pair_w),
+    ]
+    for weights, kind, ref_weights in cases:
+        got = compact_columns(stored, weights, kind, -32767, rows=rows, fills=[fill])
+        ref = compact_columns(decoded(stored), ref_weights, kind, -32767)
+        assert got.indptr[-1] > 0 and got.indptr[-1] < rows.size * n_pix
+        for a, b in zip((got.indptr, got.idx, got.vals, got.w), (ref.indptr, ref.idx, ref.vals, ref.w)):
+            np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="pixels-last"):
+        compact_columns(stored, np.zeros((0, 1, 1)), UNIT, rows=rows, pixel_major=True)

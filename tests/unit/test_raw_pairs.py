@@ -85,23 +85,29 @@ def test_inversion_with_the_raw_read_equals_the_xarray_read(shared_data, monkeyp
     pytest.importorskip("numba", reason="numba is not installed: the columns path does not run")
     ds = _real(shared_data).isel(y=slice(0, 6), x=slice(0, 5))
     reads = []
-    real_read_into = RawPairReader.read_into
 
-    def counted(self, name, *args):
-        reads.append(name)
-        return real_read_into(self, name, *args)
+    def counting(method):
+        real = getattr(RawPairReader, method)
 
-    monkeypatch.setattr(RawPairReader, "read_into", counted)
+        def counted(self, name, *args):
+            reads.append((method, name))
+            return real(self, name, *args)
+
+        monkeypatch.setattr(RawPairReader, method, counted)
+
+    counting("read_into")
+    counting("read_stored")
     cases = [  # chunk columns (fixed and cross-validated lambda), per-pixel errors, the batch path (robust)
-        {"weighting": "errors", "lam": 10.0},
-        {"weighting": "none", "lam": 10.0},
-        {"weighting": "errors", "lam": 0.0},
-        {"weighting": "errors", "lam": 10.0, "robust": True},
+        ({"weighting": "errors", "lam": 10.0}, {"read_stored"}),
+        ({"weighting": "none", "lam": 10.0}, {"read_stored"}),
+        ({"weighting": "errors", "lam": 0.0}, {"read_stored", "read_into"}),  # lambda's tile: decoded
+        ({"weighting": "errors", "lam": 10.0, "robust": True}, {"read_into"}),
     ]
-    for kw in cases:
+    for kw, methods in cases:
         reads.clear()
         got = inv_dataset.invert_dataset(ds, interval_days=12.0, **kw)
-        assert {"vx", "vy"} <= set(reads), kw  # the raw read ran
+        assert {m for m, _ in reads} == methods, kw  # the chunk columns as stored, or decoded first
+        assert {"vx", "vy"} <= {n for _, n in reads}, kw  # the raw read ran
         with monkeypatch.context() as m:
             m.setattr(inv_dataset, "RAW_READ", False)
             reads.clear()
@@ -147,3 +153,26 @@ def test_the_pair_record_pickles_without_its_store(shared_data):
 
     stored = zarr.open_group(str(shared_data / CUBE), mode="r", zarr_format=2)["mid_date"][:]
     np.testing.assert_array_equal(src.positions, np.argsort(stored, kind="stable"))
+
+
+def test_the_chunk_columns_as_stored_say_their_shared_fill_or_nothing(tmp_path):
+    """``stored_fills``: the one fill of integer variables coded by it alone, else None (decode first)."""
+    import zarr
+
+    root = zarr.open_group(str(tmp_path / "s.zarr"), mode="w", zarr_format=2)
+    arrays = {}
+    for name, fill, attrs in (
+        ("vx", -32767, {}),
+        ("vy", -32767, {}),
+        ("v_error", -32767, {}),
+        ("other_fill", 0, {}),
+        ("scaled", -32767, {"scale_factor": 0.1}),
+    ):
+        arrays[name] = root.create_array(
+            name, shape=(4, 2, 2), dtype="int16", fill_value=fill, attributes=attrs
+        )
+    reader = RawPairReader(None, arrays, np.arange(4), 0, 0)
+    assert reader.stored_fills(["vx", "vy", "v_error"]) == [-32767]
+    assert reader.stored_fills(["vx", "vy", "other_fill"]) is None  # two fills: each decoded by its own
+    assert reader.stored_fills(["vx", "scaled"]) is None  # scale_factor: xarray decodes
+    assert reader.n_stored("vx") == 4

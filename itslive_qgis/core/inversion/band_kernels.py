@@ -275,7 +275,7 @@ def _weight(weights, wkind, c, k, p):
         return weights[c, k, 0]
     if wkind == 2:
         return weights[c, k, p]
-    e = weights[c, k, p]  # wkind 3: 1-sigma errors (m/yr), ITS_LIVE fills (>= 32000) unusable
+    e = np.float64(weights[c, k, p])  # wkind 3: 1-sigma errors (m/yr), fills (>= 32000) unusable
     if e > 0.0 and e < 32000.0:
         return 1.0 / (e * e)
     return 0.0
@@ -293,23 +293,32 @@ def _pair_usable(weights, wkind, k):
 
 
 @jit
-def _usable_row(values, weights, wkind, fill, k, pair_ok, row):
-    """``row[p]`` = pair ``k`` usable by pixel ``p`` (see :func:`compact`); returns how many."""
+def _usable_row(values, weights, wkind, fill, fills, r, pair_ok, row):
+    """``row[p]`` = the pair in row ``r`` of ``values`` usable by pixel ``p`` (see :func:`compact`);
+    returns how many."""
     n_comp, _, n_pix = values.shape
     for p in range(n_pix):
         row[p] = pair_ok
     if not pair_ok:
         return 0
     for c in range(n_comp):  # branch-free, along the row: vectorises
-        vr = values[c, k]
+        vr = values[c, r]
         for p in range(n_pix):
             v = vr[p]
             row[p] = row[p] & (v > fill) & (v < np.inf)  # NaN fails both
+        for f in fills:
+            for p in range(n_pix):
+                row[p] = row[p] & (vr[p] != f)
     if wkind >= 2:
         for c in range(weights.shape[0]):
             for p in range(n_pix):
-                wk = _weight(weights, wkind, c, k, p)
+                wk = _weight(weights, wkind, c, r, p)
                 row[p] = row[p] & (wk > 0.0) & (wk < np.inf)
+            if wkind == 3:
+                er = weights[c, r]
+                for f in fills:
+                    for p in range(n_pix):
+                        row[p] = row[p] & (er[p] != f)
     n = 0
     for p in range(n_pix):
         n += row[p]
@@ -317,17 +326,21 @@ def _usable_row(values, weights, wkind, fill, k, pair_ok, row):
 
 
 @jit
-def compact(values, weights, wkind, fill):
+def compact(values, weights, wkind, fill, rows, fills):
     """The usable pairs of every pixel, pixel by pixel (CSR), from pixels-last columns.
 
-    ``values`` (C, K, P) any float dtype (a Zarr chunk column is (K, ny, nx): (K, P) as it is
-    read, no transpose); ``weights`` (Cw, K, 1) per pair (``wkind`` 1), (Cw, K, P) per pixel
-    (2), (Cw, K, P) 1-sigma errors (3), or unused (0: unit weights). A pair is usable by a
-    pixel when every component is finite and ``> fill`` and every weight row is finite and
-    > 0. Returns ``indptr`` (P + 1), ``idx`` (nnz,) pair indices ascending per pixel, ``vals``
-    (C, nnz) float64, ``w`` (max(Cw, 1), nnz) float64. Reads the columns row by row (pairs
-    outer, pixels inner: the memory order of a chunk column); the usable mask of the first
-    pass (one byte per pair and pixel) drives the second.
+    ``values`` (C, R, P) any float or integer dtype (a Zarr chunk column is (R, ny, nx): (R, P)
+    as it is read, no transpose); ``weights`` (Cw, K, 1) per pair (``wkind`` 1), (Cw, R, P)
+    per pixel (2), (Cw, R, P) 1-sigma errors (3), or unused (0: unit weights). Pair ``k`` of
+    the K pairs is row ``rows[k]`` of ``values`` and of per-pixel weights (the chunk columns
+    as stored, gathered here instead of copied first); per-pair weights are in pair order. A
+    pair is usable by a pixel when every component is finite, ``> fill`` and none of
+    ``fills`` (the variables' fill values, for integers as stored) and every weight row is
+    finite, > 0 (errors: none of ``fills`` either). Returns ``indptr`` (P + 1), ``idx`` (nnz,)
+    pair indices ascending per pixel, ``vals`` (C, nnz) float64, ``w`` (max(Cw, 1), nnz)
+    float64. Reads the columns row by row (pairs outer, pixels inner: the memory order of a
+    chunk column); the usable mask of the first pass (one byte per pair and pixel) drives the
+    second.
 
     The second pass writes each usable entry's values (and per-pixel weights) as one record
     ``rec[j]`` (one output stream per pixel instead of one per pixel and array), then splits the
@@ -335,13 +348,14 @@ def compact(values, weights, wkind, fill):
     On a real 400-pixel tile (2 x 47,892 x 400 float32) this took 90 ms of CPU against 124-157 ms
     with a stream per array (the scattered writes of 400 x 5 streams thrashed the caches).
     """
-    n_comp, n_pairs, n_pix = values.shape
+    n_comp, _, n_pix = values.shape
+    n_pairs = rows.shape[0]
     n_w = max(weights.shape[0], 1) if wkind != 0 else 1
     mask = np.empty((n_pairs, n_pix), dtype=np.bool_)
     counts = np.zeros(n_pix, dtype=np.int64)
     for k in range(n_pairs):
         row = mask[k]
-        if _usable_row(values, weights, wkind, fill, k, _pair_usable(weights, wkind, k), row):
+        if _usable_row(values, weights, wkind, fill, fills, rows[k], _pair_usable(weights, wkind, k), row):
             for p in range(n_pix):
                 counts[p] += row[p]
     indptr = np.zeros(n_pix + 1, dtype=np.int64)
@@ -354,16 +368,17 @@ def compact(values, weights, wkind, fill):
     pos = indptr[:n_pix].copy()
     for k in range(n_pairs):
         row = mask[k]
+        rk = rows[k]
         for p in range(n_pix):
             if row[p]:
                 j = pos[p]
                 idx[j] = k
                 r = rec[j]
                 for c in range(n_comp):
-                    r[c] = values[c, k, p]
+                    r[c] = values[c, rk, p]
                 if per_pixel_w:
                     for c in range(n_w):
-                        r[n_comp + c] = _weight(weights, wkind, c, k, p)
+                        r[n_comp + c] = _weight(weights, wkind, c, rk, p)
                 pos[p] = j + 1
     vals = np.empty((n_comp, nnz))
     w = np.ones((n_w, nnz))

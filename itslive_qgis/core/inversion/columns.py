@@ -90,13 +90,26 @@ class Compacted:
     n_pix: int
 
 
-def compact_columns(values, weights, kind, fill=-np.inf, pixel_major=False) -> Compacted:
+def compact_columns(values, weights, kind, fill=-np.inf, pixel_major=False, rows=None, fills=()) -> Compacted:
     """:class:`Compacted` of ``values`` (C, K, P) (or (C, P, K) ``pixel_major``); see
-    :meth:`ColumnPath.run_columns` for the arguments. Releases the GIL (compiled)."""
+    :meth:`ColumnPath.run_columns` for the arguments. Releases the GIL (compiled).
+
+    ``rows`` (K,) (pixels last only): pair ``k`` is row ``rows[k]`` of ``values`` and of
+    per-pixel weights or errors, which then hold the chunk columns as stored (R rows, e.g. int16
+    with their fill values ``fills``; see ``band_kernels.compact``): the gather into pair order
+    happens inside the compaction, without a float copy of the columns first.
+    """
     kern = _kernels()
-    compact = kern.compact_rows if pixel_major else kern.compact
-    indptr, idx, vals, w = compact(values, weights, kind, float(fill))
-    n_pix = values.shape[1] if pixel_major else values.shape[2]
+    if pixel_major:
+        if rows is not None or len(fills):
+            raise ValueError("compact_columns: rows and fills are for pixels-last columns only")
+        indptr, idx, vals, w = kern.compact_rows(values, weights, kind, float(fill))
+        n_pix = values.shape[1]
+    else:
+        rows = np.arange(values.shape[1], dtype=np.intp) if rows is None else np.asarray(rows, dtype=np.intp)
+        fills = np.asarray(fills, dtype=np.int64 if values.dtype.kind in "iu" else np.float64)
+        indptr, idx, vals, w = kern.compact(values, weights, kind, float(fill), rows, fills)
+        n_pix = values.shape[2]
     return Compacted(indptr, idx, vals, w, int(values.shape[0]), int(n_pix))
 
 

@@ -390,7 +390,12 @@ class _ColumnReader:
     GIL; on the tiled real block the main thread compacting between solves left a core idle:
     1.43 s in process, see bench/bench_inversion.py). With ``raw`` (an
     :class:`~itslive_qgis.core.io.raw_pairs.RawPairReader` of the same pairs) the chunk columns
-    come from zarr directly, decoded as xarray decodes them, without a dask graph per tile.
+    come from zarr directly, without a dask graph per tile. When the variables are integers
+    whose only CF coding is one shared fill value (ITS_LIVE's int16 and -32767), the columns go
+    to the compaction as stored: it gathers the pairs (sorted, filtered) and drops the fills
+    itself, with no float copy of the tile first (``columns.compact_columns(rows=, fills=)``;
+    on the tiled real block in process 1.14 s -> 1.00 s, 1.88 -> 1.54 s of CPU, the same
+    result bit for bit). Otherwise they are decoded as xarray decodes them first.
     """
 
     def __init__(self, sub, pair_w, tiles, raw=None):
@@ -404,6 +409,7 @@ class _ColumnReader:
         self.pool = ThreadPoolExecutor(max_workers=1)
         # the raw reads of the second and third variables (see _load_tile); xarray's read has its own
         self.side = ThreadPoolExecutor(max_workers=len(self.names) - 1) if raw is not None else None
+        self.fills = self._stored_fills()
         self.pending = {0: self.pool.submit(self._load, 0)} if tiles else {}
 
     def _load(self, i):
@@ -411,19 +417,36 @@ class _ColumnReader:
 
         start = time.perf_counter()
         try:
-            vals, weights, kind = self._load_tile(i)
+            vals, weights, kind, gather = self._load_tile(i)
         finally:
             self.seconds += time.perf_counter() - start
         start = time.perf_counter()
         try:
-            return compact_columns(vals, weights, kind, FILL_INT16)
+            return compact_columns(vals, weights, kind, FILL_INT16, **gather)
         finally:
             self.layout += time.perf_counter() - start
 
+    def _stored_fills(self):
+        """The fill values when the tiles can be compacted from the chunk columns as stored (the raw
+        read of integer variables whose only CF coding is one shared fill; vx and vy of one dtype),
+        else None (decoded to float first)."""
+        if self.raw is None or self.raw.arrays["vx"].dtype != self.raw.arrays["vy"].dtype:
+            return None
+        return self.raw.stored_fills(self.names)
+
     def _load_tile(self, i):
+        """Tile ``i``'s values, weights, weight kind and the gather arguments of ``compact_columns``."""
         from .columns import PER_PAIR, PER_PIXEL_ERRORS, UNIT
 
         ys, xs = self.tiles[i]
+        if self.fills is not None:  # as stored: compact_columns gathers the pairs and drops the fills
+            vals, err = self._read_stored(ys, xs)
+            gather = {"rows": self.raw.positions, "fills": self.fills}
+            if err is not None:
+                return vals, err, PER_PIXEL_ERRORS, gather
+            if self.pair_w is None:
+                return vals, np.zeros((0, 1, 1)), UNIT, gather
+            return vals, np.ascontiguousarray(self.pair_w[:, :, None], dtype="float64"), PER_PAIR, gather
         dtypes = [self.sub[n].dtype for n in self.names]
         k, ny, nx = self.sub.sizes[PAIR_DIM], ys.stop - ys.start, xs.stop - xs.start
         vals = np.empty((2, k, ny * nx), dtype=np.result_type(dtypes[0], dtypes[1], np.float32))
@@ -444,10 +467,30 @@ class _ColumnReader:
             sources = [tile[n].transpose(PAIR_DIM, "y", "x") for n in self.names]
             _read_into(sources, [t.reshape(k, ny, nx) for t in targets])
         if isinstance(self.pair_w, str):
-            return vals, err, PER_PIXEL_ERRORS
+            return vals, err, PER_PIXEL_ERRORS, {}
         if self.pair_w is None:
-            return vals, np.zeros((0, 1, 1)), UNIT
-        return vals, np.ascontiguousarray(self.pair_w[:, :, None], dtype="float64"), PER_PAIR
+            return vals, np.zeros((0, 1, 1)), UNIT, {}
+        return vals, np.ascontiguousarray(self.pair_w[:, :, None], dtype="float64"), PER_PAIR, {}
+
+    def _read_stored(self, ys, xs):
+        """The tile's chunk columns as stored: vx and vy (2, R, P), the errors (1, R, P) or None."""
+        ny, nx = ys.stop - ys.start, xs.stop - xs.start
+        arrays = self.raw.arrays
+        r = self.raw.n_stored("vx")
+        vals = np.empty((2, r, ny, nx), dtype=arrays["vx"].dtype)
+        targets = [vals[0], vals[1]]
+        err = None
+        if isinstance(self.pair_w, str):
+            err = np.empty((1, r, ny, nx), dtype=arrays[self.pair_w].dtype)
+            targets.append(err[0])
+        reads = [
+            self.side.submit(self.raw.read_stored, name, ys, xs, target)
+            for name, target in zip(self.names[1:], targets[1:])
+        ]
+        self.raw.read_stored(self.names[0], ys, xs, targets[0])
+        for read in reads:
+            read.result()
+        return vals.reshape(2, r, ny * nx), None if err is None else err.reshape(1, r, ny * nx)
 
     def read(self, i):
         """Tile ``i`` (read ahead: the next one starts loading now)."""

@@ -18,6 +18,11 @@ xarray's ``CFMaskCoder`` does for int16 (its float dtype for integers of 2 bytes
 float32). Any other encoding is decoded by xarray's own decoder on the block
 (:func:`~itslive_qgis.core.io.cube_store.decode_cf`).
 
+The inversion's tiles need not be decoded at all: :meth:`RawPairReader.read_stored` gives the
+chunk columns as stored and :meth:`RawPairReader.stored_fills` the one fill value they share,
+and the inversion's compaction gathers and masks them as it packs each pixel's pairs (see
+``inversion.dataset._ColumnReader``).
+
 How the raw pairs are found: :func:`open_cube_dataset` records a ``PairSource`` in the
 dataset's ``encoding`` (the position of every pair along the on-disk pair axis, and the
 mid_dates at that time); :func:`clean_pairs` updates it when it sorts the pairs. A dataset is read
@@ -49,13 +54,31 @@ class RawPairReader:
         self.store, self.arrays, self.positions = store, arrays, positions
         self.y0, self.x0 = y0, x0
 
-    def read_into(self, name: str, ys: slice, xs: slice, target) -> None:
-        """``target[...]`` = variable ``name`` (pairs of the dataset, pixels ``ys``, ``xs`` of it)."""
+    def stored_fills(self, names) -> list[int] | None:
+        """The fill values of variables ``names`` when they are the only CF coding of each and the
+        same for all (their chunk columns as stored then say everything: :meth:`read_stored`), else
+        None."""
+        fills = [_fills(cf_attrs(self.arrays[n])) for n in names]
+        if not fills or fills[0] is None or any(f != fills[0] for f in fills[1:]):
+            return None
+        return fills[0]
+
+    def n_stored(self, name: str) -> int:
+        """Pairs on disk of variable ``name`` (the rows of :meth:`read_stored`)."""
+        return int(self.arrays[name].shape[0])
+
+    def read_stored(self, name: str, ys: slice, xs: slice, out) -> None:
+        """``out[...]`` = the chunk columns of ``name`` for pixels ``ys``, ``xs`` as stored: every pair on
+        disk, in disk order (row ``positions[k]`` is pair ``k`` of the dataset), not decoded."""
+        from zarr.core.buffer.cpu import NDBuffer
+
+        self._get(name, ys, xs, NDBuffer.from_numpy_array(out))
+
+    def _get(self, name: str, ys: slice, xs: slice, out=None):
         array = self.arrays[name]
         y, x = slice(self.y0 + ys.start, self.y0 + ys.stop), slice(self.x0 + xs.start, self.x0 + xs.stop)
-        sel = (slice(None), y, x)
-        try:
-            block = array[sel]  # whole chunk columns, in on-disk pair order
+        try:  # whole chunk columns, in on-disk pair order
+            return array.get_basic_selection((slice(None), y, x), out=out)
         except (ItsLiveError, KeyboardInterrupt):
             raise
         except Exception as exc:  # a codec or store error: say which variable
@@ -63,6 +86,11 @@ class RawPairReader:
                 f"Reading {name} of {self.store.url} failed ({exc}): a chunk is damaged or the store is not "
                 "reachable; check the connection, or copy or download the cube again."
             ) from exc
+
+    def read_into(self, name: str, ys: slice, xs: slice, target) -> None:
+        """``target[...]`` = variable ``name`` (pairs of the dataset, pixels ``ys``, ``xs`` of it)."""
+        array = self.arrays[name]
+        block = self._get(name, ys, xs)
         attrs = cf_attrs(array)
         fills = _fills(attrs)
         if fills is None:
