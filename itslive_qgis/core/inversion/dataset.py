@@ -1,6 +1,6 @@
 """Temporal inversion of an ITS_LIVE cube or subset (xarray), and the CF NetCDF writer.
 
-:func:`invert_dataset` runs in process (tile by tile, with progress and cancellation) or,
+:func:`invert_dataset` runs in process (tile by tile, with progress and cancellation: :mod:`.tiles`) or,
 with ``lazy=True``, returns a dask-backed dataset built with :func:`xarray.apply_ufunc` over
 (y, x) blocks with the pair axis whole, so a large cube can be computed on a Dask cluster
 (``write_netcdf`` or ``.compute()`` triggers it). Both paths call the same engine with the
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -21,23 +20,21 @@ from ..errors import DataError, InputError
 from ..io import atomic_output, cf
 from ..io.cf import pairs_from_disk
 from ..io.raw_pairs import raw_pair_reader
-from ..progress import NullProgress, SubProgress, check_cancelled, record_split
+from ..progress import NullProgress
 from .design import make_time_grid
 from .engine import Engine, EngineOptions
 from .smoothing import lambda_sample
+from .tiles import FILL_INT16, OUTPUT_VARS, invert_in_process, outputs, tile_arrays
 
 #: pair weighting of every inversion (core, itslive:invert, the dock and the point panel)
 DEFAULT_WEIGHTING = "errors"
 
-FILL_INT16 = -32767
 #: zlib level of the written result: on the tiled real block (1,166 steps x 40 x 40, 7 variables)
 #: level 1 wrote in 0.24-0.27 s of CPU and 4.59 MB, level 4 in 0.35-0.39 s and 4.65 MB
 ZLIB_LEVEL = 1
 LAMBDA_TILE_PIXELS = 64  # central tile whose solvable pixels give the lambda sample
 #: read cube chunk columns with zarr directly when the dataset is the store's arrays (io.raw_pairs)
 RAW_READ = True
-TILE_BYTES = 128 * 2**20  # pair values read per in-process tile (vx, vy and weights, float64)
-OUTPUT_VARS = ("vx", "vy", "v", "count", "vx_sigma", "vy_sigma", "v_sigma")
 LONG_NAMES = {
     "vx": "x component of ice velocity",
     "vy": "y component of ice velocity",
@@ -157,7 +154,7 @@ def invert_dataset(
         lazy_engine = Engine(d1, d2, edges, dataclasses.replace(options, workers=1))
         arrays = _invert_lazy(xr, lazy_engine, sub, pair_w, lam_global)
     else:
-        arrays = _invert_in_process(engine, sub, pair_w, lam_global, progress, raw)
+        arrays = invert_in_process(engine, sub, pair_w, lam_global, progress, raw)
     attrs = {
         "interval_days": float(interval_days),
         "lambda": float(lam_global) if lam_global is not None else "per pixel (cross-validation)",
@@ -287,42 +284,13 @@ def _pair_weights(sub, weighting):
         return np.where(np.isfinite(sig) & (sig > 0) & (sig < 32000), 1.0 / sig**2, 0.0)
 
 
-def _tile_arrays(sub, pair_w, ys, xs, raw=None):
-    """values (2, P, K) float64 and weights for one (y, x) tile (``raw``: read with zarr directly)."""
-    tile = sub.isel(y=ys, x=xs)
-
-    def values(name):
-        if raw is None:
-            return tile[name].values
-        out = np.empty(tile[name].shape, dtype=tile[name].dtype)  # the dtype xarray decodes to
-        raw.read_into(name, ys, xs, out)
-        return out
-
-    vals = np.stack([_pixels_last(values(n)) for n in ("vx", "vy")])
-    weights = None
-    if isinstance(pair_w, str):
-        err = _pixels_last(values(pair_w))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            weights = np.where(np.isfinite(err) & (err > 0) & (err < 32000), 1.0 / err**2, 0.0)
-    elif pair_w is not None:
-        weights = np.broadcast_to(pair_w[:, None, :], vals.shape)
-    return vals, weights
-
-
-def _pixels_last(a):
-    """(K, ny, nx) -> (ny*nx, K) float64 with the int16 fill value as NaN."""
-    arr = np.asarray(a, dtype="float64")
-    arr = np.where(arr <= FILL_INT16, np.nan, arr)
-    return np.ascontiguousarray(arr.reshape(arr.shape[0], -1).T)
-
-
 def _choose_lambda(engine, sub, pair_w, options, progress, raw=None):
     if options.lam > 0:
         return float(options.lam), "fixed"
     if options.lam_mode == "per_pixel":
         return None, "cv-per-pixel"
     ys, xs = _central_tile(sub, LAMBDA_TILE_PIXELS)
-    vals, weights = _tile_arrays(sub, pair_w, ys, xs, raw)
+    vals, weights = tile_arrays(sub, pair_w, ys, xs, raw)
     base_w = engine.base_weights(vals, weights)
     good = np.flatnonzero((base_w[0] > 0).sum(axis=1) >= options.min_pairs)
     if good.size == 0:
@@ -338,219 +306,6 @@ def _central_tile(sub, n_pixels):
     hy, hx = min(ny, side), min(nx, max(1, n_pixels // max(1, min(ny, side))))
     y0, x0 = (ny - hy) // 2, (nx - hx) // 2
     return slice(y0, y0 + hy), slice(x0, x0 + hx)
-
-
-def _invert_in_process(engine, sub, pair_w, lam_global, progress, raw=None):
-    ny, nx = sub.sizes["y"], sub.sizes["x"]
-    t = engine.n_steps
-    out = {name: np.full((t, ny, nx), np.nan, dtype="float32") for name in OUTPUT_VARS if name != "count"}
-    out["count"] = np.zeros((t, ny, nx), dtype="int32")
-    n_pairs = sub.sizes[PAIR_DIM]
-    columns = engine.columns_apply(lam_global)
-    per_cell = 12 if columns else 24  # bytes per pair and pixel held for a tile
-    tile_pixels = int(np.clip(TILE_BYTES // (per_cell * n_pairs), engine.batch_size(n_pairs), 4096))
-    tiles = list(_tiles(sub, tile_pixels))
-    reader = _ColumnReader(sub, pair_w, tiles, raw) if columns else None
-    try:
-        for i, (ys, xs) in enumerate(tiles):
-            check_cancelled(progress)
-            sp = SubProgress(progress, i / len(tiles), (i + 1) / len(tiles))
-            if reader is not None:  # the chunk columns as read, pixels last (see inversion.columns)
-                res = engine.run_compacted(reader.read(i), progress=sp, lam_global=lam_global)
-            else:
-                vals, weights = _tile_arrays(sub, pair_w, ys, xs, raw)
-                res = engine.run(vals, weights, progress=sp, lam_global=lam_global)
-            shape = (t, ys.stop - ys.start, xs.stop - xs.start)
-            for name, arr in _outputs(res).items():
-                out[name][:, ys, xs] = arr.T.reshape(shape)
-    finally:
-        if reader is not None:
-            reader.close()
-    if reader is not None:
-        engine.add_time("read", reader.seconds)
-        engine.add_time("layout", reader.layout)
-        engine.add_time("read_wait", reader.waited)
-        tm = engine.timings
-        progress.log(
-            f"Inversion: {int(tm.get('pixels', 0))} pixels solved with {int(tm.get('factorisations', 0))} "
-            f"factorisations (pixels with the same pairs and weights share one); read {tm['read']:.2f} s "
-            f"(ahead of the solve; {tm['read_wait']:.2f} s waited), layout {tm.get('layout', 0.0):.2f} s "
-            "(ahead too), "
-            f"solve {tm.get('solve', 0.0):.2f} s."
-        )
-        record_split(progress, tm)
-    return out
-
-
-class _ColumnReader:
-    """``read(i)`` -> tile ``i``'s usable pairs per pixel (:class:`~.columns.Compacted`).
-
-    Tile ``i + 1`` is read and compacted in a background thread while tile ``i`` is solved
-    (decompression, compaction and the solve overlap: the codecs and the kernels release the
-    GIL; on the tiled real block the main thread compacting between solves left a core idle:
-    1.43 s in process, see bench/bench_inversion.py). With ``raw`` (an
-    :class:`~itslive_qgis.core.io.raw_pairs.RawPairReader` of the same pairs) the chunk columns
-    come from zarr directly, without a dask graph per tile. When the variables are integers
-    whose only CF coding is one shared fill value (ITS_LIVE's int16 and -32767), the columns go
-    to the compaction as stored: it gathers the pairs (sorted, filtered) and drops the fills
-    itself, with no float copy of the tile first (``columns.compact_columns(rows=, fills=)``;
-    on the tiled real block in process 1.14 s -> 1.00 s, 1.88 -> 1.54 s of CPU, the same
-    result bit for bit). Otherwise they are decoded as xarray decodes them first.
-    """
-
-    def __init__(self, sub, pair_w, tiles, raw=None):
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.sub, self.pair_w, self.tiles, self.raw = sub, pair_w, tiles, raw
-        self.names = ["vx", "vy"] + ([pair_w] if isinstance(pair_w, str) else [])
-        if pair_w is not None and not isinstance(pair_w, str) and np.array_equal(pair_w[0], pair_w[1]):
-            self.pair_w = pair_w[:1]  # equal errors: vx and vy share the factorisation
-        self.seconds = self.waited = self.layout = 0.0
-        self.pool = ThreadPoolExecutor(max_workers=1)
-        # the raw reads of the second and third variables (see _load_tile); xarray's read has its own
-        self.side = ThreadPoolExecutor(max_workers=len(self.names) - 1) if raw is not None else None
-        self.fills = self._stored_fills()
-        self.pending = {0: self.pool.submit(self._load, 0)} if tiles else {}
-
-    def _load(self, i):
-        from .columns import compact_columns
-
-        start = time.perf_counter()
-        try:
-            vals, weights, kind, gather = self._load_tile(i)
-        finally:
-            self.seconds += time.perf_counter() - start
-        start = time.perf_counter()
-        try:
-            return compact_columns(vals, weights, kind, FILL_INT16, **gather)
-        finally:
-            self.layout += time.perf_counter() - start
-
-    def _stored_fills(self):
-        """The fill values when the tiles can be compacted from the chunk columns as stored (the raw
-        read of integer variables whose only CF coding is one shared fill; vx and vy of one dtype),
-        else None (decoded to float first)."""
-        if self.raw is None or self.raw.arrays["vx"].dtype != self.raw.arrays["vy"].dtype:
-            return None
-        return self.raw.stored_fills(self.names)
-
-    def _load_tile(self, i):
-        """Tile ``i``'s values, weights, weight kind and the gather arguments of ``compact_columns``."""
-        from .columns import PER_PAIR, PER_PIXEL_ERRORS, UNIT
-
-        ys, xs = self.tiles[i]
-        if self.fills is not None:  # as stored: compact_columns gathers the pairs and drops the fills
-            vals, err = self._read_stored(ys, xs)
-            gather = {"rows": self.raw.positions, "fills": self.fills}
-            if err is not None:
-                return vals, err, PER_PIXEL_ERRORS, gather
-            if self.pair_w is None:
-                return vals, np.zeros((0, 1, 1)), UNIT, gather
-            return vals, np.ascontiguousarray(self.pair_w[:, :, None], dtype="float64"), PER_PAIR, gather
-        dtypes = [self.sub[n].dtype for n in self.names]
-        k, ny, nx = self.sub.sizes[PAIR_DIM], ys.stop - ys.start, xs.stop - xs.start
-        vals = np.empty((2, k, ny * nx), dtype=np.result_type(dtypes[0], dtypes[1], np.float32))
-        targets = [vals[0], vals[1]]
-        if isinstance(self.pair_w, str):
-            err = np.empty((1, k, ny * nx), dtype=np.result_type(dtypes[2], np.float32))
-            targets.append(err[0])
-        if self.raw is not None:  # the variables side by side: one round trip to a remote store, not 2-3
-            reads = [
-                self.side.submit(self.raw.read_into, name, ys, xs, target.reshape(k, ny, nx))
-                for name, target in zip(self.names[1:], targets[1:])
-            ]
-            self.raw.read_into(self.names[0], ys, xs, targets[0].reshape(k, ny, nx))
-            for read in reads:
-                read.result()
-        else:
-            tile = self.sub.isel(y=ys, x=xs)
-            sources = [tile[n].transpose(PAIR_DIM, "y", "x") for n in self.names]
-            _read_into(sources, [t.reshape(k, ny, nx) for t in targets])
-        if isinstance(self.pair_w, str):
-            return vals, err, PER_PIXEL_ERRORS, {}
-        if self.pair_w is None:
-            return vals, np.zeros((0, 1, 1)), UNIT, {}
-        return vals, np.ascontiguousarray(self.pair_w[:, :, None], dtype="float64"), PER_PAIR, {}
-
-    def _read_stored(self, ys, xs):
-        """The tile's chunk columns as stored: vx and vy (2, R, P), the errors (1, R, P) or None."""
-        ny, nx = ys.stop - ys.start, xs.stop - xs.start
-        arrays = self.raw.arrays
-        r = self.raw.n_stored("vx")
-        vals = np.empty((2, r, ny, nx), dtype=arrays["vx"].dtype)
-        targets = [vals[0], vals[1]]
-        err = None
-        if isinstance(self.pair_w, str):
-            err = np.empty((1, r, ny, nx), dtype=arrays[self.pair_w].dtype)
-            targets.append(err[0])
-        reads = [
-            self.side.submit(self.raw.read_stored, name, ys, xs, target)
-            for name, target in zip(self.names[1:], targets[1:])
-        ]
-        self.raw.read_stored(self.names[0], ys, xs, targets[0])
-        for read in reads:
-            read.result()
-        return vals.reshape(2, r, ny * nx), None if err is None else err.reshape(1, r, ny * nx)
-
-    def read(self, i):
-        """Tile ``i`` (read ahead: the next one starts loading now)."""
-        if i + 1 < len(self.tiles):
-            self.pending[i + 1] = self.pool.submit(self._load, i + 1)
-        start = time.perf_counter()
-        try:
-            return self.pending.pop(i).result()
-        finally:
-            self.waited += time.perf_counter() - start
-
-    def close(self):
-        """Stop reading ahead."""
-        for fut in self.pending.values():
-            fut.cancel()
-        self.pool.shutdown(wait=True)
-        if self.side is not None:
-            self.side.shutdown(wait=True)
-
-
-def _read_into(sources, targets):
-    """The values of the DataArrays ``sources`` into the arrays ``targets`` (views, same shapes).
-
-    Dask-backed sources are stored chunk by chunk straight into their targets
-    (:func:`dask.array.store`): no concatenated copy of the tile and no second copy into the
-    kernels' layout. On the tiled real block (4 tiles of 40 x 10 px, vx and vy, 47,892 pairs) this
-    took 1.06-1.09 s of CPU against 1.7-2.6 s for ``.values`` and a copy (load average 9-14).
-    """
-    lazy = [s.chunks is not None for s in sources]
-    if all(lazy):
-        import dask.array as da
-
-        da.store([s.data for s in sources], targets, lock=False)
-        return
-    for source, target in zip(sources, targets):
-        target[...] = source.values
-
-
-def _tiles(sub, n_pixels):
-    """(y, x) slices covering the grid, aligned with the dask chunks when there are any."""
-    ny, nx = sub.sizes["y"], sub.sizes["x"]
-    chunks = sub["vx"].chunks
-    if chunks is not None:
-        cy, cx = chunks[1][0], chunks[2][0]
-    else:
-        side = max(1, int(np.sqrt(n_pixels)))
-        cy, cx = side, side
-    rows = max(1, n_pixels // max(1, cx * cy)) * cy if chunks is not None else cy
-    for y0 in range(0, ny, rows):
-        for x0 in range(0, nx, cx):
-            yield slice(y0, min(ny, y0 + rows)), slice(x0, min(nx, x0 + cx))
-
-
-def _outputs(res):
-    vx, vy = res["velocity"][0], res["velocity"][1]
-    sx, sy = res["sigma"][0], res["sigma"][1]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        v = np.hypot(vx, vy)
-        sv = np.where(v > 0, np.sqrt((vx * sx) ** 2 + (vy * sy) ** 2) / v, np.sqrt(0.5 * (sx**2 + sy**2)))
-    return {"vx": vx, "vy": vy, "v": v, "count": res["count"], "vx_sigma": sx, "vy_sigma": sy, "v_sigma": sv}
 
 
 def _invert_lazy(xr, engine, sub, pair_w, lam_global):
@@ -583,7 +338,7 @@ def _block_ufunc(vx, vy, *err, engine, pair_w, lam_global):
     elif pair_w is not None:
         weights = np.broadcast_to(pair_w[:, None, :], vals.shape)
     res = engine.run(vals, weights, lam_global=lam_global)
-    outs = _outputs(res)
+    outs = outputs(res)
     return tuple(
         outs[n].reshape(shape + (engine.n_steps,)).astype("int32" if n == "count" else "float32")
         for n in OUTPUT_VARS

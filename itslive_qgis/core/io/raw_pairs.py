@@ -21,7 +21,7 @@ float32). Any other encoding is decoded by xarray's own decoder on the block
 The inversion's tiles need not be decoded at all: :meth:`RawPairReader.read_stored` gives the
 chunk columns as stored and :meth:`RawPairReader.stored_fills` the one fill value they share,
 and the inversion's compaction gathers and masks them as it packs each pixel's pairs (see
-``inversion.dataset._ColumnReader``).
+``inversion.tiles._ColumnReader``).
 
 How the raw pairs are found: :func:`open_cube_dataset` records a ``PairSource`` in the
 dataset's ``encoding`` (the position of every pair along the on-disk pair axis, and the
