@@ -240,18 +240,22 @@ def _read_into(sources, targets):
 
 
 def _tiles(sub, n_pixels):
-    """(y, x) slices covering the grid, aligned with the dask chunks when there are any."""
+    """(y, x) slices of up to ``n_pixels`` (at least one chunk) covering the grid, aligned with the
+    dask chunks when there are any: strips of whole chunks down y, widened along x when the grid is
+    fewer chunks high than a tile holds (a cluster block one chunk high: its tiles were one chunk
+    each, a quarter of the pixels the memory allows)."""
     ny, nx = sub.sizes["y"], sub.sizes["x"]
     chunks = sub["vx"].chunks
-    if chunks is not None:
-        cy, cx = chunks[1][0], chunks[2][0]
+    if chunks is None:
+        rows = cols = max(1, int(np.sqrt(n_pixels)))
     else:
-        side = max(1, int(np.sqrt(n_pixels)))
-        cy, cx = side, side
-    rows = max(1, n_pixels // max(1, cx * cy)) * cy if chunks is not None else cy
+        cy, cx = chunks[1][0], chunks[2][0]
+        n_chunks = max(1, n_pixels // max(1, cx * cy))
+        down = min(n_chunks, -(-ny // cy))
+        rows, cols = down * cy, max(1, n_chunks // down) * cx
     for y0 in range(0, ny, rows):
-        for x0 in range(0, nx, cx):
-            yield slice(y0, min(ny, y0 + rows)), slice(x0, min(nx, x0 + cx))
+        for x0 in range(0, nx, cols):
+            yield slice(y0, min(ny, y0 + rows)), slice(x0, min(nx, x0 + cols))
 
 
 def outputs(res):
