@@ -571,3 +571,34 @@ def test_without_numba_the_engine_falls_back_to_torch():
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "pip install numba" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("ny", "nx", "n_pixels"),
+    [(40, 40, 233), (10, 40, 233), (10, 45, 350), (7, 23, 100), (40, 40, 50), (35, 12, 4096)],
+)
+def test_tiles_cover_the_grid_once_in_whole_chunks_up_to_the_budget(ny, nx, n_pixels):
+    """Tiles partition the grid, follow the chunk edges, hold at most the budget (or one chunk), and a
+    grid fewer chunks high than a tile gets tiles wider than one chunk."""
+    import dask.array as da
+    import xarray as xr
+
+    from itslive_qgis.core.inversion.tiles import _tiles
+
+    cy = cx = 10
+    vx = da.zeros((5, ny, nx), chunks=(5, cy, cx), dtype="int16")
+    sub = xr.Dataset({"vx": (("mid_date", "y", "x"), vx)})
+    seen = np.zeros((ny, nx), dtype=int)
+    tiles = list(_tiles(sub, n_pixels))
+    for ys, xs in tiles:
+        seen[ys, xs] += 1
+        assert ys.start % cy == 0 and xs.start % cx == 0  # chunk edges
+        size = (ys.stop - ys.start) * (xs.stop - xs.start)
+        assert size <= max(n_pixels, cy * cx)
+    assert (seen == 1).all()
+    n_chunks = -(-ny // cy) * -(-nx // cx)
+    budget_chunks = max(1, n_pixels // (cy * cx))
+    # as few tiles as whole chunks allow: no tile smaller than the budget except at the grid's edges
+    assert len(tiles) <= -(-n_chunks // budget_chunks) + -(-ny // cy) + -(-nx // cx)
+    if ny <= cy and budget_chunks > 1 and nx > cx:
+        assert max(xs.stop - xs.start for _, xs in tiles) > cx  # widened along x
