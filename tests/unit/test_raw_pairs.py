@@ -119,6 +119,25 @@ def test_inversion_with_the_raw_read_equals_the_xarray_read(shared_data, monkeyp
             np.testing.assert_array_equal(got[name].values, ref[name].values)
 
 
+def test_per_pixel_errors_from_the_stored_columns_equal_the_xarray_read(shared_data, monkeypatch):
+    """Without per-pair vx_error/vy_error the weights are the per-pixel v_error (int16 as stored)."""
+    pytest.importorskip("numba", reason="numba is not installed: the columns path does not run")
+    ds = _real(shared_data).isel(y=slice(2, 8), x=slice(0, 6)).drop_vars(["vx_error", "vy_error"])
+    assert ds["v_error"].dims == ("mid_date", "y", "x")
+    stored = []
+    real = RawPairReader.read_stored
+    monkeypatch.setattr(
+        RawPairReader, "read_stored", lambda self, n, *a: (stored.append(n), real(self, n, *a))
+    )
+    got = inv_dataset.invert_dataset(ds, interval_days=12.0, weighting="errors", lam=10.0)
+    assert sorted(set(stored)) == ["v_error", "vx", "vy"]
+    monkeypatch.setattr(inv_dataset, "RAW_READ", False)
+    ref = inv_dataset.invert_dataset(ds, interval_days=12.0, weighting="errors", lam=10.0)
+    assert np.isfinite(got["vx_sigma"].values).any()
+    for name in inv_dataset.OUTPUT_VARS:
+        np.testing.assert_array_equal(got[name].values, ref[name].values)
+
+
 def test_a_damaged_chunk_is_an_error_naming_the_variable(shared_data, tmp_path):
     import shutil
 
