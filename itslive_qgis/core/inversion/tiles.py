@@ -19,9 +19,9 @@ from ..progress import SubProgress, check_cancelled, record_split
 FILL_INT16 = -32767
 #: budget of one in-process tile, at 12 bytes per pair and pixel on the column path (vx, vy and errors
 #: as float32; 24 on the batch path): 200 px of the real block's 47,892 pairs. What a tile really
-#: holds is more: the columns as stored (6 B) and each pixel's compacted usable pairs (about 56 B
-#: per usable pair: index, values, weights and the records they are split from). The tiled real
-#: block in process (1,600 px, two tiles in flight) peaks at 680 MiB RSS, 510 MiB above the open cube.
+#: holds is different: the columns as stored (6 B), the compaction's usable mask (1 B) and each
+#: pixel's compacted usable pairs (32 B per usable pair: index, values, weights). The tiled real
+#: block in process (1,600 px, two tiles in flight) peaks at 685 MiB RSS, 517 MiB above the open cube.
 TILE_BYTES = 128 * 2**20
 OUTPUT_VARS = ("vx", "vy", "v", "count", "vx_sigma", "vy_sigma", "v_sigma")
 
@@ -56,6 +56,12 @@ def _pixels_last(a):
 
 
 def invert_in_process(engine, sub, pair_w, lam_global, progress, raw=None):
+    """The 7 output arrays (T, ny, nx) of ``sub`` inverted tile by tile with ``engine``.
+
+    ``pair_w``: per-pair weights (Cw, K), the name of a per-pixel error variable, or None;
+    ``raw``: a :class:`~itslive_qgis.core.io.raw_pairs.RawPairReader` of the same pairs, or None
+    (read through xarray). Raises ``CancelledError`` between tiles when ``progress`` says so.
+    """
     ny, nx = sub.sizes["y"], sub.sizes["x"]
     t = engine.n_steps
     out = {name: np.full((t, ny, nx), np.nan, dtype="float32") for name in OUTPUT_VARS if name != "count"}
