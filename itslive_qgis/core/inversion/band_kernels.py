@@ -10,6 +10,10 @@ import numpy as np
 from numba import njit
 
 jit = njit(cache=True, nogil=True, boundscheck=False, error_model="numpy", fastmath={"contract"})
+#: the same, inlined into its caller (numba IR): a helper of a hot loop that must not cost a call
+jit_inline = njit(
+    cache=True, nogil=True, boundscheck=False, error_model="numpy", fastmath={"contract"}, inline="always"
+)
 #: reductions (dot products) may be reordered so that they vectorise
 jit_dot = njit(
     cache=True, nogil=True, boundscheck=False, error_model="numpy", fastmath={"contract", "reassoc"}
@@ -329,7 +333,7 @@ def _usable_row(values, weights, wkind, fill, fills, r, pair_ok, row):
     return n
 
 
-@njit(cache=True, nogil=True, boundscheck=False, error_model="numpy", fastmath={"contract"}, inline="always")
+@jit_inline
 def _write_entries(values, weights, wkind, rows, mask, used, p0, p1, pos, idx, vals, w):
     """:func:`compact`'s second pass for pixels ``p0 .. p1 - 1`` (``pos``: their next entries)."""
     n_comp = values.shape[0]

@@ -159,59 +159,41 @@ class _ColumnReader:
         """Tile ``i``'s values, weights, weight kind and the gather arguments of ``compact_columns``."""
         from .columns import PER_PAIR, PER_PIXEL_ERRORS, UNIT
 
-        ys, xs = self.tiles[i]
-        if self.fills is not None:  # as stored: compact_columns gathers the pairs and drops the fills
-            vals, err = self._read_stored(ys, xs)
-            gather = {"rows": self.raw.positions, "fills": self.fills}
-            if err is not None:
-                return vals, err, PER_PIXEL_ERRORS, gather
-            if self.pair_w is None:
-                return vals, np.zeros((0, 1, 1)), UNIT, gather
-            return vals, np.ascontiguousarray(self.pair_w[:, :, None], dtype="float64"), PER_PAIR, gather
-        dtypes = [self.sub[n].dtype for n in self.names]
-        k, ny, nx = self.sub.sizes[PAIR_DIM], ys.stop - ys.start, xs.stop - xs.start
-        vals = np.empty((2, k, ny * nx), dtype=np.result_type(dtypes[0], dtypes[1], np.float32))
-        targets = [vals[0], vals[1]]
-        if isinstance(self.pair_w, str):
-            err = np.empty((1, k, ny * nx), dtype=np.result_type(dtypes[2], np.float32))
-            targets.append(err[0])
-        if self.raw is not None:  # the variables side by side: one round trip to a remote store, not 2-3
-            reads = [
-                self.side.submit(self.raw.read_into, name, ys, xs, target.reshape(k, ny, nx))
-                for name, target in zip(self.names[1:], targets[1:])
-            ]
-            self.raw.read_into(self.names[0], ys, xs, targets[0].reshape(k, ny, nx))
-            for read in reads:
-                read.result()
-        else:
-            tile = self.sub.isel(y=ys, x=xs)
-            sources = [tile[n].transpose(PAIR_DIM, "y", "x") for n in self.names]
-            _read_into(sources, [t.reshape(k, ny, nx) for t in targets])
-        if isinstance(self.pair_w, str):
-            return vals, err, PER_PIXEL_ERRORS, {}
+        vals, err = self._read_tile(*self.tiles[i])
+        # as stored: compact_columns gathers the pairs and drops the fills
+        gather = {"rows": self.raw.positions, "fills": self.fills} if self.fills is not None else {}
+        if err is not None:
+            return vals, err, PER_PIXEL_ERRORS, gather
         if self.pair_w is None:
-            return vals, np.zeros((0, 1, 1)), UNIT, {}
-        return vals, np.ascontiguousarray(self.pair_w[:, :, None], dtype="float64"), PER_PAIR, {}
+            return vals, np.zeros((0, 1, 1)), UNIT, gather
+        return vals, np.ascontiguousarray(self.pair_w[:, :, None], dtype="float64"), PER_PAIR, gather
 
-    def _read_stored(self, ys, xs):
-        """The tile's chunk columns as stored: vx and vy (2, R, P), the errors (1, R, P) or None."""
+    def _read_tile(self, ys, xs):
+        """vx and vy (2, N, P) and the errors (1, N, P) or None of one tile: the chunk columns as stored
+        (N = the pairs on disk) when :attr:`fills` says so, else decoded as xarray decodes them (N =
+        the dataset's pairs)."""
         ny, nx = ys.stop - ys.start, xs.stop - xs.start
-        arrays = self.raw.arrays
-        r = self.raw.n_stored("vx")
-        vals = np.empty((2, r, ny, nx), dtype=arrays["vx"].dtype)
+        if self.fills is not None:
+            n, read = self.raw.n_stored("vx"), self.raw.read_stored
+            dtypes = [self.raw.arrays[name].dtype for name in self.names]
+        else:
+            n, read = self.sub.sizes[PAIR_DIM], None if self.raw is None else self.raw.read_into
+            dtypes = [np.result_type(self.sub[name].dtype, np.float32) for name in self.names]
+        vals = np.empty((2, n, ny, nx), dtype=np.result_type(dtypes[0], dtypes[1]))
         targets = [vals[0], vals[1]]
         err = None
         if isinstance(self.pair_w, str):
-            err = np.empty((1, r, ny, nx), dtype=arrays[self.pair_w].dtype)
+            err = np.empty((1, n, ny, nx), dtype=dtypes[2])
             targets.append(err[0])
-        reads = [
-            self.side.submit(self.raw.read_stored, name, ys, xs, target)
-            for name, target in zip(self.names[1:], targets[1:])
-        ]
-        self.raw.read_stored(self.names[0], ys, xs, targets[0])
-        for read in reads:
-            read.result()
-        return vals.reshape(2, r, ny * nx), None if err is None else err.reshape(1, r, ny * nx)
+        if read is not None:  # the variables side by side: one round trip to a remote store, not 2-3
+            reads = [self.side.submit(read, name, ys, xs, t) for name, t in zip(self.names[1:], targets[1:])]
+            read(self.names[0], ys, xs, targets[0])
+            for pending in reads:
+                pending.result()
+        else:
+            tile = self.sub.isel(y=ys, x=xs)
+            _read_into([tile[name].transpose(PAIR_DIM, "y", "x") for name in self.names], targets)
+        return vals.reshape(2, n, ny * nx), None if err is None else err.reshape(1, n, ny * nx)
 
     def read(self, i):
         """Tile ``i`` (read ahead: the next one starts loading now)."""
